@@ -1,0 +1,63 @@
+# Lifeline: `make demo` runs the product with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/lifeline
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup demo test test-sqlite test-postgres services bench messages lint clean
+
+setup: $(STAMP) system-packages messages
+
+$(STAMP): requirements/base.txt requirements/test.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/test.txt
+	touch $(STAMP)
+
+# Debian packages: Chromium for the browser tests, gettext for the catalogs.
+system-packages:
+	@missing=""; \
+	for p in chromium chromium-driver gettext fonts-noto-core; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+demo: setup
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# PostgreSQL and Redis are normally running; start them if they are not.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
+
+test: setup services
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== test suite on PostgreSQL =="
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup services
+	$(PY) bench/import_rows.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/import_rows.py
+
+clean:
+	rm -rf $(VENV) var db.sqlite3*

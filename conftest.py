@@ -1,0 +1,81 @@
+"""Fixtures every test can use: a host country, two organisations, users per role."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lifeline.core.models import Organisation, OrganisationKind, Role, Scope, StaffProfile
+from lifeline.geo.models import AdminArea, Country
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def jordan(db):
+    country, _ = Country.objects.get_or_create(code="JO", defaults={"iso3": "JOR"})
+    return country
+
+
+@pytest.fixture
+def areas(jordan):
+    amman = AdminArea.objects.create(country=jordan, pcode="JO11", name="Amman")
+    irbid = AdminArea.objects.create(country=jordan, pcode="JO21", name="Irbid")
+    return {"amman": amman, "irbid": irbid}
+
+
+@pytest.fixture
+def org_a(jordan):
+    return Organisation.objects.create(name="Civil Defence A", kind=OrganisationKind.CIVIL_PROTECTION, country=jordan)
+
+
+@pytest.fixture
+def org_a_child(org_a, jordan):
+    return Organisation.objects.create(
+        name="Civil Defence A, Irbid branch", kind=OrganisationKind.CIVIL_PROTECTION, country=jordan, parent=org_a
+    )
+
+
+@pytest.fixture
+def org_b(jordan):
+    return Organisation.objects.create(name="Relief NGO B", kind=OrganisationKind.NGO, country=jordan)
+
+
+@pytest.fixture
+def immigration(jordan):
+    return Organisation.objects.create(name="Immigration Directorate", kind=OrganisationKind.IMMIGRATION, country=jordan)
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def make(organisation, role=Role.OFFICER, scope=Scope.OWN, **extra):
+        counter["n"] += 1
+        user = get_user_model().objects.create_user(
+            username=f"{role}{counter['n']}", email=f"{role}{counter['n']}@example.org", password=PASSWORD, **extra
+        )
+        StaffProfile.objects.create(user=user, organisation=organisation, role=role, scope=scope)
+        return user
+
+    return make
+
+
+def verified_client(client, user):
+    """A test client logged in as ``user`` with a verified second factor."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        return verified_client(client, user)
+
+    return do

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "lifeline.core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from lifeline.core import signals  # noqa: F401

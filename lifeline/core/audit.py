@@ -1,0 +1,126 @@
+"""The append-only audit log: who did what to which object and fields, when, from where.
+
+Creates, updates and deletes of audited models are recorded by signals, so no
+path (pages, API, admin, commands) can skip them. Views and exports of personal
+data are recorded by the code that shows or exports them, through ``record``.
+The acting user comes from ``acting_as`` (set by middleware, the API and
+commands).
+"""
+
+import contextlib
+import copy
+import contextvars
+from dataclasses import dataclass
+
+from django.db.models.signals import post_delete, post_save
+
+from lifeline.core.models import AuditAction, AuditEntry
+
+
+@dataclass
+class Actor:
+    user: object = None
+    ip: str | None = None
+    via: str = "web"
+
+
+_current = contextvars.ContextVar("lifeline_actor", default=Actor(via="system"))
+
+
+@contextlib.contextmanager
+def acting_as(user=None, ip=None, via="web"):
+    token = _current.set(Actor(user=user, ip=ip, via=via))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current_actor():
+    return _current.get()
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _user_fields(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {"actor_id": None, "actor_name": "", "organisation_id": None}
+    profile = getattr(user, "profile", None)
+    return {
+        "actor_id": user.pk,
+        "actor_name": user.get_username(),
+        "organisation_id": profile.organisation_id if profile else None,
+    }
+
+
+def object_label(obj):
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def entry(action, obj=None, fields=None, reason="", user=None, object_type="", object_id="", object_repr=""):
+    """Build (not save) an audit entry for the current actor."""
+    actor = current_actor()
+    user = user if user is not None else actor.user
+    if obj is not None:
+        object_type = object_label(obj)
+        object_id = str(obj.pk)
+        object_repr = str(obj)[:200]
+    return AuditEntry(
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        fields=sorted(fields or []),
+        reason=reason[:300],
+        ip=actor.ip,
+        via=actor.via,
+        **_user_fields(user),
+    )
+
+
+def record(action, obj=None, fields=None, reason="", **kwargs):
+    e = entry(action, obj=obj, fields=fields, reason=reason, **kwargs)
+    e.save()
+    return e
+
+
+class Audited:
+    """Mixin for models whose creates, updates and deletes are logged with field names."""
+
+    audit_exclude = ("created", "updated")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = instance._snapshot()
+        return instance
+
+    def _snapshot(self):
+        return {f.attname: copy.deepcopy(getattr(self, f.attname)) for f in self._meta.concrete_fields if f.attname in self.__dict__}
+
+    def changed_fields(self):
+        names = [f.attname for f in self._meta.concrete_fields if f.name not in self.audit_exclude and f.name != "id"]
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:
+            return names
+        return [n for n in names if n in loaded and getattr(self, n) != loaded[n]]
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not isinstance(instance, Audited):
+        return
+    fields = instance.changed_fields()
+    if created or fields:
+        record(AuditAction.CREATE if created else AuditAction.UPDATE, obj=instance, fields=fields)
+    instance._loaded = instance._snapshot()
+
+
+def _on_delete(sender, instance, **kwargs):
+    if isinstance(instance, Audited):
+        record(AuditAction.DELETE, obj=instance)
+
+
+post_save.connect(_on_save, dispatch_uid="lifeline-audit-save")
+post_delete.connect(_on_delete, dispatch_uid="lifeline-audit-delete")

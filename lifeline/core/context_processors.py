@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.utils.translation import get_language, get_language_bidi
+
+from lifeline.core.models import Area, Branding
+from lifeline.core.permissions import has_perm
+
+
+def deployment(request):
+    branding = Branding.current()
+    offered = [(code, name) for code, name in settings.LANGUAGES if code in (branding.languages or [])]
+    user = getattr(request, "user", None)
+    can = {area: has_perm(user, area, "view") for area in Area.values}
+    return {
+        "branding": branding,
+        "offered_languages": offered or settings.LANGUAGES,
+        "LANGUAGE_BIDI": get_language_bidi(),
+        "current_language": get_language(),
+        "can_view": can,
+    }

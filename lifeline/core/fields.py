@@ -1,0 +1,80 @@
+"""Model fields that keep personal data encrypted at rest.
+
+Values are encrypted with Fernet (AES-128-CBC + HMAC) under the keys in
+``settings.ENCRYPTION_KEYS``; the first key encrypts, every key decrypts, so
+keys can be rotated (``manage.py rotate_keys``). Encrypted columns cannot be
+searched or sorted in the database: that is the point.
+"""
+
+import json
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys):
+    try:
+        return MultiFernet([Fernet(k.encode()) for k in keys])
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"LIFELINE_ENCRYPTION_KEYS is not a list of Fernet keys: {exc}") from exc
+
+
+def fernet():
+    return _fernet(tuple(settings.ENCRYPTION_KEYS))
+
+
+def encrypt(text: str) -> str:
+    return fernet().encrypt(text.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("A value could not be decrypted: is LIFELINE_ENCRYPTION_KEYS complete?") from exc
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored encrypted; empty stays empty so that blank fields cost nothing."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if not value:
+            return value
+        return encrypt(value)
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON value (list or dict) stored as encrypted text."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return self.get_default()
+        return json.loads(decrypt(value))
+
+    def to_python(self, value):
+        if isinstance(value, (list, dict)) or value is None:
+            return value
+        return json.loads(value)
+
+    def get_prep_value(self, value):
+        if value in (None, [], {}, ""):
+            return ""
+        return encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)

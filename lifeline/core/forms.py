@@ -1,0 +1,171 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.models import Action, Area, AuditAction, Branding, Role, RolePermission
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_("First row: column names. An HXL hashtag row may follow."))
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Import into"))
+    dry_run = forms.BooleanField(label=_("Dry run: show what would change, write nothing"), required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB."), params={"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
+        return upload
+
+
+class LanguageCodesField(forms.CharField):
+    """ISO 639 codes separated by commas or semicolons → list of Language objects."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("ISO 639 codes separated by commas, for example: ar, fil, ur."))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)) or hasattr(value, "all"):
+            items = value.all() if hasattr(value, "all") else value
+            return ", ".join(getattr(v, "code", str(v)) for v in items)
+        return value
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+
+        from lifeline.core.models import Language
+
+        value = super().clean(value)
+        codes = [c.strip() for c in value.replace(";", ",").split(",") if c.strip()]
+        languages, errors = [], []
+        for code in codes:
+            try:
+                languages.append(Language.lookup(code))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return languages
+
+
+class OtpVerifyForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app, or a backup code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class OtpSetupForm(forms.Form):
+    token = forms.CharField(
+        label=_("The 6-digit code your app shows"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=80, help_text=_("What will use it, for example: the ministry's app."))
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Who"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("Any"))] + AuditAction.choices)
+    object_type = forms.CharField(label=_("Object type"), required=False)
+    object_id = forms.CharField(label=_("Object id"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filter(self, entries):
+        data = self.cleaned_data
+        if data["actor"]:
+            entries = entries.filter(actor_name__icontains=data["actor"])
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["object_type"]:
+            entries = entries.filter(object_type__icontains=data["object_type"])
+        if data["object_id"]:
+            entries = entries.filter(object_id=data["object_id"])
+        if data["since"]:
+            entries = entries.filter(at__date__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(at__date__lte=data["until"])
+        return entries
+
+
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+
+
+class BrandingForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Branding
+        fields = ["product_name", "owner_name", "logo", "primary_colour", "accent_colour", "streams", "languages"]
+        widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"}), "accent_colour": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "size") and "logo" in self.changed_data:
+            if logo.size > LOGO_MAX_BYTES:
+                raise forms.ValidationError(_("The logo must be smaller than 512 KB."))
+            head = logo.read(8)
+            logo.seek(0)
+            if not any(head.startswith(sig) for sig in LOGO_SIGNATURES):
+                raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo
+
+
+class RoleMatrixForm(forms.Form):
+    """One checkbox per role × area × action; personal data can never go to a role without view."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {(p.role, p.area, p.action): p.allowed for p in RolePermission.objects.all()}
+        self.rows = []
+        for role, role_label in Role.choices:
+            for area, area_label in Area.choices:
+                cells = []
+                for action, action_label in Action.choices:
+                    name = f"{role}__{area}__{action}"
+                    self.fields[name] = forms.BooleanField(
+                        required=False, initial=current.get((role, area, action), False), label=f"{role_label}: {area_label}: {action_label}"
+                    )
+                    cells.append(self[name])
+                self.rows.append((role_label, area_label, cells))
+
+    def clean(self):
+        data = super().clean()
+        for role in Role.values:
+            if role == "administrator":
+                if not data.get(f"{role}__settings__change"):
+                    raise forms.ValidationError(_("Administrators must keep the right to change settings."))
+            for area in Area.values:
+                others = [data.get(f"{role}__{area}__{a}") for a in Action.values if a != Action.VIEW]
+                if any(others) and not data.get(f"{role}__{area}__view"):
+                    raise forms.ValidationError(_("A role must be able to view an area before it can do anything else there."))
+        return data
+
+    def save(self):
+        changed = []
+        for permission in RolePermission.objects.all():
+            allowed = bool(self.cleaned_data.get(f"{permission.role}__{permission.area}__{permission.action}"))
+            if permission.allowed != allowed:
+                permission.allowed = allowed
+                permission.save(update_fields=["allowed"])
+                changed.append(f"{permission.role}.{permission.area}.{permission.action}")
+        return changed

@@ -1,0 +1,95 @@
+"""View helpers shared by the three registries: paging, import, export.
+
+Each registry's views call these so that the rules (who may export, what is
+audited, how an import fails) are written once.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lifeline.core import audit
+from lifeline.core.forms import ImportForm
+from lifeline.core.models import Action, AuditAction
+from lifeline.core.permissions import has_perm, writable_organisations
+from lifeline.core.tabular import TableError, export_table, import_table
+
+PAGE_SIZE = 25
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def paginate(request, queryset, size=PAGE_SIZE):
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"page_obj": page, "object_list": page.object_list, "querystring_without_page": params.urlencode()}
+
+
+def export_response(request, schema, queryset, area):
+    """Export the (already scoped and filtered) queryset; audit it; personal columns only if allowed."""
+    if not has_perm(request.user, area, Action.EXPORT):
+        raise PermissionDenied
+    fmt = request.GET.get("format", "csv")
+    if fmt not in CONTENT_TYPES:
+        fmt = "csv"
+    hxl = request.GET.get("hxl") in ("1", "on", "true")
+    personal = has_perm(request.user, area, Action.PERSONAL)
+    data = export_table(schema, queryset, fmt=fmt, hxl=hxl, include_personal=personal)
+    personal_columns = [c.name for c in schema.columns if c.personal and personal]
+    audit.record(
+        AuditAction.EXPORT,
+        object_type=f"{schema.model._meta.app_label}.{schema.model._meta.model_name}",
+        object_repr=_("%(n)s records (%(fmt)s)") % {"n": queryset.count(), "fmt": fmt},
+        fields=personal_columns,
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{schema.key}-{stamp}.{fmt}"'
+    return response
+
+
+def import_page(request, schema, area, list_url):
+    if not has_perm(request.user, area, Action.CHANGE):
+        raise PermissionDenied
+    organisations = writable_organisations(request.user)
+    report = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, organisations=organisations)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = import_table(
+                    schema,
+                    upload,
+                    upload.name,
+                    form.cleaned_data["organisation"],
+                    user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except TableError as exc:
+                form.add_error("file", str(exc))
+            else:
+                if report.ok and not report.dry_run:
+                    messages.success(request, report.summary())
+                    return redirect(list_url)
+    else:
+        form = ImportForm(organisations=organisations, initial={"dry_run": True})
+    columns = schema.columns
+    return render(
+        request,
+        "core/import.html",
+        {
+            "form": form,
+            "report": report,
+            "columns": columns,
+            "title": schema.model._meta.verbose_name_plural,
+            "list_url": list_url,
+        },
+    )

@@ -1,0 +1,573 @@
+"""Import and export of registries as CSV or XLSX, with an optional HXL hashtag row.
+
+A registry describes its columns once (``Column``) in a ``TableSchema``; pages,
+API and commands all import through ``import_table`` and export through
+``export_table``. An import parses and validates every row before it writes
+anything; if any row is bad nothing is written and every problem is reported
+with its row, column and reason in the reader's language. Rows are matched to
+existing records by a natural key, so importing the same file twice changes
+nothing.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lifeline.core import audit
+from lifeline.core.models import AuditAction, AuditEntry, Branding, Language
+from lifeline.core.names import normalise_language
+
+MULTI_SEPARATOR = ";"
+BATCH = 1000
+
+
+class TableError(Exception):
+    """The file itself cannot be read (format, size, header)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.column:
+            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class Column:
+    name: str
+    hxl: str
+    parse: Callable[[str, "Context"], Any]
+    render: Callable[[Any], str]
+    required: bool = False
+    personal: bool = False
+    m2m: bool = False
+    attr: str | None = None  # model attribute, defaults to name
+
+    @property
+    def target(self):
+        return self.attr or self.name
+
+
+@dataclass
+class Context:
+    """What parsers need: lookups loaded once per import."""
+
+    languages: dict = field(default_factory=dict)
+    areas: dict = field(default_factory=dict)
+    countries: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+    def language_id(self, code):
+        tag = normalise_language(code)
+        if tag is None:
+            raise ValidationError(_("“%(code)s” is not an ISO 639 language code.") % {"code": code})
+        if tag not in self.languages:
+            self.languages[tag] = Language.objects.get_or_create(code=tag)[0].pk
+        return self.languages[tag]
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    dry_run: bool = False
+    rows: int = 0
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def summary(self):
+        if self.errors:
+            return _("%(n)s problem(s) found; nothing was imported.") % {"n": len(self.errors)}
+        if self.dry_run:
+            return _("Dry run: %(c)s to create, %(u)s to update, %(s)s unchanged. Nothing was written.") % {
+                "c": self.created,
+                "u": self.updated,
+                "s": self.unchanged,
+            }
+        return _("Imported: %(c)s created, %(u)s updated, %(s)s unchanged.") % {
+            "c": self.created,
+            "u": self.updated,
+            "s": self.unchanged,
+        }
+
+    def as_dict(self):
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
+            "summary": str(self.summary()),
+        }
+
+
+# --- parsers and renderers shared by the registries ------------------------------
+
+
+def split_multi(value):
+    return [v.strip() for v in str(value or "").split(MULTI_SEPARATOR) if v.strip()]
+
+
+def text(max_length):
+    def parse(value, ctx):
+        value = str(value or "").strip()
+        if len(value) > max_length:
+            raise ValidationError(_("Too long: at most %(n)s characters.") % {"n": max_length})
+        return value
+
+    return parse
+
+
+def choice(choices_cls, default=None):
+    def parse(value, ctx):
+        value = str(value or "").strip()
+        if not value:
+            if default is not None:
+                return default
+            raise ValidationError(_("A value is required."))
+        for key, label in choices_cls.choices:
+            if value.lower() in (str(key).lower(), str(label).lower()):
+                return key
+        allowed = ", ".join(str(k) for k in choices_cls.values)
+        raise ValidationError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": allowed})
+
+    return parse
+
+
+def multi_choice(choices_cls):
+    single = choice(choices_cls)
+
+    def parse(value, ctx):
+        return sorted({single(v, ctx) for v in split_multi(value)})
+
+    return parse
+
+
+TRUE_WORDS = {"1", "yes", "y", "true", "x", "sí", "si", "oui", "sim", "да", "نعم"}
+FALSE_WORDS = {"", "0", "no", "n", "false", "non", "não", "nao", "нет", "لا"}
+
+
+def boolean(value, ctx):
+    word = str(value if value is not None else "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValidationError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+
+def date(value, ctx):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValidationError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}) from None
+
+
+def integer(minimum=0, maximum=None):
+    def parse(value, ctx):
+        if value in (None, ""):
+            return None
+        try:
+            number = int(float(str(value).strip().replace(",", "")))
+        except ValueError:
+            raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
+        if number < minimum or (maximum is not None and number > maximum):
+            raise ValidationError(
+                _("%(value)s is out of range (%(min)s–%(max)s).") % {"value": number, "min": minimum, "max": maximum or "∞"}
+            )
+        return number
+
+    return parse
+
+
+def languages(value, ctx):
+    return sorted({ctx.language_id(code) for code in split_multi(value)})
+
+
+def areas(value, ctx):
+    ids = set()
+    for code in split_multi(value):
+        if code.upper() not in ctx.areas:
+            raise ValidationError(_("“%(code)s” is not a known P-code.") % {"code": code})
+        ids.add(ctx.areas[code.upper()])
+    return sorted(ids)
+
+
+def area(value, ctx):
+    found = areas(value, ctx)
+    if len(found) > 1:
+        raise ValidationError(_("Only one P-code is allowed here."))
+    return found[0] if found else None
+
+
+def countries(value, ctx):
+    ids = set()
+    for code in split_multi(value):
+        if code.upper() not in ctx.countries:
+            raise ValidationError(_("“%(code)s” is not an ISO 3166 country code.") % {"code": code})
+        ids.add(ctx.countries[code.upper()])
+    return sorted(ids)
+
+
+FORMULA_PREFIXES = ("=", "@")
+
+
+def safe_cell(value: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def unsafe_cell(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_PREFIXES:
+        return value[1:]
+    return value
+
+
+def render_plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return f"{MULTI_SEPARATOR} ".join(str(v) for v in value)
+    return str(value)
+
+
+# --- reading files ------------------------------------------------------------
+
+
+def read_table(upload, filename):
+    """Return (header, hxl_tags_or_None, [(row_number, [cells])]) from CSV or XLSX bytes."""
+    data = upload if isinstance(upload, bytes) else upload.read(settings.IMPORT_MAX_BYTES + 1)
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise TableError(_("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        rows = _read_xlsx(data)
+    elif name.endswith(".csv") or name.endswith(".txt") or not name:
+        rows = _read_csv(data)
+    else:
+        raise TableError(_("Upload a CSV or XLSX file."))
+    rows = [(n, cells) for n, cells in rows if any(str(c).strip() for c in cells if c is not None)]
+    if not rows:
+        raise TableError(_("The file is empty."))
+    (_, header), body = rows[0], rows[1:]
+    header = [str(h or "").strip() for h in header]
+    hxl = None
+    if body and _is_hxl_row(body[0][1]):
+        hxl = [str(c or "").strip() for c in body[0][1]]
+        body = body[1:]
+    elif _is_hxl_row(header):
+        hxl, header = header, [""] * len(header)
+    if len(body) > settings.IMPORT_MAX_ROWS:
+        raise TableError(_("The file has more than %(n)s rows.") % {"n": settings.IMPORT_MAX_ROWS})
+    return header, hxl, body
+
+
+def _is_hxl_row(cells):
+    values = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    return bool(values) and all(v.startswith("#") for v in values)
+
+
+def _read_csv(data):
+    try:
+        text_data = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError(_("The CSV file is not UTF-8 text.")) from None
+    try:
+        dialect = csv.Sniffer().sniff(text_data[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text_data, newline=""), dialect)
+    try:
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise TableError(_("The CSV file cannot be read: %(reason)s") % {"reason": exc}) from None
+
+
+def _read_xlsx(data):
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a bad file
+        raise TableError(_("The XLSX file cannot be read.")) from None
+    sheet = book.worksheets[0]
+    rows = [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    book.close()
+    return rows
+
+
+# --- the schema and the import ------------------------------------------------
+
+
+class TableSchema:
+    """Subclasses describe one registry: its model, columns and natural key."""
+
+    key = ""
+    model = None
+    columns: list[Column] = []
+    natural_key: tuple[str, ...] = ()
+
+    def context(self):
+        from lifeline.geo.models import AdminArea, Country
+
+        return Context(
+            languages=dict(Language.objects.values_list("code", "id")),
+            areas={p.upper(): i for p, i in AdminArea.objects.values_list("pcode", "id")},
+            countries={
+                **{c.upper(): i for c, i in Country.objects.values_list("code", "id")},
+                **{c.upper(): i for c, i in Country.objects.values_list("iso3", "id")},
+            },
+        )
+
+    def map_columns(self, header, hxl):
+        """Match file columns to schema columns by name, else by HXL tag."""
+        by_name = {c.name.lower(): c for c in self.columns}
+        by_tag = {c.hxl.lower(): c for c in self.columns}
+        mapping = {}
+        for index, name in enumerate(header):
+            column = by_name.get(name.lower())
+            if column is None and hxl and index < len(hxl):
+                column = by_tag.get(hxl[index].lower().replace(" ", ""))
+            if column is not None and column not in mapping.values():
+                mapping[index] = column
+        missing = [c.name for c in self.columns if c.required and c not in mapping.values()]
+        if missing:
+            raise TableError(_("Missing required column(s): %(cols)s.") % {"cols": ", ".join(missing)})
+        return mapping
+
+    def validate_row(self, values):
+        """Cross-field rules; return a list of (column, message)."""
+        return []
+
+    def key_of(self, values):
+        return tuple(str(values.get(k, "")).strip().lower() for k in self.natural_key)
+
+    def existing(self, organisation):
+        qs = self.model.objects.filter(organisation=organisation)
+        m2m = [c.target for c in self.columns if c.m2m]
+        index = {}
+        for obj in qs.prefetch_related(*m2m):
+            index[self.key_of({k: getattr(obj, k) for k in self.natural_key})] = obj
+        return index
+
+    def current_values(self, obj, columns):
+        values = {}
+        for column in columns:
+            if column.m2m:
+                values[column.target] = sorted(o.pk for o in getattr(obj, column.target).all())
+            else:
+                values[column.target] = getattr(obj, column.target)
+        return values
+
+    def new_object(self, organisation, values):
+        obj = self.model(organisation=organisation)
+        for key, value in values.items():
+            if not self.model_field_is_m2m(key):
+                setattr(obj, key, value)
+        return obj
+
+    def model_field_is_m2m(self, name):
+        return any(c.m2m and c.target == name for c in self.columns)
+
+    def after_write(self, created, updated, user):
+        """Hook for registries that keep extra rows (versions, pairs)."""
+
+    def export_queryset(self, qs):
+        return qs.prefetch_related(*[c.target for c in self.columns if c.m2m])
+
+    def render_value(self, column, obj):
+        value = getattr(obj, column.target)
+        if column.m2m:
+            value = list(value.all())
+        return safe_cell(column.render(value))
+
+
+def import_table(schema, upload, filename, organisation, user=None, dry_run=False):
+    """Validate the whole file, then write all of it or nothing. Returns a Report."""
+    report = Report(dry_run=dry_run)
+    try:
+        header, hxl, body = read_table(upload, filename)
+        mapping = schema.map_columns(header, hxl)
+    except TableError as exc:
+        report.errors.append(RowError(row=1, column="", message=str(exc)))
+        return report
+    report.rows = len(body)
+    ctx = schema.context()
+    columns = list(mapping.values())
+    parsed, seen = [], {}
+    for row_number, cells in body:
+        values, row_ok = {}, True
+        for index, column in mapping.items():
+            raw = cells[index] if index < len(cells) else None
+            try:
+                value = column.parse(unsafe_cell(raw.strip()) if isinstance(raw, str) else raw, ctx)
+            except ValidationError as exc:
+                report.errors.append(RowError(row_number, column.name, " ".join(exc.messages)))
+                row_ok = False
+                continue
+            if column.required and value in (None, "", []):
+                report.errors.append(RowError(row_number, column.name, _("A value is required.")))
+                row_ok = False
+            values[column.target] = value
+        if not row_ok:
+            continue
+        for column_name, message in schema.validate_row(values):
+            report.errors.append(RowError(row_number, column_name, message))
+            row_ok = False
+        key = schema.key_of(values)
+        if key in seen:
+            report.errors.append(
+                RowError(row_number, "", _("Same record as row %(row)s.") % {"row": seen[key]})
+            )
+            row_ok = False
+        seen[key] = row_number
+        if row_ok:
+            parsed.append(values)
+    if report.errors:
+        return report
+
+    existing = schema.existing(organisation)
+    to_create, to_update = [], []
+    for values in parsed:
+        obj = existing.get(schema.key_of(values))
+        if obj is None:
+            to_create.append(values)
+            continue
+        current = schema.current_values(obj, columns)
+        changed = [k for k, v in values.items() if current.get(k) != v]
+        if changed:
+            to_update.append((obj, values, changed))
+        else:
+            report.unchanged += 1
+    report.created, report.updated = len(to_create), len(to_update)
+    if dry_run or not (to_create or to_update):
+        return report
+
+    with transaction.atomic():
+        _write(schema, organisation, user, columns, to_create, to_update)
+    return report
+
+
+def _write(schema, organisation, user, columns, to_create, to_update):
+    model = schema.model
+    m2m_columns = [c for c in columns if c.m2m]
+    plain = [c.target for c in columns if not c.m2m]
+    entries = []
+
+    created_objs = []
+    for start in range(0, len(to_create), BATCH):
+        chunk = to_create[start : start + BATCH]
+        objs = model.objects.bulk_create([schema.new_object(organisation, values) for values in chunk])
+        created_objs.extend(zip(objs, chunk))
+    for obj, _values in created_objs:
+        entries.append(audit.entry(AuditAction.CREATE, obj=obj, fields=plain + [c.target for c in m2m_columns], user=user))
+
+    changed_plain = sorted({k for _o, _v, changed in to_update for k in changed if k in plain})
+    for obj, values, changed in to_update:
+        for key in changed:
+            if key in plain:
+                setattr(obj, key, values[key])
+        entries.append(audit.entry(AuditAction.UPDATE, obj=obj, fields=changed, user=user))
+    if changed_plain:
+        objs = [obj for obj, _v, _c in to_update]
+        for start in range(0, len(objs), BATCH):
+            model.objects.bulk_update(objs[start : start + BATCH], changed_plain + ["updated"])
+
+    for column in m2m_columns:
+        through = getattr(model, column.target).through
+        source = f"{model._meta.model_name}_id"
+        target_field = [f for f in through._meta.concrete_fields if f.name not in ("id", model._meta.model_name)][0]
+        target = target_field.attname
+        rows = []
+        refresh = [obj.pk for obj, values, changed in to_update if column.target in changed]
+        if refresh:
+            for start in range(0, len(refresh), BATCH):
+                through.objects.filter(**{f"{source}__in": refresh[start : start + BATCH]}).delete()
+        for obj, values in created_objs:
+            rows.extend(through(**{source: obj.pk, target: t}) for t in values.get(column.target) or [])
+        for obj, values, changed in to_update:
+            if column.target in changed:
+                rows.extend(through(**{source: obj.pk, target: t}) for t in values.get(column.target) or [])
+        through.objects.bulk_create(rows, batch_size=BATCH)
+
+    schema.after_write([o for o, _v in created_objs], [o for o, _v, _c in to_update], user)
+    entries.append(
+        audit.entry(
+            AuditAction.IMPORT,
+            object_type=f"{model._meta.app_label}.{model._meta.model_name}",
+            object_repr=gettext_lazy("%(c)s created, %(u)s updated") % {"c": len(created_objs), "u": len(to_update)},
+            user=user,
+        )
+    )
+    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+
+
+# --- export -------------------------------------------------------------------
+
+
+def export_table(schema, queryset, fmt="csv", hxl=False, include_personal=False):
+    """Return the file's bytes. Personal columns are left out unless allowed."""
+    columns = [c for c in schema.columns if include_personal or not c.personal]
+    header = [c.name for c in columns]
+    tags = [c.hxl for c in columns]
+    rows = ([schema.render_value(c, obj) for c in columns] for obj in schema.export_queryset(queryset).iterator(chunk_size=2000))
+    if fmt == "xlsx":
+        return _write_xlsx(schema, header, tags if hxl else None, rows)
+    if fmt != "csv":
+        raise TableError(_("Unknown format: %(fmt)s.") % {"fmt": fmt})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    if hxl:
+        writer.writerow(tags)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _write_xlsx(schema, header, tags, rows):
+    book = openpyxl.Workbook(write_only=True)
+    branding = Branding.current()
+    book.properties.creator = branding.product_name
+    book.properties.title = f"{branding.product_name}: {schema.model._meta.verbose_name_plural}"
+    book.properties.description = branding.owner_name or branding.product_name
+    sheet = book.create_sheet(schema.key)
+    sheet.append(header)
+    if tags:
+        sheet.append(tags)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,79 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.forms import LanguageCodesField
+from lifeline.directory.models import ContactCategory, KeyContact, TrustLevel
+from lifeline.directory.tabular import normalise_channel
+from lifeline.geo.models import AdminArea
+
+
+class ChannelsField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text", _("One per line as type:value, for example phone:+962790123456 or email:name@example.org.")
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{c['type']}:{c['value']}" for c in value)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        channels, errors = [], []
+        for line in value.splitlines():
+            if not line.strip():
+                continue
+            kind, sep, rest = line.partition(":")
+            if not sep:
+                errors.append(_("“%(line)s”: write type:value.") % {"line": line.strip()})
+                continue
+            try:
+                channels.append({"type": kind.strip().lower(), "value": normalise_channel(kind.strip().lower(), rest)})
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return channels
+
+
+class KeyContactForm(forms.ModelForm):
+    languages = LanguageCodesField(label=_("Languages"))
+    channels = ChannelsField(label=_("Contact channels"))
+
+    class Meta:
+        model = KeyContact
+        fields = [
+            "organisation", "name", "kind", "category", "affiliation", "role_title", "languages", "channels",
+            "coverage_areas", "coverage_note", "available_24_7", "trust_level", "capacity",
+            "agreement_status", "agreement_date", "last_verified", "notes",
+        ]
+        widgets = {
+            "agreement_date": forms.DateInput(attrs={"type": "date"}),
+            "last_verified": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label = _("Kept by")
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+        self.fields["coverage_areas"].queryset = AdminArea.objects.order_by("name")
+        self.fields["coverage_areas"].required = False
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("Any"))] + ContactCategory.choices)
+    language = forms.CharField(label=_("Language code"), required=False)
+    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any"))
+    trust = forms.ChoiceField(label=_("Trust level"), required=False, choices=[("", _("Any"))] + TrustLevel.choices)
+    h24 = forms.BooleanField(label=_("Reachable 24/7 only"), required=False)
+    stale = forms.BooleanField(label=_("Needs re-verification only"), required=False)

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("lifeline.core.urls")),
+    path("contacts/", include("lifeline.directory.urls")),
+    path("communities/", include("lifeline.communities.urls")),
+    path("interpreters/", include("lifeline.interpreters.urls")),
+    path("api/", include("lifeline.api.urls")),
+]
+
+if not settings.PRODUCTION:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
