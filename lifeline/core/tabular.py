@@ -19,6 +19,7 @@ import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,6 +60,7 @@ class Column:
     required: bool = False
     personal: bool = False
     m2m: bool = False
+    extra: bool = False  # not a model field: the schema reads and writes it (read_extra, after_write)
     attr: str | None = None  # model attribute, defaults to name
 
     @property
@@ -385,7 +387,9 @@ class TableSchema:
     def current_values(self, obj, columns):
         values = {}
         for column in columns:
-            if column.m2m:
+            if column.extra:
+                values[column.target] = self.read_extra(obj, column.target)
+            elif column.m2m:
                 values[column.target] = sorted(o.pk for o in getattr(obj, column.target).all())
             else:
                 values[column.target] = getattr(obj, column.target)
@@ -393,21 +397,29 @@ class TableSchema:
 
     def new_object(self, organisation, values):
         obj = self.model(organisation=organisation)
+        special = {c.target for c in self.columns if c.m2m or c.extra}
         for key, value in values.items():
-            if not self.model_field_is_m2m(key):
+            if key not in special:
                 setattr(obj, key, value)
         return obj
 
-    def model_field_is_m2m(self, name):
-        return any(c.m2m and c.target == name for c in self.columns)
+    def read_extra(self, obj, name):
+        """The current parsed value of an ``extra`` column, comparable with what ``parse`` returns."""
+        raise NotImplementedError
 
     def after_write(self, created, updated, user):
-        """Hook for registries that keep extra rows (versions, pairs)."""
+        """Write what plain fields and m2m cannot hold (extra columns, versions).
+
+        ``created`` is a list of (obj, values); ``updated`` of (obj, values, changed names).
+        Runs inside the import's transaction.
+        """
 
     def export_queryset(self, qs):
         return qs.prefetch_related(*[c.target for c in self.columns if c.m2m])
 
     def render_value(self, column, obj):
+        if column.extra:
+            return safe_cell(column.render(self.read_extra(obj, column.target)))
         value = getattr(obj, column.target)
         if column.m2m:
             value = list(value.all())
@@ -483,7 +495,7 @@ def import_table(schema, upload, filename, organisation, user=None, dry_run=Fals
 def _write(schema, organisation, user, columns, to_create, to_update):
     model = schema.model
     m2m_columns = [c for c in columns if c.m2m]
-    plain = [c.target for c in columns if not c.m2m]
+    plain = [c.target for c in columns if not c.m2m and not c.extra]
     entries = []
 
     created_objs = []
@@ -492,10 +504,12 @@ def _write(schema, organisation, user, columns, to_create, to_update):
         objs = model.objects.bulk_create([schema.new_object(organisation, values) for values in chunk])
         created_objs.extend(zip(objs, chunk))
     for obj, _values in created_objs:
-        entries.append(audit.entry(AuditAction.CREATE, obj=obj, fields=plain + [c.target for c in m2m_columns], user=user))
+        entries.append(audit.entry(AuditAction.CREATE, obj=obj, fields=[c.target for c in columns], user=user))
 
     changed_plain = sorted({k for _o, _v, changed in to_update for k in changed if k in plain})
+    now = timezone.now()
     for obj, values, changed in to_update:
+        obj.updated = now
         for key in changed:
             if key in plain:
                 setattr(obj, key, values[key])
@@ -522,7 +536,7 @@ def _write(schema, organisation, user, columns, to_create, to_update):
                 rows.extend(through(**{source: obj.pk, target: t}) for t in values.get(column.target) or [])
         through.objects.bulk_create(rows, batch_size=BATCH)
 
-    schema.after_write([o for o, _v in created_objs], [o for o, _v, _c in to_update], user)
+    schema.after_write(created_objs, to_update, user)
     entries.append(
         audit.entry(
             AuditAction.IMPORT,
