@@ -285,7 +285,7 @@ def read_table(upload, filename):
     rows = [(n, cells) for n, cells in rows if any(str(c).strip() for c in cells if c is not None)]
     if not rows:
         raise TableError(_("The file is empty."))
-    (_, header), body = rows[0], rows[1:]
+    (_first_line, header), body = rows[0], rows[1:]
     header = [str(h or "").strip() for h in header]
     hxl = None
     if body and _is_hxl_row(body[0][1]):
@@ -308,11 +308,9 @@ def _read_csv(data):
         text_data = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TableError(_("The CSV file is not UTF-8 text.")) from None
-    try:
-        dialect = csv.Sniffer().sniff(text_data[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text_data, newline=""), dialect)
+    first_line = text_data.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)  # spreadsheets in some locales write ; or tabs
+    reader = csv.reader(io.StringIO(text_data, newline=""), delimiter=delimiter)
     try:
         return [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
