@@ -13,6 +13,7 @@ import contextvars
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from lifeline.core.models import AuditAction, AuditEntry
 
@@ -59,25 +60,31 @@ def object_label(obj):
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
-def entry(action, obj=None, fields=None, reason="", user=None, object_type="", object_id="", object_repr=""):
-    """Build (not save) an audit entry for the current actor."""
+def entry_values(action, obj=None, fields=None, reason="", user=None, object_type="", object_id="", object_repr=""):
+    """The column values of an audit entry for the current actor."""
     actor = current_actor()
     user = user if user is not None else actor.user
     if obj is not None:
         object_type = object_label(obj)
         object_id = str(obj.pk)
         object_repr = str(obj)[:200]
-    return AuditEntry(
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        fields=sorted(fields or []),
-        reason=reason[:300],
-        ip=actor.ip,
-        via=actor.via,
+    return {
+        "at": timezone.now(),
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": str(object_repr)[:200],
+        "fields": sorted(fields or []),
+        "reason": reason[:300],
+        "ip": actor.ip,
+        "via": actor.via,
         **_user_fields(user),
-    )
+    }
+
+
+def entry(*args, **kwargs):
+    """Build (not save) an audit entry for the current actor."""
+    return AuditEntry(**entry_values(*args, **kwargs))
 
 
 def record(action, obj=None, fields=None, reason="", **kwargs):
@@ -124,3 +131,10 @@ def _on_delete(sender, instance, **kwargs):
 
 post_save.connect(_on_save, dispatch_uid="lifeline-audit-save")
 post_delete.connect(_on_delete, dispatch_uid="lifeline-audit-delete")
+
+
+def save_entries(values):
+    """Append many entries at once (imports): dicts from ``entry_values``, one prepared INSERT."""
+    from lifeline.core.bulk import insert_rows
+
+    insert_rows(AuditEntry, list(values))

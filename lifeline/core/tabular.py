@@ -19,12 +19,13 @@ import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lifeline.core import audit
-from lifeline.core.models import AuditAction, AuditEntry, Branding, Language
+from lifeline.core.bulk import insert_rows
+from lifeline.core.models import AuditAction, Branding, Language
 from lifeline.core.names import normalise_language
 
 MULTI_SEPARATOR = ";"
@@ -145,15 +146,28 @@ def text(max_length):
 
 
 def choice(choices_cls, default=None):
+    lookups = {}
+
+    def lookup():
+        # value or label, in the active language, to the stored value; built once per language
+        language = translation.get_language()
+        if language not in lookups:
+            table = {}
+            for key, label in choices_cls.choices:
+                table[str(key).lower()] = key
+                table[str(label).lower()] = key
+            lookups[language] = table
+        return lookups[language]
+
     def parse(value, ctx):
         value = str(value or "").strip()
         if not value:
             if default is not None:
                 return default
             raise ValidationError(_("A value is required."))
-        for key, label in choices_cls.choices:
-            if value.lower() in (str(key).lower(), str(label).lower()):
-                return key
+        found = lookup().get(value.lower())
+        if found is not None:
+            return found
         allowed = ", ".join(str(k) for k in choices_cls.values)
         raise ValidationError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": allowed})
 
@@ -490,19 +504,38 @@ def import_table(schema, upload, filename, organisation, user=None, dry_run=Fals
     return report
 
 
+def _insert_new(schema, organisation, to_create):
+    """Insert new records with one prepared statement, then read their ids back by natural key."""
+    model = schema.model
+    now = timezone.now()
+    objs = []
+    for values in to_create:
+        obj = schema.new_object(organisation, values)
+        for field in model._meta.concrete_fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                setattr(obj, field.attname, now)
+        objs.append((obj, values))
+    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    insert_rows(model, [{name: getattr(obj, name) for name in names} for obj, _values in objs])
+    ids = {
+        schema.key_of(dict(zip(schema.natural_key, rest))): pk
+        for pk, *rest in model.objects.filter(organisation=organisation).values_list("pk", *schema.natural_key).iterator(chunk_size=5000)
+    }
+    for obj, values in objs:
+        obj.pk = ids[schema.key_of(values)]
+        obj._state.adding = False
+    return objs
+
+
 def _write(schema, organisation, user, columns, to_create, to_update):
     model = schema.model
     m2m_columns = [c for c in columns if c.m2m]
     plain = [c.target for c in columns if not c.m2m and not c.extra]
     entries = []
 
-    created_objs = []
-    for start in range(0, len(to_create), BATCH):
-        chunk = to_create[start : start + BATCH]
-        objs = model.objects.bulk_create([schema.new_object(organisation, values) for values in chunk])
-        created_objs.extend(zip(objs, chunk))
+    created_objs = _insert_new(schema, organisation, to_create)
     for obj, _values in created_objs:
-        entries.append(audit.entry(AuditAction.CREATE, obj=obj, fields=[c.target for c in columns], user=user))
+        entries.append(audit.entry_values(AuditAction.CREATE, obj=obj, fields=[c.target for c in columns], user=user))
 
     changed_plain = sorted({k for _o, _v, changed in to_update for k in changed if k in plain})
     now = timezone.now()
@@ -511,7 +544,7 @@ def _write(schema, organisation, user, columns, to_create, to_update):
         for key in changed:
             if key in plain:
                 setattr(obj, key, values[key])
-        entries.append(audit.entry(AuditAction.UPDATE, obj=obj, fields=changed, user=user))
+        entries.append(audit.entry_values(AuditAction.UPDATE, obj=obj, fields=changed, user=user))
     if changed_plain:
         objs = [obj for obj, _v, _c in to_update]
         for start in range(0, len(objs), BATCH):
@@ -528,22 +561,22 @@ def _write(schema, organisation, user, columns, to_create, to_update):
             for start in range(0, len(refresh), BATCH):
                 through.objects.filter(**{f"{source}__in": refresh[start : start + BATCH]}).delete()
         for obj, values in created_objs:
-            rows.extend(through(**{source: obj.pk, target: t}) for t in values.get(column.target) or [])
+            rows.extend({source: obj.pk, target: t} for t in values.get(column.target) or [])
         for obj, values, changed in to_update:
             if column.target in changed:
-                rows.extend(through(**{source: obj.pk, target: t}) for t in values.get(column.target) or [])
-        through.objects.bulk_create(rows, batch_size=BATCH)
+                rows.extend({source: obj.pk, target: t} for t in values.get(column.target) or [])
+        insert_rows(through, rows)
 
     schema.after_write(created_objs, to_update, user)
     entries.append(
-        audit.entry(
+        audit.entry_values(
             AuditAction.IMPORT,
             object_type=f"{model._meta.app_label}.{model._meta.model_name}",
             object_repr=gettext_lazy("%(c)s created, %(u)s updated") % {"c": len(created_objs), "u": len(to_update)},
             user=user,
         )
     )
-    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    audit.save_entries(entries)
 
 
 # --- export -------------------------------------------------------------------

@@ -21,14 +21,18 @@ from lifeline.core.tabular import (
 from lifeline.directory.models import AgreementStatus, ChannelType, ContactCategory, ContactKind, KeyContact, TrustLevel
 
 
+CHANNEL_TYPES = frozenset(ChannelType.values)
+PHONE_CHANNELS = frozenset({ChannelType.PHONE, ChannelType.SMS, ChannelType.WHATSAPP, ChannelType.SIGNAL, ChannelType.VIBER})
+
+
 def normalise_channel(kind, value, region=None):
     """Validate one channel; phones become E.164. Raises ValidationError."""
     value = value.strip()
-    if kind not in ChannelType.values:
+    if kind not in CHANNEL_TYPES:
         raise ValidationError(_("“%(kind)s” is not a channel type.") % {"kind": kind})
     if not value:
         raise ValidationError(_("The %(kind)s channel has no value.") % {"kind": kind})
-    if kind in (ChannelType.PHONE, ChannelType.SMS, ChannelType.WHATSAPP, ChannelType.SIGNAL, ChannelType.VIBER):
+    if kind in PHONE_CHANNELS:
         try:
             number = phonenumbers.parse(value, region)
         except phonenumbers.NumberParseException:
