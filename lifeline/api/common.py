@@ -1,0 +1,126 @@
+"""What every API endpoint shares: token auth, safe input types, errors, import and export."""
+
+from typing import Annotated
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from pydantic import AfterValidator, Field
+
+from lifeline.core import audit
+from lifeline.core.models import Action, ApiToken, AuditAction
+from lifeline.core.permissions import has_perm, writable_organisations
+from lifeline.core.registry_views import CONTENT_TYPES
+from lifeline.core.tabular import TableError, export_table, import_table
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul), Field(max_length=5000)]
+ShortText = Annotated[str, AfterValidator(_no_nul), Field(max_length=300)]
+Id = Annotated[int, Field(ge=1, le=2**62)]
+
+
+class TokenAuth(HttpBearer):
+    """Bearer tokens from My account; the request then acts, and is audited, as the token's user."""
+
+    def authenticate(self, request, token):
+        if not token or len(token) > 200:
+            return None
+        found = (
+            ApiToken.objects.select_related("user", "user__profile")
+            .filter(digest=ApiToken.hash(token), revoked=False, expires__gt=timezone.now(), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        if found.last_used is None or (now - found.last_used).total_seconds() > 300:
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
+        request.user = found.user
+        audit._current.set(audit.Actor(user=found.user, ip=audit.client_ip(request), via="api"))
+        return found.user
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorsOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ReportOut(Schema):
+    ok: bool
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[RowErrorOut]
+    summary: str
+
+
+def require(request, area, action):
+    if not has_perm(request.user, area, action):
+        raise PermissionDenied
+
+
+def form_errors(form):
+    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+
+
+def organisation_for(request, organisation_id):
+    """The organisation a new record goes to: one the user may write to."""
+    organisations = writable_organisations(request.user)
+    if organisation_id is None:
+        profile = getattr(request.user, "profile", None)
+        if profile is None:
+            raise HttpError(422, "organisation is required")
+        return profile.organisation
+    found = organisations.filter(pk=organisation_id).first()
+    if found is None:
+        raise HttpError(422, "organisation: not one you may write to")
+    return found
+
+
+def run_import(request, schema, area, upload, organisation_id, dry_run):
+    require(request, area, Action.CHANGE)
+    organisation = organisation_for(request, organisation_id)
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise HttpError(413, "file too large")
+    try:
+        report = import_table(schema, upload, upload.name, organisation, user=request.user, dry_run=dry_run)
+    except TableError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return (200 if report.ok else 400), report.as_dict()
+
+
+def run_export(request, schema, area, queryset, fmt, hxl):
+    require(request, area, Action.EXPORT)
+    personal = has_perm(request.user, area, Action.PERSONAL)
+    data = export_table(schema, queryset, fmt=fmt, hxl=hxl, include_personal=personal)
+    audit.record(
+        AuditAction.EXPORT,
+        object_type=f"{schema.model._meta.app_label}.{schema.model._meta.model_name}",
+        object_repr=f"{queryset.count()} records ({fmt}, api)",
+        fields=[c.name for c in schema.columns if c.personal and personal],
+    )
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{schema.key}.{fmt}"'
+    return response

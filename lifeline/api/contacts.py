@@ -1,0 +1,188 @@
+"""Key contacts in the JSON API: the same forms, scopes and audit as the pages."""
+
+import datetime
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from lifeline.api.common import (
+    ErrorOut,
+    FieldErrorsOut,
+    Id,
+    ReportOut,
+    ShortText,
+    Text,
+    form_errors,
+    organisation_for,
+    require,
+    run_export,
+    run_import,
+)
+from lifeline.core import audit
+from lifeline.core.models import Action, Area, AuditAction
+from lifeline.core.permissions import has_perm, writable_organisations
+from lifeline.directory.forms import KeyContactForm
+from lifeline.directory.models import AgreementStatus, ChannelType, ContactCategory, ContactKind, KeyContact, TrustLevel
+from lifeline.directory.services import search_contacts
+from lifeline.directory.tabular import ContactSchema
+from lifeline.geo.models import AdminArea
+
+AREA = Area.CONTACTS
+router = Router(tags=["key contacts"])
+
+
+class Channel(Schema):
+    type: Literal[tuple(ChannelType.values)]  # type: ignore[valid-type]
+    value: ShortText
+
+
+class ContactIn(Schema):
+    organisation: Id | None = None
+    name: ShortText
+    kind: Literal[tuple(ContactKind.values)] = ContactKind.ORGANISATION  # type: ignore[valid-type]
+    category: Literal[tuple(ContactCategory.values)] = ContactCategory.OTHER  # type: ignore[valid-type]
+    affiliation: ShortText = ""
+    role_title: ShortText = ""
+    languages: list[ShortText] = []
+    channels: list[Channel] = []
+    coverage_areas: list[ShortText] = []
+    coverage_note: ShortText = ""
+    available_24_7: bool = False
+    trust_level: Literal[tuple(TrustLevel.values)] = TrustLevel.UNKNOWN  # type: ignore[valid-type]
+    capacity: ShortText = ""
+    agreement_status: Literal[tuple(AgreementStatus.values)] = AgreementStatus.NONE  # type: ignore[valid-type]
+    agreement_date: datetime.date | None = None
+    last_verified: datetime.date | None = None
+    notes: Text = ""
+
+
+class ContactOut(Schema):
+    id: int
+    organisation: int
+    name: str
+    kind: str
+    category: str
+    affiliation: str
+    role_title: str
+    languages: list[str]
+    channels: list[Channel] | None
+    coverage_areas: list[str]
+    coverage_note: str
+    available_24_7: bool
+    trust_level: str
+    capacity: str
+    agreement_status: str
+    agreement_date: datetime.date | None
+    last_verified: datetime.date | None
+    needs_verification: bool
+    notes: str
+
+
+class ContactFilter(Schema):
+    q: ShortText = ""
+    category: Literal[("",) + tuple(ContactCategory.values)] = ""  # type: ignore[valid-type]
+    language: ShortText = ""
+    area: ShortText = ""
+    trust: Literal[("",) + tuple(TrustLevel.values)] = ""  # type: ignore[valid-type]
+    h24: bool = False
+    stale: bool = False
+
+
+def _out(contact, personal):
+    return {
+        "id": contact.pk,
+        "organisation": contact.organisation_id,
+        **{f: getattr(contact, f) for f in (
+            "name", "kind", "category", "affiliation", "role_title", "coverage_note", "available_24_7", "trust_level",
+            "capacity", "agreement_status", "agreement_date", "last_verified", "needs_verification", "notes")},
+        "languages": [lang.code for lang in contact.languages.all()],
+        "coverage_areas": [a.pcode for a in contact.coverage_areas.all()],
+        "channels": contact.channels if personal else None,
+    }
+
+
+def _form_data(request, payload: ContactIn):
+    areas = dict(AdminArea.objects.filter(pcode__in=payload.coverage_areas).values_list("pcode", "pk"))
+    unknown = [p for p in payload.coverage_areas if p not in areas]
+    data = payload.dict()
+    data["organisation"] = organisation_for(request, payload.organisation).pk
+    data["languages"] = ", ".join(payload.languages)
+    data["channels"] = "\n".join(f"{c.type}:{c.value}" for c in payload.channels)
+    data["coverage_areas"] = [areas[p] for p in payload.coverage_areas if p in areas]
+    for key in ("agreement_date", "last_verified"):
+        data[key] = data[key].isoformat() if data[key] else ""
+    if not data["available_24_7"]:
+        data.pop("available_24_7")
+    return data, unknown
+
+
+def _save(request, payload, instance=None):
+    data, unknown = _form_data(request, payload)
+    form = KeyContactForm(data, instance=instance, organisations=writable_organisations(request.user))
+    if unknown:
+        form.is_valid()
+        form.add_error("coverage_areas", f"Unknown P-codes: {', '.join(unknown)}")
+    if not form.is_valid():
+        return 422, {"detail": "invalid", "errors": form_errors(form)}
+    contact = form.save()
+    return (200 if instance else 201), _out(contact, True)
+
+
+@router.get("", response=list[ContactOut])
+@paginate(LimitOffsetPagination)
+def list_contacts(request, filters: Query[ContactFilter]):
+    require(request, AREA, Action.VIEW)
+    queryset = KeyContact.objects.for_user(request.user).prefetch_related("languages", "coverage_areas")
+    area = AdminArea.objects.filter(pcode=filters.area).first() if filters.area else None
+    if filters.area and area is None:
+        return KeyContact.objects.none()
+    data = filters.dict()
+    data["area"] = area
+    return [_out(c, False) for c in search_contacts(queryset, **data).order_by("name", "pk")]
+
+
+@router.post("", response={201: ContactOut, 422: FieldErrorsOut, 403: ErrorOut})
+def create_contact(request, payload: ContactIn):
+    require(request, AREA, Action.CHANGE)
+    return _save(request, payload)
+
+
+@router.get("/export", response={200: None, 403: ErrorOut})
+def export_contacts(request, filters: Query[ContactFilter], format: Literal["csv", "xlsx"] = "csv", hxl: bool = False):
+    require(request, AREA, Action.VIEW)
+    queryset = KeyContact.objects.for_user(request.user)
+    data = filters.dict()
+    data["area"] = AdminArea.objects.filter(pcode=filters.area).first() if filters.area else None
+    return run_export(request, ContactSchema(), AREA, search_contacts(queryset, **data), format, hxl)
+
+
+@router.post("/import", response={200: ReportOut, 400: ReportOut, 403: ErrorOut})
+def import_contacts(request, file: File[UploadedFile], organisation: Form[Id | None] = None, dry_run: Form[bool] = False):
+    return run_import(request, ContactSchema(), AREA, file, organisation, dry_run)
+
+
+@router.get("/{pk}", response={200: ContactOut, 404: ErrorOut})
+def get_contact(request, pk: Id):
+    contact = get_object_or_404(KeyContact.objects.for_user(request.user), pk=pk)
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    if personal and contact.channels:
+        audit.record(AuditAction.VIEW, obj=contact, fields=["channels"])
+    return 200, _out(contact, personal)
+
+
+@router.put("/{pk}", response={200: ContactOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
+def update_contact(request, pk: Id, payload: ContactIn):
+    contact = get_object_or_404(KeyContact.objects.for_user(request.user, Action.CHANGE), pk=pk)
+    if contact.channels and not has_perm(request.user, AREA, Action.PERSONAL):
+        require(request, AREA, Action.PERSONAL)
+    return _save(request, payload, instance=contact)
+
+
+@router.delete("/{pk}", response={204: None, 404: ErrorOut})
+def delete_contact(request, pk: Id):
+    contact = get_object_or_404(KeyContact.objects.for_user(request.user, Action.CHANGE), pk=pk)
+    contact.delete()
+    return 204, None
