@@ -5,6 +5,7 @@ earlier versions can be read and compared.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,33 @@ class Level(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+PERCENT_FIELDS = ("literacy_rate", "female_pct", "children_pct", "elderly_pct", "phone_use_pct", "smartphone_pct")
+PERCENT_RANGE = (0, 100)
+
+
+def share_problems(values):
+    """The rules on a profile's percentages, for forms and imports alike: a list of (field, message)."""
+    problems = [
+        (name, _("Enter a percentage from 0 to 100."))
+        for name in PERCENT_FIELDS
+        if values.get(name) is not None and not PERCENT_RANGE[0] <= values[name] <= PERCENT_RANGE[1]
+    ]
+    if problems:
+        return problems
+    children, elderly = values.get("children_pct"), values.get("elderly_pct")
+    if children is not None and elderly is not None and children + elderly > 100:
+        problems.append(("elderly_pct", _("Children under 18 and people over 60 cannot add up to more than 100%.")))
+    phones, smartphones = values.get("phone_use_pct"), values.get("smartphone_pct")
+    if phones is not None and smartphones is not None and smartphones > phones:
+        problems.append(("smartphone_pct", _("More people cannot have a smartphone than have a mobile phone.")))
+    return problems
+
+
+def choice_labels(choices_cls, keys):
+    labels = dict(choices_cls.choices)
+    return [labels.get(key, key) for key in keys or []]
+
+
 class CommunityProfile(Audited, OwnedModel):
     permission_area = Area.COMMUNITIES
 
@@ -105,6 +133,19 @@ class CommunityProfile(Audited, OwnedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = {}
+        for name, message in share_problems({name: getattr(self, name) for name in PERCENT_FIELDS}):
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def sector_labels(self):
+        return choice_labels(Sector, self.sectors)
+
+    def vulnerability_labels(self):
+        return choice_labels(Vulnerability, self.vulnerabilities)
 
 
 class ProfileVersion(models.Model):

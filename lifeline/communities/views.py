@@ -1,12 +1,144 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifeline.communities import kobo, services
+from lifeline.communities.forms import CommunityFilterForm, CommunityProfileForm
+from lifeline.communities.models import CommunityProfile
+from lifeline.communities.tabular import CommunitySchema
+from lifeline.communities.xlsform import FORM_ID, build_xlsform
+from lifeline.core.models import Action, Area
+from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
+from lifeline.core.registry_views import CONTENT_TYPES, export_response, import_page, paginate
+from lifeline.directory.models import KeyContact
+
+AREA = Area.COMMUNITIES
+
+
+def _filtered(request):
+    queryset = CommunityProfile.objects.for_user(request.user).prefetch_related(
+        "origin_countries", "languages", "areas", "focal_points"
+    )
+    form = CommunityFilterForm(request.GET or None)
+    if form.is_valid():
+        queryset = services.search_communities(queryset, **form.cleaned_data)
+    return form, queryset
 
 
 @login_required
 def index(request):
-    raise Http404
+    require(request.user, AREA, Action.VIEW)
+    form, queryset = _filtered(request)
+    context = {
+        "filter_form": form,
+        "total": queryset.count(),
+        "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "can_export": has_perm(request.user, AREA, Action.EXPORT),
+        **paginate(request, queryset),
+    }
+    return render(request, "communities/list.html", context)
 
 
 @login_required
 def detail(request, pk):
-    raise Http404
+    profile = get_for_user(CommunityProfile, request.user, pk)
+    linked = list(profile.focal_points.all()) + list(profile.reached_by.all())
+    context = {
+        "profile": profile,
+        "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "visible_contacts": set(
+            KeyContact.objects.for_user(request.user).filter(pk__in=[c.pk for c in linked]).values_list("pk", flat=True)
+        ),
+    }
+    return render(request, "communities/detail.html", context)
+
+
+@login_required
+def edit(request, pk=None):
+    require(request.user, AREA, Action.CHANGE)
+    profile = get_for_user(CommunityProfile, request.user, pk, Action.CHANGE) if pk else None
+    form = CommunityProfileForm(
+        request.POST or None, instance=profile, organisations=writable_organisations(request.user), user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            profile = form.save()
+            services.record_version(profile, request.user, form.cleaned_data["note"])
+        messages.success(request, _("Saved “%(name)s”.") % {"name": profile.name})
+        return redirect("communities:detail", pk=profile.pk)
+    return render(request, "communities/form.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    profile = get_for_user(CommunityProfile, request.user, pk, Action.CHANGE)
+    name = profile.name
+    profile.delete()
+    messages.success(request, _("Deleted “%(name)s”.") % {"name": name})
+    return redirect("communities:list")
+
+
+@login_required
+def versions(request, pk):
+    profile = get_for_user(CommunityProfile, request.user, pk)
+    context = {"profile": profile, **paginate(request, profile.versions.select_related("created_by"))}
+    return render(request, "communities/versions.html", context)
+
+
+@login_required
+def version(request, pk, number):
+    profile = get_for_user(CommunityProfile, request.user, pk)
+    shown = get_object_or_404(profile.versions.select_related("created_by"), number=number)
+    context = {"profile": profile, "version": shown, "rows": services.version_rows(shown)}
+    return render(request, "communities/version.html", context)
+
+
+@login_required
+def compare(request, pk):
+    profile = get_for_user(CommunityProfile, request.user, pk)
+    numbers = sorted(int(n) for n in (request.GET.get("a", ""), request.GET.get("b", "")) if n.isdigit())
+    if len(numbers) != 2:  # by default, the latest change
+        numbers = sorted(profile.versions.values_list("number", flat=True)[:2])
+    if len(numbers) != 2:
+        messages.info(request, _("A profile needs two versions to compare."))
+        return redirect("communities:versions", pk=profile.pk)
+    older = get_object_or_404(profile.versions.select_related("created_by"), number=numbers[0])
+    newer = get_object_or_404(profile.versions.select_related("created_by"), number=numbers[1])
+    rows = services.compare(older, newer)
+    context = {"profile": profile, "older": older, "newer": newer, "rows": rows, "changes": sum(r.changed for r in rows)}
+    return render(request, "communities/compare.html", context)
+
+
+@login_required
+def export(request):
+    require(request.user, AREA, Action.VIEW)
+    _form, queryset = _filtered(request)
+    return export_response(request, CommunitySchema(), queryset, AREA)
+
+
+@login_required
+def import_profiles(request):
+    require(request.user, AREA, Action.CHANGE)
+    note = ""
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        request.FILES["file"] = kobo.kobo_upload(upload)
+        note = _("Imported from a Kobo/ODK form") if request.FILES["file"] is not upload else ""
+    # Contact names are matched among the key contacts of the organisation chosen in the form.
+    chosen = request.POST.get("organisation", "")
+    organisation = writable_organisations(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    return import_page(request, CommunitySchema(organisation, version_note=note), AREA, reverse("communities:list"))
+
+
+@login_required
+def xlsform(request):
+    require(request.user, AREA, Action.VIEW)
+    response = HttpResponse(build_xlsform(), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{FORM_ID}.xlsx"'
+    return response

@@ -353,7 +353,7 @@ class TableSchema:
     columns: list[Column] = []
     natural_key: tuple[str, ...] = ()
 
-    def context(self):
+    def context(self, organisation=None):
         from lifeline.geo.models import AdminArea, Country
 
         return Context(
@@ -448,7 +448,7 @@ def import_table(schema, upload, filename, organisation, user=None, dry_run=Fals
         report.errors.append(RowError(row=1, column="", message=str(exc)))
         return report
     report.rows = len(body)
-    ctx = schema.context()
+    ctx = schema.context(organisation)
     columns = list(mapping.values())
     parsed, seen = [], {}
     for row_number, cells in body:
