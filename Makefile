@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lifeline
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-sqlite test-postgres services bench messages lint clean
+.PHONY: setup demo test test-sqlite test-postgres services bench messages screenshots clean system-packages
 
 setup: $(STAMP) system-packages messages
 
@@ -61,3 +61,7 @@ bench: setup services
 
 clean:
 	rm -rf $(VENV) var db.sqlite3*
+
+# Screenshots of the main pages for the README (real Chromium, demo data).
+screenshots: setup
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e -q -p no:warnings

@@ -1,0 +1,121 @@
+"""A real server (manage.py runserver on its own database, demo data loaded) and real Chromium."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _server_env():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        base = url.rpartition("/")[0]
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "lifeline_e2e"')
+            conn.execute('CREATE DATABASE "lifeline_e2e"')
+        env["DATABASE_URL"] = f"{base}/lifeline_e2e"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/e2e.sqlite3"
+    env["MEDIA_ROOT"] = tempfile.mkdtemp()
+    return env
+
+
+@pytest.fixture(scope="session")
+def server():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make setup`")
+    env = _server_env()
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+_codes = {}
+
+
+def next_code(username):
+    """Each demo user has backup codes demo0001..demo0020; each works once."""
+    _codes[username] = _codes.get(username, 0) + 1
+    return f"demo{_codes[username]:04d}"
+
+
+@pytest.fixture
+def page_as(browser, server):
+    contexts = []
+
+    def open_as(username, viewport=None, language="en"):
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale=language)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{server}/account/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "Lifeline-demo-2026")
+        page.click("main button[type=submit]")
+        if "/account/2fa/" in page.url:
+            page.fill("#id_token", next_code(username))
+            page.click("main button[type=submit]")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+SHOTS = os.environ.get("SCREENSHOTS_DIR")
+
+
+def shoot(page, name):
+    """Save a full-page screenshot when SCREENSHOTS_DIR is set (make screenshots)."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
