@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lifeline
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-sqlite test-postgres services bench messages screenshots clean system-packages
+.PHONY: setup demo test test-sqlite test-postgres services bench messages screenshots clean system-packages catalogs
 
 setup: $(STAMP) system-packages messages
 
@@ -65,3 +65,9 @@ clean:
 # Screenshots of the main pages for the README (real Chromium, demo data).
 screenshots: setup
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e -q -p no:warnings
+
+# Refresh the gettext catalogs of the six UI languages from the code and templates.
+LANGS := en es fr ar ru pt
+catalogs: $(STAMP)
+	$(PY) manage.py makemessages $(foreach l,$(LANGS),-l $(l)) --no-obsolete --no-location \
+	  --ignore=.venv --ignore=tests --ignore=bench --ignore=docs --ignore='*/tests/*' --ignore=conftest.py -v 0

@@ -1,0 +1,31 @@
+import os
+import subprocess
+import sys
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+
+
+def _run(env_extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _run({
+        "LIFELINE_ENV": "production",
+        "SECRET_KEY": "x" * 30 + "a-long-random-production-secret-key-0123456789",
+        "LIFELINE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "ALLOWED_HOSTS": "lifeline.example.org",
+    })
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_keys():
+    result = _run({"LIFELINE_ENV": "production", "SECRET_KEY": "", "LIFELINE_ENCRYPTION_KEYS": ""})
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
