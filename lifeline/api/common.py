@@ -105,7 +105,10 @@ def run_import(request, schema, area, upload, organisation_id, dry_run):
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise HttpError(413, "file too large")
     try:
-        report = import_table(schema, upload, upload.name, organisation, user=request.user, dry_run=dry_run)
+        report = import_table(
+            schema, upload, upload.name, organisation, user=request.user, dry_run=dry_run,
+            include_personal=has_perm(request.user, area, Action.PERSONAL),
+        )
     except TableError as exc:
         raise HttpError(400, str(exc)) from exc
     return (200 if report.ok else 400), report.as_dict()

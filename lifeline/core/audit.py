@@ -67,7 +67,7 @@ def entry_values(action, obj=None, fields=None, reason="", user=None, object_typ
     if obj is not None:
         object_type = object_label(obj)
         object_id = str(obj.pk)
-        object_repr = str(obj)[:200]
+        object_repr = obj.audit_repr() if hasattr(obj, "audit_repr") else str(obj)
     return {
         "at": timezone.now(),
         "action": action,

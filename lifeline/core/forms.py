@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.models import Action, Area, AuditAction, Branding, Role, RolePermission
+from lifeline.core.models import Action, Area, AuditAction, Branding, Organisation, Role, RolePermission, Scope
 
 
 class ImportForm(forms.Form):
@@ -169,3 +169,57 @@ class RoleMatrixForm(forms.Form):
                 permission.save(update_fields=["allowed"])
                 changed.append(f"{permission.role}.{permission.area}.{permission.action}")
         return changed
+
+
+SCOPE_RANK = {"own": 0, "children": 1, "deployment": 2}
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "country", "parent", "jurisdiction_areas", "jurisdiction_countries", "email", "phone", "address"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = organisations.exclude(pk=self.instance.pk) if self.instance.pk else organisations
+        self.fields["jurisdiction_areas"].required = False
+        self.fields["jurisdiction_countries"].required = False
+        self.fields["jurisdiction_countries"].help_text = _("For a consular post: the countries it covers.")
+
+    def clean(self):
+        data = super().clean()
+        self.instance.parent = data.get("parent")
+        if self.instance.pk:
+            self.instance.clean()
+        return data
+
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    scope = forms.ChoiceField(label=_("Scope"))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, organisations, max_scope, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organisation"].queryset = organisations
+        self.fields["scope"].choices = [(v, l) for v, l in Scope.choices if SCOPE_RANK[v] <= SCOPE_RANK[max_scope]]
+        if user is not None:
+            self.fields["username"].disabled = True
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"]
+        taken = get_user_model().objects.filter(username__iexact=username)
+        if self.user is not None:
+            taken = taken.exclude(pk=self.user.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username

@@ -72,6 +72,7 @@ def import_page(request, schema, area, list_url):
                     form.cleaned_data["organisation"],
                     user=request.user,
                     dry_run=form.cleaned_data["dry_run"],
+                    include_personal=has_perm(request.user, area, Action.PERSONAL),
                 )
             except TableError as exc:
                 form.add_error("file", str(exc))

@@ -365,10 +365,14 @@ class TableSchema:
             },
         )
 
-    def map_columns(self, header, hxl):
-        """Match file columns to schema columns by name, else by HXL tag."""
-        by_name = {c.name.lower(): c for c in self.columns}
-        by_tag = {c.hxl.lower(): c for c in self.columns}
+    def map_columns(self, header, hxl, include_personal=True):
+        """Match file columns to schema columns by name, else by HXL tag.
+
+        Personal columns are ignored for a user who may not see personal data, so
+        such a user can never overwrite what they cannot read."""
+        usable = [c for c in self.columns if include_personal or not c.personal]
+        by_name = {c.name.lower(): c for c in usable}
+        by_tag = {c.hxl.lower(): c for c in usable}
         mapping = {}
         for index, name in enumerate(header):
             column = by_name.get(name.lower())
@@ -438,12 +442,12 @@ class TableSchema:
         return safe_cell(column.render(value))
 
 
-def import_table(schema, upload, filename, organisation, user=None, dry_run=False):
+def import_table(schema, upload, filename, organisation, user=None, dry_run=False, include_personal=True):
     """Validate the whole file, then write all of it or nothing. Returns a Report."""
     report = Report(dry_run=dry_run)
     try:
         header, hxl, body = read_table(upload, filename)
-        mapping = schema.map_columns(header, hxl)
+        mapping = schema.map_columns(header, hxl, include_personal)
     except TableError as exc:
         report.errors.append(RowError(row=1, column="", message=str(exc)))
         return report

@@ -20,4 +20,10 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("audit/", views.audit_log, name="audit"),
     path("settings/", views.deployment_settings, name="settings"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/new/", views.organisation_edit, name="organisation-create"),
+    path("organisations/<int:pk>/", views.organisation_edit, name="organisation-edit"),
+    path("staff/", views.staff_list, name="staff"),
+    path("staff/new/", views.staff_edit, name="staff-create"),
+    path("staff/<int:pk>/", views.staff_edit, name="staff-edit"),
 ]

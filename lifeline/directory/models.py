@@ -102,6 +102,10 @@ class KeyContact(Audited, OwnedModel):
     def __str__(self):
         return self.name
 
+    def audit_repr(self):
+        """Organisations are named in the audit log; individuals only by id."""
+        return self.name if self.kind == ContactKind.ORGANISATION else f"#{self.pk}"
+
     @property
     def needs_verification(self):
         if self.last_verified is None:

@@ -1,7 +1,10 @@
 """Interpreters and translators, their languages, availability and deployments."""
 
 import datetime
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,17 @@ class Modality(models.TextChoices):
 
 
 REMOTE_MODALITIES = {Modality.REMOTE_PHONE, Modality.REMOTE_VIDEO}
+
+# Messages of rules that the database, the forms and the import all enforce.
+NO_CONSENT = _("No consent, no record: a person can be recorded only after they have agreed to be stored.")
+SAME_LANGUAGE = _("A language pair needs two different languages.")
+WINDOW_ORDER = _("“Until” must be after “from”.")
+CERTIFICATION_WITHOUT_CERTIFIED = _("Tick “certified” when you name a certification.")
+
+# The pairs column of the import writes dialects after “/”, scripts after “@”,
+# certifications after “*” and separates pairs with “;”: keep those out of the text.
+no_pair_syntax = RegexValidator(r"^[^;/@*]*$", _("Do not use ; / @ or * here."))
+no_separator = RegexValidator(r"^[^;]*$", _("Do not use ; here."))
 
 
 class Specialisation(models.TextChoices):
@@ -86,11 +100,25 @@ class Interpreter(Audited, OwnedModel):
         verbose_name_plural = _("interpreters and translators")
         indexes = [models.Index(fields=["organisation", "full_name"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(consent_stored=True), name="interpreter_consent_required"),
+            models.CheckConstraint(
+                condition=models.Q(consent_stored=True),
+                name="interpreter_consent_required",
+                violation_error_message=NO_CONSENT,
+            ),
         ]
 
     def __str__(self):
         return self.full_name
+
+    def audit_repr(self):
+        """The audit log outlives the record: it keeps no name, so a withdrawn consent erases the person."""
+        return f"#{self.pk}"
+
+    def modality_labels(self):
+        return [Modality(m).label for m in self.modalities or [] if m in Modality.values]
+
+    def specialisation_labels(self):
+        return [Specialisation(s).label for s in self.specialisations or [] if s in Specialisation.values]
 
     @property
     def works_remotely(self):
@@ -109,25 +137,40 @@ class LanguagePair(models.Model):
     source = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
     target = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("into"))
     both_directions = models.BooleanField(_("both directions"), default=True)
-    dialect = models.CharField(_("dialect"), max_length=80, blank=True)
+    dialect = models.CharField(_("dialect"), max_length=80, blank=True, validators=[no_pair_syntax])
     script = models.CharField(_("script (ISO 15924)"), max_length=4, blank=True)
     proficiency = models.PositiveSmallIntegerField(_("proficiency"), choices=Proficiency.choices, default=Proficiency.PROFESSIONAL)
     certified = models.BooleanField(_("certified"), default=False)
-    certification = models.CharField(_("certification"), max_length=200, blank=True)
+    certification = models.CharField(_("certification"), max_length=200, blank=True, validators=[no_separator])
 
     class Meta:
+        ordering = ["id"]
         verbose_name = _("language pair")
         verbose_name_plural = _("language pairs")
-        constraints = [models.UniqueConstraint(fields=["interpreter", "source", "target"], name="unique_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["interpreter", "source", "target"], name="unique_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="pair_two_languages", violation_error_message=SAME_LANGUAGE
+            ),
+        ]
 
     def __str__(self):
-        arrow = "↔" if self.both_directions else "→"
-        return f"{self.source} {arrow} {self.target}"
+        return f"{self.source} {self.arrow} {self.target}"
+
+    @property
+    def arrow(self):
+        return "↔" if self.both_directions else "→"
+
+    def clean(self):
+        if self.certification and not self.certified:
+            raise ValidationError({"certified": CERTIFICATION_WITHOUT_CERTIFIED})
 
     def serves(self, source_code, target_code):
-        if self.source.code == source_code and self.target.code == target_code:
-            return True
-        return self.both_directions and self.source.code == target_code and self.target.code == source_code
+        """Can this pair carry ``source_code`` into ``target_code``? An empty code means any language."""
+        directions = [(self.source.code, self.target.code)]
+        if self.both_directions:
+            directions.append((self.target.code, self.source.code))
+        return any(source_code in ("", s) and target_code in ("", t) for s, t in directions)
 
 
 class Weekday(models.IntegerChoices):
@@ -150,6 +193,11 @@ class AvailabilityWindow(models.Model):
         ordering = ["weekday", "start"]
         verbose_name = _("availability window")
         verbose_name_plural = _("availability windows")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="window_ends_after_start", violation_error_message=WINDOW_ORDER
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
@@ -163,12 +211,14 @@ class Deployment(Audited, models.Model):
     date = models.DateField(_("date"))
     place = models.CharField(_("where"), max_length=200)
     event = models.CharField(_("for which event"), max_length=200)
-    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
-    rating = models.PositiveSmallIntegerField(_("feedback (1-5)"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))])
+    rating = models.PositiveSmallIntegerField(
+        _("feedback (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     feedback = models.TextField(_("feedback"), blank=True)
 
     class Meta:
-        ordering = ["-date"]
+        ordering = ["-date", "-id"]
         verbose_name = _("deployment")
         verbose_name_plural = _("deployments")
 

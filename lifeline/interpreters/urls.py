@@ -4,6 +4,13 @@ from lifeline.interpreters import views
 
 app_name = "interpreters"
 urlpatterns = [
-    path("", views.index, name="list"),
-    path("<int:pk>/", views.detail, name="detail"),
+    path("", views.interpreter_list, name="list"),
+    path("new/", views.interpreter_edit, name="create"),
+    path("search/", views.interpreter_search, name="search"),
+    path("export/", views.interpreter_export, name="export"),
+    path("import/", views.interpreter_import, name="import"),
+    path("<int:pk>/", views.interpreter_detail, name="detail"),
+    path("<int:pk>/edit/", views.interpreter_edit, name="edit"),
+    path("<int:pk>/delete/", views.interpreter_delete, name="delete"),
+    path("<int:pk>/deployments/", views.deployment_add, name="deployment_add"),
 ]

@@ -1,12 +1,152 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifeline.core import audit
+from lifeline.core.models import Action, Area, AuditAction
+from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
+from lifeline.core.registry_views import export_response, import_page, paginate
+from lifeline.interpreters.forms import (
+    DeploymentForm,
+    InterpreterFilterForm,
+    InterpreterForm,
+    InterpreterSearchForm,
+    PairFormSet,
+    WindowFormSet,
+)
+from lifeline.interpreters.models import Interpreter
+from lifeline.interpreters.services import find_interpreters, search_interpreters
+from lifeline.interpreters.tabular import InterpreterSchema
+
+AREA = Area.INTERPRETERS
+
+
+def _filtered(request):
+    queryset = Interpreter.objects.for_user(request.user).select_related("home_area").prefetch_related(
+        "pairs__source", "pairs__target"
+    )
+    form = InterpreterFilterForm(request.GET or None)
+    if form.is_valid():
+        queryset = search_interpreters(queryset, **form.cleaned_data)
+    return form, queryset
+
+
+def _personal_shown(interpreter):
+    """Names of the personal fields that hold something (and so would be shown)."""
+    return [name for name in Interpreter.personal_fields if getattr(interpreter, name)]
 
 
 @login_required
-def index(request):
-    raise Http404
+def interpreter_list(request):
+    require(request.user, AREA, Action.VIEW)
+    form, queryset = _filtered(request)
+    context = {
+        "filter_form": form,
+        "total": queryset.count(),
+        "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "can_export": has_perm(request.user, AREA, Action.EXPORT),
+        **paginate(request, queryset),
+    }
+    return render(request, "interpreters/list.html", context)
+
+
+def _render_detail(request, interpreter, deployment_form=None):
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    shown = _personal_shown(interpreter) if personal else []
+    if shown:
+        audit.record(AuditAction.VIEW, obj=interpreter, fields=shown)
+    can_change = has_perm(request.user, AREA, Action.CHANGE)
+    context = {
+        "interpreter": interpreter,
+        "show_personal": personal,
+        "can_change": can_change,
+        "pairs": interpreter.pairs.select_related("source", "target"),
+        "deployments": interpreter.deployments.all(),
+        "deployment_form": deployment_form or (DeploymentForm() if can_change else None),
+    }
+    return render(request, "interpreters/detail.html", context)
 
 
 @login_required
-def detail(request, pk):
-    raise Http404
+def interpreter_detail(request, pk):
+    return _render_detail(request, get_for_user(Interpreter, request.user, pk))
+
+
+@login_required
+def interpreter_edit(request, pk=None):
+    require(request.user, AREA, Action.CHANGE)
+    interpreter = get_for_user(Interpreter, request.user, pk, Action.CHANGE) if pk else None
+    if interpreter is not None and _personal_shown(interpreter) and not has_perm(request.user, AREA, Action.PERSONAL):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = InterpreterForm(data, instance=interpreter, organisations=writable_organisations(request.user))
+    pairs = PairFormSet(data, instance=interpreter, prefix="pairs")
+    windows = WindowFormSet(data, instance=interpreter, prefix="windows")
+    if data is not None and all([form.is_valid(), pairs.is_valid(), windows.is_valid()]):
+        with transaction.atomic():
+            saved = form.save()
+            for formset in (pairs, windows):
+                formset.instance = saved
+                formset.save()
+            changed = [name for name, formset in (("pairs", pairs), ("availability", windows)) if formset.has_changed()]
+            if interpreter is not None and changed:
+                audit.record(AuditAction.UPDATE, obj=saved, fields=changed)
+        messages.success(request, _("Saved “%(name)s”.") % {"name": saved.full_name})
+        return redirect("interpreters:detail", pk=saved.pk)
+    if data is None and interpreter is not None and _personal_shown(interpreter):
+        audit.record(AuditAction.VIEW, obj=interpreter, fields=_personal_shown(interpreter))
+    context = {"form": form, "pairs": pairs, "windows": windows, "interpreter": interpreter}
+    return render(request, "interpreters/form.html", context)
+
+
+@login_required
+@require_POST
+def interpreter_delete(request, pk):
+    """The person withdrew consent: the record, their languages, availability and deployments go."""
+    require(request.user, AREA, Action.CHANGE)
+    interpreter = get_for_user(Interpreter, request.user, pk, Action.CHANGE)
+    name = interpreter.full_name
+    interpreter.delete()
+    messages.success(request, _("Deleted “%(name)s” and everything recorded about them.") % {"name": name})
+    return redirect("interpreters:list")
+
+
+@login_required
+@require_POST
+def deployment_add(request, pk):
+    require(request.user, AREA, Action.CHANGE)
+    interpreter = get_for_user(Interpreter, request.user, pk, Action.CHANGE)
+    form = DeploymentForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, interpreter, deployment_form=form)
+    form.instance.interpreter = interpreter
+    form.save()
+    messages.success(request, _("Deployment added."))
+    return redirect("interpreters:detail", pk=interpreter.pk)
+
+
+@login_required
+def interpreter_search(request):
+    require(request.user, AREA, Action.VIEW)
+    form = InterpreterSearchForm(request.GET or None)
+    matches = None
+    if form.is_valid():
+        matches = find_interpreters(Interpreter.objects.for_user(request.user), **form.cleaned_data)
+    return render(request, "interpreters/search.html", {"form": form, "matches": matches})
+
+
+@login_required
+def interpreter_export(request):
+    require(request.user, AREA, Action.VIEW)
+    _form, queryset = _filtered(request)
+    return export_response(request, InterpreterSchema(), queryset, AREA)
+
+
+@login_required
+def interpreter_import(request):
+    return import_page(request, InterpreterSchema(), AREA, reverse("interpreters:list"))

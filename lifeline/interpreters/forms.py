@@ -1,0 +1,209 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.models import Language
+from lifeline.directory.forms import ChannelsField
+from lifeline.geo.models import AdminArea
+from lifeline.interpreters.models import (
+    NO_CONSENT,
+    AvailabilityWindow,
+    Deployment,
+    Engagement,
+    Interpreter,
+    LanguagePair,
+    Modality,
+    Specialisation,
+    Vetting,
+)
+from lifeline.interpreters.services import check_pairs, resolve_language
+from lifeline.interpreters.tabular import check_messaging, normalise_phone, normalise_script
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def any_of(choices):
+    return [("", _("Any"))] + list(choices)
+
+
+class MessagingField(ChannelsField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "help_text", _("One per line as app:handle, for example whatsapp:+962790123456 or telegram:@name.")
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        return check_messaging(super().clean(value))
+
+
+class InterpreterForm(forms.ModelForm):
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text=_("International format, for example +962790123456."),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    messaging = MessagingField(label=_("Messaging handles"))
+    modalities = forms.MultipleChoiceField(
+        label=_("Modalities"), choices=Modality.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    specialisations = forms.MultipleChoiceField(
+        label=_("Specialisations"), choices=Specialisation.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Interpreter
+        fields = [
+            "organisation", "full_name", "phone", "email", "messaging", "modalities", "specialisations",
+            "home_area", "city", "travel_range_km", "always_available", "engagement", "vetting", "vetted_on",
+            "code_of_conduct_signed", "consent_stored", "consent_contact", "consent_date", "last_verified",
+            "active", "notes",
+        ]
+        widgets = {
+            "vetted_on": DATE,
+            "code_of_conduct_signed": DATE,
+            "consent_date": DATE,
+            "last_verified": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label = _("Kept by")
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+        self.fields["home_area"].queryset = AdminArea.objects.order_by("name")
+        consent = self.fields["consent_stored"]
+        consent.required = True
+        consent.error_messages["required"] = NO_CONSENT
+        consent.help_text = _("No consent, no record. Withdrawing consent means deleting the record.")
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_modalities(self):
+        return sorted(set(self.cleaned_data["modalities"]))
+
+    def clean_specialisations(self):
+        return sorted(set(self.cleaned_data["specialisations"]))
+
+
+class LanguageField(forms.CharField):
+    """An ISO 639 code → Language (``tl`` is stored as ``fil``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 35)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 6}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return Language.lookup(value) if value else None
+
+
+class LanguagePairForm(forms.ModelForm):
+    source = LanguageField(label=_("From (ISO 639)"))
+    target = LanguageField(label=_("Into (ISO 639)"))
+
+    class Meta:
+        model = LanguagePair
+        fields = ["source", "target", "both_directions", "proficiency", "dialect", "script", "certified", "certification"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.update(source=self.instance.source.code, target=self.instance.target.code)
+
+    def clean_script(self):
+        return normalise_script(self.cleaned_data["script"])
+
+
+class BasePairFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.has_changed() and not form.errors and not form.cleaned_data.get("DELETE")
+        ]
+        check_pairs([(d["source"].code, d["target"].code, d["both_directions"]) for d in kept])
+
+
+class AvailabilityForm(forms.ModelForm):
+    class Meta:
+        model = AvailabilityWindow
+        fields = ["weekday", "start", "end"]
+        widgets = {"start": TIME, "end": TIME}
+
+
+PairFormSet = forms.inlineformset_factory(
+    Interpreter, LanguagePair, form=LanguagePairForm, formset=BasePairFormSet, extra=2, can_delete=True
+)
+WindowFormSet = forms.inlineformset_factory(
+    Interpreter, AvailabilityWindow, form=AvailabilityForm, extra=2, can_delete=True
+)
+
+
+class DeploymentForm(forms.ModelForm):
+    class Meta:
+        model = Deployment
+        fields = ["date", "place", "event", "hours", "rating", "feedback"]
+        labels = {"rating": _("Rating (1-5)")}
+        widgets = {
+            "date": DATE,
+            "hours": forms.NumberInput(attrs={"min": "0.1", "step": "0.1"}),
+            "rating": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "feedback": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class InterpreterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    language = forms.CharField(label=_("Language (code or name)"), required=False)
+    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any"))
+    modality = forms.ChoiceField(label=_("Modality"), required=False, choices=any_of(Modality.choices))
+    specialisation = forms.ChoiceField(label=_("Specialisation"), required=False, choices=any_of(Specialisation.choices))
+    engagement = forms.ChoiceField(label=_("Volunteer or paid"), required=False, choices=any_of(Engagement.choices))
+    vetting = forms.ChoiceField(label=_("Vetting"), required=False, choices=any_of(Vetting.choices))
+    active_only = forms.BooleanField(label=_("Active only"), required=False)
+
+
+class LanguageNameField(forms.CharField):
+    """A language given as an ISO 639 code or by name (``Tagalog``) → its normalised code."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("A code or a name, for example tl or Tagalog."))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        code = resolve_language(value)
+        if code is None:
+            raise ValidationError(_("“%(value)s” is neither an ISO 639 code nor a language name."), params={"value": value})
+        return code
+
+
+class InterpreterSearchForm(forms.Form):
+    source = LanguageNameField(label=_("From language"))
+    target = LanguageNameField(label=_("Into language"))
+    area = forms.ModelChoiceField(
+        label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Anywhere")
+    )
+    remote_ok = forms.BooleanField(label=_("Include interpreters who work remotely"), required=False, initial=True)
+    available_now = forms.BooleanField(label=_("Available now only"), required=False)
+    specialisation = forms.ChoiceField(label=_("Specialisation"), required=False, choices=any_of(Specialisation.choices))
+    modality = forms.ChoiceField(label=_("Modality"), required=False, choices=any_of(Modality.choices))
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("source") and not data.get("target"):
+            raise ValidationError(_("Give at least one language."))
+        return data
