@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.communities.models import PERCENT_FIELDS, PERCENT_RANGE, CommunityProfile, Sector, Vulnerability
-from lifeline.core.forms import LanguageCodesField
+from lifeline.core.forms import LanguageCodesField, offer_organisations
 from lifeline.directory.models import KeyContact
 from lifeline.geo.models import AdminArea, Country
 
@@ -84,10 +84,7 @@ class CommunityProfileForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label = _("Kept by")
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
+        offer_organisations(self.fields["organisation"], organisations, _("Kept by"))
         self.fields["areas"].queryset = AdminArea.objects.order_by("name")
         # Contacts the user can see, plus those already linked (so that saving never drops a link silently).
         contacts = KeyContact.objects.for_user(user)

@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.core.models import Action, Area, AuditAction, Branding, Organisation, Role, RolePermission, Scope
 
 
+def offer_organisations(field, organisations, label=None):
+    """Limit an organisation field to those the user may write to; preselect the only one."""
+    field.queryset = organisations
+    if label:
+        field.label = label
+    if organisations.count() == 1:
+        field.initial = organisations.first()
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_("First row: column names. An HXL hashtag row may follow."))
     organisation = forms.ModelChoiceField(queryset=None, label=_("Import into"))
@@ -12,9 +21,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
+        offer_organisations(self.fields["organisation"], organisations)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

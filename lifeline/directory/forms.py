@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.forms import LanguageCodesField
+from lifeline.core.forms import LanguageCodesField, offer_organisations
 from lifeline.directory.models import ContactCategory, KeyContact, TrustLevel
 from lifeline.directory.tabular import normalise_channel
 from lifeline.geo.models import AdminArea
@@ -61,10 +61,7 @@ class KeyContactForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label = _("Kept by")
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
+        offer_organisations(self.fields["organisation"], organisations, _("Kept by"))
         self.fields["coverage_areas"].queryset = AdminArea.objects.order_by("name")
         self.fields["coverage_areas"].required = False
 

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.forms import offer_organisations
 from lifeline.core.models import Language
 from lifeline.directory.forms import ChannelsField
 from lifeline.geo.models import AdminArea
@@ -73,10 +74,7 @@ class InterpreterForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label = _("Kept by")
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
+        offer_organisations(self.fields["organisation"], organisations, _("Kept by"))
         self.fields["home_area"].queryset = AdminArea.objects.order_by("name")
         consent = self.fields["consent_stored"]
         consent.required = True

@@ -48,12 +48,14 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(org_a, areas):
 
 
 def test_errors_come_in_the_readers_language(org_a, areas):
-    bad = "name,kind,category\nX,organisation,nonsense\n"
-    with translation.override("fr"):
+    bad = "name,kind,category\nX,organisation,nonsense\n,organisation,ngo\n"
+    with translation.override("es"):
         report = import_table(ContactSchema(), bad.encode(), "c.csv", org_a)
-        text = str(report.errors[0])
-    assert "Row" not in text or translation.get_language() != "fr"
-    assert report.errors[0].row == 2 and report.errors[0].column == "category"
+        texts = [str(e) for e in report.errors]
+    assert texts[0].startswith("Fila 2, columna “category”")
+    assert texts[1] == "Fila 3, columna “name”: Se requiere un valor."
+    with translation.override("ar"):
+        assert str(report.errors[0]).startswith("الصف 2")
 
 
 def test_dry_run_writes_nothing(org_a, areas):
