@@ -30,9 +30,13 @@ def to_vcards(contacts, include_personal):
     """vCard 3.0 text for the contacts; channels only when the reader may see them."""
     import vobject
 
+    from lifeline.core.models import Branding
+
+    prodid = f"-//{Branding.current().product_name}//Key contacts//EN"
     cards = []
     for contact in contacts:
         card = vobject.vCard()
+        card.add("prodid").value = prodid
         card.add("fn").value = contact.name
         if contact.kind == "individual":
             parts = contact.name.split(" ", 1)

@@ -106,6 +106,7 @@ def test_vcard_export_is_read_back_and_audited(login, make_user, org_a, contact_
     card = vobject.readOne(response.content.decode())
     assert card.fn.value == "Filipino Workers Association"
     assert card.tel.value == "+962791234567"
+    assert "Lifeline" in card.prodid.value  # the deployment's name on every generated document
     assert AuditEntry.objects.filter(action="export", object_id=str(contact_a.pk), fields=["channels"]).exists()
 
 
