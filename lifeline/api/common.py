@@ -29,6 +29,18 @@ ShortText = Annotated[str, AfterValidator(_no_nul), Field(max_length=300)]
 Id = Annotated[int, Field(ge=1, le=2**62)]
 
 
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("line breaks are not allowed")
+    return value
+
+
+# A value written into a form's one-per-line text (such as ``type:value`` handles): one line only.
+Line = Annotated[ShortText, AfterValidator(_one_line)]
+# A whole number small enough to hand to a form, whose own validators decide the range.
+Number = Annotated[int, Field(ge=-(2**62), le=2**62)]
+
+
 class TokenAuth(HttpBearer):
     """Bearer tokens from My account; the request then acts, and is audited, as the token's user."""
 
@@ -83,6 +95,59 @@ def require(request, area, action):
 
 def form_errors(form):
     return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+
+
+def invalid(errors):
+    """The 422 answer to a payload the forms refused: ``errors`` is {field: [messages]}."""
+    return 422, {"detail": "invalid", "errors": errors}
+
+
+def owner_id(request, requested, instance=None):
+    """The organisation a record is kept by, for its form to check against the writable ones.
+
+    The one asked for; else, on an update, the record's own; else the user's."""
+    if requested is not None:
+        return requested
+    if instance is not None:
+        return instance.organisation_id
+    profile = getattr(request.user, "profile", None)
+    return profile.organisation_id if profile is not None else None
+
+
+def area_ids(pcodes):
+    """P-codes → (ids of the areas found, in order, the P-codes that name no area)."""
+    from lifeline.geo.models import AdminArea
+
+    found = dict(AdminArea.objects.filter(pcode__in=set(pcodes)).values_list("pcode", "pk"))
+    return [found[p] for p in pcodes if p in found], [p for p in pcodes if p not in found]
+
+
+# Pagination's offset is unbounded; SQL's OFFSET is a 64-bit integer. Past this, a page is empty anyway.
+MAX_OFFSET = 2**62
+
+
+class Mapped:
+    """A queryset seen through ``to_dict``, for pagination: it counts and slices the queryset in SQL
+    and turns only the page it returns into dicts."""
+
+    def __init__(self, queryset, to_dict):
+        self.queryset, self.to_dict = queryset, to_dict
+
+    def all(self):
+        return self
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if (index.start or 0) > MAX_OFFSET:
+                return []
+            return [self.to_dict(obj) for obj in self.queryset[index]]
+        return self.to_dict(self.queryset[index])
 
 
 def organisation_for(request, organisation_id):

@@ -12,6 +12,7 @@ from lifeline.api.common import (
     ErrorOut,
     FieldErrorsOut,
     Id,
+    Line,
     ReportOut,
     ShortText,
     Text,
@@ -36,7 +37,7 @@ router = Router(tags=["key contacts"])
 
 class Channel(Schema):
     type: Literal[tuple(ChannelType.values)]  # type: ignore[valid-type]
-    value: ShortText
+    value: Line
 
 
 class ContactIn(Schema):

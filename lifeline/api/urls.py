@@ -3,7 +3,9 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from lifeline.api.common import TokenAuth
+from lifeline.api.communities import router as communities
 from lifeline.api.contacts import router as contacts
+from lifeline.api.interpreters import router as interpreters
 
 api = NinjaAPI(
     title="Lifeline API",
@@ -26,6 +28,8 @@ def not_found(request, exc):
 
 
 api.add_router("/contacts", contacts)
+api.add_router("/communities", communities)
+api.add_router("/interpreters", interpreters)
 
 from django.urls import path  # noqa: E402
 
