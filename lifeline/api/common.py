@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Schema
+from ninja import Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, Field
@@ -99,7 +99,7 @@ def form_errors(form):
 
 def invalid(errors):
     """The 422 answer to a payload the forms refused: ``errors`` is {field: [messages]}."""
-    return 422, {"detail": "invalid", "errors": errors}
+    return Status(422, {"detail": "invalid", "errors": errors})
 
 
 def owner_id(request, requested, instance=None):
@@ -176,7 +176,7 @@ def run_import(request, schema, area, upload, organisation_id, dry_run):
         )
     except TableError as exc:
         raise HttpError(400, str(exc)) from exc
-    return (200 if report.ok else 400), report.as_dict()
+    return Status((200 if report.ok else 400), report.as_dict())
 
 
 def run_export(request, schema, area, queryset, fmt, hxl):

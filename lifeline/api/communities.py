@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -173,7 +173,7 @@ def _save(request, payload, instance=None):
     with transaction.atomic():  # as the page: the profile and its version together
         profile = form.save()
         services.record_version(profile, request.user, form.cleaned_data["note"])
-    return (200 if instance else 201), _out(profile)
+    return Status((200 if instance else 201), _out(profile))
 
 
 def _filtered(request, filters: CommunityFilter):
@@ -225,7 +225,7 @@ def import_communities(
 
 @router.get("/{pk}", response={200: CommunityOut, 404: ErrorOut})
 def get_community(request, pk: Id):
-    return 200, _out(get_object_or_404(CommunityProfile.objects.for_user(request.user), pk=pk))
+    return Status(200, _out(get_object_or_404(CommunityProfile.objects.for_user(request.user), pk=pk)))
 
 
 @router.put("/{pk}", response={200: CommunityOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
@@ -240,4 +240,4 @@ def delete_community(request, pk: Id):
     require(request, AREA, Action.CHANGE)
     profile = get_object_or_404(CommunityProfile.objects.for_user(request.user, Action.CHANGE), pk=pk)
     profile.delete()
-    return 204, None
+    return Status(204, None)

@@ -4,7 +4,7 @@ import datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -127,9 +127,9 @@ def _save(request, payload, instance=None):
         form.is_valid()
         form.add_error("coverage_areas", f"Unknown P-codes: {', '.join(unknown)}")
     if not form.is_valid():
-        return 422, {"detail": "invalid", "errors": form_errors(form)}
+        return Status(422, {"detail": "invalid", "errors": form_errors(form)})
     contact = form.save()
-    return (200 if instance else 201), _out(contact, True)
+    return Status((200 if instance else 201), _out(contact, True))
 
 
 @router.get("", response=list[ContactOut])
@@ -171,7 +171,7 @@ def get_contact(request, pk: Id):
     personal = has_perm(request.user, AREA, Action.PERSONAL)
     if personal and contact.channels:
         audit.record(AuditAction.VIEW, obj=contact, fields=["channels"])
-    return 200, _out(contact, personal)
+    return Status(200, _out(contact, personal))
 
 
 @router.put("/{pk}", response={200: ContactOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
@@ -186,4 +186,4 @@ def update_contact(request, pk: Id, payload: ContactIn):
 def delete_contact(request, pk: Id):
     contact = get_object_or_404(KeyContact.objects.for_user(request.user, Action.CHANGE), pk=pk)
     contact.delete()
-    return 204, None
+    return Status(204, None)

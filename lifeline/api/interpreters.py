@@ -17,7 +17,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -340,7 +340,7 @@ def _save(request, payload, instance=None):
         changed = [name for prefix, name in FORMSETS if formsets[prefix].has_changed()]
         if instance is not None and changed:
             audit.record(AuditAction.UPDATE, obj=saved, fields=changed)
-    return (200 if instance else 201), _out(saved, personal)
+    return Status((200 if instance else 201), _out(saved, personal))
 
 
 def _filtered(request, filters: InterpreterFilter):
@@ -392,13 +392,13 @@ def search(request, query: Query[SearchIn]):
     if not valid:
         return invalid(form_errors(form))
     matches = find_interpreters(Interpreter.objects.for_user(request.user), **form.cleaned_data)
-    return 200, [
+    return Status(200, [
         {
             "id": m.interpreter.pk, "full_name": m.interpreter.full_name, "score": m.score, "reasons": m.reasons,
             "in_area": m.in_area, "remote": m.remote, "available": m.available,
         }
         for m in matches
-    ]
+    ])
 
 
 @router.get("/export", response={200: None, 403: ErrorOut})
@@ -424,7 +424,7 @@ def get_interpreter(request, pk: Id):
     shown = _personal_shown(interpreter) if personal else []
     if shown:
         audit.record(AuditAction.VIEW, obj=interpreter, fields=shown)
-    return 200, _out(interpreter, personal)
+    return Status(200, _out(interpreter, personal))
 
 
 @router.put("/{pk}", response={200: InterpreterOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
@@ -442,4 +442,4 @@ def delete_interpreter(request, pk: Id):
     require(request, AREA, Action.CHANGE)
     interpreter = get_object_or_404(Interpreter.objects.for_user(request.user, Action.CHANGE), pk=pk)
     interpreter.delete()
-    return 204, None
+    return Status(204, None)
