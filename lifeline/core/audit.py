@@ -82,6 +82,19 @@ def entry_values(action, obj=None, fields=None, reason="", user=None, object_typ
     }
 
 
+class EntryTemplate:
+    """The same entry for many objects (an import): built once, stamped per object."""
+
+    def __init__(self, action, model, fields, user=None):
+        self.base = entry_values(action, fields=fields, user=user, object_type=f"{model._meta.app_label}.{model._meta.model_name}")
+
+    def for_object(self, obj):
+        values = dict(self.base)
+        values["object_id"] = str(obj.pk)
+        values["object_repr"] = (obj.audit_repr() if hasattr(obj, "audit_repr") else str(obj))[:200]
+        return values
+
+
 def entry(*args, **kwargs):
     """Build (not save) an audit entry for the current actor."""
     return AuditEntry(**entry_values(*args, **kwargs))

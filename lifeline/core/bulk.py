@@ -1,8 +1,10 @@
-"""Fast inserts of many plain rows (through tables, audit entries).
+"""Fast inserts of many rows (new records, through tables, audit entries).
 
-One INSERT statement prepared once and sent with ``executemany``: the same SQL
-on SQLite and PostgreSQL, without the per-row statement compilation of
-``bulk_create``. Only for rows whose ids nobody needs back.
+PostgreSQL gets ``COPY ... FROM STDIN``; SQLite one prepared INSERT sent with
+``executemany``. Both skip the per-row statement compilation of
+``bulk_create``; values are prepared by the fields themselves (encryption,
+JSON, dates), so what is stored is exactly what the ORM would store. Callers
+that need ids read them back by natural key.
 """
 
 from django.db import connections, router
@@ -20,14 +22,35 @@ def insert_rows(model, rows, batch=5000):
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
     simple = [_is_simple(f) for f in fields]
+    prepare = [None if plain else _memo(field, connection) for field, plain in zip(fields, simple)]
+
+    def prepared(chunk):
+        return ([row[name] if prep is None else prep(row[name]) for name, prep in zip(names, prepare)] for row in chunk)
+
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            params = [
-                [row[name] if plain else field.get_db_prep_save(row[name], connection) for name, field, plain in zip(names, fields, simple)]
-                for row in rows[start : start + batch]
-            ]
-            cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY: PostgreSQL's bulk path, one stream for all rows.
+            table = connection.ops.quote_name(model._meta.db_table)
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in prepared(rows):
+                    copy.write_row(values)
+        else:
+            for start in range(0, len(rows), batch):
+                cursor.executemany(sql, list(prepared(rows[start : start + batch])))
     return len(rows)
+
+
+def _memo(field, connection):
+    """Prepare a value for the database, reusing the last result for the very same object
+    (an import stamps every row with one ``now``)."""
+    last = [object(), None]
+
+    def prepare(value):
+        if value is not last[0]:
+            last[0], last[1] = value, field.get_db_prep_save(value, connection)
+        return last[1]
+
+    return prepare
 
 
 def _field(model, name):

@@ -536,10 +536,11 @@ def _write(schema, organisation, user, columns, to_create, to_update):
     m2m_columns = [c for c in columns if c.m2m]
     plain = [c.target for c in columns if not c.m2m and not c.extra]
     entries = []
+    created_entry = audit.EntryTemplate(AuditAction.CREATE, model, fields=[c.target for c in columns], user=user)
 
     created_objs = _insert_new(schema, organisation, to_create)
     for obj, _values in created_objs:
-        entries.append(audit.entry_values(AuditAction.CREATE, obj=obj, fields=[c.target for c in columns], user=user))
+        entries.append(created_entry.for_object(obj))
 
     changed_plain = sorted({k for _o, _v, changed in to_update for k in changed if k in plain})
     now = timezone.now()
