@@ -118,4 +118,6 @@ def shoot(page, name):
     """Save a full-page screenshot when SCREENSHOTS_DIR is set (make screenshots)."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+        width = page.viewport_size["width"]
+        height = min(page.evaluate("document.documentElement.scrollHeight"), 2000)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
