@@ -9,8 +9,8 @@ urlpatterns = [
     path("search/", views.interpreter_search, name="search"),
     path("export/", views.interpreter_export, name="export"),
     path("import/", views.interpreter_import, name="import"),
-    path("<int:pk>/", views.interpreter_detail, name="detail"),
-    path("<int:pk>/edit/", views.interpreter_edit, name="edit"),
-    path("<int:pk>/delete/", views.interpreter_delete, name="delete"),
-    path("<int:pk>/deployments/", views.deployment_add, name="deployment_add"),
+    path("<id:pk>/", views.interpreter_detail, name="detail"),
+    path("<id:pk>/edit/", views.interpreter_edit, name="edit"),
+    path("<id:pk>/delete/", views.interpreter_delete, name="delete"),
+    path("<id:pk>/deployments/", views.deployment_add, name="deployment_add"),
 ]
