@@ -17,7 +17,7 @@ from lifeline.api.common import (
     ShortText,
     Text,
     form_errors,
-    organisation_for,
+    owner_id,
     require,
     run_export,
     run_import,
@@ -105,11 +105,11 @@ def _out(contact, personal):
     }
 
 
-def _form_data(request, payload: ContactIn):
+def _form_data(request, payload: ContactIn, instance=None):
     areas = dict(AdminArea.objects.filter(pcode__in=payload.coverage_areas).values_list("pcode", "pk"))
     unknown = [p for p in payload.coverage_areas if p not in areas]
     data = payload.dict()
-    data["organisation"] = organisation_for(request, payload.organisation).pk
+    data["organisation"] = owner_id(request, payload.organisation, instance)
     data["languages"] = ", ".join(payload.languages)
     data["channels"] = "\n".join(f"{c.type}:{c.value}" for c in payload.channels)
     data["coverage_areas"] = [areas[p] for p in payload.coverage_areas if p in areas]
@@ -121,7 +121,7 @@ def _form_data(request, payload: ContactIn):
 
 
 def _save(request, payload, instance=None):
-    data, unknown = _form_data(request, payload)
+    data, unknown = _form_data(request, payload, instance)
     form = KeyContactForm(data, instance=instance, organisations=writable_organisations(request.user))
     if unknown:
         form.is_valid()

@@ -14,7 +14,7 @@ from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import FORM_ID, build_xlsform
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
-from lifeline.core.registry_views import CONTENT_TYPES, export_response, import_page, paginate
+from lifeline.core.registry_views import CONTENT_TYPES, export_response, import_page, paginate, is_id
 from lifeline.directory.models import KeyContact
 
 AREA = Area.COMMUNITIES
@@ -102,7 +102,7 @@ def version(request, pk, number):
 @login_required
 def compare(request, pk):
     profile = get_for_user(CommunityProfile, request.user, pk)
-    numbers = sorted(int(n) for n in (request.GET.get("a", ""), request.GET.get("b", "")) if n.isdigit())
+    numbers = sorted(int(n) for n in (request.GET.get("a", ""), request.GET.get("b", "")) if is_id(n))
     if len(numbers) != 2:  # by default, the latest change
         numbers = sorted(profile.versions.values_list("number", flat=True)[:2])
     if len(numbers) != 2:
@@ -132,7 +132,7 @@ def import_profiles(request):
         note = _("Imported from a Kobo/ODK form") if request.FILES["file"] is not upload else ""
     # Contact names are matched among the key contacts of the organisation chosen in the form.
     chosen = request.POST.get("organisation", "")
-    organisation = writable_organisations(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    organisation = writable_organisations(request.user).filter(pk=chosen).first() if is_id(chosen) else None
     return import_page(request, CommunitySchema(organisation, version_note=note), AREA, reverse("communities:list"))
 
 

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from lifeline.core.models import AuditEntry, Branding, Language, Organisation, RolePermission, StaffProfile
+from lifeline.core import audit
+from lifeline.core.models import AuditAction, AuditEntry, Branding, Language, Organisation, RolePermission, StaffProfile
 
 
 def superusers_only(request):
@@ -12,15 +13,33 @@ def superusers_only(request):
 admin.site.has_permission = superusers_only
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes made here go to the audit log like changes made anywhere else."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
+            audit.record(AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj, fields=form.changed_data)
+
+    def delete_model(self, request, obj):
+        with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
+            audit.record(AuditAction.DELETE, obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "kind", "country", "parent")
     list_filter = ("kind",)
     search_fields = ("name", "short_name")
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(AuditedAdmin):
     list_display = ("user", "organisation", "role", "scope")
     list_filter = ("role", "scope")
 
@@ -40,4 +59,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register([Branding, Language, RolePermission])
+admin.site.register([Branding, Language, RolePermission], AuditedAdmin)

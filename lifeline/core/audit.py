@@ -12,7 +12,7 @@ import copy
 import contextvars
 from dataclasses import dataclass
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from lifeline.core.models import AuditAction, AuditEntry
@@ -142,7 +142,21 @@ def _on_delete(sender, instance, **kwargs):
         record(AuditAction.DELETE, obj=instance)
 
 
+def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Links (languages, areas, focal points) are changes too; record them on the record that owns them."""
+    if action not in ("post_add", "post_remove", "post_clear") or (action != "post_clear" and not pk_set):
+        return
+    if not reverse and isinstance(instance, Audited):
+        names = [f.name for f in instance._meta.many_to_many if f.remote_field.through is sender]
+        record(AuditAction.UPDATE, obj=instance, fields=names)
+    elif reverse and issubclass(model, Audited):
+        names = [f.name for f in model._meta.many_to_many if f.remote_field.through is sender]
+        for owner in model._base_manager.filter(pk__in=pk_set or []):
+            record(AuditAction.UPDATE, obj=owner, fields=names)
+
+
 post_save.connect(_on_save, dispatch_uid="lifeline-audit-save")
+m2m_changed.connect(_on_m2m, dispatch_uid="lifeline-audit-m2m")
 post_delete.connect(_on_delete, dispatch_uid="lifeline-audit-delete")
 
 

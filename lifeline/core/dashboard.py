@@ -1,6 +1,7 @@
 """Figures for the home page: counts of each registry and the gap lists."""
 
 from lifeline.communities.models import CommunityProfile
+from lifeline.core.registry_views import is_id
 from lifeline.communities.services import without_focal_point
 from lifeline.directory.models import KeyContact
 from lifeline.geo.models import AdminArea
@@ -12,7 +13,7 @@ def home_figures(user, area_id=None):
     contacts = KeyContact.objects.for_user(user)
     communities = CommunityProfile.objects.for_user(user)
     interpreters = Interpreter.objects.for_user(user)
-    area = AdminArea.objects.filter(pk=area_id).first() if area_id and str(area_id).isdigit() else None
+    area = AdminArea.objects.filter(pk=area_id).first() if is_id(area_id) else None
     scoped_communities = communities.filter(areas=area) if area else communities
     return {
         "area": area,

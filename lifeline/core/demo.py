@@ -265,7 +265,19 @@ def _lang(code):
 
 
 def _phone(rng, prefix="+9627"):
-    return f"{prefix}{rng.choice('789')}{rng.randrange(1000000, 9999999)}"
+    """A random number that the product's own validation accepts."""
+    import phonenumbers
+
+    while True:
+        number = f"{prefix}{rng.choice('789')}{rng.randrange(1000000, 9999999)}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(number)):
+            return number
+
+
+def _ascii(text):
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 def _contacts(orgs, areas, rng):
@@ -335,9 +347,9 @@ def _interpreters(orgs, areas, rng):
                 organisation=owners[index % len(owners)],
                 full_name=name,
                 defaults={
-                    "phone": _phone(rng), "email": f"{g.lower()}.{index}@example.org",
-                    "modalities": modality_sets[index % len(modality_sets)],
-                    "specialisations": specialisations[index % len(specialisations)],
+                    "phone": _phone(rng), "email": f"{_ascii(g)}.{index}@example.org",
+                    "modalities": sorted(modality_sets[index % len(modality_sets)]),
+                    "specialisations": sorted(specialisations[index % len(specialisations)]),
                     "home_area": home, "city": home.name, "travel_range_km": [0, 25, 50, 100][index % 4],
                     "always_available": index % 7 == 0, "engagement": ["volunteer", "paid", "volunteer", "staff"][index % 4],
                     "vetting": ["vetted", "vetted", "in_progress", "not_vetted"][index % 4],

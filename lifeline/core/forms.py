@@ -132,8 +132,11 @@ class BrandingForm(forms.ModelForm):
                 raise forms.ValidationError(_("The logo must be smaller than 512 KB."))
             head = logo.read(8)
             logo.seek(0)
-            if not any(head.startswith(sig) for sig in LOGO_SIGNATURES):
+            kind = next((k for sig, k in LOGO_SIGNATURES.items() if head.startswith(sig)), None)
+            if kind is None:
                 raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+            # Stored under a name of our choosing, so it is always served as the image it is.
+            logo.name = f"logo.{'png' if kind == 'png' else 'jpg'}"
         return logo
 
 
@@ -187,9 +190,13 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "short_name", "kind", "country", "parent", "jurisdiction_areas", "jurisdiction_countries", "email", "phone", "address"]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, may_set_kind=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = organisations.exclude(pk=self.instance.pk) if self.instance.pk else organisations
+        if self.instance.pk and not may_set_kind:
+            # The type decides what an organisation may see (an immigration authority never sees
+            # personal data), so only a superuser changes it once the organisation exists.
+            self.fields["kind"].disabled = True
         self.fields["jurisdiction_areas"].required = False
         self.fields["jurisdiction_countries"].required = False
         self.fields["jurisdiction_countries"].help_text = _("For a consular post: the countries it covers.")

@@ -61,11 +61,22 @@ def _granted(user):
         granted = set(
             RolePermission.objects.filter(role=profile.role, allowed=True).values_list("area", "action")
         )
-        if profile.organisation.kind == OrganisationKind.IMMIGRATION:
+        if is_immigration(profile.organisation):
             # An immigration authority never sees individual people's data, whatever the matrix says.
             granted = {(area, action) for area, action in granted if action != Action.PERSONAL}
     user._lifeline_granted = granted
     return granted
+
+
+def is_immigration(organisation):
+    """An immigration authority, or any branch under one, whatever its own type says."""
+    seen = set()
+    while organisation is not None and organisation.pk not in seen:
+        if organisation.kind == OrganisationKind.IMMIGRATION:
+            return True
+        seen.add(organisation.pk)
+        organisation = organisation.parent
+    return False
 
 
 def has_perm(user, area, action):

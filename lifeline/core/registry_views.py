@@ -4,11 +4,15 @@ Each registry's views call these so that the rules (who may export, what is
 audited, how an import fails) are written once.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +27,19 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def is_id(value):
+    """A database id as typed in a URL or form: ASCII digits, not too many ("²".isdigit() is True)."""
+    return bool(value) and re.fullmatch(r"[0-9]{1,18}", str(value)) is not None
+
+
+def safe_next(request, default="home"):
+    """The ``next`` the form asked for, if it stays on this site; else the default page."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
 
 
 def paginate(request, queryset, size=PAGE_SIZE):

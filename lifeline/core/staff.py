@@ -23,6 +23,16 @@ def clamp_scope(user, scope):
     return scope if SCOPE_RANK[scope] <= SCOPE_RANK[mine] else mine
 
 
+def may_manage(acting_user, profile):
+    """Nobody edits an account that can do more than they can (a superuser, or a wider scope):
+    changing its email and resetting its password would take it over."""
+    if acting_user.is_superuser:
+        return True
+    if profile.user.is_superuser:
+        return False
+    return SCOPE_RANK[profile.scope] <= SCOPE_RANK[max_scope(acting_user)]
+
+
 @transaction.atomic
 def save_staff(acting_user, data, user=None, request=None):
     """Create (and invite by email) or update a staff account."""

@@ -10,6 +10,7 @@ nothing.
 """
 
 import csv
+import re
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -138,6 +139,8 @@ def split_multi(value):
 def text(max_length):
     def parse(value, ctx):
         value = str(value or "").strip()
+        if "\x00" in value:
+            raise ValidationError(_("The cell holds a NUL character, which cannot be stored."))
         if len(value) > max_length:
             raise ValidationError(_("Too long: at most %(n)s characters.") % {"n": max_length})
         return value
@@ -209,13 +212,16 @@ def date(value, ctx):
         raise ValidationError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}) from None
 
 
-def integer(minimum=0, maximum=None):
+INT_MAX = 2**31 - 1  # the largest integer every supported database stores in an integer column
+
+
+def integer(minimum=0, maximum=INT_MAX):
     def parse(value, ctx):
         if value in (None, ""):
             return None
         try:
             number = int(float(str(value).strip().replace(",", "")))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
         if number < minimum or (maximum is not None and number > maximum):
             raise ValidationError(
@@ -255,12 +261,18 @@ def countries(value, ctx):
     return sorted(ids)
 
 
-FORMULA_PREFIXES = ("=", "@")
+FORMULA_PREFIXES = ("=", "@", "+", "-", "\t", "\r")
+
+
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 .]*")
 
 
 def safe_cell(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    """Keep spreadsheet programs from running a cell as a formula (a plain signed number,
+    such as an E.164 phone number, is left as it is)."""
+    if value.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def unsafe_cell(value):

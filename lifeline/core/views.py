@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,15 +22,8 @@ from lifeline.core.forms import (
 )
 from lifeline.core.models import Action, ApiToken, Area, AuditAction, AuditEntry, Branding, StaffProfile
 from lifeline.core.permissions import has_perm, needs_second_factor, require, visible_organisation_ids, writable_organisations
-from lifeline.core.registry_views import paginate
-from lifeline.core.staff import max_scope, save_staff
-
-
-def _safe_next(request, default="home"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse(default)
+from lifeline.core.registry_views import paginate, safe_next
+from lifeline.core.staff import max_scope, may_manage, save_staff
 
 
 @login_required
@@ -82,26 +74,29 @@ def token_revoke(request, pk):
 @login_required
 def otp_verify(request):
     if not otp.has_confirmed_device(request.user):
-        return redirect(f"{reverse('otp-setup')}?next={_safe_next(request)}")
+        return redirect(f"{reverse('otp-setup')}?next={safe_next(request)}")
     form = OtpVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = otp.verify(request, form.cleaned_data["token"])
         if device is not None:
-            return redirect(_safe_next(request))
+            return redirect(safe_next(request))
         form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
-    return render(request, "registration/otp_verify.html", {"form": form, "next": _safe_next(request)})
+    return render(request, "registration/otp_verify.html", {"form": form, "next": safe_next(request)})
 
 
 @login_required
 def otp_setup(request):
+    # Replacing an authenticator needs the old one: only a session that passed its second factor may.
+    if otp.has_confirmed_device(request.user) and not request.user.is_verified():
+        return redirect(f"{reverse('otp-verify')}?next={safe_next(request)}")
     device = otp.pending_device(request.user)
     form = OtpSetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = otp.confirm(request, device, form.cleaned_data["token"])
         if codes is not None:
-            return render(request, "registration/otp_done.html", {"codes": codes, "next": _safe_next(request)})
+            return render(request, "registration/otp_done.html", {"codes": codes, "next": safe_next(request)})
         form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
-    context = {"form": form, "qr_svg": otp.qr_svg(device), "secret": otp.secret_text(device), "next": _safe_next(request)}
+    context = {"form": form, "qr_svg": otp.qr_svg(device), "secret": otp.secret_text(device), "next": safe_next(request)}
     return render(request, "registration/otp_setup.html", context)
 
 
@@ -165,7 +160,7 @@ def organisation_edit(request, pk=None):
     require(request.user, Area.ORGANISATIONS, Action.CHANGE)
     scope = writable_organisations(request.user)
     organisation = get_object_or_404(scope, pk=pk) if pk else None
-    form = OrganisationForm(request.POST or None, instance=organisation, organisations=scope)
+    form = OrganisationForm(request.POST or None, instance=organisation, organisations=scope, may_set_kind=request.user.is_superuser)
     if request.method == "POST" and form.is_valid():
         if organisation is None and visible_organisation_ids(request.user) is not None and form.cleaned_data["parent"] is None:
             form.add_error("parent", _("Your scope only allows branches of your own organisation."))
@@ -194,6 +189,8 @@ def staff_edit(request, pk=None):
     require(request.user, Area.ORGANISATIONS, Action.CHANGE)
     organisations = writable_organisations(request.user)
     profile = get_object_or_404(StaffProfile.objects.filter(organisation__in=organisations), pk=pk) if pk else None
+    if profile is not None and not may_manage(request.user, profile):
+        raise PermissionDenied
     initial = None
     if profile:
         u = profile.user

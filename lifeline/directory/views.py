@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
-from lifeline.core.registry_views import export_response, import_page, paginate
+from lifeline.core.registry_views import export_response, import_page, paginate, safe_next
 from lifeline.directory.forms import ContactFilterForm, KeyContactForm
 from lifeline.directory.models import KeyContact
 from lifeline.directory.services import search_contacts, to_vcards
@@ -64,6 +64,8 @@ def contact_edit(request, pk=None):
     if contact is not None and contact.channels and not has_perm(request.user, AREA, Action.PERSONAL):
         raise PermissionDenied
     form = KeyContactForm(request.POST or None, instance=contact, organisations=writable_organisations(request.user))
+    if request.method != "POST" and contact is not None and contact.channels:
+        audit.record(AuditAction.VIEW, obj=contact, fields=["channels"])  # the form shows them
     if request.method == "POST" and form.is_valid():
         contact = form.save()
         messages.success(request, _("Saved “%(name)s”.") % {"name": contact.name})
@@ -88,7 +90,7 @@ def contact_verified(request, pk):
     contact.last_verified = timezone.localdate()
     contact.save()
     messages.success(request, _("Marked “%(name)s” as verified today.") % {"name": contact.name})
-    return redirect(request.POST.get("next") or reverse("contacts:reverify"))
+    return redirect(safe_next(request, "contacts:reverify"))
 
 
 @login_required

@@ -181,7 +181,7 @@ def find_interpreters(queryset, source="", target="", area=None, remote_ok=True,
             score += 8
             reasons.append("vetted")
         if interpreter.last_verified:
-            age = (timezone.localdate() - interpreter.last_verified).days
+            age = max(0, (timezone.localdate() - interpreter.last_verified).days)  # a future date earns nothing extra
             score += max(0.0, 5 - age / 73)
         matches.append(Match(interpreter, round(score, 1), reasons, in_area, remote, available))
     matches.sort(key=lambda m: (-m.score, m.interpreter.full_name))
