@@ -79,6 +79,11 @@ def is_immigration(organisation):
     return False
 
 
+def _is_immigration_user(user):
+    profile = _profile(user)
+    return profile is not None and is_immigration(profile.organisation)
+
+
 def has_perm(user, area, action):
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -135,7 +140,11 @@ class ScopedQuerySet(models.QuerySet):
         if not has_perm(user, area, action):
             return self.none()
         ids = visible_organisation_ids(user)
-        return self if ids is None else self.filter(organisation_id__in=ids)
+        queryset = self if ids is None else self.filter(organisation_id__in=ids)
+        hidden = getattr(self.model, "hidden_from_immigration", None)
+        if hidden is not None and _is_immigration_user(user):
+            queryset = queryset.exclude(hidden)
+        return queryset
 
 
 class OwnedModel(models.Model):

@@ -71,6 +71,8 @@ class KeyContactQuerySet(ScopedQuerySet):
 class KeyContact(Audited, OwnedModel):
     permission_area = Area.CONTACTS
     personal_fields = ("channels",)
+    # Individuals (community leaders are often migrants themselves) are never shown to an immigration authority.
+    hidden_from_immigration = models.Q(kind="individual")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices, default=ContactKind.ORGANISATION)

@@ -84,3 +84,12 @@ def test_phone_numbers_are_not_mangled_in_exports(org_a):
     assert safe_cell("+962791234567") == "+962791234567"
     assert safe_cell("-12.5") == "-12.5"
     assert safe_cell("+1+cmd") == "'+1+cmd"
+
+
+def test_immigration_never_sees_individual_contacts(make_user, immigration, org_a):
+    KeyContact.objects.create(organisation=org_a, name="Filipino Workers' Association", kind="organisation")
+    KeyContact.objects.create(organisation=org_a, name="Maricel Bautista", kind="individual")
+    officer = make_user(immigration, role=Role.COORDINATOR, scope=Scope.DEPLOYMENT)
+    names = list(KeyContact.objects.for_user(officer).values_list("name", flat=True))
+    assert names == ["Filipino Workers' Association"]
+    assert KeyContact.objects.for_user(make_user(org_a, role=Role.COORDINATOR)).count() == 2
