@@ -76,6 +76,7 @@ class CommunityProfileForm(forms.ModelForm):
         ]
         widgets = {
             "size_date": forms.DateInput(attrs={"type": "date"}),
+            "areas": forms.CheckboxSelectMultiple,
             "vulnerability_notes": forms.Textarea(attrs={"rows": 3}),
             "networks": forms.Textarea(attrs={"rows": 3}),
             "past_emergency_experience": forms.Textarea(attrs={"rows": 3}),

@@ -57,6 +57,7 @@ class KeyContactForm(forms.ModelForm):
             "agreement_date": forms.DateInput(attrs={"type": "date"}),
             "last_verified": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "coverage_areas": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, organisations, **kwargs):
