@@ -8,16 +8,6 @@ from lifeline.geo.models import Country
 
 
 @pytest.fixture
-def api(client):
-    def as_user(user):
-        _token, raw = ApiToken.issue(user, "test")
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def origins(db):
     return {
         code: Country.objects.get_or_create(code=code, defaults={"iso3": iso3})[0]

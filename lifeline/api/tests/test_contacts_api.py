@@ -5,16 +5,6 @@ from lifeline.core.models import ApiToken, AuditEntry, Role
 from lifeline.directory.models import KeyContact
 
 
-@pytest.fixture
-def api(client):
-    def as_user(user):
-        _token, raw = ApiToken.issue(user, "test")
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-        return client
-
-    return as_user
-
-
 PAYLOAD = {
     "name": "Nepali Society",
     "category": "migrant_association",

@@ -9,16 +9,6 @@ from lifeline.interpreters.models import AvailabilityWindow, Interpreter, Langua
 PHONE = "+962791234567"
 
 
-@pytest.fixture
-def api(client):
-    def as_user(user):
-        _token, raw = ApiToken.issue(user, "test")
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-        return client
-
-    return as_user
-
-
 def make_interpreter(organisation, name, pairs=(), **fields):
     fields.setdefault("consent_stored", True)
     fields.setdefault("consent_contact", True)
