@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lifeline.communities.models import CommunityProfile, ProfileVersion
-from lifeline.core.models import ApiToken, AuditEntry, Role
+from lifeline.core.models import AuditEntry, Role
 from lifeline.directory.models import KeyContact
 from lifeline.geo.models import Country
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lifeline.core.models import ApiToken, AuditEntry, Language, Role
+from lifeline.core.models import AuditEntry, Language, Role
 from lifeline.interpreters.models import AvailabilityWindow, Interpreter, LanguagePair
 
 PHONE = "+962791234567"
