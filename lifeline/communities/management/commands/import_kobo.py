@@ -1,11 +1,7 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand
 
 from lifeline.communities.kobo import import_answers
-from lifeline.core.audit import acting_as
-from lifeline.core.management.commands._common import activate_language, organisation_from
+from lifeline.core.management.commands._common import run_file_import
 
 FORMS = {"community-profile": import_answers}
 
@@ -26,15 +22,4 @@ class Command(BaseCommand):
     leave_locale_alone = True
 
     def handle(self, *args, **options):
-        activate_language(options)
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(_("No such file: %(path)s") % {"path": path})
-        organisation = organisation_from(options["org"])
-        with acting_as(None, via="command"):
-            report = FORMS[options["form"]](path.read_bytes(), path.name, organisation, dry_run=options["dry_run"])
-        for error in report.errors:
-            self.stderr.write(str(error))
-        if not report.ok:
-            raise CommandError(report.summary())
-        self.stdout.write(report.summary())
+        run_file_import(self, options, FORMS[options["form"]])

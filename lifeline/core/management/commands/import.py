@@ -1,10 +1,6 @@
-from pathlib import Path
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
-
-from lifeline.core.audit import acting_as
-from lifeline.core.management.commands._common import activate_language, organisation_from
+from lifeline.core.management.commands._common import run_file_import
 from lifeline.core.registries import REGISTRIES, get_schema
 from lifeline.core.tabular import import_table
 
@@ -21,17 +17,5 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default="en", help="Language of the messages (en, es, fr, ar, ru, pt).")
 
     def handle(self, *args, **options):
-        activate_language(options)
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(_("No such file: %(path)s") % {"path": path})
-        organisation = organisation_from(options["org"])
-        with acting_as(None, via="command"):
-            report = import_table(
-                get_schema(options["registry"]), path.read_bytes(), path.name, organisation, dry_run=options["dry_run"]
-            )
-        for error in report.errors:
-            self.stderr.write(str(error))
-        if not report.ok:
-            raise CommandError(report.summary())
-        self.stdout.write(report.summary())
+        schema = get_schema(options["registry"])
+        run_file_import(self, options, lambda *args, **kwargs: import_table(schema, *args, **kwargs))
