@@ -79,3 +79,56 @@ def login(client):
         return verified_client(client, user)
 
     return do
+
+
+# Home-country side: a ministry of foreign affairs, two posts, and registrations.
+
+
+@pytest.fixture
+def philippines(db):
+    country, _ = Country.objects.get_or_create(code="PH", defaults={"iso3": "PHL"})
+    return country
+
+
+@pytest.fixture
+def lebanon(db):
+    country, _ = Country.objects.get_or_create(code="LB", defaults={"iso3": "LBN"})
+    return country
+
+
+@pytest.fixture
+def ministry(philippines):
+    return Organisation.objects.create(name="Foreign Ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=philippines)
+
+
+@pytest.fixture
+def post_amman(ministry, jordan):
+    post = Organisation.objects.create(name="Embassy in Amman", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry)
+    post.jurisdiction_countries.set([jordan])
+    return post
+
+
+@pytest.fixture
+def post_beirut(ministry, lebanon):
+    post = Organisation.objects.create(name="Embassy in Beirut", kind=OrganisationKind.CONSULAR_POST, country=lebanon, parent=ministry)
+    post.jurisdiction_countries.set([lebanon])
+    return post
+
+
+@pytest.fixture
+def make_registration(philippines):
+    """make_registration(post, **fields): a national registered with ``post`` (country defaults to the post's)."""
+    from lifeline.nationals.models import Registration
+
+    counter = iter(range(1, 10**6))
+
+    def make(post, **fields):
+        n = next(counter)
+        values = {
+            "given_names": f"Maria {n}", "family_name": "Santos", "nationality": philippines,
+            "country": post.country, "languages": ["fil", "en"], "phone": f"+96279{n:07d}",
+        }
+        values.update(fields)
+        return Registration.objects.create(organisation=post, **values)
+
+    return make

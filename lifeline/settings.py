@@ -47,6 +47,15 @@ if not ENCRYPTION_KEYS:
     # Demo key: fixed so that demo data survives restarts. Never used in production.
     ENCRYPTION_KEYS = ["ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="]
 
+# Key for the blind indexes that find duplicate documents and phones without
+# decrypting them. Unlike the encryption keys it does not rotate: changing it
+# means computing every index again from the decrypted values.
+INDEX_KEY = env("LIFELINE_INDEX_KEY")
+if not INDEX_KEY:
+    if PRODUCTION:
+        raise RuntimeError("LIFELINE_INDEX_KEY must be set when LIFELINE_ENV=production")
+    INDEX_KEY = "demo-only-index-key"
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
@@ -66,6 +75,12 @@ INSTALLED_APPS = [
     "lifeline.directory",
     "lifeline.communities",
     "lifeline.interpreters",
+    "lifeline.nationals",
+    "lifeline.crises",
+    "lifeline.cases",
+    "lifeline.advice",
+    "lifeline.alerts",
+    "lifeline.messaging",
 ]
 
 MIDDLEWARE = [

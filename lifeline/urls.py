@@ -12,6 +12,12 @@ urlpatterns = [
     path("contacts/", include("lifeline.directory.urls")),
     path("communities/", include("lifeline.communities.urls")),
     path("interpreters/", include("lifeline.interpreters.urls")),
+    path("nationals/", include("lifeline.nationals.urls")),
+    path("crises/", include("lifeline.crises.urls")),
+    path("cases/", include("lifeline.cases.urls")),
+    path("advice/", include("lifeline.advice.urls")),
+    path("alerts/", include("lifeline.alerts.urls")),
+    path("messaging/", include("lifeline.messaging.urls")),
     path("api/", include("lifeline.api.urls")),
 ]
 

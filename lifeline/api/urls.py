@@ -6,6 +6,16 @@ from lifeline.api.common import TokenAuth
 from lifeline.api.communities import router as communities
 from lifeline.api.contacts import router as contacts
 from lifeline.api.interpreters import router as interpreters
+from lifeline.api.advice import router as advice
+from lifeline.api.alerts import router as alerts
+from lifeline.api.cases import router as cases
+from lifeline.api.crises import router as crises
+from lifeline.api.messaging import router as messaging
+from lifeline.api.nationals import router as nationals
+from lifeline.nationals.app_api import router as app_nationals
+from lifeline.crises.app_api import router as app_crises
+from lifeline.cases.app_api import router as app_cases
+from lifeline.advice.app_api import router as app_advice
 
 api = NinjaAPI(
     title="Lifeline API",
@@ -30,6 +40,17 @@ def not_found(request, exc):
 api.add_router("/contacts", contacts)
 api.add_router("/communities", communities)
 api.add_router("/interpreters", interpreters)
+api.add_router("/nationals", nationals)
+api.add_router("/crises", crises)
+api.add_router("/cases", cases)
+api.add_router("/advice", advice)
+api.add_router("/alerts", alerts)
+api.add_router("/messaging", messaging)
+# The nationals' app: device tokens instead of staff tokens (see lifeline.nationals.auth).
+api.add_router("/app", app_nationals)
+api.add_router("/app/checkins", app_crises)
+api.add_router("/app/requests", app_cases)
+api.add_router("/app/advice", app_advice)
 
 from django.urls import path  # noqa: E402
 

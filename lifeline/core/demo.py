@@ -5,6 +5,8 @@ deployment a few months after hand-over. Loading is idempotent.
 """
 
 import datetime
+import importlib
+import importlib.util
 import json
 import random
 from pathlib import Path
@@ -17,6 +19,9 @@ from lifeline.core.audit import acting_as
 from lifeline.core.models import Branding, Language, Organisation, OrganisationKind, Role, Scope, StaffProfile
 from lifeline.geo.models import AdminArea, Country
 from lifeline.geo.services import ensure_countries, import_boundaries, load_country_outlines
+
+# Apps that add their own demo data, in this order, through ``lifeline.<app>.demo.load``.
+DEMO_APPS = ["nationals", "advice", "crises", "cases", "alerts", "messaging"]
 
 PASSWORD = "Lifeline-demo-2026"
 BACKUP_CODES = [f"demo{n:04d}" for n in range(1, 21)]
@@ -257,6 +262,9 @@ def load(stdout=None):
         contacts = _contacts(orgs, areas, rng)
         _communities(orgs, areas, countries, contacts)
         _interpreters(orgs, areas, rng)
+        for app in DEMO_APPS:
+            if importlib.util.find_spec(f"lifeline.{app}.demo") is not None:
+                importlib.import_module(f"lifeline.{app}.demo").load(orgs=orgs, areas=areas, countries=countries, rng=rng, write=write)
     write("Demo data loaded.\n")
 
 

@@ -78,3 +78,19 @@ class EncryptedJSONField(models.TextField):
 
     def value_to_string(self, obj):
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)
+
+
+def blind_index(value: str) -> str:
+    """A keyed digest of a normalised value, for finding equal encrypted values.
+
+    Lets staff find duplicates (same document or phone) without storing the value
+    in clear. Keyed with ``settings.INDEX_KEY``, which does not rotate with the
+    encryption keys; empty values give an empty index.
+    """
+    import hashlib
+    import hmac
+
+    normalised = "".join(str(value or "").split()).casefold()
+    if not normalised:
+        return ""
+    return hmac.new(settings.INDEX_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()[:40]

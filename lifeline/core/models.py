@@ -112,6 +112,12 @@ class Area(models.TextChoices):
     ORGANISATIONS = "organisations", _("Organisations and staff")
     AUDIT = "audit", _("Audit log")
     SETTINGS = "settings", _("Deployment settings")
+    NATIONALS = "nationals", _("Nationals abroad")
+    CRISES = "crises", _("Crises and check-ins")
+    CASES = "cases", _("Assistance cases")
+    ADVICE = "advice", _("Travel advice")
+    ALERTS = "alerts", _("Alerts")
+    MESSAGING = "messaging", _("Messaging")
 
 
 class Action(models.TextChoices):

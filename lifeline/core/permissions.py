@@ -10,22 +10,28 @@ from django.db import models
 from lifeline.core.models import Action, Area, Organisation, OrganisationKind, Role, RolePermission, Scope
 
 REGISTRIES = (Area.CONTACTS, Area.COMMUNITIES, Area.INTERPRETERS)
+# Areas holding people's records (nationals abroad and their cases and check-ins).
+PEOPLE = (Area.NATIONALS, Area.CRISES, Area.CASES)
+# Areas of published information (advice, alerts) and the messaging that sends it.
+PUBLISHING = (Area.ADVICE, Area.ALERTS, Area.MESSAGING)
 
 # The matrix a new deployment starts with; administrators tune it on the Roles page.
 DEFAULT_MATRIX = {
     Role.ADMINISTRATOR: {area: set(Action.values) for area in Area.values},
     Role.COORDINATOR: {
-        **{area: {Action.VIEW, Action.CHANGE, Action.EXPORT, Action.PERSONAL} for area in REGISTRIES},
+        **{area: {Action.VIEW, Action.CHANGE, Action.EXPORT, Action.PERSONAL} for area in REGISTRIES + PEOPLE},
+        **{area: {Action.VIEW, Action.CHANGE, Action.EXPORT} for area in PUBLISHING},
         Area.ORGANISATIONS: {Action.VIEW},
         Area.AUDIT: {Action.VIEW},
     },
     Role.OFFICER: {
-        **{area: {Action.VIEW, Action.CHANGE, Action.PERSONAL} for area in REGISTRIES},
+        **{area: {Action.VIEW, Action.CHANGE, Action.PERSONAL} for area in REGISTRIES + PEOPLE},
+        **{area: {Action.VIEW, Action.CHANGE} for area in PUBLISHING},
         Area.ORGANISATIONS: {Action.VIEW},
     },
     Role.PARTNER: {Area.CONTACTS: {Action.VIEW}, Area.INTERPRETERS: {Action.VIEW}},
-    Role.TRAINER: {Area.CONTACTS: {Action.VIEW}, Area.COMMUNITIES: {Action.VIEW, Action.EXPORT}},
-    Role.VIEWER: {area: {Action.VIEW} for area in REGISTRIES},
+    Role.TRAINER: {Area.CONTACTS: {Action.VIEW}, Area.COMMUNITIES: {Action.VIEW, Action.EXPORT}, Area.ADVICE: {Action.VIEW}},
+    Role.VIEWER: {area: {Action.VIEW} for area in REGISTRIES + PEOPLE + PUBLISHING},
 }
 
 

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from lifeline.core.migrations._seed import seed
+
 SQLITE = [
     """CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry
        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;""",
@@ -37,19 +39,6 @@ def backwards(apps, schema_editor):
     statements = POSTGRES_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE
     for sql in statements:
         schema_editor.execute(sql)
-
-
-def seed(apps, schema_editor):
-    from lifeline.core.permissions import DEFAULT_MATRIX
-    from lifeline.core.models import Action, Area, Role
-
-    RolePermission = apps.get_model("core", "RolePermission")
-    RolePermission.objects.bulk_create(
-        RolePermission(role=role, area=area, action=action, allowed=action in DEFAULT_MATRIX.get(role, {}).get(area, set()))
-        for role in Role.values
-        for area in Area.values
-        for action in Action.values
-    )
 
 
 class Migration(migrations.Migration):

@@ -20,6 +20,7 @@ def test_production_settings_pass_check_deploy():
         "LIFELINE_ENV": "production",
         "SECRET_KEY": "x" * 30 + "a-long-random-production-secret-key-0123456789",
         "LIFELINE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "LIFELINE_INDEX_KEY": "another-long-random-string-for-blind-indexes",
         "ALLOWED_HOSTS": "lifeline.example.org",
     })
     assert result.returncode == 0, result.stdout + result.stderr

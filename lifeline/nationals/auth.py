@@ -1,0 +1,66 @@
+"""How a national's device proves who it is: a device token, never a password.
+
+The JSON API takes ``Authorization: Device <token>``; the app's pages take the
+same token from the ``lifeline_device`` cookie (HttpOnly, set when sign-in
+succeeds). Both end in ``device_for_token``.
+"""
+
+from django.utils import timezone
+from ninja.security import APIKeyHeader
+
+from lifeline.nationals.models import DeviceToken
+
+COOKIE = "lifeline_device"
+
+
+def device_for_token(raw):
+    """The live DeviceToken for a raw token, or None; touches ``last_used`` at most every 5 minutes."""
+    if not raw or len(raw) > 200:
+        return None
+    device = DeviceToken.objects.select_related("registration").filter(digest=DeviceToken.hash(raw), revoked=False).first()
+    if device is None or (device.registration is not None and device.registration.merged_into_id):
+        return None
+    now = timezone.now()
+    if device.last_used is None or (now - device.last_used).total_seconds() > 300:
+        DeviceToken.objects.filter(pk=device.pk).update(last_used=now)
+    return device
+
+
+def device_from_header(value):
+    value = value or ""
+    return device_for_token(value[7:].strip()) if value.startswith("Device ") else None
+
+
+def device_from_request(request):
+    """For the app's pages: the cookie (pages post with Django's CSRF token), else the header."""
+    return device_for_token(request.COOKIES.get(COOKIE)) or device_from_header(request.headers.get("Authorization"))
+
+
+def current_registration(request):
+    """The registration of the signed-in national, or None."""
+    device = device_from_request(request)
+    return device.registration if device else None
+
+
+class DeviceAuth(APIKeyHeader):
+    """ninja auth for the nationals' endpoints: sets ``request.device`` and ``request.registration``."""
+
+    param_name = "Authorization"
+    openapi_description = "Device <token>, from the sign-in endpoints of the nationals' app"
+
+    def authenticate(self, request, key):
+        # The header only: a cookie would let another site post in the person's name.
+        device = device_from_header(key)
+        if device is None:
+            return None
+        request.device = device
+        request.registration = device.registration
+        return device
+
+
+class RegisteredDeviceAuth(DeviceAuth):
+    """As DeviceAuth, but only for a device whose national has registered."""
+
+    def authenticate(self, request, key):
+        device = super().authenticate(request, key)
+        return device if device is not None and device.registration is not None else None

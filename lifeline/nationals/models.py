@@ -1,0 +1,316 @@
+"""Nationals abroad: the registrations a foreign service keeps of its citizens.
+
+A registration belongs to the consular post whose jurisdiction covers the
+person's residence (``organisation``), so post scoping is the ordinary
+organisation scoping: a post sees its own, a ministry with "own and children"
+scope sees all its posts. ``services.assign_post`` is the one rule that picks
+the post.
+
+What DESIGN.md calls sensitive is encrypted: the identity document, contact
+channels, the address and the exact map point, medical details and the
+emergency contact. Duplicates are found through blind indexes (keyed digests),
+and crisis targeting uses a coarse point (two decimals, about 1 km) that is
+stored in clear next to the admin area.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.audit import Audited
+from lifeline.core.fields import EncryptedJSONField, EncryptedTextField, blind_index
+from lifeline.core.models import Area
+from lifeline.core.permissions import OwnedModel, ScopedQuerySet
+
+
+class StayType(models.TextChoices):
+    RESIDENT_WORKER = "resident_worker", _("Resident worker")
+    RESIDENT = "resident", _("Resident (other)")
+    STUDENT = "student", _("Student")
+    TOURIST = "tourist", _("Tourist or visitor")
+    TRANSIT = "transit", _("In transit")
+    OTHER = "other", _("Other")
+
+
+class DocumentType(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    NATIONAL_ID = "national_id", _("National identity card")
+    TRAVEL_DOCUMENT = "travel_document", _("Emergency travel document")
+    OTHER = "other", _("Other document")
+    NONE = "none", _("No document")
+
+
+class DocumentStatus(models.TextChoices):
+    VALID = "valid", _("Valid, with the person")
+    HELD = "held", _("Held by employer or another person")
+    EXPIRED = "expired", _("Expired")
+    LOST = "lost", _("Lost or stolen")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class SpecialNeed(models.TextChoices):
+    MEDICAL = "medical", _("Medical condition")
+    DISABILITY = "disability", _("Disability")
+    PREGNANCY = "pregnancy", _("Pregnancy")
+    ELDERLY = "elderly", _("Elderly")
+
+
+class Source(models.TextChoices):
+    SELF = "self", _("Self-registration in the app")
+    WALK_IN = "walk_in", _("Staff, walk-in")
+    PHONE = "phone", _("Staff, by phone")
+    JUST_IN_TIME = "just_in_time", _("Just-in-time crisis form")
+    IMPORT = "import", _("Import")
+
+
+class Kind(models.TextChoices):
+    JUST_IN_CASE = "just_in_case", _("Just in case")
+    JUST_IN_TIME = "just_in_time", _("Just in time (crisis)")
+
+
+class Purpose(models.TextChoices):
+    """What a person agrees their data may be used for. Consular assistance is required."""
+
+    ASSISTANCE = "assistance", _("Contact and help me in an emergency (consular assistance)")
+    CRISIS_MESSAGES = "crisis_messages", _("Send me alerts and safety check-ins")
+    ADVICE_UPDATES = "advice_updates", _("Tell me when travel advice for my destination changes")
+    REFERRAL = "referral", _("Share my case with partner organisations that can help me")
+
+
+COARSE_DIGITS = 2  # about 1.1 km of latitude: enough to target, too coarse to find a door.
+
+
+class RegistrationQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(merged_into__isnull=True)
+
+
+class Registration(Audited, OwnedModel):
+    """One national (and their household) registered with the foreign service."""
+
+    permission_area = Area.NATIONALS
+    personal_fields = ("document_number", "phone", "email", "messaging", "address", "location", "needs_details", "emergency_contact")
+    # A host country's immigration authority never sees another country's nationals.
+    hidden_from_immigration = models.Q(pk__isnull=False)
+
+    kind = models.CharField(_("registration"), max_length=20, choices=Kind.choices, default=Kind.JUST_IN_CASE)
+    source = models.CharField(_("registered by"), max_length=20, choices=Source.choices, default=Source.WALK_IN)
+    given_names = models.CharField(_("given names"), max_length=120)
+    family_name = models.CharField(_("family name"), max_length=120, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    nationality = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("nationality"))
+    document_type = models.CharField(_("document"), max_length=20, choices=DocumentType.choices, default=DocumentType.PASSPORT)
+    document_number = EncryptedTextField(_("document number"), blank=True)
+    document_status = models.CharField(_("document status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.UNKNOWN)
+    document_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+
+    phone = EncryptedTextField(_("phone (E.164)"), blank=True)
+    phone_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    email = EncryptedTextField(_("email"), blank=True)
+    email_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    messaging = EncryptedJSONField(_("messaging handles"), blank=True)  # {"whatsapp": "+63...", "viber": "..."}
+    languages = models.JSONField(_("preferred languages"), default=list, blank=True)  # BCP 47, most preferred first
+    primary_language = models.CharField(_("first language"), max_length=35, blank=True, db_index=True, editable=False)
+
+    country = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country of stay"))
+    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("admin area"))
+    city = models.CharField(_("city or town"), max_length=120, blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    location = EncryptedTextField(_("exact location (lat,lon)"), blank=True)
+    lat = models.FloatField(null=True, blank=True, editable=False)  # coarse, COARSE_DIGITS decimals
+    lon = models.FloatField(null=True, blank=True, editable=False)
+
+    stay_type = models.CharField(_("stay"), max_length=20, choices=StayType.choices, default=StayType.RESIDENT_WORKER)
+    arrival = models.DateField(_("arrival"), null=True, blank=True)
+    departure = models.DateField(_("departure (end of trip)"), null=True, blank=True)
+    review_date = models.DateField(_("residence review date"), null=True, blank=True)
+    employer = models.CharField(_("employer"), max_length=200, blank=True)
+    recruiter = models.CharField(_("recruitment agency"), max_length=200, blank=True)
+
+    special_needs = models.JSONField(_("special needs"), default=list, blank=True)  # SpecialNeed values
+    needs_details = EncryptedTextField(_("details of needs"), blank=True)
+    emergency_contact = EncryptedJSONField(_("emergency contact at home"), blank=True)  # {"name", "relation", "phone", "email"}
+
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_names", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        indexes = [
+            models.Index(fields=["country", "lat", "lon"], name="nationals_reg_country_point"),
+            models.Index(fields=["organisation", "area"], name="nationals_reg_org_area"),
+        ]
+
+    def __str__(self):
+        return " ".join(p for p in (self.given_names, self.family_name) if p)
+
+    @property
+    def full_name(self):
+        return str(self)
+
+    def audit_repr(self):
+        return f"#{self.pk}"  # the audit log never holds a national's name
+
+    def save(self, *args, **kwargs):
+        self.document_index = blind_index(self.document_number)
+        self.phone_index = blind_index(self.phone)
+        self.email_index = blind_index(self.email)
+        self.primary_language = (self.languages or [""])[0]
+        self.lat, self.lon = coarse_point(self.location)
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self):
+        return age_on(self.date_of_birth)
+
+
+def coarse_point(location):
+    """(lat, lon) rounded to COARSE_DIGITS from a "lat,lon" string, or (None, None)."""
+    try:
+        lat, lon = (float(part) for part in str(location or "").split(","))
+    except ValueError:
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return round(lat, COARSE_DIGITS), round(lon, COARSE_DIGITS)
+
+
+def age_on(born, day=None):
+    if born is None:
+        return None
+    day = day or timezone.localdate()
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Relation(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse or partner")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Brother or sister")
+    RELATIVE = "relative", _("Other relative")
+    COMPANION = "companion", _("Travel companion")
+
+
+class HouseholdMember(Audited, models.Model):
+    """A person who lives or travels with the registered national."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    nationality = models.ForeignKey("geo.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("nationality"))
+    document_status = models.CharField(_("document status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.UNKNOWN)
+    unaccompanied = models.BooleanField(_("unaccompanied minor"), default=False)
+    special_needs = models.JSONField(_("special needs"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["registration_id", "id"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self):
+        return self.name
+
+    def audit_repr(self):
+        return f"#{self.pk} (registration #{self.registration_id})"
+
+    @property
+    def age(self):
+        return age_on(self.date_of_birth)
+
+    @property
+    def is_child(self):
+        age = self.age
+        return age is not None and age < 18
+
+
+class Consent(models.Model):
+    """Consent per purpose, with the wording's language and when it was given or withdrawn."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    granted = models.BooleanField(_("granted"), default=True)
+    language = models.CharField(_("language of the wording"), max_length=8, default="en")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "purpose"], name="unique_consent_purpose")]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {self.granted}"
+
+
+def retention_days():
+    return getattr(settings, "REGISTRATION_RETENTION_DAYS", 30)
+
+
+def default_expiry(registration, today=None):
+    """When a just-in-case registration lapses: some days after the trip ends or the residence review."""
+    end = registration.departure or registration.review_date
+    if end is None:
+        end = (today or timezone.localdate()) + datetime.timedelta(days=365)
+    return end + datetime.timedelta(days=retention_days())
+
+
+class SignInCode(models.Model):
+    """A one-time code sent by SMS or email to sign a national in without a password. Only a hash is kept."""
+
+    address_index = models.CharField(max_length=40, db_index=True)  # blind index of the phone or email
+    channel = models.CharField(max_length=10)  # "sms" or "email"
+    digest = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_index", "created"], name="nationals_code_addr_created")]
+
+
+class DeviceToken(models.Model):
+    """A long-lived token held by one of a national's devices; revocable from the app. Only a hash is kept."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="devices", null=True, blank=True)
+    # Before the person has registered, a verified address is all the token stands for.
+    address_index = models.CharField(max_length=40, blank=True, db_index=True)
+    channel = models.CharField(max_length=10, blank=True)
+    label = models.CharField(_("device"), max_length=80, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+
+    def __str__(self):
+        return self.label or f"#{self.pk}"
+
+    @staticmethod
+    def hash(raw):
+        import hashlib
+
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, registration=None, label="", address_index="", channel=""):
+        """Create a token; returns (token, raw). The raw value is shown once, to the device."""
+        import secrets
+
+        raw = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            registration=registration, label=label[:80], digest=cls.hash(raw), address_index=address_index, channel=channel
+        )
+        return token, raw
