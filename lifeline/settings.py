@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lifeline.advice",
     "lifeline.alerts",
     "lifeline.messaging",
+    "lifeline.pwa",
 ]
 
 MIDDLEWARE = [

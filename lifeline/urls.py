@@ -18,6 +18,7 @@ urlpatterns = [
     path("advice/", include("lifeline.advice.urls")),
     path("alerts/", include("lifeline.alerts.urls")),
     path("messaging/", include("lifeline.messaging.urls")),
+    path("app/", include("lifeline.pwa.urls")),
     path("api/", include("lifeline.api.urls")),
 ]
 

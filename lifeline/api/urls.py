@@ -16,6 +16,7 @@ from lifeline.nationals.app_api import router as app_nationals
 from lifeline.crises.app_api import router as app_crises
 from lifeline.cases.app_api import router as app_cases
 from lifeline.advice.app_api import router as app_advice
+from lifeline.pwa.app_api import router as app_pwa
 
 api = NinjaAPI(
     title="Lifeline API",
@@ -51,6 +52,7 @@ api.add_router("/app", app_nationals)
 api.add_router("/app/checkins", app_crises)
 api.add_router("/app/requests", app_cases)
 api.add_router("/app/advice", app_advice)
+api.add_router("/app", app_pwa)
 
 from django.urls import path  # noqa: E402
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PwaConfig(AppConfig):
+    name = "lifeline.pwa"
+    verbose_name = _("App for nationals")

@@ -1,0 +1,459 @@
+// The nationals' app. Plain JavaScript, no build step, no third-party code.
+// It talks to the JSON API under /api/app/ with a device token, keeps what it
+// reads for offline use, and queues what it sends until the connection returns.
+// Every submission carries an idempotency key, so a retry never duplicates.
+
+const T = JSON.parse(document.getElementById("strings").textContent);
+const CFG = JSON.parse(document.getElementById("app-config").textContent);
+const API = CFG.api;
+const view = document.getElementById("view");
+
+// ---- storage -------------------------------------------------------------
+const store = {
+  get(key, fallback = null) {
+    try { const v = localStorage.getItem("lifeline." + key); return v === null ? fallback : JSON.parse(v); } catch (e) { return fallback; }
+  },
+  set(key, value) { localStorage.setItem("lifeline." + key, JSON.stringify(value)); },
+  drop(key) { localStorage.removeItem("lifeline." + key); },
+};
+
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// ---- API -----------------------------------------------------------------
+class Offline extends Error {}
+
+async function api(method, path, body) {
+  const headers = { Accept: "application/json", "Accept-Language": CFG.lang };
+  const token = store.get("token");
+  if (token) headers.Authorization = "Device " + token;
+  let payload;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+  let response;
+  try {
+    response = await fetch(API + path, { method, headers, body: payload, credentials: "omit" });
+  } catch (e) {
+    throw new Offline();
+  }
+  let data = null;
+  try { data = await response.json(); } catch (e) { data = null; }
+  if (response.status === 401 && token) { signOut(false); }
+  return { ok: response.ok, status: response.status, data };
+}
+
+// Read with a copy kept on the phone: fresh when online, the copy when not.
+async function read(path, key) {
+  try {
+    const r = await api("GET", path);
+    if (r.ok) { store.set("cache." + key, { at: Date.now(), data: r.data }); return { data: r.data, fresh: true }; }
+    if (r.status === 404) { store.drop("cache." + key); return { data: null, fresh: true }; }
+  } catch (e) {
+    if (!(e instanceof Offline)) throw e;
+  }
+  const kept = store.get("cache." + key);
+  return { data: kept ? kept.data : null, fresh: false };
+}
+
+function errorText(r) {
+  const d = r && r.data;
+  if (!d) return T.error;
+  if (typeof d.detail === "string") return d.detail;
+  if (Array.isArray(d.detail)) return d.detail.map((e) => `${(e.loc || []).slice(-1)[0] || ""}: ${e.msg}`).join("; ");
+  if (d.errors) return Object.entries(d.errors).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ");
+  return T.error;
+}
+
+// ---- the queue of submissions ------------------------------------------------
+function queue() { return store.get("queue", []); }
+
+function enqueue(kind, path, body) {
+  const item = { id: uuid(), kind, path, body: { ...body, idempotency_key: uuid() }, at: new Date().toISOString() };
+  store.set("queue", [...queue(), item]);
+  showQueue();
+  return flush();
+}
+
+let flushing = null;
+function flush() {
+  if (flushing) return flushing;
+  flushing = (async () => {
+    let sent = 0;
+    for (const item of queue()) {
+      let r;
+      try { r = await api("POST", item.path, item.body); } catch (e) { break; }
+      if (r.status >= 500 || r.status === 429 || r.status === 408) break;
+      store.set("queue", queue().filter((q) => q.id !== item.id));
+      if (r.ok) { sent += 1; store.drop("cache.checkins"); store.drop("cache.requests"); }
+      else { const refused = store.get("refused", []); refused.unshift({ kind: item.kind, error: errorText(r), at: item.at }); store.set("refused", refused.slice(0, 10)); }
+    }
+    return sent;
+  })().finally(() => { flushing = null; showQueue(); });
+  return flushing;
+}
+
+function showQueue() {
+  const box = document.getElementById("queue");
+  const n = queue().length;
+  const refused = store.get("refused", []);
+  box.replaceChildren();
+  if (n) box.append(h("p", {}, `${T.queued} ${T.queueCount} ${n}`));
+  for (const r of refused) box.append(h("p", { class: "bad" }, `${T.refused} ${r.error}`));
+  box.hidden = !n && !refused.length;
+}
+
+function showNet() {
+  const box = document.getElementById("net");
+  box.textContent = navigator.onLine ? "" : T.offline;
+  box.hidden = navigator.onLine;
+}
+
+window.addEventListener("online", () => { showNet(); flush().then(() => route()); });
+window.addEventListener("offline", showNet);
+document.addEventListener("visibilitychange", () => { if (!document.hidden) flush(); });
+setInterval(() => { if (queue().length) flush(); }, 15000);
+
+// ---- DOM helpers (text only: nothing from the network is parsed as HTML) -----
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === false || v === null || v === undefined) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, "");
+    else el.setAttribute(k, v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+function field(name, label, input) {
+  input.id = input.id || "f-" + name;
+  input.name = name;
+  return h("p", { class: "field" }, h("label", { for: input.id }, label), input);
+}
+
+function show(title, ...content) {
+  view.replaceChildren(h("h1", {}, title), ...content);
+  view.focus();
+}
+
+function formData(form) {
+  const out = {};
+  for (const [k, v] of new FormData(form).entries()) if (typeof v === "string") out[k] = v.trim();
+  return out;
+}
+
+function say(el, text, bad = false) {
+  el.textContent = text;
+  el.className = bad ? "msg bad" : "msg";
+}
+
+// ---- session -------------------------------------------------------------------
+function signedIn() { return !!store.get("token"); }
+
+async function signOut(callApi = true) {
+  const token = store.get("token");
+  if (callApi && token) { try { await api("POST", "/signout"); } catch (e) { /* offline: the token stays revocable from another device */ } }
+  for (const key of Object.keys(localStorage)) if (key.startsWith("lifeline.")) localStorage.removeItem(key);
+  if ("caches" in window) await caches.delete("lifeline-data");
+  location.hash = "#/";
+}
+
+// ---- pages -----------------------------------------------------------------------
+const pages = {};
+
+pages[""] = async function home() {
+  if (!signedIn()) {
+    show(T.appTitle, h("p", {}, T.welcome), h("p", {}, h("a", { class: "button", href: "#/signin" }, T.signIn)),
+      h("ul", { class: "links" }, h("li", {}, h("a", { href: "#/advice" }, T.advice)), h("li", {}, h("a", { href: "#/contacts" }, T.contacts))));
+    return;
+  }
+  const me = await read("/me", "me");
+  if (!me.data && me.fresh) { location.hash = "#/register"; return; }
+  const checkins = await read("/checkins", "checkins");
+  const open = (checkins.data || []).filter((c) => !c.answer || c.status === "no_answer");
+  const out = h("div", { id: "message", class: "msg", role: "status" });
+  const answer = (value) => async () => {
+    const body = { answer: value };
+    if (open[0] && open[0].id) body.request = open[0].id;
+    await enqueue("checkin", "/checkins", body);
+    say(out, queue().length ? T.queued : T.checkInThanks);
+  };
+  show(
+    me.data ? `${T.appTitle}` : T.appTitle,
+    open.length ? h("p", { class: "ask" }, open[0].question || T.checkInAsked) : null,
+    h("div", { class: "big" },
+      h("button", { type: "button", class: "safe", onclick: answer("safe") }, T.safe),
+      h("a", { class: "button help", href: "#/help" }, T.needHelp)),
+    open.length ? h("p", {}, h("button", { type: "button", class: "link", onclick: answer("not_in_area") }, T.notInArea)) : null,
+    out,
+    h("ul", { class: "links" },
+      h("li", {}, h("a", { href: "#/requests" }, T.requests)),
+      h("li", {}, h("a", { href: "#/advice" }, T.advice)),
+      h("li", {}, h("a", { href: "#/contacts" }, T.contacts))),
+  );
+};
+
+pages.signin = async function signin() {
+  const msg = h("p", { class: "msg", role: "status" });
+  const channel = h("select", {}, h("option", { value: "email" }, T.channelEmail), h("option", { value: "sms" }, T.channelSms));
+  const address = h("input", { type: "text", required: true, autocomplete: "email", inputmode: "email", maxlength: "200" });
+  const codeInput = h("input", { type: "text", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: "6" });
+  const codeForm = h("form", { hidden: true, onsubmit: async (e) => {
+    e.preventDefault();
+    let r;
+    try { r = await api("POST", "/signin/verify", { channel: channel.value, address: address.value.trim(), code: codeInput.value.trim(), device_label: navigator.userAgent.slice(0, 80) }); } catch (err) { say(msg, T.offline, true); return; }
+    if (!r.ok) { say(msg, errorText(r), true); return; }
+    store.set("token", r.data.token);
+    store.set("verified", { channel: channel.value, address: address.value.trim() });
+    location.hash = r.data.registered ? "#/" : "#/register";
+  } }, field("code", T.codeSent + " " + T.code, codeInput), h("button", { type: "submit" }, T.verify));
+  const startForm = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    let r;
+    try { r = await api("POST", "/signin", { channel: channel.value, address: address.value.trim() }); } catch (err) { say(msg, T.offline, true); return; }
+    if (!r.ok) { say(msg, errorText(r), true); return; }
+    say(msg, T.codeSent);
+    codeForm.hidden = false;
+    codeInput.focus();
+  } }, field("channel", T.channel, channel), field("address", T.address, address), h("button", { type: "submit" }, T.sendCode));
+  show(T.signIn, startForm, codeForm, msg);
+};
+
+async function config() {
+  return (await read("/config", "config")).data || { countries: [], areas: {}, languages: [] };
+}
+
+pages.register = async function register() {
+  if (!signedIn()) { location.hash = "#/signin"; return; }
+  const cfg = await config();
+  const verified = store.get("verified", {});
+  const msg = h("p", { class: "msg", role: "status" });
+  const countrySelect = h("select", { required: true }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code }, c.name)));
+  const nationality = h("select", { required: true }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code }, c.name)));
+  const areaSelect = h("select", {}, h("option", { value: "" }, "—"));
+  countrySelect.addEventListener("change", () => {
+    areaSelect.replaceChildren(h("option", { value: "" }, "—"), (cfg.areas[countrySelect.value] || []).map((a) => h("option", { value: a.id }, a.name)));
+  });
+  const stay = h("select", {}, (cfg.stay_types || []).map(([v, l]) => h("option", { value: v }, l)));
+  const text = (attrs = {}) => h("input", { type: "text", maxlength: "200", ...attrs });
+  const check = (name, label, required = false) => h("p", { class: "check" }, h("input", { type: "checkbox", name, id: "c-" + name, required }), h("label", { for: "c-" + name }, label));
+  const form = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const body = {
+      given_names: d.given_names, family_name: d.family_name, date_of_birth: d.date_of_birth || null,
+      nationality: d.nationality, phone: d.phone, email: d.email,
+      languages: (d.languages || CFG.lang).split(/[\s,]+/).filter(Boolean),
+      country: d.country, area: d.area ? Number(d.area) : null, city: d.city, stay_type: d.stay_type || "other",
+      departure: d.departure || null, needs_details: d.needs_details,
+      consents: ["assistance", "crisis_messages", "advice_updates", "referral"].filter((p) => form.elements["consent_" + p].checked),
+    };
+    const r = await api("POST", "/me", { ...body, idempotency_key: store.get("registerKey") || (store.set("registerKey", uuid()), store.get("registerKey")) }).catch(() => null);
+    if (!r) { say(msg, T.offline, true); return; }
+    if (!r.ok) { say(msg, errorText(r), true); return; }
+    store.drop("registerKey");
+    store.set("cache.me", { at: Date.now(), data: r.data });
+    location.hash = "#/";
+  } },
+    h("p", {}, T.registerIntro),
+    field("given_names", T.givenNames, text({ required: true, autocomplete: "given-name" })),
+    field("family_name", T.familyName, text({ autocomplete: "family-name" })),
+    field("date_of_birth", T.dateOfBirth, h("input", { type: "date" })),
+    field("nationality", T.nationality, nationality),
+    field("phone", T.phone, h("input", { type: "tel", maxlength: "32", autocomplete: "tel", value: verified.channel === "sms" ? verified.address : "" })),
+    field("email", T.email, h("input", { type: "email", maxlength: "200", autocomplete: "email", value: verified.channel === "email" ? verified.address : "" })),
+    field("languages", T.languages, text({ value: CFG.lang })),
+    field("country", T.country, countrySelect),
+    field("area", T.area, areaSelect),
+    field("city", T.city, text()),
+    field("stay_type", T.stayType, stay),
+    field("departure", T.departure, h("input", { type: "date" })),
+    field("needs_details", T.needs, h("textarea", { rows: "3", maxlength: "2000" })),
+    check("consent_assistance", T.consentAssistance, true),
+    check("consent_crisis_messages", T.consentMessages),
+    check("consent_advice_updates", T.consentAdvice),
+    check("consent_referral", T.consentReferral),
+    h("button", { type: "submit" }, T.register), msg);
+  show(T.register, form);
+};
+
+pages.help = async function help() {
+  if (!signedIn()) { location.hash = "#/signin"; return; }
+  const cfg = await config();
+  const msg = h("p", { class: "msg", role: "status" });
+  const category = h("select", { required: true }, (cfg.case_categories || []).map(([v, l]) => h("option", { value: v }, l)));
+  const locate = h("input", { type: "checkbox", id: "c-locate" });
+  const form = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const body = { category: d.category, summary: d.summary };
+    if (locate.checked && navigator.geolocation) {
+      const pos = await new Promise((resolve) => navigator.geolocation.getCurrentPosition(resolve, () => resolve(null), { timeout: 8000, maximumAge: 600000 }));
+      if (pos) body.location = `${pos.coords.latitude.toFixed(5)},${pos.coords.longitude.toFixed(5)}`;
+    }
+    await enqueue("request", "/requests", body);
+    say(msg, queue().length ? T.queued : T.sentNow);
+    form.reset();
+  } },
+    field("category", T.category, category),
+    field("summary", T.summary, h("textarea", { rows: "4", maxlength: "4000", required: true })),
+    h("p", { class: "check" }, locate, h("label", { for: "c-locate" }, T.shareLocation)),
+    h("button", { type: "submit", class: "help" }, T.send), msg);
+  show(T.needHelp, form);
+};
+
+pages.requests = async function requests(id) {
+  if (!signedIn()) { location.hash = "#/signin"; return; }
+  if (id) return requestDetail(id);
+  const list = await read("/requests", "requests");
+  const items = list.data || [];
+  show(T.requests, items.length ? h("ul", { class: "cards" }, items.map((c) => h("li", {},
+    h("a", { href: `#/requests/${c.id}` }, c.category_label || c.category), " ",
+    h("span", { class: "tag" }, c.status_label || c.status),
+    c.reference ? h("small", {}, " ", c.reference) : null))) : h("p", {}, T.noRequests),
+  h("p", {}, h("a", { class: "button help", href: "#/help" }, T.needHelp)));
+};
+
+async function requestDetail(id) {
+  const r = await read(`/requests/${encodeURIComponent(id)}`, "request." + id);
+  const c = r.data;
+  if (!c) { show(T.requests, h("p", {}, T.noData)); return; }
+  const msg = h("p", { class: "msg", role: "status" });
+  const reply = h("textarea", { rows: "3", maxlength: "4000", required: true });
+  const form = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    await enqueue("message", `/requests/${encodeURIComponent(id)}/messages`, { text: reply.value.trim() });
+    say(msg, queue().length ? T.queued : T.sentNow);
+    form.reset();
+  } }, field("text", T.reply, reply), h("button", { type: "submit" }, T.send), msg);
+  show(c.category_label || c.category,
+    h("p", {}, `${T.status}: `, h("strong", {}, c.status_label || c.status)),
+    c.summary ? h("p", {}, c.summary) : null,
+    h("h2", {}, T.messages),
+    h("ol", { class: "thread" }, (c.messages || []).map((m) => h("li", { class: m.direction === "out" ? "them" : "us" },
+      h("strong", {}, m.direction === "out" ? T.fromEmbassy : T.fromYou), " ", h("time", { datetime: m.at }, (m.at || "").slice(0, 16).replace("T", " ")), h("p", {}, m.text)))),
+    form);
+}
+
+async function myCountry() {
+  const me = store.get("cache.me");
+  return (me && me.data && (me.data.country_code || me.data.country)) || store.get("country") || "";
+}
+
+pages.advice = async function advice() {
+  const cfg = await config();
+  let code = await myCountry();
+  const pick = h("select", { onchange: () => { store.set("country", pick.value); route(); } }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code, selected: c.code === code }, c.name)));
+  const head = field("country", T.country, pick);
+  if (!code) { show(T.advice, head); return; }
+  const a = (await read(`/advice/${code}`, "advice." + code)).data;
+  const b = (await read(`/advice/${code}/briefing`, "briefing." + code)).data;
+  const sections = (a && a.sections) || [];
+  show(T.advice, head,
+    a ? h("section", { class: `level level-${a.level}` }, h("p", {}, h("strong", {}, `${T.level} ${a.level}: ${a.level_label || ""}`)), a.summary ? h("p", {}, a.summary) : null,
+      a.last_reviewed ? h("p", { class: "small" }, `${T.lastReviewed}: ${a.last_reviewed}`) : null) : h("p", {}, T.noData),
+    sections.map((s) => h("section", {}, h("h2", {}, s.title), h("p", { class: "pre" }, s.text))),
+    b ? h("section", {}, h("h2", {}, T.briefing), (b.sections || []).map((s) => h("div", {}, h("h3", {}, s.title), h("p", { class: "pre" }, s.text))),
+      b.pdf_url ? h("p", {}, h("a", { href: b.pdf_url }, T.print)) : null) : null);
+};
+
+pages.contacts = async function contacts() {
+  const code = await myCountry();
+  const posts = (await read(`/posts${code ? "?country=" + encodeURIComponent(code) : ""}`, "posts." + code)).data || [];
+  show(T.contacts, posts.length ? h("ul", { class: "cards" }, posts.map((p) => h("li", {},
+    h("h2", {}, p.name),
+    p.emergency_phone ? h("p", {}, `${T.emergencyPhone}: `, h("a", { href: "tel:" + p.emergency_phone, dir: "ltr" }, p.emergency_phone)) : null,
+    p.phone ? h("p", {}, `${T.phone}: `, h("a", { href: "tel:" + p.phone, dir: "ltr" }, p.phone)) : null,
+    p.email ? h("p", {}, h("a", { href: "mailto:" + p.email }, p.email)) : null,
+    p.address ? h("p", { class: "pre" }, p.address) : null,
+    p.office_hours ? h("p", {}, `${T.officeHours}: ${p.office_hours}`) : null))) : h("p", {}, T.noData));
+};
+
+pages.alerts = async function alerts() {
+  let received = [];
+  if ("caches" in window) {
+    const hit = await caches.open("lifeline-data").then((c) => c.match("/app/received.json"));
+    if (hit) received = await hit.json();
+  }
+  const code = await myCountry();
+  const current = (await read(`/alerts${code ? "?country=" + encodeURIComponent(code) : ""}`, "alerts." + code)).data || [];
+  const card = (a) => h("li", { lang: a.lang || a.language || null, dir: a.dir || null }, h("strong", {}, a.headline || a.title), a.instruction || a.body ? h("p", {}, a.instruction || a.body) : null,
+    a.url ? h("p", {}, h("a", { href: a.url }, a.url)) : null);
+  show(T.alerts,
+    h("h2", {}, T.currentAlerts), current.length ? h("ul", { class: "cards" }, current.map(card)) : h("p", {}, T.noAlerts),
+    h("h2", {}, T.receivedAlerts), received.length ? h("ul", { class: "cards" }, received.map(card)) : h("p", {}, T.noAlerts));
+};
+
+pages.me = async function me() {
+  if (!signedIn()) { location.hash = "#/signin"; return; }
+  const mine = (await read("/me", "me")).data;
+  const devices = (await read("/devices", "devices")).data || [];
+  const msg = h("p", { class: "msg", role: "status" });
+  const exportButton = h("button", { type: "button", onclick: async () => {
+    const r = await api("GET", "/me/export").catch(() => null);
+    if (!r || !r.ok) { say(msg, r ? errorText(r) : T.offline, true); return; }
+    const blob = new Blob([JSON.stringify(r.data, null, 2)], { type: "application/json" });
+    const link = h("a", { href: URL.createObjectURL(blob), download: "my-registration.json" });
+    document.body.append(link); link.click(); link.remove();
+  } }, T.export);
+  const deleteButton = h("button", { type: "button", class: "danger", onclick: async () => {
+    if (!confirm(T.deleteConfirm)) return;
+    const r = await api("DELETE", "/me").catch(() => null);
+    if (!r || !r.ok) { say(msg, r ? errorText(r) : T.offline, true); return; }
+    await signOut(false);
+    alert(T.deleted);
+  } }, T.deleteAll);
+  const pushButton = h("button", { type: "button", onclick: () => enablePush(msg) }, T.pushOn);
+  show(T.me,
+    mine ? h("dl", {}, Object.entries(mine.summary || {}).map(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))])) : null,
+    h("p", {}, pushButton), h("p", {}, exportButton), h("p", {}, deleteButton),
+    h("h2", {}, T.devices),
+    h("ul", {}, devices.map((d) => h("li", {}, d.label || "—", d.current ? ` (${T.thisDevice})` : "", " ",
+      d.current ? null : h("button", { type: "button", class: "link", onclick: async () => { await api("DELETE", `/devices/${d.id}`).catch(() => null); route(); } }, T.revoke)))),
+    h("p", {}, h("button", { type: "button", onclick: () => signOut(true) }, T.signOut)), msg);
+};
+
+// ---- Web Push ------------------------------------------------------------------------
+function urlBase64ToUint8Array(base64) {
+  const padding = "=".repeat((4 - (base64.length % 4)) % 4);
+  const raw = atob((base64 + padding).replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from([...raw].map((c) => c.charCodeAt(0)));
+}
+
+async function enablePush(msg) {
+  const cfg = await config();
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !cfg.vapid_public_key) { say(msg, T.pushUnavailable, true); return; }
+  try {
+    if ((await Notification.requestPermission()) !== "granted") { say(msg, T.pushUnavailable, true); return; }
+    const reg = await navigator.serviceWorker.ready;
+    const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlBase64ToUint8Array(cfg.vapid_public_key) });
+    const r = await api("POST", "/push", sub.toJSON());
+    say(msg, r.ok ? T.pushOnDone : errorText(r), !r.ok);
+  } catch (e) {
+    say(msg, T.pushUnavailable, true);
+  }
+}
+
+// ---- routing -------------------------------------------------------------------------------
+async function route() {
+  const [name, arg] = location.hash.replace(/^#\/?/, "").split("/");
+  const page = pages[name] || pages[""];
+  for (const a of document.querySelectorAll("nav.tabs a")) a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${name}` || (name === "" && a.getAttribute("href") === "#/"));
+  try { await page(arg ? decodeURIComponent(arg) : undefined); } catch (e) { show(T.appTitle, h("p", { class: "bad" }, T.error)); console.error(e); }
+}
+
+window.addEventListener("hashchange", route);
+showNet();
+showQueue();
+route();
+flush();
+if ("serviceWorker" in navigator) navigator.serviceWorker.register(CFG.sw, { scope: "/app/" }).catch(() => {});
+
+// For tests and for a native wrapper: how many submissions wait to be sent.
+window.lifelineQueue = { size: () => queue().length, flush };
