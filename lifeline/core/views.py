@@ -207,3 +207,12 @@ def staff_edit(request, pk=None):
             messages.success(request, _("Saved the account of %(name)s.") % {"name": user.get_username()})
             return redirect("staff")
     return render(request, "core/staff_form.html", {"form": form, "profile": profile})
+
+
+def health(request):
+    """Liveness for load balancers: the process answers. Touches neither the database nor the session."""
+    from django.http import HttpResponse
+
+    response = HttpResponse("ok\n", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -41,11 +41,46 @@ def _server_env():
     return env
 
 
+class Mailbox:
+    """A real SMTP server on loopback that keeps what the product sends (sign-in codes, reminders)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def wait_for(self, to, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for message in reversed(self.messages):
+                if to in message["To"]:
+                    return message
+            time.sleep(0.2)
+        raise AssertionError(f"no message to {to}")
+
+
 @pytest.fixture(scope="session")
-def server():
+def mailbox():
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield box, controller.port
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mailbox):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make setup`")
     env = _server_env()
+    env.update({"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mailbox[1])})
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
