@@ -1,0 +1,174 @@
+"""Benchmark: "are you safe?" check-ins over real HTTP during a surge.
+
+A production server (gunicorn, LIFELINE_ENV=production settings, PostgreSQL)
+answers POST /api/app/checkins from concurrent clients, each holding keep-alive
+connections and sending the same request again (same idempotency key) when
+one times out or fails. Afterwards every accepted check-in is looked up in the
+database: none may be missing (lost) and none may be there twice (duplicated).
+The reference, in the same run and on the same server, is the rate of a trivial
+endpoint (/healthz): the ceiling of the server and client on this machine.
+
+Run: DATABASE_URL=postgres://... python bench/checkin_surge.py [--seconds 60] [--people 20000]
+The last line is one JSON object: bench, backend, accepted_per_s, p99_ms, lost,
+duplicated, ceiling_per_s (and more detail).
+"""
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+from _django import ROOT, setup
+
+import _load
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def populate(people):
+    """A ministry, a post, ``people`` registrations in Jordan with a device each, a crisis and its campaign."""
+    from django.db import transaction
+
+    from lifeline.core.models import Organisation, OrganisationKind
+    from lifeline.crises.models import Crisis
+    from lifeline.crises.services import start_campaign
+    from lifeline.geo.models import Country
+    from lifeline.geo.services import ensure_countries
+    from lifeline.nationals.models import DeviceToken, Registration
+
+    ensure_countries()
+    jordan, philippines = Country.objects.get(code="JO"), Country.objects.get(code="PH")
+    ministry = Organisation.objects.create(name="Bench ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=philippines)
+    post = Organisation.objects.create(name="Bench post", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry)
+    rng = random.Random(7)
+    batch = []
+    for n in range(people):
+        lat, lon = 31.9 + rng.random() * 0.1, 35.85 + rng.random() * 0.1
+        batch.append(Registration(
+            organisation=post, given_names=f"Person {n}", family_name="Bench", nationality=philippines, country=jordan,
+            languages=["fil", "en"], primary_language="fil", lat=round(lat, 2), lon=round(lon, 2),
+        ))
+    with transaction.atomic():
+        Registration.objects.bulk_create(batch, batch_size=2000)
+    ids = list(Registration.objects.filter(organisation=post).order_by("id").values_list("id", flat=True))
+    tokens, devices = [], []
+    for registration_id in ids:
+        raw = uuid.uuid4().hex + uuid.uuid4().hex
+        tokens.append(raw)
+        devices.append(DeviceToken(registration_id=registration_id, label="bench", digest=DeviceToken.hash(raw)))
+    DeviceToken.objects.bulk_create(devices, batch_size=2000)
+    crisis = Crisis.objects.create(organisation=post, name="Bench crisis", country=jordan)
+    crisis.countries.set([jordan])
+    campaign = start_campaign(crisis, {"en": "Are you safe?"})
+    return tokens, campaign
+
+
+def serve(port, workers, threads):
+    env = dict(os.environ)
+    env.update({
+        "LIFELINE_ENV": "production",
+        "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+        "LIFELINE_INDEX_KEY": os.environ.get("LIFELINE_INDEX_KEY", "demo-only-index-key"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # loopback, no TLS terminator in front
+    })
+    env.setdefault("LIFELINE_ENCRYPTION_KEYS", "ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q=")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "lifeline.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "-k", "gthread", "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    import urllib.request
+
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--ceiling-seconds", type=float, default=10)
+    parser.add_argument("--people", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--timeout", type=float, default=2.0)
+    args = parser.parse_args()
+
+    backend = setup("checkin_surge")
+    tokens, campaign = populate(args.people)
+    from django.db import connection
+
+    from lifeline.crises.models import CheckInAnswer
+
+    connection.close()
+    port = free_port()
+    server = serve(port, args.workers, args.threads)
+    concurrency = args.workers * args.threads
+    host = "127.0.0.1"
+    try:
+        health = _load.build("GET", host, "/healthz")
+        counter = iter(range(10**9))
+        # Warm up: every worker loads Django and opens its database connection before the clock starts.
+        _load.run(host, port, lambda: (next(counter), health), 3, concurrency, args.timeout)
+        _keys, ceiling_latencies, _c, ceiling_elapsed = _load.run(
+            host, port, lambda: (next(counter), health), args.ceiling_seconds, concurrency, args.timeout
+        )
+        ceiling = len(ceiling_latencies) / ceiling_elapsed
+
+        rng = random.Random(11)
+
+        def checkin():
+            key = str(uuid.uuid4())
+            body = json.dumps({"answer": rng.choice(["safe", "safe", "safe", "need_help", "not_in_area"]), "idempotency_key": key}).encode()
+            headers = {"Authorization": f"Device {rng.choice(tokens)}", "Content-Type": "application/json", "Accept-Language": "en"}
+            return key, _load.build("POST", host, "/api/app/checkins", headers, body)
+
+        accepted, latencies, counters, elapsed = _load.run(host, port, checkin, args.seconds, concurrency, args.timeout)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    stored = list(
+        CheckInAnswer.objects.filter(request__campaign=campaign).values_list("idempotency_key", flat=True)
+    )
+    stored_keys = {str(k) for k in stored}
+    accepted_keys = set(accepted)
+    result = {
+        "bench": "checkin_surge",
+        "backend": backend,
+        "seconds": round(elapsed, 1),
+        "accepted": len(accepted),
+        "accepted_per_s": round(len(accepted) / elapsed, 1),
+        "p50_ms": round(_load.percentile(latencies, 50) * 1000, 1),
+        "p99_ms": round(_load.percentile(latencies, 99) * 1000, 1),
+        "retries": counters["retries"],
+        "refused": counters["refused"],
+        "lost": len(accepted_keys - stored_keys),
+        "duplicated": len(stored) - len(stored_keys) + (len(accepted) - len(accepted_keys)),
+        "ceiling_per_s": round(ceiling, 1),
+        "concurrency": concurrency,
+        "people": args.people,
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
