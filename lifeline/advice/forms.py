@@ -1,0 +1,129 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.advice.models import AdviceText, AdviceVersion, Briefing, BriefingText, Level, TravelAdvice
+from lifeline.advice.services import TEXT_FIELDS
+from lifeline.core.forms import offer_organisations
+from lifeline.core.names import normalise_language
+from lifeline.geo.models import AdminArea, Country
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def clean_language_code(value):
+    tag = normalise_language(value)
+    if tag is None:
+        raise ValidationError(_("“%(code)s” is not an ISO 639 language code."), params={"code": value})
+    return tag
+
+
+class PlaceForm(forms.ModelForm):
+    """Organisation, country and optional admin area, shared by advice and briefings."""
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_organisations(self.fields["organisation"], organisations, _("Kept by"))
+        self.fields["country"].queryset = Country.objects.all()
+        self.fields["area"].queryset = AdminArea.objects.select_related("country").order_by("country__code", "name")
+
+    def clean(self):
+        data = super().clean()
+        country, area = data.get("country"), data.get("area")
+        if country and area and area.country_id != country.pk:
+            self.add_error("area", _("This admin area is not in the chosen country."))
+        return data
+
+
+class AdviceForm(PlaceForm):
+    class Meta:
+        model = TravelAdvice
+        fields = ["organisation", "country", "area", "region"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("area") and data.get("region"):
+            self.add_error("region", _("Choose an admin area or name a region, not both."))
+        if not self.errors:
+            twins = TravelAdvice.objects.filter(
+                country=data.get("country"), area=data.get("area"), region__iexact=data.get("region", "")
+            ).exclude(pk=self.instance.pk)
+            if twins.exists():
+                raise ValidationError(_("There is already advice for this place: open it and draft a new version."))
+        return data
+
+
+class VersionForm(forms.ModelForm):
+    level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices, coerce=int, widget=forms.RadioSelect)
+
+    class Meta:
+        model = AdviceVersion
+        fields = ["level", "last_reviewed", "note"]
+        widgets = {"last_reviewed": DATE}
+
+
+class LanguageTextForm(forms.ModelForm):
+    def clean_language(self):
+        return clean_language_code(self.cleaned_data["language"])
+
+
+class AdviceTextForm(LanguageTextForm):
+    class Meta:
+        model = AdviceText
+        fields = ["language", *TEXT_FIELDS]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in TEXT_FIELDS}
+
+
+class BaseLanguageFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE") or not form.cleaned_data:
+                continue
+            language = form.cleaned_data.get("language")
+            if language in seen:
+                raise ValidationError(_("Each language may be written only once."))
+            seen.add(language)
+
+
+AdviceTextFormSet = forms.inlineformset_factory(
+    AdviceVersion, AdviceText, form=AdviceTextForm, formset=BaseLanguageFormSet, extra=1, can_delete=True
+)
+
+
+class BriefingForm(PlaceForm):
+    class Meta:
+        model = Briefing
+        fields = ["organisation", "country", "area", "last_reviewed", "published"]
+        widgets = {"last_reviewed": DATE}
+
+
+BRIEFING_TEXT_FIELDS = ["title", "hazards", "kit", "documents", "contacts", "plan", "during_alerts", "emergency_numbers"]
+
+
+class BriefingTextForm(LanguageTextForm):
+    class Meta:
+        model = BriefingText
+        fields = ["language", *BRIEFING_TEXT_FIELDS]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in BRIEFING_TEXT_FIELDS if name != "title"}
+
+
+BriefingTextFormSet = forms.inlineformset_factory(
+    Briefing, BriefingText, form=BriefingTextForm, formset=BaseLanguageFormSet, extra=1, can_delete=True
+)
+
+
+class AdviceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Country"), required=False, max_length=100)
+    level = forms.TypedChoiceField(
+        label=_("Level"), required=False, coerce=int, empty_value=None, choices=[("", _("Any"))] + list(Level.choices)
+    )
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    language = forms.CharField(label=_("Language"), max_length=35, initial="en", help_text=_("ISO 639 code, such as en, fil or ar."))
+
+    def clean_language(self):
+        return clean_language_code(self.cleaned_data["language"])

@@ -1,0 +1,392 @@
+"""Rules about travel advice that pages, API, commands and tasks all call.
+
+Drafting, approval and publishing; which text a reader gets (the language
+fallback chain); who is told of a change (``recipients``, the one place that
+resolves them) and the email they get.
+"""
+
+import datetime
+import difflib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import mail, signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lifeline.advice.models import SECTIONS, AdviceSubscription, AdviceText, AdviceVersion, Briefing, State, TravelAdvice
+from lifeline.core.models import Action, Area
+from lifeline.core.names import normalise_language
+from lifeline.core.permissions import has_perm
+from lifeline.nationals.services import posts_for
+
+log = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("summary",) + tuple(key for key, _heading in SECTIONS)
+RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "prs", "ps", "sd", "ug", "ur", "yi", "apd", "arz", "acm", "ajp", "apc", "ary"}
+
+
+def is_rtl(language):
+    return (language or "").split("-")[0].lower() in RTL_LANGUAGES
+
+
+# Reading -----------------------------------------------------------------
+
+
+def published_versions():
+    return AdviceVersion.objects.filter(state=State.PUBLISHED)
+
+
+def public_advice(country=None):
+    """Advice with a published version, each with ``current`` (the published version) attached."""
+    queryset = TravelAdvice.objects.filter(versions__state=State.PUBLISHED).select_related("country", "area").prefetch_related(
+        Prefetch("versions", queryset=published_versions().prefetch_related("texts"), to_attr="published")
+    )
+    if country is not None:
+        queryset = queryset.filter(country=country)
+    advice = list(queryset.distinct())
+    for item in advice:
+        item.current = item.published[0]
+    return advice
+
+
+def public_briefings(country):
+    return Briefing.objects.filter(country=country, published=True).select_related("country", "area").prefetch_related("texts")
+
+
+def public_briefing(country, pcode=None):
+    """The published briefing for an admin area (by P-code) if there is one, else the whole country's."""
+    briefings = public_briefings(country)
+    if pcode:
+        found = briefings.filter(area__pcode=pcode).first()
+        if found is not None:
+            return found
+    return briefings.filter(area__isnull=True).order_by("id").first()
+
+
+def language_chain(*wanted):
+    """The languages to try, in order: what the reader asked for (and its base language), then the default."""
+    chain = []
+    for code in wanted:
+        for candidate in (code, (code or "").split("-")[0]):
+            tag = normalise_language(candidate) if candidate else None
+            if tag and tag not in chain:
+                chain.append(tag)
+    for fallback in ("en", settings.LANGUAGE_CODE):
+        if fallback not in chain:
+            chain.append(fallback)
+    return chain
+
+
+def pick_text(texts, *wanted):
+    """The text in the first language of the chain that has one, else the first there is (or None)."""
+    texts = list(texts)
+    by_language = {t.language: t for t in texts}
+    for tag in language_chain(*wanted):
+        if tag in by_language:
+            return by_language[tag]
+    return texts[0] if texts else None
+
+
+def help_posts(place):
+    """The posts whose jurisdiction covers the advice's (or briefing's) country or area."""
+    return posts_for(place.country, place.area).order_by("name")
+
+
+def last_modified(country=None):
+    """When the public advice (of a country) last changed: for Last-Modified and 304 answers."""
+    published = published_versions().aggregate(at=Max("published_at"))["at"] if country is None else (
+        published_versions().filter(advice__country=country).aggregate(at=Max("published_at"))["at"]
+    )
+    briefings = Briefing.objects.filter(published=True)
+    if country is not None:
+        briefings = briefings.filter(country=country)
+    briefed = briefings.aggregate(at=Max("updated"))["at"]
+    return max((t for t in (published, briefed) if t), default=None)
+
+
+# Writing -----------------------------------------------------------------
+
+
+def next_number(advice):
+    return (advice.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def new_draft(advice, user):
+    """A draft copying the latest version (its level and texts), or an empty first draft."""
+    if advice.versions.filter(state__in=(State.DRAFT, State.AWAITING)).exists():
+        raise ValidationError(_("This advice already has a version being drafted or approved."))
+    latest = advice.versions.order_by("-number").first()
+    draft = AdviceVersion.objects.create(
+        advice=advice,
+        number=next_number(advice),
+        level=latest.level if latest else 1,
+        last_reviewed=timezone.localdate(),
+        author=user,
+    )
+    if latest is not None:
+        for text in latest.texts.all():
+            AdviceText.objects.create(version=draft, language=text.language, **{f: getattr(text, f) for f in TEXT_FIELDS})
+    return draft
+
+
+def _require_change(user, version):
+    if not has_perm(user, Area.ADVICE, Action.CHANGE):
+        raise PermissionDenied
+    if not TravelAdvice.objects.for_user(user, Action.CHANGE).filter(pk=version.advice_id).exists():
+        raise PermissionDenied
+
+
+def submit(version, user):
+    """Send a draft for approval: it needs a text in at least one language."""
+    _require_change(user, version)
+    if version.state != State.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for approval."))
+    if not version.texts.exists():
+        raise ValidationError(_("Write the advice in at least one language before sending it for approval."))
+    version.state = State.AWAITING
+    version.save()
+    return version
+
+
+def return_to_draft(version, user):
+    _require_change(user, version)
+    if version.state != State.AWAITING:
+        raise ValidationError(_("Only a version awaiting approval can be sent back."))
+    version.state = State.DRAFT
+    version.save()
+    return version
+
+
+def approve(version, user, notify=True):
+    """Approve and publish: another user than the author, with CHANGE on advice; supersedes the last published.
+
+    Subscribers are told once the transaction has committed (a task: in-process without a broker)."""
+    _require_change(user, version)
+    if version.state != State.AWAITING:
+        raise ValidationError(_("Only a version awaiting approval can be approved."))
+    if version.author_id is not None and version.author_id == user.pk:
+        raise ValidationError(_("You wrote this version: someone else must approve it."))
+    with transaction.atomic():
+        previous = list(AdviceVersion.objects.select_for_update().filter(advice_id=version.advice_id, state=State.PUBLISHED))
+        for old in previous:
+            old.state = State.SUPERSEDED
+            old.save()
+        version.state = State.PUBLISHED
+        version.approver = user
+        version.published_at = timezone.now()
+        version.save()
+    if notify:
+        from lifeline.advice.tasks import notify_subscribers as task
+
+        previous_id = previous[0].pk if previous else None
+        transaction.on_commit(lambda: task.delay(version.pk, previous_id), robust=True)
+    return version
+
+
+# Comparing ---------------------------------------------------------------
+
+
+@dataclass
+class SectionDiff:
+    label: str
+    segments: list  # (op, text): op is "same", "del" or "ins"
+    changed: bool
+
+
+def _word_diff(old, new):
+    a, b = old.split(" "), new.split(" ")
+    segments = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(("same", " ".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            segments.append(("del", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            segments.append(("ins", " ".join(b[j1:j2])))
+    return segments
+
+
+def compare(older, newer, language):
+    """Word-by-word differences between two versions' texts in one language, section by section."""
+    old = older.texts.filter(language=language).first()
+    new = newer.texts.filter(language=language).first()
+    rows = [SectionDiff(_("Level"), _word_diff(older.get_level_display(), newer.get_level_display()), older.level != newer.level)]
+    labels = {"summary": AdviceText._meta.get_field("summary").verbose_name, **dict(SECTIONS)}
+    for field in TEXT_FIELDS:
+        before, after = getattr(old, field, "") or "", getattr(new, field, "") or ""
+        rows.append(SectionDiff(str(labels[field]).capitalize(), _word_diff(before, after), before != after))
+    return rows
+
+
+# Subscribers -------------------------------------------------------------
+
+CONFIRM_SALT = "lifeline.advice.confirm"
+UNSUBSCRIBE_SALT = "lifeline.advice.unsubscribe"
+CONFIRM_DAYS = 7
+RESEND_AFTER = datetime.timedelta(minutes=15)
+
+
+@dataclass
+class Recipient:
+    subscription: AdviceSubscription
+    email: str
+    languages: list
+
+
+def recipients(country):
+    """Who is told of a change to the advice for ``country``: the one place that decides.
+
+    Confirmed email subscriptions, and registered nationals who subscribed and still
+    grant the ``advice_updates`` consent and have an email address. One message per address.
+    """
+    from lifeline.nationals.models import Purpose
+
+    consented = Q(
+        registration__consents__purpose=Purpose.ADVICE_UPDATES,
+        registration__consents__granted=True,
+        registration__merged_into__isnull=True,
+    )
+    subscriptions = AdviceSubscription.objects.filter(country=country).filter(
+        Q(registration__isnull=True, confirmed_at__isnull=False) | consented
+    ).select_related("registration")
+    found, seen = [], set()
+    for sub in subscriptions.order_by("id"):
+        if sub.registration_id:
+            email, languages = sub.registration.email, [*sub.registration.languages, sub.language]
+        else:
+            email, languages = sub.email, [sub.language]
+        key = email.strip().casefold()
+        if email and key not in seen:
+            seen.add(key)
+            found.append(Recipient(sub, email, languages))
+    return found
+
+
+def _absolute(path, base=None):
+    """A full link for an email: from settings.SITE_URL, else the base of the request being served."""
+    base = getattr(settings, "SITE_URL", "") or base or ""
+    if not base:
+        log.warning("SITE_URL is not set: links in advice emails are relative")
+    return base.rstrip("/") + path
+
+
+def unsubscribe_url(subscription):
+    token = signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT)
+    return _absolute(reverse("advice:unsubscribe", args=[token]))
+
+
+def _ui_language(languages):
+    ui = {code for code, _name in settings.LANGUAGES}
+    for tag in language_chain(*languages):
+        if tag in ui:
+            return tag
+    return settings.LANGUAGE_CODE
+
+
+def _email(template, context, to, language):
+    with translation.override(language):
+        subject = render_to_string(f"advice/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"advice/email/{template}.txt", context)
+        html = render_to_string(f"advice/email/{template}.html", context)
+    message = mail.EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def notify_subscribers(version, previous=None):
+    """Email every recipient the level change and the summary, in their language where there is one."""
+    advice = version.advice
+    texts = list(version.texts.all())
+    messages = []
+    for recipient in recipients(advice.country):
+        text = pick_text(texts, *recipient.languages)
+        language = _ui_language([text.language] if text else recipient.languages)
+        context = {
+            "advice": advice,
+            "version": version,
+            "previous": previous,
+            "text": text,
+            "rtl": is_rtl(text.language if text else language),
+            "url": _absolute(reverse("advice:country", args=[advice.country.code.lower()])),
+            "unsubscribe": unsubscribe_url(recipient.subscription),
+        }
+        messages.append(_email("update", context, recipient.email, language))
+    if messages:
+        with mail.get_connection() as connection:
+            sent = connection.send_messages(messages)
+        log.info("advice %s v%s: %s notifications sent", advice.pk, version.number, sent)
+    return len(messages)
+
+
+def subscribe_email(email, country, language, base_url=None):
+    """Record an email subscription (unconfirmed) and send the confirmation link.
+
+    Asking again re-sends the link, at most once every ``RESEND_AFTER``."""
+    from lifeline.core.fields import blind_index
+
+    sub = AdviceSubscription.objects.filter(country=country, registration__isnull=True, email_index=blind_index(email)).first()
+    if sub is not None and (sub.confirmed_at or timezone.now() - sub.created < RESEND_AFTER):
+        return sub  # confirmed already, or a link went out a moment ago: no mail bombing through this form
+    if sub is None:
+        sub = AdviceSubscription.objects.create(country=country, email=email, language=language)
+    token = signing.dumps(sub.pk, salt=CONFIRM_SALT)
+    context = {"country": country, "url": _absolute(reverse("advice:confirm", args=[token]), base_url), "days": CONFIRM_DAYS}
+    _email("confirm", context, email, _ui_language([language])).send()
+    return sub
+
+
+def subscribe_registration(registration, country):
+    """A registered national asks to be told: needs the ``advice_updates`` consent."""
+    from lifeline.nationals.models import Purpose
+
+    if not registration.consents.filter(purpose=Purpose.ADVICE_UPDATES, granted=True).exists():
+        raise ValidationError(_("Agree to receive travel advice updates first."))
+    language = (registration.languages or ["en"])[0]
+    sub, _created = AdviceSubscription.objects.get_or_create(
+        country=country, registration=registration, defaults={"language": language, "confirmed_at": timezone.now()}
+    )
+    return sub
+
+
+def confirm(token):
+    """Confirm an email subscription from its signed link; None if the link is bad or too old."""
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    sub = AdviceSubscription.objects.filter(pk=pk).first()
+    if sub is not None and sub.confirmed_at is None:
+        sub.confirmed_at = timezone.now()
+        sub.save()
+    return sub
+
+
+def purge_unconfirmed():
+    """Delete email subscriptions never confirmed within the link's lifetime; returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=CONFIRM_DAYS)
+    stale = AdviceSubscription.objects.filter(registration__isnull=True, confirmed_at__isnull=True, created__lt=cutoff)
+    count = 0
+    for sub in stale:
+        sub.delete()
+        count += 1
+    return count
+
+
+def unsubscribe(token):
+    """Delete the subscription a signed unsubscribe link names; False if the link is bad."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return False
+    for sub in AdviceSubscription.objects.filter(pk=pk):
+        sub.delete()
+    return True
