@@ -217,6 +217,8 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+# The public address of this deployment, for absolute links in emails and alerts.
+SITE_URL = env("SITE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "lifeline@localhost")
 
 # Background work: Celery on a broker in production; in the embedded default
