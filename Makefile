@@ -8,9 +8,13 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lifeline
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-sqlite test-postgres services bench messages screenshots clean system-packages catalogs
+.PHONY: setup keys demo test test-sqlite test-postgres services bench messages screenshots clean system-packages catalogs
 
-setup: $(STAMP) system-packages messages
+setup: $(STAMP) system-packages messages keys
+
+# Web Push (VAPID) keys for the nationals' app: made once, kept in var/ (or set VAPID_* in the environment).
+keys: $(STAMP)
+	$(PY) manage.py vapid_keys >/dev/null
 
 $(STAMP): requirements/base.txt requirements/test.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -5,6 +5,7 @@ to the console). A production install sets ``LIFELINE_ENV=production`` and the
 variables listed in docs/operators/install.md.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "lifeline.advice",
     "lifeline.alerts",
     "lifeline.messaging",
+    "lifeline.messaging.channels.apps.ChannelsConfig",
     "lifeline.pwa",
 ]
 
@@ -253,3 +255,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Messaging channels (see docs/operators/messaging.md).
+MESSAGING_RATES = json.loads(env("MESSAGING_RATES", '{"email": 20, "sms": 200, "push": 200}'))
+MESSAGING_EMAIL_FROM = env("MESSAGING_EMAIL_FROM")  # default: DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+EMAIL_BATCH_SIZE = envint("EMAIL_BATCH_SIZE", 50)
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
+SMS_GATEWAY_METHOD = env("SMS_GATEWAY_METHOD", "POST")
+SMS_GATEWAY_HEADERS = env("SMS_GATEWAY_HEADERS", "{}")
+SMS_GATEWAY_TEMPLATE = env("SMS_GATEWAY_TEMPLATE", '{"to": "{to}", "text": "{text}", "reference": "{id}"}')
+SMS_GATEWAY_BATCH = env("SMS_GATEWAY_BATCH")  # e.g. '{"messages": "{messages}"}'
+SMS_GATEWAY_BATCH_URL = env("SMS_GATEWAY_BATCH_URL")
+SMS_GATEWAY_BATCH_SIZE = envint("SMS_GATEWAY_BATCH_SIZE", 100)
+SMS_GATEWAY_RESPONSE_ID = env("SMS_GATEWAY_RESPONSE_ID", "id")
+SMS_GATEWAY_BATCH_RESPONSE_ITEMS = env("SMS_GATEWAY_BATCH_RESPONSE_ITEMS", "messages")
+SMS_GATEWAY_BATCH_ITEM_ID = env("SMS_GATEWAY_BATCH_ITEM_ID", "id")
+SMS_GATEWAY_BATCH_ITEM_ERROR = env("SMS_GATEWAY_BATCH_ITEM_ERROR", "error")
+SMS_GATEWAY_TIMEOUT = float(env("SMS_GATEWAY_TIMEOUT", "10"))
+SMS_GATEWAY_CONCURRENCY = envint("SMS_GATEWAY_CONCURRENCY", 8)
+SMS_DEFAULT_REGION = env("SMS_DEFAULT_REGION")  # ISO2, for inbound numbers without +
+SMS_WEBHOOK_SECRET = env("SMS_WEBHOOK_SECRET")  # empty: webhooks refuse everything
+SMS_WEBHOOK_SIGNATURE = env("SMS_WEBHOOK_SIGNATURE", "secret")  # or "hmac"
+SMS_WEBHOOK_HEADER = env("SMS_WEBHOOK_HEADER", "X-Webhook-Signature")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY")
+VAPID_SUBJECT = env("VAPID_SUBJECT")  # default mailto:DEFAULT_FROM_EMAIL
+VAPID_KEYS_FILE = env("VAPID_KEYS_FILE", str(BASE_DIR / "var" / "vapid.json"))
+PUSH_TTL = envint("PUSH_TTL", 86400)
+PUSH_TIMEOUT = float(env("PUSH_TIMEOUT", "10"))
+PUSH_CONCURRENCY = envint("PUSH_CONCURRENCY", 8)

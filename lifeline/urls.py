@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("lifeline.cases.urls")),
     path("advice/", include("lifeline.advice.urls")),
     path("alerts/", include("lifeline.alerts.urls")),
+    path("messaging/hooks/", include("lifeline.messaging.channels.urls")),
     path("messaging/", include("lifeline.messaging.urls")),
     path("app/", include("lifeline.pwa.urls")),
     path("api/", include("lifeline.api.urls")),

@@ -1,0 +1,223 @@
+import contextlib
+import hashlib
+import hmac
+import json
+import threading
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import WSGIServer
+from django.dispatch import receiver
+
+from lifeline.messaging.channels import inbound
+from lifeline.messaging.channels.testing.gateway import Gateway
+
+from .conftest import SECRET, message
+
+pytestmark = pytest.mark.urls("lifeline.messaging.channels.tests.urls")
+RECEIPT = "/messaging/hooks/sms/receipt"
+INBOUND = "/messaging/hooks/sms/inbound"
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    calls = []
+    monkeypatch.setattr(inbound, "record", lambda *args: calls.append(args))
+    return calls
+
+
+@pytest.fixture
+def heard():
+    signals = []
+
+    @receiver(inbound.sms_received, weak=False)
+    def listen(sender, **kwargs):
+        signals.append(kwargs)
+
+    yield signals
+    inbound.sms_received.disconnect(listen)
+
+
+def post_json(client, url, data, secret=SECRET, header="HTTP_X_WEBHOOK_SIGNATURE"):
+    extra = {header: secret} if secret is not None else {}
+    return client.post(url, json.dumps(data), content_type="application/json", **extra)
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+# --- receipts ---------------------------------------------------------------
+
+
+def test_a_receipt_is_recorded(client, webhook_secret, recorded):
+    response = post_json(client, RECEIPT, {"id": "gw-1", "status": "delivered"})
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "recorded": 1}
+    assert recorded == [("sms", "gw-1", "delivered", "")]
+
+
+def test_a_list_of_receipts_with_failures_and_interim_states(client, webhook_secret, recorded):
+    data = [
+        {"id": "gw-1", "status": "DELIVRD"},
+        {"message_id": "gw-2", "status": "undelivered", "error": "absent subscriber"},
+        {"id": "gw-3", "status": "sent"},
+    ]
+    assert post_json(client, RECEIPT, data).status_code == 200
+    assert recorded == [("sms", "gw-1", "delivered", ""), ("sms", "gw-2", "failed", "absent subscriber")]
+
+
+def test_a_form_receipt_is_read(client, webhook_secret, recorded):
+    response = client.post(RECEIPT, {"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": "30003"}, HTTP_X_WEBHOOK_SIGNATURE=SECRET)
+    assert response.status_code == 200
+    assert recorded == [("sms", "SM1", "failed", "30003")]
+
+
+def test_a_replayed_receipt_is_harmless(client, webhook_secret, recorded):
+    for _ in range(2):
+        assert post_json(client, RECEIPT, {"id": "gw-1", "status": "delivered"}).status_code == 200
+    assert recorded == [("sms", "gw-1", "delivered", "")] * 2  # the core's record_receipt is idempotent per provider id
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong"])
+def test_a_wrong_secret_is_refused(client, webhook_secret, recorded, secret):
+    response = post_json(client, RECEIPT, {"id": "gw-1", "status": "delivered"}, secret=secret)
+    assert response.status_code == 403
+    assert "signature" in response.json()["detail"]
+    assert recorded == []
+
+
+def test_no_secret_configured_refuses_everything(client, settings, recorded):
+    settings.SMS_WEBHOOK_SECRET = ""
+    response = post_json(client, RECEIPT, {"id": "gw-1", "status": "delivered"}, secret="")
+    assert response.status_code == 403
+    assert recorded == []
+
+
+def test_an_hmac_signature_is_checked(client, settings, recorded):
+    settings.SMS_WEBHOOK_SECRET = SECRET
+    settings.SMS_WEBHOOK_SIGNATURE = "hmac"
+    settings.SMS_WEBHOOK_HEADER = "X-Signature"
+    body = json.dumps({"id": "gw-9", "status": "delivered"}).encode()
+    good = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert client.post(RECEIPT, body, content_type="application/json", HTTP_X_SIGNATURE=good).status_code == 200
+    assert client.post(RECEIPT, body + b" ", content_type="application/json", HTTP_X_SIGNATURE=good).status_code == 403
+    assert client.post(RECEIPT, body, content_type="application/json", HTTP_X_SIGNATURE=SECRET).status_code == 403
+    assert recorded == [("sms", "gw-9", "delivered", "")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[]", b"[1, 2]", b'{"status": "delivered"}', b'{"id": "gw-1"}', b'[{"id": "gw-1", "status": "delivered"}, {"id": "gw-2"}]', b"\xff\xfe"],
+)
+def test_a_malformed_receipt_is_a_400_and_records_nothing(client, webhook_secret, recorded, body):
+    response = client.post(RECEIPT, body, content_type="application/json", HTTP_X_WEBHOOK_SIGNATURE=SECRET)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert recorded == []
+
+
+def test_only_post_is_allowed(client, webhook_secret):
+    assert client.get(RECEIPT).status_code == 405
+
+
+def test_receipts_wait_for_the_core_when_it_is_missing(client, webhook_secret, monkeypatch):
+    def missing(*args):
+        raise ImportError("no record_receipt yet")
+
+    monkeypatch.setattr(inbound, "record", missing)
+    response = post_json(client, RECEIPT, {"id": "gw-1", "status": "delivered"})
+    assert response.status_code == 503  # the gateway retries later
+
+
+def test_record_hands_the_receipt_to_the_core(monkeypatch):
+    services = pytest.importorskip("lifeline.messaging.services")
+    if not hasattr(services, "record_receipt"):
+        pytest.skip("the messaging core has no record_receipt yet")
+    calls = []
+    monkeypatch.setattr(services, "record_receipt", lambda *args: calls.append(args))
+    inbound.record("sms", "gw-1", "failed", "expired")
+    assert calls == [("sms", "gw-1", "failed", "expired")]
+
+
+@contextlib.contextmanager
+def serve_django():
+    """This Django project over real HTTP on a free loopback port (the webhook needs no database)."""
+    server = make_server("127.0.0.1", 0, WSGIHandler(), server_class=WSGIServer, handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_receipts_posted_back_by_the_gateway_reach_the_webhook(settings, webhook_secret, recorded):
+    settings.SMS_GATEWAY_BATCH = '{"messages": "{messages}"}'
+    with serve_django() as site, Gateway(receipts_to=site + RECEIPT, receipt_headers={"X-Webhook-Signature": SECRET}) as gw:
+        settings.SMS_GATEWAY_URL = gw.url + "/send"
+        settings.SMS_GATEWAY_BATCH_URL = gw.url + "/batch"
+        from lifeline.messaging.channels import get_channel
+
+        results = get_channel("sms").send_batch([message(i, address=f"+96279123{i:04d}") for i in range(1, 21)])
+        assert gw.wait_for_receipts()
+    assert sorted(provider for _c, provider, _s, _e in recorded) == sorted(r.provider_id for r in results)
+    assert {status for _c, _p, status, _e in recorded} == {"delivered"}
+
+
+# --- inbound ----------------------------------------------------------------
+
+
+def test_an_inbound_keyword_sends_the_signal(client, webhook_secret, heard):
+    response = post_json(client, INBOUND, {"from": "+962 79 123 4567", "text": "Safe, all four of us"})
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "keyword": "safe", "language": "en"}
+    assert heard == [{"signal": inbound.sms_received, "phone": "+962791234567", "keyword": "safe", "text": "Safe, all four of us", "language": "en"}]
+
+
+def test_an_arabic_stop_by_form(client, webhook_secret, heard):
+    response = client.post(INBOUND, {"From": "+9613123456", "Body": "توقف"}, HTTP_X_WEBHOOK_SIGNATURE=SECRET)
+    assert response.status_code == 200
+    assert [(h["phone"], h["keyword"], h["language"]) for h in heard] == [("+9613123456", "stop", "ar")]
+
+
+def test_a_text_without_keyword_is_still_passed_on(client, webhook_secret, heard):
+    assert post_json(client, INBOUND, {"from": "+639171234567", "text": "Where is the shelter?"}).status_code == 200
+    assert [(h["keyword"], h["language"]) for h in heard] == [("", "")]
+
+
+@pytest.mark.parametrize("data", [{"from": "12", "text": "SAFE"}, {"text": "SAFE"}, {"from": "+962791234567", "text": "x" * 2000}, [{"from": "+962791234567", "text": "a"}] * 2])
+def test_bad_inbound_is_a_400_and_no_signal(client, webhook_secret, heard, data):
+    response = post_json(client, INBOUND, data)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert heard == []
+
+
+def test_inbound_needs_the_secret(client, webhook_secret, heard):
+    assert post_json(client, INBOUND, {"from": "+962791234567", "text": "HELP"}, secret="nope").status_code == 403
+    assert heard == []
+
+
+def test_a_failing_receiver_asks_the_gateway_to_retry(client, webhook_secret):
+    @receiver(inbound.sms_received, weak=False)
+    def broken(sender, **kwargs):
+        raise RuntimeError("database down")
+
+    try:
+        response = post_json(client, INBOUND, {"from": "+962791234567", "text": "HELP"})
+    finally:
+        inbound.sms_received.disconnect(broken)
+    assert response.status_code == 503
+
+
+def test_a_failure_in_the_core_asks_the_gateway_to_retry(client, webhook_secret, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(inbound, "record", broken)
+    response = post_json(client, RECEIPT, {"id": "gw-1", "status": "delivered"})
+    assert response.status_code == 503
