@@ -1,3 +1,337 @@
-from ninja import Router
+"""Alerts in the JSON API: list and read, write drafts, submit, approve, publish in an emergency, import CAP.
 
-router = Router(tags=["Alerts"])
+Drafts are validated by the page's forms; every state change goes through
+``lifeline.alerts.services``, so the four-eyes rule is the same here as on the pages.
+The public feed and CAP messages stay at /alerts/feed.atom and /alerts/cap/…, without a token.
+"""
+
+import datetime
+from typing import Literal
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from lifeline.alerts.cap import MAX_BYTES
+from lifeline.alerts.forms import AlertForm, AreaForm, InfoFormSet
+from lifeline.alerts.models import (
+    Alert,
+    CapScope,
+    Category,
+    Certainty,
+    Origin,
+    Outcome,
+    ResponseType,
+    Severity,
+    State,
+    Status as CapStatus,
+    Urgency,
+)
+from lifeline.alerts.services import (
+    WorkflowError,
+    approve,
+    default_sender,
+    import_cap,
+    message_texts,
+    publish_override,
+    refresh_expiry,
+    set_area,
+    submit,
+)
+from lifeline.api.common import (
+    ErrorOut,
+    FieldErrorsOut,
+    Id,
+    Mapped,
+    ShortText,
+    Text,
+    area_ids,
+    form_errors,
+    invalid,
+    organisation_for,
+    require,
+)
+from lifeline.core.models import Action, Area
+from lifeline.core.permissions import writable_organisations
+
+AREA = Area.ALERTS
+router = Router(tags=["alerts"])
+
+
+def _choice(enum):
+    return Literal[tuple(enum.values)]  # type: ignore[valid-type]
+
+
+class Pair(Schema):
+    valueName: ShortText  # noqa: N815 (CAP's own name)
+    value: ShortText
+
+
+class AreaIn(Schema):
+    area_desc: ShortText
+    polygons: list[Text] = Field(default_factory=list, max_length=100)  # CAP "lat,lon lat,lon …", closed
+    circles: list[ShortText] = Field(default_factory=list, max_length=100)  # "lat,lon radius_km"
+    pcodes: list[ShortText] = Field(default_factory=list, max_length=500)  # admin areas
+
+
+class InfoIn(Schema):
+    language: ShortText  # any BCP 47 tag; normalised
+    event: ShortText
+    headline: ShortText
+    description: Text = ""
+    instruction: Text = ""
+    categories: list[_choice(Category)] = Field(min_length=1)  # type: ignore[valid-type]
+    response_types: list[_choice(ResponseType)] = []  # type: ignore[valid-type]
+    urgency: _choice(Urgency)  # type: ignore[valid-type]
+    severity: _choice(Severity)  # type: ignore[valid-type]
+    certainty: _choice(Certainty)  # type: ignore[valid-type]
+    audience: ShortText = ""
+    effective: datetime.datetime | None = None
+    onset: datetime.datetime | None = None
+    expires: datetime.datetime | None = None
+    sender_name: ShortText = ""
+    web: ShortText = ""
+    contact: ShortText = ""
+
+
+class AlertIn(Schema):
+    organisation: Id | None = None
+    sender: ShortText = ""  # default: the organisation's
+    status: _choice(CapStatus) = CapStatus.ACTUAL  # type: ignore[valid-type]
+    scope: _choice(CapScope) = CapScope.PUBLIC  # type: ignore[valid-type]
+    restriction: ShortText = ""
+    addresses: ShortText = ""
+    source: ShortText = ""
+    incidents: ShortText = ""
+    note: Text = ""
+    info: list[InfoIn] = Field(min_length=1, max_length=50)
+    area: AreaIn
+
+
+class AreaOut(Schema):
+    area_desc: str
+    polygons: list[str]
+    circles: list[str]
+    geocodes: list[Pair]
+    pcodes: list[str]
+
+
+class InfoOut(Schema):
+    language: str
+    event: str
+    headline: str
+    description: str
+    instruction: str
+    categories: list[str]
+    response_types: list[str]
+    urgency: str
+    severity: str
+    certainty: str
+    audience: str
+    effective: datetime.datetime | None
+    onset: datetime.datetime | None
+    expires: datetime.datetime | None
+    sender_name: str
+    web: str
+    contact: str
+    areas: list[AreaOut]
+
+
+class AlertOut(Schema):
+    id: int
+    organisation: int
+    identifier: str | None
+    sender: str
+    sent: datetime.datetime | None
+    status: str
+    msg_type: str
+    scope: str
+    references: str
+    state: str
+    origin: str
+    expires: datetime.datetime | None
+    override_reason: str
+    created_by: int | None
+    approved_by: int | None
+    info: list[InfoOut]
+
+
+class ImportOut(Schema):
+    outcome: str
+    identifier: str
+    alert: int | None
+    reason: str
+
+
+class ReasonIn(Schema):
+    reason: ShortText
+
+
+class TextsOut(Schema):
+    subject: str
+    body: str
+    short: str
+
+
+class AlertFilter(Schema):
+    state: Literal[("",) + tuple(State.values)] = ""  # type: ignore[valid-type]
+    status: Literal[("",) + tuple(CapStatus.values)] = ""  # type: ignore[valid-type]
+
+
+INFO_FIELDS = [f for f in InfoOut.model_fields if f != "areas"]
+
+
+def _out(alert):
+    return {
+        **{f: getattr(alert, f) for f in (
+            "id", "identifier", "sender", "sent", "status", "msg_type", "scope", "references", "state",
+            "origin", "expires", "override_reason",
+        )},
+        "organisation": alert.organisation_id, "created_by": alert.created_by_id, "approved_by": alert.approved_by_id,
+        "info": [
+            {
+                **{f: getattr(info, f) for f in INFO_FIELDS},
+                "areas": [
+                    {
+                        "area_desc": a.area_desc, "polygons": a.polygons, "circles": a.circles, "geocodes": a.geocodes,
+                        "pcodes": [admin.pcode for admin in a.admin_areas.all()],
+                    }
+                    for a in info.areas.all()
+                ],
+            }
+            for info in alert.info.all()
+        ],
+    }
+
+
+def _with_related(queryset):
+    return queryset.prefetch_related("info__areas__admin_areas")
+
+
+def _form_data(request, payload: AlertIn):
+    """The page's POST data for the alert form, the info formset and the area form."""
+    organisation = organisation_for(request, payload.organisation)
+    data = {
+        "organisation": organisation.pk,
+        "sender": payload.sender or default_sender(organisation),
+        **{f: getattr(payload, f) for f in ("status", "scope", "restriction", "addresses", "source", "incidents", "note")},
+        "info-TOTAL_FORMS": str(len(payload.info)), "info-INITIAL_FORMS": "0",
+        "info-MIN_NUM_FORMS": "0", "info-MAX_NUM_FORMS": "1000",
+    }
+    for n, info in enumerate(payload.info):
+        for name, value in info.dict().items():
+            if isinstance(value, datetime.datetime):  # the form reads local time: convert, keep the instant
+                value = (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%dT%H:%M:%S")
+            data[f"info-{n}-{name}"] = "" if value is None else value
+    ids, unknown = area_ids(payload.area.pcodes)
+    data.update({
+        "area-area_desc": payload.area.area_desc, "area-polygons": "\n".join(payload.area.polygons),
+        "area-circles": "\n".join(payload.area.circles), "area-admin_areas": ids,
+    })
+    return data, unknown
+
+
+def _workflow(request, pk, step):
+    require(request, AREA, Action.CHANGE)
+    alert = get_object_or_404(Alert.objects.for_user(request.user, Action.CHANGE), pk=pk)
+    try:
+        step(alert)
+    except WorkflowError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, _out(_with_related(Alert.objects.filter(pk=alert.pk)).get()))
+
+
+@router.get("", response=list[AlertOut])
+@paginate(LimitOffsetPagination)
+def list_alerts(request, filters: Query[AlertFilter]):
+    require(request, AREA, Action.VIEW)
+    queryset = Alert.objects.for_user(request.user)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    return Mapped(_with_related(queryset.order_by("-created", "-id")), _out)
+
+
+@router.post("", response={201: AlertOut, 422: FieldErrorsOut, 403: ErrorOut})
+def create_draft(request, payload: AlertIn):
+    """A draft written in one or more languages, with one area for all of them (as on the page)."""
+    require(request, AREA, Action.CHANGE)
+    data, unknown = _form_data(request, payload)
+    form = AlertForm(data, organisations=writable_organisations(request.user))
+    infos = InfoFormSet(data, instance=Alert(), prefix="info")
+    for each in infos.forms:
+        each.empty_permitted = False
+    area = AreaForm(data, prefix="area")
+    valid = all([form.is_valid(), infos.is_valid(), area.is_valid()])
+    if unknown:
+        valid = False
+    if not valid:
+        errors = form_errors(form)
+        for n, each in enumerate(infos.forms):
+            errors.update({f"info[{n}].{k}": v for k, v in form_errors(each).items()})
+        if infos.non_form_errors():
+            errors["info"] = [str(m) for m in infos.non_form_errors()]
+        errors.update({f"area.{k}": v for k, v in form_errors(area).items()})
+        if unknown:
+            errors["area.pcodes"] = [f"Unknown P-code: {unknown[0]}"]
+        return invalid(errors)
+    with transaction.atomic():
+        alert = form.save(commit=False)
+        alert.created_by = request.user
+        alert.save()
+        infos.instance = alert
+        infos.save()
+        set_area(alert, **area.area())
+        refresh_expiry(alert)
+        alert.save()
+    return Status(201, _out(_with_related(Alert.objects.filter(pk=alert.pk)).get()))
+
+
+@router.post("/import", response={201: ImportOut, 200: ImportOut, 422: ImportOut, 413: ErrorOut, 403: ErrorOut})
+def import_message(request, file: File[UploadedFile], organisation: Form[Id | None] = None):
+    """Import one CAP 1.2 or 1.1 message: 201 imported, 200 already imported, 422 rejected with the reasons."""
+    require(request, AREA, Action.CHANGE)
+    keeper = organisation_for(request, organisation)
+    if file.size > MAX_BYTES:
+        return Status(413, {"detail": "file too large"})
+    result = import_cap(file.read(), keeper, origin=Origin.FILE, url=file.name or "")
+    code = {Outcome.IMPORTED: 201, Outcome.DUPLICATE: 200}.get(result.outcome, 422)
+    return Status(code, {
+        "outcome": result.outcome, "identifier": result.identifier, "alert": result.alert.pk if result.alert else None,
+        "reason": result.reason,
+    })
+
+
+@router.get("/{pk}", response={200: AlertOut, 404: ErrorOut})
+def get_alert(request, pk: Id):
+    alert = get_object_or_404(_with_related(Alert.objects.for_user(request.user)), pk=pk)
+    return Status(200, _out(alert))
+
+
+@router.get("/{pk}/texts", response={200: dict[str, TextsOut], 404: ErrorOut})
+def alert_texts(request, pk: Id):
+    """What messaging sends, per language: subject, body and an SMS-length text."""
+    alert = get_object_or_404(Alert.objects.for_user(request.user), pk=pk)
+    return Status(200, message_texts(alert))
+
+
+@router.post("/{pk}/submit", response={200: AlertOut, 404: ErrorOut, 409: ErrorOut, 403: ErrorOut})
+def submit_alert(request, pk: Id):
+    return _workflow(request, pk, lambda alert: submit(alert, request.user))
+
+
+@router.post("/{pk}/approve", response={200: AlertOut, 404: ErrorOut, 409: ErrorOut, 403: ErrorOut})
+def approve_alert(request, pk: Id):
+    """Another person than the author approves: the alert is published."""
+    return _workflow(request, pk, lambda alert: approve(alert, request.user))
+
+
+@router.post("/{pk}/publish", response={200: AlertOut, 404: ErrorOut, 409: ErrorOut, 403: ErrorOut})
+def publish_without_approval(request, pk: Id, payload: ReasonIn):
+    """Emergency override: publish alone, with a reason that is audited and shown on the alert."""
+    return _workflow(request, pk, lambda alert: publish_override(alert, request.user, payload.reason))
