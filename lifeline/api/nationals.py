@@ -1,3 +1,148 @@
-from ninja import Router
+"""Registrations of nationals abroad in the staff JSON API: the same form, scopes, masking and audit as the pages.
 
+Lists never carry personal fields; a GET of one registration shows them to roles
+with the personal-data permission and is audited. A PUT replaces the whole
+registration, household included.
+"""
+
+import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Mapped, ShortText, invalid, require
+from lifeline.core import audit
+from lifeline.core.models import Action, Area, AuditAction
+from lifeline.core.names import normalise_language
+from lifeline.core.permissions import has_perm, writable_organisations
+from lifeline.geo.models import AdminArea, Country
+from lifeline.nationals import services
+from lifeline.nationals.app_api import RegistrationIn, validated
+from lifeline.nationals.models import Kind, Registration, Source, SpecialNeed, StayType
+from lifeline.nationals.views import HOLDING_KINDS, _visible_posts
+
+AREA = Area.NATIONALS
 router = Router(tags=["Nationals abroad"])
+
+
+class StaffRegistrationIn(RegistrationIn):
+    organisation: Id | None = None  # empty: assigned from the place of stay
+    source: Literal[Source.WALK_IN, Source.PHONE, Source.IMPORT] = Source.WALK_IN  # type: ignore[valid-type]
+    kind: Literal[tuple(Kind.values)] = Kind.JUST_IN_CASE  # type: ignore[valid-type]
+
+
+class SummaryOut(Schema):
+    id: int
+    organisation: int
+    given_names: str
+    family_name: str
+    country: str
+    area: str | None
+    city: str
+    stay_type: str
+    languages: list[str]
+    special_needs: list[str]
+    document_status: str
+    expires_on: datetime.date | None
+
+
+class DetailOut(Schema):
+    id: int
+    organisation: int
+    personal: bool
+    data: dict
+
+
+class Filters(Schema):
+    q: ShortText = ""
+    post: Id | None = None
+    country: ShortText = ""  # ISO 3166 alpha-2
+    area: ShortText = ""  # P-code
+    stay_type: Literal[("",) + tuple(StayType.values)] = ""  # type: ignore[valid-type]
+    language: ShortText = ""
+    need: Literal[("",) + tuple(SpecialNeed.values)] = ""  # type: ignore[valid-type]
+    expiring: bool = False
+
+
+def _summary(r):
+    return {
+        "id": r.pk, "organisation": r.organisation_id, "given_names": r.given_names, "family_name": r.family_name,
+        "country": r.country.code, "area": r.area.pcode if r.area_id else None, "city": r.city, "stay_type": r.stay_type,
+        "languages": list(r.languages or []), "special_needs": list(r.special_needs or []),
+        "document_status": r.document_status, "expires_on": r.expires_on,
+    }
+
+
+def _detail(registration, personal):
+    data = services.export_data(registration)
+    data.pop("devices", None)
+    if not personal:
+        for name in Registration.personal_fields + ("date_of_birth",):
+            data[name] = None
+    return {"id": registration.pk, "organisation": registration.organisation_id, "personal": personal, "data": data}
+
+
+@router.get("", response=list[SummaryOut])
+@paginate(LimitOffsetPagination)
+def list_registrations(request, filters: Query[Filters]):
+    require(request, AREA, Action.VIEW)
+    queryset = Registration.objects.for_user(request.user).active().select_related("country", "area")
+    values = filters.dict()
+    values["post"] = None
+    if filters.post is not None:
+        values["post"] = _visible_posts(request.user).filter(pk=filters.post).first() or -1
+    values["country"] = Country.objects.filter(code=filters.country.upper()).first() if filters.country else None
+    values["area"] = AdminArea.objects.filter(pcode=filters.area).first() if filters.area else None
+    values["language"] = (normalise_language(filters.language) or "-") if filters.language else ""
+    if (filters.country and values["country"] is None) or (filters.area and values["area"] is None) or values["post"] == -1:
+        return Mapped(queryset.none(), _summary)
+    return Mapped(services.search_registrations(queryset, **values).order_by("family_name", "given_names", "pk"), _summary)
+
+
+def _save(request, payload, instance=None):
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    if not personal:
+        raise PermissionDenied  # a registration is personal data through and through
+    organisations = writable_organisations(request.user).filter(kind__in=HOLDING_KINDS)
+    extra = {"organisation": payload.organisation or "", "source": payload.source, "kind": payload.kind}
+    form, members, error = validated(payload, instance, organisations=organisations, extra=extra)
+    if error is not None:
+        return error
+    try:
+        saved = services.save_registration(form, members, within=services.service_ids(request.user))
+    except services.NoPost as exc:
+        return invalid({"organisation": [str(exc)]})
+    return Status(200 if instance else 201, _detail(saved, personal))
+
+
+@router.post("", response={201: DetailOut, 422: FieldErrorsOut, 403: ErrorOut})
+def create_registration(request, payload: StaffRegistrationIn):
+    require(request, AREA, Action.CHANGE)
+    return _save(request, payload)
+
+
+@router.get("/{pk}", response={200: DetailOut, 404: ErrorOut})
+def get_registration(request, pk: Id, reason: ShortText = ""):
+    registration = get_object_or_404(Registration.objects.for_user(request.user), pk=pk)
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    audit.record(AuditAction.VIEW, obj=registration, fields=services.personal_shown(registration) if personal else [], reason=reason)
+    return Status(200, _detail(registration, personal))
+
+
+@router.put("/{pk}", response={200: DetailOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
+def update_registration(request, pk: Id, payload: StaffRegistrationIn):
+    require(request, AREA, Action.CHANGE)
+    registration = get_object_or_404(Registration.objects.for_user(request.user, Action.CHANGE), pk=pk)
+    return _save(request, payload, instance=registration)
+
+
+@router.delete("/{pk}", response={204: None, 404: ErrorOut, 403: ErrorOut})
+def delete_registration(request, pk: Id):
+    """The person withdrew: the registration and everything attached go; the log keeps counts only."""
+    require(request, AREA, Action.CHANGE)
+    registration = get_object_or_404(Registration.objects.for_user(request.user, Action.CHANGE), pk=pk)
+    services.erase(Registration.objects.filter(pk=registration.pk), "registration withdrawn (api)")
+    return Status(204, None)

@@ -14,6 +14,7 @@ stored in clear next to the admin area.
 """
 
 import datetime
+import math
 
 from django.conf import settings
 from django.db import models
@@ -137,6 +138,8 @@ class Registration(Audited, OwnedModel):
     expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
     reminded_on = models.DateField(null=True, blank=True, editable=False)
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+    # A submission from the app carries a key, so that a retried self-registration does not create two.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -160,16 +163,46 @@ class Registration(Audited, OwnedModel):
         return f"#{self.pk}"  # the audit log never holds a national's name
 
     def save(self, *args, **kwargs):
-        self.document_index = blind_index(self.document_number)
-        self.phone_index = blind_index(self.phone)
-        self.email_index = blind_index(self.email)
-        self.primary_language = (self.languages or [""])[0]
-        self.lat, self.lon = coarse_point(self.location)
+        prepare(self)
         super().save(*args, **kwargs)
+
+    def trip_dates_changed(self):
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:
+            return True
+        return any(loaded.get(name) != getattr(self, name) for name in ("departure", "review_date"))
 
     @property
     def age(self):
         return age_on(self.date_of_birth)
+
+    @property
+    def need_labels(self):
+        return need_labels(self.special_needs)
+
+    @property
+    def language_names(self):
+        from lifeline.core.names import language_name
+
+        return [language_name(code) for code in self.languages or []]
+
+
+def need_labels(values):
+    return [SpecialNeed(value).label for value in values or [] if value in SpecialNeed.values]
+
+
+def prepare(registration):
+    """Compute what a registration stores besides what was typed: indexes, coarse point, expiry.
+
+    ``save`` calls it; so must any bulk insert (the demo, imports), which skips ``save``."""
+    registration.document_index = blind_index(registration.document_number)
+    registration.phone_index = blind_index(registration.phone)
+    registration.email_index = blind_index(registration.email)
+    registration.primary_language = (registration.languages or [""])[0]
+    registration.lat, registration.lon = coarse_point(registration.location)
+    if registration.kind == Kind.JUST_IN_CASE and (registration.expires_on is None or (registration.pk and registration.trip_dates_changed())):
+        registration.expires_on = default_expiry(registration)
+    return registration
 
 
 def coarse_point(location):
@@ -227,6 +260,10 @@ class HouseholdMember(Audited, models.Model):
         return age_on(self.date_of_birth)
 
     @property
+    def need_labels(self):
+        return need_labels(self.special_needs)
+
+    @property
     def is_child(self):
         age = self.age
         return age is not None and age < 18
@@ -267,6 +304,7 @@ class SignInCode(models.Model):
 
     address_index = models.CharField(max_length=40, db_index=True)  # blind index of the phone or email
     channel = models.CharField(max_length=10)  # "sms" or "email"
+    ip_index = models.CharField(max_length=40, blank=True, db_index=True)  # blind index of the requesting address
     digest = models.CharField(max_length=64)
     created = models.DateTimeField(default=timezone.now)
     expires = models.DateTimeField()
@@ -314,3 +352,47 @@ class DeviceToken(models.Model):
             registration=registration, label=label[:80], digest=cls.hash(raw), address_index=address_index, channel=channel
         )
         return token, raw
+
+
+class PostDetails(Audited, models.Model):
+    """What the public needs to know about a consular post: when it is open, how to reach it, where it is."""
+
+    organisation = models.OneToOneField(
+        "core.Organisation", on_delete=models.CASCADE, related_name="post_details",
+        limit_choices_to={"kind": "consular_post"}, verbose_name=_("consular post"),
+    )
+    office_hours = models.JSONField(_("office hours"), default=dict, blank=True)  # {language code: text}
+    emergency_phone = models.CharField(_("emergency phone (E.164)"), max_length=20, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    public_notes = models.TextField(_("public notes"), blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("consular post details")
+        verbose_name_plural = _("consular post details")
+
+    def __str__(self):
+        return str(self.organisation)
+
+    def hours_in(self, language=None):
+        """Office hours in ``language``, else English, else any language written; "" if none."""
+        hours = self.office_hours or {}
+        language = (language or "en").split("-")[0]
+        return hours.get(language) or hours.get("en") or next((text for text in hours.values() if text), "")
+
+    def distance_km(self, lat, lon):
+        if self.latitude is None or self.longitude is None:
+            return None
+        return haversine_km(lat, lon, self.latitude, self.longitude)
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))

@@ -1,8 +1,35 @@
 """Rules about nationals abroad that pages, API, commands and tasks all call."""
 
-from django.db.models import Q
+import datetime
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from collections import defaultdict
 
-from lifeline.core.models import Organisation, OrganisationKind
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lifeline.core import audit
+from lifeline.core.fields import blind_index
+from lifeline.core.models import AuditAction, Organisation, OrganisationKind
+from lifeline.core.permissions import descendants_and_self
+from lifeline.nationals.models import (
+    Consent,
+    DeviceToken,
+    HouseholdMember,
+    Kind,
+    PostDetails,
+    Purpose,
+    Registration,
+    SignInCode,
+    default_expiry,
+    retention_days,
+)
 
 
 def assign_post(country, area=None, within=None):
@@ -39,3 +66,472 @@ def posts_for(country=None, area=None):
     if not query:
         return Organisation.objects.none()
     return Organisation.objects.filter(query, kind=OrganisationKind.CONSULAR_POST).distinct()
+
+
+# --- the consular network -----------------------------------------------------------
+
+
+def _details(post):
+    try:
+        return post.post_details
+    except PostDetails.DoesNotExist:
+        return None
+
+
+def nearest_posts(lat=None, lon=None, country=None):
+    """Consular posts for the app's "nearest post", as (post, details or None, km or None).
+
+    With a point: every post by distance (posts without a location last). Without:
+    the posts whose jurisdiction covers ``country`` (all posts if no country).
+    """
+    posts = Organisation.objects.filter(kind=OrganisationKind.CONSULAR_POST)
+    if (lat is None or lon is None) and country is not None:
+        posts = posts_for(country=country)
+    posts = posts.select_related("post_details", "country").prefetch_related("jurisdiction_countries")
+    rows = []
+    for post in posts:
+        details = _details(post)
+        distance = details.distance_km(lat, lon) if details and lat is not None and lon is not None else None
+        rows.append((post, details, distance))
+    rows.sort(key=lambda row: (row[2] is None, row[2] or 0, row[0].name))
+    return rows
+
+
+def service_root(organisation):
+    seen = set()
+    while organisation.parent_id and organisation.pk not in seen:
+        seen.add(organisation.pk)
+        organisation = organisation.parent
+    return organisation
+
+
+def ministry_posts(user):
+    """The consular posts of the user's foreign service (the tree their organisation belongs to)."""
+    posts = Organisation.objects.filter(kind=OrganisationKind.CONSULAR_POST)
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return posts if user.is_superuser else posts.none()
+    return posts.filter(id__in=descendants_and_self(service_root(profile.organisation).pk))
+
+
+def service_ids(user):
+    """Ids of the organisations in the user's foreign service, for ``assign_post(within=...)``."""
+    profile = getattr(user, "profile", None)
+    return None if profile is None else descendants_and_self(service_root(profile.organisation).pk)
+
+
+# --- registrations ----------------------------------------------------------------
+
+
+def personal_shown(registration):
+    """Names of the personal fields that hold something (and so would be shown)."""
+    return [name for name in Registration.personal_fields if getattr(registration, name)]
+
+
+def set_consents(registration, purposes, language="en"):
+    """Record consent for every purpose: granted for those in ``purposes``, withdrawn for the others."""
+    purposes = set(purposes)
+    now = timezone.now()
+    for purpose in Purpose.values:
+        granted = purpose in purposes
+        consent = registration.consents.filter(purpose=purpose).first()
+        if consent is None:
+            if granted:
+                Consent.objects.create(registration=registration, purpose=purpose, granted=True, language=language, at=now)
+        elif consent.granted != granted:
+            consent.granted, consent.language, consent.at = granted, language, now
+            consent.save()
+
+
+def counts(registration):
+    return {
+        "members": registration.members.count(),
+        "consents": registration.consents.count(),
+        "devices": registration.devices.count(),
+    }
+
+
+def erase(registrations, reason):
+    """Delete registrations with everything attached, and record one entry with counts only (never names)."""
+    ids = list(registrations.values_list("pk", flat=True))
+    # Records merged into these are the same person: they go too (else they would resurface).
+    frontier = ids
+    while frontier:
+        frontier = list(Registration.objects.filter(merged_into_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids += frontier
+    if not ids:
+        return {"registrations": 0, "members": 0, "consents": 0, "devices": 0}
+    with transaction.atomic():
+        figures = {
+            "registrations": len(ids),
+            "members": HouseholdMember.objects.filter(registration_id__in=ids).count(),
+            "consents": Consent.objects.filter(registration_id__in=ids).count(),
+            "devices": DeviceToken.objects.filter(registration_id__in=ids).count(),
+        }
+        for start in range(0, len(ids), 500):
+            Registration.objects.filter(pk__in=ids[start : start + 500]).delete()
+        audit.record(
+            AuditAction.DELETE,
+            object_type="nationals.registration",
+            object_repr=_("%(registrations)s registrations, %(members)s household members, %(consents)s consents, %(devices)s devices") % figures,
+            reason=reason % figures if "%(" in reason else reason,
+        )
+    return figures
+
+
+def search_registrations(queryset, q="", post=None, country=None, area=None, stay_type="", language="", need="", expiring=False):
+    """The one filter of registrations, for the list page, its export and the API."""
+    if q:
+        for word in q.split()[:5]:
+            queryset = queryset.filter(Q(given_names__icontains=word) | Q(family_name__icontains=word))
+    if post is not None:
+        queryset = queryset.filter(organisation=post)
+    if country is not None:
+        queryset = queryset.filter(country=country)
+    if area is not None:
+        queryset = queryset.filter(area=area)
+    if stay_type:
+        queryset = queryset.filter(stay_type=stay_type)
+    if language:
+        queryset = queryset.filter(Q(primary_language=language) | Q(languages__icontains=f'"{language}"'))
+    if need:
+        queryset = queryset.filter(special_needs__icontains=f'"{need}"')
+    if expiring:
+        today = timezone.localdate()
+        queryset = queryset.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=reminder_days()))
+    return queryset
+
+
+# --- expiry, reminders, purge -----------------------------------------------------
+
+
+def reminder_days():
+    return getattr(settings, "REGISTRATION_REMINDER_DAYS", 14)
+
+
+def renew(registration, today=None):
+    """Extend a just-in-case registration: a retention period after the trip, and never less than one from today."""
+    today = today or timezone.localdate()
+    registration.expires_on = max(default_expiry(registration, today), today + datetime.timedelta(days=retention_days()))
+    registration.reminded_on = None
+    registration.save()
+    return registration.expires_on
+
+
+def ui_language(registration):
+    """The first of the person's languages that the product speaks, else the default."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    for code in registration.languages or []:
+        base = str(code).split("-")[0]
+        if base in offered:
+            return base
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
+def send_reminders(today=None):
+    """Email each person whose registration expires within the reminder period, once. Returns how many."""
+    today = today or timezone.localdate()
+    due = Registration.objects.active().filter(
+        kind=Kind.JUST_IN_CASE, reminded_on__isnull=True, expires_on__gte=today,
+        expires_on__lte=today + datetime.timedelta(days=reminder_days()),
+    ).exclude(email="")
+    sent = 0
+    for registration in due.iterator(chunk_size=500):
+        with translation.override(ui_language(registration)):
+            subject = _("Your registration with the embassy expires on %(date)s") % {"date": registration.expires_on.isoformat()}
+            body = _(
+                "Dear %(name)s,\n\nYour registration expires on %(date)s. After that day it is deleted and we cannot "
+                "reach you in an emergency. To keep it, open the app and choose “Renew”, or contact your embassy or "
+                "consulate.\n\nIf you have left the country, you need do nothing."
+            ) % {"name": registration.given_names, "date": registration.expires_on.isoformat()}
+        # Claim first, so that two workers never remind the same person twice.
+        if Registration.objects.filter(pk=registration.pk, reminded_on__isnull=True).update(reminded_on=today):
+            send_mail(subject, body, None, [registration.email])
+            sent += 1
+    return sent
+
+
+def purge_expired(today=None):
+    """Delete the registrations whose expiry has passed; one audit entry with counts only."""
+    today = today or timezone.localdate()
+    expired = Registration.objects.filter(kind=Kind.JUST_IN_CASE, expires_on__lt=today)
+    return erase(expired, "expired registrations purged: %(registrations)s")
+
+
+# --- sign-in for nationals ----------------------------------------------------------
+
+CODE_MINUTES = 10
+CODE_ATTEMPTS = 5
+RATE_WINDOW_MINUTES = 15
+RATE_LIMIT = 3
+
+
+class SignInError(Exception):
+    """Refused: ``status`` is the HTTP status to answer with, the message is translated."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def normalise_address(channel, address):
+    """An email (lower case) or a phone number (E.164); raises SignInError if it is neither."""
+    from django.core.exceptions import ValidationError
+
+    from lifeline.directory.tabular import normalise_channel
+
+    address = str(address or "").strip()
+    try:
+        if channel == "email":
+            return normalise_channel("email", address).lower()
+        if channel == "sms":
+            return normalise_channel("phone", address)
+    except ValidationError:
+        pass
+    raise SignInError(_("This is not a valid email address or phone number in international format (+…)."), 422)
+
+
+def _code_digest(address_index, code):
+    return hmac.new(settings.INDEX_KEY.encode(), f"{address_index}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_code(channel, address, code, language):
+    """Send a sign-in code by email (django.core.mail) or SMS (the messaging app's SMS channel, if configured)."""
+    with translation.override(language):
+        text = _("Your sign-in code is %(code)s. It is valid for %(minutes)s minutes. Do not share it.") % {
+            "code": code, "minutes": CODE_MINUTES,
+        }
+        subject = _("Your sign-in code")
+        not_configured = _("SMS sign-in is not configured here; use email.")
+    if channel == "email":
+        send_mail(subject, text, None, [address])
+        return
+    try:
+        from lifeline.messaging.channels import get_channel
+        from lifeline.messaging.channels.base import OutboundMessage
+
+        sms = get_channel("sms")
+    except Exception:  # the messaging app is absent, or cannot build its SMS channel
+        sms = None
+    if sms is None or not getattr(sms, "url", ""):
+        raise SignInError(not_configured, 503)
+    message = OutboundMessage(delivery_id=0, address=address, language=language, subject="", body=text, short=text, unsubscribe_url="")
+    result = sms.send_batch([message])[0]
+    if not result.ok:
+        raise SignInError(not_configured if not sms.url else _("The code could not be sent by SMS; try again or use email."), 503)
+
+
+def request_code(channel, address, ip=None, language="en", now=None):
+    """Send a one-time code; the answer never says whether the address is registered."""
+    address = normalise_address(channel, address)
+    now = now or timezone.now()
+    index = blind_index(address)
+    ip_index = blind_index(ip or "")
+    since = now - datetime.timedelta(minutes=RATE_WINDOW_MINUTES)
+    recent = SignInCode.objects.filter(created__gte=since)
+    if recent.filter(address_index=index).count() >= RATE_LIMIT or (
+        ip_index and recent.filter(ip_index=ip_index).count() >= RATE_LIMIT
+    ):
+        raise SignInError(_("Too many codes were asked for. Wait %(minutes)s minutes and try again.") % {"minutes": RATE_WINDOW_MINUTES}, 429)
+    code = f"{secrets.randbelow(10**6):06d}"
+    send_code(channel, address, code, language)
+    SignInCode.objects.create(
+        address_index=index, channel=channel, ip_index=ip_index, digest=_code_digest(index, code),
+        created=now, expires=now + datetime.timedelta(minutes=CODE_MINUTES),
+    )
+
+
+def registration_for_address(channel, address_index):
+    field = "email_index" if channel == "email" else "phone_index"
+    return Registration.objects.active().filter(**{field: address_index}).order_by("-updated").first()
+
+
+def verify_code(channel, address, code, label="", now=None):
+    """Check a code; on success issue a device token. Returns (raw token, registered)."""
+    address = normalise_address(channel, address)
+    now = now or timezone.now()
+    index = blind_index(address)
+    wrong = _("The code is wrong or has expired. Ask for a new one.")
+    with transaction.atomic():  # the attempt is counted even though the answer is a refusal
+        pending = (
+            SignInCode.objects.select_for_update()
+            .filter(address_index=index, channel=channel, used=False, expires__gt=now)
+            .order_by("-created")
+            .first()
+        )
+        ok = pending is not None and pending.attempts < CODE_ATTEMPTS and hmac.compare_digest(
+            pending.digest, _code_digest(index, str(code or "").strip())
+        )
+        if pending is not None:
+            SignInCode.objects.filter(pk=pending.pk).update(**({"used": True} if ok else {"attempts": pending.attempts + 1}))
+    if not ok:
+        raise SignInError(wrong, 400)
+    registration = registration_for_address(channel, index)
+    _token, raw = DeviceToken.issue(registration=registration, label=label, address_index=index, channel=channel)
+    return raw, registration is not None
+
+
+def verified_channel_matches(device, phone, email):
+    """The address the device proved must be one of the registration's channels."""
+    value = email if device.channel == "email" else phone
+    return bool(value) and blind_index(value) == device.address_index
+
+
+def device_list(device):
+    """The devices of the same person: of the registration, or of the verified address before registering."""
+    if device.registration_id:
+        return DeviceToken.objects.filter(registration_id=device.registration_id, revoked=False)
+    return DeviceToken.objects.filter(registration__isnull=True, address_index=device.address_index, revoked=False)
+
+
+def export_data(registration):
+    """Everything held about a person, for them (JSON-ready)."""
+    plain = [
+        "kind", "source", "given_names", "family_name", "date_of_birth", "document_type", "document_number",
+        "document_status", "phone", "email", "messaging", "languages", "city", "address", "location", "stay_type",
+        "arrival", "departure", "review_date", "employer", "recruiter", "special_needs", "needs_details",
+        "emergency_contact", "expires_on", "created", "updated",
+    ]
+    data = {name: _json(getattr(registration, name)) for name in plain}
+    data.update(
+        id=registration.pk,
+        nationality=registration.nationality.code,
+        country=registration.country.code,
+        area=registration.area.pcode if registration.area_id else None,
+        post=registration.organisation.name,
+        household=[
+            {
+                "id": m.pk, "name": m.name, "relation": m.relation, "date_of_birth": _json(m.date_of_birth),
+                "document_status": m.document_status, "unaccompanied": m.unaccompanied, "special_needs": m.special_needs,
+            }
+            for m in registration.members.all()
+        ],
+        consents=[{"purpose": c.purpose, "granted": c.granted, "language": c.language, "at": _json(c.at)} for c in registration.consents.all()],
+        devices=[
+            {"id": d.pk, "label": d.label, "created": _json(d.created), "last_used": _json(d.last_used), "revoked": d.revoked}
+            for d in registration.devices.all()
+        ],
+    )
+    return data
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else value
+
+
+# --- duplicates and merging ---------------------------------------------------------
+
+
+def normalised_name(given, family):
+    text = unicodedata.normalize("NFKD", f"{given} {family}".casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(sorted("".join(ch if ch.isalnum() else " " for ch in text).split()))
+
+
+def find_duplicates(registrations):
+    """Likely duplicate pairs among registrations (a queryset, or one registration against all active ones).
+
+    Returns a list of (first id, second id, [reasons]) with first < second; reasons among
+    "document", "phone", "email", "name_birth".
+    """
+    if isinstance(registrations, Registration):
+        one = registrations
+        others = Registration.objects.active().exclude(pk=one.pk)
+        query = Q(pk__in=[])
+        for field in ("document_index", "phone_index", "email_index"):
+            if getattr(one, field):
+                query |= Q(**{field: getattr(one, field)})
+        if one.date_of_birth:
+            query |= Q(date_of_birth=one.date_of_birth)
+        candidates = list(others.filter(query)) + [one]
+        pairs = find_duplicates_in(candidates)
+        return [p for p in pairs if one.pk in p[:2]]
+    return find_duplicates_in(registrations.active())
+
+
+def find_duplicates_in(rows):
+    groups = defaultdict(set)
+    fields = ("pk", "document_index", "phone_index", "email_index", "given_names", "family_name", "date_of_birth")
+    values = rows.values(*fields) if hasattr(rows, "values") else [{f: getattr(r, f) for f in fields} for r in rows]
+    for row in values:
+        for reason, field in (("document", "document_index"), ("phone", "phone_index"), ("email", "email_index")):
+            if row[field]:
+                groups[(reason, row[field])].add(row["pk"])
+        if row["date_of_birth"]:
+            groups[("name_birth", normalised_name(row["given_names"], row["family_name"]), row["date_of_birth"])].add(row["pk"])
+    pairs = defaultdict(set)
+    for key, ids in groups.items():
+        if len(ids) < 2 or len(ids) > 50:  # a shared employer's phone is not fifty duplicates
+            continue
+        ordered = sorted(ids)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1 :]:
+                pairs[(first, second)].add(key[0])
+    return sorted((a, b, sorted(reasons)) for (a, b), reasons in pairs.items())
+
+
+MERGE_FILL = (
+    "family_name", "date_of_birth", "document_number", "phone", "email", "messaging", "languages", "area", "city",
+    "address", "location", "arrival", "departure", "review_date", "employer", "recruiter", "special_needs",
+    "needs_details", "emergency_contact",
+)
+
+
+def merge(keep, other):
+    """Merge ``other`` into ``keep``: household, consents (granted wins), devices and empty fields move; ``other``
+    is marked as merged. Both sides are audited."""
+    if keep.pk == other.pk:
+        raise ValueError("cannot merge a registration into itself")
+    with transaction.atomic():
+        HouseholdMember.objects.filter(registration=other).update(registration=keep)
+        kept = {c.purpose: c for c in keep.consents.all()}
+        for consent in other.consents.all():
+            mine = kept.get(consent.purpose)
+            if mine is None:
+                Consent.objects.filter(pk=consent.pk).update(registration=keep)
+            elif consent.granted and not mine.granted:
+                mine.granted, mine.language, mine.at = True, consent.language, consent.at
+                mine.save()
+        DeviceToken.objects.filter(registration=other).update(registration=keep)
+        filled = []
+        for name in MERGE_FILL:
+            attr = keep._meta.get_field(name).attname
+            if not getattr(keep, attr) and getattr(other, attr):
+                setattr(keep, attr, getattr(other, attr))
+                filled.append(name)
+        keep.save()
+        other.merged_into = keep
+        other.save()
+        audit.record(AuditAction.UPDATE, obj=keep, fields=filled + ["members", "consents", "devices"], reason=f"merged #{other.pk} into this record")
+        audit.record(AuditAction.UPDATE, obj=other, fields=["merged_into"], reason=f"merged into #{keep.pk}")
+    return keep
+
+
+class NoPost(Exception):
+    """No consular post or ministry can hold the registration."""
+
+
+def save_registration(form, members=None, within=None, language="en", **extra):
+    """Save a validated RegistrationForm (and household formset): the post is the one chosen, else ``assign_post``;
+    consents are recorded per purpose. Used by the staff pages, the staff API and the app."""
+    with transaction.atomic():
+        registration = form.save(commit=False)
+        for name, value in extra.items():
+            setattr(registration, name, value)
+        if not form.cleaned_data.get("organisation"):
+            post = assign_post(registration.country, registration.area, within=within)
+            if post is None:
+                raise NoPost(_("No consular post or ministry is set up to hold this registration."))
+            registration.organisation = post
+        registration.save()
+        if members is not None:
+            members.instance = registration
+            members.save()  # household members are audited one by one
+        set_consents(registration, form.cleaned_data["consents"], language)
+    return registration
+
+
+def bind_devices(device, registration):
+    """After self-registration: the devices that proved the same address now stand for the registration."""
+    DeviceToken.objects.filter(registration__isnull=True, address_index=device.address_index, revoked=False).update(registration=registration)
+    device.registration = registration

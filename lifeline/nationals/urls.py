@@ -1,2 +1,18 @@
+from django.urls import path
+
+from lifeline.nationals import views
+
 app_name = "nationals"
-urlpatterns = []
+urlpatterns = [
+    path("", views.registration_list, name="list"),
+    path("new/", views.registration_edit, name="create"),
+    path("export/", views.registration_export, name="export"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/merge/", views.merge, name="merge"),
+    path("posts/", views.post_list, name="posts"),
+    path("posts/<id:pk>/edit/", views.post_edit, name="post_edit"),
+    path("<id:pk>/", views.registration_detail, name="detail"),
+    path("<id:pk>/edit/", views.registration_edit, name="edit"),
+    path("<id:pk>/delete/", views.registration_delete, name="delete"),
+    path("<id:pk>/renew/", views.registration_renew, name="renew"),
+]

@@ -1,0 +1,282 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.forms import offer_organisations
+from lifeline.core.names import language_name, normalise_language
+from lifeline.geo.models import AdminArea, Country
+from lifeline.interpreters.forms import MessagingField
+from lifeline.interpreters.tabular import normalise_phone
+from lifeline.nationals.models import (
+    DocumentStatus,
+    HouseholdMember,
+    PostDetails,
+    Purpose,
+    Registration,
+    Relation,
+    Source,
+    SpecialNeed,
+    StayType,
+    age_on,
+    coarse_point,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NO_ASSISTANCE = _("Consent to consular assistance is required: without it we cannot keep a registration.")
+
+
+def any_of(choices):
+    return [("", _("Any"))] + list(choices)
+
+
+class PhoneField(forms.CharField):
+    """A phone number in international format → E.164."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "dir": "ltr"}))
+        kwargs.setdefault("help_text", _("International format, for example +639171234567."))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        return normalise_phone(super().clean(value))
+
+
+class LanguagesField(forms.CharField):
+    """Language codes, most preferred first, separated by commas → list of BCP 47 tags."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("ISO 639 codes, most preferred first, for example fil, en."))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def clean(self, value):
+        codes = []
+        for part in str(super().clean(value) or "").replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            tag = normalise_language(part.strip())
+            if tag is None:
+                raise ValidationError(_("“%(code)s” is not an ISO 639 language code."), params={"code": part.strip()})
+            if tag not in codes:
+                codes.append(tag)
+        return codes[:10]
+
+
+class PointField(forms.CharField):
+    """An optional map point written "lat,lon"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 60)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"}))
+        kwargs.setdefault("help_text", _("Latitude,longitude in decimal degrees, for example 31.95,35.91."))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = "".join(str(super().clean(value) or "").split())
+        if not value:
+            return ""
+        if coarse_point(value) == (None, None):
+            raise ValidationError(_("Write the point as latitude,longitude, for example 31.95,35.91."))
+        lat, lon = (float(part) for part in value.split(","))
+        return f"{lat:.6f},{lon:.6f}"
+
+
+def countries():
+    return Country.objects.order_by("code")
+
+
+def area_choices(empty_label="---------"):
+    """Admin areas grouped by country, so that the list shows which belong to the country of stay."""
+    groups = {}
+    for area in AdminArea.objects.select_related("country").order_by("country__code", "name"):
+        groups.setdefault(area.country.name, []).append((area.pk, area.name))
+    return [("", empty_label)] + sorted(groups.items())
+
+
+class RegistrationForm(forms.ModelForm):
+    """The registration, as staff record it; the app's self-registration uses it too (``staff=False``)."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Responsible post"),
+        help_text=_("Leave empty to assign the post whose jurisdiction covers the place of stay."),
+        empty_label=_("Assign automatically"),
+    )
+    phone = PhoneField(label=_("Phone"))
+    email = forms.EmailField(label=_("Email"), required=False)
+    messaging = MessagingField(label=_("Messaging handles"))
+    languages = LanguagesField(label=_("Preferred languages"))
+    location = PointField(label=_("Map point"))
+    special_needs = forms.MultipleChoiceField(
+        label=_("Special needs"), choices=SpecialNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    contact_name = forms.CharField(label=_("Emergency contact: name"), required=False, max_length=200)
+    contact_relation = forms.CharField(label=_("Emergency contact: relation"), required=False, max_length=80)
+    contact_phone = PhoneField(label=_("Emergency contact: phone"))
+    contact_email = forms.EmailField(label=_("Emergency contact: email"), required=False)
+    consents = forms.MultipleChoiceField(
+        label=_("Consent given for"), choices=Purpose.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Read each purpose to the person in their language. Consular assistance is required."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "organisation", "source", "kind", "given_names", "family_name", "date_of_birth", "nationality",
+            "document_type", "document_number", "document_status", "phone", "email", "messaging", "languages",
+            "country", "area", "city", "address", "location", "stay_type", "arrival", "departure", "review_date",
+            "employer", "recruiter", "special_needs", "needs_details",
+        ]
+        widgets = {
+            "date_of_birth": DATE, "arrival": DATE, "departure": DATE, "review_date": DATE,
+            "address": forms.Textarea(attrs={"rows": 2}), "needs_details": forms.Textarea(attrs={"rows": 2}),
+            "document_number": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, organisations=None, staff=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        if staff:
+            offer_organisations(self.fields["organisation"], organisations, _("Responsible post"))
+            self.fields["organisation"].initial = None
+            self.fields["source"].choices = [(k, v) for k, v in Source.choices if k in (Source.WALK_IN, Source.PHONE, Source.IMPORT)] + (
+                [(self.instance.source, self.instance.get_source_display())] if self.instance.pk and self.instance.source not in (Source.WALK_IN, Source.PHONE, Source.IMPORT) else []
+            )
+        else:
+            for name in ("organisation", "source", "kind"):
+                del self.fields[name]
+        self.fields["nationality"].queryset = countries()
+        self.fields["country"].queryset = countries()
+        self.fields["area"].queryset = AdminArea.objects.all()
+        self.fields["area"].choices = area_choices()
+        self.fields["area"].help_text = _("Must be in the country of stay.")
+        contact = self.instance.emergency_contact or {}
+        for key in ("name", "relation", "phone", "email"):
+            self.initial.setdefault(f"contact_{key}", contact.get(key, ""))
+        if self.instance.pk:
+            self.initial.setdefault("consents", list(self.instance.consents.filter(granted=True).values_list("purpose", flat=True)))
+        else:
+            self.initial.setdefault("consents", [Purpose.ASSISTANCE])
+
+    def clean_consents(self):
+        consents = self.cleaned_data["consents"]
+        if Purpose.ASSISTANCE not in consents:
+            raise ValidationError(NO_ASSISTANCE)
+        return consents
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born and (born > timezone.localdate() or age_on(born) > 130):
+            raise ValidationError(_("This date of birth is not possible."))
+        return born
+
+    def clean(self):
+        data = super().clean()
+        country, area = data.get("country"), data.get("area")
+        if country and area and area.country_id != country.pk:
+            self.add_error("area", _("This admin area is not in the country of stay."))
+        if data.get("arrival") and data.get("departure") and data["departure"] < data["arrival"]:
+            self.add_error("departure", _("The departure cannot be before the arrival."))
+        data["emergency_contact"] = {
+            key: data.get(f"contact_{key}") for key in ("name", "relation", "phone", "email") if data.get(f"contact_{key}")
+        }
+        data["special_needs"] = sorted(set(data.get("special_needs") or []))
+        return data
+
+    def save(self, commit=True):
+        self.instance.emergency_contact = self.cleaned_data["emergency_contact"]
+        return super().save(commit=commit)
+
+
+class MemberForm(forms.ModelForm):
+    special_needs = forms.MultipleChoiceField(
+        label=_("Special needs"), choices=SpecialNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = HouseholdMember
+        fields = ["name", "relation", "date_of_birth", "document_status", "unaccompanied", "special_needs"]
+        widgets = {"date_of_birth": DATE}
+
+    def clean(self):
+        data = super().clean()
+        born = data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            self.add_error("date_of_birth", _("This date of birth is not possible."))
+        if data.get("unaccompanied"):
+            age = age_on(born)
+            if age is None or age >= 18:
+                self.add_error("unaccompanied", _("Only a child (under 18, with a date of birth) can be an unaccompanied minor."))
+        return data
+
+
+MemberFormSet = forms.inlineformset_factory(Registration, HouseholdMember, form=MemberForm, extra=2, can_delete=True, max_num=30)
+
+
+class RegistrationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    post = forms.ModelChoiceField(label=_("Post"), required=False, queryset=None, empty_label=_("Any"))
+    country = forms.ModelChoiceField(label=_("Country"), required=False, queryset=Country.objects.none(), empty_label=_("Any"))
+    area = forms.ModelChoiceField(label=_("Admin area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any"))
+    stay_type = forms.ChoiceField(label=_("Stay"), required=False, choices=any_of(StayType.choices))
+    language = forms.CharField(label=_("Language code"), required=False, max_length=35)
+    need = forms.ChoiceField(label=_("Special need"), required=False, choices=any_of(SpecialNeed.choices))
+    expiring = forms.BooleanField(label=_("Expiring soon only"), required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = organisations
+        self.fields["country"].queryset = countries()
+        self.fields["area"].choices = area_choices(_("Any"))
+
+    def clean_language(self):
+        value = self.cleaned_data["language"].strip()
+        if value and normalise_language(value) is None:
+            raise ValidationError(_("“%(code)s” is not an ISO 639 language code."), params={"code": value})
+        return normalise_language(value) if value else ""
+
+
+class PostDetailsForm(forms.ModelForm):
+    emergency_phone = PhoneField(label=_("Emergency phone"))
+
+    class Meta:
+        model = PostDetails
+        fields = ["emergency_phone", "latitude", "longitude", "public_notes"]
+        widgets = {"public_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = self.instance.office_hours or {}
+        for code, _name in settings.LANGUAGES:
+            name = f"hours_{code}"
+            self.fields[name] = forms.CharField(
+                label=_("Office hours (%(language)s)") % {"language": language_name(code)}, required=False,
+                max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.initial.setdefault(name, hours.get(code, ""))
+        self.fields["latitude"].widget.attrs.update(step="any", min=-90, max=90)
+        self.fields["longitude"].widget.attrs.update(step="any", min=-180, max=180)
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if lat is not None and not (-90 <= lat <= 90):
+            self.add_error("latitude", _("Latitude is between -90 and 90."))
+        if lon is not None and not (-180 <= lon <= 180):
+            self.add_error("longitude", _("Longitude is between -180 and 180."))
+        return data
+
+    def save(self, commit=True):
+        self.instance.office_hours = {
+            code: self.cleaned_data[f"hours_{code}"].strip() for code, _name in settings.LANGUAGES if self.cleaned_data[f"hours_{code}"].strip()
+        }
+        return super().save(commit=commit)

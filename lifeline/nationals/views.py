@@ -1,0 +1,204 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifeline.core import audit
+from lifeline.core.models import Action, Area, AuditAction, OrganisationKind
+from lifeline.core.permissions import get_for_user, has_perm, require, visible_organisation_ids, writable_organisations
+from lifeline.core.registry_views import export_response, paginate
+from lifeline.nationals import services
+from lifeline.nationals.forms import MemberFormSet, PostDetailsForm, RegistrationFilterForm, RegistrationForm
+from lifeline.nationals.models import PostDetails, Registration
+from lifeline.nationals.tabular import RegistrationSchema
+
+AREA = Area.NATIONALS
+MASK = "•••"
+HOLDING_KINDS = (OrganisationKind.CONSULAR_POST, OrganisationKind.FOREIGN_AFFAIRS, OrganisationKind.CRISIS_CELL)
+
+
+# --- consular network ---------------------------------------------------------------
+
+
+@login_required
+def post_list(request):
+    require(request.user, AREA, Action.VIEW)
+    posts = (
+        services.ministry_posts(request.user)
+        .select_related("country", "post_details", "parent")
+        .prefetch_related("jurisdiction_countries", "jurisdiction_areas")
+        .order_by("name")
+    )
+    writable = set(writable_organisations(request.user).values_list("pk", flat=True)) if has_perm(request.user, AREA, Action.CHANGE) else set()
+    rows = [
+        {"post": post, "details": details, "hours": details.hours_in(get_language()) if details else "", "can_edit": post.pk in writable}
+        for post, details in ((post, services._details(post)) for post in posts)
+    ]
+    return render(request, "nationals/posts.html", {"rows": rows})
+
+
+@login_required
+def post_edit(request, pk):
+    require(request.user, AREA, Action.CHANGE)
+    post = get_object_or_404(writable_organisations(request.user).filter(kind=OrganisationKind.CONSULAR_POST), pk=pk)
+    details = PostDetails.objects.filter(organisation=post).first() or PostDetails(organisation=post)
+    form = PostDetailsForm(request.POST or None, instance=details)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved the details of “%(name)s”.") % {"name": post.name})
+        return redirect("nationals:posts")
+    return render(request, "nationals/post_form.html", {"form": form, "post": post})
+
+
+# --- registrations ----------------------------------------------------------------
+
+
+def _visible_posts(user):
+    from lifeline.core.models import Organisation
+
+    ids = visible_organisation_ids(user)
+    orgs = Organisation.objects.filter(kind__in=HOLDING_KINDS).order_by("name")
+    return orgs if ids is None else orgs.filter(id__in=ids)
+
+
+def _filtered(request):
+    queryset = Registration.objects.for_user(request.user).active().select_related("organisation", "country", "area")
+    form = RegistrationFilterForm(request.GET or None, organisations=_visible_posts(request.user))
+    if form.is_valid():
+        queryset = services.search_registrations(queryset, **form.cleaned_data)
+    elif form.is_bound:
+        queryset = queryset.none()
+    return form, queryset
+
+
+@login_required
+def registration_list(request):
+    require(request.user, AREA, Action.VIEW)
+    form, queryset = _filtered(request)
+    context = {
+        "filter_form": form,
+        "total": queryset.count(),
+        "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "can_export": has_perm(request.user, AREA, Action.EXPORT),
+        "soon": timezone.localdate() + datetime.timedelta(days=services.reminder_days()),
+        **paginate(request, queryset.annotate(household=Count("members")).order_by("family_name", "given_names", "pk")),
+    }
+    return render(request, "nationals/list.html", context)
+
+
+@login_required
+def registration_detail(request, pk):
+    registration = get_object_or_404(
+        Registration.objects.for_user(request.user).select_related("organisation", "nationality", "country", "area"), pk=pk
+    )
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    shown = services.personal_shown(registration) if personal else []
+    reason = request.GET.get("reason", "").replace("\x00", "").strip()[:300]
+    audit.record(AuditAction.VIEW, obj=registration, fields=shown, reason=reason)
+    context = {
+        "r": registration,
+        "show_personal": personal,
+        "mask": MASK,
+        "reason": reason,
+        "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "members": registration.members.all(),
+        "consents": registration.consents.all(),
+        "duplicates": services.find_duplicates(registration) if not registration.merged_into_id else [],
+    }
+    return render(request, "nationals/detail.html", context)
+
+
+@login_required
+def registration_edit(request, pk=None):
+    require(request.user, AREA, Action.CHANGE)
+    registration = get_for_user(Registration, request.user, pk, Action.CHANGE) if pk else None
+    if registration is not None and not has_perm(request.user, AREA, Action.PERSONAL):
+        raise PermissionDenied  # no editing what one may not see
+    data = request.POST if request.method == "POST" else None
+    organisations = writable_organisations(request.user).filter(kind__in=HOLDING_KINDS)
+    form = RegistrationForm(data, instance=registration, organisations=organisations)
+    members = MemberFormSet(data, instance=registration, prefix="members")
+    if data is not None and form.is_valid() and members.is_valid():
+        try:
+            saved = services.save_registration(form, members, within=services.service_ids(request.user), language=get_language())
+        except services.NoPost as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved the registration of “%(name)s” with %(post)s.") % {"name": saved.full_name, "post": saved.organisation.name})
+            if Registration.objects.for_user(request.user).filter(pk=saved.pk).exists():
+                return redirect("nationals:detail", pk=saved.pk)
+            return redirect("nationals:list")
+    if data is None and registration is not None:
+        audit.record(AuditAction.VIEW, obj=registration, fields=services.personal_shown(registration), reason="edit form")
+    return render(request, "nationals/form.html", {"form": form, "members": members, "registration": registration})
+
+
+@login_required
+@require_POST
+def registration_delete(request, pk):
+    """The person withdrew: the registration, household, consents and devices go; the log keeps counts only."""
+    require(request.user, AREA, Action.CHANGE)
+    registration = get_for_user(Registration, request.user, pk, Action.CHANGE)
+    services.erase(Registration.objects.filter(pk=registration.pk), "registration withdrawn")
+    messages.success(request, _("The registration and everything attached to it were deleted."))
+    return redirect("nationals:list")
+
+
+@login_required
+@require_POST
+def registration_renew(request, pk):
+    require(request.user, AREA, Action.CHANGE)
+    registration = get_for_user(Registration, request.user, pk, Action.CHANGE)
+    expires = services.renew(registration)
+    messages.success(request, _("Renewed until %(date)s.") % {"date": expires.isoformat()})
+    return redirect("nationals:detail", pk=registration.pk)
+
+
+@login_required
+def registration_export(request):
+    require(request.user, AREA, Action.VIEW)
+    _form, queryset = _filtered(request)
+    return export_response(request, RegistrationSchema(), queryset, AREA)
+
+
+# --- duplicates ---------------------------------------------------------------------
+
+
+@login_required
+def duplicates(request):
+    require(request.user, AREA, Action.VIEW)
+    scoped = Registration.objects.for_user(request.user).active()
+    pairs = services.find_duplicates(scoped)
+    ids = {pk for a, b, _r in pairs for pk in (a, b)}
+    records = scoped.select_related("organisation").in_bulk(ids)
+    rows = [{"a": records[a], "b": records[b], "reasons": reasons} for a, b, reasons in pairs if a in records and b in records]
+    context = {"rows": rows, "can_merge": has_perm(request.user, AREA, Action.CHANGE) and has_perm(request.user, AREA, Action.PERSONAL)}
+    return render(request, "nationals/duplicates.html", context)
+
+
+@login_required
+@require_POST
+def merge(request):
+    require(request.user, AREA, Action.CHANGE)
+    require(request.user, AREA, Action.PERSONAL)
+    keep_id, other_id = request.POST.get("keep", ""), request.POST.get("other", "")
+    from lifeline.core.registry_views import is_id
+
+    if not (is_id(keep_id) and is_id(other_id)) or keep_id == other_id:
+        messages.error(request, _("Choose two different registrations to merge."))
+        return redirect("nationals:duplicates")
+    scoped = Registration.objects.for_user(request.user, Action.CHANGE).active()
+    keep = get_object_or_404(scoped, pk=keep_id)
+    other = get_object_or_404(scoped, pk=other_id)
+    services.merge(keep, other)
+    messages.success(request, _("Merged registration #%(other)s into #%(keep)s.") % {"other": other.pk, "keep": keep.pk})
+    return redirect("nationals:detail", pk=keep.pk)
