@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -477,6 +478,10 @@ MERGE_FILL = (
 )
 
 
+# Other apps move what they hold about a person when two registrations are merged (cases, push subscriptions).
+moved_elsewhere = Signal()
+
+
 def merge(keep, other):
     """Merge ``other`` into ``keep``: household, consents (granted wins), devices and empty fields move; ``other``
     is marked as merged. Both sides are audited."""
@@ -493,6 +498,7 @@ def merge(keep, other):
                 mine.granted, mine.language, mine.at = True, consent.language, consent.at
                 mine.save()
         DeviceToken.objects.filter(registration=other).update(registration=keep)
+        moved_elsewhere.send(sender=Registration, keep=keep, other=other)
         filled = []
         for name in MERGE_FILL:
             attr = keep._meta.get_field(name).attname

@@ -24,8 +24,8 @@ def config(request):
     """Languages, countries and admin areas for the app's forms, and the key for Web Push."""
     lang = get_language()
     areas = {}
-    for area in AdminArea.objects.filter(level=1).order_by("name").values("id", "name", "country__code"):
-        areas.setdefault(area["country__code"], []).append({"id": area["id"], "name": area["name"]})
+    for area in AdminArea.objects.filter(level=1).order_by("name").values("pcode", "name", "country__code"):
+        areas.setdefault(area["country__code"], []).append({"pcode": area["pcode"], "name": area["name"]})
     countries = sorted(
         ({"code": code, "name": country_name(code, lang)} for code in Country.objects.values_list("code", flat=True)),
         key=lambda c: c["name"],

@@ -92,4 +92,5 @@ def strings():
         "required": _("This field is required."),
         "language": _("Language"),
         "back": _("Back"),
+        "expires": _("Kept until"),
     }

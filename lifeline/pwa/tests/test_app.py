@@ -65,7 +65,7 @@ def test_service_worker_is_scoped_to_the_app_and_versioned(client, db):
 def test_config_lists_countries_and_areas(client, areas):
     data = client.get("/api/app/config").json()
     assert any(c["code"] == "JO" for c in data["countries"])
-    assert [a["name"] for a in data["areas"]["JO"]] == ["Amman", "Irbid"]
+    assert [(a["pcode"], a["name"]) for a in data["areas"]["JO"]] == [("JO11", "Amman"), ("JO21", "Irbid")]
     assert ["student", "Student"] in data["stay_types"]
 
 

@@ -72,8 +72,9 @@ function errorText(r) {
 // ---- the queue of submissions ------------------------------------------------
 function queue() { return store.get("queue", []); }
 
-function enqueue(kind, path, body) {
-  const item = { id: uuid(), kind, path, body: { ...body, idempotency_key: uuid() }, at: new Date().toISOString() };
+// ``form``: send as multipart form data (the requests endpoint takes a photo) rather than JSON.
+function enqueue(kind, path, body, form = false) {
+  const item = { id: uuid(), kind, path, form, body: { ...body, idempotency_key: uuid() }, at: new Date().toISOString() };
   store.set("queue", [...queue(), item]);
   showQueue();
   return flush();
@@ -86,7 +87,9 @@ function flush() {
     let sent = 0;
     for (const item of queue()) {
       let r;
-      try { r = await api("POST", item.path, item.body); } catch (e) { break; }
+      let body = item.body;
+      if (item.form) { body = new FormData(); for (const [k, v] of Object.entries(item.body)) body.append(k, v); }
+      try { r = await api("POST", item.path, body); } catch (e) { break; }
       if (r.status >= 500 || r.status === 429 || r.status === 408) break;
       store.set("queue", queue().filter((q) => q.id !== item.id));
       if (r.ok) { sent += 1; store.drop("cache.checkins"); store.drop("cache.requests"); }
@@ -238,7 +241,7 @@ pages.register = async function register() {
   const nationality = h("select", { required: true }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code }, c.name)));
   const areaSelect = h("select", {}, h("option", { value: "" }, "—"));
   countrySelect.addEventListener("change", () => {
-    areaSelect.replaceChildren(h("option", { value: "" }, "—"), (cfg.areas[countrySelect.value] || []).map((a) => h("option", { value: a.id }, a.name)));
+    areaSelect.replaceChildren(h("option", { value: "" }, "—"), (cfg.areas[countrySelect.value] || []).map((a) => h("option", { value: a.pcode }, a.name)));
   });
   const stay = h("select", {}, (cfg.stay_types || []).map(([v, l]) => h("option", { value: v }, l)));
   const text = (attrs = {}) => h("input", { type: "text", maxlength: "200", ...attrs });
@@ -250,11 +253,12 @@ pages.register = async function register() {
       given_names: d.given_names, family_name: d.family_name, date_of_birth: d.date_of_birth || null,
       nationality: d.nationality, phone: d.phone, email: d.email,
       languages: (d.languages || CFG.lang).split(/[\s,]+/).filter(Boolean),
-      country: d.country, area: d.area ? Number(d.area) : null, city: d.city, stay_type: d.stay_type || "other",
+      country: d.country, area: d.area || "", city: d.city, stay_type: d.stay_type || "other",
       departure: d.departure || null, needs_details: d.needs_details,
       consents: ["assistance", "crisis_messages", "advice_updates", "referral"].filter((p) => form.elements["consent_" + p].checked),
     };
-    const r = await api("POST", "/me", { ...body, idempotency_key: store.get("registerKey") || (store.set("registerKey", uuid()), store.get("registerKey")) }).catch(() => null);
+    if (!store.get("registerKey")) store.set("registerKey", uuid());
+    const r = await api("POST", "/me", { ...body, idempotency_key: store.get("registerKey") }).catch(() => null);
     if (!r) { say(msg, T.offline, true); return; }
     if (!r.ok) { say(msg, errorText(r), true); return; }
     store.drop("registerKey");
@@ -297,7 +301,7 @@ pages.help = async function help() {
       const pos = await new Promise((resolve) => navigator.geolocation.getCurrentPosition(resolve, () => resolve(null), { timeout: 8000, maximumAge: 600000 }));
       if (pos) body.location = `${pos.coords.latitude.toFixed(5)},${pos.coords.longitude.toFixed(5)}`;
     }
-    await enqueue("request", "/requests", body);
+    await enqueue("request", "/requests", body, true);
     say(msg, queue().length ? T.queued : T.sentNow);
     form.reset();
   } },
@@ -337,30 +341,38 @@ async function requestDetail(id) {
     c.summary ? h("p", {}, c.summary) : null,
     h("h2", {}, T.messages),
     h("ol", { class: "thread" }, (c.messages || []).map((m) => h("li", { class: m.direction === "out" ? "them" : "us" },
-      h("strong", {}, m.direction === "out" ? T.fromEmbassy : T.fromYou), " ", h("time", { datetime: m.at }, (m.at || "").slice(0, 16).replace("T", " ")), h("p", {}, m.text)))),
+      h("strong", {}, m.direction === "out" ? T.fromEmbassy : T.fromYou), " ", h("time", { datetime: m.created }, (m.created || "").slice(0, 16).replace("T", " ")), h("p", {}, m.text)))),
     form);
 }
 
 async function myCountry() {
   const me = store.get("cache.me");
-  return (me && me.data && (me.data.country_code || me.data.country)) || store.get("country") || "";
+  return store.get("country") || (me && me.data && me.data.data && me.data.data.country) || "";
 }
 
 pages.advice = async function advice() {
   const cfg = await config();
-  let code = await myCountry();
+  const code = await myCountry();
   const pick = h("select", { onchange: () => { store.set("country", pick.value); route(); } }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code, selected: c.code === code }, c.name)));
   const head = field("country", T.country, pick);
   if (!code) { show(T.advice, head); return; }
-  const a = (await read(`/advice/${code}`, "advice." + code)).data;
-  const b = (await read(`/advice/${code}/briefing`, "briefing." + code)).data;
-  const sections = (a && a.sections) || [];
+  const lang = `?lang=${encodeURIComponent(CFG.lang)}`;
+  const a = (await read(`/advice/${code}${lang}`, "advice." + code)).data;
+  const b = (await read(`/advice/${code}/briefing${lang}`, "briefing." + code)).data;
+  const place = (p) => h("section", { class: `level level-${p.level}`, lang: p.text ? p.text.language : null, dir: p.text && p.text.rtl ? "rtl" : null },
+    h("h2", {}, p.place || (a && a.name) || code),
+    h("p", {}, h("strong", {}, `${T.level} ${p.level}: ${p.level_label}`)),
+    p.text && p.text.summary ? h("p", { class: "pre" }, p.text.summary) : null,
+    h("p", { class: "small" }, `${T.lastReviewed}: ${p.last_reviewed}`),
+    (p.text ? p.text.sections : []).filter((s) => s.text).map((s) => h("details", {}, h("summary", {}, s.heading), h("p", { class: "pre" }, s.text))));
   show(T.advice, head,
-    a ? h("section", { class: `level level-${a.level}` }, h("p", {}, h("strong", {}, `${T.level} ${a.level}: ${a.level_label || ""}`)), a.summary ? h("p", {}, a.summary) : null,
-      a.last_reviewed ? h("p", { class: "small" }, `${T.lastReviewed}: ${a.last_reviewed}`) : null) : h("p", {}, T.noData),
-    sections.map((s) => h("section", {}, h("h2", {}, s.title), h("p", { class: "pre" }, s.text))),
-    b ? h("section", {}, h("h2", {}, T.briefing), (b.sections || []).map((s) => h("div", {}, h("h3", {}, s.title), h("p", { class: "pre" }, s.text))),
-      b.pdf_url ? h("p", {}, h("a", { href: b.pdf_url }, T.print)) : null) : null);
+    a ? (a.advice || []).map(place) : h("p", {}, T.noData),
+    b ? h("section", { lang: b.language, dir: b.rtl ? "rtl" : null }, h("h2", {}, b.title || T.briefing),
+      b.hazards ? h("p", { class: "pre" }, b.hazards) : null,
+      (b.checklist || []).map((c) => h("div", {}, h("h3", {}, c.heading), h("ul", {}, c.items.map((i) => h("li", {}, i))))),
+      b.during_alerts ? h("p", { class: "pre" }, b.during_alerts) : null,
+      b.emergency_numbers ? h("p", { class: "pre" }, b.emergency_numbers) : null,
+      h("p", {}, h("a", { href: `/advice/${code.toLowerCase()}/briefing.pdf${lang}` }, T.print))) : null);
 };
 
 pages.contacts = async function contacts() {
@@ -411,7 +423,10 @@ pages.me = async function me() {
   } }, T.deleteAll);
   const pushButton = h("button", { type: "button", onclick: () => enablePush(msg) }, T.pushOn);
   show(T.me,
-    mine ? h("dl", {}, Object.entries(mine.summary || {}).map(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))])) : null,
+    mine && mine.data ? h("dl", {},
+      [[T.givenNames, mine.data.given_names], [T.familyName, mine.data.family_name], [T.country, mine.data.country], [T.city, mine.data.city],
+        [T.nearestPost, mine.data.post], [T.phone, mine.data.phone], [T.email, mine.data.email], [T.expires, mine.data.expires_on]]
+        .filter(([, v]) => v).map(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))])) : null,
     h("p", {}, pushButton), h("p", {}, exportButton), h("p", {}, deleteButton),
     h("h2", {}, T.devices),
     h("ul", {}, devices.map((d) => h("li", {}, d.label || "—", d.current ? ` (${T.thisDevice})` : "", " ",
