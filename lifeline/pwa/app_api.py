@@ -101,3 +101,39 @@ def push_unsubscribe(request, payload: PushOut):
         registration=request.registration, endpoint_index=blind_index(payload.endpoint)
     ).delete()
     return {"removed": bool(removed)}
+
+
+def _block_for(alert, lang):
+    blocks = list(alert.info.all())
+    for block in blocks:
+        if block.language.lower() == lang or block.language.split("-")[0].lower() == lang.split("-")[0]:
+            return block
+    return blocks[0] if blocks else None
+
+
+@router.get("/alerts", auth=None)
+def current_alerts(request, country: ShortText = "", lang: ShortText = ""):
+    """Current public alerts (all, or those with an admin area in ``country``), each in the reader's language if it has it."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from lifeline.alerts.views import current_public_alerts
+
+    alerts = current_public_alerts()
+    if country:
+        alerts = alerts.filter(
+            Q(info__areas__admin_areas__country__code=country.upper()) | Q(info__areas__admin_areas__isnull=True)
+        ).distinct()
+    lang = (lang or get_language() or "en").lower()
+    out = []
+    for alert in alerts[:20]:
+        block = _block_for(alert, lang)
+        if block is None:
+            continue
+        out.append({
+            "id": alert.pk, "headline": block.headline or block.event, "instruction": block.instruction,
+            "severity": block.severity, "lang": block.language, "dir": block.direction,
+            "sent": alert.sent.isoformat() if alert.sent else None,
+            "url": reverse("alerts:public", args=[alert.pk]) + f"?lang={block.language}",
+        })
+    return out

@@ -107,3 +107,25 @@ def test_a_cookie_alone_does_not_authenticate_the_api(client, device):
     _registration, headers = device
     client.cookies["lifeline_device"] = headers["HTTP_AUTHORIZATION"].split(" ", 1)[1]
     assert client.post("/api/app/push", SUBSCRIPTION, content_type="application/json").status_code == 401
+
+
+def test_current_alerts_in_the_readers_language(client, org_a, areas):
+    from django.utils import timezone
+
+    from lifeline.alerts.models import Alert, AlertArea, InfoBlock, State
+
+    alert = Alert.objects.create(
+        organisation=org_a, sender="cd@example.org", identifier="A-1", sent=timezone.now(), state=State.PUBLISHED,
+        published_at=timezone.now(), expires=timezone.now() + timezone.timedelta(hours=6),
+    )
+    for language, headline in (("en-US", "Flood warning"), ("ar", "تحذير من الفيضانات")):
+        block = InfoBlock.objects.create(alert=alert, language=language, event="Flood", headline=headline,
+                                         categories=["Met"], urgency="Immediate", severity="Severe", certainty="Likely")
+        area = AlertArea.objects.create(info=block, area_desc="Amman")
+        area.admin_areas.set([areas["amman"]])
+    Alert.objects.create(organisation=org_a, sender="cd@example.org", identifier="A-2", state=State.DRAFT)
+
+    data = client.get("/api/app/alerts?country=JO&lang=ar").json()
+    assert [(a["headline"], a["dir"]) for a in data] == [("تحذير من الفيضانات", "rtl")]
+    assert client.get("/api/app/alerts?country=LB&lang=en").json() == []
+    assert client.get("/api/app/alerts?lang=fr").json()[0]["headline"] == "Flood warning"
