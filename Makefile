@@ -62,6 +62,9 @@ test-postgres:
 bench: setup services
 	$(PY) bench/import_rows.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/import_rows.py
+	$(PY) bench/targeting.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/targeting.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/checkin_surge.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3*

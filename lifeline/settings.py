@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "lifeline.interpreters",
     "lifeline.nationals",
     "lifeline.crises",
+    "lifeline.evacuation",
     "lifeline.cases",
     "lifeline.advice",
     "lifeline.alerts",
@@ -285,3 +286,24 @@ VAPID_KEYS_FILE = env("VAPID_KEYS_FILE", str(BASE_DIR / "var" / "vapid.json"))
 PUSH_TTL = envint("PUSH_TTL", 86400)
 PUSH_TIMEOUT = float(env("PUSH_TIMEOUT", "10"))
 PUSH_CONCURRENCY = envint("PUSH_CONCURRENCY", 8)
+
+# Alerts: the OASIS CAP 1.2 schema (default: ../shared/data/cap/CAP-v1.2.xsd beside the project).
+CAP_SCHEMA = env("CAP_SCHEMA", "")
+# Let CAP feeds be fetched from private/loopback addresses (off: a feed URL must not reach the server's own network).
+ALERTS_ALLOW_PRIVATE_FEEDS = envbool("ALERTS_ALLOW_PRIVATE_FEEDS", "0")
+
+# Nationals abroad: just-in-case registrations lapse this many days after the trip or residence review;
+# reminders to renew go this many days before.
+REGISTRATION_RETENTION_DAYS = envint("REGISTRATION_RETENTION_DAYS", 30)
+REGISTRATION_REMINDER_DAYS = envint("REGISTRATION_REMINDER_DAYS", 14)
+
+# Assistance cases: hours from opening to the due time, per priority.
+CASE_DUE_HOURS = {"critical": 2, "high": 24, "normal": 72, "low": 168}
+
+# Periodic work (celery beat in production).
+CELERY_BEAT_SCHEDULE = {
+    "alerts-poll-feeds": {"task": "lifeline.alerts.tasks.poll_feeds", "schedule": envint("ALERTS_POLL_SECONDS", 120)},
+    "advice-purge-unconfirmed": {"task": "advice.purge_unconfirmed_subscriptions", "schedule": 86400},
+    "nationals-renewal-reminders": {"task": "nationals.send_renewal_reminders", "schedule": 86400},
+    "nationals-purge-expired": {"task": "nationals.purge_expired_registrations", "schedule": 86400},
+}

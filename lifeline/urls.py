@@ -14,6 +14,7 @@ urlpatterns = [
     path("interpreters/", include("lifeline.interpreters.urls")),
     path("nationals/", include("lifeline.nationals.urls")),
     path("crises/", include("lifeline.crises.urls")),
+    path("evacuation/", include("lifeline.evacuation.urls")),
     path("cases/", include("lifeline.cases.urls")),
     path("advice/", include("lifeline.advice.urls")),
     path("alerts/", include("lifeline.alerts.urls")),

@@ -1,3 +1,222 @@
-from ninja import Router
+"""Crises and check-ins in the staff API: the same form, scopes, services and audit as the pages.
 
+A crisis is created through the page's form (the same validation of polygons,
+circles, areas and countries); figures, campaigns and answers go through
+``lifeline.crises.services``. Only the lead (and organisations above it) change a
+crisis; posts of the same ministry whose jurisdiction meets it read it.
+"""
+
+import datetime
+import json
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Mapped, ShortText, Text, area_ids, form_errors, invalid, owner_id, require
+from lifeline.core.models import Action, Area
+from lifeline.core.permissions import get_for_user, writable_organisations
+from lifeline.crises import services
+from lifeline.crises.forms import CrisisForm
+from lifeline.crises.models import CheckInCampaign, CheckInRequest, CheckInStatus, Crisis, CrisisType, Phase
+from lifeline.geo.models import Country
+
+AREA = Area.CRISES
+CountryCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]  # ISO 3166 alpha-2
 router = Router(tags=["Crises and check-ins"])
+
+
+class CrisisOut(Schema):
+    id: int
+    name: str
+    type: str
+    phase: str
+    status: str
+    organisation: int
+    country: str
+    started: datetime.datetime
+    closed: datetime.datetime | None
+    description: str
+    geometry: dict[str, Any] | None
+    circle_lat: float | None
+    circle_lon: float | None
+    circle_radius_km: float | None
+    areas: list[str]
+    countries: list[str]
+    member_count: int
+    counted: datetime.datetime | None
+
+
+class CrisisIn(Schema):
+    name: ShortText
+    type: Literal[tuple(CrisisType.values)]  # type: ignore[valid-type]
+    phase: Literal[tuple(Phase.values)] = Phase.PRECAUTIONARY  # type: ignore[valid-type]
+    organisation: Id | None = None
+    country: CountryCode
+    description: Text = ""
+    geometry: dict[str, Any] | None = None
+    circle_lat: float | None = None
+    circle_lon: float | None = None
+    circle_radius_km: float | None = None
+    areas: list[ShortText] = Field(default=[], max_length=500)
+    countries: list[CountryCode] = Field(default=[], max_length=300)
+
+
+def _to_dict(crisis):
+    return {
+        "id": crisis.pk, "name": crisis.name, "type": crisis.type, "phase": crisis.phase, "status": crisis.status,
+        "organisation": crisis.organisation_id, "country": crisis.country.code, "started": crisis.started, "closed": crisis.closed,
+        "description": crisis.description, "geometry": json.loads(crisis.geometry) if crisis.geometry else None,
+        "circle_lat": crisis.circle_lat, "circle_lon": crisis.circle_lon, "circle_radius_km": crisis.circle_radius_km,
+        "areas": [a.pcode for a in crisis.areas.all()], "countries": [c.code for c in crisis.countries.all()],
+        "member_count": crisis.member_count, "counted": crisis.counted,
+    }
+
+
+def _crises(request):
+    return Crisis.objects.for_user(request.user).select_related("country").prefetch_related("areas", "countries")
+
+
+@router.get("", response=list[CrisisOut])
+@paginate(LimitOffsetPagination)
+def list_crises(request, status: Literal["active", "closed"] | None = None):
+    require(request, AREA, Action.VIEW)
+    queryset = _crises(request)
+    if status:
+        queryset = queryset.filter(status=status)
+    return Mapped(queryset, _to_dict)
+
+
+@router.get("/{int:crisis_id}", response={200: CrisisOut, 404: ErrorOut})
+def get_crisis(request, crisis_id: Id):
+    require(request, AREA, Action.VIEW)
+    return _to_dict(get_object_or_404(_crises(request), pk=crisis_id))
+
+
+@router.post("", response={201: CrisisOut, 422: FieldErrorsOut})
+def create_crisis(request, payload: CrisisIn):
+    require(request, AREA, Action.CHANGE)
+    countries = {c.code: c.pk for c in Country.objects.filter(code__in=[payload.country.upper(), *[c.upper() for c in payload.countries]])}
+    found_areas, missing = area_ids(payload.areas)
+    errors = {}
+    if payload.country.upper() not in countries:
+        errors["country"] = ["unknown ISO 3166 code"]
+    unknown = [c for c in payload.countries if c.upper() not in countries]
+    if unknown:
+        errors["countries"] = [f"unknown: {', '.join(unknown)}"]
+    if missing:
+        errors["areas"] = [f"unknown P-codes: {', '.join(missing)}"]
+    if errors:
+        return invalid(errors)
+    data = {
+        "name": payload.name, "type": payload.type, "phase": payload.phase, "organisation": owner_id(request, payload.organisation),
+        "country": countries[payload.country.upper()], "description": payload.description,
+        "geometry": json.dumps(payload.geometry) if payload.geometry else "",
+        "circle_lat": payload.circle_lat, "circle_lon": payload.circle_lon, "circle_radius_km": payload.circle_radius_km,
+        "areas": found_areas, "countries": [countries[c.upper()] for c in payload.countries],
+    }
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    form = CrisisForm(data, organisations=writable_organisations(request.user))
+    if not form.is_valid():
+        return invalid(form_errors(form))
+    crisis = services.save_crisis(form)
+    return Status(201, _to_dict(crisis))
+
+
+@router.get("/{int:crisis_id}/figures", response={200: dict[str, Any], 404: ErrorOut})
+def crisis_figures(request, crisis_id: Id):
+    crisis = get_for_user(Crisis, request.user, crisis_id)
+    return services.figures(crisis)
+
+
+@router.post("/{int:crisis_id}/recount", response={200: CrisisOut, 404: ErrorOut})
+def recount(request, crisis_id: Id):
+    require(request, AREA, Action.CHANGE)
+    crisis = get_for_user(Crisis, request.user, crisis_id, Action.CHANGE)
+    services.materialise(crisis)
+    return _to_dict(crisis)
+
+
+@router.post("/{int:crisis_id}/close", response={200: CrisisOut, 404: ErrorOut})
+def close(request, crisis_id: Id):
+    require(request, AREA, Action.CHANGE)
+    crisis = get_for_user(Crisis, request.user, crisis_id, Action.CHANGE)
+    return _to_dict(services.close_crisis(crisis))
+
+
+class CampaignIn(Schema):
+    messages: dict[ShortText, Text] = Field(min_length=1, max_length=50)
+
+
+class BoardOut(Schema):
+    campaign: int
+    crisis: int
+    started: datetime.datetime
+    closed: datetime.datetime | None
+    counts: dict[str, int]
+
+
+def _board(campaign):
+    return {
+        "campaign": campaign.pk, "crisis": campaign.crisis_id, "started": campaign.started, "closed": campaign.closed,
+        "counts": services.board_counts(campaign),
+    }
+
+
+@router.post("/{int:crisis_id}/campaigns", response={201: BoardOut, 404: ErrorOut, 422: ErrorOut})
+def start_campaign(request, crisis_id: Id, payload: CampaignIn):
+    require(request, AREA, Action.CHANGE)
+    crisis = get_for_user(Crisis, request.user, crisis_id, Action.CHANGE)
+    from lifeline.core.names import normalise_language
+
+    messages = {}
+    for code, text in payload.messages.items():
+        language = normalise_language(code)
+        if not language:
+            return Status(422, {"detail": f"messages: not a language code: {code[:40]}"})
+        messages[language] = text
+    try:
+        campaign = services.start_campaign(crisis, messages, request.user)
+    except ValidationError as exc:
+        return Status(422, {"detail": " ".join(exc.messages)})
+    return Status(201, _board(campaign))
+
+
+def _campaign(request, campaign_id, action=Action.VIEW):
+    campaign = get_object_or_404(CheckInCampaign, pk=campaign_id)
+    get_for_user(Crisis, request.user, campaign.crisis_id, action)
+    return campaign
+
+
+@router.get("/campaigns/{int:campaign_id}/board", response={200: BoardOut, 404: ErrorOut})
+def board(request, campaign_id: Id):
+    require(request, AREA, Action.VIEW)
+    return _board(_campaign(request, campaign_id))
+
+
+class StaffAnswerIn(Schema):
+    answer: Literal[tuple(v for v in CheckInStatus.values if v != CheckInStatus.NO_ANSWER)]  # type: ignore[valid-type]
+    via: Literal["phone", "staff"] = "phone"
+    note: Text = ""
+
+
+class AnswerOut(Schema):
+    id: int
+    request: int
+    answer: str
+    via: str
+    at: datetime.datetime
+
+
+@router.post("/campaigns/{int:campaign_id}/requests/{int:request_id}/answer", response={201: AnswerOut, 404: ErrorOut, 409: ErrorOut})
+def log_answer(request, campaign_id: Id, request_id: Id, payload: StaffAnswerIn):
+    require(request, AREA, Action.CHANGE)
+    campaign = _campaign(request, campaign_id, Action.CHANGE)
+    checkin = get_object_or_404(CheckInRequest, pk=request_id, campaign=campaign)
+    if campaign.closed is not None:
+        return Status(409, {"detail": "This campaign is closed."})
+    answer, _created = services.record_answer(checkin, payload.answer, payload.via, note=payload.note, user=request.user)
+    return Status(201, {"id": answer.pk, "request": checkin.pk, "answer": answer.answer, "via": answer.via, "at": answer.at})

@@ -21,7 +21,7 @@ from lifeline.geo.models import AdminArea, Country
 from lifeline.geo.services import ensure_countries, import_boundaries, load_country_outlines
 
 # Apps that add their own demo data, in this order, through ``lifeline.<app>.demo.load``.
-DEMO_APPS = ["nationals", "advice", "crises", "cases", "alerts", "messaging"]
+DEMO_APPS = ["nationals", "advice", "crises", "evacuation", "cases", "alerts", "messaging"]
 
 PASSWORD = "Lifeline-demo-2026"
 BACKUP_CODES = [f"demo{n:04d}" for n in range(1, 21)]

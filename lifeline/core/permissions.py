@@ -26,6 +26,7 @@ DEFAULT_MATRIX = {
     },
     Role.OFFICER: {
         **{area: {Action.VIEW, Action.CHANGE, Action.PERSONAL} for area in REGISTRIES + PEOPLE},
+        Area.CRISES: {Action.VIEW, Action.CHANGE, Action.PERSONAL, Action.EXPORT},  # manifests at the assembly point
         **{area: {Action.VIEW, Action.CHANGE} for area in PUBLISHING},
         Area.ORGANISATIONS: {Action.VIEW},
     },

@@ -1,4 +1,89 @@
-from ninja import Router
+"""Check-ins from the nationals' app, mounted at /api/app/checkins.
 
-# Endpoints for the nationals' app (device-token auth), mounted under /api/app/.
-router = Router(tags=["App for nationals"])
+``GET`` lists the person's open "are you safe?" requests (the app's inbox until
+the messaging engine lands); ``POST`` answers one. Every answer carries an
+``idempotency_key``: a retry (the app queues answers made offline) returns the
+first result and changes nothing.
+"""
+
+import datetime
+import uuid
+from typing import Literal
+
+from ninja import Router, Schema, Status
+
+from lifeline.api.common import ErrorOut, Id, ShortText, Text
+from lifeline.core import audit
+from lifeline.crises import services
+from lifeline.crises.models import CheckInAnswer, CheckInStatus, Via
+from lifeline.nationals.auth import RegisteredDeviceAuth
+from lifeline.nationals.models import coarse_point
+
+router = Router(tags=["App for nationals"], auth=RegisteredDeviceAuth())
+
+
+class OpenRequestOut(Schema):
+    id: int
+    campaign: int
+    crisis: str
+    message: str
+    asked_at: datetime.datetime
+    status: str
+    answered_at: datetime.datetime | None
+
+
+class CheckInIn(Schema):
+    request: Id | None = None
+    campaign: Id | None = None
+    answer: Literal[CheckInStatus.SAFE.value, CheckInStatus.NEED_HELP.value, CheckInStatus.NOT_IN_AREA.value]  # type: ignore[valid-type]
+    note: Text = ""
+    location: ShortText = ""
+    idempotency_key: uuid.UUID
+
+
+class CheckInOut(Schema):
+    id: int
+    request: int
+    answer: str
+    at: datetime.datetime
+    duplicate: bool
+
+
+def _out(answer, duplicate):
+    return {"id": answer.pk, "request": answer.request_id, "answer": answer.answer, "at": answer.at, "duplicate": duplicate}
+
+
+@router.get("", response=list[OpenRequestOut])
+def open_checkins(request):
+    registration = request.registration
+    return [
+        {
+            "id": r.pk, "campaign": r.campaign_id, "crisis": r.campaign.crisis.name,
+            "message": r.campaign.message_for(registration.languages), "asked_at": r.campaign.started,
+            "status": r.status, "answered_at": r.answered_at,
+        }
+        for r in services.open_requests([registration.pk])[:20]
+    ]
+
+
+@router.post("", response={200: CheckInOut, 201: CheckInOut, 404: ErrorOut, 422: ErrorOut})
+def check_in(request, payload: CheckInIn):
+    registration = request.registration
+    first = CheckInAnswer.objects.filter(registration=registration, idempotency_key=payload.idempotency_key).first()
+    if first is not None:
+        return Status(200, _out(first, True))
+    if payload.location and coarse_point(payload.location) == (None, None):
+        return Status(422, {"detail": "location: write it as lat,lon"})
+    targets = services.open_requests([registration.pk])
+    if payload.request is not None:
+        targets = targets.filter(pk=payload.request)
+    elif payload.campaign is not None:
+        targets = targets.filter(campaign_id=payload.campaign)
+    target = targets.first()
+    if target is None:
+        return Status(404, {"detail": "No open check-in for you."})
+    with audit.acting_as(None, ip=audit.client_ip(request), via="app"):
+        answer, created = services.record_answer(
+            target, payload.answer, Via.APP, note=payload.note, location=payload.location, idempotency_key=payload.idempotency_key
+        )
+    return Status(201 if created else 200, _out(answer, not created))

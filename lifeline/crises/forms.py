@@ -1,0 +1,197 @@
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.names import normalise_language
+from lifeline.crises.models import CheckInStatus, Crisis
+from lifeline.crises.services import MAX_GEOJSON_BYTES, geometry_text, parse_area
+from lifeline.geo.models import AdminArea, Country
+from lifeline.nationals.models import SpecialNeed, coarse_point
+
+
+class CrisisForm(forms.ModelForm):
+    geojson_file = forms.FileField(
+        label=_("or upload a GeoJSON file"), required=False,
+        help_text=_("Polygon, MultiPolygon, Feature or FeatureCollection; at most 5 MB. It replaces the text above."),
+    )
+
+    class Meta:
+        model = Crisis
+        fields = [
+            "name", "type", "phase", "organisation", "country", "description", "geometry",
+            "circle_lat", "circle_lon", "circle_radius_km", "areas", "countries",
+        ]
+        labels = {"organisation": _("lead post")}
+        help_texts = {"geometry": _("Paste GeoJSON (longitude, latitude), e.g. exported from a map tool.")}
+        widgets = {
+            "geometry": forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "dir": "ltr"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "areas": forms.CheckboxSelectMultiple,
+            "countries": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["areas"].queryset = AdminArea.objects.filter(level=1).select_related("country")
+        self.fields["countries"].queryset = Country.objects.all()
+        self.fields["countries"].required = False
+        self.fields["geometry"].required = False
+
+    def clean_circle_lat(self):
+        value = self.cleaned_data.get("circle_lat")
+        if value is not None and not -90 <= value <= 90:
+            raise ValidationError(_("Latitude is between -90 and 90."))
+        return value
+
+    def clean_circle_lon(self):
+        value = self.cleaned_data.get("circle_lon")
+        if value is not None and not -180 <= value <= 180:
+            raise ValidationError(_("Longitude is between -180 and 180."))
+        return value
+
+    def clean_circle_radius_km(self):
+        value = self.cleaned_data.get("circle_radius_km")
+        if value is not None and not 0 < value <= 2000:
+            raise ValidationError(_("The radius is more than 0 and at most 2,000 km."))
+        return value
+
+    def clean_geojson_file(self):
+        upload = self.cleaned_data.get("geojson_file")
+        if upload is None:
+            return None
+        if upload.size > MAX_GEOJSON_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("The file is not UTF-8 text.")) from None
+        return geometry_text(parse_area(text))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("geojson_file"):
+            data["geometry"] = data["geojson_file"]
+            self.instance.geometry = data["geometry"]
+        elif data.get("geometry"):
+            try:
+                data["geometry"] = geometry_text(parse_area(data["geometry"]))
+            except ValidationError as exc:
+                self.add_error("geometry", exc)
+            else:
+                self.instance.geometry = data["geometry"]
+        circle = [data.get(n) for n in ("circle_lat", "circle_lon", "circle_radius_km")]
+        if any(v is not None for v in circle) and not all(v is not None for v in circle):
+            raise ValidationError(_("A circle needs a centre latitude, a centre longitude and a radius."))
+        if not (data.get("geometry") or all(v is not None for v in circle) or data.get("areas") or data.get("countries")):
+            if not self.errors:
+                raise ValidationError(_("Give the affected area: a polygon, a file, a circle, admin areas or whole countries."))
+        return data
+
+
+class CampaignForm(forms.Form):
+    language = forms.CharField(label=_("language (ISO 639 code)"), max_length=35, initial="en")
+    message = forms.CharField(
+        label=_("message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        initial=_("Are you safe? Please answer in the app or reply SAFE or HELP."),
+    )
+    other_languages = forms.CharField(
+        label=_("more languages"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: code, a colon, the message (e.g. “ar: هل أنت بأمان؟”)."),
+    )
+
+    def clean_language(self):
+        code = normalise_language(self.cleaned_data["language"])
+        if not code:
+            raise ValidationError(_("Not a language code."))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        messages = {}
+        if data.get("language") and data.get("message"):
+            messages[data["language"]] = data["message"]
+        for n, line in enumerate((data.get("other_languages") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, sep, text = line.partition(":")
+            code = normalise_language(code.strip()) if sep else None
+            if not code or not text.strip():
+                raise ValidationError(_("Line %(n)s is not “code: message”.") % {"n": n})
+            messages[code] = text.strip()[:1000]
+        data["messages"] = messages
+        return data
+
+
+class StaffAnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("answer"), choices=[c for c in CheckInStatus.choices if c[0] != CheckInStatus.NO_ANSWER])
+    via = forms.ChoiceField(label=_("how"), choices=[("phone", _("Phone call")), ("staff", _("Staff"))], initial="phone")
+    note = forms.CharField(label=_("note"), max_length=1000, required=False)
+
+
+class BoardFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(CheckInStatus.choices))
+    post = forms.ModelChoiceField(label=_("Post"), required=False, queryset=None, empty_label=_("All posts"))
+
+    def __init__(self, *args, posts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = posts
+
+
+class JustInTimeForm(forms.Form):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    given_names = forms.CharField(label=_("given names"), max_length=120)
+    family_name = forms.CharField(label=_("family name"), max_length=120, required=False)
+    phone = forms.CharField(label=_("phone, with country code"), max_length=32, required=False)
+    email = forms.EmailField(label=_("email"), required=False)
+    nationality = forms.ModelChoiceField(label=_("nationality"), queryset=Country.objects.all())
+    area = forms.ModelChoiceField(label=_("where you are now (area)"), queryset=AdminArea.objects.none(), required=False)
+    city = forms.CharField(label=_("city, town or place"), max_length=120, required=False)
+    location = forms.CharField(label=_("map point “lat,lon” (optional)"), max_length=40, required=False)
+    household_size = forms.IntegerField(label=_("people with you, you included"), min_value=1, max_value=50, initial=1)
+    children = forms.IntegerField(label=_("of whom children under 18"), min_value=0, max_value=50, initial=0)
+    special_needs = forms.MultipleChoiceField(
+        label=_("special needs"), choices=SpecialNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    need_help = forms.TypedChoiceField(
+        label=_("do you need help now?"), choices=[("no", _("No")), ("yes", _("Yes"))],
+        coerce=lambda v: v == "yes", widget=forms.RadioSelect, initial="no",
+    )
+
+    def __init__(self, *args, crisis, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = AdminArea.objects.filter(country=crisis.country)
+
+    def clean_phone(self):
+        import phonenumbers
+
+        value = self.cleaned_data["phone"].strip()
+        if not value:
+            return ""
+        try:
+            number = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(_("Write the phone number with its country code, e.g. +962 79 123 4567."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_location(self):
+        value = self.cleaned_data["location"].strip()
+        if value and coarse_point(value) == (None, None):
+            raise ValidationError(_("Write the point as latitude,longitude, e.g. 31.95,35.91."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.has_error("key"):
+            self.data = self.data.copy()
+            self.data["key"] = str(uuid.uuid4())  # a fresh key, so that sending again works
+            raise ValidationError(_("The form was damaged on the way. Please check it and send it again."))
+        if not data.get("phone") and not data.get("email") and not self.has_error("phone") and not self.has_error("email"):
+            raise ValidationError(_("Give a phone number or an email so that we can reach you."))
+        if data.get("children") and data.get("household_size") and data["children"] > data["household_size"]:
+            self.add_error("children", _("There are more children than people."))
+        return data

@@ -1,0 +1,476 @@
+"""Rules about crises and check-ins that pages, API, commands, tasks and the bench all call.
+
+Targeting (``registrations_in``) is the hot path: candidates are read in SQL by
+country and the area's bounding box on the coarse, indexed lat/lon, as plain
+tuples; shapely tests them all at once; admin areas and whole countries add
+their registrations. ``materialise`` stores the answer in ``CrisisMember`` so
+that everything else joins on it.
+"""
+
+import json
+import math
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from shapely.geometry import Polygon, mapping, shape
+from shapely.ops import unary_union
+
+from lifeline.core.fields import blind_index
+from lifeline.core.models import Organisation
+from lifeline.core.names import language_name
+from lifeline.crises.models import (
+    CheckInAnswer,
+    CheckInCampaign,
+    CheckInRequest,
+    CheckInStatus,
+    Crisis,
+    CrisisMember,
+    JustInTimeSubmission,
+    Status,
+    Via,
+    ministry_tree,
+)
+from lifeline.geo.models import AdminArea
+from lifeline.nationals.models import HouseholdMember, Purpose, Registration, SpecialNeed, StayType
+
+MAX_GEOJSON_BYTES = 5 * 1024 * 1024
+EARTH_KM_PER_DEGREE = 111.32
+
+
+# --- the affected area ----------------------------------------------------------
+
+
+def parse_area(text):
+    """A Polygon or MultiPolygon from GeoJSON text (a geometry, Feature or FeatureCollection).
+
+    Raises ValidationError with a message for the person who drew or uploaded it."""
+    if len(text) > MAX_GEOJSON_BYTES:
+        raise ValidationError(_("The GeoJSON is larger than 5 MB."))
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValidationError(_("This is not valid GeoJSON (it is not even valid JSON).")) from None
+    polygons = []
+    _collect(data, polygons, depth=0)
+    if not polygons:
+        raise ValidationError(_("The GeoJSON holds no polygon."))
+    geometry = unary_union(polygons) if len(polygons) > 1 else polygons[0]
+    if geometry.is_empty or geometry.area == 0 or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise ValidationError(_("The polygons do not enclose an area."))
+    minx, miny, maxx, maxy = geometry.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise ValidationError(_("Coordinates must be longitude, latitude in degrees (longitude first, as GeoJSON says)."))
+    return geometry
+
+
+def _collect(obj, polygons, depth):
+    if depth > 2 or not isinstance(obj, dict):
+        raise ValidationError(_("This is not a GeoJSON geometry, Feature or FeatureCollection."))
+    kind = obj.get("type")
+    if kind == "FeatureCollection":
+        features = obj.get("features")
+        if not isinstance(features, list):
+            raise ValidationError(_("This FeatureCollection has no list of features."))
+        for feature in features:
+            _collect(feature, polygons, depth + 1)
+    elif kind == "Feature":
+        _collect(obj.get("geometry"), polygons, depth + 1)
+    elif kind in ("Polygon", "MultiPolygon"):
+        try:
+            geometry = shape(obj)
+        except Exception:  # shapely raises several types for malformed coordinates
+            raise ValidationError(_("A polygon has malformed coordinates.")) from None
+        if not geometry.is_valid:
+            raise ValidationError(_("A polygon is not valid: its edges cross or it is not closed."))
+        polygons.append(geometry)
+    else:
+        raise ValidationError(
+            _("Only polygons can be an affected area; this GeoJSON holds a %(type)s.") % {"type": str(kind)[:40]}
+        )
+
+
+def geometry_text(geometry):
+    return json.dumps(mapping(geometry), separators=(",", ":"))
+
+
+def circle_polygon(lat, lon, radius_km, sides=64):
+    """A circle as a polygon, in a local flat projection (good enough at crisis scale)."""
+    angles = np.linspace(0, 2 * math.pi, sides, endpoint=False)
+    dlat = radius_km / EARTH_KM_PER_DEGREE
+    dlon = radius_km / (EARTH_KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    return Polygon(np.column_stack([lon + dlon * np.cos(angles), lat + dlat * np.sin(angles)]))
+
+
+def crisis_shape(crisis):
+    """The drawn or uploaded polygon and the circle, as one geometry; None when the crisis has neither."""
+    parts = []
+    if crisis.geometry:
+        parts.append(shape(json.loads(crisis.geometry)))
+    if crisis.circle_radius_km and crisis.circle_lat is not None and crisis.circle_lon is not None:
+        parts.append(circle_polygon(crisis.circle_lat, crisis.circle_lon, crisis.circle_radius_km))
+    if not parts:
+        return None
+    return unary_union(parts) if len(parts) > 1 else parts[0]
+
+
+# --- targeting --------------------------------------------------------------------
+
+
+def _rows(queryset):
+    """Run a values_list queryset and return its raw tuples (no per-row model or converter work)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _ids(queryset):
+    return _ids_of(queryset.values_list("id"))
+
+
+def registrations_in(crisis):
+    """Ids (sorted numpy int64) of the active registrations of the crisis's ministry inside its area."""
+    base = Registration.objects.filter(merged_into__isnull=True, organisation_id__in=ministry_tree(crisis.organisation_id))
+    parts = [np.empty(0, dtype=np.int64)]
+    geometry = crisis_shape(crisis)
+    if geometry is not None:
+        minx, miny, maxx, maxy = geometry.bounds
+        rows = _rows(
+            base.filter(country_id=crisis.country_id, lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx)
+            .order_by()
+            .values_list("id", "lat", "lon")
+        )
+        if rows:
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            lats = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+            lons = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+            shapely.prepare(geometry)
+            parts.append(ids[shapely.contains_xy(geometry, lons, lats)])
+    area_ids = list(crisis.areas.values_list("id", flat=True))
+    if area_ids:
+        within = list(AdminArea.objects.filter(parent_id__in=area_ids).values_list("id", flat=True))
+        parts.append(_ids(base.filter(area_id__in=area_ids + within).order_by()))
+    country_ids = list(crisis.countries.values_list("id", flat=True))
+    if country_ids:
+        parts.append(_ids(base.filter(country_id__in=country_ids).order_by()))
+    return np.unique(np.concatenate(parts))
+
+
+def materialise(crisis):
+    """Store who is inside the crisis area (CrisisMember) and the count; returns the count."""
+    ids = registrations_in(crisis)
+    with transaction.atomic():
+        stored = _ids_of(CrisisMember.objects.filter(crisis=crisis).order_by("registration_id").values_list("registration_id"))
+        if not np.array_equal(stored, ids):
+            CrisisMember.objects.filter(crisis=crisis)._raw_delete(CrisisMember.objects.db)
+            _insert_members(crisis.pk, ids)
+        now = timezone.now()
+        Crisis.objects.filter(pk=crisis.pk).update(member_count=len(ids), counted=now)
+    crisis.member_count, crisis.counted = len(ids), now
+    return len(ids)
+
+
+def _ids_of(values_list):
+    rows = _rows(values_list)
+    return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+
+def _insert_members(crisis_id, ids):
+    """Bulk insert of (crisis, registration) pairs: one COPY stream on PostgreSQL, executemany elsewhere."""
+    table = connection.ops.quote_name(CrisisMember._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} (crisis_id, registration_id) FROM STDIN") as copy:
+                for start in range(0, len(ids), 50_000):
+                    copy.write("".join(f"{crisis_id}\t{i}\n" for i in ids[start : start + 50_000].tolist()))
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (crisis_id, registration_id) VALUES (%s, %s)", [(crisis_id, i) for i in ids.tolist()]
+            )
+
+
+def members(crisis):
+    """The registrations inside the crisis area, as a queryset joined on the materialised set."""
+    return Registration.objects.filter(id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"))
+
+
+# --- live figures -----------------------------------------------------------------
+
+
+def _eighteen_years_ago(today):
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 18, day=28)
+
+
+def figures(crisis):
+    """Nationals and household members inside the area, by post, area, stay, language, children, needs."""
+    regs = members(crisis)
+    household = HouseholdMember.objects.filter(registration__in=regs)
+
+    def grouped(field, label):
+        nationals = dict(regs.values_list(field).annotate(n=Count("id")).order_by())
+        others = dict(household.values_list(f"registration__{field}").annotate(n=Count("id")).order_by())
+        keys = sorted(set(nationals) | set(others), key=lambda k: (-(nationals.get(k, 0) + others.get(k, 0)), str(k)))
+        return [
+            {"key": "" if k is None else str(k), "label": label(k), "nationals": nationals.get(k, 0), "members": others.get(k, 0)}
+            for k in keys
+        ]
+
+    post_names = dict(Organisation.objects.filter(id__in=regs.values("organisation_id")).values_list("id", "name"))
+    area_names = dict(AdminArea.objects.filter(id__in=regs.values("area_id")).values_list("id", "name"))
+    stay_labels = dict(StayType.choices)
+    need_labels = dict(SpecialNeed.choices)
+
+    needs = {}
+    for column, queryset in (("nationals", regs), ("members", household)):
+        for value, n in queryset.values_list("special_needs").annotate(n=Count("id")).order_by():
+            for need in value or []:
+                needs.setdefault(need, {"nationals": 0, "members": 0})[column] += n
+    cutoff = _eighteen_years_ago(timezone.localdate())
+    children = household.filter(date_of_birth__gt=cutoff)
+    nationals, members_total = regs.count(), household.count()
+    return {
+        "nationals": nationals,
+        "household_members": members_total,
+        "people": nationals + members_total,
+        "by_post": grouped("organisation", lambda k: post_names.get(k, "")),
+        "by_area": grouped("area", lambda k: area_names.get(k, _("Admin area not known"))),
+        "by_stay_type": grouped("stay_type", lambda k: str(stay_labels.get(k, k))),
+        "by_language": grouped("primary_language", lambda k: language_name(k) if k else _("Not given")),
+        "children": {
+            "unaccompanied": household.filter(unaccompanied=True).count(),
+            "members_under_18": children.count(),
+            "registered_under_18": regs.filter(date_of_birth__gt=cutoff).count(),
+        },
+        "special_needs": [
+            {"key": k, "label": str(need_labels.get(k, k)), **v} for k, v in sorted(needs.items(), key=lambda kv: -sum(kv[1].values()))
+        ],
+        "counted": crisis.counted,
+    }
+
+
+# --- declaring and closing ------------------------------------------------------------
+
+
+def save_crisis(form):
+    """Save the crisis form and recount who is inside when the area changed."""
+    area_fields = {"geometry", "circle_lat", "circle_lon", "circle_radius_km", "country", "areas", "countries", "organisation"}
+    with transaction.atomic():
+        crisis = form.save()
+        if form.instance.counted is None or area_fields & set(form.changed_data):
+            materialise(crisis)
+    return crisis
+
+
+def close_crisis(crisis):
+    now = timezone.now()
+    with transaction.atomic():
+        crisis.status, crisis.closed = Status.CLOSED, now
+        crisis.save()
+        for campaign in crisis.campaigns.filter(closed__isnull=True):
+            campaign.closed = now
+            campaign.save()
+    return crisis
+
+
+# --- check-in campaigns -------------------------------------------------------------------
+
+
+def start_campaign(crisis, messages, user=None, send=True):
+    """Ask everyone inside the area "are you safe?": one request each, then send (after commit, in the background)."""
+    messages = {k: v.strip() for k, v in messages.items() if v and v.strip()}
+    if not crisis.is_active:
+        raise ValidationError(_("This crisis is closed."))
+    if not messages:
+        raise ValidationError(_("Write the message in at least one language."))
+    with transaction.atomic():
+        materialise(crisis)
+        campaign = CheckInCampaign.objects.create(crisis=crisis, messages=messages, created_by=user)
+        # One portable INSERT ... SELECT over the materialised set: no id list leaves the database.
+        table, members_table = CheckInRequest._meta.db_table, CrisisMember._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (campaign_id, registration_id, status, via, note) "
+                f"SELECT %s, registration_id, %s, '', '' FROM {members_table} WHERE crisis_id = %s",
+                [campaign.pk, CheckInStatus.NO_ANSWER, crisis.pk],
+            )
+    if send:
+        from lifeline.crises.tasks import dispatch_campaign_task
+
+        transaction.on_commit(lambda: dispatch_campaign_task.delay(campaign.pk))
+    return campaign
+
+
+def _ui_language(languages):
+    offered = {code for code, _name in settings.LANGUAGES}
+    for code in languages or []:
+        base = str(code).split("-")[0]
+        if base in offered:
+            return base
+    return settings.LANGUAGE_CODE
+
+
+def dispatch_campaign(campaign, batch=500):
+    """Send a campaign: the requests are already the app's inbox; email those who agreed to crisis messages.
+
+    The one "send" step: the messaging engine takes over here. Returns the number of emails sent."""
+    recipients = (
+        Registration.objects.filter(id__in=campaign.requests.values("registration_id"), merged_into__isnull=True)
+        .exclude(email_index="")
+        .filter(consents__purpose=Purpose.CRISIS_MESSAGES, consents__granted=True)
+        .only("id", "email", "languages")
+        .order_by("id")
+    )
+    sent, outbox = 0, []
+    with get_connection() as mail:
+        for registration in recipients.iterator(chunk_size=batch):
+            with translation.override(_ui_language(registration.languages)):
+                subject = _("Are you safe? %(crisis)s") % {"crisis": campaign.crisis.name}
+                footer = _("Answer in the app: I am safe / I need help / I am not in the area. Or reply SAFE or HELP by SMS.")
+            body = f"{campaign.message_for(registration.languages)}\n\n{footer}"
+            outbox.append(EmailMessage(subject, body, to=[registration.email], connection=mail))
+            if len(outbox) >= batch:
+                sent += mail.send_messages(outbox) or 0
+                outbox = []
+        if outbox:
+            sent += mail.send_messages(outbox) or 0
+    CheckInCampaign.objects.filter(pk=campaign.pk).update(emails_sent=sent)
+    return sent
+
+
+def open_requests(registration_ids):
+    """Requests still open (campaign not closed, crisis active) for these registrations, newest first."""
+    return (
+        CheckInRequest.objects.filter(
+            registration_id__in=registration_ids, campaign__closed__isnull=True, campaign__crisis__status=Status.ACTIVE
+        )
+        .select_related("campaign", "campaign__crisis")
+        .order_by("-campaign__started", "-id")
+    )
+
+
+ANSWERS = [c for c in CheckInStatus.values if c != CheckInStatus.NO_ANSWER]
+
+
+def record_answer(request, answer, via, note="", location="", user=None, idempotency_key=None, at=None):
+    """Record one answer (time-stamped, audited) and make it the request's status.
+
+    A retry with the same idempotency key returns the first answer and changes nothing.
+    Returns (answer, created)."""
+    if answer not in ANSWERS:
+        raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
+    if idempotency_key is not None:
+        existing = CheckInAnswer.objects.filter(registration_id=request.registration_id, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            entry = CheckInAnswer.objects.create(
+                request=request, registration_id=request.registration_id, answer=answer, via=via,
+                note=note, location=location, by=user, idempotency_key=idempotency_key, at=at or timezone.now(),
+            )
+            CheckInRequest.objects.filter(pk=request.pk).update(status=answer, answered_at=entry.at, via=via, note=note)
+    except IntegrityError:  # the same retry arrived twice at once: the other one won
+        return CheckInAnswer.objects.get(registration_id=request.registration_id, idempotency_key=idempotency_key), False
+    request.status, request.answered_at, request.via, request.note = answer, entry.at, via, note
+    return entry, True
+
+
+SMS_KEYWORDS = {
+    "SAFE": CheckInStatus.SAFE, "OK": CheckInStatus.SAFE, "HELP": CheckInStatus.NEED_HELP, "SOS": CheckInStatus.NEED_HELP,
+    "AWAY": CheckInStatus.NOT_IN_AREA, "OUT": CheckInStatus.NOT_IN_AREA,
+}
+
+
+def keyword_answer(text):
+    """The answer a keyword SMS gives (its first word), or None."""
+    words = str(text or "").strip().split()
+    return SMS_KEYWORDS.get(words[0].upper()) if words else None
+
+
+def answer_by_phone(phone_e164, answer, text=""):
+    """An SMS reply: answer the latest open request of the registration with this phone. Returns the answer or None."""
+    index = blind_index(phone_e164)
+    if not index or answer not in ANSWERS:
+        return None
+    ids = Registration.objects.filter(phone_index=index, merged_into__isnull=True).values("id")
+    request = open_requests(ids).first()
+    if request is None:
+        return None
+    return record_answer(request, answer, Via.SMS, note=str(text or "")[:1000])[0]
+
+
+def board_counts(campaign):
+    counts = dict(campaign.requests.values_list("status").annotate(n=Count("id")).order_by())
+    return {status: counts.get(status, 0) for status in CheckInStatus.values}
+
+
+URGENCY = Case(
+    When(status=CheckInStatus.NEED_HELP, then=Value(0)),
+    When(status=CheckInStatus.NO_ANSWER, then=Value(1)),
+    When(status=CheckInStatus.UNREACHABLE, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def board_rows(campaign, status=None, post=None):
+    """The board's rows, "need help" first, then those who did not answer."""
+    rows = campaign.requests.select_related("registration", "registration__organisation", "registration__area")
+    if status:
+        rows = rows.filter(status=status)
+    if post:
+        rows = rows.filter(registration__organisation_id=post)
+    return rows.annotate(urgency=URGENCY).order_by("urgency", "registration__family_name", "id")
+
+
+# --- just-in-time registration ---------------------------------------------------------
+
+
+def register_just_in_time(crisis, data, key, language="en"):
+    """Create a just-in-time registration from the crisis's public form; the form's key makes it idempotent.
+
+    Returns (registration, created)."""
+    from lifeline.nationals.models import Consent, Kind, Source
+    from lifeline.nationals.services import assign_post
+
+    if not crisis.is_active:
+        raise ValidationError(_("This crisis is closed."))
+    existing = JustInTimeSubmission.objects.filter(key=key, crisis=crisis).select_related("registration").first()
+    if existing is not None:
+        return existing.registration, False
+    area = data.get("area")
+    country = area.country if area is not None else crisis.country
+    tree = ministry_tree(crisis.organisation_id)
+    post = assign_post(country, area, within=tree) or crisis.organisation
+    try:
+        with transaction.atomic():
+            registration = Registration(
+                organisation=post, kind=Kind.JUST_IN_TIME, source=Source.JUST_IN_TIME,
+                given_names=data["given_names"], family_name=data.get("family_name", ""),
+                nationality=data["nationality"], phone=data.get("phone", ""), email=data.get("email", ""),
+                languages=[language], country=country, area=area, city=data.get("city", ""),
+                location=data.get("location", ""), special_needs=data.get("special_needs", []),
+            )
+            registration.save()
+            for purpose in (Purpose.ASSISTANCE, Purpose.CRISIS_MESSAGES):
+                Consent.objects.create(registration=registration, purpose=purpose, language=language)
+            JustInTimeSubmission.objects.create(
+                crisis=crisis, key=key, registration=registration, need_help=bool(data.get("need_help")),
+                household_size=data.get("household_size") or 1, children=data.get("children") or 0,
+            )
+            if crisis.counted is not None:
+                CrisisMember.objects.get_or_create(crisis=crisis, registration=registration)
+                Crisis.objects.filter(pk=crisis.pk).update(member_count=members(crisis).count())
+    except IntegrityError:  # the same form sent twice at once
+        return JustInTimeSubmission.objects.get(key=key).registration, False
+    return registration, True

@@ -1,0 +1,114 @@
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lifeline.core.models import AuditEntry, Organisation, OrganisationKind, Role, Scope
+from lifeline.crises.models import Crisis, Status
+from lifeline.crises.tests.conftest import AMMAN
+
+
+def form_data(post, jordan, **extra):
+    data = {"name": "Floods", "type": "natural_hazard", "phase": "precautionary", "organisation": post.pk, "country": jordan.pk}
+    data.update(extra)
+    return data
+
+
+def test_an_officer_declares_a_crisis_from_pasted_geojson(login, officer, post_amman, jordan, people):
+    client = login(officer)
+    response = client.post(reverse("crises:create"), form_data(post_amman, jordan, geometry=json.dumps(AMMAN)))
+    crisis = Crisis.objects.get()
+    assert response.status_code == 302
+    assert crisis.member_count == 3
+    assert AuditEntry.objects.filter(object_type="crises.crisis", action="create").exists()
+    page = client.get(reverse("crises:detail", args=[crisis.pk]))
+    assert page.status_code == 200
+    assert b"<svg" in page.content and b"Live figures" in page.content
+
+
+def test_an_uploaded_file_sets_the_area(login, officer, post_amman, jordan, people):
+    upload = SimpleUploadedFile("area.geojson", json.dumps({"type": "Feature", "geometry": AMMAN}).encode(), "application/geo+json")
+    response = login(officer).post(reverse("crises:create"), {**form_data(post_amman, jordan), "geojson_file": upload})
+    assert response.status_code == 302
+    assert json.loads(Crisis.objects.get().geometry)["type"] == "Polygon"
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ({"geometry": '{"type": "Point", "coordinates": [1, 2]}'}, "Only polygons"),
+        ({"circle_lat": "31.9"}, "A circle needs"),
+        ({}, "Give the affected area"),
+        ({"circle_lat": "95", "circle_lon": "35", "circle_radius_km": "5"}, "between -90 and 90"),
+    ],
+)
+def test_bad_areas_are_refused_and_nothing_is_saved(login, officer, post_amman, jordan, extra, message):
+    response = login(officer).post(reverse("crises:create"), form_data(post_amman, jordan, **extra))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Crisis.objects.exists()
+
+
+def test_a_bad_or_too_big_file_is_refused(login, officer, post_amman, jordan, monkeypatch):
+    client = login(officer)
+    bad = SimpleUploadedFile("area.geojson", b"\xff\xfe nonsense", "application/geo+json")
+    response = client.post(reverse("crises:create"), {**form_data(post_amman, jordan), "geojson_file": bad})
+    assert "not UTF-8" in response.content.decode()
+    monkeypatch.setattr("lifeline.crises.forms.MAX_GEOJSON_BYTES", 10)
+    big = SimpleUploadedFile("area.geojson", json.dumps(AMMAN).encode(), "application/geo+json")
+    response = client.post(reverse("crises:create"), {**form_data(post_amman, jordan), "geojson_file": big})
+    assert "larger than 5 MB" in response.content.decode()
+    assert not Crisis.objects.exists()
+
+
+def test_closing_a_crisis(login, officer, make_crisis):
+    crisis = make_crisis()
+    response = login(officer).post(reverse("crises:close", args=[crisis.pk]))
+    crisis.refresh_from_db()
+    assert response.status_code == 302 and crisis.status == Status.CLOSED and crisis.closed is not None
+
+
+def test_the_lead_and_its_ministry_see_the_crisis(login, officer, ministry_user, make_crisis):
+    crisis = make_crisis()
+    for user in (officer, ministry_user):
+        assert crisis in Crisis.objects.for_user(user)
+        assert login(user).get(reverse("crises:list")).content.decode().count("Flash floods") == 1
+
+
+def test_a_post_of_the_same_ministry_whose_jurisdiction_meets_it_sees_it_but_cannot_change_it(
+    login, make_user, ministry, jordan, make_crisis
+):
+    consulate = Organisation.objects.create(name="Consulate in Aqaba", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry)
+    consulate.jurisdiction_countries.set([jordan])
+    crisis = make_crisis()
+    client = login(make_user(consulate, Role.COORDINATOR))
+    assert client.get(reverse("crises:detail", args=[crisis.pk])).status_code == 200
+    assert client.get(reverse("crises:edit", args=[crisis.pk])).status_code == 404
+    assert client.post(reverse("crises:close", args=[crisis.pk])).status_code == 404
+    assert client.post(reverse("crises:detail", args=[crisis.pk]), {"recount": "1"}).status_code == 404
+
+
+def test_an_unrelated_post_another_ministry_and_immigration_cannot_see_it(
+    login, make_user, post_beirut, other_ministry, immigration, make_crisis
+):
+    crisis = make_crisis()
+    for org in (post_beirut, other_ministry, immigration):
+        user = make_user(org, Role.COORDINATOR, Scope.OWN)
+        assert crisis not in Crisis.objects.for_user(user)
+        assert login(user).get(reverse("crises:detail", args=[crisis.pk])).status_code == 404
+
+
+def test_immigration_with_deployment_scope_still_sees_no_crisis(make_user, immigration, make_crisis):
+    crisis = make_crisis()
+    assert crisis not in Crisis.objects.for_user(make_user(immigration, Role.ADMINISTRATOR, Scope.DEPLOYMENT))
+
+
+def test_a_viewer_cannot_change(login, make_user, post_amman, make_crisis, jordan):
+    crisis = make_crisis()
+    client = login(make_user(post_amman, Role.VIEWER))
+    assert client.get(reverse("crises:detail", args=[crisis.pk])).status_code == 200
+    assert client.get(reverse("crises:create")).status_code == 403
+    assert client.post(reverse("crises:close", args=[crisis.pk])).status_code == 403
+    assert client.post(reverse("crises:campaign_start", args=[crisis.pk]), {"language": "en", "message": "Safe?"}).status_code == 403
+    assert Crisis.objects.get().status == Status.ACTIVE

@@ -1,0 +1,252 @@
+import csv
+import io
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifeline.core import audit
+from lifeline.core.models import Action, Area, AuditAction, Organisation
+from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
+from lifeline.core.registry_views import paginate
+from lifeline.core.tabular import safe_cell
+from lifeline.crises import preview, services
+from lifeline.crises.forms import BoardFilterForm, CampaignForm, CrisisForm, JustInTimeForm, StaffAnswerForm
+from lifeline.crises.models import CheckInCampaign, CheckInRequest, CheckInStatus, Crisis, JustInTimeSubmission, Status
+
+AREA = Area.CRISES
+BOARD_ORDER = [CheckInStatus.NEED_HELP, CheckInStatus.NO_ANSWER, CheckInStatus.UNREACHABLE, CheckInStatus.SAFE, CheckInStatus.NOT_IN_AREA]
+
+
+def _can_change(user, crisis):
+    """Only the lead (and those above it) change a crisis; posts that merely see it do not."""
+    return Crisis.objects.for_user(user, Action.CHANGE).filter(pk=crisis.pk).exists()
+
+
+@login_required
+def crisis_list(request):
+    require(request.user, AREA, Action.VIEW)
+    queryset = Crisis.objects.for_user(request.user).select_related("organisation", "country")
+    status = request.GET.get("status")
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+    context = {
+        "status": status, "statuses": Status.choices, "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        **paginate(request, queryset),
+    }
+    return render(request, "crises/list.html", context)
+
+
+@login_required
+def crisis_detail(request, pk):
+    crisis = get_for_user(Crisis, request.user, pk)
+    if request.method == "POST" and "recount" in request.POST:
+        if not _can_change(request.user, crisis):
+            raise Http404
+        count = services.materialise(crisis)
+        messages.success(request, _("Counted again: %(n)s registrations inside the area.") % {"n": count})
+        return redirect("crises:detail", pk=crisis.pk)
+    can_change = _can_change(request.user, crisis)
+    form = CampaignForm() if can_change and crisis.is_active else None
+    return render(request, "crises/detail.html", _detail_context(request, crisis, can_change, form))
+
+
+def _detail_context(request, crisis, can_change, campaign_form):
+    figures = services.figures(crisis)
+    return {
+        "crisis": crisis,
+        "figures": figures,
+        "groups": [
+            (_("By post"), figures["by_post"]), (_("By admin area"), figures["by_area"]),
+            (_("By stay"), figures["by_stay_type"]), (_("By first language"), figures["by_language"]),
+            (_("Special needs"), figures["special_needs"]),
+        ],
+        "campaigns": crisis.campaigns.annotate(total=Count("requests")),
+        "can_change": can_change,
+        "campaign_form": campaign_form,
+        "svg": preview.svg(crisis),
+        "asked_for_help": JustInTimeSubmission.objects.filter(crisis=crisis, need_help=True).count(),
+        "public_url": request.build_absolute_uri(reverse("crises:register", args=[crisis.pk, crisis.public_token])),
+    }
+
+
+@login_required
+def crisis_edit(request, pk=None):
+    require(request.user, AREA, Action.CHANGE)
+    crisis = get_for_user(Crisis, request.user, pk, Action.CHANGE) if pk else None
+    data = request.POST if request.method == "POST" else None
+    form = CrisisForm(data, request.FILES or None, instance=crisis, organisations=writable_organisations(request.user))
+    if data is not None and form.is_valid():
+        saved = services.save_crisis(form)
+        messages.success(request, _("Saved “%(name)s”: %(n)s registrations inside the area.") % {"name": saved.name, "n": saved.member_count})
+        return redirect("crises:detail", pk=saved.pk)
+    return render(request, "crises/form.html", {"form": form, "crisis": crisis})
+
+
+@login_required
+@require_POST
+def crisis_close(request, pk):
+    require(request.user, AREA, Action.CHANGE)
+    crisis = get_for_user(Crisis, request.user, pk, Action.CHANGE)
+    services.close_crisis(crisis)
+    messages.success(request, _("Closed “%(name)s”.") % {"name": crisis.name})
+    return redirect("crises:detail", pk=crisis.pk)
+
+
+@login_required
+@require_POST
+def campaign_start(request, pk):
+    require(request.user, AREA, Action.CHANGE)
+    crisis = get_for_user(Crisis, request.user, pk, Action.CHANGE)
+    form = CampaignForm(request.POST)
+    if form.is_valid():
+        try:
+            campaign = services.start_campaign(crisis, form.cleaned_data["messages"], request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Asked %(n)s people whether they are safe.") % {"n": campaign.requests.count()})
+            return redirect("crises:board", pk=campaign.pk)
+    return render(request, "crises/detail.html", _detail_context(request, crisis, True, form), status=400)
+
+
+def _campaign_for(user, pk, action=Action.VIEW):
+    campaign = get_object_or_404(CheckInCampaign.objects.select_related("crisis"), pk=pk)
+    get_for_user(Crisis, user, campaign.crisis_id, action)
+    return campaign
+
+
+def _board_rows(request, campaign):
+    posts = Organisation.objects.filter(id__in=campaign.requests.values("registration__organisation_id")).order_by("name")
+    form = BoardFilterForm(request.GET or None, posts=posts)
+    status = post = None
+    if form.is_valid():
+        status, post = form.cleaned_data["status"] or None, form.cleaned_data["post"]
+    return form, services.board_rows(campaign, status=status, post=post.pk if post else None)
+
+
+def _audit_shown(rows, fields, reason):
+    template = audit.EntryTemplate(AuditAction.VIEW, rows[0].registration.__class__, fields) if rows else None
+    if template is not None:
+        values = []
+        for row in rows:
+            entry = template.for_object(row.registration)
+            entry["reason"] = reason
+            values.append(entry)
+        audit.save_entries(values)
+
+
+@login_required
+def board(request, pk):
+    campaign = _campaign_for(request.user, pk)
+    form, rows = _board_rows(request, campaign)
+    page = paginate(request, rows)
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    if personal:
+        _audit_shown(list(page["object_list"]), ["phone"], _("check-in board"))
+    can_answer = _can_change(request.user, campaign.crisis) and campaign.closed is None
+    counts = services.board_counts(campaign)
+    context = {
+        "campaign": campaign, "crisis": campaign.crisis, "counts": counts, "filter_form": form,
+        "cards": [(s, CheckInStatus(s).label, counts[s]) for s in BOARD_ORDER],
+        "show_personal": personal, "can_answer": can_answer, "answer_form": StaffAnswerForm() if can_answer else None,
+        "can_export": has_perm(request.user, AREA, Action.EXPORT), **page,
+    }
+    return render(request, "crises/board.html", context)
+
+
+@login_required
+@require_POST
+def board_answer(request, pk, request_pk):
+    require(request.user, AREA, Action.CHANGE)
+    campaign = _campaign_for(request.user, pk, Action.CHANGE)
+    checkin = get_object_or_404(CheckInRequest, pk=request_pk, campaign=campaign)
+    form = StaffAnswerForm(request.POST)
+    if campaign.closed is not None:
+        messages.error(request, _("This campaign is closed."))
+    elif form.is_valid():
+        services.record_answer(checkin, form.cleaned_data["answer"], form.cleaned_data["via"], note=form.cleaned_data["note"], user=request.user)
+        messages.success(request, _("Answer recorded for #%(id)s.") % {"id": checkin.registration_id})
+    else:
+        messages.error(request, _("The answer was not recorded: %(errors)s") % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)})
+    filters = QueryDict(request.POST.get("filters", "")).urlencode()
+    return redirect(reverse("crises:board", args=[campaign.pk]) + (f"?{filters}" if filters else ""))
+
+
+@login_required
+def board_export(request, pk):
+    """The follow-up list (those who did not answer, or the board's filter) as CSV."""
+    require(request.user, AREA, Action.EXPORT)
+    campaign = _campaign_for(request.user, pk)
+    _form, rows = _board_rows(request, campaign)
+    if "status" not in request.GET:
+        rows = rows.filter(status=CheckInStatus.NO_ANSWER)
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = [_("registration"), _("name"), _("post"), _("admin area"), _("status"), _("answered"), _("via")]
+    writer.writerow(header + ([_("phone")] if personal else []))
+    count = 0
+    for row in rows.iterator(chunk_size=1000):
+        reg = row.registration
+        cells = [str(reg.pk), reg.full_name, reg.organisation.name, reg.area.name if reg.area else "", row.get_status_display(),
+                 row.answered_at.isoformat() if row.answered_at else "", row.get_via_display()]
+        writer.writerow([safe_cell(c) for c in cells + ([reg.phone] if personal else [])])
+        count += 1
+    audit.record(
+        AuditAction.EXPORT, object_type="crises.checkinrequest", object_repr=_("%(n)s records (%(fmt)s)") % {"n": count, "fmt": "csv"},
+        fields=["full_name"] + (["phone"] if personal else []), reason=_("follow-up list of campaign #%(id)s") % {"id": campaign.pk},
+    )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="follow-up-{campaign.pk}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+    return response
+
+
+# --- the public just-in-time form --------------------------------------------------------------
+
+RATE_LIMIT = 10  # submissions per IP per hour
+
+
+def _rate_limited(request):
+    key = f"crises-jit:{audit.client_ip(request)}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > RATE_LIMIT
+
+
+def register(request, pk, token):
+    crisis = get_object_or_404(Crisis, pk=pk, public_token=token, status=Status.ACTIVE)
+    if request.method == "POST":
+        form = JustInTimeForm(request.POST, crisis=crisis)
+        if _rate_limited(request):
+            form.is_valid()
+            form.add_error(None, _("Too many forms were sent from this connection. Please wait an hour or call the embassy."))
+            return render(request, "crises/register.html", {"crisis": crisis, "form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            with audit.acting_as(None, ip=audit.client_ip(request), via="just_in_time"):
+                try:
+                    registration, _created = services.register_just_in_time(crisis, data, data["key"], language=get_language() or "en")
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    return render(request, "crises/registered.html", {"crisis": crisis, "post": registration.organisation, "need_help": data["need_help"]})
+    else:
+        home = crisis.organisation
+        while home.parent_id is not None and home.parent_id != home.pk:
+            home = home.parent
+        form = JustInTimeForm(crisis=crisis, initial={"key": uuid.uuid4(), "nationality": home.country_id})
+    return render(request, "crises/register.html", {"crisis": crisis, "form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,180 @@
+"""Manifests of an assembly point or a transport, as CSV, XLSX or PDF.
+
+One function (``build``) decides what a manifest holds and in which order:
+unaccompanied minors first, in a section of their own; then households, each
+registrant followed by their household members. The three writers only lay
+the same rows out. Phone numbers are masked for roles that may not see
+personal data; every download is audited by the view that serves it.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import openpyxl
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl.styles import Font
+
+from lifeline.core.models import Branding
+from lifeline.core.tabular import safe_cell
+from lifeline.evacuation.models import EvacueeStatus
+from lifeline.nationals.models import HouseholdMember, SpecialNeed
+
+MASK = "•••"
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass
+class Row:
+    household: int
+    name: str
+    relation: str
+    age: int | None
+    unaccompanied: bool
+    needs: str
+    document: str
+    phone: str
+    seat: str
+    status: str
+    number: int = 0
+
+    @property
+    def minor(self):
+        return self.age is not None and self.age < 18
+
+
+@dataclass
+class Manifest:
+    title: str
+    subtitle: str
+    unaccompanied: list = field(default_factory=list)
+    households: list = field(default_factory=list)  # lists of rows, registrant first
+
+    @property
+    def rows(self):
+        """(section label, row) in the order they are printed."""
+        for row in self.unaccompanied:
+            yield _("Unaccompanied minors"), row
+        for household in self.households:
+            for row in household:
+                yield _("Household #%(id)s") % {"id": household[0].household}, row
+
+    @property
+    def people(self):
+        return len(self.unaccompanied) + sum(len(h) for h in self.households)
+
+
+def _needs(values):
+    labels = dict(SpecialNeed.choices)
+    return ", ".join(str(labels.get(v, v)) for v in values or [])
+
+
+def build(evacuees, title, subtitle, personal):
+    """The manifest of these evacuee rows (those who declined are left out)."""
+    evacuees = (
+        evacuees.exclude(status=EvacueeStatus.DECLINED)
+        .select_related("registration")
+        .prefetch_related(Prefetch("registration__members", queryset=HouseholdMember.objects.order_by("id")))
+        .order_by("registration__family_name", "registration__given_names", "registration_id")
+    )
+    manifest = Manifest(title=title, subtitle=subtitle)
+    for evacuee in evacuees:
+        registration = evacuee.registration
+        members = list(registration.members.all())
+        adults = [m for m in members if m.age is not None and m.age >= 18]
+        phone = registration.phone if personal else (MASK if registration.phone else "")
+        status = evacuee.get_status_display()
+        head = Row(
+            household=registration.pk, name=registration.full_name, relation=_("Registered person"), age=registration.age,
+            unaccompanied=registration.age is not None and registration.age < 18 and not adults,
+            needs=_needs(registration.special_needs), document=registration.get_document_status_display(),
+            phone=phone, seat=evacuee.seat, status=status,
+        )
+        household = []
+        for row in [head] + [
+            Row(household=registration.pk, name=m.name, relation=m.get_relation_display(), age=m.age,
+                unaccompanied=m.unaccompanied and m.is_child, needs=_needs(m.special_needs),
+                document=m.get_document_status_display(), phone="", seat=evacuee.seat, status=status)
+            for m in members
+        ]:
+            (manifest.unaccompanied if row.unaccompanied else household).append(row)
+        if household:
+            manifest.households.append(household)
+    for number, (_section, row) in enumerate(manifest.rows, start=1):
+        row.number = number
+    return manifest
+
+
+def header():
+    return [
+        _("No."), _("Section"), _("Household"), _("Name"), _("Relation"), _("Age"), pgettext("person under 18", "Minor"), _("Unaccompanied"),
+        _("Special needs"), _("Document status"), _("Phone"), _("Seat"), _("Status"), _("Signature at boarding"),
+    ]
+
+
+def _cells(section, row):
+    yes = _("yes")
+    return [
+        row.number, section, f"#{row.household}", row.name, row.relation, "" if row.age is None else row.age,
+        yes if row.minor else "", yes if row.unaccompanied else "", row.needs, row.document, row.phone, row.seat,
+        row.status, "",
+    ]
+
+
+def _safe(cells):
+    return [safe_cell(c) if isinstance(c, str) else c for c in cells]
+
+
+def to_csv(manifest):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header())
+    for section, row in manifest.rows:
+        writer.writerow(_safe(_cells(section, row)))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(manifest):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = _("Manifest")[:31]
+    branding = Branding.current()
+    book.properties.creator = branding.product_name
+    book.properties.title = manifest.title
+    sheet.append([safe_cell(manifest.title)])
+    sheet.append([safe_cell(manifest.subtitle)])
+    sheet.append(header())
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for section, row in manifest.rows:
+        sheet.append(_safe(_cells(section, row)))
+    sheet.freeze_panes = "A4"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(manifest, rtl=False):
+    from weasyprint import HTML  # imported here: it loads Pango, which other pages do not need
+
+    html = render_to_string(
+        "evacuation/manifest_pdf.html",
+        {"manifest": manifest, "header": header(), "rtl": rtl, "printed": timezone.localtime(), "branding": Branding.current()},
+    )
+    return HTML(string=html).write_pdf()
+
+
+def render(manifest, fmt, rtl=False):
+    if fmt == "xlsx":
+        return to_xlsx(manifest)
+    if fmt == "pdf":
+        return to_pdf(manifest, rtl=rtl)
+    return to_csv(manifest)

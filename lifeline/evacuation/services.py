@@ -1,0 +1,298 @@
+"""Rules of an evacuation that pages, commands and the demo all call.
+
+Places are counted in people: a registration travels with its household. A
+point or a transport that would overflow refuses the whole assignment with a
+message saying how many places are left; nothing is half-assigned.
+"""
+
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lifeline.core import audit
+from lifeline.core.models import Action, AuditAction
+from lifeline.crises.models import Crisis, CrisisMember
+from lifeline.evacuation.models import (
+    FREES_PLACE,
+    ITEMS,
+    AssemblyPoint,
+    ChecklistItem,
+    ChildChecklist,
+    Evacuee,
+    EvacueeStatus,
+    Transport,
+)
+from lifeline.geo.models import AdminArea
+from lifeline.nationals.models import HouseholdMember, Registration
+
+
+def can_change(user, crisis):
+    """Only those who may change the crisis (its lead and those above it) run its evacuation."""
+    return Crisis.objects.for_user(user, Action.CHANGE).filter(pk=crisis.pk).exists()
+
+
+# --- places ------------------------------------------------------------------------
+
+
+def people_in(evacuees):
+    """People (registrants and their household members) on these evacuee rows."""
+    return evacuees.count() + HouseholdMember.objects.filter(registration_id__in=evacuees.values("registration_id")).count()
+
+
+def places_taken(point=None, transport=None):
+    evacuees = Evacuee.objects.exclude(status__in=FREES_PLACE)
+    evacuees = evacuees.filter(assembly_point=point) if point is not None else evacuees.filter(transport=transport)
+    return people_in(evacuees)
+
+
+def household_sizes(registration_ids):
+    """{registration id: 1 + household members}."""
+    sizes = {rid: 1 for rid in registration_ids}
+    members = HouseholdMember.objects.filter(registration_id__in=registration_ids).values_list("registration_id").annotate(n=Count("id"))
+    for rid, n in members.order_by():
+        sizes[rid] += n
+    return sizes
+
+
+def _check_room(place, needed, what):
+    if needed <= 0:
+        return
+    left = place.capacity - (places_taken(point=place) if what == "point" else places_taken(transport=place))
+    if needed > left:
+        raise ValidationError(
+            _("“%(name)s” is full: %(left)s places left, %(needed)s people to place.")
+            % {"name": str(place), "left": max(left, 0), "needed": needed}
+        )
+
+
+def assign(crisis, registration_ids, point, transport=None, seat=None):
+    """Put registrations (and their households) on a point, and a transport if given. All or nothing.
+
+    Registrations must be inside the crisis area; someone already on the evacuation
+    is moved. Returns the number of registrations assigned."""
+    registration_ids = sorted(set(int(i) for i in registration_ids))
+    if not registration_ids:
+        raise ValidationError(_("Nobody to assign."))
+    if point.crisis_id != crisis.pk or (transport is not None and transport.crisis_id != crisis.pk):
+        raise ValidationError(_("The assembly point and the transport must belong to this crisis."))
+    if transport is not None and transport.assembly_point_id not in (None, point.pk):
+        raise ValidationError(
+            _("“%(transport)s” leaves from “%(point)s”, not from this assembly point.")
+            % {"transport": str(transport), "point": str(transport.assembly_point)}
+        )
+    inside = set(
+        CrisisMember.objects.filter(crisis=crisis, registration_id__in=registration_ids).values_list("registration_id", flat=True)
+    )
+    outside = [i for i in registration_ids if i not in inside]
+    if outside:
+        raise ValidationError(
+            _("Not inside the crisis area: %(ids)s.") % {"ids": ", ".join(f"#{i}" for i in outside[:10])}
+        )
+    with transaction.atomic():
+        # Lock the point and the transport, so that two people assigning at once cannot overfill them.
+        point = AssemblyPoint.objects.select_for_update().get(pk=point.pk)
+        if transport is not None:
+            transport = Transport.objects.select_for_update().get(pk=transport.pk)
+        existing = {e.registration_id: e for e in Evacuee.objects.filter(crisis=crisis, registration_id__in=registration_ids)}
+        sizes = household_sizes(registration_ids)
+
+        def counted(evacuee, field, place):
+            return evacuee is not None and evacuee.status not in FREES_PLACE and getattr(evacuee, field) == place.pk
+
+        _check_room(point, sum(n for rid, n in sizes.items() if not counted(existing.get(rid), "assembly_point_id", point)), "point")
+        if transport is not None:
+            _check_room(transport, sum(n for rid, n in sizes.items() if not counted(existing.get(rid), "transport_id", transport)), "transport")
+
+        for evacuee in existing.values():
+            evacuee.assembly_point, evacuee.transport = point, transport
+            if evacuee.status in FREES_PLACE:
+                evacuee.status, evacuee.status_changed = EvacueeStatus.TO_CONTACT, timezone.now()
+            if seat is not None:
+                evacuee.seat = seat
+            evacuee.save()
+        new = [
+            Evacuee(crisis=crisis, organisation_id=crisis.organisation_id, registration_id=rid, assembly_point=point,
+                    transport=transport, seat=seat or "")
+            for rid in registration_ids if rid not in existing
+        ]
+        if new:
+            created = Evacuee.objects.bulk_create(new, batch_size=500)
+            template = audit.EntryTemplate(AuditAction.CREATE, Evacuee, ["registration", "assembly_point", "transport"])
+            audit.save_entries(template.for_object(e) for e in created)
+        ensure_checklists(Evacuee.objects.filter(crisis=crisis, registration_id__in=registration_ids))
+    return len(registration_ids)
+
+
+def unassigned(crisis):
+    """The crisis's members not on the evacuation yet, with their household size, by admin area and name."""
+    taken = Evacuee.objects.filter(crisis=crisis).values("registration_id")
+    return (
+        Registration.objects.filter(id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"), merged_into__isnull=True)
+        .exclude(id__in=taken)
+        .select_related("area")
+        .annotate(members_count=Count("members"))
+        .order_by("area__name", "family_name", "given_names", "id")
+    )
+
+
+def area_registrations(crisis, area):
+    """Ids of the crisis's members in an admin area (or an area inside it) who are not on the evacuation yet."""
+    area_ids = [area.pk, *AdminArea.objects.filter(parent=area).values_list("id", flat=True)]
+    members = CrisisMember.objects.filter(crisis=crisis, registration__area_id__in=area_ids, registration__merged_into__isnull=True)
+    taken = Evacuee.objects.filter(crisis=crisis).values("registration_id")
+    return list(members.exclude(registration_id__in=taken).values_list("registration_id", flat=True))
+
+
+def assign_area(crisis, area, point, transport=None):
+    ids = area_registrations(crisis, area)
+    if not ids:
+        raise ValidationError(_("Everyone in %(area)s is already on the evacuation, or nobody lives there.") % {"area": area.name})
+    return assign(crisis, ids, point, transport)
+
+
+def set_status(evacuee, status):
+    """Record where someone is (boarded, arrived...). Coming back from "declined" or "no show" needs a place again."""
+    if status not in EvacueeStatus.values:
+        raise ValidationError(_("Not a status: %(status)s") % {"status": str(status)[:40]})
+    if status == evacuee.status:
+        return evacuee
+    with transaction.atomic():
+        if evacuee.status in FREES_PLACE and status not in FREES_PLACE:
+            size = household_sizes([evacuee.registration_id])[evacuee.registration_id]
+            _check_room(AssemblyPoint.objects.select_for_update().get(pk=evacuee.assembly_point_id), size, "point")
+            if evacuee.transport_id:
+                _check_room(Transport.objects.select_for_update().get(pk=evacuee.transport_id), size, "transport")
+        evacuee.status, evacuee.status_changed = status, timezone.now()
+        evacuee.save()
+    return evacuee
+
+
+# --- figures for the evacuation page ----------------------------------------------------
+
+
+def _people_by(crisis, field):
+    rows = (
+        Evacuee.objects.filter(crisis=crisis).exclude(status__in=FREES_PLACE).values_list(field)
+        .annotate(n=Count("id", distinct=True), m=Count("registration__members", distinct=True)).order_by()
+    )
+    return {key: n + m for key, n, m in rows}
+
+
+def overview(crisis):
+    by_point, by_transport = _people_by(crisis, "assembly_point"), _people_by(crisis, "transport")
+    points = list(AssemblyPoint.objects.filter(crisis=crisis))
+    for point in points:
+        point.taken = by_point.get(point.pk, 0)
+    transports = list(Transport.objects.filter(crisis=crisis).select_related("assembly_point"))
+    for transport in transports:
+        transport.taken = by_transport.get(transport.pk, 0)
+    statuses = Counter(dict(Evacuee.objects.filter(crisis=crisis).values_list("status").annotate(n=Count("id")).order_by()))
+    evacuees = Evacuee.objects.filter(crisis=crisis)
+    return {
+        "points": points,
+        "transports": transports,
+        "statuses": [(value, label, statuses.get(value, 0)) for value, label in EvacueeStatus.choices],
+        "households": evacuees.count(),
+        "people": people_in(evacuees),
+        "unassigned": CrisisMember.objects.filter(crisis=crisis).exclude(registration_id__in=evacuees.values("registration_id")).count(),
+    }
+
+
+# --- children ---------------------------------------------------------------------------
+
+
+def _is_minor(age):
+    return age is not None and age < 18
+
+
+def children_of(evacuee):
+    """(member or None, name, age, unaccompanied) for every child travelling as this evacuee."""
+    registration = evacuee.registration
+    members = list(registration.members.all())
+    found = []
+    if _is_minor(registration.age):
+        adults = [m for m in members if m.age is not None and m.age >= 18]
+        found.append((None, registration.full_name, registration.age, not adults))
+    for member in members:
+        if member.is_child:
+            found.append((member, member.name, member.age, member.unaccompanied))
+    return found
+
+
+def ensure_checklists(evacuees):
+    """Make the missing checklist of every child on these evacuee rows. Returns how many were made."""
+    made = 0
+    existing = set(ChildChecklist.objects.filter(evacuee__in=evacuees).values_list("evacuee_id", "member_id"))
+    for evacuee in evacuees.select_related("registration").prefetch_related("registration__members"):
+        for member, _name, _age, _unaccompanied in children_of(evacuee):
+            key = (evacuee.pk, member.pk if member else None)
+            if key not in existing:
+                ChildChecklist.objects.create(evacuee=evacuee, member=member)
+                made += 1
+    return made
+
+
+def describe(checklist):
+    """Name, age and whether the child is unaccompanied, from the member or the registration."""
+    if checklist.member_id:
+        member = checklist.member
+        return {"name": member.name, "age": member.age, "unaccompanied": member.unaccompanied}
+    registration = checklist.evacuee.registration
+    adults = [m for m in registration.members.all() if m.age is not None and m.age >= 18]
+    return {"name": registration.full_name, "age": registration.age, "unaccompanied": not adults}
+
+
+def children_summary(crisis):
+    """Every child's checklist on the evacuation, unaccompanied first, with how many items are done."""
+    checklists = (
+        ChildChecklist.objects.filter(evacuee__crisis=crisis)
+        .select_related("evacuee__registration", "evacuee__assembly_point", "member")
+        .prefetch_related("evacuee__registration__members")
+        .annotate(done=Count("items", filter=Q(items__done=True)))
+    )
+    rows = []
+    for checklist in checklists:
+        rows.append({"checklist": checklist, "done": checklist.done, "complete": checklist.done == len(ITEMS), **describe(checklist)})
+    rows.sort(key=lambda r: (not r["unaccompanied"], r["complete"], r["name"].casefold()))
+    return {
+        "rows": rows,
+        "children": len(rows),
+        "complete": sum(r["complete"] for r in rows),
+        "unaccompanied": sum(r["unaccompanied"] for r in rows),
+        "total_items": len(ITEMS),
+    }
+
+
+def checklist_items(checklist):
+    """Every item of the reference checklist, in order, with what was recorded (or a blank item)."""
+    recorded = {item.key: item for item in checklist.items.select_related("by")}
+    return [(key, phase, text, recorded.get(key) or ChecklistItem(checklist=checklist, key=key)) for key, (phase, text) in ITEMS.items()]
+
+
+def update_item(checklist, key, done, note="", user=None):
+    """Tick or untick one item; who and when are recorded, and the change is audited."""
+    if key not in ITEMS:
+        raise ValidationError(_("Not an item of the checklist: %(key)s") % {"key": str(key)[:40]})
+    item = ChecklistItem.objects.filter(checklist=checklist, key=key).first() or ChecklistItem(checklist=checklist, key=key)
+    if item.pk and item.done == done and item.note == note:
+        return item
+    item.done, item.note = done, note
+    item.by, item.at = (user if user is not None and user.is_authenticated else None), timezone.now()
+    item.save()
+    return item
+
+
+def registrations_of(evacuees):
+    return Registration.objects.filter(id__in=evacuees.values("registration_id"))
+
+
+def members_areas(crisis):
+    """Ids of the admin areas where the crisis's members live (for the "whole area" assignment)."""
+    return (
+        Registration.objects.filter(id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"), area__isnull=False)
+        .values("area_id").distinct()
+    )

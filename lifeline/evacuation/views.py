@@ -1,0 +1,280 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifeline.core import audit
+from lifeline.core.models import Action, Area, AuditAction
+from lifeline.core.permissions import get_for_user, has_perm, require
+from lifeline.core.registry_views import paginate
+from lifeline.crises.models import Crisis
+from lifeline.evacuation import manifests, services
+from lifeline.evacuation.forms import AreaAssignForm, AssemblyPointForm, AssignForm, ChecklistItemForm, StatusForm, TransportForm
+from lifeline.evacuation.models import ITEMS, AssemblyPoint, ChildChecklist, Evacuee, EvacueeStatus, Phase, Transport
+from lifeline.geo.models import AdminArea
+from lifeline.nationals.models import Registration
+
+AREA = Area.CRISES
+# The buttons at an assembly point, in the order things happen there.
+FIELD_STATUSES = [EvacueeStatus.CONFIRMED, EvacueeStatus.AT_POINT, EvacueeStatus.BOARDED, EvacueeStatus.ARRIVED, EvacueeStatus.NO_SHOW]
+
+
+def _crisis(user, pk, change=False):
+    """The crisis if the user sees it (404 otherwise); with ``change``, only if they may run its evacuation."""
+    if change:
+        require(user, AREA, Action.CHANGE)
+    crisis = get_for_user(Crisis, user, pk)
+    if change and not services.can_change(user, crisis):
+        raise Http404
+    return crisis
+
+
+def _back(request, default):
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _audit_people(registration_ids, reason, action=AuditAction.VIEW, fields=("given_names", "family_name")):
+    """One entry per person shown or exported, so that each person's history says who saw them."""
+    template = audit.EntryTemplate(action, Registration, list(fields))
+    entries = []
+    for rid in registration_ids:
+        values = template.for_object(Registration(pk=rid))
+        values["object_repr"], values["reason"] = f"#{rid}", reason
+        entries.append(values)
+    if entries:
+        audit.save_entries(entries)
+
+
+@login_required
+def index(request):
+    require(request.user, AREA, Action.VIEW)
+    crises = (
+        Crisis.objects.for_user(request.user).select_related("organisation", "country").order_by("status", "-started")
+    )
+    counts = dict(Evacuee.objects.filter(crisis__in=crises).values_list("crisis").annotate(n=Count("id")).order_by())
+    page = paginate(request, crises)
+    for crisis in page["object_list"]:
+        crisis.evacuees = counts.get(crisis.pk, 0)
+    return render(request, "evacuation/index.html", page)
+
+
+def _crisis_context(request, crisis, can_change, assign_form=None, area_form=None):
+    context = {"crisis": crisis, "can_change": can_change, "can_export": has_perm(request.user, AREA, Action.EXPORT), **services.overview(crisis)}
+    if can_change:
+        areas = AdminArea.objects.filter(
+            id__in=services.members_areas(crisis)
+        ).order_by("name")
+        context["assign_form"] = assign_form or AssignForm(crisis=crisis)
+        context["area_form"] = area_form or AreaAssignForm(crisis=crisis, areas=areas, prefix="area")
+    return context
+
+
+@login_required
+def crisis_evacuation(request, pk):
+    crisis = _crisis(request.user, pk)
+    return render(request, "evacuation/crisis.html", _crisis_context(request, crisis, services.can_change(request.user, crisis)))
+
+
+@login_required
+def unassigned(request, pk):
+    """Who is inside the area but not on the evacuation yet, each with a one-tap assignment."""
+    crisis = _crisis(request.user, pk)
+    page = paginate(request, services.unassigned(crisis), 50)
+    _audit_people([r.pk for r in page["object_list"]], _("not yet on the evacuation of crisis #%(id)s") % {"id": crisis.pk})
+    can_change = services.can_change(request.user, crisis)
+    points = list(AssemblyPoint.objects.filter(crisis=crisis)) if can_change else []
+    return render(request, "evacuation/unassigned.html", {"crisis": crisis, "can_change": can_change, "points": points, **page})
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    crisis = _crisis(request.user, pk, change=True)
+    form = AssignForm(request.POST, crisis=crisis)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assign(crisis, [data["registration"]], data["assembly_point"], data["transport"], seat=data["seat"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Registration #%(id)s assigned to “%(point)s”.") % {"id": data["registration"], "point": data["assembly_point"]})
+            return _back(request, reverse("evacuation:crisis", args=[crisis.pk]))
+    return render(request, "evacuation/crisis.html", _crisis_context(request, crisis, True, assign_form=form), status=400)
+
+
+@login_required
+@require_POST
+def assign_area(request, pk):
+    crisis = _crisis(request.user, pk, change=True)
+    areas = AdminArea.objects.filter(id__in=services.members_areas(crisis))
+    form = AreaAssignForm(request.POST, crisis=crisis, areas=areas, prefix="area")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            n = services.assign_area(crisis, data["area"], data["assembly_point"], data["transport"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("%(n)s registrations in %(area)s assigned to “%(point)s”.") % {"n": n, "area": data["area"].name, "point": data["assembly_point"]}
+            )
+            return redirect("evacuation:crisis", pk=crisis.pk)
+    return render(request, "evacuation/crisis.html", _crisis_context(request, crisis, True, area_form=form), status=400)
+
+
+def _edit(request, model, form_class, crisis, instance, template):
+    data = request.POST if request.method == "POST" else None
+    kwargs = {"crisis": crisis} if form_class is TransportForm else {}
+    form = form_class(data, instance=instance, **kwargs)
+    if data is not None and form.is_valid():
+        form.instance.crisis = crisis
+        saved = form.save()
+        messages.success(request, _("Saved “%(name)s”.") % {"name": str(saved)})
+        return redirect("evacuation:crisis", pk=crisis.pk)
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, "crisis": crisis, "instance": instance, "model": model._meta}, status=status)
+
+
+@login_required
+def point_edit(request, crisis_pk=None, pk=None):
+    point = get_for_user(AssemblyPoint, request.user, pk, Action.CHANGE) if pk else None
+    crisis = _crisis(request.user, point.crisis_id if point else crisis_pk, change=True)
+    return _edit(request, AssemblyPoint, AssemblyPointForm, crisis, point, "evacuation/form.html")
+
+
+@login_required
+def transport_edit(request, crisis_pk=None, pk=None):
+    transport = get_for_user(Transport, request.user, pk, Action.CHANGE) if pk else None
+    crisis = _crisis(request.user, transport.crisis_id if transport else crisis_pk, change=True)
+    return _edit(request, Transport, TransportForm, crisis, transport, "evacuation/form.html")
+
+
+def _people_page(request, place, evacuees, kind):
+    crisis = place.crisis
+    status = request.GET.get("status")
+    if status in EvacueeStatus.values:
+        evacuees = evacuees.filter(status=status)
+    evacuees = evacuees.select_related("registration", "transport", "assembly_point").annotate(members=Count("registration__members"))
+    evacuees = evacuees.order_by("registration__family_name", "registration__given_names", "id")
+    page = paginate(request, evacuees, 50)
+    _audit_people([e.registration_id for e in page["object_list"]], _("evacuation list of %(place)s") % {"place": str(place)})
+    can_change = services.can_change(request.user, crisis)
+    context = {
+        "place": place, "kind": kind, "crisis": crisis, "can_change": can_change, "status": status,
+        "statuses": EvacueeStatus.choices, "field_statuses": [(s, EvacueeStatus(s).label) for s in FIELD_STATUSES],
+        "taken": services.places_taken(**{kind: place}), "can_export": has_perm(request.user, AREA, Action.EXPORT), **page,
+    }
+    return render(request, "evacuation/people.html", context)
+
+
+@login_required
+def point_detail(request, pk):
+    point = get_for_user(AssemblyPoint, request.user, pk)
+    return _people_page(request, point, Evacuee.objects.filter(assembly_point=point), "point")
+
+
+@login_required
+def transport_detail(request, pk):
+    transport = get_for_user(Transport, request.user, pk)
+    return _people_page(request, transport, Evacuee.objects.filter(transport=transport), "transport")
+
+
+@login_required
+@require_POST
+def evacuee_status(request, pk):
+    require(request.user, AREA, Action.CHANGE)
+    evacuee = get_for_user(Evacuee, request.user, pk, Action.CHANGE)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the statuses."))
+    else:
+        try:
+            services.set_status(evacuee, form.cleaned_data["status"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("#%(id)s: %(status)s.") % {"id": evacuee.registration_id, "status": evacuee.get_status_display()})
+    return _back(request, reverse("evacuation:point", args=[evacuee.assembly_point_id]))
+
+
+@login_required
+def manifest(request, kind, pk, fmt):
+    """The manifest of a point or a transport; every download is audited, phone numbers masked unless allowed."""
+    require(request.user, AREA, Action.EXPORT)
+    if fmt not in manifests.FORMATS:
+        raise Http404
+    model = AssemblyPoint if kind == "point" else Transport
+    place = get_for_user(model, request.user, pk)
+    evacuees = Evacuee.objects.filter(**{"assembly_point" if kind == "point" else "transport": place})
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    if kind == "point":
+        subtitle = _("Assembly point · %(crisis)s") % {"crisis": place.crisis.name}
+    else:
+        subtitle = _("%(kind)s to %(destination)s · %(crisis)s") % {"kind": place.get_kind_display(), "destination": place.destination, "crisis": place.crisis.name}
+    built = manifests.build(evacuees, _("Manifest: %(place)s") % {"place": str(place)}, subtitle, personal)
+    data = manifests.render(built, fmt, rtl=get_language_bidi())
+    fields = ["given_names", "family_name", "date_of_birth", "special_needs", "document_status"] + (["phone"] if personal else [])
+    reason = _("manifest of %(place)s (%(fmt)s)") % {"place": str(place), "fmt": fmt}
+    audit.record(AuditAction.EXPORT, obj=place, fields=fields, reason=reason)
+    _audit_people(sorted({row.household for _section, row in built.rows}), reason, AuditAction.EXPORT, fields)
+    response = HttpResponse(data, content_type=manifests.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="manifest-{kind}-{place.pk}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"'
+    return response
+
+
+@login_required
+def children(request, pk):
+    crisis = _crisis(request.user, pk)
+    can_change = services.can_change(request.user, crisis)
+    if can_change:
+        services.ensure_checklists(Evacuee.objects.filter(crisis=crisis))
+    summary = services.children_summary(crisis)
+    return render(request, "evacuation/children.html", {"crisis": crisis, "can_change": can_change, **summary})
+
+
+def _checklist(user, pk, action=Action.VIEW):
+    visible = Evacuee.objects.for_user(user, action)
+    return get_object_or_404(
+        ChildChecklist.objects.select_related("evacuee__registration", "evacuee__crisis", "evacuee__assembly_point", "member"),
+        pk=pk, evacuee__in=visible,
+    )
+
+
+@login_required
+def checklist(request, pk):
+    if request.method == "POST":
+        require(request.user, AREA, Action.CHANGE)
+        item = _checklist(request.user, pk, Action.CHANGE)
+        form = ChecklistItemForm(request.POST)
+        key = request.POST.get("key", "")
+        if key not in ITEMS:
+            messages.error(request, _("Choose an item of the checklist."))
+        elif not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            services.update_item(item, key, form.cleaned_data["done"], form.cleaned_data["note"], request.user)
+            messages.success(request, _("Saved: %(item)s.") % {"item": ITEMS[key][1]})
+        return redirect(reverse("evacuation:checklist", args=[item.pk]) + f"#item-{key}")
+    checklist = _checklist(request.user, pk)
+    who = services.describe(checklist)
+    audit.record(AuditAction.VIEW, obj=checklist, fields=["name", "date_of_birth", "items"], reason=_("child's evacuation checklist"))
+    items = services.checklist_items(checklist)
+    phases = [(label, [i for i in items if i[1] == value]) for value, label in Phase.choices]
+    context = {
+        "checklist": checklist, "crisis": checklist.evacuee.crisis, "who": who, "phases": phases,
+        "done": sum(1 for i in items if i[3].done), "total": len(items),
+        "can_change": services.can_change(request.user, checklist.evacuee.crisis),
+    }
+    return render(request, "evacuation/checklist.html", context)
