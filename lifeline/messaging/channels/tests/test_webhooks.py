@@ -171,6 +171,7 @@ def test_receipts_posted_back_by_the_gateway_reach_the_webhook(settings, webhook
 # --- inbound ----------------------------------------------------------------
 
 
+@pytest.mark.django_db  # the product's receivers look the number up
 def test_an_inbound_keyword_sends_the_signal(client, webhook_secret, heard):
     response = post_json(client, INBOUND, {"from": "+962 79 123 4567", "text": "Safe, all four of us"})
     assert response.status_code == 200
@@ -178,12 +179,14 @@ def test_an_inbound_keyword_sends_the_signal(client, webhook_secret, heard):
     assert heard == [{"signal": inbound.sms_received, "phone": "+962791234567", "keyword": "safe", "text": "Safe, all four of us", "language": "en"}]
 
 
+@pytest.mark.django_db  # the product's receivers look the number up
 def test_an_arabic_stop_by_form(client, webhook_secret, heard):
     response = client.post(INBOUND, {"From": "+9613123456", "Body": "توقف"}, HTTP_X_WEBHOOK_SIGNATURE=SECRET)
     assert response.status_code == 200
     assert [(h["phone"], h["keyword"], h["language"]) for h in heard] == [("+9613123456", "stop", "ar")]
 
 
+@pytest.mark.django_db  # the product's receivers look the number up
 def test_a_text_without_keyword_is_still_passed_on(client, webhook_secret, heard):
     assert post_json(client, INBOUND, {"from": "+639171234567", "text": "Where is the shelter?"}).status_code == 200
     assert [(h["keyword"], h["language"]) for h in heard] == [("", "")]
