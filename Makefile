@@ -65,6 +65,7 @@ bench: setup services
 	$(PY) bench/targeting.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/targeting.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/checkin_surge.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/fanout.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3*

@@ -300,10 +300,21 @@ REGISTRATION_REMINDER_DAYS = envint("REGISTRATION_REMINDER_DAYS", 14)
 # Assistance cases: hours from opening to the due time, per priority.
 CASE_DUE_HOURS = {"critical": 2, "high": 24, "normal": 72, "low": 168}
 
-# Periodic work (celery beat in production).
+# Messaging engine: batches per task, fallback after this many seconds without delivery, retries.
+MESSAGING_BATCH_SIZE = envint("MESSAGING_BATCH_SIZE", 500)
+MESSAGING_SEND_CHUNK = envint("MESSAGING_SEND_CHUNK", 500)
+MESSAGING_FALLBACK_LANGUAGES = envlist("MESSAGING_FALLBACK_LANGUAGES", "en")
+MESSAGING_FALLBACK_AFTER = envint("MESSAGING_FALLBACK_AFTER", 900)
+MESSAGING_MAX_ATTEMPTS = envint("MESSAGING_MAX_ATTEMPTS", 4)
+MESSAGING_CLAIM_TIMEOUT = envint("MESSAGING_CLAIM_TIMEOUT", 300)
+MESSAGING_QUEUE = env("MESSAGING_QUEUE", "celery")
+
+# Periodic work (celery beat in production; `manage.py messaging_tick` from cron without a broker).
 CELERY_BEAT_SCHEDULE = {
     "alerts-poll-feeds": {"task": "lifeline.alerts.tasks.poll_feeds", "schedule": envint("ALERTS_POLL_SECONDS", 120)},
     "advice-purge-unconfirmed": {"task": "advice.purge_unconfirmed_subscriptions", "schedule": 86400},
     "nationals-renewal-reminders": {"task": "nationals.send_renewal_reminders", "schedule": 86400},
     "nationals-purge-expired": {"task": "nationals.purge_expired_registrations", "schedule": 86400},
+    "messaging-sweep": {"task": "messaging.sweep", "schedule": 60.0},
+    "messaging-fallbacks": {"task": "messaging.check_fallbacks", "schedule": 60.0},
 }

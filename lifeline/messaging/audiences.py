@@ -1,0 +1,258 @@
+"""Audiences: who a send reaches, resolved late and in pages.
+
+A kind is a resolver ``resolver(definition, after, limit) -> list[Recipient]``
+that returns at most ``limit`` recipients whose key sorts after ``after``, in
+key order (keyset pagination: never everyone at once). A kind may also have a
+``check(definition, user) -> definition`` that refuses (ValidationError) what
+the user may not reach and fills in defaults; ``start_send`` calls it.
+
+Other apps register their own kinds with ``@register("kind")``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from lifeline.core.models import Action, Area
+from lifeline.core.permissions import has_perm, is_immigration, visible_organisation_ids
+
+ID_WIDTH = 12  # keys carry zero-padded ids so that they sort as strings in id order
+
+
+@dataclass
+class Recipient:
+    key: str
+    languages: list = field(default_factory=list)
+    addresses: dict = field(default_factory=dict)
+
+
+@dataclass
+class Kind:
+    resolver: object
+    check: object = None
+    label: str = ""
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind, check=None, label=""):
+    def decorate(resolver):
+        KINDS[kind] = Kind(resolver, check, label or kind)
+        return resolver
+
+    return decorate
+
+
+def _load_modules():
+    """Import the modules that settings.MESSAGING_AUDIENCE_MODULES names (kinds registered outside an app's ready())."""
+    import importlib
+
+    from django.conf import settings
+
+    for name in getattr(settings, "MESSAGING_AUDIENCE_MODULES", []):
+        importlib.import_module(name)
+
+
+def get(kind):
+    if kind not in KINDS:
+        _load_modules()
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise ValidationError(_("Unknown audience “%(kind)s”.") % {"kind": kind}) from None
+
+
+def resolve(definition, after="", limit=500):
+    return get(definition.get("kind", "")).resolver(definition, after, limit)
+
+
+def check(definition, user):
+    """The definition as it will be stored, or ValidationError if the user may not reach this audience."""
+    if not isinstance(definition, dict):
+        raise ValidationError(_("The audience must be an object with a “kind”."))
+    kind = get(definition.get("kind", ""))
+    return kind.check(dict(definition), user) if kind.check else dict(definition)
+
+
+def key(prefix, pk):
+    return f"{prefix}:{pk:0{ID_WIDTH}d}"
+
+
+def after_id(after):
+    """The id in a key made by ``key`` (0 before the first)."""
+    if not after:
+        return 0
+    try:
+        return int(after.rpartition(":")[2])
+    except ValueError:
+        return 0
+
+
+def _int_list(definition, name):
+    values = definition.get(name) or []
+    if not isinstance(values, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise ValidationError(_("“%(name)s” must be a list of ids.") % {"name": name})
+    return values
+
+
+def _organisations(definition, user, area):
+    """The organisations named in the definition, limited to those the user sees in ``area``; default all seen."""
+    if user is not None and not has_perm(user, area, Action.VIEW):
+        raise ValidationError(_("You may not send to this audience."))
+    asked = _int_list(definition, "organisation_ids")
+    visible = visible_organisation_ids(user) if user is not None else None
+    if visible is None:
+        return asked
+    if asked and not set(asked) <= set(visible):
+        raise ValidationError(_("You may only send to the organisations you work for."))
+    return asked or sorted(visible)
+
+
+# Built-in kinds -----------------------------------------------------------------
+
+
+def _check_static(definition, user):
+    recipients = definition.get("recipients")
+    if not isinstance(recipients, list) or len(recipients) > 10_000:
+        raise ValidationError(_("A static audience is a list of at most 10,000 recipients."))
+    for r in recipients:
+        if not (isinstance(r, dict) and isinstance(r.get("key"), str) and isinstance(r.get("addresses", {}), dict)):
+            raise ValidationError(_("Each static recipient needs a “key” and “addresses”."))
+    definition["recipients"] = sorted(recipients, key=lambda r: r["key"])
+    return definition
+
+
+@register("static", check=_check_static)
+def static(definition, after, limit):
+    """A short list stored in the definition itself (tests, small ad-hoc sends)."""
+    rows = sorted(definition.get("recipients", []), key=lambda r: r["key"])
+    found = [r for r in rows if r["key"] > after][:limit]
+    return [Recipient(r["key"], list(r.get("languages", [])), dict(r.get("addresses", {}))) for r in found]
+
+
+def _check_subscribers(definition, user):
+    definition["organisation_ids"] = _organisations(definition, user, Area.MESSAGING)
+    _int_list(definition, "area_ids")
+    return definition
+
+
+@register("subscribers", check=_check_subscribers)
+def subscribers(definition, after, limit):
+    """Confirmed alert subscribers of the organisations, in any of the areas (all areas if none named)."""
+    from lifeline.messaging.models import AlertSubscriber
+
+    queryset = AlertSubscriber.objects.filter(
+        confirmed=True, pk__gt=after_id(after), organisation_id__in=definition.get("organisation_ids", [])
+    )
+    if definition.get("area_ids"):
+        queryset = queryset.filter(areas__in=definition["area_ids"]).distinct()
+    return [
+        Recipient(key("subscriber", s.pk), list(s.languages), {s.channel: s.address})
+        for s in queryset.order_by("pk")[:limit]
+    ]
+
+
+def _check_contacts(definition, user):
+    definition["organisation_ids"] = _organisations(definition, user, Area.CONTACTS)
+    if user is not None and is_immigration(getattr(getattr(user, "profile", None), "organisation", None)):
+        definition["organisations_only"] = True  # individuals are never reached through an immigration authority
+    _int_list(definition, "area_ids")
+    return definition
+
+
+@register("contacts", check=_check_contacts)
+def contacts(definition, after, limit):
+    """Key contacts (who pass the message on), by their SMS/phone and email channels."""
+    from lifeline.directory.models import KeyContact
+
+    queryset = KeyContact.objects.filter(pk__gt=after_id(after), organisation_id__in=definition.get("organisation_ids", []))
+    if definition.get("area_ids"):
+        queryset = queryset.filter(coverage_areas__in=definition["area_ids"]).distinct()
+    if definition.get("organisations_only"):
+        queryset = queryset.filter(kind="organisation")
+    found = []
+    for contact in queryset.prefetch_related("languages").order_by("pk")[:limit]:
+        phones = contact.channel_values("sms") or contact.channel_values("phone")
+        emails = contact.channel_values("email")
+        addresses = {k: v[0] for k, v in (("sms", phones), ("email", emails)) if v}
+        found.append(Recipient(key("contact", contact.pk), [lang.code for lang in contact.languages.all()], addresses))
+    return found
+
+
+def _check_interpreters(definition, user):
+    definition["organisation_ids"] = _organisations(definition, user, Area.INTERPRETERS)
+    return definition
+
+
+@register("interpreters", check=_check_interpreters)
+def interpreters(definition, after, limit):
+    """Active interpreters who agreed to be contacted, in the languages they work in."""
+    from lifeline.interpreters.models import Interpreter
+
+    queryset = Interpreter.objects.filter(
+        pk__gt=after_id(after), active=True, consent_contact=True, organisation_id__in=definition.get("organisation_ids", [])
+    )
+    found = []
+    for person in queryset.prefetch_related("pairs__source", "pairs__target").order_by("pk")[:limit]:
+        languages = []
+        for pair in person.pairs.all():
+            for code in (pair.target.code, pair.source.code):
+                if code not in languages:
+                    languages.append(code)
+        addresses = {k: v for k, v in (("sms", person.phone), ("email", person.email)) if v}
+        found.append(Recipient(key("interpreter", person.pk), languages, addresses))
+    return found
+
+
+def _check_staff(definition, user):
+    definition["organisation_ids"] = _organisations(definition, user, Area.MESSAGING)
+    return definition
+
+
+@register("staff", check=_check_staff)
+def staff(definition, after, limit):
+    """Active staff accounts of the organisations, by email."""
+    from django.contrib.auth import get_user_model
+
+    queryset = get_user_model().objects.filter(
+        pk__gt=after_id(after), is_active=True, profile__organisation_id__in=definition.get("organisation_ids", [])
+    ).exclude(email="")
+    return [Recipient(key("staff", u.pk), [], {"email": u.email}) for u in queryset.order_by("pk")[:limit]]
+
+
+def _check_nationals(definition, user):
+    if user is not None:
+        organisation = getattr(getattr(user, "profile", None), "organisation", None)
+        if organisation is not None and is_immigration(organisation):
+            raise ValidationError(_("You may not send to this audience."))
+    definition["organisation_ids"] = _organisations(definition, user, Area.NATIONALS)
+    _int_list(definition, "area_ids")
+    countries = definition.get("countries") or []
+    if not isinstance(countries, list) or not all(isinstance(c, str) and len(c) == 2 for c in countries):
+        raise ValidationError(_("“countries” must be a list of two-letter country codes."))
+    definition["countries"] = [c.upper() for c in countries]
+    return definition
+
+
+@register("nationals", check=_check_nationals)
+def nationals(definition, after, limit):
+    """Active registrations of the posts, in the countries and areas, that consented to crisis messages."""
+    from django.db.models import Exists, OuterRef
+
+    from lifeline.nationals.models import Consent, Purpose, Registration
+
+    consented = Consent.objects.filter(registration=OuterRef("pk"), purpose=Purpose.CRISIS_MESSAGES, granted=True)
+    queryset = Registration.objects.active().filter(
+        Exists(consented), pk__gt=after_id(after), organisation_id__in=definition.get("organisation_ids", [])
+    )
+    if definition.get("countries"):
+        queryset = queryset.filter(country__code__in=definition["countries"])
+    if definition.get("area_ids"):
+        queryset = queryset.filter(area_id__in=definition["area_ids"])
+    rows = queryset.order_by("pk").only("pk", "phone", "email", "languages")[:limit]
+    return [
+        Recipient(key("registration", r.pk), list(r.languages or []), {k: v for k, v in (("sms", r.phone), ("email", r.email)) if v})
+        for r in rows
+    ]

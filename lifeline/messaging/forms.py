@@ -1,0 +1,174 @@
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.models import OrganisationKind
+from lifeline.core.names import normalise_language
+from lifeline.geo.models import AdminArea
+from lifeline.interpreters.services import resolve_language
+from lifeline.messaging.models import ChannelName
+
+AUDIENCE_KINDS = [
+    ("subscribers", _("Alert subscribers")),
+    ("nationals", _("Registered nationals")),
+    ("contacts", _("Key contacts and focal points")),
+    ("interpreters", _("Interpreters")),
+    ("staff", _("Staff")),
+]
+CHANNEL_CHOICES = [("", _("(none)"))] + list(ChannelName.choices)
+
+
+def parse_languages(text):
+    """"ar, fil-PH, Tagalog" → normalised codes in order, or ValidationError naming the first unknown one."""
+    codes = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        code = normalise_language(part) or resolve_language(part)
+        if code is None:
+            raise ValidationError(_("“%(value)s” is not a language we know."), params={"value": part[:40]})
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+class SendForm(forms.Form):
+    name = forms.CharField(label=_("Name of the send"), max_length=200)
+    organisation = forms.ModelChoiceField(label=_("Sent by"), queryset=None)
+    kind = forms.ChoiceField(label=_("Audience"), choices=AUDIENCE_KINDS)
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas"), queryset=AdminArea.objects.order_by("pcode"), required=False,
+        help_text=_("Leave empty for all areas. Used for subscribers, nationals and key contacts."),
+    )
+    countries = forms.CharField(
+        label=_("Countries of stay"), required=False, max_length=200,
+        help_text=_("Two-letter codes, separated by commas (nationals only)."),
+    )
+    channel_1 = forms.ChoiceField(label=_("First channel"), choices=ChannelName.choices)
+    channel_2 = forms.ChoiceField(label=_("If that fails"), choices=CHANNEL_CHOICES, required=False)
+    channel_3 = forms.ChoiceField(label=_("Then"), choices=CHANNEL_CHOICES, required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+
+    def clean_countries(self):
+        codes = [c.strip().upper() for c in self.cleaned_data["countries"].split(",") if c.strip()]
+        bad = [c for c in codes if len(c) != 2 or not c.isascii() or not c.isalpha()]
+        if bad:
+            raise ValidationError(_("“%(value)s” is not a two-letter country code."), params={"value": bad[0][:10]})
+        return codes
+
+    def clean(self):
+        data = super().clean()
+        order = [data.get(f"channel_{n}") for n in (1, 2, 3)]
+        order = [c for c in order if c]
+        if len(set(order)) != len(order):
+            raise ValidationError(_("Choose each channel once."))
+        data["channels"] = order
+        return data
+
+    def audience(self):
+        data = self.cleaned_data
+        definition = {"kind": data["kind"], "organisation_ids": [data["organisation"].pk]}
+        if data["kind"] in ("subscribers", "contacts", "nationals"):
+            definition["area_ids"] = [a.pk for a in data["areas"]]
+        if data["kind"] == "nationals":
+            from lifeline.core.permissions import descendants_and_self
+
+            definition["organisation_ids"] = sorted(descendants_and_self(data["organisation"].pk))
+            definition["countries"] = data["countries"]
+        return definition
+
+
+class TextForm(forms.Form):
+    language = forms.CharField(label=_("Language"), max_length=35, help_text=_("An ISO 639 code or name, e.g. ar, fil, Tagalog."))
+    subject = forms.CharField(label=_("Subject (email)"), max_length=200, required=False)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    short = forms.CharField(
+        label=_("Short text (SMS, push)"), max_length=480, required=False,
+        help_text=_("Leave empty to use the start of the message."),
+    )
+
+    def clean_language(self):
+        codes = parse_languages(self.cleaned_data["language"])
+        if len(codes) != 1:
+            raise ValidationError(_("Give exactly one language."))
+        return codes[0]
+
+
+class BaseTextFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            code = form.cleaned_data.get("language")
+            if not code:
+                continue
+            if code in seen:
+                raise ValidationError(_("Each language once, please."))
+            seen.add(code)
+        if not seen:
+            raise ValidationError(_("Write the message in at least one language."))
+
+    def texts(self):
+        return {
+            f.cleaned_data["language"]: {p: f.cleaned_data.get(p, "") for p in ("subject", "body", "short")}
+            for f in self.forms
+            if f.cleaned_data.get("language")
+        }
+
+
+TextFormSet = formset_factory(TextForm, formset=BaseTextFormSet, extra=3, max_num=20, validate_max=True)
+
+
+class SubscribeForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Alerts from"), queryset=None, empty_label=None)
+    channel = forms.ChoiceField(label=_("Send alerts by"), choices=[("sms", _("SMS")), ("email", _("Email"))], widget=forms.RadioSelect)
+    address = forms.CharField(label=_("Phone number or email address"), max_length=254,
+                              help_text=_("Phone numbers with the country code, e.g. +962 7 9123 4567."))
+    languages = forms.CharField(label=_("Languages you read"), max_length=200,
+                                help_text=_("Most preferred first, separated by commas, e.g. ar, en."))
+    areas = forms.ModelMultipleChoiceField(label=_("Areas"), queryset=AdminArea.objects.order_by("pcode"),
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        from lifeline.core.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(kind=OrganisationKind.CIVIL_PROTECTION).order_by("name")
+
+    def clean_languages(self):
+        codes = parse_languages(self.cleaned_data["languages"])
+        if not codes:
+            raise ValidationError(_("Give at least one language."))
+        return codes[:5]
+
+    def clean(self):
+        data = super().clean()
+        address, channel = (data.get("address") or "").strip(), data.get("channel")
+        if channel == "email":
+            try:
+                validate_email(address)
+            except ValidationError:
+                self.add_error("address", _("Enter a valid email address."))
+        elif channel == "sms":
+            try:
+                number = phonenumbers.parse(address, None)
+                if not phonenumbers.is_valid_number(number):
+                    raise phonenumbers.NumberParseException(0, "invalid")
+                data["address"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            except phonenumbers.NumberParseException:
+                self.add_error("address", _("Enter a phone number with its country code, e.g. +962791234567."))
+        return data
+
+
+class ConfirmForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=12)
