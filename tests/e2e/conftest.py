@@ -38,7 +38,25 @@ def _server_env():
     else:
         env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/e2e.sqlite3"
     env["MEDIA_ROOT"] = tempfile.mkdtemp()
+    SERVER_DB["url"] = env["DATABASE_URL"]
     return env
+
+
+# The server's own database, for tests that check what reached it (read-only queries).
+SERVER_DB = {}
+
+
+def server_query(sql, params=()):
+    url = SERVER_DB["url"]
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return conn.execute(sql.replace("?", "%s"), params).fetchall()
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(sql, params).fetchall()
 
 
 class Mailbox:

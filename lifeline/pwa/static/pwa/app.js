@@ -140,8 +140,16 @@ function field(name, label, input) {
   return h("p", { class: "field" }, h("label", { for: input.id }, label), input);
 }
 
-function show(title, ...content) {
-  view.replaceChildren(h("h1", {}, title), ...content);
+// Pages render through a ``show`` bound to their route: a slow page that finishes after the
+// reader has moved on (two routes racing) does not overwrite the newer one.
+let routeSeq = 0;
+
+function showFor(seq) {
+  return (title, ...content) => { if (seq === routeSeq) render(title, ...content); };
+}
+
+function render(title, ...content) {
+  view.replaceChildren(h("h1", {}, title), ...content.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   view.focus();
 }
 
@@ -170,7 +178,7 @@ async function signOut(callApi = true) {
 // ---- pages -----------------------------------------------------------------------
 const pages = {};
 
-pages[""] = async function home() {
+pages[""] = async function home(_arg, show) {
   if (!signedIn()) {
     show(T.appTitle, h("p", {}, T.welcome), h("p", {}, h("a", { class: "button", href: "#/signin" }, T.signIn)),
       h("ul", { class: "links" }, h("li", {}, h("a", { href: "#/advice" }, T.advice)), h("li", {}, h("a", { href: "#/contacts" }, T.contacts))));
@@ -202,7 +210,7 @@ pages[""] = async function home() {
   );
 };
 
-pages.signin = async function signin() {
+pages.signin = async function signin(_arg, show) {
   const msg = h("p", { class: "msg", role: "status" });
   const channel = h("select", {}, h("option", { value: "email" }, T.channelEmail), h("option", { value: "sms" }, T.channelSms));
   const address = h("input", { type: "text", required: true, autocomplete: "email", inputmode: "email", maxlength: "200" });
@@ -232,7 +240,7 @@ async function config() {
   return (await read("/config", "config")).data || { countries: [], areas: {}, languages: [] };
 }
 
-pages.register = async function register() {
+pages.register = async function register(_arg, show) {
   if (!signedIn()) { location.hash = "#/signin"; return; }
   const cfg = await config();
   const verified = store.get("verified", {});
@@ -241,7 +249,7 @@ pages.register = async function register() {
   const nationality = h("select", { required: true }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code }, c.name)));
   const areaSelect = h("select", {}, h("option", { value: "" }, "—"));
   countrySelect.addEventListener("change", () => {
-    areaSelect.replaceChildren(h("option", { value: "" }, "—"), (cfg.areas[countrySelect.value] || []).map((a) => h("option", { value: a.pcode }, a.name)));
+    areaSelect.replaceChildren(h("option", { value: "" }, "—"), ...(cfg.areas[countrySelect.value] || []).map((a) => h("option", { value: a.pcode }, a.name)));
   });
   const stay = h("select", {}, (cfg.stay_types || []).map(([v, l]) => h("option", { value: v }, l)));
   const text = (attrs = {}) => h("input", { type: "text", maxlength: "200", ...attrs });
@@ -287,7 +295,7 @@ pages.register = async function register() {
   show(T.register, form);
 };
 
-pages.help = async function help() {
+pages.help = async function help(_arg, show) {
   if (!signedIn()) { location.hash = "#/signin"; return; }
   const cfg = await config();
   const msg = h("p", { class: "msg", role: "status" });
@@ -312,9 +320,9 @@ pages.help = async function help() {
   show(T.needHelp, form);
 };
 
-pages.requests = async function requests(id) {
+pages.requests = async function requests(id, show) {
   if (!signedIn()) { location.hash = "#/signin"; return; }
-  if (id) return requestDetail(id);
+  if (id) return requestDetail(id, show);
   const list = await read("/requests", "requests");
   const items = list.data || [];
   show(T.requests, items.length ? h("ul", { class: "cards" }, items.map((c) => h("li", {},
@@ -324,7 +332,7 @@ pages.requests = async function requests(id) {
   h("p", {}, h("a", { class: "button help", href: "#/help" }, T.needHelp)));
 };
 
-async function requestDetail(id) {
+async function requestDetail(id, show) {
   const r = await read(`/requests/${encodeURIComponent(id)}`, "request." + id);
   const c = r.data;
   if (!c) { show(T.requests, h("p", {}, T.noData)); return; }
@@ -350,7 +358,7 @@ async function myCountry() {
   return store.get("country") || (me && me.data && me.data.data && me.data.data.country) || "";
 }
 
-pages.advice = async function advice() {
+pages.advice = async function advice(_arg, show) {
   const cfg = await config();
   const code = await myCountry();
   const pick = h("select", { onchange: () => { store.set("country", pick.value); route(); } }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code, selected: c.code === code }, c.name)));
@@ -375,7 +383,7 @@ pages.advice = async function advice() {
       h("p", {}, h("a", { href: `/advice/${code.toLowerCase()}/briefing.pdf${lang}` }, T.print))) : null);
 };
 
-pages.contacts = async function contacts() {
+pages.contacts = async function contacts(_arg, show) {
   const code = await myCountry();
   const posts = (await read(`/posts${code ? "?country=" + encodeURIComponent(code) : ""}`, "posts." + code)).data || [];
   show(T.contacts, posts.length ? h("ul", { class: "cards" }, posts.map((p) => h("li", {},
@@ -387,7 +395,7 @@ pages.contacts = async function contacts() {
     p.office_hours ? h("p", {}, `${T.officeHours}: ${p.office_hours}`) : null))) : h("p", {}, T.noData));
 };
 
-pages.alerts = async function alerts() {
+pages.alerts = async function alerts(_arg, show) {
   let received = [];
   if ("caches" in window) {
     const hit = await caches.open("lifeline-data").then((c) => c.match("/app/received.json"));
@@ -402,7 +410,7 @@ pages.alerts = async function alerts() {
     h("h2", {}, T.receivedAlerts), received.length ? h("ul", { class: "cards" }, received.map(card)) : h("p", {}, T.noAlerts));
 };
 
-pages.me = async function me() {
+pages.me = async function me(_arg, show) {
   if (!signedIn()) { location.hash = "#/signin"; return; }
   const mine = (await read("/me", "me")).data;
   const devices = (await read("/devices", "devices")).data || [];
@@ -460,7 +468,8 @@ async function route() {
   const [name, arg] = location.hash.replace(/^#\/?/, "").split("/");
   const page = pages[name] || pages[""];
   for (const a of document.querySelectorAll("nav.tabs a")) a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${name}` || (name === "" && a.getAttribute("href") === "#/"));
-  try { await page(arg ? decodeURIComponent(arg) : undefined); } catch (e) { show(T.appTitle, h("p", { class: "bad" }, T.error)); console.error(e); }
+  const show = showFor(++routeSeq);
+  try { await page(arg ? decodeURIComponent(arg) : undefined, show); } catch (e) { show(T.appTitle, h("p", { class: "bad" }, T.error)); console.error(e); }
 }
 
 window.addEventListener("hashchange", route);
