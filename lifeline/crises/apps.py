@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CrisesConfig(AppConfig):
     name = "lifeline.crises"
     verbose_name = _("Crises and check-ins")
+
+    def ready(self):
+        from lifeline.crises import audience  # noqa: F401  (the "campaign" audience of the messaging engine)

@@ -166,7 +166,6 @@ class CheckInCampaign(Audited, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     started = models.DateTimeField(_("started"), default=timezone.now)
     closed = models.DateTimeField(_("closed"), null=True, blank=True)
-    emails_sent = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-started", "-id"]

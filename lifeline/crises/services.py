@@ -319,32 +319,34 @@ def _ui_language(languages):
     return settings.LANGUAGE_CODE
 
 
-def dispatch_campaign(campaign, batch=500):
-    """Send a campaign: the requests are already the app's inbox; email those who agreed to crisis messages.
+def campaign_texts(campaign):
+    """The check-in in each language it is written in, with how to answer, for every channel."""
+    texts = {}
+    for code, message in campaign.messages.items():
+        with translation.override(_ui_language([code])):
+            subject = _("Are you safe? %(crisis)s") % {"crisis": campaign.crisis.name}
+            footer = _("Answer in the app: I am safe / I need help / I am not in the area. Or reply SAFE or HELP by SMS.")
+        texts[code] = {"subject": subject, "body": f"{message}\n\n{footer}", "short": f"{message} SAFE/HELP"[:300]}
+    return texts
 
-    The one "send" step: the messaging engine takes over here. Returns the number of emails sent."""
-    recipients = (
-        Registration.objects.filter(id__in=campaign.requests.values("registration_id"), merged_into__isnull=True)
-        .exclude(email_index="")
-        .filter(consents__purpose=Purpose.CRISIS_MESSAGES, consents__granted=True)
-        .only("id", "email", "languages")
-        .order_by("id")
+
+def dispatch_campaign(campaign):
+    """Send a campaign through the messaging engine: push to the app, else SMS, else email, in each person's language.
+
+    The requests are already the app's inbox; this reaches those who agreed to crisis messages.
+    Returns the messaging send."""
+    from lifeline.messaging.models import Send
+    from lifeline.messaging.services import start_send
+
+    source = f"campaign:{campaign.pk}"
+    existing = Send.objects.filter(source=source).first()
+    if existing is not None:  # a retried task never sends twice
+        return existing
+    return start_send(
+        organisation=campaign.crisis.organisation, user=None, name=str(campaign)[:200],
+        audience={"kind": "campaign", "campaign": campaign.pk}, texts=campaign_texts(campaign),
+        channels=["push", "sms", "email"], source=source,
     )
-    sent, outbox = 0, []
-    with get_connection() as mail:
-        for registration in recipients.iterator(chunk_size=batch):
-            with translation.override(_ui_language(registration.languages)):
-                subject = _("Are you safe? %(crisis)s") % {"crisis": campaign.crisis.name}
-                footer = _("Answer in the app: I am safe / I need help / I am not in the area. Or reply SAFE or HELP by SMS.")
-            body = f"{campaign.message_for(registration.languages)}\n\n{footer}"
-            outbox.append(EmailMessage(subject, body, to=[registration.email], connection=mail))
-            if len(outbox) >= batch:
-                sent += mail.send_messages(outbox) or 0
-                outbox = []
-        if outbox:
-            sent += mail.send_messages(outbox) or 0
-    CheckInCampaign.objects.filter(pk=campaign.pk).update(emails_sent=sent)
-    return sent
 
 
 def open_requests(registration_ids):
@@ -382,7 +384,19 @@ def record_answer(request, answer, via, note="", location="", user=None, idempot
     except IntegrityError:  # the same retry arrived twice at once: the other one won
         return CheckInAnswer.objects.get(registration_id=request.registration_id, idempotency_key=idempotency_key), False
     request.status, request.answered_at, request.via, request.note = answer, entry.at, via, note
+    _mark_answered(request)
     return entry, True
+
+
+def _mark_answered(request):
+    """The campaign's message to this person is answered (the sending dashboard counts answers)."""
+    from lifeline.messaging.audiences import key
+    from lifeline.messaging.models import Send
+    from lifeline.messaging.services import mark_answered
+
+    send = Send.objects.filter(source=f"campaign:{request.campaign_id}").only("pk").first()
+    if send is not None:
+        mark_answered(send, key("registration", request.registration_id))
 
 
 SMS_KEYWORDS = {

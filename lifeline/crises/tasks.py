@@ -8,4 +8,4 @@ def dispatch_campaign_task(campaign_id):
     from lifeline.crises.services import dispatch_campaign
 
     campaign = CheckInCampaign.objects.filter(pk=campaign_id).first()
-    return dispatch_campaign(campaign) if campaign is not None else 0
+    return dispatch_campaign(campaign).pk if campaign is not None else None

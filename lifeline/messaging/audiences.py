@@ -251,8 +251,21 @@ def nationals(definition, after, limit):
         queryset = queryset.filter(country__code__in=definition["countries"])
     if definition.get("area_ids"):
         queryset = queryset.filter(area_id__in=definition["area_ids"])
-    rows = queryset.order_by("pk").only("pk", "phone", "email", "languages")[:limit]
-    return [
-        Recipient(key("registration", r.pk), list(r.languages or []), {k: v for k, v in (("sms", r.phone), ("email", r.email)) if v})
-        for r in rows
-    ]
+    return registration_recipients(queryset.order_by("pk").only("pk", "phone", "email", "languages")[:limit])
+
+
+def registration_recipients(rows):
+    """Recipients for registrations of nationals: their languages, and push (the app), SMS and email addresses."""
+    import json
+
+    from lifeline.pwa.models import PushSubscription
+
+    rows = list(rows)
+    push = {}
+    for sub in PushSubscription.objects.filter(registration_id__in=[r.pk for r in rows], gone=False).order_by("created"):
+        push[sub.registration_id] = json.dumps(sub.subscription)  # the newest browser wins
+    recipients = []
+    for r in rows:
+        addresses = {k: v for k, v in (("push", push.get(r.pk)), ("sms", r.phone), ("email", r.email)) if v}
+        recipients.append(Recipient(key("registration", r.pk), list(r.languages or []), addresses))
+    return recipients

@@ -383,6 +383,22 @@ def _message(send, name, d):
     )
 
 
+def forget_address(channel, address):
+    """The channel says this address is gone for good (an expired push subscription): stop using it."""
+    if channel != "push" or not address:
+        return
+    import json
+
+    from lifeline.core.fields import blind_index
+    from lifeline.pwa.models import PushSubscription
+
+    try:
+        endpoint = json.loads(address).get("endpoint", "")
+    except (ValueError, AttributeError):
+        return
+    PushSubscription.objects.filter(endpoint_index=blind_index(endpoint)).update(gone=True)
+
+
 def _send_chunk(send, channel, name, chunk):
     """Send one chunk through one channel and store every result; returns (sent, seconds until a retry is due)."""
     messages = [_message(send, name, d) for d in chunk]
@@ -410,6 +426,8 @@ def _send_chunk(send, channel, name, chunk):
             d.not_before = now + datetime.timedelta(seconds=wait)
             again = min(again if again is not None else wait, wait)
         else:
+            if r is not None and getattr(r, "gone", False):
+                forget_address(name, d.addresses.get(name, ""))
             reason = ((r.error if r else error) or _("Failed."))[:300]
             if move_to_next_channel(send, d, reason):
                 again = 0

@@ -35,10 +35,14 @@ def test_a_campaign_asks_everyone_inside_and_emails_those_who_agreed(django_capt
         campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?", "ar": "هل أنت بأمان؟"}, officer)
     assert set(campaign.requests.values_list("registration_id", flat=True)) == {r.pk for r in people["inside"]}
     assert services.board_counts(campaign)[CheckInStatus.NO_ANSWER] == 3
-    assert len(mail.outbox) == 1  # only the one who agreed to crisis messages
+    assert len(mail.outbox) == 1  # only the one who agreed to crisis messages, through the messaging engine
     assert mail.outbox[0].to == [people["inside"][1].email] and "هل أنت بأمان؟" in mail.outbox[0].body
-    campaign.refresh_from_db()
-    assert campaign.emails_sent == 1
+    from lifeline.messaging.models import Delivery, Send
+
+    send = Send.objects.get(source=f"campaign:{campaign.pk}")
+    assert Delivery.objects.filter(send=send).count() == 1
+    # A retried dispatch sends nothing more.
+    assert services.dispatch_campaign(campaign) == send and len(mail.outbox) == 1
 
 
 def test_a_campaign_needs_a_message_and_an_active_crisis(make_crisis, people, officer):
@@ -151,3 +155,17 @@ def test_figures_count_people_by_post_area_stay_language_children_and_needs(make
     assert figures["by_area"][0]["label"] == "Amman"
     assert figures["children"] == {"unaccompanied": 0, "members_under_18": 1, "registered_under_18": 0}
     assert figures["special_needs"] == [{"key": "medical", "label": "Medical condition", "nationals": 1, "members": 0}]
+
+
+def test_an_answer_shows_as_answered_on_the_sending_dashboard(django_capture_on_commit_callbacks, make_crisis, people, officer):
+    from lifeline.messaging.models import Delivery
+
+    person = people["inside"][1]
+    person.email = "answers@example.org"
+    person.save()
+    Consent.objects.create(registration=person, purpose=Purpose.CRISIS_MESSAGES)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?"}, officer)
+    request = campaign.requests.get(registration=person)
+    services.record_answer(request, CheckInStatus.SAFE, "app")
+    assert Delivery.objects.get(send__source=f"campaign:{campaign.pk}").state == "answered"

@@ -1,0 +1,36 @@
+"""The audience of a check-in campaign, for the messaging engine: everyone asked, who agreed to crisis messages."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from lifeline.messaging.audiences import after_id, register, registration_recipients
+
+
+def _check(definition, user):
+    from lifeline.crises.models import CheckInCampaign, Crisis
+
+    campaign_id = definition.get("campaign")
+    if not isinstance(campaign_id, int) or isinstance(campaign_id, bool):
+        raise ValidationError(_("A campaign audience names its campaign."))
+    campaign = CheckInCampaign.objects.filter(pk=campaign_id).first()
+    visible = Crisis.objects.all() if user is None else Crisis.objects.for_user(user)
+    if campaign is None or not visible.filter(pk=campaign.crisis_id).exists():
+        raise ValidationError(_("You may not send to this audience."))
+    return {"kind": "campaign", "campaign": campaign_id}
+
+
+@register("campaign", check=_check)
+def campaign_members(definition, after, limit):
+    from lifeline.crises.models import CheckInRequest
+    from lifeline.nationals.models import Consent, Purpose, Registration
+
+    asked = CheckInRequest.objects.filter(campaign_id=definition["campaign"], registration_id=OuterRef("pk"))
+    consented = Consent.objects.filter(registration=OuterRef("pk"), purpose=Purpose.CRISIS_MESSAGES, granted=True)
+    rows = (
+        Registration.objects.active()
+        .filter(Exists(asked), Exists(consented), pk__gt=after_id(after))
+        .order_by("pk")
+        .only("pk", "phone", "email", "languages")[:limit]
+    )
+    return registration_recipients(rows)
