@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -345,3 +345,24 @@ def message_texts(alert, sms_length=SMS_LENGTH):
             "short": _trim(" ".join(part for part in (headline, info.instruction) if part), sms_length),
         }
     return texts
+
+
+SEND_AUDIENCES = ("subscribers", "nationals")
+
+
+def send_alert(alert, user, audience="subscribers"):
+    """Send a published, current alert through the messaging engine to the people in its admin areas
+    (all of them when it names none): alert subscribers on a host deployment, registered nationals on a home one.
+    Each gets the first of their languages the alert has. Returns the messaging send."""
+    from lifeline.messaging.services import start_send
+
+    if audience not in SEND_AUDIENCES:
+        raise ValidationError(_("Unknown audience."))
+    if not alert.is_current:
+        raise ValidationError(_("Only a published alert that has not expired can be sent."))
+    area_ids = sorted({a.pk for info in alert.info.all() for area in info.areas.all() for a in area.admin_areas.all()})
+    return start_send(
+        organisation=alert.organisation, user=user, name=(alert.headline or str(alert))[:200],
+        audience={"kind": audience, "organisation_ids": [alert.organisation_id], "area_ids": area_ids},
+        texts=message_texts(alert), channels=["push", "sms", "email"], source=f"alert:{alert.pk}",
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<id:pk>/override/", views.alert_override, name="override"),
     path("<id:pk>/return/", views.alert_return, name="return"),
     path("<id:pk>/delete/", views.alert_delete, name="delete"),
+    path("<id:pk>/send/", views.alert_send, name="send"),
     path("<id:pk>/<str:kind>/", views.alert_followup, name="followup"),
     path("<id:pk>/cap.xml", views.alert_cap, name="cap"),
     path("feeds/", views.feed_list, name="feeds"),

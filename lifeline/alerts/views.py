@@ -2,6 +2,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -82,6 +83,23 @@ def alert_list(request):
     return render(request, "alerts/list.html", context)
 
 
+@login_required
+@require_POST
+def alert_send(request, pk):
+    """Send the alert to the people in its area, through the messaging engine."""
+    from lifeline.alerts.services import send_alert
+
+    require(request.user, Area.MESSAGING, Action.CHANGE)
+    alert = get_for_user(Alert, request.user, pk)
+    try:
+        send = send_alert(alert, request.user, request.POST.get("audience", "subscribers"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("alerts:detail", pk=alert.pk)
+    messages.success(request, _("The alert is being sent."))
+    return redirect("messaging:detail", pk=send.pk)
+
+
 def _detail_context(request, alert, override_form=None):
     can_change = has_perm(request.user, AREA, Action.CHANGE) and alert.organisation_id in set(
         writable_organisations(request.user).values_list("id", flat=True)
@@ -93,6 +111,7 @@ def _detail_context(request, alert, override_form=None):
         "can_approve": can_change and alert.state == State.AWAITING and alert.created_by_id != request.user.pk,
         "override_form": override_form or OverrideForm(),
         "followups": alert.followups.all(),
+        "can_send": alert.is_current and has_perm(request.user, Area.MESSAGING, Action.CHANGE),
     }
 
 
