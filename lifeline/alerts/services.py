@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,6 +101,11 @@ def _fit(model, values):
     return values
 
 
+# Sent when another authority's alert has been imported and is current (kwargs: alert); the home-country
+# stream listens to propose check-ins to the posts whose nationals are inside its area.
+alert_received = Signal()
+
+
 def import_cap(data, organisation, origin=Origin.FILE, feed=None, url=""):
     """Read a CAP message into ``organisation``'s alerts; log what happened; never raise on bad input."""
     identifier = ""
@@ -151,7 +157,10 @@ def _store(parsed, data, organisation, origin, feed):
             apply_references(alert)
     except IntegrityError:  # the same message, imported at the same moment by another worker
         return ImportResult(Outcome.DUPLICATE, None, _("Already imported."), parsed["identifier"])
+    if alert.is_current and alert.msg_type in (MsgType.ALERT, MsgType.UPDATE):
+        transaction.on_commit(lambda: alert_received.send(sender=Alert, alert=alert))
     return ImportResult(Outcome.IMPORTED, alert, "", parsed["identifier"])
+
 
 
 def apply_references(alert):

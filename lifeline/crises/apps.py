@@ -8,3 +8,4 @@ class CrisesConfig(AppConfig):
 
     def ready(self):
         from lifeline.crises import audience  # noqa: F401  (the "campaign" audience of the messaging engine)
+        from lifeline.crises import relay  # noqa: F401  (imported alerts propose check-ins)

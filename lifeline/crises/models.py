@@ -241,3 +241,26 @@ class JustInTimeSubmission(models.Model):
     household_size = models.PositiveSmallIntegerField(_("people in the household"), default=1)
     children = models.PositiveSmallIntegerField(_("children under 18"), default=0)
     at = models.DateTimeField(default=timezone.now)
+
+
+class CheckInProposal(OwnedModel):
+    """Relay between the streams: another authority's alert covers this post's nationals; ask them?"""
+
+    permission_area = Area.CRISES
+    hidden_from_immigration = models.Q(pk__isnull=False)
+
+    alert = models.ForeignKey("alerts.Alert", on_delete=models.CASCADE, related_name="+")
+    headline = models.CharField(_("alert"), max_length=255)
+    people = models.PositiveIntegerField(_("registrations inside"))
+    languages = models.JSONField(_("first languages"), default=dict)  # {"fil": 120, "en": 30}
+    crisis = models.ForeignKey(Crisis, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    dismissed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["alert", "organisation"], name="crises_proposal_unique")]
+        verbose_name = _("proposed check-in")
+        verbose_name_plural = _("proposed check-ins")
+
+    def __str__(self):
+        return self.headline

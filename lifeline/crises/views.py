@@ -22,7 +22,7 @@ from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import safe_cell
 from lifeline.crises import preview, services
 from lifeline.crises.forms import BoardFilterForm, CampaignForm, CrisisForm, JustInTimeForm, StaffAnswerForm
-from lifeline.crises.models import CheckInCampaign, CheckInRequest, CheckInStatus, Crisis, JustInTimeSubmission, Status
+from lifeline.crises.models import CheckInCampaign, CheckInProposal, CheckInRequest, CheckInStatus, Crisis, JustInTimeSubmission, Status
 
 AREA = Area.CRISES
 BOARD_ORDER = [CheckInStatus.NEED_HELP, CheckInStatus.NO_ANSWER, CheckInStatus.UNREACHABLE, CheckInStatus.SAFE, CheckInStatus.NOT_IN_AREA]
@@ -40,11 +40,32 @@ def crisis_list(request):
     status = request.GET.get("status")
     if status in Status.values:
         queryset = queryset.filter(status=status)
+    proposals = CheckInProposal.objects.for_user(request.user).filter(crisis__isnull=True, dismissed=False, alert__state="published")
     context = {
         "status": status, "statuses": Status.choices, "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "proposals": proposals.select_related("organisation")[:20],
         **paginate(request, queryset),
     }
     return render(request, "crises/list.html", context)
+
+
+@login_required
+@require_POST
+def proposal(request, pk):
+    """Act on a relayed alert: declare a crisis over its area (then ask the people inside), or dismiss it."""
+    from lifeline.crises.relay import declare_from
+
+    require(request.user, AREA, Action.CHANGE)
+    found = get_for_user(CheckInProposal, request.user, pk, Action.CHANGE)
+    if request.POST.get("do") == "dismiss":
+        found.dismissed = True
+        found.save(update_fields=["dismissed", "updated"])
+        return redirect("crises:list")
+    if found.crisis_id:
+        return redirect("crises:detail", pk=found.crisis_id)
+    crisis = declare_from(found, request.user)
+    messages.success(request, _("Crisis declared from the alert: %(n)s registrations inside.") % {"n": crisis.member_count})
+    return redirect("crises:detail", pk=crisis.pk)
 
 
 @login_required
