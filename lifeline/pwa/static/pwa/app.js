@@ -197,7 +197,7 @@ pages[""] = async function home(_arg, show) {
   };
   show(
     me.data ? `${T.appTitle}` : T.appTitle,
-    open.length ? h("p", { class: "ask" }, open[0].question || T.checkInAsked) : null,
+    open.length ? h("p", { class: "ask" }, open[0].message || T.checkInAsked) : null,
     h("div", { class: "big" },
       h("button", { type: "button", class: "safe", onclick: answer("safe") }, T.safe),
       h("a", { class: "button help", href: "#/help" }, T.needHelp)),
