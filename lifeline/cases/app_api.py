@@ -35,6 +35,7 @@ class RequestIn(Schema):
 
 class MessageIn(Schema):
     text: Annotated[Text, Field(min_length=1)]
+    idempotency_key: IdempotencyKey | None = None
 
 
 class MessageOut(Schema):
@@ -115,7 +116,7 @@ def post_message(request, request_id: Id, payload: MessageIn):
     case = get_object_or_404(_own(request), pk=request_id)
     with _acting(request), transaction.atomic():
         try:
-            message = services.receive_message(case, payload.text)
+            message = services.receive_message(case, payload.text, payload.idempotency_key)
         except CaseError as exc:
             return Status(422, {"detail": exc.message})
     return Status(201, {"id": message.pk, "direction": message.direction, "text": message.text, "created": message.created, "read_at": None})

@@ -261,11 +261,14 @@ class CaseMessage(Audited, models.Model):
     text = EncryptedTextField(_("message"))
     created = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # From the app: a retry of the same message (the phone was offline) carries the same key.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created", "id"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+        constraints = [models.UniqueConstraint(fields=["case", "idempotency_key"], name="cases_message_idempotent")]
 
     def audit_repr(self):
         return f"#{self.pk} (case {self.case_id})"

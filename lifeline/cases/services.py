@@ -363,9 +363,14 @@ def send_message(case, text, user=None):
 
 
 @transaction.atomic
-def receive_message(case, text):
-    """A message from the person (the app). A closed case reopens: the person still needs help."""
-    message = CaseMessage.objects.create(case=case, direction=Direction.IN, text=_text(text, "text"))
+def receive_message(case, text, idempotency_key=None):
+    """A message from the person (the app). A closed case reopens: the person still needs help.
+    A retry with the same idempotency key returns the first message and changes nothing."""
+    if idempotency_key:
+        earlier = case.messages.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    message = CaseMessage.objects.create(case=case, direction=Direction.IN, text=_text(text, "text"), idempotency_key=idempotency_key or None)
     _event(case, EventKind.MESSAGE, None, after=Direction.IN)
     if case.status in (Status.RESOLVED, Status.CLOSED):
         change_status(case, Status.REOPENED)

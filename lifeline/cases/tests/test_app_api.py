@@ -86,3 +86,11 @@ def test_another_persons_request_is_404(client, case, make_registration, post_am
     assert client.get(URL, HTTP_AUTHORIZATION=other).json() == []
     response = client.post(f"{URL}/{case.pk}/messages", json.dumps({"text": "hi"}), content_type="application/json", HTTP_AUTHORIZATION=other)
     assert response.status_code == 404 and not CaseMessage.objects.exists()
+
+
+def test_a_message_sent_again_after_a_lost_answer_is_kept_once(client, device, case):
+    body = json.dumps({"text": "Are you still coming?", "idempotency_key": "msg-2f1c9a7e"})
+    for _ in range(2):
+        response = client.post(f"{URL}/{case.pk}/messages", body, content_type="application/json", HTTP_AUTHORIZATION=device)
+        assert response.status_code == 201
+    assert [m.text for m in case.messages.all()].count("Are you still coming?") == 1  # the text is encrypted: compare in Python
