@@ -84,6 +84,7 @@ def check_in(request, payload: CheckInIn):
         return Status(404, {"detail": "No open check-in for you."})
     with audit.acting_as(None, ip=audit.client_ip(request), via="app"):
         answer, created = services.record_answer(
-            target, payload.answer, Via.APP, note=payload.note, location=payload.location, idempotency_key=payload.idempotency_key
+            target, payload.answer, Via.APP, note=payload.note, location=payload.location,
+            idempotency_key=payload.idempotency_key, key_checked=True,
         )
     return Status(201 if created else 200, _out(answer, not created))

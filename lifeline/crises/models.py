@@ -166,6 +166,8 @@ class CheckInCampaign(Audited, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     started = models.DateTimeField(_("started"), default=timezone.now)
     closed = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The messaging engine's send that carried it (its dashboard counts the answers).
+    send = models.ForeignKey("messaging.Send", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
 
     class Meta:
         ordering = ["-started", "-id"]

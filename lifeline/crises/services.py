@@ -342,11 +342,14 @@ def dispatch_campaign(campaign):
     existing = Send.objects.filter(source=source).first()
     if existing is not None:  # a retried task never sends twice
         return existing
-    return start_send(
+    send = start_send(
         organisation=campaign.crisis.organisation, user=None, name=str(campaign)[:200],
         audience={"kind": "campaign", "campaign": campaign.pk}, texts=campaign_texts(campaign),
         channels=["push", "sms", "email"], source=source,
     )
+    CheckInCampaign.objects.filter(pk=campaign.pk).update(send=send)
+    campaign.send = send
+    return send
 
 
 def open_requests(registration_ids):
@@ -363,14 +366,14 @@ def open_requests(registration_ids):
 ANSWERS = [c for c in CheckInStatus.values if c != CheckInStatus.NO_ANSWER]
 
 
-def record_answer(request, answer, via, note="", location="", user=None, idempotency_key=None, at=None):
+def record_answer(request, answer, via, note="", location="", user=None, idempotency_key=None, at=None, key_checked=False):
     """Record one answer (time-stamped, audited) and make it the request's status.
 
     A retry with the same idempotency key returns the first answer and changes nothing.
     Returns (answer, created)."""
     if answer not in ANSWERS:
         raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
-    if idempotency_key is not None:
+    if idempotency_key is not None and not key_checked:  # (the app's endpoint has just looked)
         existing = CheckInAnswer.objects.filter(registration_id=request.registration_id, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
@@ -391,12 +394,13 @@ def record_answer(request, answer, via, note="", location="", user=None, idempot
 def _mark_answered(request):
     """The campaign's message to this person is answered (the sending dashboard counts answers)."""
     from lifeline.messaging.audiences import key
-    from lifeline.messaging.models import Send
     from lifeline.messaging.services import mark_answered
 
-    send = Send.objects.filter(source=f"campaign:{request.campaign_id}").only("pk").first()
-    if send is not None:
-        mark_answered(send, key("registration", request.registration_id))
+    send_id = request.campaign.send_id if "campaign" in request._state.fields_cache else None
+    if send_id is None:
+        send_id = CheckInCampaign.objects.filter(pk=request.campaign_id).values_list("send_id", flat=True).first()
+    if send_id is not None:
+        mark_answered(send_id, key("registration", request.registration_id))
 
 
 SMS_KEYWORDS = {
