@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from lifeline.api.common import ErrorOut, Id, ShortText, Text
 from lifeline.core import audit
 from lifeline.crises import services
-from lifeline.crises.models import CheckInAnswer, CheckInStatus, Via
+from lifeline.crises.models import CheckInInbox, CheckInStatus
 from lifeline.nationals.auth import RegisteredDeviceAuth
 from lifeline.nationals.models import coarse_point
 
@@ -49,13 +49,14 @@ class CheckInOut(Schema):
     duplicate: bool
 
 
-def _out(answer, duplicate):
-    return {"id": answer.pk, "request": answer.request_id, "answer": answer.answer, "at": answer.at, "duplicate": duplicate}
+def _out(row, duplicate):
+    return {"id": row.pk, "request": row.request_id, "answer": row.answer, "at": row.at, "duplicate": duplicate}
 
 
 @router.get("", response=list[OpenRequestOut])
 def open_checkins(request):
     registration = request.registration
+    services.drain_inbox()
     return [
         {
             "id": r.pk, "campaign": r.campaign_id, "crisis": r.campaign.crisis.name,
@@ -68,10 +69,9 @@ def open_checkins(request):
 
 @router.post("", response={200: CheckInOut, 201: CheckInOut, 404: ErrorOut, 422: ErrorOut})
 def check_in(request, payload: CheckInIn):
+    """Answer "are you safe?". Accepted at once (one INSERT) and filed within seconds; a retry with the same
+    idempotency_key returns the first result (200, duplicate) and changes nothing."""
     registration = request.registration
-    first = CheckInAnswer.objects.filter(registration=registration, idempotency_key=payload.idempotency_key).first()
-    if first is not None:
-        return Status(200, _out(first, True))
     if payload.location and coarse_point(payload.location) == (None, None):
         return Status(422, {"detail": "location: write it as lat,lon"})
     targets = services.open_requests([registration.pk])
@@ -79,12 +79,14 @@ def check_in(request, payload: CheckInIn):
         targets = targets.filter(pk=payload.request)
     elif payload.campaign is not None:
         targets = targets.filter(campaign_id=payload.campaign)
-    target = targets.first()
+    target = targets.values_list("pk", flat=True).first()
     if target is None:
+        earlier = CheckInInbox.objects.filter(registration_id=registration.pk, idempotency_key=payload.idempotency_key).first()
+        if earlier is not None:  # a retry that arrives after the campaign closed
+            return Status(200, _out(earlier, True))
         return Status(404, {"detail": "No open check-in for you."})
-    with audit.acting_as(None, ip=audit.client_ip(request), via="app"):
-        answer, created = services.record_answer(
-            target, payload.answer, Via.APP, note=payload.note, location=payload.location,
-            idempotency_key=payload.idempotency_key, key_checked=True,
-        )
-    return Status(201 if created else 200, _out(answer, not created))
+    row, created = services.accept_answer(
+        target, registration.pk, payload.answer, payload.idempotency_key, note=payload.note,
+        location=payload.location, ip=audit.client_ip(request),
+    )
+    return Status(201 if created else 200, _out(row, not created))

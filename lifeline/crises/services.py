@@ -7,6 +7,7 @@ their registrations. ``materialise`` stores the answer in ``CrisisMember`` so
 that everything else joins on it.
 """
 
+import datetime
 import json
 import math
 
@@ -14,7 +15,6 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone, translation
@@ -401,6 +401,109 @@ def _mark_answered(request):
         send_id = CheckInCampaign.objects.filter(pk=request.campaign_id).values_list("send_id", flat=True).first()
     if send_id is not None:
         mark_answered(send_id, key("registration", request.registration_id))
+
+
+# --- the inbox: answers from the app accepted at once, filed in batches ------------------------
+
+
+def accept_answer(request_id, registration_id, answer, idempotency_key, note="", location="", ip=None):
+    """One statement, no transaction (INSERT … ON CONFLICT DO NOTHING RETURNING): (inbox row, created).
+    A retry with the same key returns the first row and changes nothing."""
+    from lifeline.crises.models import CheckInInbox
+
+    row = CheckInInbox(
+        request_id=request_id, registration_id=registration_id, answer=answer, idempotency_key=idempotency_key,
+        note=note, location=location, ip=ip, at=timezone.now(),
+    )
+    fields = [CheckInInbox._meta.get_field(name) for name in
+              ("request", "registration_id", "idempotency_key", "answer", "note", "location", "at", "ip", "filed")]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(CheckInInbox._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote('registration_id')}, {quote('idempotency_key')}) DO NOTHING RETURNING {quote('id')}"
+    )
+    params = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return CheckInInbox.objects.get(registration_id=registration_id, idempotency_key=idempotency_key), False
+    row.pk = inserted[0]
+    _maybe_drain()
+    return row, True
+
+
+_last_drain = [0.0]
+
+
+def _maybe_drain():
+    """File the inbox at most every CHECKIN_DRAIN_EVERY seconds per process (a task with a broker, inline without)."""
+    import time
+
+    every = float(getattr(settings, "CHECKIN_DRAIN_EVERY", 1.0))
+    now = time.monotonic()
+    if now - _last_drain[0] < every:
+        return
+    _last_drain[0] = now
+    from lifeline.crises.tasks import drain_inbox_task
+
+    transaction.on_commit(drain_inbox_task.delay)
+
+
+def drain_inbox(limit=5000):
+    """File accepted answers: the answers themselves, one audit entry each, the requests' status,
+    and "answered" on the sending dashboard. Safe to run from several workers at once. Returns the count."""
+    from lifeline.core.audit import EntryTemplate, acting_as, save_entries
+    from lifeline.core.models import AuditAction
+    from lifeline.crises.models import CheckInInbox
+    from lifeline.messaging.audiences import key as recipient_key
+    from lifeline.messaging.models import Delivery
+    from lifeline.messaging.models import State as DeliveryState
+
+    with transaction.atomic():
+        pending = CheckInInbox.objects.filter(filed=False).order_by("id")
+        if connection.features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True)
+        rows = list(pending[:limit])
+        if not rows:
+            return 0
+        CheckInAnswer.objects.bulk_create(
+            [
+                CheckInAnswer(
+                    request_id=r.request_id, registration_id=r.registration_id, answer=r.answer, via=Via.APP,
+                    note=r.note, location=r.location, at=r.at, idempotency_key=r.idempotency_key,
+                )
+                for r in rows
+            ],
+            ignore_conflicts=True,
+        )
+        keys = [r.idempotency_key for r in rows]
+        filed = list(CheckInAnswer.objects.filter(idempotency_key__in=keys, at__gte=min(r.at for r in rows)))
+        with acting_as(None, via="app"):
+            template = EntryTemplate(AuditAction.CREATE, CheckInAnswer, ["answer", "via", "note", "location", "at"])
+            save_entries(template.for_object(a) | {"at": a.at} for a in filed)
+        latest = {}
+        for r in rows:  # the newest answer per request is its status
+            if r.request_id not in latest or r.at >= latest[r.request_id].at:
+                latest[r.request_id] = r
+        requests = list(CheckInRequest.objects.filter(pk__in=latest).select_related("campaign"))
+        for req in requests:
+            r = latest[req.pk]
+            if req.answered_at is None or r.at >= req.answered_at:
+                req.status, req.answered_at, req.via, req.note = r.answer, r.at, Via.APP, r.note
+        CheckInRequest.objects.bulk_update(requests, ["status", "answered_at", "via", "note"])
+        by_send = {}
+        for req in requests:
+            if req.campaign.send_id:
+                by_send.setdefault(req.campaign.send_id, []).append(recipient_key("registration", req.registration_id))
+        for send_id, recipients in by_send.items():
+            Delivery.objects.filter(send_id=send_id, recipient_key__in=recipients).update(
+                state=DeliveryState.ANSWERED, done_at=timezone.now()
+            )
+        CheckInInbox.objects.filter(pk__in=[r.pk for r in rows]).update(filed=True)
+    CheckInInbox.objects.filter(filed=True, at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+    return len(rows)
 
 
 SMS_KEYWORDS = {

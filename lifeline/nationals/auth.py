@@ -6,6 +6,7 @@ succeeds). Both end in ``device_for_token``.
 """
 
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from ninja.security import APIKeyHeader
 
 from lifeline.nationals.models import DeviceToken
@@ -14,15 +15,28 @@ COOKIE = "lifeline_device"
 
 
 def device_for_token(raw):
-    """The live DeviceToken for a raw token, or None; touches ``last_used`` at most every 5 minutes."""
+    """The live DeviceToken for a raw token, or None; touches ``last_used`` at most every 5 minutes.
+
+    One small query (this runs on every request of the app, and in a surge of check-ins): the
+    registration itself is loaded only when a view reads ``device.registration``."""
     if not raw or len(raw) > 200:
         return None
-    device = DeviceToken.objects.select_related("registration").filter(digest=DeviceToken.hash(raw), revoked=False).first()
-    if device is None or (device.registration is not None and device.registration.merged_into_id):
+    found = (
+        DeviceToken.objects.filter(digest=DeviceToken.hash(raw), revoked=False)
+        .values_list("pk", "registration_id", "registration__merged_into_id", "last_used", "label", "address_index", "channel")[:1]
+    )
+    if not found:
         return None
+    pk, registration_id, merged_into, last_used, label, address_index, channel = found[0]
+    if merged_into is not None:
+        return None
+    device = DeviceToken(
+        pk=pk, registration_id=registration_id, last_used=last_used, label=label, address_index=address_index, channel=channel
+    )
+    device._state.adding, device._state.db = False, "default"
     now = timezone.now()
-    if device.last_used is None or (now - device.last_used).total_seconds() > 300:
-        DeviceToken.objects.filter(pk=device.pk).update(last_used=now)
+    if last_used is None or (now - last_used).total_seconds() > 300:
+        DeviceToken.objects.filter(pk=pk).update(last_used=now)
     return device
 
 
@@ -54,8 +68,16 @@ class DeviceAuth(APIKeyHeader):
         if device is None:
             return None
         request.device = device
-        request.registration = device.registration
+        request.registration = LazyRegistration(device) if device.registration_id else None
         return device
+
+
+class LazyRegistration(SimpleLazyObject):
+    """The device's registration, read from the database only when a view uses more than its id."""
+
+    def __init__(self, device):
+        super().__init__(lambda: device.registration)
+        self.__dict__["pk"] = self.__dict__["id"] = device.registration_id
 
 
 class RegisteredDeviceAuth(DeviceAuth):
@@ -63,4 +85,4 @@ class RegisteredDeviceAuth(DeviceAuth):
 
     def authenticate(self, request, key):
         device = super().authenticate(request, key)
-        return device if device is not None and device.registration is not None else None
+        return device if device is not None and device.registration_id is not None else None

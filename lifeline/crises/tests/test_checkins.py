@@ -65,6 +65,8 @@ def test_the_app_lists_open_requests_and_answers_once_per_key(client, campaign, 
     again = client.post("/api/app/checkins", {**payload, "answer": "safe"}, content_type="application/json", **device)
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["id"] == first.json()["id"] and again.json()["duplicate"] is True
+    assert not CheckInAnswer.objects.exists()  # accepted into the inbox; filed in a batch
+    assert services.drain_inbox() == 1 and services.drain_inbox() == 0
     request = CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][0])
     assert request.status == CheckInStatus.NEED_HELP and request.via == "app" and request.answered_at is not None
     assert CheckInAnswer.objects.count() == 1
