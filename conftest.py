@@ -1,6 +1,8 @@
 """Fixtures every test can use: a host country, two organisations, users per role."""
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.contrib.auth import get_user_model
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -132,3 +134,15 @@ def make_registration(philippines):
         return Registration.objects.create(organisation=post, **values)
 
     return make
+
+
+@pytest.fixture
+def keep_test_connection():
+    """For tests that call the WSGI handler directly (schemathesis): its request signals close "old"
+    database connections, which inside the test's transaction is the test's own connection
+    (PostgreSQL really closes it). Django's test client disconnects the handler the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)

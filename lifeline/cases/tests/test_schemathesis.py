@@ -2,8 +2,6 @@
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from lifeline.cases import services
@@ -12,16 +10,6 @@ from lifeline.nationals.models import DeviceToken
 from lifeline.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-
-
-@pytest.fixture
-def keep_test_connection():
-    """The WSGI handler's request signals would close the test's own connection (see lifeline/api/tests)."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.fixture
