@@ -74,12 +74,7 @@ def check_in(request, payload: CheckInIn):
     registration = request.registration
     if payload.location and coarse_point(payload.location) == (None, None):
         return Status(422, {"detail": "location: write it as lat,lon"})
-    targets = services.open_requests([registration.pk])
-    if payload.request is not None:
-        targets = targets.filter(pk=payload.request)
-    elif payload.campaign is not None:
-        targets = targets.filter(campaign_id=payload.campaign)
-    target = targets.values_list("pk", flat=True).first()
+    target = services.open_request_id(registration.pk, payload.request, payload.campaign)
     if target is None:
         earlier = CheckInInbox.objects.filter(registration_id=registration.pk, idempotency_key=payload.idempotency_key).first()
         if earlier is not None:  # a retry that arrives after the campaign closed
