@@ -45,13 +45,16 @@ def device_for_token(raw):
         last_used = parse_datetime(last_used)
     if last_used is not None and timezone.is_naive(last_used):
         last_used = timezone.make_aware(last_used, datetime.timezone.utc)
+    now = timezone.now()
+    if last_used is None or (now - last_used).total_seconds() > 300:
+        with connection.cursor() as cursor:
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.execute("UPDATE nationals_devicetoken SET last_used = %s WHERE id = %s", [stamp, pk])
+        last_used = now
     device = DeviceToken(
         pk=pk, registration_id=registration_id, last_used=last_used, label=label, address_index=address_index, channel=channel
     )
     device._state.adding, device._state.db = False, "default"
-    now = timezone.now()
-    if last_used is None or (now - last_used).total_seconds() > 300:
-        DeviceToken.objects.filter(pk=pk).update(last_used=now)
     return device
 
 
