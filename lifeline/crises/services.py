@@ -508,16 +508,24 @@ def drain_inbox(limit=5000):
         for r in rows:  # the newest answer per request is its status
             if r.request_id not in latest or r.at >= latest[r.request_id].at:
                 latest[r.request_id] = r
-        requests = list(CheckInRequest.objects.filter(pk__in=latest).select_related("campaign"))
-        for req in requests:
-            r = latest[req.pk]
-            if req.answered_at is None or r.at >= req.answered_at:
-                req.status, req.answered_at, req.via, req.note = r.answer, r.at, Via.APP, r.note
-        CheckInRequest.objects.bulk_update(requests, ["status", "answered_at", "via", "note"])
+        # The newest answer becomes the request's status: one prepared UPDATE, run for each request.
+        note_field = CheckInRequest._meta.get_field("note")
+        table = connection.ops.quote_name(CheckInRequest._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET status = %s, answered_at = %s, via = %s, note = %s "
+                "WHERE id = %s AND (answered_at IS NULL OR answered_at <= %s)",
+                [
+                    (r.answer, connection.ops.adapt_datetimefield_value(r.at), Via.APP,
+                     note_field.get_db_prep_save(r.note, connection), request_id, connection.ops.adapt_datetimefield_value(r.at))
+                    for request_id, r in latest.items()
+                ],
+            )
         by_send = {}
-        for req in requests:
-            if req.campaign.send_id:
-                by_send.setdefault(req.campaign.send_id, []).append(recipient_key("registration", req.registration_id))
+        for request_id, registration_id, send_id in CheckInRequest.objects.filter(pk__in=latest, campaign__send__isnull=False).values_list(
+            "pk", "registration_id", "campaign__send_id"
+        ):
+            by_send.setdefault(send_id, []).append(recipient_key("registration", registration_id))
         for send_id, recipients in by_send.items():
             Delivery.objects.filter(send_id=send_id, recipient_key__in=recipients).update(
                 state=DeliveryState.ANSWERED, done_at=timezone.now()
