@@ -15,7 +15,6 @@ from lifeline.messaging.channels.testing.gateway import Gateway
 
 from .conftest import SECRET, message
 
-pytestmark = pytest.mark.urls("lifeline.messaging.channels.tests.urls")
 RECEIPT = "/messaging/hooks/sms/receipt"
 INBOUND = "/messaging/hooks/sms/inbound"
 
