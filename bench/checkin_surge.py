@@ -76,7 +76,7 @@ def populate(people):
     return tokens, campaign
 
 
-def serve(port, workers, threads):
+def serve(port, workers, threads, worker_class="gthread"):
     env = dict(os.environ)
     env.update({
         "LIFELINE_ENV": "production",
@@ -88,7 +88,7 @@ def serve(port, workers, threads):
     env.setdefault("LIFELINE_ENCRYPTION_KEYS", "ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q=")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "lifeline.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "-k", "gthread", "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"],
+         "-k", worker_class, "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     deadline = time.time() + 60
@@ -113,6 +113,7 @@ def main():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread keeps connections alive)")
     args = parser.parse_args()
 
     backend = setup("checkin_surge")
@@ -123,7 +124,7 @@ def main():
 
     connection.close()
     port = free_port()
-    server = serve(port, args.workers, args.threads)
+    server = serve(port, args.workers, args.threads, args.worker_class)
     concurrency = args.workers * args.threads
     host = "127.0.0.1"
     try:
