@@ -338,14 +338,13 @@ def dispatch_campaign(campaign):
     from lifeline.messaging.models import Send
     from lifeline.messaging.services import start_send
 
-    source = f"campaign:{campaign.pk}"
-    existing = Send.objects.filter(source=source).first()
-    if existing is not None:  # a retried task never sends twice
-        return existing
+    send_id = CheckInCampaign.objects.filter(pk=campaign.pk).values_list("send_id", flat=True).first()
+    if send_id is not None:  # a retried task never sends twice
+        return Send.objects.get(pk=send_id)
     send = start_send(
         organisation=campaign.crisis.organisation, user=None, name=str(campaign)[:200],
         audience={"kind": "campaign", "campaign": campaign.pk}, texts=campaign_texts(campaign),
-        channels=["push", "sms", "email"], source=source,
+        channels=["push", "sms", "email"], source=f"campaign:{campaign.pk}",
     )
     CheckInCampaign.objects.filter(pk=campaign.pk).update(send=send)
     campaign.send = send
@@ -396,9 +395,7 @@ def _mark_answered(request):
     from lifeline.messaging.audiences import key
     from lifeline.messaging.services import mark_answered
 
-    send_id = request.campaign.send_id if "campaign" in request._state.fields_cache else None
-    if send_id is None:
-        send_id = CheckInCampaign.objects.filter(pk=request.campaign_id).values_list("send_id", flat=True).first()
+    send_id = CheckInCampaign.objects.filter(pk=request.campaign_id).values_list("send_id", flat=True).first()
     if send_id is not None:
         mark_answered(send_id, key("registration", request.registration_id))
 

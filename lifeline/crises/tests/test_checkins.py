@@ -171,3 +171,29 @@ def test_an_answer_shows_as_answered_on_the_sending_dashboard(django_capture_on_
     request = campaign.requests.get(registration=person)
     services.record_answer(request, CheckInStatus.SAFE, "app")
     assert Delivery.objects.get(send__source=f"campaign:{campaign.pk}").state == "answered"
+
+
+def test_the_plain_sql_read_of_the_open_request_follows_the_same_rule_as_open_requests(make_crisis, people, officer):
+    """The check-in hot path reads the open request in plain SQL; it must agree with ``open_requests``."""
+    first = services.start_campaign(make_crisis(), {"en": "Safe?"}, officer)
+    second = services.start_campaign(make_crisis(), {"en": "Still safe?"}, officer)
+
+    def both(registration, **narrow):
+        queryset = services.open_requests([registration.pk])
+        if "request_id" in narrow:
+            queryset = queryset.filter(pk=narrow["request_id"])
+        if "campaign_id" in narrow:
+            queryset = queryset.filter(campaign_id=narrow["campaign_id"])
+        return services.open_request_id(registration.pk, **narrow), queryset.values_list("pk", flat=True).first()
+
+    inside, outside = people["inside"][0], people["outside"]
+    for registration in (inside, outside):
+        for narrow in ({}, {"campaign_id": first.pk}, {"request_id": first.requests.first().pk}):
+            got, wanted = both(registration, **narrow)
+            assert got == wanted
+    assert both(inside)[0] == second.requests.get(registration=inside).pk  # the newest campaign first
+    second.closed = second.started
+    second.save()
+    assert both(inside) == (first.requests.get(registration=inside).pk,) * 2
+    services.close_crisis(first.crisis)
+    assert both(inside) == (None, None)
