@@ -39,23 +39,27 @@ def alert_area_ids(alert):
 
 
 def nationals_inside(alert):
-    """{post id: (registrations, Counter of first languages)} for the active registrations inside the alert's area."""
-    base = Registration.objects.active()
-    ids = set()
+    """{post id: (registrations, Counter of first languages)} for the active registrations inside the alert's area.
+    Counted from the rows read for the test itself: no list of ids goes back to the database."""
+    base = Registration.objects.active().order_by()
+    found = {}  # registration id -> (post id, first language)
     geometry = alert_shape(alert)
     if geometry is not None:
         minx, miny, maxx, maxy = geometry.bounds
-        rows = _rows(base.filter(lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx).order_by().values_list("id", "lat", "lon"))
+        rows = _rows(
+            base.filter(lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx)
+            .values_list("id", "lat", "lon", "organisation_id", "primary_language")
+        )
         if rows:
-            found = np.array([r[0] for r in rows], dtype=np.int64)
             shapely.prepare(geometry)
             inside = shapely.contains_xy(geometry, np.array([r[2] for r in rows]), np.array([r[1] for r in rows]))
-            ids.update(found[inside].tolist())
+            found.update((r[0], (r[3], r[4])) for r, hit in zip(rows, inside) if hit)
     area_ids = alert_area_ids(alert)
     if area_ids:
-        ids.update(base.filter(area_id__in=area_ids).values_list("id", flat=True))
+        rows = _rows(base.filter(area_id__in=area_ids).values_list("id", "organisation_id", "primary_language"))
+        found.update((r[0], (r[1], r[2])) for r in rows)
     by_post = defaultdict(Counter)
-    for post_id, language in Registration.objects.filter(id__in=sorted(ids)).values_list("organisation_id", "primary_language"):
+    for post_id, language in found.values():
         by_post[post_id][language or "?"] += 1
     return {post: (sum(counts.values()), counts) for post, counts in by_post.items()}
 
