@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from lifeline.api.common import ShortText
+from lifeline.core.fields import blind_index
 from lifeline.core.names import country_name
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth
@@ -77,8 +78,6 @@ def _check_endpoint(endpoint):
 def push_subscribe(request, payload: PushIn):
     """Register this browser for alerts by Web Push (replaces an earlier subscription of the same endpoint)."""
     _check_endpoint(payload.endpoint)
-    from lifeline.core.fields import blind_index
-
     data = payload.dict()
     sub = PushSubscription.objects.filter(endpoint_index=blind_index(payload.endpoint)).first() or PushSubscription()
     sub.registration = request.registration
@@ -95,8 +94,6 @@ class PushOut(Schema):
 
 @router.post("/push/remove", auth=RegisteredDeviceAuth())
 def push_unsubscribe(request, payload: PushOut):
-    from lifeline.core.fields import blind_index
-
     removed, _ = PushSubscription.objects.filter(
         registration=request.registration, endpoint_index=blind_index(payload.endpoint)
     ).delete()

@@ -48,3 +48,10 @@ def test_a_draft_is_never_sent_and_a_viewer_cannot_send(draft, org_a, make_user,
     viewer = make_user(org_a, role=Role.VIEWER)
     assert login(viewer).post(f"/alerts/{draft.pk}/send/", {"audience": "subscribers"}).status_code == 403
     assert mail.outbox == []
+
+
+def test_another_organisation_cannot_send_the_alert(published, org_a, org_b, areas, make_user, login):
+    _subscriber(org_a, areas["amman"], "rania@example.org", ["ar"])
+    stranger = make_user(org_b, role=Role.COORDINATOR, scope=Scope.OWN)
+    assert login(stranger).post(f"/alerts/{published.pk}/send/", {"audience": "subscribers"}).status_code == 404
+    assert mail.outbox == []
