@@ -10,12 +10,10 @@ from lifeline.geo.models import AdminArea, Country
 from lifeline.interpreters.forms import MessagingField
 from lifeline.interpreters.tabular import normalise_phone
 from lifeline.nationals.models import (
-    DocumentStatus,
     HouseholdMember,
     PostDetails,
     Purpose,
     Registration,
-    Relation,
     Source,
     SpecialNeed,
     StayType,
