@@ -309,16 +309,12 @@ MESSAGING_MAX_ATTEMPTS = envint("MESSAGING_MAX_ATTEMPTS", 4)
 MESSAGING_CLAIM_TIMEOUT = envint("MESSAGING_CLAIM_TIMEOUT", 300)
 MESSAGING_QUEUE = env("MESSAGING_QUEUE", "celery")
 
-# Check-ins from the app are accepted at once and filed in batches, at most this often per process.
-CHECKIN_DRAIN_EVERY = float(env("CHECKIN_DRAIN_EVERY", "1"))
-
 # Periodic work (celery beat in production; `manage.py messaging_tick` from cron without a broker).
 CELERY_BEAT_SCHEDULE = {
     "alerts-poll-feeds": {"task": "lifeline.alerts.tasks.poll_feeds", "schedule": envint("ALERTS_POLL_SECONDS", 120)},
     "advice-purge-unconfirmed": {"task": "advice.purge_unconfirmed_subscriptions", "schedule": 86400},
     "nationals-renewal-reminders": {"task": "nationals.send_renewal_reminders", "schedule": 86400},
     "nationals-purge-expired": {"task": "nationals.purge_expired_registrations", "schedule": 86400},
-    "crises-drain-inbox": {"task": "lifeline.crises.tasks.drain_inbox_task", "schedule": 5.0},
     "messaging-sweep": {"task": "messaging.sweep", "schedule": 60.0},
     "messaging-fallbacks": {"task": "messaging.check_fallbacks", "schedule": 60.0},
 }

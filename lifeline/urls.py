@@ -6,6 +6,8 @@ from django.views.static import serve
 import lifeline.converters  # noqa: F401  (registers <id:...>)
 
 urlpatterns = [
+    # The JSON API first: the nationals' app calls it in a surge, and patterns are tried in order.
+    path("api/", include("lifeline.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("lifeline.core.urls")),
@@ -21,7 +23,6 @@ urlpatterns = [
     path("messaging/hooks/", include("lifeline.messaging.channels.urls")),
     path("messaging/", include("lifeline.messaging.urls")),
     path("app/", include("lifeline.pwa.urls")),
-    path("api/", include("lifeline.api.urls")),
 ]
 
 if not settings.PRODUCTION:

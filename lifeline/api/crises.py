@@ -193,7 +193,6 @@ def _campaign(request, campaign_id, action=Action.VIEW):
 
 @router.get("/campaigns/{int:campaign_id}/board", response={200: BoardOut, 404: ErrorOut})
 def board(request, campaign_id: Id):
-    services.drain_inbox()
     require(request, AREA, Action.VIEW)
     return _board(_campaign(request, campaign_id))
 

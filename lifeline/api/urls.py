@@ -38,6 +38,13 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
+# The nationals' app first (its check-ins come in surges; URL patterns are tried in order).
+# Device tokens instead of staff tokens (see lifeline.nationals.auth).
+api.add_router("/app/checkins", app_crises)
+api.add_router("/app", app_nationals)
+api.add_router("/app/requests", app_cases)
+api.add_router("/app/advice", app_advice)
+api.add_router("/app", app_pwa)
 api.add_router("/contacts", contacts)
 api.add_router("/communities", communities)
 api.add_router("/interpreters", interpreters)
@@ -47,12 +54,6 @@ api.add_router("/cases", cases)
 api.add_router("/advice", advice)
 api.add_router("/alerts", alerts)
 api.add_router("/messaging", messaging)
-# The nationals' app: device tokens instead of staff tokens (see lifeline.nationals.auth).
-api.add_router("/app", app_nationals)
-api.add_router("/app/checkins", app_crises)
-api.add_router("/app/requests", app_cases)
-api.add_router("/app/advice", app_advice)
-api.add_router("/app", app_pwa)
 
 from django.urls import path  # noqa: E402
 

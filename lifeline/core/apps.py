@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from lifeline.core import signals  # noqa: F401
+        from lifeline.core import db, signals  # noqa: F401

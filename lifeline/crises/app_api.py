@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from lifeline.api.common import ErrorOut, Id, ShortText, Text
 from lifeline.core import audit
 from lifeline.crises import services
-from lifeline.crises.models import CheckInInbox, CheckInStatus
+from lifeline.crises.models import CheckInStatus
 from lifeline.nationals.auth import RegisteredDeviceAuth
 from lifeline.nationals.models import coarse_point
 
@@ -56,7 +56,6 @@ def _out(row, duplicate):
 @router.get("", response=list[OpenRequestOut])
 def open_checkins(request):
     registration = request.registration
-    services.drain_inbox()
     return [
         {
             "id": r.pk, "campaign": r.campaign_id, "crisis": r.campaign.crisis.name,
@@ -69,19 +68,16 @@ def open_checkins(request):
 
 @router.post("", response={200: CheckInOut, 201: CheckInOut, 404: ErrorOut, 422: ErrorOut})
 def check_in(request, payload: CheckInIn):
-    """Answer "are you safe?". Accepted at once (one INSERT) and filed within seconds; a retry with the same
+    """Answer "are you safe?" (the newest open request, or the one named). A retry with the same
     idempotency_key returns the first result (200, duplicate) and changes nothing."""
     registration = request.registration
     if payload.location and coarse_point(payload.location) == (None, None):
         return Status(422, {"detail": "location: write it as lat,lon"})
-    target = services.open_request_id(registration.pk, payload.request, payload.campaign)
-    if target is None:
-        earlier = CheckInInbox.objects.filter(registration_id=registration.pk, idempotency_key=payload.idempotency_key).first()
-        if earlier is not None:  # a retry that arrives after the campaign closed
-            return Status(200, _out(earlier, True))
+    with audit.acting_as(None, ip=audit.client_ip(request), via="app"):
+        row, created = services.accept_answer(
+            registration.pk, payload.answer, payload.idempotency_key, request_id=payload.request, campaign_id=payload.campaign,
+            note=payload.note, location=payload.location,
+        )
+    if row is None:
         return Status(404, {"detail": "No open check-in for you."})
-    row, created = services.accept_answer(
-        target, registration.pk, payload.answer, payload.idempotency_key, note=payload.note,
-        location=payload.location, ip=audit.client_ip(request),
-    )
     return Status(201 if created else 200, _out(row, not created))

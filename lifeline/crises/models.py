@@ -266,25 +266,3 @@ class CheckInProposal(OwnedModel):
 
     def __str__(self):
         return self.headline
-
-
-class CheckInInbox(models.Model):
-    """Answers from the app as they arrive: one INSERT each, so that a surge is accepted at once.
-
-    ``services.drain_inbox`` files them in batches (answers, audit entries, request statuses); the
-    board and every reader drain first, so staff never see less than what was accepted. Rows stay a
-    day after filing: a retry within that day hits the unique key and changes nothing."""
-
-    request = models.ForeignKey(CheckInRequest, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    registration_id = models.BigIntegerField()
-    idempotency_key = models.UUIDField()
-    answer = models.CharField(max_length=20, choices=CheckInStatus.choices)
-    note = EncryptedTextField(blank=True)
-    location = EncryptedTextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    filed = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["registration_id", "idempotency_key"], name="crises_inbox_idempotent")]
-        indexes = [models.Index(fields=["filed", "id"], name="crises_inbox_pending")]

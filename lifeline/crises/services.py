@@ -7,7 +7,6 @@ their registrations. ``materialise`` stores the answer in ``CrisisMember`` so
 that everything else joins on it.
 """
 
-import datetime
 import json
 import math
 
@@ -16,12 +15,13 @@ import shapely
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from shapely.geometry import Polygon, mapping, shape
 from shapely.ops import unary_union
 
+from lifeline.core.db import hot_cursor
 from lifeline.core.fields import blind_index
 from lifeline.core.models import Organisation
 from lifeline.core.names import language_name
@@ -382,10 +382,13 @@ def record_answer(request, answer, via, note="", location="", user=None, idempot
                 request=request, registration_id=request.registration_id, answer=answer, via=via,
                 note=note, location=location, by=user, idempotency_key=idempotency_key, at=at or timezone.now(),
             )
-            CheckInRequest.objects.filter(pk=request.pk).update(status=answer, answered_at=entry.at, via=via, note=note)
+            # The newest answer is the status: one given earlier (a call logged late) is kept, not applied.
+            newest = CheckInRequest.objects.filter(pk=request.pk).filter(Q(answered_at__isnull=True) | Q(answered_at__lte=entry.at))
+            applied = newest.update(status=answer, answered_at=entry.at, via=via, note=note)
     except IntegrityError:  # the same retry arrived twice at once: the other one won
         return CheckInAnswer.objects.get(registration_id=request.registration_id, idempotency_key=idempotency_key), False
-    request.status, request.answered_at, request.via, request.note = answer, entry.at, via, note
+    if applied:
+        request.status, request.answered_at, request.via, request.note = answer, entry.at, via, note
     _mark_answered(request)
     return entry, True
 
@@ -400,136 +403,119 @@ def _mark_answered(request):
         mark_answered(send_id, key("registration", request.registration_id))
 
 
-# --- the inbox: answers from the app accepted at once, filed in batches ------------------------
+# --- answers from the app: the check-in hot path --------------------------------------------
 
 
-_OPEN_REQUEST_SQL = (
-    "SELECT r.id FROM crises_checkinrequest r "
+_OPEN_REQUEST_FROM = (
+    "FROM crises_checkinrequest r "
     "JOIN crises_checkincampaign c ON c.id = r.campaign_id JOIN crises_crisis k ON k.id = c.crisis_id "
-    "WHERE r.registration_id = %s AND c.closed IS NULL AND k.status = %s"
+    "WHERE r.registration_id = %(registration)s AND c.closed IS NULL AND k.status = %(active)s"
 )
 
 
-def open_request_id(registration_id, request_id=None, campaign_id=None):
-    """The newest open request of a person (or the one named), in plain SQL: the check-in hot path.
-    The same rule as ``open_requests``."""
-    sql, params = _OPEN_REQUEST_SQL, [registration_id, Status.ACTIVE]
+def _open_request_sql(columns, registration_id, request_id=None, campaign_id=None):
+    """``SELECT columns`` of the newest open request of a person (or the one named), in plain SQL
+    with named parameters: the check-in hot path. The same rule as ``open_requests`` (a test holds
+    them together)."""
+    sql, params = f"SELECT {columns} {_OPEN_REQUEST_FROM}", {"registration": registration_id, "active": Status.ACTIVE}
     if request_id is not None:
-        sql, params = sql + " AND r.id = %s", params + [request_id]
+        sql, params["narrow"] = sql + " AND r.id = %(narrow)s", request_id
     elif campaign_id is not None:
-        sql, params = sql + " AND c.id = %s", params + [campaign_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " ORDER BY c.started DESC, r.id DESC LIMIT 1", params)
+        sql, params["narrow"] = sql + " AND c.id = %(narrow)s", campaign_id
+    return sql + " ORDER BY c.started DESC, r.id DESC LIMIT 1", params
+
+
+def open_request_id(registration_id, request_id=None, campaign_id=None):
+    """The id of the newest open request of a person (or of the one named), or None."""
+    sql, params = _open_request_sql("r.id", registration_id, request_id, campaign_id)
+    with hot_cursor() as cursor:
+        cursor.execute(sql, params)
         found = cursor.fetchone()
     return found[0] if found else None
 
 
-def accept_answer(request_id, registration_id, answer, idempotency_key, note="", location="", ip=None):
-    """One statement, no transaction (INSERT … ON CONFLICT DO NOTHING RETURNING): (inbox row, created).
-    A retry with the same key returns the first row and changes nothing."""
-    from lifeline.crises.models import CheckInInbox
+# One statement does what ``record_answer`` does for an answer from the app: find the open request,
+# insert the answer (unless its idempotency key is known), write its audit entry, make it the
+# request's status and mark the campaign's message answered. One round trip and one commit, so a
+# surge of check-ins costs the database as little as an answer can (``accept_answer``).
+_ACCEPT_SQL = """
+WITH target AS ({target}),
+answer AS (
+    INSERT INTO crises_checkinanswer (request_id, registration_id, answer, via, note, location, at, idempotency_key)
+    SELECT t.id, %(registration)s, %(answer)s, %(via)s, %(note)s, %(location)s, %(at)s, %(key)s FROM target t
+    ON CONFLICT (registration_id, idempotency_key) DO NOTHING
+    RETURNING id, request_id
+),
+audit AS (
+    INSERT INTO core_auditentry (at, actor_id, actor_name, organisation_id, action, object_type, object_id, object_repr,
+                                 fields, reason, ip, via)
+    SELECT %(audit_at)s, %(actor_id)s, %(actor_name)s, %(organisation_id)s, %(action)s, %(object_type)s, {answer_id},
+           {answer_repr}, %(fields)s, '', %(ip)s, %(audit_via)s
+    FROM answer a
+),
+status AS (
+    UPDATE crises_checkinrequest q SET status = %(answer)s, answered_at = %(at)s, via = %(via)s, note = %(request_note)s
+    FROM answer a WHERE q.id = a.request_id AND (q.answered_at IS NULL OR q.answered_at <= %(at)s)
+),
+delivered AS (
+    UPDATE messaging_delivery d SET state = %(answered)s, done_at = %(at)s
+    WHERE d.send_id = (SELECT send_id FROM target) AND d.recipient_key = %(recipient)s AND EXISTS (SELECT 1 FROM answer)
+)
+SELECT id, request_id FROM answer
+"""
 
-    row = CheckInInbox(
-        request_id=request_id, registration_id=registration_id, answer=answer, idempotency_key=idempotency_key,
-        note=note, location=location, ip=ip, at=timezone.now(),
-    )
-    fields = [CheckInInbox._meta.get_field(name) for name in
-              ("request", "registration_id", "idempotency_key", "answer", "note", "location", "at", "ip", "filed")]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(CheckInInbox._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote('registration_id')}, {quote('idempotency_key')}) DO NOTHING RETURNING {quote('id')}"
-    )
-    params = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
+
+def accept_answer(registration_id, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""):
+    """An answer from the app to the person's open request (or the one named): (answer, created),
+    or (None, False) when there is nothing open to answer.
+
+    The same effect as ``record_answer`` (a test holds them together). On PostgreSQL it is one
+    prepared statement; elsewhere, ``record_answer`` itself. A retry with the same key returns the
+    first answer and changes nothing, even once the campaign has closed."""
+    from lifeline.core.audit import entry_values
+    from lifeline.core.models import AuditAction
+    from lifeline.messaging.audiences import key as recipient_key
+    from lifeline.messaging.models import State as DeliveryState
+
+    if answer not in ANSWERS:
+        raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
+    if connection.vendor != "postgresql":
+        target = open_request_id(registration_id, request_id, campaign_id)
+        if target is None:
+            return CheckInAnswer.objects.filter(registration_id=registration_id, idempotency_key=idempotency_key).first(), False
+        request = CheckInRequest.objects.get(pk=target)
+        return record_answer(request, answer, Via.APP, note=note, location=location, idempotency_key=idempotency_key)
+
+    target, params = _open_request_sql("r.id, c.send_id", registration_id, request_id, campaign_id)
+    at = timezone.now()
+    entry = entry_values(AuditAction.CREATE, fields=_ANSWER_FIELDS, object_type="crises.checkinanswer")
+    prep = CheckInAnswer._meta.get_field("note").get_db_prep_save
+    params.update({
+        "answer": answer, "via": Via.APP, "at": at, "key": idempotency_key,
+        "note": prep(note, connection), "location": prep(location, connection),
+        "request_note": CheckInRequest._meta.get_field("note").get_db_prep_save(note, connection),
+        "audit_at": entry["at"], "actor_id": entry["actor_id"], "actor_name": entry["actor_name"],
+        "organisation_id": entry["organisation_id"], "action": entry["action"], "object_type": entry["object_type"],
+        "fields": json.dumps(entry["fields"]), "ip": entry["ip"], "audit_via": entry["via"],
+        "answered": DeliveryState.ANSWERED, "recipient": recipient_key("registration", registration_id),
+    })
+    sql = _ACCEPT_SQL.format(target=target, answer_id="a.id::text", answer_repr=_ANSWER_REPR_SQL)
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
         inserted = cursor.fetchone()
-    if inserted is None:
-        return CheckInInbox.objects.get(registration_id=registration_id, idempotency_key=idempotency_key), False
-    row.pk = inserted[0]
-    _maybe_drain()
+    if inserted is None:  # a retry (or nothing open to answer)
+        return CheckInAnswer.objects.filter(registration_id=registration_id, idempotency_key=idempotency_key).first(), False
+    row = CheckInAnswer(
+        pk=inserted[0], request_id=inserted[1], registration_id=registration_id, answer=answer, via=Via.APP,
+        note=note, location=location, at=at, idempotency_key=idempotency_key,
+    )
+    row._state.adding = False
     return row, True
 
 
-_last_drain = [0.0]
-
-
-def _maybe_drain():
-    """File the inbox at most every CHECKIN_DRAIN_EVERY seconds per process (a task with a broker, inline without)."""
-    import time
-
-    every = float(getattr(settings, "CHECKIN_DRAIN_EVERY", 1.0))
-    now = time.monotonic()
-    if now - _last_drain[0] < every:
-        return
-    _last_drain[0] = now
-    from lifeline.crises.tasks import drain_inbox_task
-
-    transaction.on_commit(drain_inbox_task.delay)
-
-
-def drain_inbox(limit=5000):
-    """File accepted answers: the answers themselves, one audit entry each, the requests' status,
-    and "answered" on the sending dashboard. Safe to run from several workers at once. Returns the count."""
-    from lifeline.core.audit import EntryTemplate, acting_as, save_entries
-    from lifeline.core.models import AuditAction
-    from lifeline.crises.models import CheckInInbox
-    from lifeline.messaging.audiences import key as recipient_key
-    from lifeline.messaging.models import Delivery
-    from lifeline.messaging.models import State as DeliveryState
-
-    with transaction.atomic():
-        pending = CheckInInbox.objects.filter(filed=False).order_by("id")
-        if connection.features.has_select_for_update_skip_locked:
-            pending = pending.select_for_update(skip_locked=True)
-        rows = list(pending[:limit])
-        if not rows:
-            return 0
-        CheckInAnswer.objects.bulk_create(
-            [
-                CheckInAnswer(
-                    request_id=r.request_id, registration_id=r.registration_id, answer=r.answer, via=Via.APP,
-                    note=r.note, location=r.location, at=r.at, idempotency_key=r.idempotency_key,
-                )
-                for r in rows
-            ],
-            ignore_conflicts=True,
-        )
-        keys = [r.idempotency_key for r in rows]
-        filed = list(CheckInAnswer.objects.filter(idempotency_key__in=keys, at__gte=min(r.at for r in rows)))
-        with acting_as(None, via="app"):
-            template = EntryTemplate(AuditAction.CREATE, CheckInAnswer, ["answer", "via", "note", "location", "at"])
-            save_entries(template.for_object(a) | {"at": a.at} for a in filed)
-        latest = {}
-        for r in rows:  # the newest answer per request is its status
-            if r.request_id not in latest or r.at >= latest[r.request_id].at:
-                latest[r.request_id] = r
-        # The newest answer becomes the request's status: one prepared UPDATE, run for each request.
-        note_field = CheckInRequest._meta.get_field("note")
-        table = connection.ops.quote_name(CheckInRequest._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET status = %s, answered_at = %s, via = %s, note = %s "
-                "WHERE id = %s AND (answered_at IS NULL OR answered_at <= %s)",
-                [
-                    (r.answer, connection.ops.adapt_datetimefield_value(r.at), Via.APP,
-                     note_field.get_db_prep_save(r.note, connection), request_id, connection.ops.adapt_datetimefield_value(r.at))
-                    for request_id, r in latest.items()
-                ],
-            )
-        by_send = {}
-        for request_id, registration_id, send_id in CheckInRequest.objects.filter(pk__in=latest, campaign__send__isnull=False).values_list(
-            "pk", "registration_id", "campaign__send_id"
-        ):
-            by_send.setdefault(send_id, []).append(recipient_key("registration", registration_id))
-        for send_id, recipients in by_send.items():
-            Delivery.objects.filter(send_id=send_id, recipient_key__in=recipients).update(
-                state=DeliveryState.ANSWERED, done_at=timezone.now()
-            )
-        CheckInInbox.objects.filter(pk__in=[r.pk for r in rows]).update(filed=True)
-    CheckInInbox.objects.filter(filed=True, at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
-    return len(rows)
+# What the audit signal records for a new answer: its fields, and ``CheckInAnswer.audit_repr`` in SQL.
+_ANSWER_FIELDS = sorted(f.attname for f in CheckInAnswer._meta.concrete_fields if f.name not in CheckInAnswer.audit_exclude and f.name != "id")
+_ANSWER_REPR_SQL = "'#' || a.id || ' (registration #' || %(registration)s || ')'"
 
 
 SMS_KEYWORDS = {

@@ -10,10 +10,3 @@ def dispatch_campaign_task(campaign_id):
     campaign = CheckInCampaign.objects.filter(pk=campaign_id).first()
     return dispatch_campaign(campaign).pk if campaign is not None else None
 
-
-@shared_task
-def drain_inbox_task():
-    """File the check-ins accepted from the app (also every few seconds by beat, and before any board is read)."""
-    from lifeline.crises.services import drain_inbox
-
-    return drain_inbox()

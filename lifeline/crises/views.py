@@ -170,7 +170,6 @@ def _audit_shown(rows, fields, reason):
 @login_required
 def board(request, pk):
     campaign = _campaign_for(request.user, pk)
-    services.drain_inbox()  # everything accepted from the app is on the board
     form, rows = _board_rows(request, campaign)
     page = paginate(request, rows)
     personal = has_perm(request.user, AREA, Action.PERSONAL)
@@ -210,7 +209,6 @@ def board_export(request, pk):
     """The follow-up list (those who did not answer, or the board's filter) as CSV."""
     require(request.user, AREA, Action.EXPORT)
     campaign = _campaign_for(request.user, pk)
-    services.drain_inbox()
     _form, rows = _board_rows(request, campaign)
     if "status" not in request.GET:
         rows = rows.filter(status=CheckInStatus.NO_ANSWER)

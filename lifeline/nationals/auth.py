@@ -6,13 +6,15 @@ succeeds). Both end in ``device_for_token``.
 """
 
 import datetime
+import threading
+import time
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import SimpleLazyObject
 from ninja.security import APIKeyHeader
 
+from lifeline.core.db import hot_cursor
 from lifeline.nationals.models import DeviceToken
 
 COOKIE = "lifeline_device"
@@ -26,14 +28,14 @@ _DEVICE_SQL = (
 
 
 def device_for_token(raw):
-    """The live DeviceToken for a raw token, or None; touches ``last_used`` at most every 5 minutes.
+    """The live DeviceToken for a raw token, or None; its ``last_used`` is kept to within 5 minutes.
 
-    This runs on every request of the app, and in a surge of check-ins: one indexed query in plain
-    SQL (the ORM's own cost was most of the request's), and the registration is read only when a
-    view uses ``device.registration``."""
+    This runs on every request of the app, and in a surge of check-ins: one prepared, indexed query
+    (the ORM's own cost was most of the request's), and the registration is read only when a view uses
+    ``device.registration``. The use is stamped in batches (``touch``), not by a write per request."""
     if not raw or len(raw) > 200:
         return None
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_DEVICE_SQL, [DeviceToken.hash(raw)])
         found = cursor.fetchone()
     if found is None:
@@ -46,16 +48,47 @@ def device_for_token(raw):
     if last_used is not None and timezone.is_naive(last_used):
         last_used = timezone.make_aware(last_used, datetime.timezone.utc)
     now = timezone.now()
-    if last_used is None or (now - last_used).total_seconds() > 300:
-        with connection.cursor() as cursor:
-            stamp = connection.ops.adapt_datetimefield_value(now)
-            cursor.execute("UPDATE nationals_devicetoken SET last_used = %s WHERE id = %s", [stamp, pk])
+    if last_used is None or (now - last_used).total_seconds() > TOUCH_EVERY:
+        touch(pk, now)
         last_used = now
     device = DeviceToken(
         pk=pk, registration_id=registration_id, last_used=last_used, label=label, address_index=address_index, channel=channel
     )
     device._state.adding, device._state.db = False, "default"
     return device
+
+
+TOUCH_EVERY = 300  # seconds: how stale ``last_used`` may be
+_touches = {}
+_touch_lock = threading.Lock()
+_last_flush = [0.0]
+
+
+def touch(pk, when, flush_after=5.0):
+    """Note that device ``pk`` was used at ``when``. Written at once when the process is quiet; in a
+    surge, the uses noted meanwhile are written together, one batch at most every ``flush_after``
+    seconds (or every 1,000 devices). A process that dies loses at most those seconds of stamps, which
+    only say when a device was last seen."""
+    with _touch_lock:
+        _touches[pk] = when
+        if time.monotonic() - _last_flush[0] < flush_after and len(_touches) < 1000:
+            return
+        pending = dict(_touches)
+        _touches.clear()
+        _last_flush[0] = time.monotonic()
+    flush_touches(pending)
+
+
+def flush_touches(pending=None):
+    """Write the noted uses (or ``pending``) now, in one statement stamped with the latest of them
+    (at most ``flush_after`` seconds off for the others)."""
+    if pending is None:
+        with _touch_lock:
+            pending = dict(_touches)
+            _touches.clear()
+    if not pending:
+        return 0
+    return DeviceToken.objects.filter(pk__in=list(pending)).update(last_used=max(pending.values()))
 
 
 def device_from_header(value):

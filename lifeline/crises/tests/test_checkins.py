@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 import pytest
@@ -65,8 +66,6 @@ def test_the_app_lists_open_requests_and_answers_once_per_key(client, campaign, 
     again = client.post("/api/app/checkins", {**payload, "answer": "safe"}, content_type="application/json", **device)
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["id"] == first.json()["id"] and again.json()["duplicate"] is True
-    assert not CheckInAnswer.objects.exists()  # accepted into the inbox; filed in a batch
-    assert services.drain_inbox() == 1 and services.drain_inbox() == 0
     request = CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][0])
     assert request.status == CheckInStatus.NEED_HELP and request.via == "app" and request.answered_at is not None
     assert CheckInAnswer.objects.count() == 1
@@ -197,3 +196,62 @@ def test_the_plain_sql_read_of_the_open_request_follows_the_same_rule_as_open_re
     assert both(inside) == (first.requests.get(registration=inside).pk,) * 2
     services.close_crisis(first.crisis)
     assert both(inside) == (None, None)
+
+
+def test_an_answer_from_the_app_has_the_same_effect_as_record_answer(django_capture_on_commit_callbacks, make_crisis, people, officer):
+    """``accept_answer`` (one statement on PostgreSQL) does what ``record_answer`` does: the answer, its
+    audit entry, the request's status and "answered" on the sending dashboard."""
+    from lifeline.core.audit import acting_as
+    from lifeline.messaging.audiences import key
+    from lifeline.messaging.models import Delivery
+
+    fast_person, slow_person = people["inside"][0], people["inside"][1]
+    for n, person in enumerate((fast_person, slow_person)):
+        person.email = f"person{n}@example.org"
+        person.save()
+        Consent.objects.create(registration=person, purpose=Purpose.CRISIS_MESSAGES)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?"}, officer)
+    campaign.refresh_from_db()  # the send is made once the campaign is committed
+    fast_key, slow_key = uuid.uuid4(), uuid.uuid4()
+    with acting_as(None, ip="192.0.2.7", via="app"):
+        fast, created = services.accept_answer(fast_person.pk, "need_help", fast_key, note="Water inside", location="31.95,35.91")
+        slow, _ = services.record_answer(
+            campaign.requests.get(registration=slow_person), "need_help", "app", note="Water inside", location="31.95,35.91",
+            idempotency_key=slow_key,
+        )
+    assert created and fast.pk and fast.request_id == campaign.requests.get(registration=fast_person).pk
+
+    def effect(answer):
+        answer = CheckInAnswer.objects.get(pk=answer.pk)
+        request = CheckInRequest.objects.get(pk=answer.request_id)
+        entry = AuditEntry.objects.get(object_type="crises.checkinanswer", object_id=str(answer.pk))
+        delivery = Delivery.objects.get(send=campaign.send, recipient_key=key("registration", answer.registration_id))
+        return {
+            "answer": (answer.answer, answer.via, answer.note, answer.location, answer.by_id),
+            "request": (request.status, request.via, request.note, request.answered_at == answer.at),
+            "audit": (entry.action, entry.fields, entry.ip, entry.via, entry.actor_id, entry.object_repr == answer.audit_repr()),
+            "delivery": delivery.state,
+        }
+
+    assert effect(fast) == effect(slow)
+    assert effect(fast)["request"] == ("need_help", "app", "Water inside", True) and effect(fast)["delivery"] == "answered"
+    # A retry changes nothing, even once the crisis is closed; with nothing open, nothing is accepted.
+    assert services.accept_answer(fast_person.pk, "safe", fast_key) == (CheckInAnswer.objects.get(pk=fast.pk), False)
+    services.close_crisis(campaign.crisis)
+    assert services.accept_answer(fast_person.pk, "safe", fast_key)[0].pk == fast.pk
+    assert services.accept_answer(fast_person.pk, "safe", uuid.uuid4()) == (None, False)
+    assert CheckInAnswer.objects.filter(registration=fast_person).count() == 1
+
+
+def test_a_newer_answer_is_the_status_and_an_older_one_arriving_late_is_kept_but_not_applied(campaign, people):
+    person = people["inside"][0]
+    request = CheckInRequest.objects.get(campaign=campaign, registration=person)
+    services.accept_answer(person.pk, "need_help", uuid.uuid4())
+    services.accept_answer(person.pk, "safe", uuid.uuid4())
+    request.refresh_from_db()
+    assert request.status == "safe" and CheckInAnswer.objects.filter(request=request).count() == 2
+    # An answer recorded with an earlier time (a phone call logged late) does not overwrite the status.
+    services.record_answer(request, "need_help", "phone", at=request.answered_at - datetime.timedelta(minutes=5))
+    request.refresh_from_db()
+    assert request.status == "safe"
