@@ -1,16 +1,13 @@
-"""
-WSGI config for lifeline project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The WSGI application: Django, with the check-in fast lane in front (``lifeline.crises.fastlane``)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lifeline.settings')
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifeline.settings")
 
 application = get_wsgi_application()
+
+from lifeline.crises.fastlane import FastLane  # noqa: E402  (after Django is set up)
+
+application = FastLane(application)

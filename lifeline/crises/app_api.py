@@ -1,9 +1,10 @@
 """Check-ins from the nationals' app, mounted at /api/app/checkins.
 
-``GET`` lists the person's open "are you safe?" requests (the app's inbox until
-the messaging engine lands); ``POST`` answers one. Every answer carries an
-``idempotency_key``: a retry (the app queues answers made offline) returns the
-first result and changes nothing.
+``GET`` lists the person's open "are you safe?" requests; ``POST`` answers one.
+Every answer carries an ``idempotency_key``: a retry (the app queues answers
+made offline) returns the first result and changes nothing. In a surge, the
+``POST`` is usually answered by the fast lane in front of Django
+(``lifeline.crises.fastlane``) with the same ``answer``.
 """
 
 import datetime
@@ -66,18 +67,23 @@ def open_checkins(request):
     ]
 
 
+def answer(registration_id, payload, ip):
+    """What the endpoint does with a valid body from a registered device: (status, body). Also the
+    fast lane's (``lifeline.crises.fastlane``), so both answer alike."""
+    if payload.location and coarse_point(payload.location) == (None, None):
+        return 422, {"detail": "location: write it as lat,lon"}
+    with audit.acting_as(None, ip=ip, via="app"):
+        row, created = services.accept_answer(
+            registration_id, payload.answer, payload.idempotency_key, request_id=payload.request, campaign_id=payload.campaign,
+            note=payload.note, location=payload.location,
+        )
+    if row is None:
+        return 404, {"detail": "No open check-in for you."}
+    return (201 if created else 200), _out(row, not created)
+
+
 @router.post("", response={200: CheckInOut, 201: CheckInOut, 404: ErrorOut, 422: ErrorOut})
 def check_in(request, payload: CheckInIn):
     """Answer "are you safe?" (the newest open request, or the one named). A retry with the same
     idempotency_key returns the first result (200, duplicate) and changes nothing."""
-    registration = request.registration
-    if payload.location and coarse_point(payload.location) == (None, None):
-        return Status(422, {"detail": "location: write it as lat,lon"})
-    with audit.acting_as(None, ip=audit.client_ip(request), via="app"):
-        row, created = services.accept_answer(
-            registration.pk, payload.answer, payload.idempotency_key, request_id=payload.request, campaign_id=payload.campaign,
-            note=payload.note, location=payload.location,
-        )
-    if row is None:
-        return Status(404, {"detail": "No open check-in for you."})
-    return Status(201 if created else 200, _out(row, not created))
+    return Status(*answer(request.registration.pk, payload, audit.client_ip(request)))

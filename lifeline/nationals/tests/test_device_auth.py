@@ -10,7 +10,7 @@ from lifeline.nationals.models import DeviceToken
 
 
 @pytest.fixture
-def quiet():
+def quiet(db):
     """No uses pending from another test, and the last write long ago."""
     auth.flush_touches()
     auth._last_flush[0] = 0.0

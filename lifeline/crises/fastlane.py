@@ -1,0 +1,123 @@
+"""The fast lane: "I am safe" from the app, answered in front of Django's full stack.
+
+When a crisis breaks, every national in the area presses "I am safe" within
+minutes. Answering one is two prepared statements (the device, then the answer
+with everything it changes); the rest of a request's cost would be the
+framework around them: a dozen middleware classes for sessions, staff sign-in,
+CSRF and static files, URL routing, and django-ninja's machinery. This WSGI
+layer answers ``POST /api/app/checkins`` itself, with:
+
+- the endpoint's own rules: ``DeviceAuth``'s ``device_from_header``, the
+  ``CheckInIn`` schema and ``app_api.answer``, rendered by the same API;
+- the middleware that shapes every response (``RESPONSE_MIDDLEWARE``: security
+  headers, the language, host checks, framing), as Django would apply them.
+
+Whatever it does not answer goes to Django unchanged, body included, and is
+answered by the ninja endpoint as before: no or a bad token, a body that does
+not validate (ninja's error format), a body over the size limit, an
+unexpected error. A replay is always safe: every answer carries its
+idempotency key. A test sends the same requests both ways and compares them.
+"""
+
+import io
+import logging
+
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.wsgi import WSGIRequest, get_script_name
+from django.http import HttpResponse
+from django.urls import set_script_prefix
+from django.utils.module_loading import import_string
+from pydantic import ValidationError
+
+PATH = "/api/app/checkins"
+logger = logging.getLogger(__name__)
+
+# The middleware of settings.MIDDLEWARE that applies to this endpoint; the others are for sessions,
+# staff sign-in (two factors, lockouts), CSRF on cookie-authenticated forms and static files.
+RESPONSE_MIDDLEWARE = (
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+)
+
+
+class _Replay(Exception):
+    """Not for the fast lane: let Django answer."""
+
+
+def _answer(request):
+    from lifeline.api.urls import api
+    from lifeline.core.audit import client_ip
+    from lifeline.crises.app_api import CheckInIn, CheckInOut, answer
+    from lifeline.nationals.auth import device_from_header
+
+    if not request.content_type == "application/json":
+        raise _Replay
+    device = device_from_header(request.headers.get("Authorization"))
+    if device is None or device.registration_id is None:
+        raise _Replay
+    try:
+        payload = CheckInIn.model_validate_json(request.body)
+    except (ValidationError, RequestDataTooBig):
+        raise _Replay from None
+    status, body = answer(device.registration_id, payload, client_ip(request))
+    if status in (200, 201):
+        body = CheckInOut.model_validate(body).model_dump()
+    return api.create_response(request, body, status=status)
+
+
+def _chain(view):
+    """``view`` wrapped in RESPONSE_MIDDLEWARE, in the order settings.MIDDLEWARE gives them."""
+    handler = convert_exception_to_response(view)
+    for path in reversed([m for m in settings.MIDDLEWARE if m in RESPONSE_MIDDLEWARE]):
+        handler = convert_exception_to_response(import_string(path)(handler))
+    return handler
+
+
+class FastLane:
+    """WSGI middleware: ``POST /api/app/checkins`` here, everything else to ``app``."""
+
+    def __init__(self, app):
+        self.app = app
+        self.handler = None
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
+            return self.app(environ, start_response)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if not 0 < length <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2**20):
+            return self.app(environ, start_response)
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        if self.handler is None:
+            self.handler = _chain(self._view)
+        set_script_prefix(get_script_name(environ))
+        signals.request_started.send(sender=self.__class__, environ=environ)
+        request = WSGIRequest(environ)
+        request._replay = False
+        response = self.handler(request)
+        if request._replay:
+            environ["wsgi.input"] = io.BytesIO(body)
+            return self.app(environ, start_response)
+        response._resource_closers.append(request.close)
+        headers = [*response.items(), *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())]
+        start_response(f"{response.status_code} {response.reason_phrase}", headers)
+        return response  # closing it sends request_finished, as Django's handler does
+
+    @staticmethod
+    def _view(request):
+        try:
+            return _answer(request)
+        except _Replay:
+            pass
+        except Exception:  # Django answers it (and reports its own error, if it has one)
+            logger.warning("The check-in fast lane failed; Django answers instead.", exc_info=True)
+        request._replay = True
+        return HttpResponse(status=204)  # discarded: the request is replayed
