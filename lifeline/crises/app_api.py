@@ -67,16 +67,25 @@ def open_checkins(request):
     ]
 
 
-def answer(registration_id, payload, ip):
-    """What the endpoint does with a valid body from a registered device: (status, body). Also the
-    fast lane's (``lifeline.crises.fastlane``), so both answer alike."""
-    if payload.location and coarse_point(payload.location) == (None, None):
+def answer(payload, ip, registration_id=None, token=None):
+    """What the endpoint does with a valid body from a registered device: (status, body).
+
+    The fast lane (``lifeline.crises.fastlane``) passes the device's ``token`` instead of the
+    registration, and gets (None, None) for what it leaves to the endpoint: a token that is
+    nobody's, or a location to refuse (the endpoint checks the token first)."""
+    location_ok = not payload.location or coarse_point(payload.location) != (None, None)
+    if not location_ok and token is not None:
+        return None, None
+    if not location_ok:
         return 422, {"detail": "location: write it as lat,lon"}
+    options = {"request_id": payload.request, "campaign_id": payload.campaign, "note": payload.note, "location": payload.location}
     with audit.acting_as(None, ip=ip, via="app"):
-        row, created = services.accept_answer(
-            registration_id, payload.answer, payload.idempotency_key, request_id=payload.request, campaign_id=payload.campaign,
-            note=payload.note, location=payload.location,
-        )
+        if token is not None:
+            device, row, created = services.accept_answer_with_token(token, payload.answer, payload.idempotency_key, **options)
+            if device is None:
+                return None, None
+        else:
+            row, created = services.accept_answer(registration_id, payload.answer, payload.idempotency_key, **options)
     if row is None:
         return 404, {"detail": "No open check-in for you."}
     return (201 if created else 200), _out(row, not created)
@@ -86,4 +95,4 @@ def answer(registration_id, payload, ip):
 def check_in(request, payload: CheckInIn):
     """Answer "are you safe?" (the newest open request, or the one named). A retry with the same
     idempotency_key returns the first result (200, duplicate) and changes nothing."""
-    return Status(*answer(request.registration.pk, payload, audit.client_ip(request)))
+    return Status(*answer(payload, audit.client_ip(request), registration_id=request.registration.pk))

@@ -1,14 +1,15 @@
 """The fast lane: "I am safe" from the app, answered in front of Django's full stack.
 
 When a crisis breaks, every national in the area presses "I am safe" within
-minutes. Answering one is two prepared statements (the device, then the answer
-with everything it changes); the rest of a request's cost would be the
-framework around them: a dozen middleware classes for sessions, staff sign-in,
+minutes. Answering one is a single prepared statement (the device by its token,
+the answer and everything it changes); the rest of a request's cost would be
+the framework around it: a dozen middleware classes for sessions, staff sign-in,
 CSRF and static files, URL routing, and django-ninja's machinery. This WSGI
 layer answers ``POST /api/app/checkins`` itself, with:
 
-- the endpoint's own rules: ``DeviceAuth``'s ``device_from_header``, the
-  ``CheckInIn`` schema and ``app_api.answer``, rendered by the same API;
+- the endpoint's own rules: the ``CheckInIn`` schema and ``app_api.answer``,
+  which finds the device by its token in the same statement as the answer
+  (``accept_answer_with_token``, with ``DeviceAuth``'s SQL), rendered by the same API;
 - the middleware that shapes every response (``RESPONSE_MIDDLEWARE``: security
   headers, the language, host checks, framing), as Django would apply them.
 
@@ -52,21 +53,20 @@ class _Replay(Exception):
 def _answer(request):
     from lifeline.api.urls import api
     from lifeline.core.audit import client_ip
-    from lifeline.crises.app_api import CheckInIn, CheckInOut, answer
-    from lifeline.nationals.auth import device_from_header
+    from lifeline.crises.app_api import CheckInIn, answer
 
-    if not request.content_type == "application/json":
+    if request.content_type != "application/json":
         raise _Replay
-    device = device_from_header(request.headers.get("Authorization"))
-    if device is None or device.registration_id is None:
+    header = request.headers.get("Authorization") or ""
+    if not header.startswith("Device "):
         raise _Replay
     try:
         payload = CheckInIn.model_validate_json(request.body)
     except (ValidationError, RequestDataTooBig):
         raise _Replay from None
-    status, body = answer(device.registration_id, payload, client_ip(request))
-    if status in (200, 201):
-        body = CheckInOut.model_validate(body).model_dump()
+    status, body = answer(payload, client_ip(request), token=header[7:].strip())
+    if status is None:
+        raise _Replay
     return api.create_response(request, body, status=status)
 
 

@@ -413,11 +413,14 @@ _OPEN_REQUEST_FROM = (
 )
 
 
-def _open_request_sql(columns, registration_id, request_id=None, campaign_id=None):
+def _open_request_sql(columns, registration_id, request_id=None, campaign_id=None, registration_sql="%(registration)s"):
     """``SELECT columns`` of the newest open request of a person (or the one named), in plain SQL
     with named parameters: the check-in hot path. The same rule as ``open_requests`` (a test holds
-    them together)."""
-    sql, params = f"SELECT {columns} {_OPEN_REQUEST_FROM}", {"registration": registration_id, "active": Status.ACTIVE}
+    them together). ``registration_sql`` may name the person in SQL instead of by ``registration_id``."""
+    params = {"active": Status.ACTIVE}
+    if registration_id is not None:
+        params["registration"] = registration_id
+    sql = f"SELECT {columns} {_OPEN_REQUEST_FROM.replace('%(registration)s', registration_sql)}"
     if request_id is not None:
         sql, params["narrow"] = sql + " AND r.id = %(narrow)s", request_id
     elif campaign_id is not None:
@@ -437,20 +440,21 @@ def open_request_id(registration_id, request_id=None, campaign_id=None):
 # One statement does what ``record_answer`` does for an answer from the app: find the open request,
 # insert the answer (unless its idempotency key is known), write its audit entry, make it the
 # request's status and mark the campaign's message answered. One round trip and one commit, so a
-# surge of check-ins costs the database as little as an answer can (``accept_answer``).
+# surge of check-ins costs the database as little as an answer can (``accept_answer``). The fast
+# lane's version also finds the device by its token first (``accept_answer_with_token``).
 _ACCEPT_SQL = """
-WITH target AS ({target}),
+WITH {device}target AS ({target}),
 answer AS (
     INSERT INTO crises_checkinanswer (request_id, registration_id, answer, via, note, location, at, idempotency_key)
-    SELECT t.id, %(registration)s, %(answer)s, %(via)s, %(note)s, %(location)s, %(at)s, %(key)s FROM target t
+    SELECT t.id, {registration}, %(answer)s, %(via)s, %(note)s, %(location)s, %(at)s, %(key)s FROM target t
     ON CONFLICT (registration_id, idempotency_key) DO NOTHING
-    RETURNING id, request_id
+    RETURNING id, request_id, registration_id
 ),
 audit AS (
     INSERT INTO core_auditentry (at, actor_id, actor_name, organisation_id, action, object_type, object_id, object_repr,
                                  fields, reason, ip, via)
-    SELECT %(audit_at)s, %(actor_id)s, %(actor_name)s, %(organisation_id)s, %(action)s, %(object_type)s, {answer_id},
-           {answer_repr}, %(fields)s, '', %(ip)s, %(audit_via)s
+    SELECT %(audit_at)s, %(actor_id)s, %(actor_name)s, %(organisation_id)s, %(action)s, %(object_type)s, a.id::text,
+           '#' || a.id || ' (registration #' || a.registration_id || ')', %(fields)s, '', %(ip)s, %(audit_via)s
     FROM answer a
 ),
 status AS (
@@ -459,10 +463,44 @@ status AS (
 ),
 delivered AS (
     UPDATE messaging_delivery d SET state = %(answered)s, done_at = %(at)s
-    WHERE d.send_id = (SELECT send_id FROM target) AND d.recipient_key = %(recipient)s AND EXISTS (SELECT 1 FROM answer)
+    WHERE d.send_id = (SELECT send_id FROM target) AND d.recipient_key = {recipient} AND EXISTS (SELECT 1 FROM answer)
 )
-SELECT id, request_id FROM answer
+{result}
 """
+
+
+def _accept_params(answer, idempotency_key, note, location):
+    from lifeline.core.audit import entry_values
+    from lifeline.core.models import AuditAction
+    from lifeline.messaging.models import State as DeliveryState
+
+    if answer not in ANSWERS:
+        raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
+    entry = entry_values(AuditAction.CREATE, fields=_ANSWER_FIELDS, object_type="crises.checkinanswer")
+    prep = CheckInAnswer._meta.get_field("note").get_db_prep_save
+    return {
+        "answer": answer, "via": Via.APP, "at": timezone.now(), "key": idempotency_key,
+        "note": prep(note, connection), "location": prep(location, connection),
+        "request_note": CheckInRequest._meta.get_field("note").get_db_prep_save(note, connection),
+        "audit_at": entry["at"], "actor_id": entry["actor_id"], "actor_name": entry["actor_name"],
+        "organisation_id": entry["organisation_id"], "action": entry["action"], "object_type": entry["object_type"],
+        "fields": json.dumps(entry["fields"]), "ip": entry["ip"], "audit_via": entry["via"],
+        "answered": DeliveryState.ANSWERED,
+    }
+
+
+def _accepted(pk, request_id, registration_id, params, note, location):
+    row = CheckInAnswer(
+        pk=pk, request_id=request_id, registration_id=registration_id, answer=params["answer"], via=Via.APP,
+        note=note, location=location, at=params["at"], idempotency_key=params["key"],
+    )
+    row._state.adding = False
+    return row
+
+
+def _earlier(registration_id, idempotency_key):
+    """(the answer with this key, False): a retry, or (None, False): nothing open to answer."""
+    return CheckInAnswer.objects.filter(registration_id=registration_id, idempotency_key=idempotency_key).first(), False
 
 
 def accept_answer(registration_id, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""):
@@ -472,50 +510,73 @@ def accept_answer(registration_id, answer, idempotency_key, request_id=None, cam
     The same effect as ``record_answer`` (a test holds them together). On PostgreSQL it is one
     prepared statement; elsewhere, ``record_answer`` itself. A retry with the same key returns the
     first answer and changes nothing, even once the campaign has closed."""
-    from lifeline.core.audit import entry_values
-    from lifeline.core.models import AuditAction
     from lifeline.messaging.audiences import key as recipient_key
-    from lifeline.messaging.models import State as DeliveryState
 
-    if answer not in ANSWERS:
-        raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
     if connection.vendor != "postgresql":
+        if answer not in ANSWERS:
+            raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
         target = open_request_id(registration_id, request_id, campaign_id)
         if target is None:
-            return CheckInAnswer.objects.filter(registration_id=registration_id, idempotency_key=idempotency_key).first(), False
+            return _earlier(registration_id, idempotency_key)
         request = CheckInRequest.objects.get(pk=target)
         return record_answer(request, answer, Via.APP, note=note, location=location, idempotency_key=idempotency_key)
 
     target, params = _open_request_sql("r.id, c.send_id", registration_id, request_id, campaign_id)
-    at = timezone.now()
-    entry = entry_values(AuditAction.CREATE, fields=_ANSWER_FIELDS, object_type="crises.checkinanswer")
-    prep = CheckInAnswer._meta.get_field("note").get_db_prep_save
-    params.update({
-        "answer": answer, "via": Via.APP, "at": at, "key": idempotency_key,
-        "note": prep(note, connection), "location": prep(location, connection),
-        "request_note": CheckInRequest._meta.get_field("note").get_db_prep_save(note, connection),
-        "audit_at": entry["at"], "actor_id": entry["actor_id"], "actor_name": entry["actor_name"],
-        "organisation_id": entry["organisation_id"], "action": entry["action"], "object_type": entry["object_type"],
-        "fields": json.dumps(entry["fields"]), "ip": entry["ip"], "audit_via": entry["via"],
-        "answered": DeliveryState.ANSWERED, "recipient": recipient_key("registration", registration_id),
-    })
-    sql = _ACCEPT_SQL.format(target=target, answer_id="a.id::text", answer_repr=_ANSWER_REPR_SQL)
+    params.update(_accept_params(answer, idempotency_key, note, location))
+    params["recipient"] = recipient_key("registration", registration_id)
+    sql = _ACCEPT_SQL.format(
+        device="", target=target, registration="%(registration)s", recipient="%(recipient)s",
+        result="SELECT id, request_id FROM answer",
+    )
     with hot_cursor() as cursor:
         cursor.execute(sql, params)
         inserted = cursor.fetchone()
-    if inserted is None:  # a retry (or nothing open to answer)
-        return CheckInAnswer.objects.filter(registration_id=registration_id, idempotency_key=idempotency_key).first(), False
-    row = CheckInAnswer(
-        pk=inserted[0], request_id=inserted[1], registration_id=registration_id, answer=answer, via=Via.APP,
-        note=note, location=location, at=at, idempotency_key=idempotency_key,
+    if inserted is None:
+        return _earlier(registration_id, idempotency_key)
+    return _accepted(inserted[0], inserted[1], registration_id, params, note, location), True
+
+
+def accept_answer_with_token(token, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""):
+    """``accept_answer`` for the device holding ``token``, the device found in the same statement:
+    (device, answer, created); device is None when the token is nobody's (revoked, unknown, merged
+    or not registered), and then nothing is written. The check-in fast lane's one round trip."""
+    from lifeline.messaging.audiences import key_sql
+    from lifeline.nationals.auth import DEVICE_COLUMNS, DEVICE_FROM, device_for_token, device_from_row, token_digest
+
+    if connection.vendor != "postgresql":
+        device = device_for_token(token)
+        if device is None or device.registration_id is None:
+            return None, None, False
+        return (device, *accept_answer(device.registration_id, answer, idempotency_key, request_id, campaign_id, note, location))
+
+    digest = token_digest(token)
+    if digest is None:
+        return None, None, False
+    live = "(SELECT registration_id FROM live)"
+    target, params = _open_request_sql("r.id, c.send_id", None, request_id, campaign_id, registration_sql=live)
+    params.update(_accept_params(answer, idempotency_key, note, location))
+    params["digest"] = digest
+    sql = _ACCEPT_SQL.format(
+        device=f"device AS (SELECT {DEVICE_COLUMNS} {DEVICE_FROM}), "
+        "live AS (SELECT d.registration_id FROM device d WHERE d.merged_into_id IS NULL AND d.registration_id IS NOT NULL), ",
+        target=target, registration=live, recipient=key_sql("registration", live),
+        result="SELECT d.*, a.id, a.request_id FROM device d LEFT JOIN answer a ON true",
     )
-    row._state.adding = False
-    return row, True
+    with hot_cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    columns = DEVICE_COLUMNS.count(",") + 1
+    device = device_from_row(found[:columns]) if found else None
+    if device is None or device.registration_id is None:
+        return None, None, False
+    pk, request = found[columns:]
+    if pk is None:
+        return (device, *_earlier(device.registration_id, idempotency_key))
+    return device, _accepted(pk, request, device.registration_id, params, note, location), True
 
 
-# What the audit signal records for a new answer: its fields, and ``CheckInAnswer.audit_repr`` in SQL.
+# What the audit signal records for a new answer (its fields); ``CheckInAnswer.audit_repr`` is in the SQL.
 _ANSWER_FIELDS = sorted(f.attname for f in CheckInAnswer._meta.concrete_fields if f.name not in CheckInAnswer.audit_exclude and f.name != "id")
-_ANSWER_REPR_SQL = "'#' || a.id || ' (registration #' || %(registration)s || ')'"
 
 
 SMS_KEYWORDS = {

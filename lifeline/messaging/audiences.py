@@ -80,6 +80,11 @@ def key(prefix, pk):
     return f"{prefix}:{pk:0{ID_WIDTH}d}"
 
 
+def key_sql(prefix, expression):
+    """``key`` in PostgreSQL, for an id given by the SQL ``expression``."""
+    return f"('{prefix}:' || lpad(({expression})::text, {ID_WIDTH}, '0'))"
+
+
 def after_id(after):
     """The id in a key made by ``key`` (0 before the first)."""
     if not after:

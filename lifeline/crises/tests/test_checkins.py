@@ -255,3 +255,40 @@ def test_a_newer_answer_is_the_status_and_an_older_one_arriving_late_is_kept_but
     services.record_answer(request, "need_help", "phone", at=request.answered_at - datetime.timedelta(minutes=5))
     request.refresh_from_db()
     assert request.status == "safe"
+
+
+def test_an_answer_with_the_device_token_has_the_same_effect_and_a_token_of_nobody_writes_nothing(
+    django_capture_on_commit_callbacks, make_crisis, people, officer
+):
+    """``accept_answer_with_token`` (the fast lane's one statement) finds the device as ``DeviceAuth`` does."""
+    from lifeline.core.audit import acting_as
+    from lifeline.messaging.audiences import key
+    from lifeline.messaging.models import Delivery
+
+    person = people["inside"][2]  # has an email address: the campaign sends to them
+    Consent.objects.create(registration=person, purpose=Purpose.CRISIS_MESSAGES)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?"}, officer)
+    campaign.refresh_from_db()
+    device, raw = DeviceToken.issue(person, label="phone")
+    key_ = uuid.uuid4()
+    with acting_as(None, ip="192.0.2.8", via="app"):
+        found, answer, created = services.accept_answer_with_token(raw, "safe", key_, note="Fine")
+        again = services.accept_answer_with_token(raw, "need_help", key_)
+    assert found.pk == device.pk and found.registration_id == person.pk and created
+    assert again[1].pk == answer.pk and again[2] is False
+    request = CheckInRequest.objects.get(campaign=campaign, registration=person)
+    assert (request.status, request.via, request.note) == ("safe", "app", "Fine")
+    entry = AuditEntry.objects.get(object_type="crises.checkinanswer", object_id=str(answer.pk))
+    assert (entry.ip, entry.via, entry.object_repr) == ("192.0.2.8", "app", CheckInAnswer.objects.get(pk=answer.pk).audit_repr())
+    assert Delivery.objects.get(send=campaign.send, recipient_key=key("registration", person.pk)).state == "answered"
+    # Revoked, unknown, merged: nobody, and nothing written.
+    device.revoked = True
+    device.save()
+    assert services.accept_answer_with_token(raw, "safe", uuid.uuid4()) == (None, None, False)
+    assert services.accept_answer_with_token("x" * 300, "safe", uuid.uuid4()) == (None, None, False)
+    _other, merged_raw = DeviceToken.issue(people["inside"][0])
+    people["inside"][0].merged_into = person
+    people["inside"][0].save()
+    assert services.accept_answer_with_token(merged_raw, "safe", uuid.uuid4()) == (None, None, False)
+    assert CheckInAnswer.objects.count() == 1
