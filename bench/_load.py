@@ -103,7 +103,8 @@ def percentile(values, p):
 
 
 def cpu_seconds(pids):
-    """User + system CPU seconds used so far by these processes (Linux /proc; None elsewhere)."""
+    """User + system CPU seconds used so far by these processes and by their children that have
+    ended (a database server's backends that closed), from Linux's /proc."""
     import os
 
     total, tick = 0, os.sysconf("SC_CLK_TCK")
@@ -113,7 +114,7 @@ def cpu_seconds(pids):
                 fields = f.read().rpartition(")")[2].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
     return total / tick
 
 
