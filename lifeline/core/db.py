@@ -13,6 +13,9 @@ keeps doing so when it judges that cheaper than a generic plan; for the hot
 path's short statements planning costs more than running them, so every
 connection is told to keep the generic plan (``plan_cache_mode``). Only
 prepared statements are affected: the rest of Django's queries are not prepared.
+
+These statements go around Django's cursor wrapper: they do not appear in
+``connection.queries`` or ``assertNumQueries``.
 """
 
 from contextlib import contextmanager
@@ -30,6 +33,8 @@ def hot_cursor():
         return
     import psycopg
 
+    connection.validate_no_broken_transaction()
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         with psycopg.Cursor(connection.connection) as cursor:

@@ -34,6 +34,7 @@ from django.utils.module_loading import import_string
 from pydantic import ValidationError
 
 PATH = "/api/app/checkins"
+MAX_BODY = 64 * 1024  # a check-in is at most a few kilobytes (its note is limited); bigger goes to Django
 logger = logging.getLogger(__name__)
 
 # The middleware of settings.MIDDLEWARE that applies to this endpoint; the others are for sessions,
@@ -86,13 +87,17 @@ class FastLane:
         self.handler = None
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
-            return self.app(environ, start_response)
+        if (
+            environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST"
+            or not environ.get("HTTP_AUTHORIZATION", "").startswith("Device ")
+            or not environ.get("CONTENT_TYPE", "").startswith("application/json")
+        ):
+            return self.app(environ, start_response)  # before reading anything
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
-        if not 0 < length <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2**20):
+        if not 0 < length <= min(MAX_BODY, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or MAX_BODY):
             return self.app(environ, start_response)
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
@@ -117,7 +122,7 @@ class FastLane:
             return _answer(request)
         except _Replay:
             pass
-        except Exception:  # Django answers it (and reports its own error, if it has one)
-            logger.warning("The check-in fast lane failed; Django answers instead.", exc_info=True)
+        except Exception:  # Django answers it (a retry of an answer written is found by its key)
+            logger.error("The check-in fast lane failed; Django answers instead.", exc_info=True)
         request._replay = True
         return HttpResponse(status=204)  # discarded: the request is replayed

@@ -9,6 +9,7 @@ import datetime
 import threading
 import time
 
+from django.core.signals import request_started
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import SimpleLazyObject
@@ -71,36 +72,57 @@ def device_from_row(found):
 
 
 TOUCH_EVERY = 300  # seconds: how stale ``last_used`` may be
+FLUSH_AFTER = 5.0  # seconds: how long a noted use may wait to be written in a surge
 _touches = {}
 _touch_lock = threading.Lock()
 _last_flush = [0.0]
+_clock = time.monotonic
 
 
-def touch(pk, when, flush_after=5.0):
+def touch(pk, when):
     """Note that device ``pk`` was used at ``when``. Written at once when the process is quiet; in a
-    surge, the uses noted meanwhile are written together, one batch at most every ``flush_after``
-    seconds (or every 1,000 devices). A process that dies loses at most those seconds of stamps, which
-    only say when a device was last seen."""
+    surge, the uses noted meanwhile are written together once FLUSH_AFTER seconds have passed, with
+    the process's next request, each with its own time to the second. A process that
+    dies loses those seconds of stamps, which only say when a device was last seen."""
     with _touch_lock:
-        _touches[pk] = when
-        if time.monotonic() - _last_flush[0] < flush_after and len(_touches) < 1000:
-            return
+        _touches[pk] = max(when, _touches.get(pk, when))
+    flush_touches(only_if_due=True)
+
+
+def flush_touches(only_if_due=False, **_signal):
+    """Write the noted uses: one UPDATE per second of use (a few in a surge). Returns how many.
+    Never raises: a stamp is not worth failing a request for."""
+    import logging
+
+    from django.db import transaction
+    from django.db.models import Q
+
+    with _touch_lock:
+        if not _touches or (
+            only_if_due and _clock() - _last_flush[0] < FLUSH_AFTER and len(_touches) < 1000
+        ):
+            return 0
         pending = dict(_touches)
         _touches.clear()
-        _last_flush[0] = time.monotonic()
-    flush_touches(pending)
-
-
-def flush_touches(pending=None):
-    """Write the noted uses (or ``pending``) now, in one statement stamped with the latest of them
-    (at most ``flush_after`` seconds off for the others)."""
-    if pending is None:
-        with _touch_lock:
-            pending = dict(_touches)
-            _touches.clear()
-    if not pending:
+        _last_flush[0] = _clock()
+    by_second = {}
+    for pk, when in pending.items():
+        by_second.setdefault(when.replace(microsecond=0), []).append(pk)
+    try:
+        with transaction.atomic():
+            for when, pks in by_second.items():  # never backwards: another process may have written a newer one
+                DeviceToken.objects.filter(Q(last_used__isnull=True) | Q(last_used__lt=when), pk__in=pks).update(last_used=when)
+    except Exception:  # the database is away: these stamps are lost, the request goes on
+        logging.getLogger(__name__).warning("Could not stamp the use of %d devices.", len(pending), exc_info=True)
         return 0
-    return DeviceToken.objects.filter(pk__in=list(pending)).update(last_used=max(pending.values()))
+    return len(pending)
+
+
+def _flush_due(**_signal):
+    flush_touches(only_if_due=True)
+
+
+request_started.connect(_flush_due, dispatch_uid="lifeline-device-stamps")
 
 
 def device_from_header(value):
