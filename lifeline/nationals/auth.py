@@ -6,10 +6,13 @@ succeeds). Both end in ``device_for_token``.
 """
 
 import datetime
+import logging
 import threading
 import time
 
 from django.core.signals import request_started
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import SimpleLazyObject
@@ -92,11 +95,6 @@ def touch(pk, when):
 def flush_touches(only_if_due=False, **_signal):
     """Write the noted uses: one UPDATE per second of use (a few in a surge). Returns how many.
     Never raises: a stamp is not worth failing a request for."""
-    import logging
-
-    from django.db import transaction
-    from django.db.models import Q
-
     with _touch_lock:
         if not _touches or (
             only_if_due and _clock() - _last_flush[0] < FLUSH_AFTER and len(_touches) < 1000
