@@ -118,33 +118,31 @@ def cpu_seconds(pids):
     return total / tick
 
 
-def children(pid):
-    """The child processes of ``pid`` (Linux /proc)."""
+def _processes(wanted):
+    """The ids of the processes for which ``wanted(pid_dir)`` is true (Linux /proc)."""
     import os
 
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rpartition(")")[2].split()[1]) == pid:
-                        found.append(int(entry))
-            except OSError:
+                if wanted(f"/proc/{entry}"):
+                    found.append(int(entry))
+            except (OSError, ValueError, IndexError):
                 continue
     return found
+
+
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def children(pid):
+    """The child processes of ``pid``."""
+    return _processes(lambda d: int(_read(f"{d}/stat").rpartition(")")[2].split()[1]) == pid)
 
 
 def processes_named(name):
-    """Processes whose command is ``name`` (Linux /proc), e.g. the database server's."""
-    import os
-
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/comm") as f:
-                    if f.read().strip() == name:
-                        found.append(int(entry))
-            except OSError:
-                continue
-    return found
+    """Processes whose command is ``name``, e.g. the database server's."""
+    return _processes(lambda d: _read(f"{d}/comm").strip() == name)
