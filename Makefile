@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lifeline
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup keys demo test test-sqlite test-postgres services bench messages screenshots clean system-packages catalogs
+.PHONY: setup keys demo test lint test-sqlite test-postgres services bench messages screenshots clean system-packages catalogs
 
 setup: $(STAMP) system-packages messages keys
 
@@ -48,8 +48,18 @@ services:
 	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
 
 test: setup services
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+# Lint and format check (ruff.toml); `make fix` rewrites what ruff can.
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fix:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 test-sqlite:
 	@echo "== test suite on SQLite =="

@@ -1,9 +1,9 @@
 """Fixtures every test can use: a host country, two organisations, users per role."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.contrib.auth import get_user_model
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -28,13 +28,18 @@ def areas(jordan):
 
 @pytest.fixture
 def org_a(jordan):
-    return Organisation.objects.create(name="Civil Defence A", kind=OrganisationKind.CIVIL_PROTECTION, country=jordan)
+    return Organisation.objects.create(
+        name="Civil Defence A", kind=OrganisationKind.CIVIL_PROTECTION, country=jordan
+    )
 
 
 @pytest.fixture
 def org_a_child(org_a, jordan):
     return Organisation.objects.create(
-        name="Civil Defence A, Irbid branch", kind=OrganisationKind.CIVIL_PROTECTION, country=jordan, parent=org_a
+        name="Civil Defence A, Irbid branch",
+        kind=OrganisationKind.CIVIL_PROTECTION,
+        country=jordan,
+        parent=org_a,
     )
 
 
@@ -45,7 +50,9 @@ def org_b(jordan):
 
 @pytest.fixture
 def immigration(jordan):
-    return Organisation.objects.create(name="Immigration Directorate", kind=OrganisationKind.IMMIGRATION, country=jordan)
+    return Organisation.objects.create(
+        name="Immigration Directorate", kind=OrganisationKind.IMMIGRATION, country=jordan
+    )
 
 
 @pytest.fixture
@@ -55,7 +62,10 @@ def make_user(db):
     def make(organisation, role=Role.OFFICER, scope=Scope.OWN, **extra):
         counter["n"] += 1
         user = get_user_model().objects.create_user(
-            username=f"{role}{counter['n']}", email=f"{role}{counter['n']}@example.org", password=PASSWORD, **extra
+            username=f"{role}{counter['n']}",
+            email=f"{role}{counter['n']}@example.org",
+            password=PASSWORD,
+            **extra,
         )
         StaffProfile.objects.create(user=user, organisation=organisation, role=role, scope=scope)
         return user
@@ -100,19 +110,25 @@ def lebanon(db):
 
 @pytest.fixture
 def ministry(philippines):
-    return Organisation.objects.create(name="Foreign Ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=philippines)
+    return Organisation.objects.create(
+        name="Foreign Ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=philippines
+    )
 
 
 @pytest.fixture
 def post_amman(ministry, jordan):
-    post = Organisation.objects.create(name="Embassy in Amman", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry)
+    post = Organisation.objects.create(
+        name="Embassy in Amman", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry
+    )
     post.jurisdiction_countries.set([jordan])
     return post
 
 
 @pytest.fixture
 def post_beirut(ministry, lebanon):
-    post = Organisation.objects.create(name="Embassy in Beirut", kind=OrganisationKind.CONSULAR_POST, country=lebanon, parent=ministry)
+    post = Organisation.objects.create(
+        name="Embassy in Beirut", kind=OrganisationKind.CONSULAR_POST, country=lebanon, parent=ministry
+    )
     post.jurisdiction_countries.set([lebanon])
     return post
 
@@ -127,8 +143,12 @@ def make_registration(philippines):
     def make(post, **fields):
         n = next(counter)
         values = {
-            "given_names": f"Maria {n}", "family_name": "Santos", "nationality": philippines,
-            "country": post.country, "languages": ["fil", "en"], "phone": f"+96279{n:07d}",
+            "given_names": f"Maria {n}",
+            "family_name": "Santos",
+            "nationality": philippines,
+            "country": post.country,
+            "languages": ["fil", "en"],
+            "phone": f"+96279{n:07d}",
         }
         values.update(fields)
         return Registration.objects.create(organisation=post, **values)

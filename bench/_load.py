@@ -49,7 +49,12 @@ class Connection:
 
 
 def build(method, host, path, headers=None, body=b""):
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: keep-alive", f"Content-Length: {len(body)}"]
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {host}",
+        "Connection: keep-alive",
+        f"Content-Length: {len(body)}",
+    ]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
@@ -62,7 +67,14 @@ async def _worker(host, port, make_request, deadline, timeout, accepted, latenci
         while True:
             try:
                 status, _body = await asyncio.wait_for(conn.request(raw), timeout)
-            except (asyncio.TimeoutError, ConnectionError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+            except (
+                TimeoutError,
+                ConnectionError,
+                OSError,
+                asyncio.IncompleteReadError,
+                ValueError,
+                IndexError,
+            ):
                 counters["retries"] += 1
                 conn.close()
                 await asyncio.sleep(0.01)
@@ -86,9 +98,12 @@ def run(host, port, make_request, seconds, concurrency=64, timeout=2.0):
 
     async def main():
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(
-            _worker(host, port, make_request, deadline, timeout, accepted, latencies, counters) for _ in range(concurrency)
-        ))
+        await asyncio.gather(
+            *(
+                _worker(host, port, make_request, deadline, timeout, accepted, latencies, counters)
+                for _ in range(concurrency)
+            )
+        )
 
     start = time.perf_counter()
     asyncio.run(main())

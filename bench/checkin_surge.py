@@ -34,9 +34,8 @@ import sys
 import time
 import uuid
 
-from _django import ROOT, setup
-
 import _load
+from _django import ROOT, setup
 
 
 def free_port():
@@ -58,16 +57,29 @@ def populate(people):
 
     ensure_countries()
     jordan, philippines = Country.objects.get(code="JO"), Country.objects.get(code="PH")
-    ministry = Organisation.objects.create(name="Bench ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=philippines)
-    post = Organisation.objects.create(name="Bench post", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry)
+    ministry = Organisation.objects.create(
+        name="Bench ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=philippines
+    )
+    post = Organisation.objects.create(
+        name="Bench post", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry
+    )
     rng = random.Random(7)
     batch = []
     for n in range(people):
         lat, lon = 31.9 + rng.random() * 0.1, 35.85 + rng.random() * 0.1
-        batch.append(Registration(
-            organisation=post, given_names=f"Person {n}", family_name="Bench", nationality=philippines, country=jordan,
-            languages=["fil", "en"], primary_language="fil", lat=round(lat, 2), lon=round(lon, 2),
-        ))
+        batch.append(
+            Registration(
+                organisation=post,
+                given_names=f"Person {n}",
+                family_name="Bench",
+                nationality=philippines,
+                country=jordan,
+                languages=["fil", "en"],
+                primary_language="fil",
+                lat=round(lat, 2),
+                lon=round(lon, 2),
+            )
+        )
     with transaction.atomic():
         Registration.objects.bulk_create(batch, batch_size=2000)
     ids = list(Registration.objects.filter(organisation=post).order_by("id").values_list("id", flat=True))
@@ -75,7 +87,9 @@ def populate(people):
     for registration_id in ids:
         raw = uuid.uuid4().hex + uuid.uuid4().hex
         tokens.append(raw)
-        devices.append(DeviceToken(registration_id=registration_id, label="bench", digest=DeviceToken.hash(raw)))
+        devices.append(
+            DeviceToken(registration_id=registration_id, label="bench", digest=DeviceToken.hash(raw))
+        )
     DeviceToken.objects.bulk_create(devices, batch_size=2000)
     crisis = Crisis.objects.create(organisation=post, name="Bench crisis", country=jordan)
     crisis.countries.set([jordan])
@@ -85,23 +99,60 @@ def populate(people):
 
 def serve(port, workers, threads, server="granian"):
     env = dict(os.environ)
-    env.update({
-        "LIFELINE_ENV": "production",
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
-        "LIFELINE_INDEX_KEY": os.environ.get("LIFELINE_INDEX_KEY", "demo-only-index-key"),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",  # loopback, no TLS terminator in front
-    })
+    env.update(
+        {
+            "LIFELINE_ENV": "production",
+            "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+            "LIFELINE_INDEX_KEY": os.environ.get("LIFELINE_INDEX_KEY", "demo-only-index-key"),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",  # loopback, no TLS terminator in front
+        }
+    )
     env.setdefault("LIFELINE_ENCRYPTION_KEYS", "ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q=")
     if server == "granian":
-        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", str(workers), "--blocking-threads", str(threads), "--log-level", "warning", "lifeline.wsgi:application"]
+        command = [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--log-level",
+            "warning",
+            "lifeline.wsgi:application",
+        ]
     else:
-        command = [sys.executable, "-m", "gunicorn", "lifeline.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-                   "-k", "gthread", "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "lifeline.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ]
     process = subprocess.Popen(
         command,
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.time() + 60
     import urllib.request
@@ -124,7 +175,9 @@ def main():
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2, help="server processes (one per core)")
     parser.add_argument("--threads", type=int, default=4, help="application threads per process")
-    parser.add_argument("--clients", type=int, default=0, help="concurrent clients (default: twice the server's threads)")
+    parser.add_argument(
+        "--clients", type=int, default=0, help="concurrent clients (default: twice the server's threads)"
+    )
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     args = parser.parse_args()
@@ -145,7 +198,10 @@ def main():
         counter = iter(range(10**9))
         # Warm up: every worker loads Django and opens its database connection before the clock starts.
         _load.run(host, port, lambda: (next(counter), health), 3, concurrency, args.timeout)
-        workers = [server.pid, *_load.children(server.pid)]  # the server, and its workers (those that end count in its total)
+        workers = [
+            server.pid,
+            *_load.children(server.pid),
+        ]  # the server, and its workers (those that end count in its total)
         ceiling_cpu = _load.cpu_seconds(workers)
         _keys, ceiling_latencies, _c, ceiling_elapsed = _load.run(
             host, port, lambda: (next(counter), health), args.ceiling_seconds, concurrency, args.timeout
@@ -157,14 +213,33 @@ def main():
 
         def checkin():
             key = str(uuid.uuid4())
-            body = json.dumps({"answer": rng.choice(["safe", "safe", "safe", "need_help", "not_in_area"]), "idempotency_key": key}).encode()
-            headers = {"Authorization": f"Device {rng.choice(tokens)}", "Content-Type": "application/json", "Accept-Language": "en"}
+            body = json.dumps(
+                {
+                    "answer": rng.choice(["safe", "safe", "safe", "need_help", "not_in_area"]),
+                    "idempotency_key": key,
+                }
+            ).encode()
+            headers = {
+                "Authorization": f"Device {rng.choice(tokens)}",
+                "Content-Type": "application/json",
+                "Accept-Language": "en",
+            }
             return key, _load.build("POST", host, "/api/app/checkins", headers, body)
 
         # The database's backends for the workers start with the first check-in: list them at each end.
-        cpu_before = _load.cpu_seconds(workers), _load.cpu_seconds(_load.processes_named("postgres")), time.process_time()
-        accepted, latencies, counters, elapsed = _load.run(host, port, checkin, args.seconds, concurrency, args.timeout)
-        cpu_after = _load.cpu_seconds(workers), _load.cpu_seconds(_load.processes_named("postgres")), time.process_time()
+        cpu_before = (
+            _load.cpu_seconds(workers),
+            _load.cpu_seconds(_load.processes_named("postgres")),
+            time.process_time(),
+        )
+        accepted, latencies, counters, elapsed = _load.run(
+            host, port, checkin, args.seconds, concurrency, args.timeout
+        )
+        cpu_after = (
+            _load.cpu_seconds(workers),
+            _load.cpu_seconds(_load.processes_named("postgres")),
+            time.process_time(),
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

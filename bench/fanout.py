@@ -53,15 +53,22 @@ def _ceiling_client(url, start, stop, batch):
 
     with httpx.Client(timeout=60) as client:
         for first in range(start, stop, batch):
-            body = {"messages": [{"id": -(i + 1), "to": f"+1555{i:07d}", "text": "Flood warning: move to higher ground."}
-                                 for i in range(first, min(stop, first + batch))]}
+            body = {
+                "messages": [
+                    {"id": -(i + 1), "to": f"+1555{i:07d}", "text": "Flood warning: move to higher ground."}
+                    for i in range(first, min(stop, first + batch))
+                ]
+            }
             client.post(f"{url}/messages", json=body).raise_for_status()
 
 
 def ceiling(url, total, processes, batch):
     """Messages per second that bare clients get through the gateway, same batches, same concurrency."""
     share = total // processes
-    jobs = [multiprocessing.Process(target=_ceiling_client, args=(url, n * share, (n + 1) * share, batch)) for n in range(processes)]
+    jobs = [
+        multiprocessing.Process(target=_ceiling_client, args=(url, n * share, (n + 1) * share, batch))
+        for n in range(processes)
+    ]
     start = time.perf_counter()
     for job in jobs:
         job.start()
@@ -74,7 +81,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--deliveries", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=3, help="worker processes (prefork concurrency)")
-    parser.add_argument("--batch", type=int, default=500, help="recipients per batch task and per gateway request")
+    parser.add_argument(
+        "--batch", type=int, default=500, help="recipients per batch task and per gateway request"
+    )
     parser.add_argument("--timeout", type=int, default=3600)
     args = parser.parse_args()
 
@@ -82,23 +91,56 @@ def main():
     queue = f"bench-fanout-{os.getpid()}"
     port = free_port()
     gateway_url = f"http://127.0.0.1:{port}"
-    os.environ.update({
-        "BROKER_URL": broker, "DJANGO_SETTINGS_MODULE": "lifeline.messaging.loopback_settings", "MESSAGING_QUEUE": queue,
-        "LOOPBACK_GATEWAY_URL": gateway_url, "LOOPBACK_MAX_BATCH": str(args.batch), "MESSAGING_BATCH_SIZE": str(args.batch),
-    })
+    os.environ.update(
+        {
+            "BROKER_URL": broker,
+            "DJANGO_SETTINGS_MODULE": "lifeline.messaging.loopback_settings",
+            "MESSAGING_QUEUE": queue,
+            "LOOPBACK_GATEWAY_URL": gateway_url,
+            "LOOPBACK_MAX_BATCH": str(args.batch),
+            "MESSAGING_BATCH_SIZE": str(args.batch),
+        }
+    )
     backend = setup("fanout")
     env = dict(os.environ)  # now with the bench database's DATABASE_URL
     gateway = worker = None
     try:
-        gateway = subprocess.Popen([sys.executable, "-m", "lifeline.messaging.loopback", "--port", str(port)], cwd=ROOT, env=env, stdout=sys.stderr)
+        gateway = subprocess.Popen(
+            [sys.executable, "-m", "lifeline.messaging.loopback", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=sys.stderr,
+        )
         wait_for_port(port)
         ceiling_per_s = ceiling(gateway_url, min(args.deliveries, 200_000), args.workers, args.batch)
         get_json(f"{gateway_url}/reset", data=b"{}")
 
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "lifeline", "worker", "-Q", queue, "-c", str(args.workers), "-P", "prefork",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-O", "fair", "-l", os.environ.get("BENCH_LOG", "WARNING")],
-            cwd=ROOT, env=env, start_new_session=True, stdout=sys.stderr,  # stdout is for the figures
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lifeline",
+                "worker",
+                "-Q",
+                queue,
+                "-c",
+                str(args.workers),
+                "-P",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-O",
+                "fair",
+                "-l",
+                os.environ.get("BENCH_LOG", "WARNING"),
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=sys.stderr,  # stdout is for the figures
         )
         from lifeline.celery import app
 
@@ -116,8 +158,14 @@ def main():
 
         country, _ = Country.objects.get_or_create(code="JO", defaults={"iso3": "JOR"})
         org = Organisation.objects.create(name="Bench agency", kind="civil_protection", country=country)
-        texts = {code: {"subject": "Flood", "body": f"Flood warning ({code}): move to higher ground.", "short": "Flood warning"}
-                 for code in ("en", "ar", "fil", "fr")}
+        texts = {
+            code: {
+                "subject": "Flood",
+                "body": f"Flood warning ({code}): move to higher ground.",
+                "short": "Flood warning",
+            }
+            for code in ("en", "ar", "fil", "fr")
+        }
 
         # Warm the bench's own side (imports, the broker connection) so that the clock measures the system.
         from lifeline.messaging import audiences, tasks
@@ -128,8 +176,18 @@ def main():
         _ = tasks
         started = time.time()
         with transaction.atomic():
-            send = services.start_send(organisation=org, user=None, name="Bench", texts=texts, channels=["sms"],
-                                       audience={"kind": "numbered", "count": args.deliveries, "languages": ["ar", "fil", "en", "fr"]})
+            send = services.start_send(
+                organisation=org,
+                user=None,
+                name="Bench",
+                texts=texts,
+                channels=["sms"],
+                audience={
+                    "kind": "numbered",
+                    "count": args.deliveries,
+                    "languages": ["ar", "fil", "en", "fr"],
+                },
+            )
         stats = {}
         while time.time() - started < args.timeout:
             stats = get_json(f"{gateway_url}/stats")
@@ -144,7 +202,9 @@ def main():
         stats = get_json(f"{gateway_url}/stats")
         received = set(get_json(f"{gateway_url}/ids"))
         expected = set(Delivery.objects.filter(send=send).values_list("pk", flat=True))
-        states = dict(Delivery.objects.filter(send=send).values_list("state").annotate(n=Count("pk")).order_by())
+        states = dict(
+            Delivery.objects.filter(send=send).values_list("state").annotate(n=Count("pk")).order_by()
+        )
         end_to_end = (stats["last_at"] or time.time()) - started
         result = {
             "bench": "fanout",
@@ -163,8 +223,23 @@ def main():
             "all_sent": states.get(State.SENT, 0) == args.deliveries,
         }
         print(json.dumps({k: v for k, v in result.items() if k not in ("bench",)} | {"detail": True}))
-        print(json.dumps({k: result[k] for k in ("bench", "deliveries", "per_s", "first_out_s", "ceiling_per_s", "lost", "duplicated")}
-                         | {k: result[k] for k in ("backend", "workers", "seconds", "all_sent")}))
+        print(
+            json.dumps(
+                {
+                    k: result[k]
+                    for k in (
+                        "bench",
+                        "deliveries",
+                        "per_s",
+                        "first_out_s",
+                        "ceiling_per_s",
+                        "lost",
+                        "duplicated",
+                    )
+                }
+                | {k: result[k] for k in ("backend", "workers", "seconds", "all_sent")}
+            )
+        )
     finally:
         if worker is not None:
             os.killpg(worker.pid, signal.SIGTERM)  # the worker and its pool

@@ -19,7 +19,9 @@ ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 def make_csv(rows, rng):
     languages = ["ar", "en", "fil", "bn", "si", "ta", "am", "ne", "ur", "hi", "fr", "so"]
     categories = ["migrant_association", "community_leader", "faith", "ngo", "employer", "media"]
-    lines = ["name,kind,category,affiliation,languages,channels,coverage_areas,available_24_7,trust_level,last_verified"]
+    lines = [
+        "name,kind,category,affiliation,languages,channels,coverage_areas,available_24_7,trust_level,last_verified"
+    ]
     for i in range(rows):
         langs = "; ".join(rng.sample(languages, 2))
         lines.append(
@@ -59,7 +61,8 @@ def main():
 
     start = time.perf_counter()
     KeyContact.objects.bulk_create(
-        (KeyContact(organisation=other, name=f"Contact {i:06d}", category="ngo") for i in range(ROWS)), batch_size=1000
+        (KeyContact(organisation=other, name=f"Contact {i:06d}", category="ngo") for i in range(ROWS)),
+        batch_size=1000,
     )
     reference_seconds = time.perf_counter() - start
 

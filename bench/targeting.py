@@ -20,13 +20,41 @@ import json
 import time
 
 import numpy as np
-
 from _django import setup
 
 # Greater Amman, longitude first.
-POLYGON = [(35.80, 31.86), (35.98, 31.82), (36.12, 31.92), (36.10, 32.08), (35.93, 32.12), (35.78, 32.02), (35.80, 31.86)]
+POLYGON = [
+    (35.80, 31.86),
+    (35.98, 31.82),
+    (36.12, 31.92),
+    (36.10, 32.08),
+    (35.93, 32.12),
+    (35.78, 32.02),
+    (35.80, 31.86),
+]
 JORDAN_BOX = (34.95, 29.20, 39.30, 33.37)  # min lon, min lat, max lon, max lat
-ELSEWHERE = ["LB", "AE", "KW", "SA", "QA", "OM", "BH", "IL", "EG", "IQ", "SY", "TR", "GB", "US", "IT", "HK", "SG", "MY", "JP", "CA"]
+ELSEWHERE = [
+    "LB",
+    "AE",
+    "KW",
+    "SA",
+    "QA",
+    "OM",
+    "BH",
+    "IL",
+    "EG",
+    "IQ",
+    "SY",
+    "TR",
+    "GB",
+    "US",
+    "IT",
+    "HK",
+    "SG",
+    "MY",
+    "JP",
+    "CA",
+]
 
 
 def points(rng, n, box, polygon, inside):
@@ -67,9 +95,13 @@ def main():
 
     ensure_countries()
     countries = {c.code: c for c in Country.objects.all()}
-    ministry = Organisation.objects.create(name="Bench ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=countries["PH"])
+    ministry = Organisation.objects.create(
+        name="Bench ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=countries["PH"]
+    )
     posts = {
-        code: Organisation.objects.create(name=f"Post {code}", kind=OrganisationKind.CONSULAR_POST, country=countries[code], parent=ministry)
+        code: Organisation.objects.create(
+            name=f"Post {code}", kind=OrganisationKind.CONSULAR_POST, country=countries[code], parent=ministry
+        )
         for code in ["JO", *ELSEWHERE]
     }
     polygon = Polygon(POLYGON)
@@ -84,10 +116,19 @@ def main():
 
     now = timezone.now()
     template = Registration(
-        nationality=countries["PH"], country=countries["JO"], organisation=posts["JO"], languages=["fil", "en"],
-        primary_language="fil", given_names="Bench", family_name="Person",
+        nationality=countries["PH"],
+        country=countries["JO"],
+        organisation=posts["JO"],
+        languages=["fil", "en"],
+        primary_language="fil",
+        given_names="Bench",
+        family_name="Person",
     )
-    base = {f.attname: getattr(template, f.attname) for f in Registration._meta.concrete_fields if not f.primary_key}
+    base = {
+        f.attname: getattr(template, f.attname)
+        for f in Registration._meta.concrete_fields
+        if not f.primary_key
+    }
     base.update(created=now, updated=now)
 
     start = time.perf_counter()
@@ -108,8 +149,11 @@ def main():
             row = dict(base)
             # Elsewhere, with coordinates that would fall inside the polygon if the country were ignored.
             row.update(
-                given_names=f"Bench {in_jordan + i}", country_id=countries[code].pk, organisation_id=posts[code].pk,
-                lat=round(31.9 + (i % 20) / 100, 2), lon=round(35.9 + (i % 17) / 100, 2),
+                given_names=f"Bench {in_jordan + i}",
+                country_id=countries[code].pk,
+                organisation_id=posts[code].pk,
+                lat=round(31.9 + (i % 20) / 100, 2),
+                lon=round(35.9 + (i % 17) / 100, 2),
             )
             rows.append(row)
         with transaction.atomic():
@@ -119,7 +163,10 @@ def main():
     setup_seconds = time.perf_counter() - start
 
     crisis = Crisis.objects.create(
-        organisation=posts["JO"], name="Bench crisis", country=countries["JO"], geometry=services.geometry_text(polygon)
+        organisation=posts["JO"],
+        name="Bench crisis",
+        country=countries["JO"],
+        geometry=services.geometry_text(polygon),
     )
 
     start = time.perf_counter()
@@ -133,7 +180,9 @@ def main():
 
     start = time.perf_counter()
     naive = 0
-    for registration in Registration.objects.filter(country=countries["JO"], merged_into__isnull=True).iterator(chunk_size=2000):
+    for registration in Registration.objects.filter(
+        country=countries["JO"], merged_into__isnull=True
+    ).iterator(chunk_size=2000):
         if registration.lat is not None and Point(registration.lon, registration.lat).within(polygon):
             naive += 1
     naive_seconds = time.perf_counter() - start

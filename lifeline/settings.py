@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -213,7 +212,9 @@ IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
@@ -311,7 +312,10 @@ MESSAGING_QUEUE = env("MESSAGING_QUEUE", "celery")
 
 # Periodic work (celery beat in production; `manage.py messaging_tick` from cron without a broker).
 CELERY_BEAT_SCHEDULE = {
-    "alerts-poll-feeds": {"task": "lifeline.alerts.tasks.poll_feeds", "schedule": envint("ALERTS_POLL_SECONDS", 120)},
+    "alerts-poll-feeds": {
+        "task": "lifeline.alerts.tasks.poll_feeds",
+        "schedule": envint("ALERTS_POLL_SECONDS", 120),
+    },
     "advice-purge-unconfirmed": {"task": "advice.purge_unconfirmed_subscriptions", "schedule": 86400},
     "nationals-renewal-reminders": {"task": "nationals.send_renewal_reminders", "schedule": 86400},
     "nationals-purge-expired": {"task": "nationals.purge_expired_registrations", "schedule": 86400},

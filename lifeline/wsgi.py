@@ -9,9 +9,22 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifeline.settings")
 
 # What a request's environ may carry of its own: CGI names and the request's headers.
 REQUEST_KEYS = {
-    "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "SERVER_NAME",
-    "SERVER_PORT", "SERVER_PROTOCOL", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_PORT", "REMOTE_USER", "HTTPS",
-    "RAW_URI", "REQUEST_URI",
+    "REQUEST_METHOD",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "CONTENT_TYPE",
+    "CONTENT_LENGTH",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SERVER_PROTOCOL",
+    "REMOTE_ADDR",
+    "REMOTE_HOST",
+    "REMOTE_PORT",
+    "REMOTE_USER",
+    "HTTPS",
+    "RAW_URI",
+    "REQUEST_URI",
 }
 
 

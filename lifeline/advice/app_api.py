@@ -97,19 +97,26 @@ def _wanted(lang):
 
 
 def _posts(place):
-    return [{"name": p.name, "address": p.address, "phone": p.phone, "email": p.email} for p in services.help_posts(place)]
+    return [
+        {"name": p.name, "address": p.address, "phone": p.phone, "email": p.email}
+        for p in services.help_posts(place)
+    ]
 
 
 def _text_out(text):
     if text is None:
         return None
     return {
-        "language": text.language, "rtl": services.is_rtl(text.language), "summary": text.summary,
+        "language": text.language,
+        "rtl": services.is_rtl(text.language),
+        "summary": text.summary,
         "sections": [{"key": k, "heading": str(h), "text": t} for k, h, t in text.sections()],
     }
 
 
-@router.get("/{code}", response={200: CountryAdviceOut, 404: ErrorOut}, summary="Current travel advice for a country")
+@router.get(
+    "/{code}", response={200: CountryAdviceOut, 404: ErrorOut}, summary="Current travel advice for a country"
+)
 def country_advice(request, code: str, response: HttpResponse, lang: ShortText = ""):
     country = _country(code)
     advice = sorted(services.public_advice(country), key=lambda a: (not a.is_whole_country, a.place))
@@ -122,8 +129,11 @@ def country_advice(request, code: str, response: HttpResponse, lang: ShortText =
         "name": country.name,
         "advice": [
             {
-                "place": a.place, "level": a.current.level, "level_label": a.current.get_level_display(),
-                "last_reviewed": a.current.last_reviewed, "published_at": a.current.published_at,
+                "place": a.place,
+                "level": a.current.level,
+                "level_label": a.current.get_level_display(),
+                "last_reviewed": a.current.last_reviewed,
+                "published_at": a.current.published_at,
                 "text": _text_out(services.pick_text(a.current.texts.all(), *wanted)),
             }
             for a in advice
@@ -133,7 +143,11 @@ def country_advice(request, code: str, response: HttpResponse, lang: ShortText =
     }
 
 
-@router.get("/{code}/briefing", response={200: BriefingOut, 404: ErrorOut}, summary="Destination briefing for a country")
+@router.get(
+    "/{code}/briefing",
+    response={200: BriefingOut, 404: ErrorOut},
+    summary="Destination briefing for a country",
+)
 def country_briefing(request, code: str, response: HttpResponse, lang: ShortText = "", area: ShortText = ""):
     """The briefing for the admin area (P-code) when there is one, else the whole country's."""
     country = _country(code)
@@ -143,17 +157,25 @@ def country_briefing(request, code: str, response: HttpResponse, lang: ShortText
         raise Http404
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return {
-        "country": country.code, "place": briefing.area.name if briefing.area_id else "",
-        "language": text.language, "rtl": services.is_rtl(text.language), "title": text.title, "hazards": text.hazards,
+        "country": country.code,
+        "place": briefing.area.name if briefing.area_id else "",
+        "language": text.language,
+        "rtl": services.is_rtl(text.language),
+        "title": text.title,
+        "hazards": text.hazards,
         "checklist": [{"key": k, "heading": str(h), "items": items} for k, h, items in text.checklist()],
-        "during_alerts": text.during_alerts, "emergency_numbers": text.emergency_numbers,
-        "last_reviewed": briefing.last_reviewed, "languages": [t.language for t in briefing.texts.all()],
+        "during_alerts": text.during_alerts,
+        "emergency_numbers": text.emergency_numbers,
+        "last_reviewed": briefing.last_reviewed,
+        "languages": [t.language for t in briefing.texts.all()],
         "posts": _posts(briefing),
     }
 
 
 @router.post(
-    "/{code}/subscription", auth=RegisteredDeviceAuth(), response={200: SubscribedOut, 404: ErrorOut, 409: ErrorOut},
+    "/{code}/subscription",
+    auth=RegisteredDeviceAuth(),
+    response={200: SubscribedOut, 404: ErrorOut, 409: ErrorOut},
     summary="Tell me when the advice for this country changes",
 )
 def subscribe(request, code: str):
@@ -165,10 +187,11 @@ def subscribe(request, code: str):
     return {"country": country.code, "subscribed": True}
 
 
-@router.delete("/{code}/subscription", auth=RegisteredDeviceAuth(), response={200: SubscribedOut, 404: ErrorOut})
+@router.delete(
+    "/{code}/subscription", auth=RegisteredDeviceAuth(), response={200: SubscribedOut, 404: ErrorOut}
+)
 def unsubscribe(request, code: str):
     country = _country(code)
     for sub in request.registration.advice_subscriptions.filter(country=country):
         sub.delete()
     return {"country": country.code, "subscribed": False}
-

@@ -77,19 +77,45 @@ T = {
         },
     },
     "LB-south": {
-        "en": {"summary": "Do not travel to areas near the southern border. If you are there, leave while roads are open and tell the embassy where you are going."},
-        "fil": {"summary": "Huwag pumunta sa mga lugar malapit sa timog na hangganan. Kung naroon ka, umalis habang bukas pa ang mga daan at ipaalam sa embahada."},
-        "ar": {"summary": "لا تسافر إلى المناطق القريبة من الحدود الجنوبية. إذا كنت هناك فغادر ما دامت الطرق مفتوحة وأبلغ السفارة بوجهتك."},
+        "en": {
+            "summary": "Do not travel to areas near the southern border. If you are there, leave while roads are open and tell the embassy where you are going."
+        },
+        "fil": {
+            "summary": "Huwag pumunta sa mga lugar malapit sa timog na hangganan. Kung naroon ka, umalis habang bukas pa ang mga daan at ipaalam sa embahada."
+        },
+        "ar": {
+            "summary": "لا تسافر إلى المناطق القريبة من الحدود الجنوبية. إذا كنت هناك فغادر ما دامت الطرق مفتوحة وأبلغ السفارة بوجهتك."
+        },
     },
     "KW": {
-        "en": {"summary": "Exercise normal caution in Kuwait. Summer heat is extreme; sandstorms can close roads and the airport.", "emergency_numbers": "Police, ambulance and fire: 112", "laws": "Respect local customs; during Ramadan do not eat or drink in public in daytime."},
-        "fil": {"summary": "Mag-ingat gaya ng karaniwan sa Kuwait. Napakainit sa tag-init; maaaring isara ng sandstorm ang mga daan at paliparan.", "emergency_numbers": "Pulis, ambulansya at bumbero: 112"},
-        "ar": {"summary": "توخَّ الحذر المعتاد في الكويت. حرارة الصيف شديدة، وقد تغلق العواصف الرملية الطرق والمطار.", "emergency_numbers": "الطوارئ: 112"},
+        "en": {
+            "summary": "Exercise normal caution in Kuwait. Summer heat is extreme; sandstorms can close roads and the airport.",
+            "emergency_numbers": "Police, ambulance and fire: 112",
+            "laws": "Respect local customs; during Ramadan do not eat or drink in public in daytime.",
+        },
+        "fil": {
+            "summary": "Mag-ingat gaya ng karaniwan sa Kuwait. Napakainit sa tag-init; maaaring isara ng sandstorm ang mga daan at paliparan.",
+            "emergency_numbers": "Pulis, ambulansya at bumbero: 112",
+        },
+        "ar": {
+            "summary": "توخَّ الحذر المعتاد في الكويت. حرارة الصيف شديدة، وقد تغلق العواصف الرملية الطرق والمطار.",
+            "emergency_numbers": "الطوارئ: 112",
+        },
     },
     "AE": {
-        "en": {"summary": "Exercise normal caution in the United Arab Emirates. Heavy rain can flood roads at short notice.", "emergency_numbers": "Police: 999 · Ambulance: 998 · Fire: 997", "laws": "Laws on public behaviour, social media posts and medicines are strict; check before you travel."},
-        "fil": {"summary": "Mag-ingat gaya ng karaniwan sa United Arab Emirates. Maaaring bumaha ang mga daan kapag malakas ang ulan.", "emergency_numbers": "Pulis: 999 · Ambulansya: 998 · Bumbero: 997"},
-        "ar": {"summary": "توخَّ الحذر المعتاد في الإمارات العربية المتحدة. قد تغمر الأمطار الغزيرة الطرق فجأة.", "emergency_numbers": "الشرطة: 999 · الإسعاف: 998 · الدفاع المدني: 997"},
+        "en": {
+            "summary": "Exercise normal caution in the United Arab Emirates. Heavy rain can flood roads at short notice.",
+            "emergency_numbers": "Police: 999 · Ambulance: 998 · Fire: 997",
+            "laws": "Laws on public behaviour, social media posts and medicines are strict; check before you travel.",
+        },
+        "fil": {
+            "summary": "Mag-ingat gaya ng karaniwan sa United Arab Emirates. Maaaring bumaha ang mga daan kapag malakas ang ulan.",
+            "emergency_numbers": "Pulis: 999 · Ambulansya: 998 · Bumbero: 997",
+        },
+        "ar": {
+            "summary": "توخَّ الحذر المعتاد في الإمارات العربية المتحدة. قد تغمر الأمطار الغزيرة الطرق فجأة.",
+            "emergency_numbers": "الشرطة: 999 · الإسعاف: 998 · الدفاع المدني: 997",
+        },
     },
 }
 
@@ -110,7 +136,7 @@ BRIEFING = {
         "documents": "Passport or a copy of it\nResidence or work permit\nEmployment contract\nPhotos of all documents on your phone",
         "contacts": "Embassy hotline\nYour employer or agency\nA friend nearby\nFamily at home",
         "plan": "Know the safest place in your home\nKnow how to reach higher ground\nAgree where to meet friends if phones fail",
-        "during_alerts": "Follow the instructions of the Civil Defence. Move away from wadis and low streets when a flood warning is given. Answer the embassy's \"Are you safe?\" message.",
+        "during_alerts": 'Follow the instructions of the Civil Defence. Move away from wadis and low streets when a flood warning is given. Answer the embassy\'s "Are you safe?" message.',
         "emergency_numbers": "Police, ambulance and fire: 911",
     },
     "fil": {
@@ -120,7 +146,7 @@ BRIEFING = {
         "documents": "Pasaporte o kopya nito\nResidence o work permit\nKontrata sa trabaho",
         "contacts": "Hotline ng embahada\nEmployer o ahensya\nKaibigan sa malapit",
         "plan": "Alamin ang pinakaligtas na lugar sa bahay\nMagkasundo kung saan magkikita kung walang signal",
-        "during_alerts": "Sundin ang Civil Defence. Lumayo sa mga wadi kapag may babala ng baha. Sagutin ang mensaheng \"Ligtas ka ba?\" ng embahada.",
+        "during_alerts": 'Sundin ang Civil Defence. Lumayo sa mga wadi kapag may babala ng baha. Sagutin ang mensaheng "Ligtas ka ba?" ng embahada.',
         "emergency_numbers": "Pulis, ambulansya at bumbero: 911",
     },
     "ar": {
@@ -130,7 +156,7 @@ BRIEFING = {
         "documents": "جواز السفر أو نسخة منه\nتصريح الإقامة أو العمل\nعقد العمل",
         "contacts": "الخط الساخن للسفارة\nصاحب العمل أو الوكالة\nصديق قريب",
         "plan": "اعرف أكثر مكان آمن في بيتك\nاتفق على مكان لقاء إذا انقطعت الاتصالات",
-        "during_alerts": "اتبع تعليمات الدفاع المدني. ابتعد عن الأودية عند صدور تحذير من السيول. أجب عن رسالة السفارة \"هل أنت بخير؟\".",
+        "during_alerts": 'اتبع تعليمات الدفاع المدني. ابتعد عن الأودية عند صدور تحذير من السيول. أجب عن رسالة السفارة "هل أنت بخير؟".',
         "emergency_numbers": "الشرطة والإسعاف والدفاع المدني: 911",
     },
 }
@@ -138,7 +164,13 @@ BRIEFING = {
 
 def _version(advice, number, level, state, author, texts, reviewed):
     version = AdviceVersion.objects.create(
-        advice=advice, number=number, level=level, state=state, author=author, last_reviewed=reviewed, note="demo"
+        advice=advice,
+        number=number,
+        level=level,
+        state=state,
+        author=author,
+        last_reviewed=reviewed,
+        note="demo",
     )
     for language, fields in texts.items():
         AdviceText.objects.create(version=version, language=language, **fields)
@@ -147,7 +179,11 @@ def _version(advice, number, level, state, author, texts, reviewed):
 
 # Contact details for the demo posts that have none yet (invented numbers and addresses).
 POST_CONTACTS = {
-    "emb-amman": ("Al Sharif Nasser Bin Jameel St 12, Shmeisani, Amman", "+96265000101", "amman.pe@demo.invalid"),
+    "emb-amman": (
+        "Al Sharif Nasser Bin Jameel St 12, Shmeisani, Amman",
+        "+96265000101",
+        "amman.pe@demo.invalid",
+    ),
     "emb-beirut": ("Hazmieh, Mar Takla, Beirut", "+9615000202", "beirut.pe@demo.invalid"),
     "cg-dubai": ("Al Qusais 2, Dubai", "+97145000303", "dubai.pcg@demo.invalid"),
     "emb-kuwait": ("Block 6, Faiha, Kuwait City", "+96525000404", "kuwait.pe@demo.invalid"),
@@ -161,7 +197,10 @@ def load(orgs, areas, countries, rng, write):
             post.address, post.phone, post.email = address, phone, email
             post.save(update_fields=["address", "phone", "email"])
     User = get_user_model()
-    author, approver = User.objects.filter(username="consul").first(), User.objects.filter(username="ministry").first()
+    author, approver = (
+        User.objects.filter(username="consul").first(),
+        User.objects.filter(username="ministry").first(),
+    )
     today = datetime.date.today()
     owner = orgs["mfa-ph"]
     made = 0
@@ -173,16 +212,32 @@ def load(orgs, areas, countries, rng, write):
             continue
         if earlier is not None:
             texts = {language: dict(fields) for language, fields in T[key].items()}
-            texts["en"]["summary"] = "Exercise normal caution in Jordan. Flash floods and winter storms can cause disruption."
-            first = _version(advice, 1, earlier, State.AWAITING, author, texts, today - datetime.timedelta(days=120))
+            texts["en"]["summary"] = (
+                "Exercise normal caution in Jordan. Flash floods and winter storms can cause disruption."
+            )
+            first = _version(
+                advice, 1, earlier, State.AWAITING, author, texts, today - datetime.timedelta(days=120)
+            )
             services.approve(first, approver, notify=False)
-        latest = _version(advice, advice.versions.count() + 1, level, State.AWAITING, author, T[key], today - datetime.timedelta(days=rng.randint(3, 30)))
+        latest = _version(
+            advice,
+            advice.versions.count() + 1,
+            level,
+            State.AWAITING,
+            author,
+            T[key],
+            today - datetime.timedelta(days=rng.randint(3, 30)),
+        )
         services.approve(latest, approver, notify=False)
         made += 1
     briefing, created = Briefing.objects.get_or_create(
-        country=countries["JO"], area=None, defaults={"organisation": owner, "published": True, "last_reviewed": today}
+        country=countries["JO"],
+        area=None,
+        defaults={"organisation": owner, "published": True, "last_reviewed": today},
     )
     if created:
         for language, fields in BRIEFING.items():
             BriefingText.objects.create(briefing=briefing, language=language, **fields)
-    write(f"Travel advice: {made} places published, briefing for Jordan {'created' if created else 'kept'}.\n")
+    write(
+        f"Travel advice: {made} places published, briefing for Jordan {'created' if created else 'kept'}.\n"
+    )

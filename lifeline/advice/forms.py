@@ -25,7 +25,9 @@ class PlaceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         offer_organisations(self.fields["organisation"], organisations, _("Kept by"))
         self.fields["country"].queryset = Country.objects.all()
-        self.fields["area"].queryset = AdminArea.objects.select_related("country").order_by("country__code", "name")
+        self.fields["area"].queryset = AdminArea.objects.select_related("country").order_by(
+            "country__code", "name"
+        )
 
     def clean(self):
         data = super().clean()
@@ -49,12 +51,16 @@ class AdviceForm(PlaceForm):
                 country=data.get("country"), area=data.get("area"), region__iexact=data.get("region", "")
             ).exclude(pk=self.instance.pk)
             if twins.exists():
-                raise ValidationError(_("There is already advice for this place: open it and draft a new version."))
+                raise ValidationError(
+                    _("There is already advice for this place: open it and draft a new version.")
+                )
         return data
 
 
 class VersionForm(forms.ModelForm):
-    level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices, coerce=int, widget=forms.RadioSelect)
+    level = forms.TypedChoiceField(
+        label=_("Level"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
+    )
 
     class Meta:
         model = AdviceVersion
@@ -99,14 +105,25 @@ class BriefingForm(PlaceForm):
         widgets = {"last_reviewed": DATE}
 
 
-BRIEFING_TEXT_FIELDS = ["title", "hazards", "kit", "documents", "contacts", "plan", "during_alerts", "emergency_numbers"]
+BRIEFING_TEXT_FIELDS = [
+    "title",
+    "hazards",
+    "kit",
+    "documents",
+    "contacts",
+    "plan",
+    "during_alerts",
+    "emergency_numbers",
+]
 
 
 class BriefingTextForm(LanguageTextForm):
     class Meta:
         model = BriefingText
         fields = ["language", *BRIEFING_TEXT_FIELDS]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in BRIEFING_TEXT_FIELDS if name != "title"}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4}) for name in BRIEFING_TEXT_FIELDS if name != "title"
+        }
 
 
 BriefingTextFormSet = forms.inlineformset_factory(
@@ -117,13 +134,19 @@ BriefingTextFormSet = forms.inlineformset_factory(
 class AdviceFilterForm(forms.Form):
     q = forms.CharField(label=_("Country"), required=False, max_length=100)
     level = forms.TypedChoiceField(
-        label=_("Level"), required=False, coerce=int, empty_value=None, choices=[("", _("Any"))] + list(Level.choices)
+        label=_("Level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any"))] + list(Level.choices),
     )
 
 
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
-    language = forms.CharField(label=_("Language"), max_length=35, initial="en", help_text=_("ISO 639 code, such as en, fil or ar."))
+    language = forms.CharField(
+        label=_("Language"), max_length=35, initial="en", help_text=_("ISO 639 code, such as en, fil or ar.")
+    )
 
     def clean_language(self):
         return clean_language_code(self.cleaned_data["language"])

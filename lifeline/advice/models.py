@@ -48,12 +48,22 @@ class TravelAdvice(Audited, OwnedModel):
 
     permission_area = Area.ADVICE
 
-    country = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    country = models.ForeignKey(
+        "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
     area = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("admin area")
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("admin area"),
     )
     region = models.CharField(
-        _("region"), max_length=200, blank=True, help_text=_("A named region inside the country, when it is not one admin area.")
+        _("region"),
+        max_length=200,
+        blank=True,
+        help_text=_("A named region inside the country, when it is not one admin area."),
     )
 
     class Meta:
@@ -79,14 +89,26 @@ class AdviceVersion(Audited, models.Model):
     advice = models.ForeignKey(TravelAdvice, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.NORMAL)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
     last_reviewed = models.DateField(_("last reviewed"))
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("approver")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approver"),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -94,7 +116,9 @@ class AdviceVersion(Audited, models.Model):
 
     class Meta:
         ordering = ["advice_id", "-number"]
-        constraints = [models.UniqueConstraint(fields=["advice", "number"], name="advice_unique_version_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["advice", "number"], name="advice_unique_version_number")
+        ]
         verbose_name = _("advice version")
         verbose_name_plural = _("advice versions")
 
@@ -126,7 +150,9 @@ class AdviceText(Audited, models.Model):
     """One language of a version: a summary and the sections."""
 
     version = models.ForeignKey(AdviceVersion, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(_("language"), max_length=35, help_text=_("ISO 639 code, such as en, fil or ar."))
+    language = models.CharField(
+        _("language"), max_length=35, help_text=_("ISO 639 code, such as en, fil or ar.")
+    )
     summary = models.TextField(_("summary"))
     safety = models.TextField(_("safety and security"), blank=True)
     hazards = models.TextField(_("natural hazards"), blank=True)
@@ -135,12 +161,16 @@ class AdviceText(Audited, models.Model):
     entry = models.TextField(_("entry and exit requirements"), blank=True)
     emergency_numbers = models.TextField(_("emergency numbers"), blank=True)
     help = models.TextField(
-        _("where to get help"), blank=True, help_text=_("Shown above the posts whose jurisdiction covers the place.")
+        _("where to get help"),
+        blank=True,
+        help_text=_("Shown above the posts whose jurisdiction covers the place."),
     )
 
     class Meta:
         ordering = ["version_id", "language"]
-        constraints = [models.UniqueConstraint(fields=["version", "language"], name="advice_unique_text_language")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="advice_unique_text_language")
+        ]
         verbose_name = _("advice text")
         verbose_name_plural = _("advice texts")
 
@@ -160,9 +190,15 @@ class AdviceSubscription(Audited, models.Model):
     signed link. The address is encrypted; its blind index finds duplicates.
     """
 
-    country = models.ForeignKey("geo.Country", on_delete=models.CASCADE, related_name="+", verbose_name=_("country"))
+    country = models.ForeignKey(
+        "geo.Country", on_delete=models.CASCADE, related_name="+", verbose_name=_("country")
+    )
     registration = models.ForeignKey(
-        "nationals.Registration", on_delete=models.CASCADE, null=True, blank=True, related_name="advice_subscriptions"
+        "nationals.Registration",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="advice_subscriptions",
     )
     email = EncryptedTextField(_("email"), blank=True)
     email_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
@@ -173,7 +209,8 @@ class AdviceSubscription(Audited, models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(registration__isnull=False) | ~models.Q(email=""), name="advice_subscription_has_recipient"
+                condition=models.Q(registration__isnull=False) | ~models.Q(email=""),
+                name="advice_subscription_has_recipient",
             ),
         ]
         verbose_name = _("advice subscription")
@@ -197,11 +234,20 @@ class Briefing(Audited, OwnedModel):
 
     permission_area = Area.ADVICE
 
-    country = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
-    area = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("admin area")
+    country = models.ForeignKey(
+        "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
     )
-    published = models.BooleanField(_("published"), default=False, help_text=_("Published briefings are public."))
+    area = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("admin area"),
+    )
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Published briefings are public.")
+    )
     last_reviewed = models.DateField(_("last reviewed"))
 
     class Meta:
@@ -224,7 +270,9 @@ CHECKLIST = (
 
 class BriefingText(Audited, models.Model):
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(_("language"), max_length=35, help_text=_("ISO 639 code, such as en, fil or ar."))
+    language = models.CharField(
+        _("language"), max_length=35, help_text=_("ISO 639 code, such as en, fil or ar.")
+    )
     title = models.CharField(_("title"), max_length=200)
     hazards = models.TextField(_("local hazards"))
     kit = models.TextField(_("emergency kit"), blank=True, help_text=_("One item a line."))
@@ -236,7 +284,9 @@ class BriefingText(Audited, models.Model):
 
     class Meta:
         ordering = ["briefing_id", "language"]
-        constraints = [models.UniqueConstraint(fields=["briefing", "language"], name="advice_unique_briefing_language")]
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "language"], name="advice_unique_briefing_language")
+        ]
         verbose_name = _("briefing text")
         verbose_name_plural = _("briefing texts")
 

@@ -13,6 +13,12 @@ def briefing_pdf(briefing, text, posts, language):
     with translation.override(language):
         html = render_to_string(
             "advice/briefing_pdf.html",
-            {"briefing": briefing, "text": text, "posts": posts, "rtl": is_rtl(text.language), "language": text.language},
+            {
+                "briefing": briefing,
+                "text": text,
+                "posts": posts,
+                "rtl": is_rtl(text.language),
+                "language": text.language,
+            },
         )
     return HTML(string=html).write_pdf()

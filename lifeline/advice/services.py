@@ -20,7 +20,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lifeline.advice.models import SECTIONS, AdviceSubscription, AdviceText, AdviceVersion, Briefing, State, TravelAdvice
+from lifeline.advice.models import (
+    SECTIONS,
+    AdviceSubscription,
+    AdviceText,
+    AdviceVersion,
+    Briefing,
+    State,
+    TravelAdvice,
+)
 from lifeline.core.models import Action, Area
 from lifeline.core.names import normalise_language
 from lifeline.core.permissions import has_perm
@@ -29,7 +37,28 @@ from lifeline.nationals.services import posts_for
 log = logging.getLogger(__name__)
 
 TEXT_FIELDS = ("summary",) + tuple(key for key, _heading in SECTIONS)
-RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "prs", "ps", "sd", "ug", "ur", "yi", "apd", "arz", "acm", "ajp", "apc", "ary"}
+RTL_LANGUAGES = {
+    "ar",
+    "arc",
+    "ckb",
+    "dv",
+    "fa",
+    "he",
+    "ks",
+    "ku",
+    "prs",
+    "ps",
+    "sd",
+    "ug",
+    "ur",
+    "yi",
+    "apd",
+    "arz",
+    "acm",
+    "ajp",
+    "apc",
+    "ary",
+}
 
 
 def is_rtl(language):
@@ -45,8 +74,12 @@ def published_versions():
 
 def public_advice(country=None):
     """Advice with a published version, each with ``current`` (the published version) attached."""
-    queryset = TravelAdvice.objects.filter(versions__state=State.PUBLISHED).select_related("country", "area").prefetch_related(
-        Prefetch("versions", queryset=published_versions().prefetch_related("texts"), to_attr="published")
+    queryset = (
+        TravelAdvice.objects.filter(versions__state=State.PUBLISHED)
+        .select_related("country", "area")
+        .prefetch_related(
+            Prefetch("versions", queryset=published_versions().prefetch_related("texts"), to_attr="published")
+        )
     )
     if country is not None:
         queryset = queryset.filter(country=country)
@@ -57,7 +90,11 @@ def public_advice(country=None):
 
 
 def public_briefings(country):
-    return Briefing.objects.filter(country=country, published=True).select_related("country", "area").prefetch_related("texts")
+    return (
+        Briefing.objects.filter(country=country, published=True)
+        .select_related("country", "area")
+        .prefetch_related("texts")
+    )
 
 
 def public_briefing(country, pcode=None):
@@ -101,8 +138,10 @@ def help_posts(place):
 
 def last_modified(country=None):
     """When the public advice (of a country) last changed: for Last-Modified and 304 answers."""
-    published = published_versions().aggregate(at=Max("published_at"))["at"] if country is None else (
-        published_versions().filter(advice__country=country).aggregate(at=Max("published_at"))["at"]
+    published = (
+        published_versions().aggregate(at=Max("published_at"))["at"]
+        if country is None
+        else (published_versions().filter(advice__country=country).aggregate(at=Max("published_at"))["at"])
     )
     briefings = Briefing.objects.filter(published=True)
     if country is not None:
@@ -133,7 +172,9 @@ def new_draft(advice, user):
     )
     if latest is not None:
         for text in latest.texts.all():
-            AdviceText.objects.create(version=draft, language=text.language, **{f: getattr(text, f) for f in TEXT_FIELDS})
+            AdviceText.objects.create(
+                version=draft, language=text.language, **{f: getattr(text, f) for f in TEXT_FIELDS}
+            )
     return draft
 
 
@@ -175,7 +216,11 @@ def approve(version, user, notify=True):
     if version.author_id is not None and version.author_id == user.pk:
         raise ValidationError(_("You wrote this version: someone else must approve it."))
     with transaction.atomic():
-        previous = list(AdviceVersion.objects.select_for_update().filter(advice_id=version.advice_id, state=State.PUBLISHED))
+        previous = list(
+            AdviceVersion.objects.select_for_update().filter(
+                advice_id=version.advice_id, state=State.PUBLISHED
+            )
+        )
         for old in previous:
             old.state = State.SUPERSEDED
             old.save()
@@ -219,7 +264,13 @@ def compare(older, newer, language):
     """Word-by-word differences between two versions' texts in one language, section by section."""
     old = older.texts.filter(language=language).first()
     new = newer.texts.filter(language=language).first()
-    rows = [SectionDiff(_("Level"), _word_diff(older.get_level_display(), newer.get_level_display()), older.level != newer.level)]
+    rows = [
+        SectionDiff(
+            _("Level"),
+            _word_diff(older.get_level_display(), newer.get_level_display()),
+            older.level != newer.level,
+        )
+    ]
     labels = {"summary": AdviceText._meta.get_field("summary").verbose_name, **dict(SECTIONS)}
     for field in TEXT_FIELDS:
         before, after = getattr(old, field, "") or "", getattr(new, field, "") or ""
@@ -255,9 +306,11 @@ def recipients(country):
         registration__consents__granted=True,
         registration__merged_into__isnull=True,
     )
-    subscriptions = AdviceSubscription.objects.filter(country=country).filter(
-        Q(registration__isnull=True, confirmed_at__isnull=False) | consented
-    ).select_related("registration")
+    subscriptions = (
+        AdviceSubscription.objects.filter(country=country)
+        .filter(Q(registration__isnull=True, confirmed_at__isnull=False) | consented)
+        .select_related("registration")
+    )
     found, seen = [], set()
     for sub in subscriptions.order_by("id"):
         if sub.registration_id:
@@ -333,13 +386,19 @@ def subscribe_email(email, country, language, base_url=None):
     Asking again re-sends the link, at most once every ``RESEND_AFTER``."""
     from lifeline.core.fields import blind_index
 
-    sub = AdviceSubscription.objects.filter(country=country, registration__isnull=True, email_index=blind_index(email)).first()
+    sub = AdviceSubscription.objects.filter(
+        country=country, registration__isnull=True, email_index=blind_index(email)
+    ).first()
     if sub is not None and (sub.confirmed_at or timezone.now() - sub.created < RESEND_AFTER):
         return sub  # confirmed already, or a link went out a moment ago: no mail bombing through this form
     if sub is None:
         sub = AdviceSubscription.objects.create(country=country, email=email, language=language)
     token = signing.dumps(sub.pk, salt=CONFIRM_SALT)
-    context = {"country": country, "url": _absolute(reverse("advice:confirm", args=[token]), base_url), "days": CONFIRM_DAYS}
+    context = {
+        "country": country,
+        "url": _absolute(reverse("advice:confirm", args=[token]), base_url),
+        "days": CONFIRM_DAYS,
+    }
     _email("confirm", context, email, _ui_language([language])).send()
     return sub
 
@@ -352,7 +411,9 @@ def subscribe_registration(registration, country):
         raise ValidationError(_("Agree to receive travel advice updates first."))
     language = (registration.languages or ["en"])[0]
     sub, _created = AdviceSubscription.objects.get_or_create(
-        country=country, registration=registration, defaults={"language": language, "confirmed_at": timezone.now()}
+        country=country,
+        registration=registration,
+        defaults={"language": language, "confirmed_at": timezone.now()},
     )
     return sub
 
@@ -373,7 +434,9 @@ def confirm(token):
 def purge_unconfirmed():
     """Delete email subscriptions never confirmed within the link's lifetime; returns how many."""
     cutoff = timezone.now() - datetime.timedelta(days=CONFIRM_DAYS)
-    stale = AdviceSubscription.objects.filter(registration__isnull=True, confirmed_at__isnull=True, created__lt=cutoff)
+    stale = AdviceSubscription.objects.filter(
+        registration__isnull=True, confirmed_at__isnull=True, created__lt=cutoff
+    )
     count = 0
     for sub in stale:
         sub.delete()

@@ -10,7 +10,9 @@ def notify_subscribers(version_id, previous_id=None):
     from lifeline.advice import services
     from lifeline.advice.models import AdviceVersion
 
-    version = AdviceVersion.objects.select_related("advice__country", "advice__area").filter(pk=version_id).first()
+    version = (
+        AdviceVersion.objects.select_related("advice__country", "advice__area").filter(pk=version_id).first()
+    )
     if version is None:
         return 0
     previous = AdviceVersion.objects.filter(pk=previous_id).first() if previous_id else None

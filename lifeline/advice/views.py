@@ -78,13 +78,19 @@ def advice_index(request):
     if form.is_valid():
         query, level = form.cleaned_data["q"].strip().casefold(), form.cleaned_data["level"]
         if query:
-            rows = [a for a in rows if query in a.country.name.casefold() or query == a.country.code.casefold()]
+            rows = [
+                a for a in rows if query in a.country.name.casefold() or query == a.country.code.casefold()
+            ]
         if level:
             rows = [a for a in rows if a.current.level == level]
     rows.sort(key=lambda a: a.country.name)
     for advice in rows:
         advice.regions = regional.get(advice.country_id, [])
-    context = {"form": form, "rows": rows, "levels": [(Level(v), LEVEL_STYLE[Level(v)]) for v in Level.values]}
+    context = {
+        "form": form,
+        "rows": rows,
+        "levels": [(Level(v), LEVEL_STYLE[Level(v)]) for v in Level.values],
+    }
     return _cacheable(request, render(request, "advice/index.html", context))
 
 
@@ -147,7 +153,9 @@ def briefing_pdf(request, code):
     country, found, text = _public_briefing(request, code)
     data = render_pdf(found, text, services.help_posts(found), services._ui_language([text.language]))
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="briefing-{country.code.lower()}-{text.language}.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="briefing-{country.code.lower()}-{text.language}.pdf"'
+    )
     return _cacheable(request, response)
 
 
@@ -158,7 +166,10 @@ def subscribe(request, code):
     form = SubscribeForm(request.POST)
     if form.is_valid():
         services.subscribe_email(
-            form.cleaned_data["email"], country, form.cleaned_data["language"], base_url=request.build_absolute_uri("/")
+            form.cleaned_data["email"],
+            country,
+            form.cleaned_data["language"],
+            base_url=request.build_absolute_uri("/"),
         )
         messages.success(request, _("Check your inbox: we sent you a link to confirm."))
         return redirect("advice:country", code=code.lower())
@@ -176,7 +187,9 @@ def unsubscribe(request, token):
     """GET asks (link checkers follow links); POST deletes."""
     if request.method == "POST":
         ok = services.unsubscribe(token)
-        return render(request, "advice/unsubscribe.html", {"done": ok, "bad": not ok}, status=200 if ok else 400)
+        return render(
+            request, "advice/unsubscribe.html", {"done": ok, "bad": not ok}, status=200 if ok else 400
+        )
     return render(request, "advice/unsubscribe.html", {"token": token})
 
 
@@ -313,14 +326,22 @@ def compare(request, pk):
         return redirect("advice:detail", pk=advice.pk)
     older = get_object_or_404(advice.versions, number=numbers[0])
     newer = get_object_or_404(advice.versions, number=numbers[1])
-    languages = sorted(set(older.texts.values_list("language", flat=True)) | set(newer.texts.values_list("language", flat=True)))
+    languages = sorted(
+        set(older.texts.values_list("language", flat=True))
+        | set(newer.texts.values_list("language", flat=True))
+    )
     preferred = [request.GET.get("lang", "")[:35], *services.language_chain(get_language())]
     language = next((code for code in preferred if code in languages), languages[0] if languages else "en")
     rows = services.compare(older, newer, language)
     context = {
-        "advice": advice, "older": older, "newer": newer, "rows": rows, "language": language,
+        "advice": advice,
+        "older": older,
+        "newer": newer,
+        "rows": rows,
+        "language": language,
         "languages": [(code, language_name(code)) for code in languages],
-        "changes": sum(r.changed for r in rows), "rtl": services.is_rtl(language),
+        "changes": sum(r.changed for r in rows),
+        "rtl": services.is_rtl(language),
         "numbers": advice.versions.order_by("number").values_list("number", flat=True),
     }
     return render(request, "advice/compare.html", context)
@@ -340,5 +361,10 @@ def briefing_edit(request, pk=None):
             texts.save()
         messages.success(request, _("Briefing saved."))
         return redirect("advice:briefing_edit", pk=saved.pk)
-    context = {"form": form, "texts": texts, "briefing": found, "country_name": country_name(found.country.code) if found else ""}
+    context = {
+        "form": form,
+        "texts": texts,
+        "briefing": found,
+        "country_name": country_name(found.country.code) if found else "",
+    }
     return render(request, "advice/briefing_form.html", context)

@@ -35,8 +35,31 @@ ENUMS = {
     "status": ("Actual", "Exercise", "System", "Test", "Draft"),
     "msgType": ("Alert", "Update", "Cancel", "Ack", "Error"),
     "scope": ("Public", "Restricted", "Private"),
-    "category": ("Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra", "CBRNE", "Other"),
-    "responseType": ("Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None"),
+    "category": (
+        "Geo",
+        "Met",
+        "Safety",
+        "Security",
+        "Rescue",
+        "Fire",
+        "Health",
+        "Env",
+        "Transport",
+        "Infra",
+        "CBRNE",
+        "Other",
+    ),
+    "responseType": (
+        "Shelter",
+        "Evacuate",
+        "Prepare",
+        "Execute",
+        "Avoid",
+        "Monitor",
+        "Assess",
+        "AllClear",
+        "None",
+    ),
     "urgency": ("Immediate", "Expected", "Future", "Past", "Unknown"),
     "severity": ("Extreme", "Severe", "Moderate", "Minor", "Unknown"),
     "certainty": ("Observed", "Likely", "Possible", "Unlikely", "Unknown"),
@@ -57,7 +80,11 @@ class CapError(Exception):
 def schema_path():
     """The OASIS CAP 1.2 schema: ``settings.CAP_SCHEMA`` or the shared reference data beside the project."""
     configured = getattr(settings, "CAP_SCHEMA", "")
-    return Path(configured) if configured else Path(settings.BASE_DIR).parent / "shared" / "data" / "cap" / "CAP-v1.2.xsd"
+    return (
+        Path(configured)
+        if configured
+        else Path(settings.BASE_DIR).parent / "shared" / "data" / "cap" / "CAP-v1.2.xsd"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +100,12 @@ def schema():
 
 def _parser():
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False, remove_comments=True
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_comments=True,
     )
 
 
@@ -90,7 +122,9 @@ def parse_xml(data: bytes):
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise CapError([(exc.lineno, _("This is not well-formed XML: %(detail)s") % {"detail": exc.msg})]) from exc
+        raise CapError(
+            [(exc.lineno, _("This is not well-formed XML: %(detail)s") % {"detail": exc.msg})]
+        ) from exc
     if root is None:
         raise CapError([(None, _("This is not XML."))])
     if root.getroottree().docinfo.doctype:
@@ -103,7 +137,15 @@ def parse(data: bytes) -> dict:
     root = parse_xml(data)
     qname = etree.QName(root)
     if qname.localname != "alert" or qname.namespace not in (CAP12, CAP11):
-        raise CapError([(root.sourceline, _("The root element is “%(name)s”, not a CAP 1.2 or 1.1 <alert>.") % {"name": qname.localname})])
+        raise CapError(
+            [
+                (
+                    root.sourceline,
+                    _("The root element is “%(name)s”, not a CAP 1.2 or 1.1 <alert>.")
+                    % {"name": qname.localname},
+                )
+            ]
+        )
     ns = qname.namespace
     errors = []
     if ns == CAP12:
@@ -136,19 +178,31 @@ def _check_required(root, ns):
     errors = []
     for name in ALERT_REQUIRED:
         if root.find(f"{{{ns}}}{name}") is None:
-            errors.append((root.sourceline, _("The required element <%(name)s> is missing.") % {"name": name}))
+            errors.append(
+                (root.sourceline, _("The required element <%(name)s> is missing.") % {"name": name})
+            )
     for info in root.findall(f"{{{ns}}}info"):
         for name in INFO_REQUIRED:
             if info.find(f"{{{ns}}}{name}") is None:
-                errors.append((info.sourceline, _("The required element <%(name)s> is missing.") % {"name": name}))
+                errors.append(
+                    (info.sourceline, _("The required element <%(name)s> is missing.") % {"name": name})
+                )
         for area in info.findall(f"{{{ns}}}area"):
             if area.find(f"{{{ns}}}areaDesc") is None:
-                errors.append((area.sourceline, _("The required element <%(name)s> is missing.") % {"name": "areaDesc"}))
+                errors.append(
+                    (area.sourceline, _("The required element <%(name)s> is missing.") % {"name": "areaDesc"})
+                )
     for name, allowed in ENUMS.items():
         for element in root.iter(f"{{{ns}}}{name}"):
             value = CAP11_VALUES.get(name, {}).get((element.text or "").strip(), (element.text or "").strip())
             if value not in allowed:
-                errors.append((element.sourceline, _("“%(value)s” is not a valid <%(name)s>.") % {"value": element.text or "", "name": name}))
+                errors.append(
+                    (
+                        element.sourceline,
+                        _("“%(value)s” is not a valid <%(name)s>.")
+                        % {"value": element.text or "", "name": name},
+                    )
+                )
     return errors
 
 
@@ -162,7 +216,10 @@ def _texts(element, ns, name):
 
 
 def _pairs(element, ns, name):
-    return [{"valueName": _text(p, ns, "valueName"), "value": _text(p, ns, "value")} for p in element.findall(f"{{{ns}}}{name}")]
+    return [
+        {"valueName": _text(p, ns, "valueName"), "value": _text(p, ns, "value")}
+        for p in element.findall(f"{{{ns}}}{name}")
+    ]
 
 
 def _time(element, ns, name, errors, required=False):
@@ -177,7 +234,12 @@ def _time(element, ns, name, errors, required=False):
         except ValueError:
             parsed = None
     if parsed is None:
-        errors.append((child.sourceline, _("<%(name)s> is not a valid date and time: “%(value)s”.") % {"name": name, "value": value}))
+        errors.append(
+            (
+                child.sourceline,
+                _("<%(name)s> is not a valid date and time: “%(value)s”.") % {"name": name, "value": value},
+            )
+        )
     return parsed
 
 
@@ -194,7 +256,9 @@ def check_polygon(text):
             raise ValueError(_("“%(point)s” is not a “latitude,longitude” pair.") % {"point": token[:40]})
         lat, lon = float(match[1]), float(match[2])
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError(_("“%(point)s” is outside the range of latitudes and longitudes.") % {"point": token[:40]})
+            raise ValueError(
+                _("“%(point)s” is outside the range of latitudes and longitudes.") % {"point": token[:40]}
+            )
         points.append((lat, lon))
     if len(points) < 4:
         raise ValueError(_("A polygon needs at least four points (the first repeated at the end)."))
@@ -212,10 +276,15 @@ def check_circle(text):
     except ValueError:
         radius = -1
     if not match or radius < 0:
-        raise ValueError(_("“%(circle)s” is not a circle written as “latitude,longitude radius_km”.") % {"circle": text[:60]})
+        raise ValueError(
+            _("“%(circle)s” is not a circle written as “latitude,longitude radius_km”.")
+            % {"circle": text[:60]}
+        )
     lat, lon = float(match[1]), float(match[2])
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError(_("“%(circle)s” is outside the range of latitudes and longitudes.") % {"circle": text[:60]})
+        raise ValueError(
+            _("“%(circle)s” is outside the range of latitudes and longitudes.") % {"circle": text[:60]}
+        )
     return lat, lon, radius
 
 
@@ -240,7 +309,9 @@ def _read(root, ns, errors):
     }
     for name in ("identifier", "sender"):
         if re.search(r"[\s,<&]", alert[name]):
-            errors.append((root.sourceline, _("<%(name)s> may not contain spaces, commas, < or &.") % {"name": name}))
+            errors.append(
+                (root.sourceline, _("<%(name)s> may not contain spaces, commas, < or &.") % {"name": name})
+            )
     for info in root.findall(f"{{{ns}}}info"):
         block = {
             "language": _text(info, ns, "language") or DEFAULT_LANGUAGE,
@@ -313,15 +384,19 @@ def format_time(value):
     if value is None:
         return ""
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.timezone.utc)
-    return value.astimezone(datetime.timezone.utc).replace(microsecond=0).isoformat()
+        value = timezone.make_aware(value, datetime.UTC)
+    return value.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
 
 
 def _add(parent, name, value):
     if value in (None, ""):
         return None
     element = etree.SubElement(parent, f"{{{CAP12}}}{name}")
-    element.text = value if isinstance(value, str) else (format_time(value) if isinstance(value, datetime.datetime) else str(value))
+    element.text = (
+        value
+        if isinstance(value, str)
+        else (format_time(value) if isinstance(value, datetime.datetime) else str(value))
+    )
     return element
 
 
@@ -339,8 +414,12 @@ def to_cap_xml(alert) -> bytes:
     _add(root, "sender", alert.sender)
     _add(root, "sent", alert.sent)
     for name, value in (
-        ("status", alert.status), ("msgType", alert.msg_type), ("source", alert.source), ("scope", alert.scope),
-        ("restriction", alert.restriction), ("addresses", alert.addresses),
+        ("status", alert.status),
+        ("msgType", alert.msg_type),
+        ("source", alert.source),
+        ("scope", alert.scope),
+        ("restriction", alert.restriction),
+        ("addresses", alert.addresses),
     ):
         _add(root, name, value)
     for code in alert.codes or []:
@@ -360,9 +439,15 @@ def to_cap_xml(alert) -> bytes:
             _add(element, name, getattr(info, name))
         _add_pairs(element, "eventCode", info.event_codes)
         for name, value in (
-            ("effective", info.effective), ("onset", info.onset), ("expires", info.expires),
-            ("senderName", info.sender_name), ("headline", info.headline), ("description", info.description),
-            ("instruction", info.instruction), ("web", info.web), ("contact", info.contact),
+            ("effective", info.effective),
+            ("onset", info.onset),
+            ("expires", info.expires),
+            ("senderName", info.sender_name),
+            ("headline", info.headline),
+            ("description", info.description),
+            ("instruction", info.instruction),
+            ("web", info.web),
+            ("contact", info.contact),
         ):
             _add(element, name, value)
         _add_pairs(element, "parameter", info.parameters)

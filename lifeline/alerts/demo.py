@@ -15,22 +15,38 @@ from lifeline.alerts.services import approve, default_sender, import_cap, set_ar
 FLOOD_IDENTIFIER = "demo-flood-amman-1"
 # Central Amman, along the Ras al-Ain / downtown wadi (lat,lon, closed).
 AMMAN_POLYGON = "31.935,35.905 31.935,35.945 31.962,35.945 31.962,35.905 31.935,35.905"
-SAMPLE = Path(settings.BASE_DIR).parent / "shared" / "data" / "cap" / "examples" / "cap12_sambro_philippines_tropical_cyclone_tl_en.xml"
+SAMPLE = (
+    Path(settings.BASE_DIR).parent
+    / "shared"
+    / "data"
+    / "cap"
+    / "examples"
+    / "cap12_sambro_philippines_tropical_cyclone_tl_en.xml"
+)
 
 
 def load(orgs, areas, countries, rng, write):
     users = get_user_model().objects
     author, approver = users.filter(username="officer").first(), users.filter(username="coordinator").first()
     organisation = orgs["jcd-amman"]
-    if not Alert.objects.filter(organisation=organisation, identifier=FLOOD_IDENTIFIER).exists() and author and approver:
+    if (
+        not Alert.objects.filter(organisation=organisation, identifier=FLOOD_IDENTIFIER).exists()
+        and author
+        and approver
+    ):
         alert = Alert.objects.create(
-            organisation=organisation, sender=default_sender(organisation), identifier=FLOOD_IDENTIFIER, created_by=author,
+            organisation=organisation,
+            sender=default_sender(organisation),
+            identifier=FLOOD_IDENTIFIER,
+            created_by=author,
             note="Demo alert",
         )
         expires = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
         for block in hazards.HAZARDS["flood"].blocks(["en", "ar", "fil"]):
             InfoBlock.objects.create(alert=alert, expires=expires, sender_name=organisation.name, **block)
-        set_area(alert, "Amman: downtown and the wadis", polygons=[AMMAN_POLYGON], admin_areas=[areas["JO11"]])
+        set_area(
+            alert, "Amman: downtown and the wadis", polygons=[AMMAN_POLYGON], admin_areas=[areas["JO11"]]
+        )
         submit(alert, author)
         approve(alert, approver)
         write("Alerts: published the demo flood alert for Amman.\n")

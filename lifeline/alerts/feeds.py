@@ -47,13 +47,19 @@ def _check_address(url):
     if getattr(settings, "ALERTS_ALLOW_PRIVATE_FEEDS", False):
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(_("Could not fetch %(url)s: %(detail)s") % {"url": url[:200], "detail": _("unknown host")}) from exc
+        raise FetchError(
+            _("Could not fetch %(url)s: %(detail)s") % {"url": url[:200], "detail": _("unknown host")}
+        ) from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
         if not address.is_global:
-            raise FetchError(_("%(url)s points into a private network and is not fetched.") % {"url": url[:200]})
+            raise FetchError(
+                _("%(url)s points into a private network and is not fetched.") % {"url": url[:200]}
+            )
 
 
 def fetch(url, headers=None, max_bytes=MAX_BYTES, timeout=TIMEOUT):
@@ -62,14 +68,20 @@ def fetch(url, headers=None, max_bytes=MAX_BYTES, timeout=TIMEOUT):
         _check_address(url)
         try:
             with requests.get(
-                url, headers={"User-Agent": USER_AGENT, **(headers or {})}, timeout=timeout, stream=True, allow_redirects=False
+                url,
+                headers={"User-Agent": USER_AGENT, **(headers or {})},
+                timeout=timeout,
+                stream=True,
+                allow_redirects=False,
             ) as response:
                 if response.is_redirect and response.headers.get("Location"):
                     url = urljoin(url, response.headers["Location"])
                     continue
                 return _read(url, response, max_bytes)
         except requests.RequestException as exc:
-            raise FetchError(_("Could not fetch %(url)s: %(detail)s") % {"url": url[:200], "detail": type(exc).__name__}) from exc
+            raise FetchError(
+                _("Could not fetch %(url)s: %(detail)s") % {"url": url[:200], "detail": type(exc).__name__}
+            ) from exc
     raise FetchError(_("Too many redirects: %(url)s") % {"url": url[:200]})
 
 
@@ -77,7 +89,10 @@ def _read(url, response, max_bytes):
     if response.status_code == 304:
         return Fetched(304, b"", dict(response.headers))
     if response.status_code >= 400:
-        raise FetchError(_("The server answered %(status)s for %(url)s") % {"status": response.status_code, "url": url[:200]})
+        raise FetchError(
+            _("The server answered %(status)s for %(url)s")
+            % {"status": response.status_code, "url": url[:200]}
+        )
     length = response.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > max_bytes:
         raise FetchError(_("%(url)s is larger than %(max)s bytes.") % {"url": url[:200], "max": max_bytes})
@@ -85,7 +100,9 @@ def _read(url, response, max_bytes):
     for chunk in response.iter_content(64 * 1024):
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(_("%(url)s is larger than %(max)s bytes.") % {"url": url[:200], "max": max_bytes})
+            raise FetchError(
+                _("%(url)s is larger than %(max)s bytes.") % {"url": url[:200], "max": max_bytes}
+            )
         chunks.append(chunk)
     return Fetched(response.status_code, b"".join(chunks), dict(response.headers))
 
@@ -116,7 +133,9 @@ def feed_entries(root, base_url=""):
             cap = [l for l in links if l.get("type") in CAP_TYPES]
             alternate = [l for l in links if l.get("rel", "alternate") == "alternate"]
             chosen = (cap or alternate or links or [None])[0]
-            url = urljoin(base_url, chosen.get("href", "")) if chosen is not None and chosen.get("href") else ""
+            url = (
+                urljoin(base_url, chosen.get("href", "")) if chosen is not None and chosen.get("href") else ""
+            )
             if inline is None and not url:
                 continue
             entries.append(Entry(key=url or entry_id, url=url, inline=inline))
@@ -145,7 +164,9 @@ class PollReport:
 
 
 def _seen(subscription, key):
-    return ImportLog.objects.filter(feed=subscription, url=key[:1000], outcome__in=[Outcome.IMPORTED, Outcome.DUPLICATE]).exists()
+    return ImportLog.objects.filter(
+        feed=subscription, url=key[:1000], outcome__in=[Outcome.IMPORTED, Outcome.DUPLICATE]
+    ).exists()
 
 
 def _reject(subscription, key, reason):
@@ -153,7 +174,11 @@ def _reject(subscription, key, reason):
     last = ImportLog.objects.filter(feed=subscription, url=key[:1000]).order_by("-id").first()
     if last is None or last.outcome != Outcome.REJECTED or last.reason != reason:
         ImportLog.objects.create(
-            organisation=subscription.organisation, feed=subscription, url=key[:1000], outcome=Outcome.REJECTED, reason=reason
+            organisation=subscription.organisation,
+            feed=subscription,
+            url=key[:1000],
+            outcome=Outcome.REJECTED,
+            reason=reason,
         )
 
 

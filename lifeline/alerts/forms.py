@@ -31,10 +31,22 @@ def _no_separators(value):
 class AlertForm(forms.ModelForm):
     class Meta:
         model = Alert
-        fields = ["organisation", "sender", "status", "scope", "restriction", "addresses", "source", "incidents", "note"]
+        fields = [
+            "organisation",
+            "sender",
+            "status",
+            "scope",
+            "restriction",
+            "addresses",
+            "source",
+            "incidents",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            "sender": _("Who issues the alert, as CAP names it: an e-mail address or a domain, without spaces or commas."),
+            "sender": _(
+                "Who issues the alert, as CAP names it: an e-mail address or a domain, without spaces or commas."
+            ),
             "status": _("“Exercise” and “Test” alerts are not acted upon by the public."),
             "restriction": _("Only for restricted scope: who may see it."),
             "addresses": _("Only for private scope: recipients, separated by spaces."),
@@ -59,7 +71,9 @@ class LanguageTagField(forms.CharField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 35)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"list": "alert-languages", "size": 8, "autocomplete": "off"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"list": "alert-languages", "size": 8, "autocomplete": "off"})
+        )
         kwargs.setdefault("help_text", _("A language code such as en, ar, fil or es-MX."))
         super().__init__(*args, **kwargs)
 
@@ -75,17 +89,37 @@ class LanguageTagField(forms.CharField):
 
 class InfoBlockForm(forms.ModelForm):
     language = LanguageTagField(label=_("Language"))
-    categories = forms.MultipleChoiceField(label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple)
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
     web = forms.URLField(label=_("Web page"), required=False, max_length=1000, assume_scheme="https")
     response_types = forms.MultipleChoiceField(
-        label=_("What people should do"), choices=ResponseType.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("What people should do"),
+        choices=ResponseType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = InfoBlock
         fields = [
-            "language", "event", "headline", "description", "instruction", "categories", "response_types",
-            "urgency", "severity", "certainty", "audience", "effective", "onset", "expires", "sender_name", "web", "contact",
+            "language",
+            "event",
+            "headline",
+            "description",
+            "instruction",
+            "categories",
+            "response_types",
+            "urgency",
+            "severity",
+            "certainty",
+            "audience",
+            "effective",
+            "onset",
+            "expires",
+            "sender_name",
+            "web",
+            "contact",
         ]
         # Text in the block's language, whatever the page's direction: let the browser find its direction.
         widgets = {
@@ -124,7 +158,9 @@ class InfoBlockForm(forms.ModelForm):
 class BaseInfoFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        kept = [f for f in self.forms if f.has_changed() and not f.errors and not f.cleaned_data.get("DELETE")]
+        kept = [
+            f for f in self.forms if f.has_changed() and not f.errors and not f.cleaned_data.get("DELETE")
+        ]
         kept += [f for f in self.forms if f.instance.pk and not f.has_changed()]
         if not kept and not any(f.errors for f in self.forms):
             raise ValidationError(_("Write the alert in at least one language."))
@@ -133,7 +169,9 @@ class BaseInfoFormSet(forms.BaseInlineFormSet):
             raise ValidationError(_("Each language may appear only once."))
 
 
-InfoFormSet = forms.inlineformset_factory(Alert, InfoBlock, form=InfoBlockForm, formset=BaseInfoFormSet, extra=1, can_delete=True)
+InfoFormSet = forms.inlineformset_factory(
+    Alert, InfoBlock, form=InfoBlockForm, formset=BaseInfoFormSet, extra=1, can_delete=True
+)
 
 
 def polygons_from_geojson(data):
@@ -156,7 +194,10 @@ def polygons_from_geojson(data):
         elif kind in ("Polygon", "MultiPolygon"):
             geometries.append(node)
         else:
-            raise ValidationError(_("Only polygons can be used as alert areas (found “%(kind)s”)."), params={"kind": str(kind)[:40]})
+            raise ValidationError(
+                _("Only polygons can be used as alert areas (found “%(kind)s”)."),
+                params={"kind": str(kind)[:40]},
+            )
 
     collect(doc)
     rings = []
@@ -188,20 +229,35 @@ def polygons_from_geojson(data):
 class AreaForm(forms.Form):
     """The area of the alert (the same in every language): drawn, uploaded, or chosen by admin area."""
 
-    area_desc = forms.CharField(label=_("Area description"), max_length=500, help_text=_("In words, for example “Amman, low-lying districts”."))
+    area_desc = forms.CharField(
+        label=_("Area description"),
+        max_length=500,
+        help_text=_("In words, for example “Amman, low-lying districts”."),
+    )
     admin_areas = forms.ModelMultipleChoiceField(
-        label=_("Administrative areas"), queryset=AdminArea.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Administrative areas"),
+        queryset=AdminArea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     polygons = forms.CharField(
-        label=_("Polygons"), required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
-        help_text=_("One per line, as CAP writes them: “lat,lon lat,lon …”, the first point repeated at the end."),
+        label=_("Polygons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+        help_text=_(
+            "One per line, as CAP writes them: “lat,lon lat,lon …”, the first point repeated at the end."
+        ),
     )
     circles = forms.CharField(
-        label=_("Circles"), required=False, widget=forms.TextInput(attrs={"dir": "ltr"}),
+        label=_("Circles"),
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
         help_text=_("One per line: “lat,lon radius_km”, for example “31.95,35.91 10”."),
     )
     geojson = forms.FileField(
-        label=_("GeoJSON file"), required=False, help_text=_("Polygons from a GeoJSON file (at most 1 MB); added to those above.")
+        label=_("GeoJSON file"),
+        required=False,
+        help_text=_("Polygons from a GeoJSON file (at most 1 MB); added to those above."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -215,7 +271,9 @@ class AreaForm(forms.Form):
             try:
                 check(value)
             except ValueError as exc:
-                raise ValidationError(_("Line %(n)s: %(reason)s"), params={"n": number, "reason": str(exc)}) from exc
+                raise ValidationError(
+                    _("Line %(n)s: %(reason)s"), params={"n": number, "reason": str(exc)}
+                ) from exc
         return values
 
     def clean_polygons(self):
@@ -229,20 +287,28 @@ class AreaForm(forms.Form):
         if not upload:
             return []
         if upload.size > GEOJSON_MAX_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)s MB."), params={"mb": GEOJSON_MAX_BYTES // (1024 * 1024)})
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB."), params={"mb": GEOJSON_MAX_BYTES // (1024 * 1024)}
+            )
         return polygons_from_geojson(upload.read())
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not (data["polygons"] or data["circles"] or data["geojson"] or data["admin_areas"]):
-            raise ValidationError(_("Say where: give a polygon, a circle, a GeoJSON file or administrative areas."))
+        if not self.errors and not (
+            data["polygons"] or data["circles"] or data["geojson"] or data["admin_areas"]
+        ):
+            raise ValidationError(
+                _("Say where: give a polygon, a circle, a GeoJSON file or administrative areas.")
+            )
         return data
 
     def area(self):
         """Keyword arguments for ``services.set_area``."""
         data = self.cleaned_data
         return {
-            "area_desc": data["area_desc"], "polygons": data["polygons"] + data["geojson"], "circles": data["circles"],
+            "area_desc": data["area_desc"],
+            "polygons": data["polygons"] + data["geojson"],
+            "circles": data["circles"],
             "admin_areas": list(data["admin_areas"]),
         }
 
@@ -251,14 +317,18 @@ class AreaForm(forms.Form):
         if area is None:
             return {}
         return {
-            "area_desc": area.area_desc, "polygons": "\n".join(area.polygons), "circles": "\n".join(area.circles),
+            "area_desc": area.area_desc,
+            "polygons": "\n".join(area.polygons),
+            "circles": "\n".join(area.circles),
             "admin_areas": list(area.admin_areas.all()),
         }
 
 
 class OverrideForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why can this not wait for approval?"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Why can this not wait for approval?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Recorded in the audit log and shown on the alert."),
     )
 
@@ -271,7 +341,9 @@ class AlertFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Any"))] + State.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + Status.choices)
     origin = forms.ChoiceField(
-        label=_("Origin"), required=False, choices=[("", _("Any")), ("authored", _("Authored here")), ("imported", _("Imported"))]
+        label=_("Origin"),
+        required=False,
+        choices=[("", _("Any")), ("authored", _("Authored here")), ("imported", _("Imported"))],
     )
 
 
@@ -286,7 +358,9 @@ class CapUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)s MB."), params={"mb": MAX_BYTES // (1024 * 1024)})
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB."), params={"mb": MAX_BYTES // (1024 * 1024)}
+            )
         return upload
 
 

@@ -147,31 +147,55 @@ class Alert(Audited, OwnedModel):
     sender = models.CharField(_("sender"), max_length=255)
     sent = models.DateTimeField(_("sent"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTUAL)
-    msg_type = models.CharField(_("message type"), max_length=10, choices=MsgType.choices, default=MsgType.ALERT)
+    msg_type = models.CharField(
+        _("message type"), max_length=10, choices=MsgType.choices, default=MsgType.ALERT
+    )
     scope = models.CharField(_("scope"), max_length=10, choices=CapScope.choices, default=CapScope.PUBLIC)
     restriction = models.CharField(_("restriction"), max_length=500, blank=True)
     addresses = models.CharField(_("addresses"), max_length=1000, blank=True)
     codes = models.JSONField(_("codes"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
-    references = models.TextField(_("references"), blank=True, help_text=_("“sender,identifier,sent” of earlier messages, space-separated."))
+    references = models.TextField(
+        _("references"),
+        blank=True,
+        help_text=_("“sender,identifier,sent” of earlier messages, space-separated."),
+    )
     incidents = models.CharField(_("incidents"), max_length=500, blank=True)
     updates = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followups",
         verbose_name=_("updates or cancels"),
     )
     # Lifecycle here.
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.AUTHORED)
-    feed = models.ForeignKey(FeedSubscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts")
+    feed = models.ForeignKey(
+        FeedSubscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
     raw_xml = models.TextField(_("message as received"), blank=True)
     expires = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("approved by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     override_reason = models.CharField(_("emergency override reason"), max_length=300, blank=True)
@@ -182,7 +206,9 @@ class Alert(Audited, OwnedModel):
         verbose_name_plural = _("alerts")
         indexes = [models.Index(fields=["sender", "identifier"])]
         # CAP identifiers are unique per sender; here, once per organisation (two agencies may import the same message).
-        constraints = [models.UniqueConstraint(fields=["organisation", "identifier"], name="alerts_unique_identifier")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "identifier"], name="alerts_unique_identifier")
+        ]
 
     def __str__(self):
         return self.headline or self.identifier or f"#{self.pk}"
@@ -206,7 +232,9 @@ class Alert(Audited, OwnedModel):
     @property
     def is_public(self):
         """Shown at the public URLs: authored here, published once, public scope."""
-        return self.origin == Origin.AUTHORED and self.published_at is not None and self.scope == CapScope.PUBLIC
+        return (
+            self.origin == Origin.AUTHORED and self.published_at is not None and self.scope == CapScope.PUBLIC
+        )
 
     @property
     def is_current(self):
@@ -282,7 +310,9 @@ class AlertArea(models.Model):
     geocodes = models.JSONField(_("geocodes"), default=list, blank=True)
     altitude = models.FloatField(_("altitude"), null=True, blank=True)
     ceiling = models.FloatField(_("ceiling"), null=True, blank=True)
-    admin_areas = models.ManyToManyField("geo.AdminArea", blank=True, related_name="+", verbose_name=_("admin areas"))
+    admin_areas = models.ManyToManyField(
+        "geo.AdminArea", blank=True, related_name="+", verbose_name=_("admin areas")
+    )
 
     class Meta:
         ordering = ["id"]
@@ -304,7 +334,9 @@ class ImportLog(OwnedModel):
 
     permission_area = Area.ALERTS
 
-    feed = models.ForeignKey(FeedSubscription, null=True, blank=True, on_delete=models.CASCADE, related_name="logs")
+    feed = models.ForeignKey(
+        FeedSubscription, null=True, blank=True, on_delete=models.CASCADE, related_name="logs"
+    )
     url = models.CharField(_("URL or file"), max_length=1000, blank=True)
     identifier = models.CharField(_("identifier"), max_length=255, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)

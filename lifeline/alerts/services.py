@@ -54,7 +54,8 @@ def resolve_admin_areas(geocodes):
 def set_area(alert, area_desc, polygons=(), circles=(), geocodes=(), admin_areas=()):
     """Give every info block of ``alert`` the same single area (how an author here draws one)."""
     geocodes = list(geocodes) + [
-        {"valueName": PCODE, "value": a.pcode} for a in admin_areas
+        {"valueName": PCODE, "value": a.pcode}
+        for a in admin_areas
         if not any(g.get("value") == a.pcode for g in geocodes)
     ]
     for info in alert.info.all():
@@ -117,8 +118,13 @@ def import_cap(data, organisation, origin=Origin.FILE, feed=None, url=""):
         result = ImportResult(Outcome.REJECTED, reason="\n".join(exc.messages()))
     result.identifier = result.identifier or identifier
     ImportLog.objects.create(
-        organisation=organisation, feed=feed, url=url[:1000], identifier=result.identifier[:255],
-        outcome=result.outcome, reason=result.reason, alert=result.alert,
+        organisation=organisation,
+        feed=feed,
+        url=url[:1000],
+        identifier=result.identifier[:255],
+        outcome=result.outcome,
+        reason=result.reason,
+        alert=result.alert,
     )
     return result
 
@@ -129,19 +135,41 @@ def _store(parsed, data, organisation, origin, feed):
         if existing.sender == parsed["sender"] and existing.sent == parsed["sent"]:
             return ImportResult(Outcome.DUPLICATE, existing, _("Already imported."), parsed["identifier"])
         return ImportResult(
-            Outcome.REJECTED, None, _("Another message with this identifier was already imported."), parsed["identifier"]
+            Outcome.REJECTED,
+            None,
+            _("Another message with this identifier was already imported."),
+            parsed["identifier"],
         )
-    alert_fields = _fit(Alert, {
-        name: parsed[name] for name in (
-            "identifier", "sender", "sent", "status", "msg_type", "scope", "restriction", "addresses", "codes",
-            "source", "note", "references", "incidents",
-        )
-    })
+    alert_fields = _fit(
+        Alert,
+        {
+            name: parsed[name]
+            for name in (
+                "identifier",
+                "sender",
+                "sent",
+                "status",
+                "msg_type",
+                "scope",
+                "restriction",
+                "addresses",
+                "codes",
+                "source",
+                "note",
+                "references",
+                "incidents",
+            )
+        },
+    )
     raw = data if isinstance(data, str) else bytes(data).decode("utf-8", errors="replace")
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
-                organisation=organisation, origin=origin, feed=feed, state=State.PUBLISHED, raw_xml=raw.lstrip("\ufeff"),
+                organisation=organisation,
+                origin=origin,
+                feed=feed,
+                state=State.PUBLISHED,
+                raw_xml=raw.lstrip("\ufeff"),
                 **alert_fields,
             )
             for block in parsed["info"]:
@@ -162,14 +190,14 @@ def _store(parsed, data, organisation, origin, feed):
     return ImportResult(Outcome.IMPORTED, alert, "", parsed["identifier"])
 
 
-
 def apply_references(alert):
     """An Update supersedes, a Cancel cancels, the earlier messages it references (that this organisation holds)."""
     targets = []
     for sender, identifier, _sent in parse_references(alert.references):
         target = (
             Alert.objects.filter(organisation=alert.organisation, sender=sender, identifier=identifier)
-            .exclude(pk=alert.pk).first()
+            .exclude(pk=alert.pk)
+            .first()
         )
         if target is not None:
             targets.append(target)
@@ -192,7 +220,10 @@ def default_sender(organisation):
     """A CAP sender for an organisation: its e-mail, or a name without spaces or commas."""
     if organisation.email:
         return organisation.email
-    base = "".join(ch if ch.isalnum() or ch in ".-" else "-" for ch in (organisation.short_name or organisation.name).lower())
+    base = "".join(
+        ch if ch.isalnum() or ch in ".-" else "-"
+        for ch in (organisation.short_name or organisation.name).lower()
+    )
     return f"{base.strip('-') or 'org'}.lifeline"
 
 
@@ -201,7 +232,10 @@ def new_identifier(alert):
 
 
 def _require_change(user, alert):
-    if not has_perm(user, Area.ALERTS, Action.CHANGE) or not Alert.objects.for_user(user, Action.CHANGE).filter(pk=alert.pk).exists():
+    if (
+        not has_perm(user, Area.ALERTS, Action.CHANGE)
+        or not Alert.objects.for_user(user, Action.CHANGE).filter(pk=alert.pk).exists()
+    ):
         raise PermissionDenied
 
 
@@ -256,7 +290,10 @@ def publish_override(alert, user, reason):
     alert.override_reason = reason[:300]
     _publish(alert, approver=None)
     audit.record(
-        AuditAction.UPDATE, obj=alert, fields=["state", "override_reason"], user=user,
+        AuditAction.UPDATE,
+        obj=alert,
+        fields=["state", "override_reason"],
+        user=user,
         reason=_("Emergency override: %(reason)s") % {"reason": reason},
     )
 
@@ -288,10 +325,21 @@ def followup(original, msg_type, user):
         raise WorkflowError(_("A follow-up is an Update or a Cancel."))
     with transaction.atomic():
         copy = Alert.objects.create(
-            organisation=original.organisation, sender=original.sender, status=original.status, msg_type=msg_type,
-            scope=original.scope, restriction=original.restriction, addresses=original.addresses, codes=original.codes,
-            source=original.source, incidents=original.incidents, references=original.reference_string(),
-            updates=original, state=State.DRAFT, origin=Origin.AUTHORED, created_by=user,
+            organisation=original.organisation,
+            sender=original.sender,
+            status=original.status,
+            msg_type=msg_type,
+            scope=original.scope,
+            restriction=original.restriction,
+            addresses=original.addresses,
+            codes=original.codes,
+            source=original.source,
+            incidents=original.incidents,
+            references=original.reference_string(),
+            updates=original,
+            state=State.DRAFT,
+            origin=Origin.AUTHORED,
+            created_by=user,
         )
         for info in original.info.all():
             areas = list(info.areas.all())
@@ -369,9 +417,15 @@ def send_alert(alert, user, audience="subscribers"):
         raise ValidationError(_("Unknown audience."))
     if not alert.is_current:
         raise ValidationError(_("Only a published alert that has not expired can be sent."))
-    area_ids = sorted({a.pk for info in alert.info.all() for area in info.areas.all() for a in area.admin_areas.all()})
+    area_ids = sorted(
+        {a.pk for info in alert.info.all() for area in info.areas.all() for a in area.admin_areas.all()}
+    )
     return start_send(
-        organisation=alert.organisation, user=user, name=(alert.headline or str(alert))[:200],
+        organisation=alert.organisation,
+        user=user,
+        name=(alert.headline or str(alert))[:200],
         audience={"kind": audience, "organisation_ids": [alert.organisation_id], "area_ids": area_ids},
-        texts=message_texts(alert), channels=["push", "sms", "email"], source=f"alert:{alert.pk}",
+        texts=message_texts(alert),
+        channels=["push", "sms", "email"],
+        source=f"alert:{alert.pk}",
     )

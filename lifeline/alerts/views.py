@@ -108,7 +108,9 @@ def _detail_context(request, alert, override_form=None):
         "alert": alert,
         "infos": alert.info.prefetch_related("areas__admin_areas"),
         "can_change": can_change,
-        "can_approve": can_change and alert.state == State.AWAITING and alert.created_by_id != request.user.pk,
+        "can_approve": can_change
+        and alert.state == State.AWAITING
+        and alert.created_by_id != request.user.pk,
         "override_form": override_form or OverrideForm(),
         "followups": alert.followups.all(),
         "can_send": alert.is_current and has_perm(request.user, Area.MESSAGING, Action.CHANGE),
@@ -147,7 +149,9 @@ def alert_edit(request, pk=None):
     if blocks:
         InfoSet = type("TemplateInfoFormSet", (InfoFormSet,), {"extra": len(blocks)})
     infos = InfoSet(data, instance=alert or Alert(), prefix="info", initial=blocks or None)
-    area_form = AreaForm(data, files, initial=AreaForm.initial_for(alert_area(alert) if alert else None), prefix="area")
+    area_form = AreaForm(
+        data, files, initial=AreaForm.initial_for(alert_area(alert) if alert else None), prefix="area"
+    )
     if data is not None and all([form.is_valid(), infos.is_valid(), area_form.is_valid()]):
         with transaction.atomic():
             saved = form.save(commit=False)
@@ -162,8 +166,12 @@ def alert_edit(request, pk=None):
         messages.success(request, _("Saved the draft alert."))
         return redirect("alerts:detail", pk=saved.pk)
     context = {
-        "form": form, "infos": infos, "area_form": area_form, "alert": alert,
-        "languages": ui_languages(), "template_form": TemplateForm(initial={"template": request.GET.get("template")}),
+        "form": form,
+        "infos": infos,
+        "area_form": area_form,
+        "alert": alert,
+        "languages": ui_languages(),
+        "template_form": TemplateForm(initial={"template": request.GET.get("template")}),
     }
     return render(request, "alerts/form.html", context)
 
@@ -236,7 +244,9 @@ def alert_override(request, pk):
     def step(alert):
         if not form.is_valid():
             messages.error(request, _("Give the reason for publishing without approval."))
-            return render(request, "alerts/detail.html", _detail_context(request, alert, override_form=form), status=400)
+            return render(
+                request, "alerts/detail.html", _detail_context(request, alert, override_form=form), status=400
+            )
         publish_override(alert, request.user, form.cleaned_data["reason"])
         messages.warning(request, _("Published without approval. The reason is recorded."))
 
@@ -253,7 +263,9 @@ def alert_followup(request, pk, kind):
 
     def step(alert):
         draft = followup(alert, msg_type, request.user)
-        messages.success(request, _("A draft %(kind)s was created: check it, then submit it.") % {"kind": msg_type.label})
+        messages.success(
+            request, _("A draft %(kind)s was created: check it, then submit it.") % {"kind": msg_type.label}
+        )
         return redirect("alerts:edit", pk=draft.pk)
 
     return _workflow(request, pk, step)
@@ -276,13 +288,20 @@ def cap_upload(request):
         form = CapUploadForm(request.POST, request.FILES, organisations=organisations)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            result = import_cap(upload.read(), form.cleaned_data["organisation"], origin=Origin.FILE, url=upload.name)
+            result = import_cap(
+                upload.read(), form.cleaned_data["organisation"], origin=Origin.FILE, url=upload.name
+            )
             if result.outcome == Outcome.IMPORTED:
                 messages.success(request, _("Imported “%(identifier)s”.") % {"identifier": result.identifier})
                 return redirect("alerts:detail", pk=result.alert.pk)
     else:
         form = CapUploadForm(organisations=organisations)
-    return render(request, "alerts/upload.html", {"form": form, "result": result}, status=400 if result and not result.ok else 200)
+    return render(
+        request,
+        "alerts/upload.html",
+        {"form": form, "result": result},
+        status=400 if result and not result.ok else 200,
+    )
 
 
 # --- feeds in ------------------------------------------------------------------------
@@ -328,7 +347,11 @@ def feed_poll(request, pk):
         messages.success(
             request,
             _("Polled: %(imported)s imported, %(duplicates)s already known, %(rejected)s rejected.")
-            % {"imported": report.imported, "duplicates": report.duplicates + report.skipped, "rejected": report.rejected},
+            % {
+                "imported": report.imported,
+                "duplicates": report.duplicates + report.skipped,
+                "rejected": report.rejected,
+            },
         )
     return redirect("alerts:feed", pk=feed.pk)
 
@@ -343,7 +366,11 @@ def public_alerts():
 def current_public_alerts():
     now = timezone.now()
     return (
-        public_alerts().filter(state=State.PUBLISHED).exclude(expires__lte=now).order_by("-sent", "-id").prefetch_related("info")
+        public_alerts()
+        .filter(state=State.PUBLISHED)
+        .exclude(expires__lte=now)
+        .order_by("-sent", "-id")
+        .prefetch_related("info")
     )
 
 
@@ -353,19 +380,27 @@ def _etag(alert):
 
 def _public(pk=None, identifier=None):
     queryset = public_alerts()
-    found = queryset.filter(pk=pk).first() if pk is not None else queryset.filter(identifier=identifier).order_by("pk").first()
+    found = (
+        queryset.filter(pk=pk).first()
+        if pk is not None
+        else queryset.filter(identifier=identifier).order_by("pk").first()
+    )
     if found is None:
         raise Http404
     return found
 
 
 def _public_etag(request, pk=None, identifier=None):
-    alert = (public_alerts().filter(pk=pk) if pk is not None else public_alerts().filter(identifier=identifier)).first()
+    alert = (
+        public_alerts().filter(pk=pk) if pk is not None else public_alerts().filter(identifier=identifier)
+    ).first()
     return _etag(alert) if alert else None
 
 
 def _public_modified(request, pk=None, identifier=None):
-    alert = (public_alerts().filter(pk=pk) if pk is not None else public_alerts().filter(identifier=identifier)).first()
+    alert = (
+        public_alerts().filter(pk=pk) if pk is not None else public_alerts().filter(identifier=identifier)
+    ).first()
     return alert.updated if alert else None
 
 

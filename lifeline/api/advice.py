@@ -16,7 +16,17 @@ from pydantic import Field
 from lifeline.advice import services
 from lifeline.advice.forms import AdviceForm, AdviceTextForm, VersionForm
 from lifeline.advice.models import AdviceVersion, TravelAdvice
-from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, ShortText, Text, form_errors, invalid, owner_id, require
+from lifeline.api.common import (
+    ErrorOut,
+    FieldErrorsOut,
+    Id,
+    ShortText,
+    Text,
+    form_errors,
+    invalid,
+    owner_id,
+    require,
+)
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import writable_organisations
 from lifeline.geo.models import AdminArea, Country
@@ -81,17 +91,28 @@ TEXT_FIELDS = list(TextIn.model_fields)
 
 def _version_out(version):
     return {
-        "id": version.pk, "advice": version.advice_id, "country": version.advice.country.code, "place": version.advice.place,
-        "number": version.number, "level": version.level, "state": version.state, "last_reviewed": version.last_reviewed,
-        "note": version.note, "author": version.author.get_username() if version.author else None,
-        "approver": version.approver.get_username() if version.approver else None, "published_at": version.published_at,
+        "id": version.pk,
+        "advice": version.advice_id,
+        "country": version.advice.country.code,
+        "place": version.advice.place,
+        "number": version.number,
+        "level": version.level,
+        "state": version.state,
+        "last_reviewed": version.last_reviewed,
+        "note": version.note,
+        "author": version.author.get_username() if version.author else None,
+        "approver": version.approver.get_username() if version.approver else None,
+        "published_at": version.published_at,
         "texts": [{f: getattr(t, f) for f in TEXT_FIELDS} for t in version.texts.all()],
     }
 
 
 def _version(request, pk, action=Action.VIEW):
     advice = TravelAdvice.objects.for_user(request.user, action)
-    return get_object_or_404(AdviceVersion.objects.filter(advice__in=advice).select_related("advice__country", "advice__area"), pk=pk)
+    return get_object_or_404(
+        AdviceVersion.objects.filter(advice__in=advice).select_related("advice__country", "advice__area"),
+        pk=pk,
+    )
 
 
 @router.get("", response=list[AdviceOut])
@@ -99,11 +120,21 @@ def list_advice(request):
     require(request, AREA, Action.VIEW)
     found = []
     for advice in TravelAdvice.objects.for_user(request.user).select_related("country", "area")[:1000]:
-        latest = advice.versions.select_related("author", "approver").prefetch_related("texts").order_by("-number").first()
-        found.append({
-            "id": advice.pk, "organisation": advice.organisation_id, "country": advice.country.code, "place": advice.place,
-            "latest": _version_out(latest) if latest else None,
-        })
+        latest = (
+            advice.versions.select_related("author", "approver")
+            .prefetch_related("texts")
+            .order_by("-number")
+            .first()
+        )
+        found.append(
+            {
+                "id": advice.pk,
+                "organisation": advice.organisation_id,
+                "country": advice.country.code,
+                "place": advice.place,
+                "latest": _version_out(latest) if latest else None,
+            }
+        )
     return found
 
 
@@ -135,7 +166,12 @@ def _place(request, payload):
             raise _Invalid({"country": ["another organisation keeps the advice for this place"]})
         return advice
     form = AdviceForm(
-        {"organisation": owner_id(request, payload.organisation), "country": country.pk, "area": area.pk if area else "", "region": payload.region},
+        {
+            "organisation": owner_id(request, payload.organisation),
+            "country": country.pk,
+            "area": area.pk if area else "",
+            "region": payload.region,
+        },
         organisations=writable_organisations(request.user),
     )
     if not form.is_valid():
@@ -152,7 +188,11 @@ def create_draft(request, payload: DraftIn):
             advice = _place(request, payload)
             draft = services.new_draft(advice, request.user)
             form = VersionForm(
-                {"level": payload.level, "last_reviewed": payload.last_reviewed or draft.last_reviewed, "note": payload.note},
+                {
+                    "level": payload.level,
+                    "last_reviewed": payload.last_reviewed or draft.last_reviewed,
+                    "note": payload.note,
+                },
                 instance=draft,
             )
             if not form.is_valid():
@@ -192,7 +232,9 @@ def submit_version(request, pk: Id):
     return _act(request, pk, services.submit)
 
 
-@router.post("/versions/{pk}/approve", response={200: VersionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/versions/{pk}/approve", response={200: VersionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
 def approve_version(request, pk: Id):
     """Publish: the approver must not be the author; the previously published version is superseded."""
     return _act(request, pk, services.approve)

@@ -28,8 +28,10 @@ from lifeline.alerts.models import (
     ResponseType,
     Severity,
     State,
-    Status as CapStatus,
     Urgency,
+)
+from lifeline.alerts.models import (
+    Status as CapStatus,
 )
 from lifeline.alerts.services import (
     WorkflowError,
@@ -67,7 +69,7 @@ def _choice(enum):
 
 
 class Pair(Schema):
-    valueName: ShortText  # noqa: N815 (CAP's own name)
+    valueName: ShortText
     value: ShortText
 
 
@@ -187,17 +189,35 @@ INFO_FIELDS = [f for f in InfoOut.model_fields if f != "areas"]
 
 def _out(alert):
     return {
-        **{f: getattr(alert, f) for f in (
-            "id", "identifier", "sender", "sent", "status", "msg_type", "scope", "references", "state",
-            "origin", "expires", "override_reason",
-        )},
-        "organisation": alert.organisation_id, "created_by": alert.created_by_id, "approved_by": alert.approved_by_id,
+        **{
+            f: getattr(alert, f)
+            for f in (
+                "id",
+                "identifier",
+                "sender",
+                "sent",
+                "status",
+                "msg_type",
+                "scope",
+                "references",
+                "state",
+                "origin",
+                "expires",
+                "override_reason",
+            )
+        },
+        "organisation": alert.organisation_id,
+        "created_by": alert.created_by_id,
+        "approved_by": alert.approved_by_id,
         "info": [
             {
                 **{f: getattr(info, f) for f in INFO_FIELDS},
                 "areas": [
                     {
-                        "area_desc": a.area_desc, "polygons": a.polygons, "circles": a.circles, "geocodes": a.geocodes,
+                        "area_desc": a.area_desc,
+                        "polygons": a.polygons,
+                        "circles": a.circles,
+                        "geocodes": a.geocodes,
                         "pcodes": [admin.pcode for admin in a.admin_areas.all()],
                     }
                     for a in info.areas.all()
@@ -218,20 +238,31 @@ def _form_data(request, payload: AlertIn):
     data = {
         "organisation": organisation.pk,
         "sender": payload.sender or default_sender(organisation),
-        **{f: getattr(payload, f) for f in ("status", "scope", "restriction", "addresses", "source", "incidents", "note")},
-        "info-TOTAL_FORMS": str(len(payload.info)), "info-INITIAL_FORMS": "0",
-        "info-MIN_NUM_FORMS": "0", "info-MAX_NUM_FORMS": "1000",
+        **{
+            f: getattr(payload, f)
+            for f in ("status", "scope", "restriction", "addresses", "source", "incidents", "note")
+        },
+        "info-TOTAL_FORMS": str(len(payload.info)),
+        "info-INITIAL_FORMS": "0",
+        "info-MIN_NUM_FORMS": "0",
+        "info-MAX_NUM_FORMS": "1000",
     }
     for n, info in enumerate(payload.info):
         for name, value in info.dict().items():
             if isinstance(value, datetime.datetime):  # the form reads local time: convert, keep the instant
-                value = (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%dT%H:%M:%S")
+                value = (timezone.localtime(value) if timezone.is_aware(value) else value).strftime(
+                    "%Y-%m-%dT%H:%M:%S"
+                )
             data[f"info-{n}-{name}"] = "" if value is None else value
     ids, unknown = area_ids(payload.area.pcodes)
-    data.update({
-        "area-area_desc": payload.area.area_desc, "area-polygons": "\n".join(payload.area.polygons),
-        "area-circles": "\n".join(payload.area.circles), "area-admin_areas": ids,
-    })
+    data.update(
+        {
+            "area-area_desc": payload.area.area_desc,
+            "area-polygons": "\n".join(payload.area.polygons),
+            "area-circles": "\n".join(payload.area.circles),
+            "area-admin_areas": ids,
+        }
+    )
     return data, unknown
 
 
@@ -292,7 +323,9 @@ def create_draft(request, payload: AlertIn):
     return Status(201, _out(_with_related(Alert.objects.filter(pk=alert.pk)).get()))
 
 
-@router.post("/import", response={201: ImportOut, 200: ImportOut, 422: ImportOut, 413: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/import", response={201: ImportOut, 200: ImportOut, 422: ImportOut, 413: ErrorOut, 403: ErrorOut}
+)
 def import_message(request, file: File[UploadedFile], organisation: Form[Id | None] = None):
     """Import one CAP 1.2 or 1.1 message: 201 imported, 200 already imported, 422 rejected with the reasons."""
     require(request, AREA, Action.CHANGE)
@@ -301,10 +334,15 @@ def import_message(request, file: File[UploadedFile], organisation: Form[Id | No
         return Status(413, {"detail": "file too large"})
     result = import_cap(file.read(), keeper, origin=Origin.FILE, url=file.name or "")
     code = {Outcome.IMPORTED: 201, Outcome.DUPLICATE: 200}.get(result.outcome, 422)
-    return Status(code, {
-        "outcome": result.outcome, "identifier": result.identifier, "alert": result.alert.pk if result.alert else None,
-        "reason": result.reason,
-    })
+    return Status(
+        code,
+        {
+            "outcome": result.outcome,
+            "identifier": result.identifier,
+            "alert": result.alert.pk if result.alert else None,
+            "reason": result.reason,
+        },
+    )
 
 
 @router.get("/{pk}", response={200: AlertOut, 404: ErrorOut})

@@ -13,7 +13,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from lifeline.api.common import ErrorOut, Id, Mapped, ShortText, Text, organisation_for, require
 from lifeline.cases import services
-from lifeline.cases.models import Case, CaseSource, CaseTeam, Category, Priority, Status as CaseStatus
+from lifeline.cases.models import Case, CaseSource, CaseTeam, Category, Priority
+from lifeline.cases.models import Status as CaseStatus
 from lifeline.cases.services import CaseError
 from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction
@@ -108,20 +109,49 @@ class AssignIn(Schema):
 
 def _out(case, personal=False):
     data = {
-        "id": case.pk, "reference": case.reference, "organisation": case.organisation_id, "registration": case.registration_id,
-        "category": case.category, "status": case.status, "priority": case.priority, "priority_reason": case.priority_reason,
-        "source": case.source, "area": case.area.pcode if case.area_id else None, "due_at": case.due_at,
-        "overdue": case.is_overdue, "assigned_to": case.assigned_to.get_username() if case.assigned_to_id else None,
-        "team": case.team.name if case.team_id else None, "created": case.created,
-        "possible_duplicate_of": case.possible_duplicate_of.reference if case.possible_duplicate_of_id else None,
+        "id": case.pk,
+        "reference": case.reference,
+        "organisation": case.organisation_id,
+        "registration": case.registration_id,
+        "category": case.category,
+        "status": case.status,
+        "priority": case.priority,
+        "priority_reason": case.priority_reason,
+        "source": case.source,
+        "area": case.area.pcode if case.area_id else None,
+        "due_at": case.due_at,
+        "overdue": case.is_overdue,
+        "assigned_to": case.assigned_to.get_username() if case.assigned_to_id else None,
+        "team": case.team.name if case.team_id else None,
+        "created": case.created,
+        "possible_duplicate_of": case.possible_duplicate_of.reference
+        if case.possible_duplicate_of_id
+        else None,
     }
     if personal:
         data.update(
-            summary=case.summary, location=case.location, contact_name=case.contact_name, contact_phone=case.contact_phone,
-            notes=[{"id": n.pk, "author": n.author.get_username() if n.author_id else None, "text": n.text, "created": n.created} for n in case.notes.select_related("author")],
+            summary=case.summary,
+            location=case.location,
+            contact_name=case.contact_name,
+            contact_phone=case.contact_phone,
+            notes=[
+                {
+                    "id": n.pk,
+                    "author": n.author.get_username() if n.author_id else None,
+                    "text": n.text,
+                    "created": n.created,
+                }
+                for n in case.notes.select_related("author")
+            ],
             messages=[
-                {"id": m.pk, "direction": m.direction, "author": m.author.get_username() if m.author_id else None,
-                 "text": m.text, "created": m.created, "read_at": m.read_at}
+                {
+                    "id": m.pk,
+                    "direction": m.direction,
+                    "author": m.author.get_username() if m.author_id else None,
+                    "text": m.text,
+                    "created": m.created,
+                    "read_at": m.read_at,
+                }
                 for m in case.messages.select_related("author")
             ],
         )
@@ -149,7 +179,9 @@ def _shown(request, case):
 @paginate(LimitOffsetPagination)
 def list_cases(request, filters: Query[CaseFilter]):
     require(request, AREA, Action.VIEW)
-    queryset = Case.objects.for_user(request.user).select_related("area", "assigned_to", "team", "possible_duplicate_of")
+    queryset = Case.objects.for_user(request.user).select_related(
+        "area", "assigned_to", "team", "possible_duplicate_of"
+    )
     values = filters.dict()
     post = values.pop("post")
     if post is not None:
@@ -175,9 +207,15 @@ def create_case(request, payload: CaseIn):
         if registration is None:
             return Status(422, {"detail": "registration: not found"})
     values = payload.dict(exclude={"organisation", "registration"})
-    organisation = organisation_for(request, payload.organisation) if (payload.organisation or registration is None) else None
+    organisation = (
+        organisation_for(request, payload.organisation)
+        if (payload.organisation or registration is None)
+        else None
+    )
     try:
-        case, _created = services.create_case(registration=registration, organisation=organisation, user=request.user, **values)
+        case, _created = services.create_case(
+            registration=registration, organisation=organisation, user=request.user, **values
+        )
     except CaseError as exc:
         return Status(422, {"detail": exc.message})
     return Status(201, _out(case, True))
@@ -195,7 +233,9 @@ def _act(request, case_id, do):
 
 @router.post("/{case_id}/transition", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def transition(request, case_id: Id, payload: TransitionIn):
-    return _act(request, case_id, lambda case: services.change_status(case, payload.status, user=request.user))
+    return _act(
+        request, case_id, lambda case: services.change_status(case, payload.status, user=request.user)
+    )
 
 
 @router.post("/{case_id}/notes", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -210,14 +250,24 @@ def send_message(request, case_id: Id, payload: TextIn):
 
 @router.post("/{case_id}/triage", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def triage(request, case_id: Id, payload: TriageIn):
-    return _act(request, case_id, lambda case: services.triage(case, payload.priority, payload.reason, user=request.user))
+    return _act(
+        request,
+        case_id,
+        lambda case: services.triage(case, payload.priority, payload.reason, user=request.user),
+    )
 
 
 @router.post("/{case_id}/assign", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def assign(request, case_id: Id, payload: AssignIn):
     def do(case):
-        officer = services.assignable_officers(case).filter(pk=payload.officer).first() if payload.officer else None
-        team = CaseTeam.objects.filter(pk=payload.team, organisation_id=case.organisation_id).first() if payload.team else None
+        officer = (
+            services.assignable_officers(case).filter(pk=payload.officer).first() if payload.officer else None
+        )
+        team = (
+            CaseTeam.objects.filter(pk=payload.team, organisation_id=case.organisation_id).first()
+            if payload.team
+            else None
+        )
         if (payload.officer and officer is None) or (payload.team and team is None):
             raise CaseError("officer or team: not of the post handling the case")
         services.assign(case, officer=officer, team=team, user=request.user)

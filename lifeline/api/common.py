@@ -49,7 +49,9 @@ class TokenAuth(HttpBearer):
             return None
         found = (
             ApiToken.objects.select_related("user", "user__profile")
-            .filter(digest=ApiToken.hash(token), revoked=False, expires__gt=timezone.now(), user__is_active=True)
+            .filter(
+                digest=ApiToken.hash(token), revoked=False, expires__gt=timezone.now(), user__is_active=True
+            )
             .first()
         )
         if found is None:
@@ -171,7 +173,12 @@ def run_import(request, schema, area, upload, organisation_id, dry_run):
         raise HttpError(413, "file too large")
     try:
         report = import_table(
-            schema, upload, upload.name, organisation, user=request.user, dry_run=dry_run,
+            schema,
+            upload,
+            upload.name,
+            organisation,
+            user=request.user,
+            dry_run=dry_run,
             include_personal=has_perm(request.user, area, Action.PERSONAL),
         )
     except TableError as exc:

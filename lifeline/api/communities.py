@@ -38,12 +38,32 @@ AREA = Area.COMMUNITIES
 router = Router(tags=["community profiles"])
 
 TEXT_FIELDS = (
-    "name", "ethnicity", "literacy_notes", "size_source", "locations_note", "housing", "vulnerability_notes",
-    "networks", "trusted_channels", "media", "apps", "religious_needs", "dietary_needs", "cultural_needs",
-    "fear_of_enforcement", "past_emergency_experience", "consular_presence",
+    "name",
+    "ethnicity",
+    "literacy_notes",
+    "size_source",
+    "locations_note",
+    "housing",
+    "vulnerability_notes",
+    "networks",
+    "trusted_channels",
+    "media",
+    "apps",
+    "religious_needs",
+    "dietary_needs",
+    "cultural_needs",
+    "fear_of_enforcement",
+    "past_emergency_experience",
+    "consular_presence",
 )
 NUMBER_FIELDS = (
-    "literacy_rate", "estimated_size", "female_pct", "children_pct", "elderly_pct", "phone_use_pct", "smartphone_pct",
+    "literacy_rate",
+    "estimated_size",
+    "female_pct",
+    "children_pct",
+    "elderly_pct",
+    "phone_use_pct",
+    "smartphone_pct",
 )
 
 

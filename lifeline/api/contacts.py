@@ -26,7 +26,14 @@ from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
 from lifeline.directory.forms import KeyContactForm
-from lifeline.directory.models import AgreementStatus, ChannelType, ContactCategory, ContactKind, KeyContact, TrustLevel
+from lifeline.directory.models import (
+    AgreementStatus,
+    ChannelType,
+    ContactCategory,
+    ContactKind,
+    KeyContact,
+    TrustLevel,
+)
 from lifeline.directory.services import search_contacts
 from lifeline.directory.tabular import ContactSchema
 from lifeline.geo.models import AdminArea
@@ -96,9 +103,25 @@ def _out(contact, personal):
     return {
         "id": contact.pk,
         "organisation": contact.organisation_id,
-        **{f: getattr(contact, f) for f in (
-            "name", "kind", "category", "affiliation", "role_title", "coverage_note", "available_24_7", "trust_level",
-            "capacity", "agreement_status", "agreement_date", "last_verified", "needs_verification", "notes")},
+        **{
+            f: getattr(contact, f)
+            for f in (
+                "name",
+                "kind",
+                "category",
+                "affiliation",
+                "role_title",
+                "coverage_note",
+                "available_24_7",
+                "trust_level",
+                "capacity",
+                "agreement_status",
+                "agreement_date",
+                "last_verified",
+                "needs_verification",
+                "notes",
+            )
+        },
         "languages": [lang.code for lang in contact.languages.all()],
         "coverage_areas": [a.pcode for a in contact.coverage_areas.all()],
         "channels": contact.channels if personal else None,
@@ -152,7 +175,9 @@ def create_contact(request, payload: ContactIn):
 
 
 @router.get("/export", response={200: None, 403: ErrorOut})
-def export_contacts(request, filters: Query[ContactFilter], format: Literal["csv", "xlsx"] = "csv", hxl: bool = False):
+def export_contacts(
+    request, filters: Query[ContactFilter], format: Literal["csv", "xlsx"] = "csv", hxl: bool = False
+):
     require(request, AREA, Action.VIEW)
     queryset = KeyContact.objects.for_user(request.user)
     data = filters.dict()
@@ -161,7 +186,9 @@ def export_contacts(request, filters: Query[ContactFilter], format: Literal["csv
 
 
 @router.post("/import", response={200: ReportOut, 400: ReportOut, 403: ErrorOut})
-def import_contacts(request, file: File[UploadedFile], organisation: Form[Id | None] = None, dry_run: Form[bool] = False):
+def import_contacts(
+    request, file: File[UploadedFile], organisation: Form[Id | None] = None, dry_run: Form[bool] = False
+):
     return run_import(request, ContactSchema(), AREA, file, organisation, dry_run)
 
 

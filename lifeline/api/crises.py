@@ -16,7 +16,19 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Mapped, ShortText, Text, area_ids, form_errors, invalid, owner_id, require
+from lifeline.api.common import (
+    ErrorOut,
+    FieldErrorsOut,
+    Id,
+    Mapped,
+    ShortText,
+    Text,
+    area_ids,
+    form_errors,
+    invalid,
+    owner_id,
+    require,
+)
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, writable_organisations
 from lifeline.crises import services
@@ -67,17 +79,31 @@ class CrisisIn(Schema):
 
 def _to_dict(crisis):
     return {
-        "id": crisis.pk, "name": crisis.name, "type": crisis.type, "phase": crisis.phase, "status": crisis.status,
-        "organisation": crisis.organisation_id, "country": crisis.country.code, "started": crisis.started, "closed": crisis.closed,
-        "description": crisis.description, "geometry": json.loads(crisis.geometry) if crisis.geometry else None,
-        "circle_lat": crisis.circle_lat, "circle_lon": crisis.circle_lon, "circle_radius_km": crisis.circle_radius_km,
-        "areas": [a.pcode for a in crisis.areas.all()], "countries": [c.code for c in crisis.countries.all()],
-        "member_count": crisis.member_count, "counted": crisis.counted,
+        "id": crisis.pk,
+        "name": crisis.name,
+        "type": crisis.type,
+        "phase": crisis.phase,
+        "status": crisis.status,
+        "organisation": crisis.organisation_id,
+        "country": crisis.country.code,
+        "started": crisis.started,
+        "closed": crisis.closed,
+        "description": crisis.description,
+        "geometry": json.loads(crisis.geometry) if crisis.geometry else None,
+        "circle_lat": crisis.circle_lat,
+        "circle_lon": crisis.circle_lon,
+        "circle_radius_km": crisis.circle_radius_km,
+        "areas": [a.pcode for a in crisis.areas.all()],
+        "countries": [c.code for c in crisis.countries.all()],
+        "member_count": crisis.member_count,
+        "counted": crisis.counted,
     }
 
 
 def _crises(request):
-    return Crisis.objects.for_user(request.user).select_related("country").prefetch_related("areas", "countries")
+    return (
+        Crisis.objects.for_user(request.user).select_related("country").prefetch_related("areas", "countries")
+    )
 
 
 @router.get("", response=list[CrisisOut])
@@ -99,7 +125,12 @@ def get_crisis(request, crisis_id: Id):
 @router.post("", response={201: CrisisOut, 422: FieldErrorsOut})
 def create_crisis(request, payload: CrisisIn):
     require(request, AREA, Action.CHANGE)
-    countries = {c.code: c.pk for c in Country.objects.filter(code__in=[payload.country.upper(), *[c.upper() for c in payload.countries]])}
+    countries = {
+        c.code: c.pk
+        for c in Country.objects.filter(
+            code__in=[payload.country.upper(), *[c.upper() for c in payload.countries]]
+        )
+    }
     found_areas, missing = area_ids(payload.areas)
     errors = {}
     if payload.country.upper() not in countries:
@@ -112,11 +143,18 @@ def create_crisis(request, payload: CrisisIn):
     if errors:
         return invalid(errors)
     data = {
-        "name": payload.name, "type": payload.type, "phase": payload.phase, "organisation": owner_id(request, payload.organisation),
-        "country": countries[payload.country.upper()], "description": payload.description,
+        "name": payload.name,
+        "type": payload.type,
+        "phase": payload.phase,
+        "organisation": owner_id(request, payload.organisation),
+        "country": countries[payload.country.upper()],
+        "description": payload.description,
         "geometry": json.dumps(payload.geometry) if payload.geometry else "",
-        "circle_lat": payload.circle_lat, "circle_lon": payload.circle_lon, "circle_radius_km": payload.circle_radius_km,
-        "areas": found_areas, "countries": [countries[c.upper()] for c in payload.countries],
+        "circle_lat": payload.circle_lat,
+        "circle_lon": payload.circle_lon,
+        "circle_radius_km": payload.circle_radius_km,
+        "areas": found_areas,
+        "countries": [countries[c.upper()] for c in payload.countries],
     }
     data = {k: ("" if v is None else v) for k, v in data.items()}
     form = CrisisForm(data, organisations=writable_organisations(request.user))
@@ -161,7 +199,10 @@ class BoardOut(Schema):
 
 def _board(campaign):
     return {
-        "campaign": campaign.pk, "crisis": campaign.crisis_id, "started": campaign.started, "closed": campaign.closed,
+        "campaign": campaign.pk,
+        "crisis": campaign.crisis_id,
+        "started": campaign.started,
+        "closed": campaign.closed,
         "counts": services.board_counts(campaign),
     }
 
@@ -211,12 +252,20 @@ class AnswerOut(Schema):
     at: datetime.datetime
 
 
-@router.post("/campaigns/{int:campaign_id}/requests/{int:request_id}/answer", response={201: AnswerOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/campaigns/{int:campaign_id}/requests/{int:request_id}/answer",
+    response={201: AnswerOut, 404: ErrorOut, 409: ErrorOut},
+)
 def log_answer(request, campaign_id: Id, request_id: Id, payload: StaffAnswerIn):
     require(request, AREA, Action.CHANGE)
     campaign = _campaign(request, campaign_id, Action.CHANGE)
     checkin = get_object_or_404(CheckInRequest, pk=request_id, campaign=campaign)
     if campaign.closed is not None:
         return Status(409, {"detail": "This campaign is closed."})
-    answer, _created = services.record_answer(checkin, payload.answer, payload.via, note=payload.note, user=request.user)
-    return Status(201, {"id": answer.pk, "request": checkin.pk, "answer": answer.answer, "via": answer.via, "at": answer.at})
+    answer, _created = services.record_answer(
+        checkin, payload.answer, payload.via, note=payload.note, user=request.user
+    )
+    return Status(
+        201,
+        {"id": answer.pk, "request": checkin.pk, "answer": answer.answer, "via": answer.via, "at": answer.at},
+    )

@@ -53,7 +53,15 @@ from lifeline.interpreters.forms import (
     PairFormSet,
     WindowFormSet,
 )
-from lifeline.interpreters.models import Engagement, Interpreter, Modality, Proficiency, Specialisation, Vetting, Weekday
+from lifeline.interpreters.models import (
+    Engagement,
+    Interpreter,
+    Modality,
+    Proficiency,
+    Specialisation,
+    Vetting,
+    Weekday,
+)
 from lifeline.interpreters.services import find_interpreters, search_interpreters
 from lifeline.interpreters.tabular import InterpreterSchema
 
@@ -62,11 +70,32 @@ router = Router(tags=["interpreters"])
 
 PERSONAL = Interpreter.personal_fields  # phone, email, messaging
 PLAIN_FIELDS = (
-    "full_name", "city", "travel_range_km", "always_available", "engagement", "vetting", "vetted_on",
-    "code_of_conduct_signed", "consent_stored", "consent_contact", "consent_date", "last_verified", "active", "notes",
+    "full_name",
+    "city",
+    "travel_range_km",
+    "always_available",
+    "engagement",
+    "vetting",
+    "vetted_on",
+    "code_of_conduct_signed",
+    "consent_stored",
+    "consent_contact",
+    "consent_date",
+    "last_verified",
+    "active",
+    "notes",
 )
 DATE_FIELDS = ("vetted_on", "code_of_conduct_signed", "consent_date", "last_verified")
-PAIR_FIELDS = ("source", "target", "both_directions", "proficiency", "dialect", "script", "certified", "certification")
+PAIR_FIELDS = (
+    "source",
+    "target",
+    "both_directions",
+    "proficiency",
+    "dialect",
+    "script",
+    "certified",
+    "certification",
+)
 # The formsets' prefixes on the page, and the payload fields they hold.
 FORMSETS = (("pairs", "pairs"), ("windows", "availability"))
 
@@ -213,7 +242,9 @@ def _out(interpreter, personal):
             {**{f: getattr(p, f) for f in PAIR_FIELDS}, "source": p.source.code, "target": p.target.code}
             for p in interpreter.pairs.all()
         ],
-        "availability": [{"weekday": w.weekday, "start": w.start, "end": w.end} for w in interpreter.availability.all()],
+        "availability": [
+            {"weekday": w.weekday, "start": w.start, "end": w.end} for w in interpreter.availability.all()
+        ],
     }
 
 
@@ -280,7 +311,9 @@ def _formset_data(prefix, items, stored, key, values):
 def _form_data(request, payload: InterpreterIn, instance=None):
     """The page's POST data (form and both formsets), the P-codes naming no area, and the payload index per form."""
     home, unknown = area_ids([payload.home_area] if payload.home_area else [])
-    data = {f: getattr(payload, f) for f in PLAIN_FIELDS + ("phone", "email", "modalities", "specialisations")}
+    data = {
+        f: getattr(payload, f) for f in PLAIN_FIELDS + ("phone", "email", "modalities", "specialisations")
+    }
     data["organisation"] = owner_id(request, payload.organisation, instance)
     data["messaging"] = "\n".join(f"{h.type}:{h.value}" for h in payload.messaging or [])
     data["home_area"] = home[0] if home else ""
@@ -288,11 +321,18 @@ def _form_data(request, payload: InterpreterIn, instance=None):
     for key in DATE_FIELDS:
         data[key] = data[key].isoformat() if data[key] else ""
     pairs, pair_index = _formset_data(
-        "pairs", payload.pairs, list(instance.pairs.select_related("source", "target")) if instance else [],
-        _pair_key, _pair_values,
+        "pairs",
+        payload.pairs,
+        list(instance.pairs.select_related("source", "target")) if instance else [],
+        _pair_key,
+        _pair_values,
     )
     windows, window_index = _formset_data(
-        "windows", payload.availability, list(instance.availability.all()) if instance else [], _window_key, _window_values
+        "windows",
+        payload.availability,
+        list(instance.availability.all()) if instance else [],
+        _window_key,
+        _window_values,
     )
     return {**data, **pairs, **windows}, unknown, {"pairs": pair_index, "windows": window_index}
 
@@ -304,7 +344,9 @@ def _formset_errors(formset, name, indexes):
         if index is None:
             continue
         for field, messages in form.errors.items():
-            errors[f"{name}[{index}]" + ("" if field == "__all__" else f".{field}")] = [str(m) for m in messages]
+            errors[f"{name}[{index}]" + ("" if field == "__all__" else f".{field}")] = [
+                str(m) for m in messages
+            ]
     if formset.non_form_errors():
         errors[name] = [str(m) for m in formset.non_form_errors()]
     return errors
@@ -358,7 +400,9 @@ def _filtered(request, filters: InterpreterFilter):
 
 
 def _with_related(queryset):
-    return queryset.select_related("home_area").prefetch_related("pairs__source", "pairs__target", "availability")
+    return queryset.select_related("home_area").prefetch_related(
+        "pairs__source", "pairs__target", "availability"
+    )
 
 
 # --- endpoints ------------------------------------------------------------------
@@ -392,13 +436,21 @@ def search(request, query: Query[SearchIn]):
     if not valid:
         return invalid(form_errors(form))
     matches = find_interpreters(Interpreter.objects.for_user(request.user), **form.cleaned_data)
-    return Status(200, [
-        {
-            "id": m.interpreter.pk, "full_name": m.interpreter.full_name, "score": m.score, "reasons": m.reasons,
-            "in_area": m.in_area, "remote": m.remote, "available": m.available,
-        }
-        for m in matches
-    ])
+    return Status(
+        200,
+        [
+            {
+                "id": m.interpreter.pk,
+                "full_name": m.interpreter.full_name,
+                "score": m.score,
+                "reasons": m.reasons,
+                "in_area": m.in_area,
+                "remote": m.remote,
+                "available": m.available,
+            }
+            for m in matches
+        ],
+    )
 
 
 @router.get("/export", response={200: None, 403: ErrorOut})

@@ -14,7 +14,17 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Mapped, ShortText, Text, invalid, organisation_for, require
+from lifeline.api.common import (
+    ErrorOut,
+    FieldErrorsOut,
+    Id,
+    Mapped,
+    ShortText,
+    Text,
+    invalid,
+    organisation_for,
+    require,
+)
 from lifeline.core.models import Action, Area
 from lifeline.messaging import services
 from lifeline.messaging.models import Send
@@ -33,7 +43,9 @@ class TextIn(Schema):
 class SendIn(Schema):
     organisation: Id | None = None
     name: ShortText
-    audience: dict = Field(description='An audience definition: {"kind": "subscribers", "area_ids": [...]} and so on.')
+    audience: dict = Field(
+        description='An audience definition: {"kind": "subscribers", "area_ids": [...]} and so on.'
+    )
     texts: dict[ShortText, TextIn] = Field(min_length=1, max_length=50)
     channels: list[ChannelName] = Field(min_length=1, max_length=4)
     fallback_languages: list[ShortText] = Field(default_factory=list, max_length=10)
@@ -75,8 +87,14 @@ class CountsOut(Schema):
 
 def _out(send):
     return {
-        "id": send.pk, "name": send.name, "organisation": send.organisation_id, "status": send.status,
-        "channels": send.channels, "languages": list(send.texts), "total": send.total, "created": send.created.isoformat(),
+        "id": send.pk,
+        "name": send.name,
+        "organisation": send.organisation_id,
+        "status": send.status,
+        "channels": send.channels,
+        "languages": list(send.texts),
+        "total": send.total,
+        "created": send.created.isoformat(),
     }
 
 
@@ -98,8 +116,13 @@ def create_send(request, payload: SendIn):
     try:
         with transaction.atomic():
             send = services.start_send(
-                organisation=organisation, user=request.user, name=payload.name, audience=payload.audience,
-                texts=_texts(payload.texts), channels=payload.channels, fallback_languages=payload.fallback_languages,
+                organisation=organisation,
+                user=request.user,
+                name=payload.name,
+                audience=payload.audience,
+                texts=_texts(payload.texts),
+                channels=payload.channels,
+                fallback_languages=payload.fallback_languages,
                 source="api",
             )
     except ValidationError as exc:

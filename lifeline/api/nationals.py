@@ -69,10 +69,18 @@ class Filters(Schema):
 
 def _summary(r):
     return {
-        "id": r.pk, "organisation": r.organisation_id, "given_names": r.given_names, "family_name": r.family_name,
-        "country": r.country.code, "area": r.area.pcode if r.area_id else None, "city": r.city, "stay_type": r.stay_type,
-        "languages": list(r.languages or []), "special_needs": list(r.special_needs or []),
-        "document_status": r.document_status, "expires_on": r.expires_on,
+        "id": r.pk,
+        "organisation": r.organisation_id,
+        "given_names": r.given_names,
+        "family_name": r.family_name,
+        "country": r.country.code,
+        "area": r.area.pcode if r.area_id else None,
+        "city": r.city,
+        "stay_type": r.stay_type,
+        "languages": list(r.languages or []),
+        "special_needs": list(r.special_needs or []),
+        "document_status": r.document_status,
+        "expires_on": r.expires_on,
     }
 
 
@@ -82,7 +90,12 @@ def _detail(registration, personal):
     if not personal:
         for name in Registration.personal_fields + ("date_of_birth",):
             data[name] = None
-    return {"id": registration.pk, "organisation": registration.organisation_id, "personal": personal, "data": data}
+    return {
+        "id": registration.pk,
+        "organisation": registration.organisation_id,
+        "personal": personal,
+        "data": data,
+    }
 
 
 @router.get("", response=list[SummaryOut])
@@ -94,12 +107,21 @@ def list_registrations(request, filters: Query[Filters]):
     values["post"] = None
     if filters.post is not None:
         values["post"] = _visible_posts(request.user).filter(pk=filters.post).first() or -1
-    values["country"] = Country.objects.filter(code=filters.country.upper()).first() if filters.country else None
+    values["country"] = (
+        Country.objects.filter(code=filters.country.upper()).first() if filters.country else None
+    )
     values["area"] = AdminArea.objects.filter(pcode=filters.area).first() if filters.area else None
     values["language"] = (normalise_language(filters.language) or "-") if filters.language else ""
-    if (filters.country and values["country"] is None) or (filters.area and values["area"] is None) or values["post"] == -1:
+    if (
+        (filters.country and values["country"] is None)
+        or (filters.area and values["area"] is None)
+        or values["post"] == -1
+    ):
         return Mapped(queryset.none(), _summary)
-    return Mapped(services.search_registrations(queryset, **values).order_by("family_name", "given_names", "pk"), _summary)
+    return Mapped(
+        services.search_registrations(queryset, **values).order_by("family_name", "given_names", "pk"),
+        _summary,
+    )
 
 
 def _save(request, payload, instance=None):
@@ -128,7 +150,12 @@ def create_registration(request, payload: StaffRegistrationIn):
 def get_registration(request, pk: Id, reason: ShortText = ""):
     registration = get_object_or_404(Registration.objects.for_user(request.user), pk=pk)
     personal = has_perm(request.user, AREA, Action.PERSONAL)
-    audit.record(AuditAction.VIEW, obj=registration, fields=services.personal_shown(registration) if personal else [], reason=reason)
+    audit.record(
+        AuditAction.VIEW,
+        obj=registration,
+        fields=services.personal_shown(registration) if personal else [],
+        reason=reason,
+    )
     return Status(200, _detail(registration, personal))
 
 

@@ -2,20 +2,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 
-from lifeline.api.common import TokenAuth
-from lifeline.api.communities import router as communities
-from lifeline.api.contacts import router as contacts
-from lifeline.api.interpreters import router as interpreters
+from lifeline.advice.app_api import router as app_advice
 from lifeline.api.advice import router as advice
 from lifeline.api.alerts import router as alerts
 from lifeline.api.cases import router as cases
+from lifeline.api.common import TokenAuth
+from lifeline.api.communities import router as communities
+from lifeline.api.contacts import router as contacts
 from lifeline.api.crises import router as crises
+from lifeline.api.interpreters import router as interpreters
 from lifeline.api.messaging import router as messaging
 from lifeline.api.nationals import router as nationals
-from lifeline.nationals.app_api import router as app_nationals
-from lifeline.crises.app_api import router as app_crises
 from lifeline.cases.app_api import router as app_cases
-from lifeline.advice.app_api import router as app_advice
+from lifeline.crises.app_api import router as app_crises
+from lifeline.nationals.app_api import router as app_nationals
 from lifeline.pwa.app_api import router as app_pwa
 
 api = NinjaAPI(

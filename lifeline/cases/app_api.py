@@ -63,10 +63,17 @@ class RequestOut(Schema):
 
 def _out(case):
     return {
-        "id": case.pk, "reference": case.reference, "category": case.category,
-        "category_label": str(case.get_category_display()), "status": case.status,
-        "status_label": str(case.get_status_display()), "summary": case.summary, "location": case.location,
-        "has_photo": bool(case.photo), "created": case.created, "updated": case.updated,
+        "id": case.pk,
+        "reference": case.reference,
+        "category": case.category,
+        "category_label": str(case.get_category_display()),
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "summary": case.summary,
+        "location": case.location,
+        "has_photo": bool(case.photo),
+        "created": case.created,
+        "updated": case.updated,
         "messages": [
             {"id": m.pk, "direction": m.direction, "text": m.text, "created": m.created, "read_at": m.read_at}
             for m in case.messages.all()  # the exchange only: internal notes are another model, never read here
@@ -90,8 +97,13 @@ def submit_request(request, payload: Form[RequestIn], photo: File[UploadedFile] 
     with _acting(request):
         try:
             case, created = services.create_case(
-                registration=request.registration, category=payload.category, summary=payload.summary,
-                location=payload.location, photo=photo, source=CaseSource.APP, idempotency_key=payload.idempotency_key,
+                registration=request.registration,
+                category=payload.category,
+                summary=payload.summary,
+                location=payload.location,
+                photo=photo,
+                source=CaseSource.APP,
+                idempotency_key=payload.idempotency_key,
             )
         except CaseError as exc:
             return Status(422, {"detail": exc.message})
@@ -119,4 +131,13 @@ def post_message(request, request_id: Id, payload: MessageIn):
             message = services.receive_message(case, payload.text, payload.idempotency_key)
         except CaseError as exc:
             return Status(422, {"detail": exc.message})
-    return Status(201, {"id": message.pk, "direction": message.direction, "text": message.text, "created": message.created, "read_at": None})
+    return Status(
+        201,
+        {
+            "id": message.pk,
+            "direction": message.direction,
+            "text": message.text,
+            "created": message.created,
+            "read_at": None,
+        },
+    )

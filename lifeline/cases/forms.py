@@ -13,7 +13,9 @@ def any_of(choices):
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Reference"), required=False, max_length=20)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=any_of([("open", _("Open (any)"))] + Status.choices))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=any_of([("open", _("Open (any)"))] + Status.choices)
+    )
     category = forms.ChoiceField(label=_("Category"), required=False, choices=any_of(Category.choices))
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=any_of(Priority.choices))
     post = forms.ModelChoiceField(label=_("Post"), required=False, queryset=None, empty_label=_("Any"))
@@ -30,20 +32,36 @@ class CaseForm(forms.Form):
 
     organisation = forms.ModelChoiceField(label=_("Handled by"), queryset=None)
     registration = forms.IntegerField(
-        label=_("Registration number"), required=False, min_value=1, max_value=2**62,
+        label=_("Registration number"),
+        required=False,
+        min_value=1,
+        max_value=2**62,
         help_text=_("Leave empty for a person who is not registered."),
     )
     contact_name = forms.CharField(label=_("Name (if not registered)"), required=False, max_length=200)
     contact_phone = forms.CharField(
-        label=_("Phone (if not registered)"), required=False, max_length=40,
+        label=_("Phone (if not registered)"),
+        required=False,
+        max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         help_text=_("International format, for example +962790123456."),
     )
-    source = forms.ChoiceField(label=_("How the request came"), choices=[(CaseSource.WALK_IN, CaseSource.WALK_IN.label), (CaseSource.PHONE, CaseSource.PHONE.label), (CaseSource.STAFF, CaseSource.STAFF.label)])
+    source = forms.ChoiceField(
+        label=_("How the request came"),
+        choices=[
+            (CaseSource.WALK_IN, CaseSource.WALK_IN.label),
+            (CaseSource.PHONE, CaseSource.PHONE.label),
+            (CaseSource.STAFF, CaseSource.STAFF.label),
+        ],
+    )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    summary = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     location = forms.CharField(label=_("Location (latitude,longitude)"), required=False, max_length=60)
-    area = forms.ModelChoiceField(label=_("Admin area"), required=False, queryset=AdminArea.objects.order_by("name"))
+    area = forms.ModelChoiceField(
+        label=_("Admin area"), required=False, queryset=AdminArea.objects.order_by("name")
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     priority_reason = forms.CharField(label=_("Reason for the priority"), required=False, max_length=300)
     photo = forms.FileField(label=_("Photo (JPEG or PNG, up to 5 MB)"), required=False)
@@ -65,7 +83,9 @@ class TriageForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer"), required=False, queryset=None, empty_label=_("Nobody"))
+    officer = forms.ModelChoiceField(
+        label=_("Officer"), required=False, queryset=None, empty_label=_("Nobody")
+    )
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("No team"))
 
     def __init__(self, *args, case, **kwargs):
@@ -95,9 +115,15 @@ class TextForm(forms.Form):
 class ReferralForm(forms.Form):
     contact = forms.ModelChoiceField(label=_("Partner organisation"), queryset=None)
     consent_asked = forms.BooleanField(
-        label=_("I asked the person and they agreed to their case being shared with this organisation"), required=False
+        label=_("I asked the person and they agreed to their case being shared with this organisation"),
+        required=False,
     )
-    note = forms.CharField(label=_("Note to the partner"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note to the partner"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +132,6 @@ class ReferralForm(forms.Form):
 
 class MergeForm(forms.Form):
     into = forms.CharField(label=_("Reference of the case it repeats"), max_length=20)
-
 
 
 class ReferralStatusForm(forms.Form):
@@ -124,9 +149,11 @@ class TeamForm(forms.ModelForm):
         offer_organisations(self.fields["organisation"], organisations, _("Post"))
         from django.contrib.auth import get_user_model
 
-        self.fields["members"].queryset = get_user_model().objects.filter(
-            profile__organisation__in=organisations, is_active=True
-        ).order_by("username")
+        self.fields["members"].queryset = (
+            get_user_model()
+            .objects.filter(profile__organisation__in=organisations, is_active=True)
+            .order_by("username")
+        )
 
     def clean(self):
         data = super().clean()

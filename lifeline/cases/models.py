@@ -101,7 +101,9 @@ class CaseTeam(Audited, OwnedModel):
     permission_area = Area.CASES
 
     name = models.CharField(_("name"), max_length=120)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="case_teams", verbose_name=_("members"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="case_teams", verbose_name=_("members")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -121,7 +123,12 @@ class Case(Audited, OwnedModel):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     registration = models.ForeignKey(
-        "nationals.Registration", on_delete=models.CASCADE, null=True, blank=True, related_name="cases", verbose_name=_("registration")
+        "nationals.Registration",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("registration"),
     )
     # Only for a person who is not registered (a walk-in, a phone call): the least needed to reach them.
     contact_name = EncryptedTextField(_("name"), blank=True)
@@ -131,17 +138,42 @@ class Case(Audited, OwnedModel):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     summary = EncryptedTextField(_("what happened"))
     location = EncryptedTextField(_("location (lat,lon)"), blank=True)
-    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("admin area"))
-    photo = models.FileField(_("photo"), storage=private_storage, upload_to=photo_name, blank=True)
-    source = models.CharField(_("source"), max_length=10, choices=CaseSource.choices, default=CaseSource.STAFF)
-
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
-    priority_reason = models.CharField(_("reason for the priority"), max_length=300, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("assigned officer")
+    area = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("admin area"),
     )
-    team = models.ForeignKey(CaseTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("team"))
+    photo = models.FileField(_("photo"), storage=private_storage, upload_to=photo_name, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=CaseSource.choices, default=CaseSource.STAFF
+    )
+
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    priority_reason = models.CharField(_("reason for the priority"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned officer"),
+    )
+    team = models.ForeignKey(
+        CaseTeam,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("team"),
+    )
     due_at = models.DateTimeField(_("due"), db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -149,7 +181,9 @@ class Case(Audited, OwnedModel):
     possible_duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -210,7 +244,9 @@ class CaseEvent(Audited, models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what"), max_length=12, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     before = models.CharField(max_length=120, blank=True)
     after = models.CharField(max_length=120, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
@@ -225,7 +261,12 @@ class CaseEvent(Audited, models.Model):
 
     def describe(self):
         """The change in words: "New → Triaged", "Normal → High", or what was linked."""
-        labels = {EventKind.STATUS: Status, EventKind.PRIORITY: Priority, EventKind.CREATED: CaseSource, EventKind.MESSAGE: Direction}.get(self.kind)
+        labels = {
+            EventKind.STATUS: Status,
+            EventKind.PRIORITY: Priority,
+            EventKind.CREATED: CaseSource,
+            EventKind.MESSAGE: Direction,
+        }.get(self.kind)
         if labels is None:
             return " → ".join(v for v in (self.before, self.after) if v)
 
@@ -239,7 +280,9 @@ class InternalNote(Audited, models.Model):
     """Staff only: never sent to the person, never in the app's API."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     text = EncryptedTextField(_("note"))
     created = models.DateTimeField(default=timezone.now)
 
@@ -257,7 +300,9 @@ class CaseMessage(Audited, models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     text = EncryptedTextField(_("message"))
     created = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -268,7 +313,9 @@ class CaseMessage(Audited, models.Model):
         ordering = ["created", "id"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        constraints = [models.UniqueConstraint(fields=["case", "idempotency_key"], name="cases_message_idempotent")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "idempotency_key"], name="cases_message_idempotent")
+        ]
 
     def audit_repr(self):
         return f"#{self.pk} (case {self.case_id})"
@@ -288,13 +335,24 @@ class ReferralStatus(models.TextChoices):
 
 class Referral(Audited, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
-    contact = models.ForeignKey("directory.KeyContact", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner organisation"))
+    contact = models.ForeignKey(
+        "directory.KeyContact",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("partner organisation"),
+    )
     consent_basis = models.CharField(_("consent"), max_length=12, choices=ConsentBasis.choices)
     consented_at = models.DateTimeField(_("consent given"))
-    consent_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     note = EncryptedTextField(_("note to the partner"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:

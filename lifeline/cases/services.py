@@ -12,7 +12,8 @@ import secrets
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case as SqlCase, Count, IntegerField, Q, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,9 +99,13 @@ def parse_location(value):
     try:
         lat, lon = (float(part) for part in value.split(","))
     except ValueError:
-        raise CaseError(_("Give the location as latitude,longitude, for example 31.95,35.93."), "location") from None
+        raise CaseError(
+            _("Give the location as latitude,longitude, for example 31.95,35.93."), "location"
+        ) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise CaseError(_("Latitude must be between -90 and 90 and longitude between -180 and 180."), "location")
+        raise CaseError(
+            _("Latitude must be between -90 and 90 and longitude between -180 and 180."), "location"
+        )
     return f"{lat:.6f},{lon:.6f}"
 
 
@@ -116,7 +121,9 @@ def normalise_phone(value):
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise CaseError(_("Enter a phone number in international format, for example +962790123456."), "contact_phone")
+        raise CaseError(
+            _("Enter a phone number in international format, for example +962790123456."), "contact_phone"
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -125,7 +132,10 @@ def clean_photo(upload):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if upload.size > PHOTO_MAX_BYTES:
-        raise CaseError(_("The photo is too large: the limit is %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}, "photo")
+        raise CaseError(
+            _("The photo is too large: the limit is %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)},
+            "photo",
+        )
     not_image = _("The photo must be a JPEG or PNG image.")
     try:
         upload.seek(0)
@@ -158,7 +168,9 @@ def clean_photo(upload):
 
 
 def _event(case, kind, user=None, before="", after=""):
-    return CaseEvent.objects.create(case=case, kind=kind, actor=_staff(user), before=str(before)[:120], after=str(after)[:120])
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=_staff(user), before=str(before)[:120], after=str(after)[:120]
+    )
 
 
 def _staff(user):
@@ -193,8 +205,20 @@ def _replay(idempotency_key, registration):
 
 @transaction.atomic
 def create_case(
-    *, category, summary, registration=None, organisation=None, source=CaseSource.STAFF, location="", area=None,
-    photo=None, contact_name="", contact_phone="", priority=Priority.NORMAL, priority_reason="", idempotency_key=None,
+    *,
+    category,
+    summary,
+    registration=None,
+    organisation=None,
+    source=CaseSource.STAFF,
+    location="",
+    area=None,
+    photo=None,
+    contact_name="",
+    contact_phone="",
+    priority=Priority.NORMAL,
+    priority_reason="",
+    idempotency_key=None,
     user=None,
 ):
     """Open a case; returns (case, created). A retry with the same idempotency key returns the first case."""
@@ -219,10 +243,20 @@ def create_case(
     content = clean_photo(photo) if photo else None
     now = timezone.now()
     case = Case(
-        organisation=organisation, registration=registration, category=category, summary=summary.strip(),
-        location=location, area=area, source=source, priority=priority, priority_reason=priority_reason,
-        contact_name="" if registration else contact_name, contact_phone="" if registration else contact_phone,
-        due_at=due_at(priority, now), reference=new_reference(), idempotency_key=idempotency_key or None,
+        organisation=organisation,
+        registration=registration,
+        category=category,
+        summary=summary.strip(),
+        location=location,
+        area=area,
+        source=source,
+        priority=priority,
+        priority_reason=priority_reason,
+        contact_name="" if registration else contact_name,
+        contact_phone="" if registration else contact_phone,
+        due_at=due_at(priority, now),
+        reference=new_reference(),
+        idempotency_key=idempotency_key or None,
     )
     case.created = now
     case.possible_duplicate_of = find_duplicates(case).order_by("created").first()
@@ -254,7 +288,9 @@ def open_case_by_phone(phone_e164, text):
     words = (text or "").strip()
     if words.split(maxsplit=1)[:1] and words.split(maxsplit=1)[0].upper() == "HELP":
         words = words[4:].strip()
-    registration = Registration.objects.active().filter(phone_index=blind_index(phone_e164)).order_by("-created").first()
+    registration = (
+        Registration.objects.active().filter(phone_index=blind_index(phone_e164)).order_by("-created").first()
+    )
     if registration is None:
         return None
     summary = words or _("Help requested by SMS (no details given).")
@@ -263,7 +299,11 @@ def open_case_by_phone(phone_e164, text):
     day = timezone.localdate().isoformat()
     key = "sms:" + hashlib.sha256(f"{registration.pk}|{day}|{summary}".encode()).hexdigest()[:40]
     case, _created = create_case(
-        registration=registration, category="other", summary=summary, source=CaseSource.SMS, idempotency_key=key
+        registration=registration,
+        category="other",
+        summary=summary,
+        source=CaseSource.SMS,
+        idempotency_key=key,
     )
     return case
 
@@ -276,7 +316,10 @@ def change_status(case, status, user=None):
     if status not in allowed_transitions(case.status):
         raise CaseError(
             _("A case cannot go from “%(before)s” to “%(after)s”.")
-            % {"before": Status(case.status).label, "after": Status(status).label if status in Status.values else status},
+            % {
+                "before": Status(case.status).label,
+                "after": Status(status).label if status in Status.values else status,
+            },
             "status",
         )
     before = case.status
@@ -313,7 +356,9 @@ def assignable_officers(case_or_org):
     from django.contrib.auth import get_user_model
 
     org_id = getattr(case_or_org, "organisation_id", None) or case_or_org.pk
-    return get_user_model().objects.filter(profile__organisation_id=org_id, is_active=True).order_by("username")
+    return (
+        get_user_model().objects.filter(profile__organisation_id=org_id, is_active=True).order_by("username")
+    )
 
 
 @transaction.atomic
@@ -333,7 +378,14 @@ def assign(case, officer=None, team=None, user=None):
 
 def _holder(case):
     """Who holds the case, in the history's words: "username", "team name" or both."""
-    return " + ".join(x for x in (case.assigned_to.get_username() if case.assigned_to else "", case.team.name if case.team else "") if x)
+    return " + ".join(
+        x
+        for x in (
+            case.assigned_to.get_username() if case.assigned_to else "",
+            case.team.name if case.team else "",
+        )
+        if x
+    )
 
 
 def _text(text, field):
@@ -356,8 +408,12 @@ def add_note(case, text, user=None):
 def send_message(case, text, user=None):
     """A message from staff to the person; they read it in the app."""
     if case.registration_id is None:
-        raise CaseError(_("This person has no app account: reach them by phone and write a note instead."), "text")
-    message = CaseMessage.objects.create(case=case, direction=Direction.OUT, text=_text(text, "text"), author=_staff(user))
+        raise CaseError(
+            _("This person has no app account: reach them by phone and write a note instead."), "text"
+        )
+    message = CaseMessage.objects.create(
+        case=case, direction=Direction.OUT, text=_text(text, "text"), author=_staff(user)
+    )
     _event(case, EventKind.MESSAGE, user, after=Direction.OUT)
     return message
 
@@ -370,7 +426,9 @@ def receive_message(case, text, idempotency_key=None):
         earlier = case.messages.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
             return earlier
-    message = CaseMessage.objects.create(case=case, direction=Direction.IN, text=_text(text, "text"), idempotency_key=idempotency_key or None)
+    message = CaseMessage.objects.create(
+        case=case, direction=Direction.IN, text=_text(text, "text"), idempotency_key=idempotency_key or None
+    )
     _event(case, EventKind.MESSAGE, None, after=Direction.IN)
     if case.status in (Status.RESOLVED, Status.CLOSED):
         change_status(case, Status.REOPENED)
@@ -406,15 +464,21 @@ def refer(case, contact, user, consent_asked=False, note=""):
         basis, consented_at = ConsentBasis.ASKED, timezone.now()
     else:
         raise CaseError(
-            _("The person has not agreed to be referred. Ask them, then tick that they agreed."), "consent_asked"
+            _("The person has not agreed to be referred. Ask them, then tick that they agreed."),
+            "consent_asked",
         )
     if not case.is_open:
         raise CaseError(_("Reopen the case before referring it."), "contact")
     if case.status == Status.NEW:
         raise CaseError(_("Triage the case before referring it."), "contact")
     referral = Referral.objects.create(
-        case=case, contact=contact, consent_basis=basis, consented_at=consented_at, note=(note or "")[:5000],
-        consent_recorded_by=_staff(user) if basis == ConsentBasis.ASKED else None, created_by=_staff(user),
+        case=case,
+        contact=contact,
+        consent_basis=basis,
+        consented_at=consented_at,
+        note=(note or "")[:5000],
+        consent_recorded_by=_staff(user) if basis == ConsentBasis.ASKED else None,
+        created_by=_staff(user),
     )
     _event(case, EventKind.REFERRAL, user, after=contact.name)
     if case.status != Status.REFERRED:
@@ -430,7 +494,13 @@ def update_referral(referral, status, user=None):
     before = referral.status
     referral.status = status
     referral.save()
-    _event(referral.case, EventKind.REFERRAL, user, before=ReferralStatus(before).label, after=ReferralStatus(status).label)
+    _event(
+        referral.case,
+        EventKind.REFERRAL,
+        user,
+        before=ReferralStatus(before).label,
+        after=ReferralStatus(status).label,
+    )
     return referral
 
 
@@ -449,7 +519,9 @@ def merge(duplicate, into, user=None):
     moved_messages = duplicate.messages.update(case=into)
     moved_notes = duplicate.notes.update(case=into)
     if moved_messages or moved_notes:
-        audit.record(AuditAction.UPDATE, obj=into, fields=["messages", "notes"], reason=f"merged {duplicate.reference}")
+        audit.record(
+            AuditAction.UPDATE, obj=into, fields=["messages", "notes"], reason=f"merged {duplicate.reference}"
+        )
     duplicate.merged_into = into
     duplicate.possible_duplicate_of = None
     if duplicate.status != Status.CLOSED:
@@ -479,11 +551,21 @@ def dashboard(queryset, now=None):
         default=Value(len(AGE_BUCKETS) - 1),
         output_field=IntegerField(),
     )
-    by_age = dict(open_cases.annotate(bucket=buckets).order_by().values("bucket").annotate(n=Count("id")).values_list("bucket", "n"))
+    by_age = dict(
+        open_cases.annotate(bucket=buckets)
+        .order_by()
+        .values("bucket")
+        .annotate(n=Count("id"))
+        .values_list("bucket", "n")
+    )
     return {
         "total": open_cases.count(),
         "overdue": open_cases.filter(due_at__lt=now).count(),
-        "by_post": list(open_cases.values("organisation__name").annotate(n=Count("id")).order_by("-n", "organisation__name")),
+        "by_post": list(
+            open_cases.values("organisation__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "organisation__name")
+        ),
         "by_category": _labelled(open_cases, "category", dict(Case._meta.get_field("category").choices)),
         "by_priority": _labelled(open_cases, "priority", dict(Priority.choices)),
         "by_age": [(label, by_age.get(index, 0)) for index, (_k, label, _lo, _hi) in enumerate(AGE_BUCKETS)],
@@ -495,7 +577,9 @@ def _labelled(queryset, field, labels):
     return [(labels.get(row[field], row[field]), row["n"]) for row in rows]
 
 
-def filter_cases(queryset, user, *, status="", category="", priority="", post=None, mine=False, overdue=False, q=""):
+def filter_cases(
+    queryset, user, *, status="", category="", priority="", post=None, mine=False, overdue=False, q=""
+):
     if status:
         queryset = queryset.open() if status == "open" else queryset.filter(status=status)
     if category:

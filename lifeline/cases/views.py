@@ -22,7 +22,13 @@ from lifeline.cases.models import Case, CaseTeam, Direction, ReferralStatus
 from lifeline.cases.services import CaseError
 from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction
-from lifeline.core.permissions import get_for_user, has_perm, require, visible_organisation_ids, writable_organisations
+from lifeline.core.permissions import (
+    get_for_user,
+    has_perm,
+    require,
+    visible_organisation_ids,
+    writable_organisations,
+)
 from lifeline.core.registry_views import is_id, paginate
 
 AREA = Area.CASES
@@ -43,7 +49,8 @@ def case_list(request):
         "filter_form": form,
         "total": queryset.count(),
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
-        "several_posts": visible_organisation_ids(request.user) is None or len(visible_organisation_ids(request.user)) > 1,
+        "several_posts": visible_organisation_ids(request.user) is None
+        or len(visible_organisation_ids(request.user)) > 1,
         **paginate(request, queryset),
     }
     return render(request, "cases/list.html", context)
@@ -85,7 +92,9 @@ def _detail_context(request, case):
             message_form=TextForm(auto_id="message_%s", label=_("Message to the person")),
             referral_form=ReferralForm(user=user, auto_id="referral_%s"),
             merge_form=MergeForm(
-                initial={"into": case.possible_duplicate_of.reference if case.possible_duplicate_of_id else ""}
+                initial={
+                    "into": case.possible_duplicate_of.reference if case.possible_duplicate_of_id else ""
+                }
             ),
         )
     return context
@@ -113,7 +122,11 @@ def case_create(request):
         if values.pop("registration"):
             from lifeline.nationals.models import Registration
 
-            registration = Registration.objects.for_user(request.user).filter(pk=form.cleaned_data["registration"]).first()
+            registration = (
+                Registration.objects.for_user(request.user)
+                .filter(pk=form.cleaned_data["registration"])
+                .first()
+            )
             if registration is None:
                 form.add_error("registration", _("No registration with this number that you may see."))
         if not form.errors:
@@ -125,7 +138,9 @@ def case_create(request):
                 messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
                 if case.possible_duplicate_of_id:
                     messages.warning(
-                        request, _("Possible duplicate of %(reference)s.") % {"reference": case.possible_duplicate_of.reference}
+                        request,
+                        _("Possible duplicate of %(reference)s.")
+                        % {"reference": case.possible_duplicate_of.reference},
                     )
                 return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/form.html", {"form": form})
@@ -146,7 +161,9 @@ def case_photo(request, pk):
     content_type = "image/png" if case.photo.name.endswith(".png") else "image/jpeg"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = f'inline; filename="{case.reference}{".png" if content_type == "image/png" else ".jpg"}"'
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.reference}{".png" if content_type == "image/png" else ".jpg"}"'
+    )
     return response
 
 
@@ -215,13 +232,17 @@ def case_message(request, case):
 @_action
 def case_refer(request, case):
     data = _valid(ReferralForm(request.POST, user=request.user))
-    services.refer(case, data["contact"], request.user, consent_asked=data["consent_asked"], note=data["note"])
+    services.refer(
+        case, data["contact"], request.user, consent_asked=data["consent_asked"], note=data["note"]
+    )
     return _("Referred to %(name)s.") % {"name": data["contact"].name}
 
 
 @_action
 def referral_status(request, case):
-    referral = case.referrals.filter(pk=request.POST.get("referral") if is_id(request.POST.get("referral")) else None).first()
+    referral = case.referrals.filter(
+        pk=request.POST.get("referral") if is_id(request.POST.get("referral")) else None
+    ).first()
     if referral is None:
         raise CaseError(_("Choose a referral of this case."))
     services.update_referral(referral, _valid(ReferralStatusForm(request.POST))["status"], user=request.user)
@@ -238,12 +259,15 @@ def case_merge(request, case):
     return _("Merged into %(reference)s.") % {"reference": into.reference}
 
 
-
 @login_required
 def team_list(request):
     require(request.user, AREA, Action.VIEW)
     teams = CaseTeam.objects.for_user(request.user).select_related("organisation").prefetch_related("members")
-    return render(request, "cases/teams.html", {"teams": teams, "can_change": has_perm(request.user, AREA, Action.CHANGE)})
+    return render(
+        request,
+        "cases/teams.html",
+        {"teams": teams, "can_change": has_perm(request.user, AREA, Action.CHANGE)},
+    )
 
 
 @login_required

@@ -18,7 +18,9 @@ class CountryCodesField(forms.CharField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("ISO 3166 country codes separated by commas, for example: PH, NP, LK."))
+        kwargs.setdefault(
+            "help_text", _("ISO 3166 country codes separated by commas, for example: PH, NP, LK.")
+        )
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
@@ -61,18 +63,48 @@ class CommunityProfileForm(forms.ModelForm):
         help_text=_("For the group as a whole. Never record one person's immigration status."),
     )
     note = forms.CharField(
-        label=_("What changed"), max_length=300, required=False, help_text=_("Kept with this version of the profile.")
+        label=_("What changed"),
+        max_length=300,
+        required=False,
+        help_text=_("Kept with this version of the profile."),
     )
 
     class Meta:
         model = CommunityProfile
         fields = [
-            "organisation", "name", "origin_countries", "ethnicity", "languages", "literacy_rate", "literacy_notes",
-            "estimated_size", "size_source", "size_date", "female_pct", "children_pct", "elderly_pct",
-            "areas", "locations_note", "sectors", "housing", "vulnerabilities", "vulnerability_notes",
-            "networks", "focal_points", "reached_by", "trusted_channels", "media", "phone_use_pct", "smartphone_pct",
-            "apps", "religious_needs", "dietary_needs", "cultural_needs", "fear_of_enforcement",
-            "past_emergency_experience", "consular_presence",
+            "organisation",
+            "name",
+            "origin_countries",
+            "ethnicity",
+            "languages",
+            "literacy_rate",
+            "literacy_notes",
+            "estimated_size",
+            "size_source",
+            "size_date",
+            "female_pct",
+            "children_pct",
+            "elderly_pct",
+            "areas",
+            "locations_note",
+            "sectors",
+            "housing",
+            "vulnerabilities",
+            "vulnerability_notes",
+            "networks",
+            "focal_points",
+            "reached_by",
+            "trusted_channels",
+            "media",
+            "phone_use_pct",
+            "smartphone_pct",
+            "apps",
+            "religious_needs",
+            "dietary_needs",
+            "cultural_needs",
+            "fear_of_enforcement",
+            "past_emergency_experience",
+            "consular_presence",
         ]
         widgets = {
             "size_date": forms.DateInput(attrs={"type": "date"}),
@@ -80,7 +112,10 @@ class CommunityProfileForm(forms.ModelForm):
             "vulnerability_notes": forms.Textarea(attrs={"rows": 3}),
             "networks": forms.Textarea(attrs={"rows": 3}),
             "past_emergency_experience": forms.Textarea(attrs={"rows": 3}),
-            **{name: forms.NumberInput(attrs={"min": PERCENT_RANGE[0], "max": PERCENT_RANGE[1]}) for name in PERCENT_FIELDS},
+            **{
+                name: forms.NumberInput(attrs={"min": PERCENT_RANGE[0], "max": PERCENT_RANGE[1]})
+                for name in PERCENT_FIELDS
+            },
         }
 
     def __init__(self, *args, organisations, user, **kwargs):
@@ -98,7 +133,9 @@ class CommunityProfileForm(forms.ModelForm):
 
 class CommunityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any"))
+    area = forms.ModelChoiceField(
+        label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any")
+    )
     language = forms.CharField(label=_("Language code"), required=False)
     origin = forms.CharField(label=_("Origin country code"), required=False)
     no_focal_point = forms.BooleanField(label=_("No focal point only"), required=False)

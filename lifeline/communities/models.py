@@ -57,7 +57,14 @@ class Level(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-PERCENT_FIELDS = ("literacy_rate", "female_pct", "children_pct", "elderly_pct", "phone_use_pct", "smartphone_pct")
+PERCENT_FIELDS = (
+    "literacy_rate",
+    "female_pct",
+    "children_pct",
+    "elderly_pct",
+    "phone_use_pct",
+    "smartphone_pct",
+)
 PERCENT_RANGE = (0, 100)
 
 
@@ -72,10 +79,14 @@ def share_problems(values):
         return problems
     children, elderly = values.get("children_pct"), values.get("elderly_pct")
     if children is not None and elderly is not None and children + elderly > 100:
-        problems.append(("elderly_pct", _("Children under 18 and people over 60 cannot add up to more than 100%.")))
+        problems.append(
+            ("elderly_pct", _("Children under 18 and people over 60 cannot add up to more than 100%."))
+        )
     phones, smartphones = values.get("phone_use_pct"), values.get("smartphone_pct")
     if phones is not None and smartphones is not None and smartphones > phones:
-        problems.append(("smartphone_pct", _("More people cannot have a smartphone than have a mobile phone.")))
+        problems.append(
+            ("smartphone_pct", _("More people cannot have a smartphone than have a mobile phone."))
+        )
     return problems
 
 
@@ -87,10 +98,16 @@ def choice_labels(choices_cls, keys):
 class CommunityProfile(Audited, OwnedModel):
     permission_area = Area.COMMUNITIES
 
-    name = models.CharField(_("name"), max_length=200, help_text=_("For example: Filipino domestic workers in Amman."))
-    origin_countries = models.ManyToManyField("geo.Country", blank=True, related_name="+", verbose_name=_("origin"))
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("For example: Filipino domestic workers in Amman.")
+    )
+    origin_countries = models.ManyToManyField(
+        "geo.Country", blank=True, related_name="+", verbose_name=_("origin")
+    )
     ethnicity = models.CharField(_("ethnic groups"), max_length=200, blank=True)
-    languages = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages spoken"))
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="+", verbose_name=_("languages spoken")
+    )
     literacy_rate = models.PositiveSmallIntegerField(_("literacy rate (%)"), null=True, blank=True)
     literacy_notes = models.CharField(_("languages read and literacy"), max_length=300, blank=True)
     estimated_size = models.PositiveIntegerField(_("estimated size"), null=True, blank=True)
@@ -99,7 +116,9 @@ class CommunityProfile(Audited, OwnedModel):
     female_pct = models.PositiveSmallIntegerField(_("women and girls (%)"), null=True, blank=True)
     children_pct = models.PositiveSmallIntegerField(_("children under 18 (%)"), null=True, blank=True)
     elderly_pct = models.PositiveSmallIntegerField(_("people over 60 (%)"), null=True, blank=True)
-    areas = models.ManyToManyField("geo.AdminArea", blank=True, related_name="+", verbose_name=_("where they live and work"))
+    areas = models.ManyToManyField(
+        "geo.AdminArea", blank=True, related_name="+", verbose_name=_("where they live and work")
+    )
     locations_note = models.CharField(_("neighbourhoods and sites"), max_length=300, blank=True)
     sectors = models.JSONField(_("sectors of work"), default=list, blank=True)
     housing = models.CharField(_("housing"), max_length=12, choices=Housing.choices, blank=True)
@@ -107,10 +126,16 @@ class CommunityProfile(Audited, OwnedModel):
     vulnerability_notes = models.TextField(_("vulnerability notes (aggregated)"), blank=True)
     networks = models.TextField(_("networks and associations"), blank=True)
     focal_points = models.ManyToManyField(
-        "directory.KeyContact", blank=True, related_name="focal_point_of", verbose_name=_("leaders and focal points")
+        "directory.KeyContact",
+        blank=True,
+        related_name="focal_point_of",
+        verbose_name=_("leaders and focal points"),
     )
     reached_by = models.ManyToManyField(
-        "directory.KeyContact", blank=True, related_name="communities_reached", verbose_name=_("contacts who reach them")
+        "directory.KeyContact",
+        blank=True,
+        related_name="communities_reached",
+        verbose_name=_("contacts who reach them"),
     )
     trusted_channels = models.CharField(_("trusted channels"), max_length=300, blank=True)
     media = models.CharField(_("media used"), max_length=300, blank=True)
@@ -120,7 +145,9 @@ class CommunityProfile(Audited, OwnedModel):
     religious_needs = models.CharField(_("religious needs"), max_length=300, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     cultural_needs = models.CharField(_("cultural needs"), max_length=300, blank=True)
-    fear_of_enforcement = models.CharField(_("fear of enforcement"), max_length=8, choices=Level.choices, default=Level.UNKNOWN)
+    fear_of_enforcement = models.CharField(
+        _("fear of enforcement"), max_length=8, choices=Level.choices, default=Level.UNKNOWN
+    )
     past_emergency_experience = models.TextField(_("past emergency experience"), blank=True)
     consular_presence = models.CharField(_("consular presence"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -153,7 +180,9 @@ class ProfileVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     data = models.JSONField()
     created = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(_("what changed"), max_length=300, blank=True)
 
     class Meta:

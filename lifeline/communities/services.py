@@ -7,19 +7,34 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.text import capfirst
 
-from lifeline.communities.models import CommunityProfile, Housing, Level, ProfileVersion, Sector, Vulnerability, choice_labels
+from lifeline.communities.models import (
+    CommunityProfile,
+    Housing,
+    Level,
+    ProfileVersion,
+    Sector,
+    Vulnerability,
+    choice_labels,
+)
 from lifeline.core.names import country_name, language_name, normalise_language
 
 # Fields a user never edits: left out of version snapshots.
 NOT_SNAPSHOT = ("id", "organisation", "created", "updated", "version")
 # Related objects are kept in snapshots by a value that does not depend on the reader's language.
 SNAPSHOT_KEYS = {"origin_countries": "code", "languages": "code"}
-CHOICES = {"housing": Housing, "fear_of_enforcement": Level, "sectors": Sector, "vulnerabilities": Vulnerability}
+CHOICES = {
+    "housing": Housing,
+    "fear_of_enforcement": Level,
+    "sectors": Sector,
+    "vulnerabilities": Vulnerability,
+}
 
 
 def search_communities(queryset, q="", area=None, language="", origin=None, no_focal_point=False):
     if q:
-        queryset = queryset.filter(Q(name__icontains=q) | Q(ethnicity__icontains=q) | Q(networks__icontains=q))
+        queryset = queryset.filter(
+            Q(name__icontains=q) | Q(ethnicity__icontains=q) | Q(networks__icontains=q)
+        )
     if area is not None:
         queryset = queryset.filter(areas=area)
     if language:
@@ -39,7 +54,9 @@ def without_focal_point(queryset):
 
 def edited_fields():
     """The profile's user-edited fields (plain and many-to-many) in the order the model declares them."""
-    fields = [f for f in CommunityProfile._meta.get_fields() if not f.auto_created and f.name not in NOT_SNAPSHOT]
+    fields = [
+        f for f in CommunityProfile._meta.get_fields() if not f.auto_created and f.name not in NOT_SNAPSHOT
+    ]
     return sorted(fields, key=lambda f: f.creation_counter)
 
 
@@ -51,7 +68,9 @@ def snapshot(profile):
     for field in edited_fields():
         if field.many_to_many:
             key = SNAPSHOT_KEYS.get(field.name)
-            data[field.name] = sorted(getattr(obj, key) if key else str(obj) for obj in getattr(profile, field.name).all())
+            data[field.name] = sorted(
+                getattr(obj, key) if key else str(obj) for obj in getattr(profile, field.name).all()
+            )
         else:
             value = getattr(profile, field.attname)
             data[field.name] = value.isoformat() if hasattr(value, "isoformat") else value
@@ -80,7 +99,10 @@ def display(name, value):
     if value in (None, "", []):
         return ""
     if name in CHOICES:
-        return ", ".join(str(label) for label in choice_labels(CHOICES[name], value if isinstance(value, list) else [value]))
+        return ", ".join(
+            str(label)
+            for label in choice_labels(CHOICES[name], value if isinstance(value, list) else [value])
+        )
     if name == "origin_countries":
         return ", ".join(country_name(code) for code in value)
     if name == "languages":
@@ -118,6 +140,12 @@ def version_rows(version):
 def compare(older, newer):
     """Rows of field, label, old value, new value and whether it changed, for two versions."""
     return [
-        FieldRow(n, _label(n), display(n, older.data.get(n)), display(n, newer.data.get(n)), older.data.get(n) != newer.data.get(n))
+        FieldRow(
+            n,
+            _label(n),
+            display(n, older.data.get(n)),
+            display(n, newer.data.get(n)),
+            older.data.get(n) != newer.data.get(n),
+        )
         for n in _names(older.data, newer.data)
     ]

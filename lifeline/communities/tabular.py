@@ -9,7 +9,15 @@ is imported into.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from lifeline.communities.models import PERCENT_RANGE, CommunityProfile, Housing, Level, Sector, Vulnerability, share_problems
+from lifeline.communities.models import (
+    PERCENT_RANGE,
+    CommunityProfile,
+    Housing,
+    Level,
+    Sector,
+    Vulnerability,
+    share_problems,
+)
 from lifeline.communities.services import record_version
 from lifeline.core.tabular import (
     Column,
@@ -41,9 +49,13 @@ def contact_names(value, ctx):
     for name in names:
         found = contacts.get(name.casefold(), [])
         if not found:
-            raise ValidationError(_("No key contact of this organisation is named “%(name)s”.") % {"name": name})
+            raise ValidationError(
+                _("No key contact of this organisation is named “%(name)s”.") % {"name": name}
+            )
         if len(found) > 1:
-            raise ValidationError(_("Several key contacts are named “%(name)s”; rename one of them.") % {"name": name})
+            raise ValidationError(
+                _("Several key contacts are named “%(name)s”; rename one of them.") % {"name": name}
+            )
         ids.add(found[0])
     return sorted(ids)
 

@@ -14,7 +14,7 @@ from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import FORM_ID, build_xlsform
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
-from lifeline.core.registry_views import CONTENT_TYPES, export_response, import_page, paginate, is_id
+from lifeline.core.registry_views import CONTENT_TYPES, export_response, import_page, is_id, paginate
 from lifeline.directory.models import KeyContact
 
 AREA = Area.COMMUNITIES
@@ -52,7 +52,9 @@ def detail(request, pk):
         "profile": profile,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "visible_contacts": set(
-            KeyContact.objects.for_user(request.user).filter(pk__in=[c.pk for c in linked]).values_list("pk", flat=True)
+            KeyContact.objects.for_user(request.user)
+            .filter(pk__in=[c.pk for c in linked])
+            .values_list("pk", flat=True)
         ),
     }
     return render(request, "communities/detail.html", context)
@@ -63,7 +65,10 @@ def edit(request, pk=None):
     require(request.user, AREA, Action.CHANGE)
     profile = get_for_user(CommunityProfile, request.user, pk, Action.CHANGE) if pk else None
     form = CommunityProfileForm(
-        request.POST or None, instance=profile, organisations=writable_organisations(request.user), user=request.user
+        request.POST or None,
+        instance=profile,
+        organisations=writable_organisations(request.user),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -111,7 +116,13 @@ def compare(request, pk):
     older = get_object_or_404(profile.versions.select_related("created_by"), number=numbers[0])
     newer = get_object_or_404(profile.versions.select_related("created_by"), number=numbers[1])
     rows = services.compare(older, newer)
-    context = {"profile": profile, "older": older, "newer": newer, "rows": rows, "changes": sum(r.changed for r in rows)}
+    context = {
+        "profile": profile,
+        "older": older,
+        "newer": newer,
+        "rows": rows,
+        "changes": sum(r.changed for r in rows),
+    }
     return render(request, "communities/compare.html", context)
 
 
@@ -133,7 +144,9 @@ def import_profiles(request):
     # Contact names are matched among the key contacts of the organisation chosen in the form.
     chosen = request.POST.get("organisation", "")
     organisation = writable_organisations(request.user).filter(pk=chosen).first() if is_id(chosen) else None
-    return import_page(request, CommunitySchema(organisation, version_note=note), AREA, reverse("communities:list"))
+    return import_page(
+        request, CommunitySchema(organisation, version_note=note), AREA, reverse("communities:list")
+    )
 
 
 @login_required

@@ -24,19 +24,48 @@ from lifeline.geo.models import AdminArea
 FORM_ID = "community_profile"
 
 SECTIONS = [
-    ("who", _("Who they are"), ["name", "origin_countries", "ethnicity", "languages", "literacy_rate", "literacy_notes"]),
-    ("size", _("How many they are"), ["estimated_size", "size_source", "size_date", "female_pct", "children_pct", "elderly_pct"]),
+    (
+        "who",
+        _("Who they are"),
+        ["name", "origin_countries", "ethnicity", "languages", "literacy_rate", "literacy_notes"],
+    ),
+    (
+        "size",
+        _("How many they are"),
+        ["estimated_size", "size_source", "size_date", "female_pct", "children_pct", "elderly_pct"],
+    ),
     ("place", _("Places, work and housing"), ["areas", "locations_note", "sectors", "housing"]),
     ("vulnerability", _("Vulnerability"), ["vulnerabilities", "vulnerability_notes", "fear_of_enforcement"]),
     (
         "reach",
         _("Networks and communication"),
-        ["networks", "focal_points", "reached_by", "trusted_channels", "media", "phone_use_pct", "smartphone_pct", "apps"],
+        [
+            "networks",
+            "focal_points",
+            "reached_by",
+            "trusted_channels",
+            "media",
+            "phone_use_pct",
+            "smartphone_pct",
+            "apps",
+        ],
     ),
-    ("needs", _("Needs and experience"), ["religious_needs", "dietary_needs", "cultural_needs", "past_emergency_experience", "consular_presence"]),
+    (
+        "needs",
+        _("Needs and experience"),
+        [
+            "religious_needs",
+            "dietary_needs",
+            "cultural_needs",
+            "past_emergency_experience",
+            "consular_presence",
+        ],
+    ),
 ]
 
-CONTACT_NAMES_HINT = _("Names of key contacts exactly as in the key contacts registry, separated by semicolons.")
+CONTACT_NAMES_HINT = _(
+    "Names of key contacts exactly as in the key contacts registry, separated by semicolons."
+)
 HINTS = {
     "languages": _("ISO 639 codes separated by spaces, for example: tl ne si."),
     "estimated_size": _("Best estimate of the number of people."),
@@ -87,7 +116,9 @@ def question(name, has_areas):
 
 def space_separated_columns():
     """Columns whose collected answers are lists separated by spaces."""
-    return {name for name in column_names() if question(name, True)[0].startswith("select_multiple")} | set(CODE_LISTS)
+    return {name for name in column_names() if question(name, True)[0].startswith("select_multiple")} | set(
+        CODE_LISTS
+    )
 
 
 def column_names():
@@ -101,7 +132,10 @@ def choice_rows(has_areas):
     for code in country_codes():
         rows.append(["country", code, *in_each_language(lambda code=code: country_name(code))])
     if has_areas:
-        rows += [["area", pcode, *[label] * len(languages())] for pcode, label in AdminArea.objects.order_by("name").values_list("pcode", "name")]
+        rows += [
+            ["area", pcode, *[label] * len(languages())]
+            for pcode, label in AdminArea.objects.order_by("name").values_list("pcode", "name")
+        ]
     return rows
 
 
@@ -111,8 +145,15 @@ def build_xlsform():
     tags = {c.name: c.hxl for c in CommunitySchema.columns}
     has_areas = AdminArea.objects.exists()
     header = [
-        "type", "name", *[f"label::{n}" for n in names], *[f"hint::{n}" for n in names],
-        "required", "constraint", *[f"constraint_message::{n}" for n in names], "appearance", "hxl",
+        "type",
+        "name",
+        *[f"label::{n}" for n in names],
+        *[f"hint::{n}" for n in names],
+        "required",
+        "constraint",
+        *[f"constraint_message::{n}" for n in names],
+        "appearance",
+        "hxl",
     ]
     blank = [""] * len(names)
 

@@ -3,7 +3,15 @@
 from django.contrib import admin
 
 from lifeline.core import audit
-from lifeline.core.models import AuditAction, AuditEntry, Branding, Language, Organisation, RolePermission, StaffProfile
+from lifeline.core.models import (
+    AuditAction,
+    AuditEntry,
+    Branding,
+    Language,
+    Organisation,
+    RolePermission,
+    StaffProfile,
+)
 
 
 def superusers_only(request):
@@ -19,7 +27,9 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
-            audit.record(AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj, fields=form.changed_data)
+            audit.record(
+                AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj, fields=form.changed_data
+            )
 
     def delete_model(self, request, obj):
         with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):

@@ -8,8 +8,8 @@ commands).
 """
 
 import contextlib
-import copy
 import contextvars
+import copy
 from dataclasses import dataclass
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -25,7 +25,7 @@ class Actor:
     via: str = "web"
 
 
-_current = contextvars.ContextVar("lifeline_actor", default=Actor(via="system"))
+_current = contextvars.ContextVar("lifeline_actor", default=Actor(via="system"))  # noqa: B039 (never mutated)
 
 
 @contextlib.contextmanager
@@ -60,7 +60,9 @@ def object_label(obj):
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
-def entry_values(action, obj=None, fields=None, reason="", user=None, object_type="", object_id="", object_repr=""):
+def entry_values(
+    action, obj=None, fields=None, reason="", user=None, object_type="", object_id="", object_repr=""
+):
     """The column values of an audit entry for the current actor."""
     actor = current_actor()
     user = user if user is not None else actor.user
@@ -86,7 +88,9 @@ class EntryTemplate:
     """The same entry for many objects (an import): built once, stamped per object."""
 
     def __init__(self, action, model, fields, user=None):
-        self.base = entry_values(action, fields=fields, user=user, object_type=f"{model._meta.app_label}.{model._meta.model_name}")
+        self.base = entry_values(
+            action, fields=fields, user=user, object_type=f"{model._meta.app_label}.{model._meta.model_name}"
+        )
 
     def for_object(self, obj):
         values = dict(self.base)
@@ -118,10 +122,18 @@ class Audited:
         return instance
 
     def _snapshot(self):
-        return {f.attname: copy.deepcopy(getattr(self, f.attname)) for f in self._meta.concrete_fields if f.attname in self.__dict__}
+        return {
+            f.attname: copy.deepcopy(getattr(self, f.attname))
+            for f in self._meta.concrete_fields
+            if f.attname in self.__dict__
+        }
 
     def changed_fields(self):
-        names = [f.attname for f in self._meta.concrete_fields if f.name not in self.audit_exclude and f.name != "id"]
+        names = [
+            f.attname
+            for f in self._meta.concrete_fields
+            if f.name not in self.audit_exclude and f.name != "id"
+        ]
         loaded = getattr(self, "_loaded", None)
         if loaded is None:
             return names

@@ -25,7 +25,10 @@ def insert_rows(model, rows, batch=5000):
     prepare = [None if plain else _memo(field, connection) for field, plain in zip(fields, simple)]
 
     def prepared(chunk):
-        return ([row[name] if prep is None else prep(row[name]) for name, prep in zip(names, prepare)] for row in chunk)
+        return (
+            [row[name] if prep is None else prep(row[name]) for name, prep in zip(names, prepare)]
+            for row in chunk
+        )
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -61,8 +64,17 @@ def _field(model, name):
 
 
 SIMPLE_TYPES = {
-    "ForeignKey", "BigAutoField", "AutoField", "BigIntegerField", "IntegerField", "PositiveIntegerField",
-    "PositiveSmallIntegerField", "SmallIntegerField", "CharField", "TextField", "BooleanField",
+    "ForeignKey",
+    "BigAutoField",
+    "AutoField",
+    "BigIntegerField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "CharField",
+    "TextField",
+    "BooleanField",
 }
 
 

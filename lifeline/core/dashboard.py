@@ -1,8 +1,8 @@
 """Figures for the home page: counts of each registry and the gap lists."""
 
 from lifeline.communities.models import CommunityProfile
-from lifeline.core.registry_views import is_id
 from lifeline.communities.services import without_focal_point
+from lifeline.core.registry_views import is_id
 from lifeline.directory.models import KeyContact
 from lifeline.geo.models import AdminArea
 from lifeline.interpreters.models import Interpreter

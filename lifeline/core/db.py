@@ -36,9 +36,8 @@ def hot_cursor():
     connection.validate_no_broken_transaction()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        with psycopg.Cursor(connection.connection) as cursor:
-            yield _Prepared(cursor)
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield _Prepared(cursor)
 
 
 class _Prepared:

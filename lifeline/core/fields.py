@@ -35,7 +35,9 @@ def decrypt(token: str) -> str:
     try:
         return fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
-        raise ImproperlyConfigured("A value could not be decrypted: is LIFELINE_ENCRYPTION_KEYS complete?") from exc
+        raise ImproperlyConfigured(
+            "A value could not be decrypted: is LIFELINE_ENCRYPTION_KEYS complete?"
+        ) from exc
 
 
 class EncryptedTextField(models.TextField):

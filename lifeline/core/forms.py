@@ -2,7 +2,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.models import Action, Area, AuditAction, Branding, Organisation, Role, RolePermission, Scope
+from lifeline.core.models import (
+    Action,
+    Area,
+    AuditAction,
+    Branding,
+    Organisation,
+    Role,
+    RolePermission,
+    Scope,
+)
 
 
 def offer_organisations(field, organisations, label=None):
@@ -15,7 +24,9 @@ def offer_organisations(field, organisations, label=None):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_("First row: column names. An HXL hashtag row may follow."))
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"), help_text=_("First row: column names. An HXL hashtag row may follow.")
+    )
     organisation = forms.ModelChoiceField(queryset=None, label=_("Import into"))
     dry_run = forms.BooleanField(label=_("Dry run: show what would change, write nothing"), required=False)
 
@@ -27,7 +38,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB."), params={"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+                _("The file is larger than %(mb)s MB."),
+                params={"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
             )
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a CSV or XLSX file."))
@@ -70,7 +82,9 @@ class OtpVerifyForm(forms.Form):
     token = forms.CharField(
         label=_("Code from your authenticator app, or a backup code"),
         max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -83,12 +97,18 @@ class OtpSetupForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=80, help_text=_("What will use it, for example: the ministry's app."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What will use it, for example: the ministry's app."),
+    )
 
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("Any"))] + AuditAction.choices)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("Any"))] + AuditAction.choices
+    )
     object_type = forms.CharField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -122,8 +142,19 @@ class BrandingForm(forms.ModelForm):
 
     class Meta:
         model = Branding
-        fields = ["product_name", "owner_name", "logo", "primary_colour", "accent_colour", "streams", "languages"]
-        widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"}), "accent_colour": forms.TextInput(attrs={"type": "color"})}
+        fields = [
+            "product_name",
+            "owner_name",
+            "logo",
+            "primary_colour",
+            "accent_colour",
+            "streams",
+            "languages",
+        ]
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"type": "color"}),
+            "accent_colour": forms.TextInput(attrs={"type": "color"}),
+        }
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -153,7 +184,9 @@ class RoleMatrixForm(forms.Form):
                 for action, action_label in Action.choices:
                     name = f"{role}__{area}__{action}"
                     self.fields[name] = forms.BooleanField(
-                        required=False, initial=current.get((role, area, action), False), label=f"{role_label}: {area_label}: {action_label}"
+                        required=False,
+                        initial=current.get((role, area, action), False),
+                        label=f"{role_label}: {area_label}: {action_label}",
                     )
                     cells.append(self[name])
                 self.rows.append((role_label, area_label, cells))
@@ -161,19 +194,22 @@ class RoleMatrixForm(forms.Form):
     def clean(self):
         data = super().clean()
         for role in Role.values:
-            if role == "administrator":
-                if not data.get(f"{role}__settings__change"):
-                    raise forms.ValidationError(_("Administrators must keep the right to change settings."))
+            if role == "administrator" and not data.get(f"{role}__settings__change"):
+                raise forms.ValidationError(_("Administrators must keep the right to change settings."))
             for area in Area.values:
                 others = [data.get(f"{role}__{area}__{a}") for a in Action.values if a != Action.VIEW]
                 if any(others) and not data.get(f"{role}__{area}__view"):
-                    raise forms.ValidationError(_("A role must be able to view an area before it can do anything else there."))
+                    raise forms.ValidationError(
+                        _("A role must be able to view an area before it can do anything else there.")
+                    )
         return data
 
     def save(self):
         changed = []
         for permission in RolePermission.objects.all():
-            allowed = bool(self.cleaned_data.get(f"{permission.role}__{permission.area}__{permission.action}"))
+            allowed = bool(
+                self.cleaned_data.get(f"{permission.role}__{permission.area}__{permission.action}")
+            )
             if permission.allowed != allowed:
                 permission.allowed = allowed
                 permission.save(update_fields=["allowed"])
@@ -187,12 +223,25 @@ SCOPE_RANK = {"own": 0, "children": 1, "deployment": 2}
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "kind", "country", "parent", "jurisdiction_areas", "jurisdiction_countries", "email", "phone", "address"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "parent",
+            "jurisdiction_areas",
+            "jurisdiction_countries",
+            "email",
+            "phone",
+            "address",
+        ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, organisations, may_set_kind=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = organisations.exclude(pk=self.instance.pk) if self.instance.pk else organisations
+        self.fields["parent"].queryset = (
+            organisations.exclude(pk=self.instance.pk) if self.instance.pk else organisations
+        )
         if self.instance.pk and not may_set_kind:
             # The type decides what an organisation may see (an immigration authority never sees
             # personal data), so only a superuser changes it once the organisation exists.
@@ -223,7 +272,9 @@ class StaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["organisation"].queryset = organisations
-        self.fields["scope"].choices = [(v, l) for v, l in Scope.choices if SCOPE_RANK[v] <= SCOPE_RANK[max_scope]]
+        self.fields["scope"].choices = [
+            (v, l) for v, l in Scope.choices if SCOPE_RANK[v] <= SCOPE_RANK[max_scope]
+        ]
         if user is not None:
             self.fields["username"].disabled = True
 

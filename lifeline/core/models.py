@@ -57,9 +57,16 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices)
-    country = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    country = models.ForeignKey(
+        "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     jurisdiction_areas = models.ManyToManyField(
         "geo.AdminArea", blank=True, related_name="+", verbose_name=_("jurisdiction (admin areas)")
@@ -151,7 +158,9 @@ class RolePermission(models.Model):
     allowed = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["role", "area", "action"], name="unique_role_area_action")]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "area", "action"], name="unique_role_area_action")
+        ]
         verbose_name = _("role permission")
         verbose_name_plural = _("role permissions")
 
@@ -232,9 +241,15 @@ class Branding(models.Model):
     product_name = models.CharField(_("product name"), max_length=80, default="Lifeline")
     owner_name = models.CharField(_("owner"), max_length=200, blank=True)
     logo = models.FileField(_("logo"), upload_to="branding/", blank=True)
-    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#0b5394", validators=[colour_validator])
-    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b45309", validators=[colour_validator])
-    streams = models.CharField(_("streams enabled"), max_length=8, choices=Stream.choices, default=Stream.BOTH)
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#0b5394", validators=[colour_validator]
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#b45309", validators=[colour_validator]
+    )
+    streams = models.CharField(
+        _("streams enabled"), max_length=8, choices=Stream.choices, default=Stream.BOTH
+    )
     languages = models.JSONField(_("languages offered"), default=default_languages)
     updated = models.DateTimeField(auto_now=True)
 

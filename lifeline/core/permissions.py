@@ -19,19 +19,30 @@ PUBLISHING = (Area.ADVICE, Area.ALERTS, Area.MESSAGING)
 DEFAULT_MATRIX = {
     Role.ADMINISTRATOR: {area: set(Action.values) for area in Area.values},
     Role.COORDINATOR: {
-        **{area: {Action.VIEW, Action.CHANGE, Action.EXPORT, Action.PERSONAL} for area in REGISTRIES + PEOPLE},
+        **{
+            area: {Action.VIEW, Action.CHANGE, Action.EXPORT, Action.PERSONAL} for area in REGISTRIES + PEOPLE
+        },
         **{area: {Action.VIEW, Action.CHANGE, Action.EXPORT} for area in PUBLISHING},
         Area.ORGANISATIONS: {Action.VIEW},
         Area.AUDIT: {Action.VIEW},
     },
     Role.OFFICER: {
         **{area: {Action.VIEW, Action.CHANGE, Action.PERSONAL} for area in REGISTRIES + PEOPLE},
-        Area.CRISES: {Action.VIEW, Action.CHANGE, Action.PERSONAL, Action.EXPORT},  # manifests at the assembly point
+        Area.CRISES: {
+            Action.VIEW,
+            Action.CHANGE,
+            Action.PERSONAL,
+            Action.EXPORT,
+        },  # manifests at the assembly point
         **{area: {Action.VIEW, Action.CHANGE} for area in PUBLISHING},
         Area.ORGANISATIONS: {Action.VIEW},
     },
     Role.PARTNER: {Area.CONTACTS: {Action.VIEW}, Area.INTERPRETERS: {Action.VIEW}},
-    Role.TRAINER: {Area.CONTACTS: {Action.VIEW}, Area.COMMUNITIES: {Action.VIEW, Action.EXPORT}, Area.ADVICE: {Action.VIEW}},
+    Role.TRAINER: {
+        Area.CONTACTS: {Action.VIEW},
+        Area.COMMUNITIES: {Action.VIEW, Action.EXPORT},
+        Area.ADVICE: {Action.VIEW},
+    },
     Role.VIEWER: {area: {Action.VIEW} for area in REGISTRIES + PEOPLE + PUBLISHING},
 }
 
@@ -47,7 +58,9 @@ def default_rows():
 def seed_matrix():
     """Create any missing cell of the matrix with its default; keep tuned cells."""
     existing = set(RolePermission.objects.values_list("role", "area", "action"))
-    RolePermission.objects.bulk_create(r for r in default_rows() if (r.role, r.area, r.action) not in existing)
+    RolePermission.objects.bulk_create(
+        r for r in default_rows() if (r.role, r.area, r.action) not in existing
+    )
 
 
 def _profile(user):

@@ -49,11 +49,19 @@ def save_staff(acting_user, data, user=None, request=None):
     user.save()
     StaffProfile.objects.update_or_create(
         user=user,
-        defaults={"organisation": data["organisation"], "role": data["role"], "scope": clamp_scope(acting_user, data["scope"])},
+        defaults={
+            "organisation": data["organisation"],
+            "role": data["role"],
+            "scope": clamp_scope(acting_user, data["scope"]),
+        },
     )
     if created and request is not None:
         invite = PasswordResetForm({"email": user.email})
         if invite.is_valid():
-            invite.save(request=request, use_https=request.is_secure(), email_template_name="registration/invite_email.txt",
-                        subject_template_name="registration/invite_subject.txt")
+            invite.save(
+                request=request,
+                use_https=request.is_secure(),
+                email_template_name="registration/invite_email.txt",
+                subject_template_name="registration/invite_subject.txt",
+            )
     return user

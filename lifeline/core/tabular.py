@@ -10,11 +10,12 @@ nothing.
 """
 
 import csv
-import re
 import datetime
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 from django.conf import settings
@@ -172,7 +173,9 @@ def choice(choices_cls, default=None):
         if found is not None:
             return found
         allowed = ", ".join(str(k) for k in choices_cls.values)
-        raise ValidationError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": allowed})
+        raise ValidationError(
+            _("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": allowed}
+        )
 
     return parse
 
@@ -225,7 +228,8 @@ def integer(minimum=0, maximum=INT_MAX):
             raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
         if number < minimum or (maximum is not None and number > maximum):
             raise ValidationError(
-                _("%(value)s is out of range (%(min)s–%(max)s).") % {"value": number, "min": minimum, "max": maximum or "∞"}
+                _("%(value)s is out of range (%(min)s–%(max)s).")
+                % {"value": number, "min": minimum, "max": maximum or "∞"}
             )
         return number
 
@@ -300,7 +304,9 @@ def read_table(upload, filename):
     """Return (header, hxl_tags_or_None, [(row_number, [cells])]) from CSV or XLSX bytes."""
     data = upload if isinstance(upload, bytes) else upload.read(settings.IMPORT_MAX_BYTES + 1)
     if len(data) > settings.IMPORT_MAX_BYTES:
-        raise TableError(_("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
+        raise TableError(
+            _("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
     name = (filename or "").lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
         rows = _read_xlsx(data)
@@ -527,15 +533,17 @@ def _insert_new(schema, organisation, to_create):
     objs = []
     for values in to_create:
         obj = schema.new_object(organisation, values)
-        for field in model._meta.concrete_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                setattr(obj, field.attname, now)
+        for model_field in model._meta.concrete_fields:
+            if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+                setattr(obj, model_field.attname, now)
         objs.append((obj, values))
     names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     insert_rows(model, [{name: getattr(obj, name) for name in names} for obj, _values in objs])
     ids = {
         schema.key_of(dict(zip(schema.natural_key, rest))): pk
-        for pk, *rest in model.objects.filter(organisation=organisation).values_list("pk", *schema.natural_key).iterator(chunk_size=5000)
+        for pk, *rest in model.objects.filter(organisation=organisation)
+        .values_list("pk", *schema.natural_key)
+        .iterator(chunk_size=5000)
     }
     for obj, values in objs:
         obj.pk = ids[schema.key_of(values)]
@@ -548,7 +556,9 @@ def _write(schema, organisation, user, columns, to_create, to_update):
     m2m_columns = [c for c in columns if c.m2m]
     plain = [c.target for c in columns if not c.m2m and not c.extra]
     entries = []
-    created_entry = audit.EntryTemplate(AuditAction.CREATE, model, fields=[c.target for c in columns], user=user)
+    created_entry = audit.EntryTemplate(
+        AuditAction.CREATE, model, fields=[c.target for c in columns], user=user
+    )
 
     created_objs = _insert_new(schema, organisation, to_create)
     for obj, _values in created_objs:
@@ -570,7 +580,9 @@ def _write(schema, organisation, user, columns, to_create, to_update):
     for column in m2m_columns:
         through = getattr(model, column.target).through
         source = f"{model._meta.model_name}_id"
-        target_field = [f for f in through._meta.concrete_fields if f.name not in ("id", model._meta.model_name)][0]
+        target_field = [
+            f for f in through._meta.concrete_fields if f.name not in ("id", model._meta.model_name)
+        ][0]
         target = target_field.attname
         rows = []
         refresh = [obj.pk for obj, values, changed in to_update if column.target in changed]
@@ -589,7 +601,8 @@ def _write(schema, organisation, user, columns, to_create, to_update):
         audit.entry_values(
             AuditAction.IMPORT,
             object_type=f"{model._meta.app_label}.{model._meta.model_name}",
-            object_repr=gettext_lazy("%(c)s created, %(u)s updated") % {"c": len(created_objs), "u": len(to_update)},
+            object_repr=gettext_lazy("%(c)s created, %(u)s updated")
+            % {"c": len(created_objs), "u": len(to_update)},
             user=user,
         )
     )
@@ -604,7 +617,10 @@ def export_table(schema, queryset, fmt="csv", hxl=False, include_personal=False)
     columns = [c for c in schema.columns if include_personal or not c.personal]
     header = [c.name for c in columns]
     tags = [c.hxl for c in columns]
-    rows = ([schema.render_value(c, obj) for c in columns] for obj in schema.export_queryset(queryset).iterator(chunk_size=2000))
+    rows = (
+        [schema.render_value(c, obj) for c in columns]
+        for obj in schema.export_queryset(queryset).iterator(chunk_size=2000)
+    )
     if fmt == "xlsx":
         return _write_xlsx(schema, header, tags if hxl else None, rows)
     if fmt != "csv":

@@ -13,8 +13,14 @@ urlpatterns = [
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("account/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("account/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("account/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
-    path("account/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "account/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
     path("account/2fa/", views.otp_verify, name="otp-verify"),
     path("account/2fa/setup/", views.otp_setup, name="otp-setup"),
     path("account/tokens/", views.token_create, name="token-create"),

@@ -21,7 +21,13 @@ from lifeline.core.forms import (
     TokenForm,
 )
 from lifeline.core.models import Action, ApiToken, Area, AuditAction, AuditEntry, Branding, StaffProfile
-from lifeline.core.permissions import has_perm, needs_second_factor, require, visible_organisation_ids, writable_organisations
+from lifeline.core.permissions import (
+    has_perm,
+    needs_second_factor,
+    require,
+    visible_organisation_ids,
+    writable_organisations,
+)
 from lifeline.core.registry_views import paginate, safe_next
 from lifeline.core.staff import max_scope, may_manage, save_staff
 
@@ -96,7 +102,12 @@ def otp_setup(request):
         if codes is not None:
             return render(request, "registration/otp_done.html", {"codes": codes, "next": safe_next(request)})
         form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
-    context = {"form": form, "qr_svg": otp.qr_svg(device), "secret": otp.secret_text(device), "next": safe_next(request)}
+    context = {
+        "form": form,
+        "qr_svg": otp.qr_svg(device),
+        "secret": otp.secret_text(device),
+        "next": safe_next(request),
+    }
     return render(request, "registration/otp_setup.html", context)
 
 
@@ -127,7 +138,9 @@ def deployment_settings(request):
             branding_form = BrandingForm(request.POST, request.FILES, instance=branding)
             if branding_form.is_valid():
                 branding_form.save()
-                audit.record(AuditAction.SETTINGS, obj=branding_form.instance, fields=branding_form.changed_data)
+                audit.record(
+                    AuditAction.SETTINGS, obj=branding_form.instance, fields=branding_form.changed_data
+                )
                 messages.success(request, _("Branding saved."))
                 return redirect("settings")
         elif "save_matrix" in request.POST:
@@ -151,7 +164,10 @@ def deployment_settings(request):
 def organisation_list(request):
     require(request.user, Area.ORGANISATIONS, Action.VIEW)
     organisations = writable_organisations(request.user).select_related("parent", "country").order_by("name")
-    context = {"can_change": has_perm(request.user, Area.ORGANISATIONS, Action.CHANGE), **paginate(request, organisations, 50)}
+    context = {
+        "can_change": has_perm(request.user, Area.ORGANISATIONS, Action.CHANGE),
+        **paginate(request, organisations, 50),
+    }
     return render(request, "core/organisations.html", context)
 
 
@@ -160,13 +176,26 @@ def organisation_edit(request, pk=None):
     require(request.user, Area.ORGANISATIONS, Action.CHANGE)
     scope = writable_organisations(request.user)
     organisation = get_object_or_404(scope, pk=pk) if pk else None
-    form = OrganisationForm(request.POST or None, instance=organisation, organisations=scope, may_set_kind=request.user.is_superuser)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        organisations=scope,
+        may_set_kind=request.user.is_superuser,
+    )
     if request.method == "POST" and form.is_valid():
-        if organisation is None and visible_organisation_ids(request.user) is not None and form.cleaned_data["parent"] is None:
+        if (
+            organisation is None
+            and visible_organisation_ids(request.user) is not None
+            and form.cleaned_data["parent"] is None
+        ):
             form.add_error("parent", _("Your scope only allows branches of your own organisation."))
         else:
             saved = form.save()
-            audit.record(AuditAction.CREATE if organisation is None else AuditAction.UPDATE, obj=saved, fields=form.changed_data)
+            audit.record(
+                AuditAction.CREATE if organisation is None else AuditAction.UPDATE,
+                obj=saved,
+                fields=form.changed_data,
+            )
             request.user.__dict__.pop("_lifeline_orgs", None)
             messages.success(request, _("Saved “%(name)s”.") % {"name": saved.name})
             return redirect("organisations")
@@ -176,7 +205,9 @@ def organisation_edit(request, pk=None):
 @login_required
 def staff_list(request):
     require(request.user, Area.ORGANISATIONS, Action.VIEW)
-    profiles = StaffProfile.objects.filter(organisation__in=writable_organisations(request.user)).select_related("user", "organisation")
+    profiles = StaffProfile.objects.filter(
+        organisation__in=writable_organisations(request.user)
+    ).select_related("user", "organisation")
     context = {
         "can_change": has_perm(request.user, Area.ORGANISATIONS, Action.CHANGE),
         **paginate(request, profiles.order_by("organisation__name", "user__username"), 50),
@@ -188,22 +219,43 @@ def staff_list(request):
 def staff_edit(request, pk=None):
     require(request.user, Area.ORGANISATIONS, Action.CHANGE)
     organisations = writable_organisations(request.user)
-    profile = get_object_or_404(StaffProfile.objects.filter(organisation__in=organisations), pk=pk) if pk else None
+    profile = (
+        get_object_or_404(StaffProfile.objects.filter(organisation__in=organisations), pk=pk) if pk else None
+    )
     if profile is not None and not may_manage(request.user, profile):
         raise PermissionDenied
     initial = None
     if profile:
         u = profile.user
-        initial = {"username": u.username, "email": u.email, "first_name": u.first_name, "last_name": u.last_name,
-                   "organisation": profile.organisation, "role": profile.role, "scope": profile.scope, "is_active": u.is_active}
-    form = StaffForm(request.POST or None, initial=initial, organisations=organisations, max_scope=max_scope(request.user),
-                     user=profile.user if profile else None)
+        initial = {
+            "username": u.username,
+            "email": u.email,
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "organisation": profile.organisation,
+            "role": profile.role,
+            "scope": profile.scope,
+            "is_active": u.is_active,
+        }
+    form = StaffForm(
+        request.POST or None,
+        initial=initial,
+        organisations=organisations,
+        max_scope=max_scope(request.user),
+        user=profile.user if profile else None,
+    )
     if request.method == "POST" and form.is_valid():
         if profile and profile.user == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", _("You cannot deactivate your own account."))
         else:
-            user = save_staff(request.user, form.cleaned_data, user=profile.user if profile else None, request=request)
-            audit.record(AuditAction.CREATE if profile is None else AuditAction.UPDATE, obj=user.profile, fields=form.changed_data)
+            user = save_staff(
+                request.user, form.cleaned_data, user=profile.user if profile else None, request=request
+            )
+            audit.record(
+                AuditAction.CREATE if profile is None else AuditAction.UPDATE,
+                obj=user.profile,
+                fields=form.changed_data,
+            )
             messages.success(request, _("Saved the account of %(name)s.") % {"name": user.get_username()})
             return redirect("staff")
     return render(request, "core/staff_form.html", {"form": form, "profile": profile})

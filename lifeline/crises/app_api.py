@@ -51,7 +51,13 @@ class CheckInOut(Schema):
 
 
 def _out(row, duplicate):
-    return {"id": row.pk, "request": row.request_id, "answer": row.answer, "at": row.at, "duplicate": duplicate}
+    return {
+        "id": row.pk,
+        "request": row.request_id,
+        "answer": row.answer,
+        "at": row.at,
+        "duplicate": duplicate,
+    }
 
 
 @router.get("", response=list[OpenRequestOut])
@@ -59,9 +65,13 @@ def open_checkins(request):
     registration = request.registration
     return [
         {
-            "id": r.pk, "campaign": r.campaign_id, "crisis": r.campaign.crisis.name,
-            "message": r.campaign.message_for(registration.languages), "asked_at": r.campaign.started,
-            "status": r.status, "answered_at": r.answered_at,
+            "id": r.pk,
+            "campaign": r.campaign_id,
+            "crisis": r.campaign.crisis.name,
+            "message": r.campaign.message_for(registration.languages),
+            "asked_at": r.campaign.started,
+            "status": r.status,
+            "answered_at": r.answered_at,
         }
         for r in services.open_requests([registration.pk])[:20]
     ]
@@ -78,14 +88,23 @@ def answer(payload, ip, registration_id=None, token=None):
         return None, None
     if not location_ok:
         return 422, {"detail": "location: write it as lat,lon"}
-    options = {"request_id": payload.request, "campaign_id": payload.campaign, "note": payload.note, "location": payload.location}
+    options = {
+        "request_id": payload.request,
+        "campaign_id": payload.campaign,
+        "note": payload.note,
+        "location": payload.location,
+    }
     with audit.acting_as(None, ip=ip, via="app"):
         if token is not None:
-            device, row, created = services.accept_answer_with_token(token, payload.answer, payload.idempotency_key, **options)
+            device, row, created = services.accept_answer_with_token(
+                token, payload.answer, payload.idempotency_key, **options
+            )
             if device is None:
                 return None, None
         else:
-            row, created = services.accept_answer(registration_id, payload.answer, payload.idempotency_key, **options)
+            row, created = services.accept_answer(
+                registration_id, payload.answer, payload.idempotency_key, **options
+            )
     if row is None:
         return 404, {"detail": "No open check-in for you."}
     return (201 if created else 200), _out(row, not created)

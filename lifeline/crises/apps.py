@@ -7,5 +7,7 @@ class CrisesConfig(AppConfig):
     verbose_name = _("Crises and check-ins")
 
     def ready(self):
-        from lifeline.crises import audience  # noqa: F401  (the "campaign" audience of the messaging engine)
-        from lifeline.crises import relay  # noqa: F401  (imported alerts propose check-ins)
+        from lifeline.crises import (
+            audience,  # noqa: F401  (the "campaign" audience of the messaging engine)
+            relay,  # noqa: F401  (imported alerts propose check-ins)
+        )

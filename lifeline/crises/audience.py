@@ -26,7 +26,9 @@ def campaign_members(definition, after, limit):
     from lifeline.nationals.models import Consent, Purpose, Registration
 
     asked = CheckInRequest.objects.filter(campaign_id=definition["campaign"], registration_id=OuterRef("pk"))
-    consented = Consent.objects.filter(registration=OuterRef("pk"), purpose=Purpose.CRISIS_MESSAGES, granted=True)
+    consented = Consent.objects.filter(
+        registration=OuterRef("pk"), purpose=Purpose.CRISIS_MESSAGES, granted=True
+    )
     rows = (
         Registration.objects.active()
         .filter(Exists(asked), Exists(consented), pk__gt=after_id(after))

@@ -12,7 +12,17 @@ NAME = "Flash floods in Amman"
 # Central and east Amman (longitude, latitude).
 POLYGON = {
     "type": "Polygon",
-    "coordinates": [[[35.86, 31.90], [35.95, 31.88], [36.03, 31.92], [36.04, 32.00], [35.97, 32.05], [35.88, 32.02], [35.86, 31.90]]],
+    "coordinates": [
+        [
+            [35.86, 31.90],
+            [35.95, 31.88],
+            [36.03, 31.92],
+            [36.04, 32.00],
+            [35.97, 32.05],
+            [35.88, 32.02],
+            [35.86, 31.90],
+        ]
+    ],
 }
 MESSAGES = {
     "en": "Flash floods in Amman. Are you safe? Answer in the app, or reply SAFE or HELP.",
@@ -20,9 +30,20 @@ MESSAGES = {
     "ar": "سيول مفاجئة في عمّان. هل أنت بأمان؟ أجب في التطبيق أو أرسل SAFE أو HELP.",
 }
 # Most are safe, some need help, some have not answered, a few cannot be reached.
-MIX = [(CheckInStatus.SAFE, 62), (CheckInStatus.NEED_HELP, 9), (CheckInStatus.NOT_IN_AREA, 6), (CheckInStatus.UNREACHABLE, 4), (CheckInStatus.NO_ANSWER, 19)]
+MIX = [
+    (CheckInStatus.SAFE, 62),
+    (CheckInStatus.NEED_HELP, 9),
+    (CheckInStatus.NOT_IN_AREA, 6),
+    (CheckInStatus.UNREACHABLE, 4),
+    (CheckInStatus.NO_ANSWER, 19),
+]
 NOTES = {
-    CheckInStatus.NEED_HELP: ["Water entered the flat, we are on the roof", "My employer locked the door, I cannot leave", "Need medicine for my child", ""],
+    CheckInStatus.NEED_HELP: [
+        "Water entered the flat, we are on the roof",
+        "My employer locked the door, I cannot leave",
+        "Need medicine for my child",
+        "",
+    ],
     CheckInStatus.UNREACHABLE: ["Phone switched off, tried twice", "Number not in service"],
 }
 
@@ -34,8 +55,13 @@ def load(orgs, areas, countries, rng, write):
     crisis = Crisis.objects.filter(name=NAME, organisation=post).first()
     if crisis is None:
         crisis = Crisis.objects.create(
-            name=NAME, organisation=post, country=jordan, type=CrisisType.NATURAL_HAZARD, phase=Phase.PRECAUTIONARY,
-            started=timezone.now() - datetime.timedelta(hours=5), geometry=services.geometry_text(services.parse_area(_json(POLYGON))),
+            name=NAME,
+            organisation=post,
+            country=jordan,
+            type=CrisisType.NATURAL_HAZARD,
+            phase=Phase.PRECAUTIONARY,
+            started=timezone.now() - datetime.timedelta(hours=5),
+            geometry=services.geometry_text(services.parse_area(_json(POLYGON))),
             description="Heavy rain over Amman; flash floods in low-lying districts of central and east Amman. "
             "Civil Defence advises staying away from wadis and basements.",
         )
@@ -69,9 +95,15 @@ def _fallback_registrations(post, jordan, philippines, areas, rng):
     for n in range(40):
         lat, lon = 31.88 + rng.random() * 0.2, 35.84 + rng.random() * 0.22
         Registration.objects.create(
-            organisation=post, given_names=rng.choice(["Maria", "Jose", "Ana", "Ramon", "Liza"]), family_name=f"Demo {n}",
-            nationality=philippines, country=jordan, area=areas["JO11"], location=f"{lat:.5f},{lon:.5f}",
-            languages=["fil", "en"], phone=f"+9627{rng.choice('789')}{rng.randrange(1000000, 9999999)}",
+            organisation=post,
+            given_names=rng.choice(["Maria", "Jose", "Ana", "Ramon", "Liza"]),
+            family_name=f"Demo {n}",
+            nationality=philippines,
+            country=jordan,
+            area=areas["JO11"],
+            location=f"{lat:.5f},{lon:.5f}",
+            languages=["fil", "en"],
+            phone=f"+9627{rng.choice('789')}{rng.randrange(1000000, 9999999)}",
         )
 
 

@@ -88,7 +88,8 @@ class FastLane:
 
     def __call__(self, environ, start_response):
         if (
-            environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST"
+            environ.get("PATH_INFO") != PATH
+            or environ.get("REQUEST_METHOD") != "POST"
             or not environ.get("HTTP_AUTHORIZATION", "").startswith("Device ")
             or not environ.get("CONTENT_TYPE", "").startswith("application/json")
         ):
@@ -112,7 +113,10 @@ class FastLane:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.app(environ, start_response)
         response._resource_closers.append(request.close)
-        headers = [*response.items(), *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())]
+        headers = [
+            *response.items(),
+            *(("Set-Cookie", c.output(header="")) for c in response.cookies.values()),
+        ]
         start_response(f"{response.status_code} {response.reason_phrase}", headers)
         return response  # closing it sends request_finished, as Django's handler does
 

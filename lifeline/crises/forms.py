@@ -13,15 +13,28 @@ from lifeline.nationals.models import SpecialNeed, coarse_point
 
 class CrisisForm(forms.ModelForm):
     geojson_file = forms.FileField(
-        label=_("or upload a GeoJSON file"), required=False,
-        help_text=_("Polygon, MultiPolygon, Feature or FeatureCollection; at most 5 MB. It replaces the text above."),
+        label=_("or upload a GeoJSON file"),
+        required=False,
+        help_text=_(
+            "Polygon, MultiPolygon, Feature or FeatureCollection; at most 5 MB. It replaces the text above."
+        ),
     )
 
     class Meta:
         model = Crisis
         fields = [
-            "name", "type", "phase", "organisation", "country", "description", "geometry",
-            "circle_lat", "circle_lon", "circle_radius_km", "areas", "countries",
+            "name",
+            "type",
+            "phase",
+            "organisation",
+            "country",
+            "description",
+            "geometry",
+            "circle_lat",
+            "circle_lon",
+            "circle_radius_km",
+            "areas",
+            "countries",
         ]
         labels = {"organisation": _("lead post")}
         help_texts = {"geometry": _("Paste GeoJSON (longitude, latitude), e.g. exported from a map tool.")}
@@ -85,20 +98,31 @@ class CrisisForm(forms.ModelForm):
         circle = [data.get(n) for n in ("circle_lat", "circle_lon", "circle_radius_km")]
         if any(v is not None for v in circle) and not all(v is not None for v in circle):
             raise ValidationError(_("A circle needs a centre latitude, a centre longitude and a radius."))
-        if not (data.get("geometry") or all(v is not None for v in circle) or data.get("areas") or data.get("countries")):
-            if not self.errors:
-                raise ValidationError(_("Give the affected area: a polygon, a file, a circle, admin areas or whole countries."))
+        has_area = (
+            data.get("geometry")
+            or all(v is not None for v in circle)
+            or data.get("areas")
+            or data.get("countries")
+        )
+        if not has_area and not self.errors:
+            raise ValidationError(
+                _("Give the affected area: a polygon, a file, a circle, admin areas or whole countries.")
+            )
         return data
 
 
 class CampaignForm(forms.Form):
     language = forms.CharField(label=_("language (ISO 639 code)"), max_length=35, initial="en")
     message = forms.CharField(
-        label=_("message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("message"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         initial=_("Are you safe? Please answer in the app or reply SAFE or HELP."),
     )
     other_languages = forms.CharField(
-        label=_("more languages"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("more languages"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: code, a colon, the message (e.g. “ar: هل أنت بأمان؟”)."),
     )
 
@@ -126,13 +150,19 @@ class CampaignForm(forms.Form):
 
 
 class StaffAnswerForm(forms.Form):
-    answer = forms.ChoiceField(label=_("answer"), choices=[c for c in CheckInStatus.choices if c[0] != CheckInStatus.NO_ANSWER])
-    via = forms.ChoiceField(label=_("how"), choices=[("phone", _("Phone call")), ("staff", _("Staff"))], initial="phone")
+    answer = forms.ChoiceField(
+        label=_("answer"), choices=[c for c in CheckInStatus.choices if c[0] != CheckInStatus.NO_ANSWER]
+    )
+    via = forms.ChoiceField(
+        label=_("how"), choices=[("phone", _("Phone call")), ("staff", _("Staff"))], initial="phone"
+    )
     note = forms.CharField(label=_("note"), max_length=1000, required=False)
 
 
 class BoardFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(CheckInStatus.choices))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + list(CheckInStatus.choices)
+    )
     post = forms.ModelChoiceField(label=_("Post"), required=False, queryset=None, empty_label=_("All posts"))
 
     def __init__(self, *args, posts, **kwargs):
@@ -147,17 +177,27 @@ class JustInTimeForm(forms.Form):
     phone = forms.CharField(label=_("phone, with country code"), max_length=32, required=False)
     email = forms.EmailField(label=_("email"), required=False)
     nationality = forms.ModelChoiceField(label=_("nationality"), queryset=Country.objects.all())
-    area = forms.ModelChoiceField(label=_("where you are now (area)"), queryset=AdminArea.objects.none(), required=False)
+    area = forms.ModelChoiceField(
+        label=_("where you are now (area)"), queryset=AdminArea.objects.none(), required=False
+    )
     city = forms.CharField(label=_("city, town or place"), max_length=120, required=False)
     location = forms.CharField(label=_("map point “lat,lon” (optional)"), max_length=40, required=False)
-    household_size = forms.IntegerField(label=_("people with you, you included"), min_value=1, max_value=50, initial=1)
+    household_size = forms.IntegerField(
+        label=_("people with you, you included"), min_value=1, max_value=50, initial=1
+    )
     children = forms.IntegerField(label=_("of whom children under 18"), min_value=0, max_value=50, initial=0)
     special_needs = forms.MultipleChoiceField(
-        label=_("special needs"), choices=SpecialNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("special needs"),
+        choices=SpecialNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     need_help = forms.TypedChoiceField(
-        label=_("do you need help now?"), choices=[("no", _("No")), ("yes", _("Yes"))],
-        coerce=lambda v: v == "yes", widget=forms.RadioSelect, initial="no",
+        label=_("do you need help now?"),
+        choices=[("no", _("No")), ("yes", _("Yes"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
     )
 
     def __init__(self, *args, crisis, **kwargs):
@@ -190,7 +230,12 @@ class JustInTimeForm(forms.Form):
             self.data = self.data.copy()
             self.data["key"] = str(uuid.uuid4())  # a fresh key, so that sending again works
             raise ValidationError(_("The form was damaged on the way. Please check it and send it again."))
-        if not data.get("phone") and not data.get("email") and not self.has_error("phone") and not self.has_error("email"):
+        if (
+            not data.get("phone")
+            and not data.get("email")
+            and not self.has_error("phone")
+            and not self.has_error("email")
+        ):
             raise ValidationError(_("Give a phone number or an email so that we can reach you."))
         if data.get("children") and data.get("household_size") and data["children"] > data["household_size"]:
             self.add_error("children", _("There are more children than people."))

@@ -79,7 +79,9 @@ class CrisisQuerySet(ScopedQuerySet):
         for org_id in ids:
             if org_id not in trees:
                 trees |= ministry_tree(org_id)
-        meets = models.Q(country__in=countries) | models.Q(countries__in=countries) | models.Q(areas__in=areas)
+        meets = (
+            models.Q(country__in=countries) | models.Q(countries__in=countries) | models.Q(areas__in=areas)
+        )
         shared = self.filter(meets, organisation_id__in=trees).values("id")
         visible = self.filter(models.Q(organisation_id__in=ids) | models.Q(id__in=shared))
         return visible.exclude(self.model.hidden_from_immigration) if _is_immigration_user(user) else visible
@@ -94,23 +96,34 @@ class Crisis(Audited, OwnedModel):
     hidden_from_immigration = models.Q(pk__isnull=False)
 
     name = models.CharField(_("name"), max_length=200)
-    type = models.CharField(_("type"), max_length=20, choices=CrisisType.choices, default=CrisisType.NATURAL_HAZARD)
+    type = models.CharField(
+        _("type"), max_length=20, choices=CrisisType.choices, default=CrisisType.NATURAL_HAZARD
+    )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.PRECAUTIONARY)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
     started = models.DateTimeField(_("started"), default=timezone.now)
     closed = models.DateTimeField(_("closed"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     country = models.ForeignKey(
-        "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country where it happens"),
+        "geo.Country",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("country where it happens"),
         help_text=_("The polygon and the circle select registrations in this country."),
     )
     geometry = models.TextField(_("affected area (GeoJSON)"), blank=True)  # Polygon or MultiPolygon
     circle_lat = models.FloatField(_("circle centre, latitude"), null=True, blank=True)
     circle_lon = models.FloatField(_("circle centre, longitude"), null=True, blank=True)
     circle_radius_km = models.FloatField(_("circle radius (km)"), null=True, blank=True)
-    areas = models.ManyToManyField("geo.AdminArea", blank=True, related_name="+", verbose_name=_("admin areas"))
-    countries = models.ManyToManyField("geo.Country", blank=True, related_name="+", verbose_name=_("whole countries"))
+    areas = models.ManyToManyField(
+        "geo.AdminArea", blank=True, related_name="+", verbose_name=_("admin areas")
+    )
+    countries = models.ManyToManyField(
+        "geo.Country", blank=True, related_name="+", verbose_name=_("whole countries")
+    )
 
     public_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     member_count = models.PositiveIntegerField(_("registrations in the area"), default=0, editable=False)
@@ -139,10 +152,14 @@ class CrisisMember(models.Model):
     and readers join on Registration, so a stale row can never show a deleted person."""
 
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    registration = models.ForeignKey("nationals.Registration", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    registration = models.ForeignKey(
+        "nationals.Registration", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["crisis", "registration"], name="crises_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["crisis", "registration"], name="crises_member_unique")
+        ]
 
 
 class CheckInStatus(models.TextChoices):
@@ -163,11 +180,15 @@ class Via(models.TextChoices):
 class CheckInCampaign(Audited, models.Model):
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="campaigns")
     messages = models.JSONField(_("message per language"), default=dict)  # {"en": "...", "fil": "..."}
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started = models.DateTimeField(_("started"), default=timezone.now)
     closed = models.DateTimeField(_("closed"), null=True, blank=True)
     # The messaging engine's send that carried it (its dashboard counts the answers).
-    send = models.ForeignKey("messaging.Send", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+    send = models.ForeignKey(
+        "messaging.Send", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["-started", "-id"]
@@ -189,18 +210,22 @@ class CheckInCampaign(Audited, models.Model):
 
 
 class CheckInRequest(models.Model):
-    """"Are you safe?" asked of one registration; its status is the latest answer."""
+    """ "Are you safe?" asked of one registration; its status is the latest answer."""
 
     campaign = models.ForeignKey(CheckInCampaign, on_delete=models.CASCADE, related_name="requests")
     registration = models.ForeignKey("nationals.Registration", on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(_("status"), max_length=20, choices=CheckInStatus.choices, default=CheckInStatus.NO_ANSWER)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CheckInStatus.choices, default=CheckInStatus.NO_ANSWER
+    )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     via = models.CharField(_("via"), max_length=10, choices=Via.choices, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "registration"], name="crises_request_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "registration"], name="crises_request_unique")
+        ]
         indexes = [
             models.Index(fields=["campaign", "status"], name="crises_request_status"),
             models.Index(fields=["registration", "campaign"], name="crises_request_reg"),
@@ -220,13 +245,17 @@ class CheckInAnswer(Audited, models.Model):
     note = EncryptedTextField(_("note"), blank=True)
     location = EncryptedTextField(_("location (lat,lon)"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     idempotency_key = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["registration", "idempotency_key"], name="crises_answer_idempotent")
+            models.UniqueConstraint(
+                fields=["registration", "idempotency_key"], name="crises_answer_idempotent"
+            )
         ]
 
     def audit_repr(self):
@@ -260,7 +289,9 @@ class CheckInProposal(OwnedModel):
 
     class Meta:
         ordering = ["-created"]
-        constraints = [models.UniqueConstraint(fields=["alert", "organisation"], name="crises_proposal_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "organisation"], name="crises_proposal_unique")
+        ]
         verbose_name = _("proposed check-in")
         verbose_name_plural = _("proposed check-ins")
 

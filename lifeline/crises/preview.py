@@ -16,8 +16,11 @@ def svg(crisis):
     """The polygon/circle and up to MAX_POINTS matched points, or "" when there is nothing to draw."""
     geometry = crisis_shape(crisis)
     points = list(
-        Registration.objects.filter(id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"), lat__isnull=False)
-        .values_list("lon", "lat").distinct()[:MAX_POINTS]
+        Registration.objects.filter(
+            id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"), lat__isnull=False
+        )
+        .values_list("lon", "lat")
+        .distinct()[:MAX_POINTS]
     )
     if geometry is None and not points:
         return ""
@@ -41,10 +44,23 @@ def svg(crisis):
         for polygon in polygons:
             rings = [polygon.exterior, *polygon.interiors]
             paths.append(" ".join("M" + " L".join(xy(x, y) for x, y in ring.coords) + " Z" for ring in rings))
-    shapes = format_html_join("", '<path d="{}" fill="#1f6feb33" stroke="#1f6feb" stroke-width="1.5" fill-rule="evenodd"/>', ((d,) for d in paths))
-    dots = format_html_join("", '<circle cx="{}" cy="{}" r="2" fill="#b3261e"/>', (tuple(xy(lon, lat).split(",")) for lon, lat in points))
+    shapes = format_html_join(
+        "",
+        '<path d="{}" fill="#1f6feb33" stroke="#1f6feb" stroke-width="1.5" fill-rule="evenodd"/>',
+        ((d,) for d in paths),
+    )
+    dots = format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="2" fill="#b3261e"/>',
+        (tuple(xy(lon, lat).split(",")) for lon, lat in points),
+    )
     return format_html(
         '<svg class="crisis-map" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="crisis-map-title">'
         '<title id="crisis-map-title">{}</title>{}{}</svg>',
-        WIDTH, HEIGHT, _("Map of the affected area; red dots are registrations inside it (%(n)s shown).") % {"n": len(points)}, shapes, dots,
+        WIDTH,
+        HEIGHT,
+        _("Map of the affected area; red dots are registrations inside it (%(n)s shown).")
+        % {"n": len(points)},
+        shapes,
+        dots,
     )

@@ -35,7 +35,9 @@ def alert_shape(alert):
 
 
 def alert_area_ids(alert):
-    return sorted({a.pk for info in alert.info.all() for area in info.areas.all() for a in area.admin_areas.all()})
+    return sorted(
+        {a.pk for info in alert.info.all() for area in info.areas.all() for a in area.admin_areas.all()}
+    )
 
 
 def nationals_inside(alert):
@@ -47,16 +49,21 @@ def nationals_inside(alert):
     if geometry is not None:
         minx, miny, maxx, maxy = geometry.bounds
         rows = _rows(
-            base.filter(lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx)
-            .values_list("id", "lat", "lon", "organisation_id", "primary_language")
+            base.filter(lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx).values_list(
+                "id", "lat", "lon", "organisation_id", "primary_language"
+            )
         )
         if rows:
             shapely.prepare(geometry)
-            inside = shapely.contains_xy(geometry, np.array([r[2] for r in rows]), np.array([r[1] for r in rows]))
+            inside = shapely.contains_xy(
+                geometry, np.array([r[2] for r in rows]), np.array([r[1] for r in rows])
+            )
             found.update((r[0], (r[3], r[4])) for r, hit in zip(rows, inside) if hit)
     area_ids = alert_area_ids(alert)
     if area_ids:
-        rows = _rows(base.filter(area_id__in=area_ids).values_list("id", "organisation_id", "primary_language"))
+        rows = _rows(
+            base.filter(area_id__in=area_ids).values_list("id", "organisation_id", "primary_language")
+        )
         found.update((r[0], (r[1], r[2])) for r in rows)
     by_post = defaultdict(Counter)
     for post_id, language in found.values():
@@ -70,7 +77,8 @@ def propose_checkins(alert):
     proposals = []
     for post_id, (people, languages) in nationals_inside(alert).items():
         proposal, _created = CheckInProposal.objects.update_or_create(
-            alert=alert, organisation_id=post_id,
+            alert=alert,
+            organisation_id=post_id,
             defaults={"headline": headline, "people": people, "languages": dict(languages.most_common())},
         )
         proposals.append(proposal)
@@ -87,10 +95,16 @@ def declare_from(proposal, user=None):
     alert = proposal.alert
     geometry = alert_shape(alert)
     area_ids = alert_area_ids(alert)
-    first = Registration.objects.filter(organisation=proposal.organisation).values_list("country_id", flat=True).first()
+    first = (
+        Registration.objects.filter(organisation=proposal.organisation)
+        .values_list("country_id", flat=True)
+        .first()
+    )
     with transaction.atomic():
         crisis = Crisis.objects.create(
-            organisation=proposal.organisation, name=proposal.headline or str(alert), type=CrisisType.NATURAL_HAZARD,
+            organisation=proposal.organisation,
+            name=proposal.headline or str(alert),
+            type=CrisisType.NATURAL_HAZARD,
             country_id=first or proposal.organisation.country_id,
             geometry=json.dumps(mapping(geometry)) if geometry is not None else "",
             description=f"{alert.sender} {alert.identifier}",

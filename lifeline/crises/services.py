@@ -66,7 +66,9 @@ def parse_area(text):
         raise ValidationError(_("The polygons do not enclose an area."))
     minx, miny, maxx, maxy = geometry.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise ValidationError(_("Coordinates must be longitude, latitude in degrees (longitude first, as GeoJSON says)."))
+        raise ValidationError(
+            _("Coordinates must be longitude, latitude in degrees (longitude first, as GeoJSON says).")
+        )
     return geometry
 
 
@@ -92,7 +94,8 @@ def _collect(obj, polygons, depth):
         polygons.append(geometry)
     else:
         raise ValidationError(
-            _("Only polygons can be an affected area; this GeoJSON holds a %(type)s.") % {"type": str(kind)[:40]}
+            _("Only polygons can be an affected area; this GeoJSON holds a %(type)s.")
+            % {"type": str(kind)[:40]}
         )
 
 
@@ -137,13 +140,17 @@ def _ids(queryset):
 
 def registrations_in(crisis):
     """Ids (sorted numpy int64) of the active registrations of the crisis's ministry inside its area."""
-    base = Registration.objects.filter(merged_into__isnull=True, organisation_id__in=ministry_tree(crisis.organisation_id))
+    base = Registration.objects.filter(
+        merged_into__isnull=True, organisation_id__in=ministry_tree(crisis.organisation_id)
+    )
     parts = [np.empty(0, dtype=np.int64)]
     geometry = crisis_shape(crisis)
     if geometry is not None:
         minx, miny, maxx, maxy = geometry.bounds
         rows = _rows(
-            base.filter(country_id=crisis.country_id, lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx)
+            base.filter(
+                country_id=crisis.country_id, lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx
+            )
             .order_by()
             .values_list("id", "lat", "lon")
         )
@@ -167,7 +174,11 @@ def materialise(crisis):
     """Store who is inside the crisis area (CrisisMember) and the count; returns the count."""
     ids = registrations_in(crisis)
     with transaction.atomic():
-        stored = _ids_of(CrisisMember.objects.filter(crisis=crisis).order_by("registration_id").values_list("registration_id"))
+        stored = _ids_of(
+            CrisisMember.objects.filter(crisis=crisis)
+            .order_by("registration_id")
+            .values_list("registration_id")
+        )
         if not np.array_equal(stored, ids):
             CrisisMember.objects.filter(crisis=crisis)._raw_delete(CrisisMember.objects.db)
             _insert_members(crisis.pk, ids)
@@ -192,13 +203,16 @@ def _insert_members(crisis_id, ids):
                     copy.write("".join(f"{crisis_id}\t{i}\n" for i in ids[start : start + 50_000].tolist()))
         else:
             cursor.executemany(
-                f"INSERT INTO {table} (crisis_id, registration_id) VALUES (%s, %s)", [(crisis_id, i) for i in ids.tolist()]
+                f"INSERT INTO {table} (crisis_id, registration_id) VALUES (%s, %s)",
+                [(crisis_id, i) for i in ids.tolist()],
             )
 
 
 def members(crisis):
     """The registrations inside the crisis area, as a queryset joined on the materialised set."""
-    return Registration.objects.filter(id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"))
+    return Registration.objects.filter(
+        id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id")
+    )
 
 
 # --- live figures -----------------------------------------------------------------
@@ -219,13 +233,22 @@ def figures(crisis):
     def grouped(field, label):
         nationals = dict(regs.values_list(field).annotate(n=Count("id")).order_by())
         others = dict(household.values_list(f"registration__{field}").annotate(n=Count("id")).order_by())
-        keys = sorted(set(nationals) | set(others), key=lambda k: (-(nationals.get(k, 0) + others.get(k, 0)), str(k)))
+        keys = sorted(
+            set(nationals) | set(others), key=lambda k: (-(nationals.get(k, 0) + others.get(k, 0)), str(k))
+        )
         return [
-            {"key": "" if k is None else str(k), "label": label(k), "nationals": nationals.get(k, 0), "members": others.get(k, 0)}
+            {
+                "key": "" if k is None else str(k),
+                "label": label(k),
+                "nationals": nationals.get(k, 0),
+                "members": others.get(k, 0),
+            }
             for k in keys
         ]
 
-    post_names = dict(Organisation.objects.filter(id__in=regs.values("organisation_id")).values_list("id", "name"))
+    post_names = dict(
+        Organisation.objects.filter(id__in=regs.values("organisation_id")).values_list("id", "name")
+    )
     area_names = dict(AdminArea.objects.filter(id__in=regs.values("area_id")).values_list("id", "name"))
     stay_labels = dict(StayType.choices)
     need_labels = dict(SpecialNeed.choices)
@@ -252,7 +275,8 @@ def figures(crisis):
             "registered_under_18": regs.filter(date_of_birth__gt=cutoff).count(),
         },
         "special_needs": [
-            {"key": k, "label": str(need_labels.get(k, k)), **v} for k, v in sorted(needs.items(), key=lambda kv: -sum(kv[1].values()))
+            {"key": k, "label": str(need_labels.get(k, k)), **v}
+            for k, v in sorted(needs.items(), key=lambda kv: -sum(kv[1].values()))
         ],
         "counted": crisis.counted,
     }
@@ -263,7 +287,16 @@ def figures(crisis):
 
 def save_crisis(form):
     """Save the crisis form and recount who is inside when the area changed."""
-    area_fields = {"geometry", "circle_lat", "circle_lon", "circle_radius_km", "country", "areas", "countries", "organisation"}
+    area_fields = {
+        "geometry",
+        "circle_lat",
+        "circle_lon",
+        "circle_radius_km",
+        "country",
+        "areas",
+        "countries",
+        "organisation",
+    }
     with transaction.atomic():
         crisis = form.save()
         if form.instance.counted is None or area_fields & set(form.changed_data):
@@ -325,8 +358,14 @@ def campaign_texts(campaign):
     for code, message in campaign.messages.items():
         with translation.override(_ui_language([code])):
             subject = _("Are you safe? %(crisis)s") % {"crisis": campaign.crisis.name}
-            footer = _("Answer in the app: I am safe / I need help / I am not in the area. Or reply SAFE or HELP by SMS.")
-        texts[code] = {"subject": subject, "body": f"{message}\n\n{footer}", "short": f"{message} SAFE/HELP"[:300]}
+            footer = _(
+                "Answer in the app: I am safe / I need help / I am not in the area. Or reply SAFE or HELP by SMS."
+            )
+        texts[code] = {
+            "subject": subject,
+            "body": f"{message}\n\n{footer}",
+            "short": f"{message} SAFE/HELP"[:300],
+        }
     return texts
 
 
@@ -342,9 +381,13 @@ def dispatch_campaign(campaign):
     if send_id is not None:  # a retried task never sends twice
         return Send.objects.get(pk=send_id)
     send = start_send(
-        organisation=campaign.crisis.organisation, user=None, name=str(campaign)[:200],
-        audience={"kind": "campaign", "campaign": campaign.pk}, texts=campaign_texts(campaign),
-        channels=["push", "sms", "email"], source=f"campaign:{campaign.pk}",
+        organisation=campaign.crisis.organisation,
+        user=None,
+        name=str(campaign)[:200],
+        audience={"kind": "campaign", "campaign": campaign.pk},
+        texts=campaign_texts(campaign),
+        channels=["push", "sms", "email"],
+        source=f"campaign:{campaign.pk}",
     )
     CheckInCampaign.objects.filter(pk=campaign.pk).update(send=send)
     campaign.send = send
@@ -355,7 +398,9 @@ def open_requests(registration_ids):
     """Requests still open (campaign not closed, crisis active) for these registrations, newest first."""
     return (
         CheckInRequest.objects.filter(
-            registration_id__in=registration_ids, campaign__closed__isnull=True, campaign__crisis__status=Status.ACTIVE
+            registration_id__in=registration_ids,
+            campaign__closed__isnull=True,
+            campaign__crisis__status=Status.ACTIVE,
         )
         .select_related("campaign", "campaign__crisis")
         .order_by("-campaign__started", "-id")
@@ -365,7 +410,9 @@ def open_requests(registration_ids):
 ANSWERS = [c for c in CheckInStatus.values if c != CheckInStatus.NO_ANSWER]
 
 
-def record_answer(request, answer, via, note="", location="", user=None, idempotency_key=None, at=None, key_checked=False):
+def record_answer(
+    request, answer, via, note="", location="", user=None, idempotency_key=None, at=None, key_checked=False
+):
     """Record one answer (time-stamped, audited) and make it the request's status.
 
     A retry with the same idempotency key returns the first answer and changes nothing.
@@ -373,20 +420,33 @@ def record_answer(request, answer, via, note="", location="", user=None, idempot
     if answer not in ANSWERS:
         raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
     if idempotency_key is not None and not key_checked:  # (the app's endpoint has just looked)
-        existing = CheckInAnswer.objects.filter(registration_id=request.registration_id, idempotency_key=idempotency_key).first()
+        existing = CheckInAnswer.objects.filter(
+            registration_id=request.registration_id, idempotency_key=idempotency_key
+        ).first()
         if existing is not None:
             return existing, False
     try:
         with transaction.atomic():
             entry = CheckInAnswer.objects.create(
-                request=request, registration_id=request.registration_id, answer=answer, via=via,
-                note=note, location=location, by=user, idempotency_key=idempotency_key, at=at or timezone.now(),
+                request=request,
+                registration_id=request.registration_id,
+                answer=answer,
+                via=via,
+                note=note,
+                location=location,
+                by=user,
+                idempotency_key=idempotency_key,
+                at=at or timezone.now(),
             )
             # The newest answer is the status: one given earlier (a call logged late) is kept, not applied.
-            newest = CheckInRequest.objects.filter(pk=request.pk).filter(Q(answered_at__isnull=True) | Q(answered_at__lte=entry.at))
+            newest = CheckInRequest.objects.filter(pk=request.pk).filter(
+                Q(answered_at__isnull=True) | Q(answered_at__lte=entry.at)
+            )
             applied = newest.update(status=answer, answered_at=entry.at, via=via, note=note)
     except IntegrityError:  # the same retry arrived twice at once: the other one won
-        return CheckInAnswer.objects.get(registration_id=request.registration_id, idempotency_key=idempotency_key), False
+        return CheckInAnswer.objects.get(
+            registration_id=request.registration_id, idempotency_key=idempotency_key
+        ), False
     if applied:
         request.status, request.answered_at, request.via, request.note = answer, entry.at, via, note
     _mark_answered(request)
@@ -413,7 +473,9 @@ _OPEN_REQUEST_FROM = (
 )
 
 
-def _open_request_sql(columns, registration_id, request_id=None, campaign_id=None, registration_sql="%(registration)s"):
+def _open_request_sql(
+    columns, registration_id, request_id=None, campaign_id=None, registration_sql="%(registration)s"
+):
     """``SELECT columns`` of the newest open request of a person (or the one named), in plain SQL
     with named parameters: the check-in hot path. The same rule as ``open_requests`` (a test holds
     them together). ``registration_sql`` may name the person in SQL instead of by ``registration_id``."""
@@ -479,20 +541,37 @@ def _accept_params(answer, idempotency_key, note, location):
     entry = entry_values(AuditAction.CREATE, fields=_ANSWER_FIELDS, object_type="crises.checkinanswer")
     prep = CheckInAnswer._meta.get_field("note").get_db_prep_save
     return {
-        "answer": answer, "via": Via.APP, "at": timezone.now(), "key": idempotency_key,
-        "note": prep(note, connection), "location": prep(location, connection),
+        "answer": answer,
+        "via": Via.APP,
+        "at": timezone.now(),
+        "key": idempotency_key,
+        "note": prep(note, connection),
+        "location": prep(location, connection),
         "request_note": CheckInRequest._meta.get_field("note").get_db_prep_save(note, connection),
-        "audit_at": entry["at"], "actor_id": entry["actor_id"], "actor_name": entry["actor_name"],
-        "organisation_id": entry["organisation_id"], "action": entry["action"], "object_type": entry["object_type"],
-        "fields": json.dumps(entry["fields"]), "ip": entry["ip"], "audit_via": entry["via"],
+        "audit_at": entry["at"],
+        "actor_id": entry["actor_id"],
+        "actor_name": entry["actor_name"],
+        "organisation_id": entry["organisation_id"],
+        "action": entry["action"],
+        "object_type": entry["object_type"],
+        "fields": json.dumps(entry["fields"]),
+        "ip": entry["ip"],
+        "audit_via": entry["via"],
         "answered": DeliveryState.ANSWERED,
     }
 
 
 def _accepted(pk, request_id, registration_id, params, note, location):
     row = CheckInAnswer(
-        pk=pk, request_id=request_id, registration_id=registration_id, answer=params["answer"], via=Via.APP,
-        note=note, location=location, at=params["at"], idempotency_key=params["key"],
+        pk=pk,
+        request_id=request_id,
+        registration_id=registration_id,
+        answer=params["answer"],
+        via=Via.APP,
+        note=note,
+        location=location,
+        at=params["at"],
+        idempotency_key=params["key"],
     )
     row._state.adding = False
     return row
@@ -500,10 +579,14 @@ def _accepted(pk, request_id, registration_id, params, note, location):
 
 def _earlier(registration_id, idempotency_key):
     """(the answer with this key, False): a retry, or (None, False): nothing open to answer."""
-    return CheckInAnswer.objects.filter(registration_id=registration_id, idempotency_key=idempotency_key).first(), False
+    return CheckInAnswer.objects.filter(
+        registration_id=registration_id, idempotency_key=idempotency_key
+    ).first(), False
 
 
-def accept_answer(registration_id, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""):
+def accept_answer(
+    registration_id, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""
+):
     """An answer from the app to the person's open request (or the one named): (answer, created),
     or (None, False) when there is nothing open to answer.
 
@@ -519,13 +602,18 @@ def accept_answer(registration_id, answer, idempotency_key, request_id=None, cam
         if target is None:
             return _earlier(registration_id, idempotency_key)
         request = CheckInRequest.objects.get(pk=target)
-        return record_answer(request, answer, Via.APP, note=note, location=location, idempotency_key=idempotency_key)
+        return record_answer(
+            request, answer, Via.APP, note=note, location=location, idempotency_key=idempotency_key
+        )
 
     target, params = _open_request_sql("r.id, c.send_id", registration_id, request_id, campaign_id)
     params.update(_accept_params(answer, idempotency_key, note, location))
     params["recipient"] = recipient_key("registration", registration_id)
     sql = _ACCEPT_SQL.format(
-        device="", target=target, registration="%(registration)s", recipient="%(recipient)s",
+        device="",
+        target=target,
+        registration="%(registration)s",
+        recipient="%(recipient)s",
         result="SELECT id, request_id FROM answer",
     )
     with hot_cursor() as cursor:
@@ -536,30 +624,47 @@ def accept_answer(registration_id, answer, idempotency_key, request_id=None, cam
     return _accepted(inserted[0], inserted[1], registration_id, params, note, location), True
 
 
-def accept_answer_with_token(token, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""):
+def accept_answer_with_token(
+    token, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""
+):
     """``accept_answer`` for the device holding ``token``, the device found in the same statement:
     (device, answer, created); device is None when the token is nobody's (revoked, unknown, merged
     or not registered), and then nothing is written. The check-in fast lane's one round trip."""
     from lifeline.messaging.audiences import key_sql
-    from lifeline.nationals.auth import DEVICE_COLUMNS, DEVICE_FROM, device_for_token, device_from_row, token_digest
+    from lifeline.nationals.auth import (
+        DEVICE_COLUMNS,
+        DEVICE_FROM,
+        device_for_token,
+        device_from_row,
+        token_digest,
+    )
 
     if connection.vendor != "postgresql":
         device = device_for_token(token)
         if device is None or device.registration_id is None:
             return None, None, False
-        return (device, *accept_answer(device.registration_id, answer, idempotency_key, request_id, campaign_id, note, location))
+        return (
+            device,
+            *accept_answer(
+                device.registration_id, answer, idempotency_key, request_id, campaign_id, note, location
+            ),
+        )
 
     digest = token_digest(token)
     if digest is None:
         return None, None, False
     live = "(SELECT registration_id FROM live)"
-    target, params = _open_request_sql("r.id, c.send_id", None, request_id, campaign_id, registration_sql=live)
+    target, params = _open_request_sql(
+        "r.id, c.send_id", None, request_id, campaign_id, registration_sql=live
+    )
     params.update(_accept_params(answer, idempotency_key, note, location))
     params["digest"] = digest
     sql = _ACCEPT_SQL.format(
         device=f"device AS (SELECT {DEVICE_COLUMNS} {DEVICE_FROM}), "
         "live AS (SELECT d.registration_id FROM device d WHERE d.merged_into_id IS NULL AND d.registration_id IS NOT NULL), ",
-        target=target, registration=live, recipient=key_sql("registration", live),
+        target=target,
+        registration=live,
+        recipient=key_sql("registration", live),
         result="SELECT d.*, a.id, a.request_id FROM device d LEFT JOIN answer a ON true",
     )
     with hot_cursor() as cursor:
@@ -576,12 +681,20 @@ def accept_answer_with_token(token, answer, idempotency_key, request_id=None, ca
 
 
 # What the audit signal records for a new answer (its fields); ``CheckInAnswer.audit_repr`` is in the SQL.
-_ANSWER_FIELDS = sorted(f.attname for f in CheckInAnswer._meta.concrete_fields if f.name not in CheckInAnswer.audit_exclude and f.name != "id")
+_ANSWER_FIELDS = sorted(
+    f.attname
+    for f in CheckInAnswer._meta.concrete_fields
+    if f.name not in CheckInAnswer.audit_exclude and f.name != "id"
+)
 
 
 SMS_KEYWORDS = {
-    "SAFE": CheckInStatus.SAFE, "OK": CheckInStatus.SAFE, "HELP": CheckInStatus.NEED_HELP, "SOS": CheckInStatus.NEED_HELP,
-    "AWAY": CheckInStatus.NOT_IN_AREA, "OUT": CheckInStatus.NOT_IN_AREA,
+    "SAFE": CheckInStatus.SAFE,
+    "OK": CheckInStatus.SAFE,
+    "HELP": CheckInStatus.NEED_HELP,
+    "SOS": CheckInStatus.NEED_HELP,
+    "AWAY": CheckInStatus.NOT_IN_AREA,
+    "OUT": CheckInStatus.NOT_IN_AREA,
 }
 
 
@@ -619,7 +732,9 @@ URGENCY = Case(
 
 def board_rows(campaign, status=None, post=None):
     """The board's rows, "need help" first, then those who did not answer."""
-    rows = campaign.requests.select_related("registration", "registration__organisation", "registration__area")
+    rows = campaign.requests.select_related(
+        "registration", "registration__organisation", "registration__area"
+    )
     if status:
         rows = rows.filter(status=status)
     if post:
@@ -639,7 +754,9 @@ def register_just_in_time(crisis, data, key, language="en"):
 
     if not crisis.is_active:
         raise ValidationError(_("This crisis is closed."))
-    existing = JustInTimeSubmission.objects.filter(key=key, crisis=crisis).select_related("registration").first()
+    existing = (
+        JustInTimeSubmission.objects.filter(key=key, crisis=crisis).select_related("registration").first()
+    )
     if existing is not None:
         return existing.registration, False
     area = data.get("area")
@@ -649,18 +766,31 @@ def register_just_in_time(crisis, data, key, language="en"):
     try:
         with transaction.atomic():
             registration = Registration(
-                organisation=post, kind=Kind.JUST_IN_TIME, source=Source.JUST_IN_TIME,
-                given_names=data["given_names"], family_name=data.get("family_name", ""),
-                nationality=data["nationality"], phone=data.get("phone", ""), email=data.get("email", ""),
-                languages=[language], country=country, area=area, city=data.get("city", ""),
-                location=data.get("location", ""), special_needs=data.get("special_needs", []),
+                organisation=post,
+                kind=Kind.JUST_IN_TIME,
+                source=Source.JUST_IN_TIME,
+                given_names=data["given_names"],
+                family_name=data.get("family_name", ""),
+                nationality=data["nationality"],
+                phone=data.get("phone", ""),
+                email=data.get("email", ""),
+                languages=[language],
+                country=country,
+                area=area,
+                city=data.get("city", ""),
+                location=data.get("location", ""),
+                special_needs=data.get("special_needs", []),
             )
             registration.save()
             for purpose in (Purpose.ASSISTANCE, Purpose.CRISIS_MESSAGES):
                 Consent.objects.create(registration=registration, purpose=purpose, language=language)
             JustInTimeSubmission.objects.create(
-                crisis=crisis, key=key, registration=registration, need_help=bool(data.get("need_help")),
-                household_size=data.get("household_size") or 1, children=data.get("children") or 0,
+                crisis=crisis,
+                key=key,
+                registration=registration,
+                need_help=bool(data.get("need_help")),
+                household_size=data.get("household_size") or 1,
+                children=data.get("children") or 0,
             )
             if crisis.counted is not None:
                 CrisisMember.objects.get_or_create(crisis=crisis, registration=registration)

@@ -9,4 +9,3 @@ def dispatch_campaign_task(campaign_id):
 
     campaign = CheckInCampaign.objects.filter(pk=campaign_id).first()
     return dispatch_campaign(campaign).pk if campaign is not None else None
-

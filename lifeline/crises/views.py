@@ -22,10 +22,24 @@ from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import safe_cell
 from lifeline.crises import preview, services
 from lifeline.crises.forms import BoardFilterForm, CampaignForm, CrisisForm, JustInTimeForm, StaffAnswerForm
-from lifeline.crises.models import CheckInCampaign, CheckInProposal, CheckInRequest, CheckInStatus, Crisis, JustInTimeSubmission, Status
+from lifeline.crises.models import (
+    CheckInCampaign,
+    CheckInProposal,
+    CheckInRequest,
+    CheckInStatus,
+    Crisis,
+    JustInTimeSubmission,
+    Status,
+)
 
 AREA = Area.CRISES
-BOARD_ORDER = [CheckInStatus.NEED_HELP, CheckInStatus.NO_ANSWER, CheckInStatus.UNREACHABLE, CheckInStatus.SAFE, CheckInStatus.NOT_IN_AREA]
+BOARD_ORDER = [
+    CheckInStatus.NEED_HELP,
+    CheckInStatus.NO_ANSWER,
+    CheckInStatus.UNREACHABLE,
+    CheckInStatus.SAFE,
+    CheckInStatus.NOT_IN_AREA,
+]
 
 
 def _can_change(user, crisis):
@@ -40,9 +54,13 @@ def crisis_list(request):
     status = request.GET.get("status")
     if status in Status.values:
         queryset = queryset.filter(status=status)
-    proposals = CheckInProposal.objects.for_user(request.user).filter(crisis__isnull=True, dismissed=False, alert__state="published")
+    proposals = CheckInProposal.objects.for_user(request.user).filter(
+        crisis__isnull=True, dismissed=False, alert__state="published"
+    )
     context = {
-        "status": status, "statuses": Status.choices, "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "status": status,
+        "statuses": Status.choices,
+        "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "proposals": proposals.select_related("organisation")[:20],
         **paginate(request, queryset),
     }
@@ -64,7 +82,9 @@ def proposal(request, pk):
     if found.crisis_id:
         return redirect("crises:detail", pk=found.crisis_id)
     crisis = declare_from(found, request.user)
-    messages.success(request, _("Crisis declared from the alert: %(n)s registrations inside.") % {"n": crisis.member_count})
+    messages.success(
+        request, _("Crisis declared from the alert: %(n)s registrations inside.") % {"n": crisis.member_count}
+    )
     return redirect("crises:detail", pk=crisis.pk)
 
 
@@ -88,8 +108,10 @@ def _detail_context(request, crisis, can_change, campaign_form):
         "crisis": crisis,
         "figures": figures,
         "groups": [
-            (_("By post"), figures["by_post"]), (_("By admin area"), figures["by_area"]),
-            (_("By stay"), figures["by_stay_type"]), (_("By first language"), figures["by_language"]),
+            (_("By post"), figures["by_post"]),
+            (_("By admin area"), figures["by_area"]),
+            (_("By stay"), figures["by_stay_type"]),
+            (_("By first language"), figures["by_language"]),
             (_("Special needs"), figures["special_needs"]),
         ],
         "campaigns": crisis.campaigns.annotate(total=Count("requests")),
@@ -97,7 +119,9 @@ def _detail_context(request, crisis, can_change, campaign_form):
         "campaign_form": campaign_form,
         "svg": preview.svg(crisis),
         "asked_for_help": JustInTimeSubmission.objects.filter(crisis=crisis, need_help=True).count(),
-        "public_url": request.build_absolute_uri(reverse("crises:register", args=[crisis.pk, crisis.public_token])),
+        "public_url": request.build_absolute_uri(
+            reverse("crises:register", args=[crisis.pk, crisis.public_token])
+        ),
     }
 
 
@@ -106,10 +130,16 @@ def crisis_edit(request, pk=None):
     require(request.user, AREA, Action.CHANGE)
     crisis = get_for_user(Crisis, request.user, pk, Action.CHANGE) if pk else None
     data = request.POST if request.method == "POST" else None
-    form = CrisisForm(data, request.FILES or None, instance=crisis, organisations=writable_organisations(request.user))
+    form = CrisisForm(
+        data, request.FILES or None, instance=crisis, organisations=writable_organisations(request.user)
+    )
     if data is not None and form.is_valid():
         saved = services.save_crisis(form)
-        messages.success(request, _("Saved “%(name)s”: %(n)s registrations inside the area.") % {"name": saved.name, "n": saved.member_count})
+        messages.success(
+            request,
+            _("Saved “%(name)s”: %(n)s registrations inside the area.")
+            % {"name": saved.name, "n": saved.member_count},
+        )
         return redirect("crises:detail", pk=saved.pk)
     return render(request, "crises/form.html", {"form": form, "crisis": crisis})
 
@@ -136,7 +166,9 @@ def campaign_start(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Asked %(n)s people whether they are safe.") % {"n": campaign.requests.count()})
+            messages.success(
+                request, _("Asked %(n)s people whether they are safe.") % {"n": campaign.requests.count()}
+            )
             return redirect("crises:board", pk=campaign.pk)
     return render(request, "crises/detail.html", _detail_context(request, crisis, True, form), status=400)
 
@@ -148,7 +180,9 @@ def _campaign_for(user, pk, action=Action.VIEW):
 
 
 def _board_rows(request, campaign):
-    posts = Organisation.objects.filter(id__in=campaign.requests.values("registration__organisation_id")).order_by("name")
+    posts = Organisation.objects.filter(
+        id__in=campaign.requests.values("registration__organisation_id")
+    ).order_by("name")
     form = BoardFilterForm(request.GET or None, posts=posts)
     status = post = None
     if form.is_valid():
@@ -178,10 +212,16 @@ def board(request, pk):
     can_answer = _can_change(request.user, campaign.crisis) and campaign.closed is None
     counts = services.board_counts(campaign)
     context = {
-        "campaign": campaign, "crisis": campaign.crisis, "counts": counts, "filter_form": form,
+        "campaign": campaign,
+        "crisis": campaign.crisis,
+        "counts": counts,
+        "filter_form": form,
         "cards": [(s, CheckInStatus(s).label, counts[s]) for s in BOARD_ORDER],
-        "show_personal": personal, "can_answer": can_answer, "answer_form": StaffAnswerForm() if can_answer else None,
-        "can_export": has_perm(request.user, AREA, Action.EXPORT), **page,
+        "show_personal": personal,
+        "can_answer": can_answer,
+        "answer_form": StaffAnswerForm() if can_answer else None,
+        "can_export": has_perm(request.user, AREA, Action.EXPORT),
+        **page,
     }
     return render(request, "crises/board.html", context)
 
@@ -196,10 +236,20 @@ def board_answer(request, pk, request_pk):
     if campaign.closed is not None:
         messages.error(request, _("This campaign is closed."))
     elif form.is_valid():
-        services.record_answer(checkin, form.cleaned_data["answer"], form.cleaned_data["via"], note=form.cleaned_data["note"], user=request.user)
+        services.record_answer(
+            checkin,
+            form.cleaned_data["answer"],
+            form.cleaned_data["via"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+        )
         messages.success(request, _("Answer recorded for #%(id)s.") % {"id": checkin.registration_id})
     else:
-        messages.error(request, _("The answer was not recorded: %(errors)s") % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("The answer was not recorded: %(errors)s")
+            % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
     filters = QueryDict(request.POST.get("filters", "")).urlencode()
     return redirect(reverse("crises:board", args=[campaign.pk]) + (f"?{filters}" if filters else ""))
 
@@ -220,16 +270,28 @@ def board_export(request, pk):
     count = 0
     for row in rows.iterator(chunk_size=1000):
         reg = row.registration
-        cells = [str(reg.pk), reg.full_name, reg.organisation.name, reg.area.name if reg.area else "", row.get_status_display(),
-                 row.answered_at.isoformat() if row.answered_at else "", row.get_via_display()]
+        cells = [
+            str(reg.pk),
+            reg.full_name,
+            reg.organisation.name,
+            reg.area.name if reg.area else "",
+            row.get_status_display(),
+            row.answered_at.isoformat() if row.answered_at else "",
+            row.get_via_display(),
+        ]
         writer.writerow([safe_cell(c) for c in cells + ([reg.phone] if personal else [])])
         count += 1
     audit.record(
-        AuditAction.EXPORT, object_type="crises.checkinrequest", object_repr=_("%(n)s records (%(fmt)s)") % {"n": count, "fmt": "csv"},
-        fields=["full_name"] + (["phone"] if personal else []), reason=_("follow-up list of campaign #%(id)s") % {"id": campaign.pk},
+        AuditAction.EXPORT,
+        object_type="crises.checkinrequest",
+        object_repr=_("%(n)s records (%(fmt)s)") % {"n": count, "fmt": "csv"},
+        fields=["full_name"] + (["phone"] if personal else []),
+        reason=_("follow-up list of campaign #%(id)s") % {"id": campaign.pk},
     )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="follow-up-{campaign.pk}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="follow-up-{campaign.pk}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+    )
     return response
 
 
@@ -254,20 +316,31 @@ def register(request, pk, token):
         form = JustInTimeForm(request.POST, crisis=crisis)
         if _rate_limited(request):
             form.is_valid()
-            form.add_error(None, _("Too many forms were sent from this connection. Please wait an hour or call the embassy."))
+            form.add_error(
+                None,
+                _("Too many forms were sent from this connection. Please wait an hour or call the embassy."),
+            )
             return render(request, "crises/register.html", {"crisis": crisis, "form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             with audit.acting_as(None, ip=audit.client_ip(request), via="just_in_time"):
                 try:
-                    registration, _created = services.register_just_in_time(crisis, data, data["key"], language=get_language() or "en")
+                    registration, _created = services.register_just_in_time(
+                        crisis, data, data["key"], language=get_language() or "en"
+                    )
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    return render(request, "crises/registered.html", {"crisis": crisis, "post": registration.organisation, "need_help": data["need_help"]})
+                    return render(
+                        request,
+                        "crises/registered.html",
+                        {"crisis": crisis, "post": registration.organisation, "need_help": data["need_help"]},
+                    )
     else:
         home = crisis.organisation
         while home.parent_id is not None and home.parent_id != home.pk:
             home = home.parent
         form = JustInTimeForm(crisis=crisis, initial={"key": uuid.uuid4(), "nationality": home.country_id})
-    return render(request, "crises/register.html", {"crisis": crisis, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "crises/register.html", {"crisis": crisis, "form": form}, status=400 if form.errors else 200
+    )

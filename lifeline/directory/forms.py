@@ -14,7 +14,8 @@ class ChannelsField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
-            "help_text", _("One per line as type:value, for example phone:+962790123456 or email:name@example.org.")
+            "help_text",
+            _("One per line as type:value, for example phone:+962790123456 or email:name@example.org."),
         )
         super().__init__(*args, **kwargs)
 
@@ -34,7 +35,9 @@ class ChannelsField(forms.CharField):
                 errors.append(_("“%(line)s”: write type:value.") % {"line": line.strip()})
                 continue
             try:
-                channels.append({"type": kind.strip().lower(), "value": normalise_channel(kind.strip().lower(), rest)})
+                channels.append(
+                    {"type": kind.strip().lower(), "value": normalise_channel(kind.strip().lower(), rest)}
+                )
             except ValidationError as exc:
                 errors.extend(exc.messages)
         if errors:
@@ -49,9 +52,23 @@ class KeyContactForm(forms.ModelForm):
     class Meta:
         model = KeyContact
         fields = [
-            "organisation", "name", "kind", "category", "affiliation", "role_title", "languages", "channels",
-            "coverage_areas", "coverage_note", "available_24_7", "trust_level", "capacity",
-            "agreement_status", "agreement_date", "last_verified", "notes",
+            "organisation",
+            "name",
+            "kind",
+            "category",
+            "affiliation",
+            "role_title",
+            "languages",
+            "channels",
+            "coverage_areas",
+            "coverage_note",
+            "available_24_7",
+            "trust_level",
+            "capacity",
+            "agreement_status",
+            "agreement_date",
+            "last_verified",
+            "notes",
         ]
         widgets = {
             "agreement_date": forms.DateInput(attrs={"type": "date"}),
@@ -69,9 +86,15 @@ class KeyContactForm(forms.ModelForm):
 
 class ContactFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("Any"))] + ContactCategory.choices)
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("Any"))] + ContactCategory.choices
+    )
     language = forms.CharField(label=_("Language code"), required=False)
-    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any"))
-    trust = forms.ChoiceField(label=_("Trust level"), required=False, choices=[("", _("Any"))] + TrustLevel.choices)
+    area = forms.ModelChoiceField(
+        label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any")
+    )
+    trust = forms.ChoiceField(
+        label=_("Trust level"), required=False, choices=[("", _("Any"))] + TrustLevel.choices
+    )
     h24 = forms.BooleanField(label=_("Reachable 24/7 only"), required=False)
     stale = forms.BooleanField(label=_("Needs re-verification only"), required=False)

@@ -75,17 +75,29 @@ class KeyContact(Audited, OwnedModel):
     hidden_from_immigration = models.Q(kind="individual")
 
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices, default=ContactKind.ORGANISATION)
-    category = models.CharField(_("category"), max_length=32, choices=ContactCategory.choices, default=ContactCategory.OTHER)
-    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True, help_text=_("Organisation an individual belongs to."))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ContactKind.choices, default=ContactKind.ORGANISATION
+    )
+    category = models.CharField(
+        _("category"), max_length=32, choices=ContactCategory.choices, default=ContactCategory.OTHER
+    )
+    affiliation = models.CharField(
+        _("affiliation"), max_length=200, blank=True, help_text=_("Organisation an individual belongs to.")
+    )
     role_title = models.CharField(_("role or title"), max_length=120, blank=True)
     languages = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages"))
     channels = EncryptedJSONField(_("contact channels"), help_text=_("Encrypted at rest."))
-    coverage_areas = models.ManyToManyField("geo.AdminArea", blank=True, related_name="+", verbose_name=_("coverage areas"))
+    coverage_areas = models.ManyToManyField(
+        "geo.AdminArea", blank=True, related_name="+", verbose_name=_("coverage areas")
+    )
     coverage_note = models.CharField(_("coverage note"), max_length=300, blank=True)
     available_24_7 = models.BooleanField(_("reachable 24/7"), default=False)
-    trust_level = models.CharField(_("trust level"), max_length=10, choices=TrustLevel.choices, default=TrustLevel.UNKNOWN)
-    capacity = models.CharField(_("capacity"), max_length=300, blank=True, help_text=_("What they can do in an emergency."))
+    trust_level = models.CharField(
+        _("trust level"), max_length=10, choices=TrustLevel.choices, default=TrustLevel.UNKNOWN
+    )
+    capacity = models.CharField(
+        _("capacity"), max_length=300, blank=True, help_text=_("What they can do in an emergency.")
+    )
     agreement_status = models.CharField(
         _("agreement"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.NONE
     )

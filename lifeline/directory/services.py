@@ -3,13 +3,15 @@
 from django.db.models import Q
 
 from lifeline.core.names import normalise_language
-from lifeline.directory.models import KeyContact
 
 
 def search_contacts(queryset, q="", category="", language="", area=None, trust="", h24=False, stale=False):
     if q:
         queryset = queryset.filter(
-            Q(name__icontains=q) | Q(affiliation__icontains=q) | Q(role_title__icontains=q) | Q(capacity__icontains=q)
+            Q(name__icontains=q)
+            | Q(affiliation__icontains=q)
+            | Q(role_title__icontains=q)
+            | Q(capacity__icontains=q)
         )
     if category:
         queryset = queryset.filter(category=category)
@@ -40,7 +42,9 @@ def to_vcards(contacts, include_personal):
         card.add("fn").value = contact.name
         if contact.kind == "individual":
             parts = contact.name.split(" ", 1)
-            card.add("n").value = vobject.vcard.Name(family=parts[-1], given=parts[0] if len(parts) > 1 else "")
+            card.add("n").value = vobject.vcard.Name(
+                family=parts[-1], given=parts[0] if len(parts) > 1 else ""
+            )
         else:
             card.add("n").value = vobject.vcard.Name(family=contact.name)
         if contact.affiliation or contact.kind == "organisation":

@@ -18,11 +18,19 @@ from lifeline.core.tabular import (
     split_multi,
     text,
 )
-from lifeline.directory.models import AgreementStatus, ChannelType, ContactCategory, ContactKind, KeyContact, TrustLevel
-
+from lifeline.directory.models import (
+    AgreementStatus,
+    ChannelType,
+    ContactCategory,
+    ContactKind,
+    KeyContact,
+    TrustLevel,
+)
 
 CHANNEL_TYPES = frozenset(ChannelType.values)
-PHONE_CHANNELS = frozenset({ChannelType.PHONE, ChannelType.SMS, ChannelType.WHATSAPP, ChannelType.SIGNAL, ChannelType.VIBER})
+PHONE_CHANNELS = frozenset(
+    {ChannelType.PHONE, ChannelType.SMS, ChannelType.WHATSAPP, ChannelType.SIGNAL, ChannelType.VIBER}
+)
 
 
 def normalise_channel(kind, value, region=None):
@@ -52,7 +60,9 @@ def parse_channels(value, ctx=None):
         kind, sep, rest = item.partition(":")
         if not sep:
             raise ValidationError(_("Write each channel as type:value, for example phone:+962790123456."))
-        channels.append({"type": kind.strip().lower(), "value": normalise_channel(kind.strip().lower(), rest)})
+        channels.append(
+            {"type": kind.strip().lower(), "value": normalise_channel(kind.strip().lower(), rest)}
+        )
     return channels
 
 
@@ -82,9 +92,16 @@ class ContactSchema(TableSchema):
         Column("coverage_areas", "#adm1+code", areas, render_codes("pcode"), m2m=True),
         Column("coverage_note", "#meta+coverage", text(300), render_plain),
         Column("available_24_7", "#indicator+h24", boolean, render_plain),
-        Column("trust_level", "#indicator+trust", choice(TrustLevel, default=TrustLevel.UNKNOWN), render_plain),
+        Column(
+            "trust_level", "#indicator+trust", choice(TrustLevel, default=TrustLevel.UNKNOWN), render_plain
+        ),
         Column("capacity", "#capacity", text(300), render_plain),
-        Column("agreement_status", "#status+agreement", choice(AgreementStatus, default=AgreementStatus.NONE), render_plain),
+        Column(
+            "agreement_status",
+            "#status+agreement",
+            choice(AgreementStatus, default=AgreementStatus.NONE),
+            render_plain,
+        ),
         Column("agreement_date", "#date+agreement", date, render_plain),
         Column("last_verified", "#date+verified", date, render_plain),
         Column("notes", "#description", text(5000), render_plain),

@@ -63,7 +63,9 @@ def contact_edit(request, pk=None):
     contact = get_for_user(KeyContact, request.user, pk, Action.CHANGE) if pk else None
     if contact is not None and contact.channels and not has_perm(request.user, AREA, Action.PERSONAL):
         raise PermissionDenied
-    form = KeyContactForm(request.POST or None, instance=contact, organisations=writable_organisations(request.user))
+    form = KeyContactForm(
+        request.POST or None, instance=contact, organisations=writable_organisations(request.user)
+    )
     if request.method != "POST" and contact is not None and contact.channels:
         audit.record(AuditAction.VIEW, obj=contact, fields=["channels"])  # the form shows them
     if request.method == "POST" and form.is_valid():

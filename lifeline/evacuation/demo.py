@@ -18,8 +18,13 @@ from lifeline.nationals.models import HouseholdMember
 CRISIS = "Flash floods in Amman"
 EVACUEES = 60
 STATUSES = [
-    (EvacueeStatus.TO_CONTACT, 10), (EvacueeStatus.CONFIRMED, 14), (EvacueeStatus.AT_POINT, 12),
-    (EvacueeStatus.BOARDED, 12), (EvacueeStatus.ARRIVED, 6), (EvacueeStatus.DECLINED, 3), (EvacueeStatus.NO_SHOW, 3),
+    (EvacueeStatus.TO_CONTACT, 10),
+    (EvacueeStatus.CONFIRMED, 14),
+    (EvacueeStatus.AT_POINT, 12),
+    (EvacueeStatus.BOARDED, 12),
+    (EvacueeStatus.ARRIVED, 6),
+    (EvacueeStatus.DECLINED, 3),
+    (EvacueeStatus.NO_SHOW, 3),
 ]
 
 
@@ -33,26 +38,54 @@ def load(orgs, areas, countries, rng, write):
         return
     if crisis.counted is None:
         materialise(crisis)
-    day = timezone.localtime(crisis.started).replace(hour=7, minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
+    day = timezone.localtime(crisis.started).replace(
+        hour=7, minute=0, second=0, microsecond=0
+    ) + datetime.timedelta(days=1)
     stadium, _ = AssemblyPoint.objects.update_or_create(
-        crisis=crisis, name="Amman International Stadium, gate 3",
-        defaults={"address": "Sports City, Al-Jubeiha, Amman", "location": "31.9867,35.8855", "capacity": 90,
-                  "opens": day, "closes": day + datetime.timedelta(hours=12), "contact": "Embassy duty officer +962 6 550 0001"},
+        crisis=crisis,
+        name="Amman International Stadium, gate 3",
+        defaults={
+            "address": "Sports City, Al-Jubeiha, Amman",
+            "location": "31.9867,35.8855",
+            "capacity": 90,
+            "opens": day,
+            "closes": day + datetime.timedelta(hours=12),
+            "contact": "Embassy duty officer +962 6 550 0001",
+        },
     )
     abdali, _ = AssemblyPoint.objects.update_or_create(
-        crisis=crisis, name="Abdali bus station",
-        defaults={"address": "Al-Abdali, Amman", "location": "31.9616,35.9114", "capacity": 70,
-                  "opens": day, "closes": day + datetime.timedelta(hours=10), "contact": "Filipino community focal point +962 79 555 0102"},
+        crisis=crisis,
+        name="Abdali bus station",
+        defaults={
+            "address": "Al-Abdali, Amman",
+            "location": "31.9616,35.9114",
+            "capacity": 70,
+            "opens": day,
+            "closes": day + datetime.timedelta(hours=10),
+            "contact": "Filipino community focal point +962 79 555 0102",
+        },
     )
     bus, _ = Transport.objects.update_or_create(
-        crisis=crisis, name="JETT coach 14",
-        defaults={"kind": "bus", "capacity": 50, "departs": day + datetime.timedelta(hours=9), "assembly_point": stadium,
-                  "destination": "Aqaba, temporary shelter"},
+        crisis=crisis,
+        name="JETT coach 14",
+        defaults={
+            "kind": "bus",
+            "capacity": 50,
+            "departs": day + datetime.timedelta(hours=9),
+            "assembly_point": stadium,
+            "destination": "Aqaba, temporary shelter",
+        },
     )
     flight, _ = Transport.objects.update_or_create(
-        crisis=crisis, name="PR 6551 charter",
-        defaults={"kind": "flight", "capacity": 180, "departs": day + datetime.timedelta(hours=14), "assembly_point": abdali,
-                  "destination": "Manila (NAIA)"},
+        crisis=crisis,
+        name="PR 6551 charter",
+        defaults={
+            "kind": "flight",
+            "capacity": 180,
+            "departs": day + datetime.timedelta(hours=14),
+            "assembly_point": abdali,
+            "destination": "Manila (NAIA)",
+        },
     )
     if Evacuee.objects.filter(crisis=crisis).exists():
         write("Evacuation demo already loaded.\n")
@@ -60,14 +93,26 @@ def load(orgs, areas, countries, rng, write):
 
     ids = sorted(CrisisMember.objects.filter(crisis=crisis).values_list("registration_id", flat=True))
     # Households with an unaccompanied child first: the manifests and checklists should show one.
-    first = sorted(set(HouseholdMember.objects.filter(registration_id__in=ids, unaccompanied=True).values_list("registration_id", flat=True)))
+    first = sorted(
+        set(
+            HouseholdMember.objects.filter(registration_id__in=ids, unaccompanied=True).values_list(
+                "registration_id", flat=True
+            )
+        )
+    )
     rest = [i for i in ids if i not in set(first)]
     chosen = (first + rng.sample(rest, max(0, min(EVACUEES, len(ids)) - len(first))))[:EVACUEES]
     placed = 0
     for rid in chosen:
         for point, transport in ((stadium, bus), (abdali, flight), (stadium, None)):
             try:
-                services.assign(crisis, [rid], point, transport, seat=f"{placed // 4 + 1}{'ABCD'[placed % 4]}" if transport else "")
+                services.assign(
+                    crisis,
+                    [rid],
+                    point,
+                    transport,
+                    seat=f"{placed // 4 + 1}{'ABCD'[placed % 4]}" if transport else "",
+                )
             except ValidationError:
                 continue
             placed += 1

@@ -18,7 +18,10 @@ def _capacity(value, instance, kind):
         taken = places_taken(**{kind: instance})
         if value < taken:
             raise ValidationError(
-                _("%(taken)s people are already assigned here: move some elsewhere before lowering the capacity.") % {"taken": taken}
+                _(
+                    "%(taken)s people are already assigned here: move some elsewhere before lowering the capacity."
+                )
+                % {"taken": taken}
             )
     return value
 
@@ -29,7 +32,9 @@ class AssemblyPointForm(forms.ModelForm):
         fields = ["name", "address", "location", "capacity", "opens", "closes", "contact"]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
-            "location": forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal", "placeholder": "31.95,35.91"}),
+            "location": forms.TextInput(
+                attrs={"dir": "ltr", "inputmode": "decimal", "placeholder": "31.95,35.91"}
+            ),
             "opens": DATETIME,
             "closes": DATETIME,
         }
@@ -69,10 +74,15 @@ class AssignForm(forms.Form):
     """One registration (by its number) to a point, and a transport if chosen."""
 
     registration = forms.IntegerField(
-        label=_("Registration number"), min_value=1, max_value=2**62, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("Registration number"),
+        min_value=1,
+        max_value=2**62,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     assembly_point = forms.ModelChoiceField(label=_("Assembly point"), queryset=AssemblyPoint.objects.none())
-    transport = forms.ModelChoiceField(label=_("Transport"), queryset=Transport.objects.none(), required=False)
+    transport = forms.ModelChoiceField(
+        label=_("Transport"), queryset=Transport.objects.none(), required=False
+    )
     seat = forms.CharField(label=_("Seat"), max_length=40, required=False)
 
     def __init__(self, *args, crisis, **kwargs):
@@ -86,7 +96,9 @@ class AreaAssignForm(forms.Form):
 
     area = forms.ModelChoiceField(label=_("Admin area"), queryset=AdminArea.objects.none())
     assembly_point = forms.ModelChoiceField(label=_("Assembly point"), queryset=AssemblyPoint.objects.none())
-    transport = forms.ModelChoiceField(label=_("Transport"), queryset=Transport.objects.none(), required=False)
+    transport = forms.ModelChoiceField(
+        label=_("Transport"), queryset=Transport.objects.none(), required=False
+    )
 
     def __init__(self, *args, crisis, areas, **kwargs):
         super().__init__(*args, **kwargs)

@@ -93,16 +93,31 @@ def build(evacuees, title, subtitle, personal):
         phone = registration.phone if personal else (MASK if registration.phone else "")
         status = evacuee.get_status_display()
         head = Row(
-            household=registration.pk, name=registration.full_name, relation=_("Registered person"), age=registration.age,
+            household=registration.pk,
+            name=registration.full_name,
+            relation=_("Registered person"),
+            age=registration.age,
             unaccompanied=registration.age is not None and registration.age < 18 and not adults,
-            needs=_needs(registration.special_needs), document=registration.get_document_status_display(),
-            phone=phone, seat=evacuee.seat, status=status,
+            needs=_needs(registration.special_needs),
+            document=registration.get_document_status_display(),
+            phone=phone,
+            seat=evacuee.seat,
+            status=status,
         )
         household = []
         for row in [head] + [
-            Row(household=registration.pk, name=m.name, relation=m.get_relation_display(), age=m.age,
-                unaccompanied=m.unaccompanied and m.is_child, needs=_needs(m.special_needs),
-                document=m.get_document_status_display(), phone="", seat=evacuee.seat, status=status)
+            Row(
+                household=registration.pk,
+                name=m.name,
+                relation=m.get_relation_display(),
+                age=m.age,
+                unaccompanied=m.unaccompanied and m.is_child,
+                needs=_needs(m.special_needs),
+                document=m.get_document_status_display(),
+                phone="",
+                seat=evacuee.seat,
+                status=status,
+            )
             for m in members
         ]:
             (manifest.unaccompanied if row.unaccompanied else household).append(row)
@@ -115,17 +130,40 @@ def build(evacuees, title, subtitle, personal):
 
 def header():
     return [
-        _("No."), _("Section"), _("Household"), _("Name"), _("Relation"), _("Age"), pgettext("person under 18", "Minor"), _("Unaccompanied"),
-        _("Special needs"), _("Document status"), _("Phone"), _("Seat"), _("Status"), _("Signature at boarding"),
+        _("No."),
+        _("Section"),
+        _("Household"),
+        _("Name"),
+        _("Relation"),
+        _("Age"),
+        pgettext("person under 18", "Minor"),
+        _("Unaccompanied"),
+        _("Special needs"),
+        _("Document status"),
+        _("Phone"),
+        _("Seat"),
+        _("Status"),
+        _("Signature at boarding"),
     ]
 
 
 def _cells(section, row):
     yes = _("yes")
     return [
-        row.number, section, f"#{row.household}", row.name, row.relation, "" if row.age is None else row.age,
-        yes if row.minor else "", yes if row.unaccompanied else "", row.needs, row.document, row.phone, row.seat,
-        row.status, "",
+        row.number,
+        section,
+        f"#{row.household}",
+        row.name,
+        row.relation,
+        "" if row.age is None else row.age,
+        yes if row.minor else "",
+        yes if row.unaccompanied else "",
+        row.needs,
+        row.document,
+        row.phone,
+        row.seat,
+        row.status,
+        "",
     ]
 
 
@@ -167,7 +205,13 @@ def to_pdf(manifest, rtl=False):
 
     html = render_to_string(
         "evacuation/manifest_pdf.html",
-        {"manifest": manifest, "header": header(), "rtl": rtl, "printed": timezone.localtime(), "branding": Branding.current()},
+        {
+            "manifest": manifest,
+            "header": header(),
+            "rtl": rtl,
+            "printed": timezone.localtime(),
+            "branding": Branding.current(),
+        },
     )
     return HTML(string=html).write_pdf()
 

@@ -34,7 +34,9 @@ class EvacuationQuerySet(ScopedQuerySet):
 class EvacuationModel(Audited, OwnedModel):
     permission_area = Area.CRISES
 
-    crisis = models.ForeignKey("crises.Crisis", on_delete=models.CASCADE, related_name="+", verbose_name=_("crisis"))
+    crisis = models.ForeignKey(
+        "crises.Crisis", on_delete=models.CASCADE, related_name="+", verbose_name=_("crisis")
+    )
 
     objects = EvacuationQuerySet.as_manager()
 
@@ -74,12 +76,19 @@ class TransportKind(models.TextChoices):
 
 
 class Transport(EvacuationModel):
-    kind = models.CharField(_("kind"), max_length=10, choices=TransportKind.choices, default=TransportKind.BUS)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=TransportKind.choices, default=TransportKind.BUS
+    )
     name = models.CharField(_("name or number"), max_length=120)
     capacity = models.PositiveIntegerField(_("capacity (seats)"))
     departs = models.DateTimeField(_("departs"), null=True, blank=True)
     assembly_point = models.ForeignKey(
-        AssemblyPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="transports", verbose_name=_("leaves from")
+        AssemblyPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transports",
+        verbose_name=_("leaves from"),
     )
     destination = models.CharField(_("destination"), max_length=200)
 
@@ -109,18 +118,35 @@ FREES_PLACE = (EvacueeStatus.DECLINED, EvacueeStatus.NO_SHOW)
 class Evacuee(EvacuationModel):
     """A registration (with its household) on the evacuation of a crisis."""
 
-    registration = models.ForeignKey("nationals.Registration", on_delete=models.CASCADE, related_name="+", verbose_name=_("registration"))
-    assembly_point = models.ForeignKey(AssemblyPoint, on_delete=models.PROTECT, related_name="evacuees", verbose_name=_("assembly point"))
-    transport = models.ForeignKey(
-        Transport, on_delete=models.SET_NULL, null=True, blank=True, related_name="evacuees", verbose_name=_("transport")
+    registration = models.ForeignKey(
+        "nationals.Registration", on_delete=models.CASCADE, related_name="+", verbose_name=_("registration")
     )
-    status = models.CharField(_("status"), max_length=20, choices=EvacueeStatus.choices, default=EvacueeStatus.TO_CONTACT, db_index=True)
+    assembly_point = models.ForeignKey(
+        AssemblyPoint, on_delete=models.PROTECT, related_name="evacuees", verbose_name=_("assembly point")
+    )
+    transport = models.ForeignKey(
+        Transport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evacuees",
+        verbose_name=_("transport"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EvacueeStatus.choices,
+        default=EvacueeStatus.TO_CONTACT,
+        db_index=True,
+    )
     seat = models.CharField(_("seat"), max_length=40, blank=True)
     status_changed = models.DateTimeField(_("status changed"), default=timezone.now)
 
     class Meta:
         ordering = ["registration__family_name", "registration__given_names", "id"]
-        constraints = [models.UniqueConstraint(fields=["crisis", "registration"], name="evacuation_evacuee_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["crisis", "registration"], name="evacuation_evacuee_unique")
+        ]
         verbose_name = _("evacuee")
         verbose_name_plural = _("evacuees")
 
@@ -158,14 +184,20 @@ class ChildChecklist(Audited, models.Model):
     """The evacuation checklist of one child: a household member under 18, or the registered person if a minor."""
 
     evacuee = models.ForeignKey(Evacuee, on_delete=models.CASCADE, related_name="checklists")
-    member = models.ForeignKey("nationals.HouseholdMember", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    member = models.ForeignKey(
+        "nationals.HouseholdMember", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["evacuee_id", "member_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["evacuee", "member"], name="evacuation_checklist_unique"),
-            models.UniqueConstraint(fields=["evacuee"], condition=models.Q(member__isnull=True), name="evacuation_checklist_registrant"),
+            models.UniqueConstraint(
+                fields=["evacuee"],
+                condition=models.Q(member__isnull=True),
+                name="evacuation_checklist_registrant",
+            ),
         ]
         verbose_name = _("child's evacuation checklist")
         verbose_name_plural = _("children's evacuation checklists")
@@ -174,15 +206,26 @@ class ChildChecklist(Audited, models.Model):
         return f"#{self.pk}"
 
     def audit_repr(self):
-        who = f"member #{self.member_id}" if self.member_id else f"registration #{self.evacuee.registration_id}"
+        who = (
+            f"member #{self.member_id}" if self.member_id else f"registration #{self.evacuee.registration_id}"
+        )
         return f"#{self.pk} ({who})"
 
 
 class ChecklistItem(Audited, models.Model):
     checklist = models.ForeignKey(ChildChecklist, on_delete=models.CASCADE, related_name="items")
-    key = models.CharField(_("item"), max_length=20, choices=[(k, text) for k, (_phase, text) in ITEMS.items()])
+    key = models.CharField(
+        _("item"), max_length=20, choices=[(k, text) for k, (_phase, text) in ITEMS.items()]
+    )
     done = models.BooleanField(_("done"), default=False)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     at = models.DateTimeField(_("when"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 

@@ -40,19 +40,28 @@ def can_change(user, crisis):
 
 def people_in(evacuees):
     """People (registrants and their household members) on these evacuee rows."""
-    return evacuees.count() + HouseholdMember.objects.filter(registration_id__in=evacuees.values("registration_id")).count()
+    return (
+        evacuees.count()
+        + HouseholdMember.objects.filter(registration_id__in=evacuees.values("registration_id")).count()
+    )
 
 
 def places_taken(point=None, transport=None):
     evacuees = Evacuee.objects.exclude(status__in=FREES_PLACE)
-    evacuees = evacuees.filter(assembly_point=point) if point is not None else evacuees.filter(transport=transport)
+    evacuees = (
+        evacuees.filter(assembly_point=point) if point is not None else evacuees.filter(transport=transport)
+    )
     return people_in(evacuees)
 
 
 def household_sizes(registration_ids):
     """{registration id: 1 + household members}."""
-    sizes = {rid: 1 for rid in registration_ids}
-    members = HouseholdMember.objects.filter(registration_id__in=registration_ids).values_list("registration_id").annotate(n=Count("id"))
+    sizes = dict.fromkeys(registration_ids, 1)
+    members = (
+        HouseholdMember.objects.filter(registration_id__in=registration_ids)
+        .values_list("registration_id")
+        .annotate(n=Count("id"))
+    )
     for rid, n in members.order_by():
         sizes[rid] += n
     return sizes
@@ -74,7 +83,7 @@ def assign(crisis, registration_ids, point, transport=None, seat=None):
 
     Registrations must be inside the crisis area; someone already on the evacuation
     is moved. Returns the number of registrations assigned."""
-    registration_ids = sorted(set(int(i) for i in registration_ids))
+    registration_ids = sorted({int(i) for i in registration_ids})
     if not registration_ids:
         raise ValidationError(_("Nobody to assign."))
     if point.crisis_id != crisis.pk or (transport is not None and transport.crisis_id != crisis.pk):
@@ -85,7 +94,9 @@ def assign(crisis, registration_ids, point, transport=None, seat=None):
             % {"transport": str(transport), "point": str(transport.assembly_point)}
         )
     inside = set(
-        CrisisMember.objects.filter(crisis=crisis, registration_id__in=registration_ids).values_list("registration_id", flat=True)
+        CrisisMember.objects.filter(crisis=crisis, registration_id__in=registration_ids).values_list(
+            "registration_id", flat=True
+        )
     )
     outside = [i for i in registration_ids if i not in inside]
     if outside:
@@ -97,15 +108,32 @@ def assign(crisis, registration_ids, point, transport=None, seat=None):
         point = AssemblyPoint.objects.select_for_update().get(pk=point.pk)
         if transport is not None:
             transport = Transport.objects.select_for_update().get(pk=transport.pk)
-        existing = {e.registration_id: e for e in Evacuee.objects.filter(crisis=crisis, registration_id__in=registration_ids)}
+        existing = {
+            e.registration_id: e
+            for e in Evacuee.objects.filter(crisis=crisis, registration_id__in=registration_ids)
+        }
         sizes = household_sizes(registration_ids)
 
         def counted(evacuee, field, place):
-            return evacuee is not None and evacuee.status not in FREES_PLACE and getattr(evacuee, field) == place.pk
+            return (
+                evacuee is not None
+                and evacuee.status not in FREES_PLACE
+                and getattr(evacuee, field) == place.pk
+            )
 
-        _check_room(point, sum(n for rid, n in sizes.items() if not counted(existing.get(rid), "assembly_point_id", point)), "point")
+        _check_room(
+            point,
+            sum(n for rid, n in sizes.items() if not counted(existing.get(rid), "assembly_point_id", point)),
+            "point",
+        )
         if transport is not None:
-            _check_room(transport, sum(n for rid, n in sizes.items() if not counted(existing.get(rid), "transport_id", transport)), "transport")
+            _check_room(
+                transport,
+                sum(
+                    n for rid, n in sizes.items() if not counted(existing.get(rid), "transport_id", transport)
+                ),
+                "transport",
+            )
 
         for evacuee in existing.values():
             evacuee.assembly_point, evacuee.transport = point, transport
@@ -115,13 +143,22 @@ def assign(crisis, registration_ids, point, transport=None, seat=None):
                 evacuee.seat = seat
             evacuee.save()
         new = [
-            Evacuee(crisis=crisis, organisation_id=crisis.organisation_id, registration_id=rid, assembly_point=point,
-                    transport=transport, seat=seat or "")
-            for rid in registration_ids if rid not in existing
+            Evacuee(
+                crisis=crisis,
+                organisation_id=crisis.organisation_id,
+                registration_id=rid,
+                assembly_point=point,
+                transport=transport,
+                seat=seat or "",
+            )
+            for rid in registration_ids
+            if rid not in existing
         ]
         if new:
             created = Evacuee.objects.bulk_create(new, batch_size=500)
-            template = audit.EntryTemplate(AuditAction.CREATE, Evacuee, ["registration", "assembly_point", "transport"])
+            template = audit.EntryTemplate(
+                AuditAction.CREATE, Evacuee, ["registration", "assembly_point", "transport"]
+            )
             audit.save_entries(template.for_object(e) for e in created)
         ensure_checklists(Evacuee.objects.filter(crisis=crisis, registration_id__in=registration_ids))
     return len(registration_ids)
@@ -131,7 +168,10 @@ def unassigned(crisis):
     """The crisis's members not on the evacuation yet, with their household size, by admin area and name."""
     taken = Evacuee.objects.filter(crisis=crisis).values("registration_id")
     return (
-        Registration.objects.filter(id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"), merged_into__isnull=True)
+        Registration.objects.filter(
+            id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"),
+            merged_into__isnull=True,
+        )
         .exclude(id__in=taken)
         .select_related("area")
         .annotate(members_count=Count("members"))
@@ -142,7 +182,9 @@ def unassigned(crisis):
 def area_registrations(crisis, area):
     """Ids of the crisis's members in an admin area (or an area inside it) who are not on the evacuation yet."""
     area_ids = [area.pk, *AdminArea.objects.filter(parent=area).values_list("id", flat=True)]
-    members = CrisisMember.objects.filter(crisis=crisis, registration__area_id__in=area_ids, registration__merged_into__isnull=True)
+    members = CrisisMember.objects.filter(
+        crisis=crisis, registration__area_id__in=area_ids, registration__merged_into__isnull=True
+    )
     taken = Evacuee.objects.filter(crisis=crisis).values("registration_id")
     return list(members.exclude(registration_id__in=taken).values_list("registration_id", flat=True))
 
@@ -150,7 +192,10 @@ def area_registrations(crisis, area):
 def assign_area(crisis, area, point, transport=None):
     ids = area_registrations(crisis, area)
     if not ids:
-        raise ValidationError(_("Everyone in %(area)s is already on the evacuation, or nobody lives there.") % {"area": area.name})
+        raise ValidationError(
+            _("Everyone in %(area)s is already on the evacuation, or nobody lives there.")
+            % {"area": area.name}
+        )
     return assign(crisis, ids, point, transport)
 
 
@@ -163,9 +208,13 @@ def set_status(evacuee, status):
     with transaction.atomic():
         if evacuee.status in FREES_PLACE and status not in FREES_PLACE:
             size = household_sizes([evacuee.registration_id])[evacuee.registration_id]
-            _check_room(AssemblyPoint.objects.select_for_update().get(pk=evacuee.assembly_point_id), size, "point")
+            _check_room(
+                AssemblyPoint.objects.select_for_update().get(pk=evacuee.assembly_point_id), size, "point"
+            )
             if evacuee.transport_id:
-                _check_room(Transport.objects.select_for_update().get(pk=evacuee.transport_id), size, "transport")
+                _check_room(
+                    Transport.objects.select_for_update().get(pk=evacuee.transport_id), size, "transport"
+                )
         evacuee.status, evacuee.status_changed = status, timezone.now()
         evacuee.save()
     return evacuee
@@ -176,8 +225,11 @@ def set_status(evacuee, status):
 
 def _people_by(crisis, field):
     rows = (
-        Evacuee.objects.filter(crisis=crisis).exclude(status__in=FREES_PLACE).values_list(field)
-        .annotate(n=Count("id", distinct=True), m=Count("registration__members", distinct=True)).order_by()
+        Evacuee.objects.filter(crisis=crisis)
+        .exclude(status__in=FREES_PLACE)
+        .values_list(field)
+        .annotate(n=Count("id", distinct=True), m=Count("registration__members", distinct=True))
+        .order_by()
     )
     return {key: n + m for key, n, m in rows}
 
@@ -190,7 +242,9 @@ def overview(crisis):
     transports = list(Transport.objects.filter(crisis=crisis).select_related("assembly_point"))
     for transport in transports:
         transport.taken = by_transport.get(transport.pk, 0)
-    statuses = Counter(dict(Evacuee.objects.filter(crisis=crisis).values_list("status").annotate(n=Count("id")).order_by()))
+    statuses = Counter(
+        dict(Evacuee.objects.filter(crisis=crisis).values_list("status").annotate(n=Count("id")).order_by())
+    )
     evacuees = Evacuee.objects.filter(crisis=crisis)
     return {
         "points": points,
@@ -198,7 +252,9 @@ def overview(crisis):
         "statuses": [(value, label, statuses.get(value, 0)) for value, label in EvacueeStatus.choices],
         "households": evacuees.count(),
         "people": people_in(evacuees),
-        "unassigned": CrisisMember.objects.filter(crisis=crisis).exclude(registration_id__in=evacuees.values("registration_id")).count(),
+        "unassigned": CrisisMember.objects.filter(crisis=crisis)
+        .exclude(registration_id__in=evacuees.values("registration_id"))
+        .count(),
     }
 
 
@@ -256,7 +312,14 @@ def children_summary(crisis):
     )
     rows = []
     for checklist in checklists:
-        rows.append({"checklist": checklist, "done": checklist.done, "complete": checklist.done == len(ITEMS), **describe(checklist)})
+        rows.append(
+            {
+                "checklist": checklist,
+                "done": checklist.done,
+                "complete": checklist.done == len(ITEMS),
+                **describe(checklist),
+            }
+        )
     rows.sort(key=lambda r: (not r["unaccompanied"], r["complete"], r["name"].casefold()))
     return {
         "rows": rows,
@@ -270,14 +333,19 @@ def children_summary(crisis):
 def checklist_items(checklist):
     """Every item of the reference checklist, in order, with what was recorded (or a blank item)."""
     recorded = {item.key: item for item in checklist.items.select_related("by")}
-    return [(key, phase, text, recorded.get(key) or ChecklistItem(checklist=checklist, key=key)) for key, (phase, text) in ITEMS.items()]
+    return [
+        (key, phase, text, recorded.get(key) or ChecklistItem(checklist=checklist, key=key))
+        for key, (phase, text) in ITEMS.items()
+    ]
 
 
 def update_item(checklist, key, done, note="", user=None):
     """Tick or untick one item; who and when are recorded, and the change is audited."""
     if key not in ITEMS:
         raise ValidationError(_("Not an item of the checklist: %(key)s") % {"key": str(key)[:40]})
-    item = ChecklistItem.objects.filter(checklist=checklist, key=key).first() or ChecklistItem(checklist=checklist, key=key)
+    item = ChecklistItem.objects.filter(checklist=checklist, key=key).first() or ChecklistItem(
+        checklist=checklist, key=key
+    )
     if item.pk and item.done == done and item.note == note:
         return item
     item.done, item.note = done, note
@@ -293,6 +361,9 @@ def registrations_of(evacuees):
 def members_areas(crisis):
     """Ids of the admin areas where the crisis's members live (for the "whole area" assignment)."""
     return (
-        Registration.objects.filter(id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"), area__isnull=False)
-        .values("area_id").distinct()
+        Registration.objects.filter(
+            id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"), area__isnull=False
+        )
+        .values("area_id")
+        .distinct()
     )

@@ -17,7 +17,12 @@ urlpatterns = [
     path("points/<id:pk>/manifest.<str:fmt>", views.manifest, {"kind": "point"}, name="point_manifest"),
     path("transports/<id:pk>/", views.transport_detail, name="transport"),
     path("transports/<id:pk>/edit/", views.transport_edit, name="transport_edit"),
-    path("transports/<id:pk>/manifest.<str:fmt>", views.manifest, {"kind": "transport"}, name="transport_manifest"),
+    path(
+        "transports/<id:pk>/manifest.<str:fmt>",
+        views.manifest,
+        {"kind": "transport"},
+        name="transport_manifest",
+    ),
     path("evacuees/<id:pk>/status/", views.evacuee_status, name="status"),
     path("children/<id:pk>/", views.checklist, name="checklist"),
 ]

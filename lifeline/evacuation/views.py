@@ -17,14 +17,35 @@ from lifeline.core.permissions import get_for_user, has_perm, require
 from lifeline.core.registry_views import paginate
 from lifeline.crises.models import Crisis
 from lifeline.evacuation import manifests, services
-from lifeline.evacuation.forms import AreaAssignForm, AssemblyPointForm, AssignForm, ChecklistItemForm, StatusForm, TransportForm
-from lifeline.evacuation.models import ITEMS, AssemblyPoint, ChildChecklist, Evacuee, EvacueeStatus, Phase, Transport
+from lifeline.evacuation.forms import (
+    AreaAssignForm,
+    AssemblyPointForm,
+    AssignForm,
+    ChecklistItemForm,
+    StatusForm,
+    TransportForm,
+)
+from lifeline.evacuation.models import (
+    ITEMS,
+    AssemblyPoint,
+    ChildChecklist,
+    Evacuee,
+    EvacueeStatus,
+    Phase,
+    Transport,
+)
 from lifeline.geo.models import AdminArea
 from lifeline.nationals.models import Registration
 
 AREA = Area.CRISES
 # The buttons at an assembly point, in the order things happen there.
-FIELD_STATUSES = [EvacueeStatus.CONFIRMED, EvacueeStatus.AT_POINT, EvacueeStatus.BOARDED, EvacueeStatus.ARRIVED, EvacueeStatus.NO_SHOW]
+FIELD_STATUSES = [
+    EvacueeStatus.CONFIRMED,
+    EvacueeStatus.AT_POINT,
+    EvacueeStatus.BOARDED,
+    EvacueeStatus.ARRIVED,
+    EvacueeStatus.NO_SHOW,
+]
 
 
 def _crisis(user, pk, change=False):
@@ -39,7 +60,9 @@ def _crisis(user, pk, change=False):
 
 def _back(request, default):
     target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect(default)
 
@@ -60,9 +83,13 @@ def _audit_people(registration_ids, reason, action=AuditAction.VIEW, fields=("gi
 def index(request):
     require(request.user, AREA, Action.VIEW)
     crises = (
-        Crisis.objects.for_user(request.user).select_related("organisation", "country").order_by("status", "-started")
+        Crisis.objects.for_user(request.user)
+        .select_related("organisation", "country")
+        .order_by("status", "-started")
     )
-    counts = dict(Evacuee.objects.filter(crisis__in=crises).values_list("crisis").annotate(n=Count("id")).order_by())
+    counts = dict(
+        Evacuee.objects.filter(crisis__in=crises).values_list("crisis").annotate(n=Count("id")).order_by()
+    )
     page = paginate(request, crises)
     for crisis in page["object_list"]:
         crisis.evacuees = counts.get(crisis.pk, 0)
@@ -70,11 +97,14 @@ def index(request):
 
 
 def _crisis_context(request, crisis, can_change, assign_form=None, area_form=None):
-    context = {"crisis": crisis, "can_change": can_change, "can_export": has_perm(request.user, AREA, Action.EXPORT), **services.overview(crisis)}
+    context = {
+        "crisis": crisis,
+        "can_change": can_change,
+        "can_export": has_perm(request.user, AREA, Action.EXPORT),
+        **services.overview(crisis),
+    }
     if can_change:
-        areas = AdminArea.objects.filter(
-            id__in=services.members_areas(crisis)
-        ).order_by("name")
+        areas = AdminArea.objects.filter(id__in=services.members_areas(crisis)).order_by("name")
         context["assign_form"] = assign_form or AssignForm(crisis=crisis)
         context["area_form"] = area_form or AreaAssignForm(crisis=crisis, areas=areas, prefix="area")
     return context
@@ -83,7 +113,11 @@ def _crisis_context(request, crisis, can_change, assign_form=None, area_form=Non
 @login_required
 def crisis_evacuation(request, pk):
     crisis = _crisis(request.user, pk)
-    return render(request, "evacuation/crisis.html", _crisis_context(request, crisis, services.can_change(request.user, crisis)))
+    return render(
+        request,
+        "evacuation/crisis.html",
+        _crisis_context(request, crisis, services.can_change(request.user, crisis)),
+    )
 
 
 @login_required
@@ -91,10 +125,17 @@ def unassigned(request, pk):
     """Who is inside the area but not on the evacuation yet, each with a one-tap assignment."""
     crisis = _crisis(request.user, pk)
     page = paginate(request, services.unassigned(crisis), 50)
-    _audit_people([r.pk for r in page["object_list"]], _("not yet on the evacuation of crisis #%(id)s") % {"id": crisis.pk})
+    _audit_people(
+        [r.pk for r in page["object_list"]],
+        _("not yet on the evacuation of crisis #%(id)s") % {"id": crisis.pk},
+    )
     can_change = services.can_change(request.user, crisis)
     points = list(AssemblyPoint.objects.filter(crisis=crisis)) if can_change else []
-    return render(request, "evacuation/unassigned.html", {"crisis": crisis, "can_change": can_change, "points": points, **page})
+    return render(
+        request,
+        "evacuation/unassigned.html",
+        {"crisis": crisis, "can_change": can_change, "points": points, **page},
+    )
 
 
 @login_required
@@ -105,13 +146,24 @@ def assign(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.assign(crisis, [data["registration"]], data["assembly_point"], data["transport"], seat=data["seat"])
+            services.assign(
+                crisis, [data["registration"]], data["assembly_point"], data["transport"], seat=data["seat"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Registration #%(id)s assigned to “%(point)s”.") % {"id": data["registration"], "point": data["assembly_point"]})
+            messages.success(
+                request,
+                _("Registration #%(id)s assigned to “%(point)s”.")
+                % {"id": data["registration"], "point": data["assembly_point"]},
+            )
             return _back(request, reverse("evacuation:crisis", args=[crisis.pk]))
-    return render(request, "evacuation/crisis.html", _crisis_context(request, crisis, True, assign_form=form), status=400)
+    return render(
+        request,
+        "evacuation/crisis.html",
+        _crisis_context(request, crisis, True, assign_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -128,10 +180,14 @@ def assign_area(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(
-                request, _("%(n)s registrations in %(area)s assigned to “%(point)s”.") % {"n": n, "area": data["area"].name, "point": data["assembly_point"]}
+                request,
+                _("%(n)s registrations in %(area)s assigned to “%(point)s”.")
+                % {"n": n, "area": data["area"].name, "point": data["assembly_point"]},
             )
             return redirect("evacuation:crisis", pk=crisis.pk)
-    return render(request, "evacuation/crisis.html", _crisis_context(request, crisis, True, area_form=form), status=400)
+    return render(
+        request, "evacuation/crisis.html", _crisis_context(request, crisis, True, area_form=form), status=400
+    )
 
 
 def _edit(request, model, form_class, crisis, instance, template):
@@ -144,7 +200,12 @@ def _edit(request, model, form_class, crisis, instance, template):
         messages.success(request, _("Saved “%(name)s”.") % {"name": str(saved)})
         return redirect("evacuation:crisis", pk=crisis.pk)
     status = 400 if form.errors else 200
-    return render(request, template, {"form": form, "crisis": crisis, "instance": instance, "model": model._meta}, status=status)
+    return render(
+        request,
+        template,
+        {"form": form, "crisis": crisis, "instance": instance, "model": model._meta},
+        status=status,
+    )
 
 
 @login_required
@@ -166,15 +227,27 @@ def _people_page(request, place, evacuees, kind):
     status = request.GET.get("status")
     if status in EvacueeStatus.values:
         evacuees = evacuees.filter(status=status)
-    evacuees = evacuees.select_related("registration", "transport", "assembly_point").annotate(members=Count("registration__members"))
+    evacuees = evacuees.select_related("registration", "transport", "assembly_point").annotate(
+        members=Count("registration__members")
+    )
     evacuees = evacuees.order_by("registration__family_name", "registration__given_names", "id")
     page = paginate(request, evacuees, 50)
-    _audit_people([e.registration_id for e in page["object_list"]], _("evacuation list of %(place)s") % {"place": str(place)})
+    _audit_people(
+        [e.registration_id for e in page["object_list"]],
+        _("evacuation list of %(place)s") % {"place": str(place)},
+    )
     can_change = services.can_change(request.user, crisis)
     context = {
-        "place": place, "kind": kind, "crisis": crisis, "can_change": can_change, "status": status,
-        "statuses": EvacueeStatus.choices, "field_statuses": [(s, EvacueeStatus(s).label) for s in FIELD_STATUSES],
-        "taken": services.places_taken(**{kind: place}), "can_export": has_perm(request.user, AREA, Action.EXPORT), **page,
+        "place": place,
+        "kind": kind,
+        "crisis": crisis,
+        "can_change": can_change,
+        "status": status,
+        "statuses": EvacueeStatus.choices,
+        "field_statuses": [(s, EvacueeStatus(s).label) for s in FIELD_STATUSES],
+        "taken": services.places_taken(**{kind: place}),
+        "can_export": has_perm(request.user, AREA, Action.EXPORT),
+        **page,
     }
     return render(request, "evacuation/people.html", context)
 
@@ -205,7 +278,11 @@ def evacuee_status(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("#%(id)s: %(status)s.") % {"id": evacuee.registration_id, "status": evacuee.get_status_display()})
+            messages.success(
+                request,
+                _("#%(id)s: %(status)s.")
+                % {"id": evacuee.registration_id, "status": evacuee.get_status_display()},
+            )
     return _back(request, reverse("evacuation:point", args=[evacuee.assembly_point_id]))
 
 
@@ -222,15 +299,23 @@ def manifest(request, kind, pk, fmt):
     if kind == "point":
         subtitle = _("Assembly point · %(crisis)s") % {"crisis": place.crisis.name}
     else:
-        subtitle = _("%(kind)s to %(destination)s · %(crisis)s") % {"kind": place.get_kind_display(), "destination": place.destination, "crisis": place.crisis.name}
+        subtitle = _("%(kind)s to %(destination)s · %(crisis)s") % {
+            "kind": place.get_kind_display(),
+            "destination": place.destination,
+            "crisis": place.crisis.name,
+        }
     built = manifests.build(evacuees, _("Manifest: %(place)s") % {"place": str(place)}, subtitle, personal)
     data = manifests.render(built, fmt, rtl=get_language_bidi())
-    fields = ["given_names", "family_name", "date_of_birth", "special_needs", "document_status"] + (["phone"] if personal else [])
+    fields = ["given_names", "family_name", "date_of_birth", "special_needs", "document_status"] + (
+        ["phone"] if personal else []
+    )
     reason = _("manifest of %(place)s (%(fmt)s)") % {"place": str(place), "fmt": fmt}
     audit.record(AuditAction.EXPORT, obj=place, fields=fields, reason=reason)
     _audit_people(sorted({row.household for _section, row in built.rows}), reason, AuditAction.EXPORT, fields)
     response = HttpResponse(data, content_type=manifests.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="manifest-{kind}-{place.pk}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="manifest-{kind}-{place.pk}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"'
+    )
     return response
 
 
@@ -241,14 +326,19 @@ def children(request, pk):
     if can_change:
         services.ensure_checklists(Evacuee.objects.filter(crisis=crisis))
     summary = services.children_summary(crisis)
-    return render(request, "evacuation/children.html", {"crisis": crisis, "can_change": can_change, **summary})
+    return render(
+        request, "evacuation/children.html", {"crisis": crisis, "can_change": can_change, **summary}
+    )
 
 
 def _checklist(user, pk, action=Action.VIEW):
     visible = Evacuee.objects.for_user(user, action)
     return get_object_or_404(
-        ChildChecklist.objects.select_related("evacuee__registration", "evacuee__crisis", "evacuee__assembly_point", "member"),
-        pk=pk, evacuee__in=visible,
+        ChildChecklist.objects.select_related(
+            "evacuee__registration", "evacuee__crisis", "evacuee__assembly_point", "member"
+        ),
+        pk=pk,
+        evacuee__in=visible,
     )
 
 
@@ -264,17 +354,28 @@ def checklist(request, pk):
         elif not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         else:
-            services.update_item(item, key, form.cleaned_data["done"], form.cleaned_data["note"], request.user)
+            services.update_item(
+                item, key, form.cleaned_data["done"], form.cleaned_data["note"], request.user
+            )
             messages.success(request, _("Saved: %(item)s.") % {"item": ITEMS[key][1]})
         return redirect(reverse("evacuation:checklist", args=[item.pk]) + f"#item-{key}")
     checklist = _checklist(request.user, pk)
     who = services.describe(checklist)
-    audit.record(AuditAction.VIEW, obj=checklist, fields=["name", "date_of_birth", "items"], reason=_("child's evacuation checklist"))
+    audit.record(
+        AuditAction.VIEW,
+        obj=checklist,
+        fields=["name", "date_of_birth", "items"],
+        reason=_("child's evacuation checklist"),
+    )
     items = services.checklist_items(checklist)
     phases = [(label, [i for i in items if i[1] == value]) for value, label in Phase.choices]
     context = {
-        "checklist": checklist, "crisis": checklist.evacuee.crisis, "who": who, "phases": phases,
-        "done": sum(1 for i in items if i[3].done), "total": len(items),
+        "checklist": checklist,
+        "crisis": checklist.evacuee.crisis,
+        "who": who,
+        "phases": phases,
+        "done": sum(1 for i in items if i[3].done),
+        "total": len(items),
         "can_change": services.can_change(request.user, checklist.evacuee.crisis),
     }
     return render(request, "evacuation/checklist.html", context)

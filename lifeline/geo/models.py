@@ -32,13 +32,20 @@ class Country(models.Model):
 
 
 class AdminArea(models.Model):
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="areas", verbose_name=_("country"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="areas", verbose_name=_("country")
+    )
     pcode = models.CharField(_("P-code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_local = models.CharField(_("local name"), max_length=200, blank=True)
     level = models.PositiveSmallIntegerField(_("admin level"), default=1)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent area")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent area"),
     )
     geometry = models.TextField(_("boundary (GeoJSON)"), blank=True)
     min_lat = models.FloatField(null=True, blank=True, db_index=True)

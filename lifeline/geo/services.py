@@ -38,7 +38,9 @@ def import_boundaries(geojson: dict, country: Country, level=1, parent_level_fie
             pcode=pcode, defaults={"country": country, "name": name, "level": level}
         )
         area.name, area.level, area.country = name, level, country
-        area.name_local = _pick(properties, LOCAL_FIELDS, level) if _pick(properties, LOCAL_FIELDS, level) != name else ""
+        area.name_local = (
+            _pick(properties, LOCAL_FIELDS, level) if _pick(properties, LOCAL_FIELDS, level) != name else ""
+        )
         if feature.get("geometry"):
             area.set_geometry(feature["geometry"])
         area.save()

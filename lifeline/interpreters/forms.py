@@ -31,7 +31,8 @@ def any_of(choices):
 class MessagingField(ChannelsField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
-            "help_text", _("One per line as app:handle, for example whatsapp:+962790123456 or telegram:@name.")
+            "help_text",
+            _("One per line as app:handle, for example whatsapp:+962790123456 or telegram:@name."),
         )
         super().__init__(*args, **kwargs)
 
@@ -53,16 +54,36 @@ class InterpreterForm(forms.ModelForm):
         label=_("Modalities"), choices=Modality.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     specialisations = forms.MultipleChoiceField(
-        label=_("Specialisations"), choices=Specialisation.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Specialisations"),
+        choices=Specialisation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Interpreter
         fields = [
-            "organisation", "full_name", "phone", "email", "messaging", "modalities", "specialisations",
-            "home_area", "city", "travel_range_km", "always_available", "engagement", "vetting", "vetted_on",
-            "code_of_conduct_signed", "consent_stored", "consent_contact", "consent_date", "last_verified",
-            "active", "notes",
+            "organisation",
+            "full_name",
+            "phone",
+            "email",
+            "messaging",
+            "modalities",
+            "specialisations",
+            "home_area",
+            "city",
+            "travel_range_km",
+            "always_available",
+            "engagement",
+            "vetting",
+            "vetted_on",
+            "code_of_conduct_signed",
+            "consent_stored",
+            "consent_contact",
+            "consent_date",
+            "last_verified",
+            "active",
+            "notes",
         ]
         widgets = {
             "vetted_on": DATE,
@@ -110,7 +131,16 @@ class LanguagePairForm(forms.ModelForm):
 
     class Meta:
         model = LanguagePair
-        fields = ["source", "target", "both_directions", "proficiency", "dialect", "script", "certified", "certification"]
+        fields = [
+            "source",
+            "target",
+            "both_directions",
+            "proficiency",
+            "dialect",
+            "script",
+            "certified",
+            "certification",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,10 +193,16 @@ class DeploymentForm(forms.ModelForm):
 class InterpreterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     language = forms.CharField(label=_("Language (code or name)"), required=False)
-    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any"))
+    area = forms.ModelChoiceField(
+        label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any")
+    )
     modality = forms.ChoiceField(label=_("Modality"), required=False, choices=any_of(Modality.choices))
-    specialisation = forms.ChoiceField(label=_("Specialisation"), required=False, choices=any_of(Specialisation.choices))
-    engagement = forms.ChoiceField(label=_("Volunteer or paid"), required=False, choices=any_of(Engagement.choices))
+    specialisation = forms.ChoiceField(
+        label=_("Specialisation"), required=False, choices=any_of(Specialisation.choices)
+    )
+    engagement = forms.ChoiceField(
+        label=_("Volunteer or paid"), required=False, choices=any_of(Engagement.choices)
+    )
     vetting = forms.ChoiceField(label=_("Vetting"), required=False, choices=any_of(Vetting.choices))
     active_only = forms.BooleanField(label=_("Active only"), required=False)
 
@@ -185,7 +221,9 @@ class LanguageNameField(forms.CharField):
             return ""
         code = resolve_language(value)
         if code is None:
-            raise ValidationError(_("“%(value)s” is neither an ISO 639 code nor a language name."), params={"value": value})
+            raise ValidationError(
+                _("“%(value)s” is neither an ISO 639 code nor a language name."), params={"value": value}
+            )
         return code
 
 
@@ -193,11 +231,18 @@ class InterpreterSearchForm(forms.Form):
     source = LanguageNameField(label=_("From language"))
     target = LanguageNameField(label=_("Into language"))
     area = forms.ModelChoiceField(
-        label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Anywhere")
+        label=_("Area"),
+        required=False,
+        queryset=AdminArea.objects.order_by("name"),
+        empty_label=_("Anywhere"),
     )
-    remote_ok = forms.BooleanField(label=_("Include interpreters who work remotely"), required=False, initial=True)
+    remote_ok = forms.BooleanField(
+        label=_("Include interpreters who work remotely"), required=False, initial=True
+    )
     available_now = forms.BooleanField(label=_("Available now only"), required=False)
-    specialisation = forms.ChoiceField(label=_("Specialisation"), required=False, choices=any_of(Specialisation.choices))
+    specialisation = forms.ChoiceField(
+        label=_("Specialisation"), required=False, choices=any_of(Specialisation.choices)
+    )
     modality = forms.ChoiceField(label=_("Modality"), required=False, choices=any_of(Modality.choices))
 
     def clean(self):

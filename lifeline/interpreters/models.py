@@ -78,13 +78,22 @@ class Interpreter(Audited, OwnedModel):
     modalities = models.JSONField(_("modalities"), default=list, blank=True)
     specialisations = models.JSONField(_("specialisations"), default=list, blank=True)
     home_area = models.ForeignKey(
-        "geo.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("based in")
+        "geo.AdminArea",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("based in"),
     )
     city = models.CharField(_("city"), max_length=120, blank=True)
     travel_range_km = models.PositiveIntegerField(_("travel range (km)"), default=0)
     always_available = models.BooleanField(_("on call 24/7"), default=False)
-    engagement = models.CharField(_("volunteer or paid"), max_length=12, choices=Engagement.choices, default=Engagement.VOLUNTEER)
-    vetting = models.CharField(_("vetting"), max_length=12, choices=Vetting.choices, default=Vetting.NOT_VETTED)
+    engagement = models.CharField(
+        _("volunteer or paid"), max_length=12, choices=Engagement.choices, default=Engagement.VOLUNTEER
+    )
+    vetting = models.CharField(
+        _("vetting"), max_length=12, choices=Vetting.choices, default=Vetting.NOT_VETTED
+    )
     vetted_on = models.DateField(_("vetted on"), null=True, blank=True)
     code_of_conduct_signed = models.DateField(_("code of conduct signed"), null=True, blank=True)
     consent_stored = models.BooleanField(_("consents to be stored"), default=False)
@@ -139,9 +148,13 @@ class LanguagePair(models.Model):
     both_directions = models.BooleanField(_("both directions"), default=True)
     dialect = models.CharField(_("dialect"), max_length=80, blank=True, validators=[no_pair_syntax])
     script = models.CharField(_("script (ISO 15924)"), max_length=4, blank=True)
-    proficiency = models.PositiveSmallIntegerField(_("proficiency"), choices=Proficiency.choices, default=Proficiency.PROFESSIONAL)
+    proficiency = models.PositiveSmallIntegerField(
+        _("proficiency"), choices=Proficiency.choices, default=Proficiency.PROFESSIONAL
+    )
     certified = models.BooleanField(_("certified"), default=False)
-    certification = models.CharField(_("certification"), max_length=200, blank=True, validators=[no_separator])
+    certification = models.CharField(
+        _("certification"), max_length=200, blank=True, validators=[no_separator]
+    )
 
     class Meta:
         ordering = ["id"]
@@ -150,7 +163,9 @@ class LanguagePair(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["interpreter", "source", "target"], name="unique_pair"),
             models.CheckConstraint(
-                condition=~models.Q(source=models.F("target")), name="pair_two_languages", violation_error_message=SAME_LANGUAGE
+                condition=~models.Q(source=models.F("target")),
+                name="pair_two_languages",
+                violation_error_message=SAME_LANGUAGE,
             ),
         ]
 
@@ -195,7 +210,9 @@ class AvailabilityWindow(models.Model):
         verbose_name_plural = _("availability windows")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="window_ends_after_start", violation_error_message=WINDOW_ORDER
+                condition=models.Q(end__gt=models.F("start")),
+                name="window_ends_after_start",
+                violation_error_message=WINDOW_ORDER,
             ),
         ]
 
@@ -211,7 +228,9 @@ class Deployment(Audited, models.Model):
     date = models.DateField(_("date"))
     place = models.CharField(_("where"), max_length=200)
     event = models.CharField(_("for which event"), max_length=200)
-    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))])
+    hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))]
+    )
     rating = models.PositiveSmallIntegerField(
         _("feedback (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

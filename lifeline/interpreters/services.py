@@ -23,7 +23,7 @@ REASON_LABELS = {
     "available": gettext_lazy("available now"),
     "certified": gettext_lazy("certified"),
     "vetted": gettext_lazy("vetted"),
-    **{value: label for value, label in Specialisation.choices},
+    **dict(Specialisation.choices),
 }
 
 
@@ -91,8 +91,17 @@ def check_pairs(pairs):
         )
 
 
-def search_interpreters(queryset, q="", language="", area=None, modality="", specialisation="", engagement="",
-                        vetting="", active_only=False):
+def search_interpreters(
+    queryset,
+    q="",
+    language="",
+    area=None,
+    modality="",
+    specialisation="",
+    engagement="",
+    vetting="",
+    active_only=False,
+):
     """The list page's filters."""
     if q:
         queryset = queryset.filter(Q(full_name__icontains=q) | Q(city__icontains=q) | Q(notes__icontains=q))
@@ -127,8 +136,17 @@ def _pairs_for(source, target):
     return LanguagePair.objects.filter(forward | backward)
 
 
-def find_interpreters(queryset, source="", target="", area=None, remote_ok=True, available_now=False,
-                      specialisation="", modality="", when=None):
+def find_interpreters(
+    queryset,
+    source="",
+    target="",
+    area=None,
+    remote_ok=True,
+    available_now=False,
+    specialisation="",
+    modality="",
+    when=None,
+):
     """Interpreters who can do the job, best first.
 
     Hard requirements filter: active and consenting to be contacted, the language
@@ -145,7 +163,9 @@ def find_interpreters(queryset, source="", target="", area=None, remote_ok=True,
         queryset = queryset.filter(pk__in=_pairs_for(source, target).values("interpreter_id"))
     if modality:
         queryset = queryset.filter(json_list_has("modalities", modality))
-    queryset = queryset.select_related("home_area").prefetch_related("pairs__source", "pairs__target", "availability")
+    queryset = queryset.select_related("home_area").prefetch_related(
+        "pairs__source", "pairs__target", "availability"
+    )
     local = area_ids(area) if area is not None else set()
 
     matches = []
@@ -181,7 +201,9 @@ def find_interpreters(queryset, source="", target="", area=None, remote_ok=True,
             score += 8
             reasons.append("vetted")
         if interpreter.last_verified:
-            age = max(0, (timezone.localdate() - interpreter.last_verified).days)  # a future date earns nothing extra
+            age = max(
+                0, (timezone.localdate() - interpreter.last_verified).days
+            )  # a future date earns nothing extra
             score += max(0.0, 5 - age / 73)
         matches.append(Match(interpreter, round(score, 1), reasons, in_area, remote, available))
     matches.sort(key=lambda m: (-m.score, m.interpreter.full_name))
@@ -190,7 +212,9 @@ def find_interpreters(queryset, source="", target="", area=None, remote_ok=True,
 
 def covered_languages(interpreters, area=None):
     """Language codes that at least one active, contactable interpreter covers in the area or remotely."""
-    queryset = interpreters.filter(active=True, consent_contact=True).prefetch_related("pairs__source", "pairs__target")
+    queryset = interpreters.filter(active=True, consent_contact=True).prefetch_related(
+        "pairs__source", "pairs__target"
+    )
     local = area_ids(area) if area is not None else set()
     codes = set()
     for interpreter in queryset:

@@ -154,7 +154,8 @@ def parse_pair(item):
     match = PAIR.match(item.strip())
     if match is None:
         raise ValidationError(
-            _("“%(item)s” is not a language pair: write it like fil>es:4 or ar<>en:3/Levantine.") % {"item": item}
+            _("“%(item)s” is not a language pair: write it like fil>es:4 or ar<>en:3/Levantine.")
+            % {"item": item}
         )
     source, target = _language_code(match["source"]), _language_code(match["target"])
     if source == target:
@@ -197,8 +198,14 @@ def render_pairs(pairs):
 
 def pair_spec(pair):
     return PairSpec(
-        pair.source.code, pair.target.code, pair.both_directions, pair.proficiency,
-        pair.dialect, pair.script, pair.certified, pair.certification,
+        pair.source.code,
+        pair.target.code,
+        pair.both_directions,
+        pair.proficiency,
+        pair.dialect,
+        pair.script,
+        pair.certified,
+        pair.certification,
     )
 
 
@@ -211,7 +218,9 @@ class WindowSpec(NamedTuple):
     end: datetime.time
 
 
-WINDOW = re.compile(r"^(?P<day>[A-Za-z]+)\s+(?P<start>\d{1,2}:\d{2}(?::\d{2})?)\s*-\s*(?P<end>\d{1,2}:\d{2}(?::\d{2})?)$")
+WINDOW = re.compile(
+    r"^(?P<day>[A-Za-z]+)\s+(?P<start>\d{1,2}:\d{2}(?::\d{2})?)\s*-\s*(?P<end>\d{1,2}:\d{2}(?::\d{2})?)$"
+)
 
 
 def _time(value):
@@ -224,10 +233,14 @@ def _time(value):
 def parse_window(item):
     match = WINDOW.match(item.strip())
     if match is None:
-        raise ValidationError(_("“%(item)s” is not a window: write it like mon 09:00-17:00.") % {"item": item})
+        raise ValidationError(
+            _("“%(item)s” is not a window: write it like mon 09:00-17:00.") % {"item": item}
+        )
     day = match["day"].lower()
     if day not in DAYS and day not in FULL_DAYS:
-        raise ValidationError(_("“%(day)s” is not a day: use mon, tue, wed, thu, fri, sat or sun.") % {"day": match["day"]})
+        raise ValidationError(
+            _("“%(day)s” is not a day: use mon, tue, wed, thu, fri, sat or sun.") % {"day": match["day"]}
+        )
     start, end = _time(match["start"]), _time(match["end"])
     if end <= start:
         raise ValidationError(WINDOW_ORDER)
@@ -279,7 +292,9 @@ class InterpreterSchema(TableSchema):
         Column("travel_range_km", "#indicator+travel_km", kilometres, render_plain),
         Column("always_available", "#indicator+h24", boolean, render_plain),
         Column("availability", "#meta+availability", parse_availability, render_availability, extra=True),
-        Column("engagement", "#status+engagement", choice(Engagement, default=Engagement.VOLUNTEER), render_plain),
+        Column(
+            "engagement", "#status+engagement", choice(Engagement, default=Engagement.VOLUNTEER), render_plain
+        ),
         Column("vetting", "#status+vetting", choice(Vetting, default=Vetting.NOT_VETTED), render_plain),
         Column("vetted_on", "#date+vetted", date, render_plain),
         Column("code_of_conduct_signed", "#date+conduct", date, render_plain),
@@ -309,7 +324,9 @@ class InterpreterSchema(TableSchema):
         return {self.key_of({k: getattr(obj, k) for k in self.natural_key}): obj for obj in queryset}
 
     def export_queryset(self, qs):
-        return qs.select_related("home_area").prefetch_related("pairs__source", "pairs__target", "availability")
+        return qs.select_related("home_area").prefetch_related(
+            "pairs__source", "pairs__target", "availability"
+        )
 
     def read_extra(self, obj, name):
         if name == "pairs":
@@ -328,9 +345,15 @@ class InterpreterSchema(TableSchema):
             LanguagePair,
             [
                 {
-                    "interpreter_id": pk, "source_id": language_ids[p.source], "target_id": language_ids[p.target],
-                    "both_directions": p.both_directions, "proficiency": p.proficiency, "dialect": p.dialect,
-                    "script": p.script, "certified": p.certified, "certification": p.certification,
+                    "interpreter_id": pk,
+                    "source_id": language_ids[p.source],
+                    "target_id": language_ids[p.target],
+                    "both_directions": p.both_directions,
+                    "proficiency": p.proficiency,
+                    "dialect": p.dialect,
+                    "script": p.script,
+                    "certified": p.certified,
+                    "certification": p.certification,
                 }
                 for pk, specs in pairs.items()
                 for p in specs
@@ -338,7 +361,11 @@ class InterpreterSchema(TableSchema):
         )
         insert_rows(
             AvailabilityWindow,
-            [{"interpreter_id": pk, "weekday": w.weekday, "start": w.start, "end": w.end} for pk, specs in windows.items() for w in specs],
+            [
+                {"interpreter_id": pk, "weekday": w.weekday, "start": w.start, "end": w.end}
+                for pk, specs in windows.items()
+                for w in specs
+            ],
         )
 
     @staticmethod

@@ -27,8 +27,10 @@ AREA = Area.INTERPRETERS
 
 
 def _filtered(request):
-    queryset = Interpreter.objects.for_user(request.user).select_related("home_area").prefetch_related(
-        "pairs__source", "pairs__target"
+    queryset = (
+        Interpreter.objects.for_user(request.user)
+        .select_related("home_area")
+        .prefetch_related("pairs__source", "pairs__target")
     )
     form = InterpreterFilterForm(request.GET or None)
     if form.is_valid():
@@ -81,7 +83,11 @@ def interpreter_detail(request, pk):
 def interpreter_edit(request, pk=None):
     require(request.user, AREA, Action.CHANGE)
     interpreter = get_for_user(Interpreter, request.user, pk, Action.CHANGE) if pk else None
-    if interpreter is not None and _personal_shown(interpreter) and not has_perm(request.user, AREA, Action.PERSONAL):
+    if (
+        interpreter is not None
+        and _personal_shown(interpreter)
+        and not has_perm(request.user, AREA, Action.PERSONAL)
+    ):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = InterpreterForm(data, instance=interpreter, organisations=writable_organisations(request.user))
@@ -93,7 +99,11 @@ def interpreter_edit(request, pk=None):
             for formset in (pairs, windows):
                 formset.instance = saved
                 formset.save()
-            changed = [name for name, formset in (("pairs", pairs), ("availability", windows)) if formset.has_changed()]
+            changed = [
+                name
+                for name, formset in (("pairs", pairs), ("availability", windows))
+                if formset.has_changed()
+            ]
             if interpreter is not None and changed:
                 audit.record(AuditAction.UPDATE, obj=saved, fields=changed)
         messages.success(request, _("Saved “%(name)s”.") % {"name": saved.full_name})

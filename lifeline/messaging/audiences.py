@@ -97,7 +97,9 @@ def after_id(after):
 
 def _int_list(definition, name):
     values = definition.get(name) or []
-    if not isinstance(values, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+    if not isinstance(values, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in values
+    ):
         raise ValidationError(_("“%(name)s” must be a list of ids.") % {"name": name})
     return values
 
@@ -123,7 +125,9 @@ def _check_static(definition, user):
     if not isinstance(recipients, list) or len(recipients) > 10_000:
         raise ValidationError(_("A static audience is a list of at most 10,000 recipients."))
     for r in recipients:
-        if not (isinstance(r, dict) and isinstance(r.get("key"), str) and isinstance(r.get("addresses", {}), dict)):
+        if not (
+            isinstance(r, dict) and isinstance(r.get("key"), str) and isinstance(r.get("addresses", {}), dict)
+        ):
             raise ValidationError(_("Each static recipient needs a “key” and “addresses”."))
     definition["recipients"] = sorted(recipients, key=lambda r: r["key"])
     return definition
@@ -162,7 +166,9 @@ def subscribers(definition, after, limit):
 def _check_contacts(definition, user):
     definition["organisation_ids"] = _organisations(definition, user, Area.CONTACTS)
     if user is not None and is_immigration(getattr(getattr(user, "profile", None), "organisation", None)):
-        definition["organisations_only"] = True  # individuals are never reached through an immigration authority
+        definition["organisations_only"] = (
+            True  # individuals are never reached through an immigration authority
+        )
     _int_list(definition, "area_ids")
     return definition
 
@@ -172,7 +178,9 @@ def contacts(definition, after, limit):
     """Key contacts (who pass the message on), by their SMS/phone and email channels."""
     from lifeline.directory.models import KeyContact
 
-    queryset = KeyContact.objects.filter(pk__gt=after_id(after), organisation_id__in=definition.get("organisation_ids", []))
+    queryset = KeyContact.objects.filter(
+        pk__gt=after_id(after), organisation_id__in=definition.get("organisation_ids", [])
+    )
     if definition.get("area_ids"):
         queryset = queryset.filter(coverage_areas__in=definition["area_ids"]).distinct()
     if definition.get("organisations_only"):
@@ -182,7 +190,9 @@ def contacts(definition, after, limit):
         phones = contact.channel_values("sms") or contact.channel_values("phone")
         emails = contact.channel_values("email")
         addresses = {k: v[0] for k, v in (("sms", phones), ("email", emails)) if v}
-        found.append(Recipient(key("contact", contact.pk), [lang.code for lang in contact.languages.all()], addresses))
+        found.append(
+            Recipient(key("contact", contact.pk), [lang.code for lang in contact.languages.all()], addresses)
+        )
     return found
 
 
@@ -197,7 +207,10 @@ def interpreters(definition, after, limit):
     from lifeline.interpreters.models import Interpreter
 
     queryset = Interpreter.objects.filter(
-        pk__gt=after_id(after), active=True, consent_contact=True, organisation_id__in=definition.get("organisation_ids", [])
+        pk__gt=after_id(after),
+        active=True,
+        consent_contact=True,
+        organisation_id__in=definition.get("organisation_ids", []),
     )
     found = []
     for person in queryset.prefetch_related("pairs__source", "pairs__target").order_by("pk")[:limit]:
@@ -221,9 +234,15 @@ def staff(definition, after, limit):
     """Active staff accounts of the organisations, by email."""
     from django.contrib.auth import get_user_model
 
-    queryset = get_user_model().objects.filter(
-        pk__gt=after_id(after), is_active=True, profile__organisation_id__in=definition.get("organisation_ids", [])
-    ).exclude(email="")
+    queryset = (
+        get_user_model()
+        .objects.filter(
+            pk__gt=after_id(after),
+            is_active=True,
+            profile__organisation_id__in=definition.get("organisation_ids", []),
+        )
+        .exclude(email="")
+    )
     return [Recipient(key("staff", u.pk), [], {"email": u.email}) for u in queryset.order_by("pk")[:limit]]
 
 
@@ -248,7 +267,9 @@ def nationals(definition, after, limit):
 
     from lifeline.nationals.models import Consent, Purpose, Registration
 
-    consented = Consent.objects.filter(registration=OuterRef("pk"), purpose=Purpose.CRISIS_MESSAGES, granted=True)
+    consented = Consent.objects.filter(
+        registration=OuterRef("pk"), purpose=Purpose.CRISIS_MESSAGES, granted=True
+    )
     queryset = Registration.objects.active().filter(
         Exists(consented), pk__gt=after_id(after), organisation_id__in=definition.get("organisation_ids", [])
     )
@@ -267,7 +288,9 @@ def registration_recipients(rows):
 
     rows = list(rows)
     push = {}
-    for sub in PushSubscription.objects.filter(registration_id__in=[r.pk for r in rows], gone=False).order_by("created"):
+    for sub in PushSubscription.objects.filter(registration_id__in=[r.pk for r in rows], gone=False).order_by(
+        "created"
+    ):
         push[sub.registration_id] = json.dumps(sub.subscription)  # the newest browser wins
     recipients = []
     for r in rows:

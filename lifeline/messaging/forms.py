@@ -22,7 +22,7 @@ CHANNEL_CHOICES = [("", _("(none)"))] + list(ChannelName.choices)
 
 
 def parse_languages(text):
-    """"ar, fil-PH, Tagalog" → normalised codes in order, or ValidationError naming the first unknown one."""
+    """ "ar, fil-PH, Tagalog" → normalised codes in order, or ValidationError naming the first unknown one."""
     codes = []
     for part in (text or "").replace(";", ",").split(","):
         part = part.strip()
@@ -41,11 +41,15 @@ class SendForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Sent by"), queryset=None)
     kind = forms.ChoiceField(label=_("Audience"), choices=AUDIENCE_KINDS)
     areas = forms.ModelMultipleChoiceField(
-        label=_("Areas"), queryset=AdminArea.objects.order_by("pcode"), required=False,
+        label=_("Areas"),
+        queryset=AdminArea.objects.order_by("pcode"),
+        required=False,
         help_text=_("Leave empty for all areas. Used for subscribers, nationals and key contacts."),
     )
     countries = forms.CharField(
-        label=_("Countries of stay"), required=False, max_length=200,
+        label=_("Countries of stay"),
+        required=False,
+        max_length=200,
         help_text=_("Two-letter codes, separated by commas (nationals only)."),
     )
     channel_1 = forms.ChoiceField(label=_("First channel"), choices=ChannelName.choices)
@@ -62,7 +66,9 @@ class SendForm(forms.Form):
         codes = [c.strip().upper() for c in self.cleaned_data["countries"].split(",") if c.strip()]
         bad = [c for c in codes if len(c) != 2 or not c.isascii() or not c.isalpha()]
         if bad:
-            raise ValidationError(_("“%(value)s” is not a two-letter country code."), params={"value": bad[0][:10]})
+            raise ValidationError(
+                _("“%(value)s” is not a two-letter country code."), params={"value": bad[0][:10]}
+            )
         return codes
 
     def clean(self):
@@ -88,11 +94,15 @@ class SendForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    language = forms.CharField(label=_("Language"), max_length=35, help_text=_("An ISO 639 code or name, e.g. ar, fil, Tagalog."))
+    language = forms.CharField(
+        label=_("Language"), max_length=35, help_text=_("An ISO 639 code or name, e.g. ar, fil, Tagalog.")
+    )
     subject = forms.CharField(label=_("Subject (email)"), max_length=200, required=False)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     short = forms.CharField(
-        label=_("Short text (SMS, push)"), max_length=480, required=False,
+        label=_("Short text (SMS, push)"),
+        max_length=480,
+        required=False,
         help_text=_("Leave empty to use the start of the message."),
     )
 
@@ -131,19 +141,32 @@ TextFormSet = formset_factory(TextForm, formset=BaseTextFormSet, extra=3, max_nu
 
 class SubscribeForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Alerts from"), queryset=None, empty_label=None)
-    channel = forms.ChoiceField(label=_("Send alerts by"), choices=[("sms", _("SMS")), ("email", _("Email"))], widget=forms.RadioSelect)
-    address = forms.CharField(label=_("Phone number or email address"), max_length=254,
-                              help_text=_("Phone numbers with the country code, e.g. +962 7 9123 4567."))
-    languages = forms.CharField(label=_("Languages you read"), max_length=200,
-                                help_text=_("Most preferred first, separated by commas, e.g. ar, en."))
-    areas = forms.ModelMultipleChoiceField(label=_("Areas"), queryset=AdminArea.objects.order_by("pcode"),
-                                           widget=forms.CheckboxSelectMultiple)
+    channel = forms.ChoiceField(
+        label=_("Send alerts by"),
+        choices=[("sms", _("SMS")), ("email", _("Email"))],
+        widget=forms.RadioSelect,
+    )
+    address = forms.CharField(
+        label=_("Phone number or email address"),
+        max_length=254,
+        help_text=_("Phone numbers with the country code, e.g. +962 7 9123 4567."),
+    )
+    languages = forms.CharField(
+        label=_("Languages you read"),
+        max_length=200,
+        help_text=_("Most preferred first, separated by commas, e.g. ar, en."),
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas"), queryset=AdminArea.objects.order_by("pcode"), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, **kwargs):
         from lifeline.core.models import Organisation
 
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(kind=OrganisationKind.CIVIL_PROTECTION).order_by("name")
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.CIVIL_PROTECTION
+        ).order_by("name")
 
     def clean_languages(self):
         codes = parse_languages(self.cleaned_data["languages"])
@@ -166,7 +189,9 @@ class SubscribeForm(forms.Form):
                     raise phonenumbers.NumberParseException(0, "invalid")
                 data["address"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
             except phonenumbers.NumberParseException:
-                self.add_error("address", _("Enter a phone number with its country code, e.g. +962791234567."))
+                self.add_error(
+                    "address", _("Enter a phone number with its country code, e.g. +962791234567.")
+                )
         return data
 
 

@@ -72,7 +72,7 @@ class Gateway:
             items = payload["messages"]
             assert isinstance(items, list)
         except (ValueError, KeyError, TypeError, AssertionError):
-            return web.json_response({"error": "expected {\"messages\": [...]}"}, status=400)
+            return web.json_response({"error": 'expected {"messages": [...]}'}, status=400)
         self.requests += 1
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -91,10 +91,16 @@ class Gateway:
         return web.json_response({"results": results})
 
     async def stats(self, request):
-        return web.json_response({
-            "requests": self.requests, "received": self.received, "accepted": len(self.accepted),
-            "resends": self.resends, "first_at": self.first_at, "last_at": self.last_at,
-        })
+        return web.json_response(
+            {
+                "requests": self.requests,
+                "received": self.received,
+                "accepted": len(self.accepted),
+                "resends": self.resends,
+                "first_at": self.first_at,
+                "last_at": self.last_at,
+            }
+        )
 
     async def ids(self, request):
         return web.json_response(list(self.accepted))
@@ -105,10 +111,14 @@ class Gateway:
 
     def app(self):
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.add_routes([
-            web.post("/messages", self.messages), web.get("/stats", self.stats),
-            web.get("/ids", self.ids), web.post("/reset", self.reset),
-        ])
+        app.add_routes(
+            [
+                web.post("/messages", self.messages),
+                web.get("/stats", self.stats),
+                web.get("/ids", self.ids),
+                web.post("/reset", self.reset),
+            ]
+        )
         return app
 
 
@@ -162,13 +172,20 @@ class GatewayChannel:
         try:
             response = self.client.post(f"{self.url}/messages", json=body)
         except httpx.HTTPError as exc:
-            return [SendResult(m.delivery_id, ok=False, error=str(exc) or "network", retryable=True) for m in messages]
+            return [
+                SendResult(m.delivery_id, ok=False, error=str(exc) or "network", retryable=True)
+                for m in messages
+            ]
         if response.status_code != 200:
             retry = response.status_code >= 500 or response.status_code == 429
-            return [SendResult(m.delivery_id, ok=False, error=f"HTTP {response.status_code}", retryable=retry) for m in messages]
+            return [
+                SendResult(m.delivery_id, ok=False, error=f"HTTP {response.status_code}", retryable=retry)
+                for m in messages
+            ]
         found = {r["id"]: r.get("provider_id", "") for r in response.json().get("results", [])}
         return [
-            SendResult(m.delivery_id, ok=True, provider_id=found[m.delivery_id]) if m.delivery_id in found
+            SendResult(m.delivery_id, ok=True, provider_id=found[m.delivery_id])
+            if m.delivery_id in found
             else SendResult(m.delivery_id, ok=False, error="not in the gateway's answer", retryable=True)
             for m in messages
         ]

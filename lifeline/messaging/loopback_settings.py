@@ -8,11 +8,13 @@ handed out again.
 
 import os
 
-from lifeline.settings import *  # noqa: F401,F403
+from lifeline.settings import *  # noqa: F403
 
 MESSAGING_CHANNEL_CLASSES = {"sms": "lifeline.messaging.loopback.GatewayChannel"}
 MESSAGING_QUEUE = os.environ.get("MESSAGING_QUEUE", "celery")
 MESSAGING_BATCH_SIZE = int(os.environ.get("MESSAGING_BATCH_SIZE", "500"))
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))
+}
 MESSAGING_AUDIENCE_MODULES = ["lifeline.messaging.loopback_audience"]
 MESSAGING_SEND_CHUNK = int(os.environ.get("MESSAGING_SEND_CHUNK", "500"))

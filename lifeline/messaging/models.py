@@ -54,8 +54,12 @@ class Send(Audited, OwnedModel):
     channels = models.JSONField(_("channel order"))  # ["push", "sms", "email"]
     fallback_languages = models.JSONField(_("fallback languages"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(_("status"), max_length=12, choices=SendStatus.choices, default=SendStatus.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=SendStatus.choices, default=SendStatus.QUEUED
+    )
     cursor = models.CharField(max_length=200, blank=True, editable=False)  # last recipient key resolved
     batches = models.PositiveIntegerField(default=0, editable=False)
     total = models.PositiveIntegerField(_("recipients"), null=True, blank=True)
@@ -95,7 +99,9 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
-        constraints = [models.UniqueConstraint(fields=["send", "recipient_key"], name="messaging_delivery_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["send", "recipient_key"], name="messaging_delivery_once")
+        ]
         indexes = [
             models.Index(fields=["send", "batch", "state"], name="messaging_delivery_batch"),
             models.Index(fields=["send", "state", "channel", "language"], name="messaging_delivery_counts"),
@@ -132,7 +138,9 @@ class AlertSubscriber(Audited, OwnedModel):
     permission_area = Area.MESSAGING
     personal_fields = ("address",)
 
-    channel = models.CharField(_("channel"), max_length=10, choices=[(c, l) for c, l in ChannelName.choices if c in ("sms", "email")])
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=[(c, l) for c, l in ChannelName.choices if c in ("sms", "email")]
+    )
     address = EncryptedTextField(_("phone number or email address"))
     address_index = models.CharField(max_length=40, db_index=True, editable=False)
     languages = models.JSONField(_("languages"), default=list)
@@ -149,7 +157,9 @@ class AlertSubscriber(Audited, OwnedModel):
         verbose_name = _("alert subscriber")
         verbose_name_plural = _("alert subscribers")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "channel", "address_index"], name="messaging_subscriber_once")
+            models.UniqueConstraint(
+                fields=["organisation", "channel", "address_index"], name="messaging_subscriber_once"
+            )
         ]
 
     def __str__(self):

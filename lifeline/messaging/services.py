@@ -27,11 +27,11 @@ from lifeline.core.bulk import insert_rows
 from lifeline.core.fields import blind_index
 from lifeline.messaging import audiences, ratelimit
 from lifeline.messaging.models import (
+    FINAL_STATES,
     AlertSubscriber,
     ChannelName,
     DeadLetter,
     Delivery,
-    FINAL_STATES,
     Send,
     SendStatus,
     State,
@@ -145,7 +145,10 @@ def start_send(*, organisation, user, name, audience, texts, channels, fallback_
     from lifeline.messaging import tasks
 
     if user is None and isinstance(audience, dict):
-        audience = {"organisation_ids": [organisation.pk], **audience}  # a system send reaches its own organisation's people
+        audience = {
+            "organisation_ids": [organisation.pk],
+            **audience,
+        }  # a system send reaches its own organisation's people
     definition = audiences.check(audience, user)
     send = Send.objects.create(
         organisation=organisation,
@@ -198,9 +201,21 @@ def resolve_send(send_id, enqueue):
         for r in recipients:
             channel = first_channel(send.channels, r.addresses)
             language = choose_language(r.languages, send.texts.keys(), fallback) or next(iter(send.texts))
-            rows.append({"send_id": send.pk, "batch": batch, "recipient_key": r.key[:200], "language": language,
-                         "addresses": r.addresses, "channel": channel or "", "state": State.QUEUED if channel else State.FAILED,
-                         "error": "" if channel else "no address", "attempts": 0, "provider_id": "", "claim": ""})
+            rows.append(
+                {
+                    "send_id": send.pk,
+                    "batch": batch,
+                    "recipient_key": r.key[:200],
+                    "language": language,
+                    "addresses": r.addresses,
+                    "channel": channel or "",
+                    "state": State.QUEUED if channel else State.FAILED,
+                    "error": "" if channel else "no address",
+                    "attempts": 0,
+                    "provider_id": "",
+                    "claim": "",
+                }
+            )
         with transaction.atomic():
             # The send's row lock orders resolvers of the same send (a re-delivered task while the first still runs):
             # a batch is stored once, with the cursor that follows it.
@@ -211,12 +226,22 @@ def resolve_send(send_id, enqueue):
             try:
                 with transaction.atomic():
                     insert_rows(Delivery, rows)  # COPY on PostgreSQL
-            except INTEGRITY_ERRORS:  # some are stored already (a cursor lost in a crash): ON CONFLICT DO NOTHING
+            except (
+                INTEGRITY_ERRORS
+            ):  # some are stored already (a cursor lost in a crash): ON CONFLICT DO NOTHING
                 Delivery.objects.bulk_create([Delivery(**row) for row in rows], ignore_conflicts=True)
             if any(row["state"] == State.FAILED for row in rows):
                 DeadLetter.objects.bulk_create(
-                    [DeadLetter(send_id=send.pk, delivery_id=pk, reason=_("No address for any of the send's channels."))
-                     for pk in Delivery.objects.filter(send_id=send.pk, batch=batch, state=State.FAILED).values_list("pk", flat=True)],
+                    [
+                        DeadLetter(
+                            send_id=send.pk,
+                            delivery_id=pk,
+                            reason=_("No address for any of the send's channels."),
+                        )
+                        for pk in Delivery.objects.filter(
+                            send_id=send.pk, batch=batch, state=State.FAILED
+                        ).values_list("pk", flat=True)
+                    ],
                     ignore_conflicts=True,
                 )
             cursor = recipients[-1].key
@@ -268,7 +293,9 @@ _unsubscribe_base = {}
 def unsubscribe_url(recipient_key):
     if "url" not in _unsubscribe_base:
         base = getattr(settings, "SITE_URL", "").rstrip("/")
-        _unsubscribe_base["url"] = base + reverse("messaging:unsubscribe", args=["TOKEN"]).replace("TOKEN", "{}")
+        _unsubscribe_base["url"] = base + reverse("messaging:unsubscribe", args=["TOKEN"]).replace(
+            "TOKEN", "{}"
+        )
     return _unsubscribe_base["url"].format(unsubscribe_token(recipient_key))
 
 
@@ -276,7 +303,8 @@ def _claimable(now, claim):
     """Queued and due; or being sent by an earlier run of this same task (it died), or by a claim gone stale."""
     due = Q(not_before__isnull=True) | Q(not_before__lte=now)
     return (Q(state=State.QUEUED) & due) | (
-        Q(state=State.SENDING) & (Q(claim=claim) | Q(claimed__lt=now - datetime.timedelta(seconds=claim_timeout())))
+        Q(state=State.SENDING)
+        & (Q(claim=claim) | Q(claimed__lt=now - datetime.timedelta(seconds=claim_timeout())))
     )
 
 
@@ -315,13 +343,18 @@ def deliver_batch(send_id, batch, claim=None, retry_later=None):
                 due = Q(not_before__isnull=True) | Q(not_before__lte=now)
                 chunk = list(
                     Delivery.objects.select_for_update(skip_locked=True)
-                    .filter(due, send_id=send_id, batch=batch, state=State.QUEUED).order_by("pk")[:send_chunk()]
+                    .filter(due, send_id=send_id, batch=batch, state=State.QUEUED)
+                    .order_by("pk")[: send_chunk()]
                 )
                 if not chunk:
                     break
                 chunk_sent, chunk_again = _send_all(send, chunk)
             sent += chunk_sent
-            again = chunk_again if again is None else min(again, chunk_again if chunk_again is not None else again)
+            again = (
+                chunk_again
+                if again is None
+                else min(again, chunk_again if chunk_again is not None else again)
+            )
     else:
         chunk_sent, again = _send_all(send, claim_batch(send_id, batch, claim or uuid.uuid4().hex))
         sent += chunk_sent
@@ -345,7 +378,7 @@ def _send_all(send, deliveries):
         channel = get_channel(name)
         size = max(1, int(getattr(channel, "max_batch", 100) or 100))
         for start in range(0, len(group), size):
-            chunk_sent, chunk_again = _send_chunk(send, channel, name, group[start:start + size])
+            chunk_sent, chunk_again = _send_chunk(send, channel, name, group[start : start + size])
             sent += chunk_sent
             if chunk_again is not None:
                 again = chunk_again if again is None else min(again, chunk_again)
@@ -360,7 +393,10 @@ def mark_sent(pairs, now):
 
     table = connection.ops.quote_name(Delivery._meta.db_table)
     if connection.vendor == "postgresql":
-        source, params = "unnest(%s::bigint[], %s::text[]) AS v(id, provider)", [[p[0] for p in pairs], [p[1] for p in pairs]]
+        source, params = (
+            "unnest(%s::bigint[], %s::text[]) AS v(id, provider)",
+            [[p[0] for p in pairs], [p[1] for p in pairs]],
+        )
     else:
         source = "(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS provider FROM json_each(%s)) AS v"
         params = [json.dumps(pairs)]
@@ -378,8 +414,13 @@ def _message(send, name, d):
 
     text = send.texts.get(d.language) or next(iter(send.texts.values()))
     return OutboundMessage(
-        delivery_id=d.pk, address=d.addresses.get(name, ""), language=d.language, subject=text["subject"],
-        body=text["body"], short=text["short"], unsubscribe_url=unsubscribe_url(d.recipient_key),
+        delivery_id=d.pk,
+        address=d.addresses.get(name, ""),
+        language=d.language,
+        subject=text["subject"],
+        body=text["body"],
+        short=text["short"],
+        unsubscribe_url=unsubscribe_url(d.recipient_key),
     )
 
 
@@ -439,10 +480,25 @@ def _send_chunk(send, channel, name, chunk):
             mark_sent([(d.pk, d.provider_id) for d in chunk], now)
         else:
             Delivery.objects.bulk_update(
-                chunk, ["state", "attempts", "provider_id", "error", "claim", "claimed", "not_before", "sent_at", "done_at", "channel"],
+                chunk,
+                [
+                    "state",
+                    "attempts",
+                    "provider_id",
+                    "error",
+                    "claim",
+                    "claimed",
+                    "not_before",
+                    "sent_at",
+                    "done_at",
+                    "channel",
+                ],
             )
         DeadLetter.objects.bulk_create(
-            [DeadLetter(send_id=send.pk, delivery_id=d.pk, channel=name, reason=reason) for d, reason in dead],
+            [
+                DeadLetter(send_id=send.pk, delivery_id=d.pk, channel=name, reason=reason)
+                for d, reason in dead
+            ],
             ignore_conflicts=True,
         )
     return sent, again
@@ -451,7 +507,7 @@ def _send_chunk(send, channel, name, chunk):
 def backoff(attempt):
     """Seconds before retry number ``attempt``: 2, 4, 8 ... at most 10 minutes."""
     base = getattr(settings, "MESSAGING_RETRY_BASE", 2)
-    return min(600, base ** attempt)
+    return min(600, base**attempt)
 
 
 def move_to_next_channel(send, delivery, reason):
@@ -468,7 +524,10 @@ def move_to_next_channel(send, delivery, reason):
 def finish_if_done(send_id):
     """Mark the send done once it is resolved and nothing is queued or being sent (two LIMIT 1 reads)."""
     open_send = Send.objects.filter(pk=send_id, resolved__isnull=False).exclude(status=SendStatus.DONE)
-    if open_send.exists() and not Delivery.objects.filter(send_id=send_id, state__in=(State.QUEUED, State.SENDING)).exists():
+    if (
+        open_send.exists()
+        and not Delivery.objects.filter(send_id=send_id, state__in=(State.QUEUED, State.SENDING)).exists()
+    ):
         open_send.update(status=SendStatus.DONE)
 
 
@@ -484,18 +543,37 @@ def record_receipt(channel, provider_id, status, error=""):
         raise ValidationError(_("A receipt needs a provider id and a status of delivered or failed."))
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update().select_related("send").filter(channel=channel, provider_id=provider_id).first()
+            Delivery.objects.select_for_update()
+            .select_related("send")
+            .filter(channel=channel, provider_id=provider_id)
+            .first()
         )
         if delivery is None or delivery.state not in (State.SENT, State.DELIVERED):
             return delivery
         if status == "delivered":
             if delivery.state == State.SENT:
-                Delivery.objects.filter(pk=delivery.pk, state=State.SENT).update(state=State.DELIVERED, done_at=timezone.now())
+                Delivery.objects.filter(pk=delivery.pk, state=State.SENT).update(
+                    state=State.DELIVERED, done_at=timezone.now()
+                )
             return delivery
         moved = move_to_next_channel(delivery.send, delivery, error or _("Not delivered."))
-        delivery.save(update_fields=["state", "error", "done_at", "channel", "attempts", "provider_id", "not_before", "sent_at"])
+        delivery.save(
+            update_fields=[
+                "state",
+                "error",
+                "done_at",
+                "channel",
+                "attempts",
+                "provider_id",
+                "not_before",
+                "sent_at",
+            ]
+        )
         if not moved:
-            DeadLetter.objects.get_or_create(delivery=delivery, defaults={"send": delivery.send, "channel": channel, "reason": delivery.error})
+            DeadLetter.objects.get_or_create(
+                delivery=delivery,
+                defaults={"send": delivery.send, "channel": channel, "reason": delivery.error},
+            )
         else:
             _rerun(delivery.send_id, delivery.batch)
     return delivery
@@ -504,7 +582,9 @@ def record_receipt(channel, provider_id, status, error=""):
 def _rerun(send_id, batch, countdown=0):
     from lifeline.messaging import tasks
 
-    transaction.on_commit(lambda: tasks.deliver.apply_async((send_id, batch), countdown=countdown, queue=queue()))
+    transaction.on_commit(
+        lambda: tasks.deliver.apply_async((send_id, batch), countdown=countdown, queue=queue())
+    )
 
 
 def check_fallbacks(now=None):
@@ -514,7 +594,9 @@ def check_fallbacks(now=None):
     """
     now = now or timezone.now()
     limit = now - datetime.timedelta(seconds=fallback_after())
-    overdue = Delivery.objects.filter(state=State.SENT, sent_at__lt=limit, channel__in=("push", "sms")).select_related("send")
+    overdue = Delivery.objects.filter(
+        state=State.SENT, sent_at__lt=limit, channel__in=("push", "sms")
+    ).select_related("send")
     moved, reruns = 0, set()
     for delivery in overdue.iterator(chunk_size=500):
         if first_channel(delivery.send.channels, delivery.addresses, after=delivery.channel) is None:
@@ -523,7 +605,18 @@ def check_fallbacks(now=None):
             if not Delivery.objects.filter(pk=delivery.pk, state=State.SENT).exists():
                 continue
             move_to_next_channel(delivery.send, delivery, _("Not delivered in time."))
-            delivery.save(update_fields=["state", "error", "done_at", "channel", "attempts", "provider_id", "not_before", "sent_at"])
+            delivery.save(
+                update_fields=[
+                    "state",
+                    "error",
+                    "done_at",
+                    "channel",
+                    "attempts",
+                    "provider_id",
+                    "not_before",
+                    "sent_at",
+                ]
+            )
         moved += 1
         reruns.add((delivery.send_id, delivery.batch))
     for send_id, batch in reruns:
@@ -551,7 +644,9 @@ def mark_answered(send, recipient_key):
     """The recipient answered (a check-in): their delivery is answered, whatever its state. True if found."""
     send_id = getattr(send, "pk", send)
     return bool(
-        Delivery.objects.filter(send_id=send_id, recipient_key=recipient_key).update(state=State.ANSWERED, done_at=timezone.now())
+        Delivery.objects.filter(send_id=send_id, recipient_key=recipient_key).update(
+            state=State.ANSWERED, done_at=timezone.now()
+        )
     )
 
 
@@ -574,7 +669,9 @@ def handle_unsubscribe(token):
 
             with audit.acting_as(via="unsubscribe"):
                 Consent.objects.update_or_create(
-                    registration_id=pk, purpose=Purpose.CRISIS_MESSAGES, defaults={"granted": False, "at": timezone.now()}
+                    registration_id=pk,
+                    purpose=Purpose.CRISIS_MESSAGES,
+                    defaults={"granted": False, "at": timezone.now()},
                 )
             return True
         else:
@@ -596,9 +693,15 @@ def subscribe(*, organisation, channel, address, languages, areas):
         subscriber = AlertSubscriber.objects.filter(
             organisation=organisation, channel=channel, address_index=blind_index(address)
         ).first() or AlertSubscriber(organisation=organisation, channel=channel, address=address)
-        if subscriber.pk and subscriber.code_digest and timezone.now() - subscriber.updated < datetime.timedelta(seconds=60):
+        if (
+            subscriber.pk
+            and subscriber.code_digest
+            and timezone.now() - subscriber.updated < datetime.timedelta(seconds=60)
+        ):
             # One code a minute per address: the public form must not become a way to flood someone's phone.
-            raise ValidationError(_("We have just sent a code to this address. Please wait a minute before asking again."))
+            raise ValidationError(
+                _("We have just sent a code to this address. Please wait a minute before asking again.")
+            )
         subscriber.languages = list(languages)
         subscriber.code_digest = hashlib.sha256(f"{subscriber.token}:{code}".encode()).hexdigest()
         subscriber.code_attempts = 0
@@ -609,13 +712,27 @@ def subscribe(*, organisation, channel, address, languages, areas):
 
 def send_confirmation(subscriber, code, confirm_url):
     """Send the confirmation code and link through the subscriber's own channel (a one-recipient send)."""
-    text = _("Your code is %(code)s. Confirm your alert subscription: %(url)s") % {"code": code, "url": confirm_url}
+    text = _("Your code is %(code)s. Confirm your alert subscription: %(url)s") % {
+        "code": code,
+        "url": confirm_url,
+    }
     return start_send(
-        organisation=subscriber.organisation, user=None, name=_("Subscription confirmation"),
-        audience={"kind": "static", "recipients": [{"key": audiences.key("subscriber", subscriber.pk), "languages": subscriber.languages,
-                                                    "addresses": {subscriber.channel: subscriber.address}}]},
+        organisation=subscriber.organisation,
+        user=None,
+        name=_("Subscription confirmation"),
+        audience={
+            "kind": "static",
+            "recipients": [
+                {
+                    "key": audiences.key("subscriber", subscriber.pk),
+                    "languages": subscriber.languages,
+                    "addresses": {subscriber.channel: subscriber.address},
+                }
+            ],
+        },
         texts={"en": {"subject": _("Confirm your alert subscription"), "body": text, "short": text}},
-        channels=[subscriber.channel], source="subscription",
+        channels=[subscriber.channel],
+        source="subscription",
     )
 
 
@@ -631,7 +748,8 @@ def confirm_subscription(token, code):
     if not subscriber.code_digest or not hmac.compare_digest(expected, subscriber.code_digest):
         attempts = subscriber.code_attempts + 1
         AlertSubscriber.objects.filter(pk=subscriber.pk).update(
-            code_attempts=attempts, code_digest="" if attempts >= MAX_CODE_ATTEMPTS else subscriber.code_digest
+            code_attempts=attempts,
+            code_digest="" if attempts >= MAX_CODE_ATTEMPTS else subscriber.code_digest,
         )
         return False
     with audit.acting_as(via="subscribe"):
@@ -682,13 +800,25 @@ def _interpreters_for(missing, available, user):
     for language in missing:
         for source in available or [""]:
             for match in find_interpreters(queryset, source=source, target=language)[:5]:
-                found.append({"language": language, "source": source, "id": match.interpreter.pk, "name": match.interpreter.full_name})
+                found.append(
+                    {
+                        "language": language,
+                        "source": source,
+                        "id": match.interpreter.pk,
+                        "name": match.interpreter.full_name,
+                    }
+                )
     return found
 
 
 def counts(send):
     """Live counts: by state, and by (channel, state) and (language, state), aggregated from the indexed columns."""
-    rows = Delivery.objects.filter(send=send).values_list("state", "channel", "language").annotate(n=Count("pk")).order_by()
+    rows = (
+        Delivery.objects.filter(send=send)
+        .values_list("state", "channel", "language")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     by_state, by_channel, by_language = Counter(), defaultdict(Counter), defaultdict(Counter)
     for state, channel, language, n in rows:
         by_state[state] += n
@@ -710,5 +840,8 @@ def counts(send):
 
 def failure_reasons(send, limit=20):
     return list(
-        DeadLetter.objects.filter(send=send).values("reason").annotate(n=Count("pk")).order_by("-n", "reason")[:limit]
+        DeadLetter.objects.filter(send=send)
+        .values("reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "reason")[:limit]
     )

@@ -31,7 +31,9 @@ def deliver(self, send_id, batch):
             deliver.apply_async((send_id, batch), countdown=seconds, queue=services.queue())
 
     # The claim is the task's id: a re-delivered message (its worker died) takes back what it had claimed.
-    return services.deliver_batch(send_id, batch, claim=None if eager else self.request.id, retry_later=retry_later)
+    return services.deliver_batch(
+        send_id, batch, claim=None if eager else self.request.id, retry_later=retry_later
+    )
 
 
 @shared_task(name="messaging.check_fallbacks")

@@ -41,8 +41,12 @@ def compose(request):
             if request.POST.get("action") == "send":
                 with transaction.atomic():
                     send = services.start_send(
-                        organisation=form.cleaned_data["organisation"], user=request.user, name=form.cleaned_data["name"],
-                        audience=form.audience(), texts=texts.texts(), channels=form.cleaned_data["channels"],
+                        organisation=form.cleaned_data["organisation"],
+                        user=request.user,
+                        name=form.cleaned_data["name"],
+                        audience=form.audience(),
+                        texts=texts.texts(),
+                        channels=form.cleaned_data["channels"],
                     )
                 messages.success(request, _("Sending “%(name)s”.") % {"name": send.name})
                 return redirect("messaging:detail", pk=send.pk)
@@ -89,8 +93,11 @@ def dead_letters(request):
     context = paginate(request, queryset)
     if context["object_list"]:
         # The list names recipients (by pseudonymous key): that is a view of people's records.
-        audit.record(AuditAction.VIEW, object_type="messaging.deadletter",
-                     object_repr=_("%(n)s dead letters") % {"n": len(context["object_list"])})
+        audit.record(
+            AuditAction.VIEW,
+            object_type="messaging.deadletter",
+            object_repr=_("%(n)s dead letters") % {"n": len(context["object_list"])},
+        )
     return render(request, "messaging/dead_letters.html", context)
 
 
@@ -104,10 +111,15 @@ def subscribe(request):
         try:
             with transaction.atomic():
                 subscriber, code = services.subscribe(
-                    organisation=data["organisation"], channel=data["channel"], address=data["address"],
-                    languages=data["languages"], areas=data["areas"],
+                    organisation=data["organisation"],
+                    channel=data["channel"],
+                    address=data["address"],
+                    languages=data["languages"],
+                    areas=data["areas"],
                 )
-                confirm_url = request.build_absolute_uri(reverse("messaging:confirm", args=[subscriber.token]))
+                confirm_url = request.build_absolute_uri(
+                    reverse("messaging:confirm", args=[subscriber.token])
+                )
                 services.send_confirmation(subscriber, code, confirm_url)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -119,13 +131,28 @@ def subscribe(request):
 def confirm(request, token):
     subscriber = AlertSubscriber.objects.filter(token=token).first()
     if subscriber is None:
-        return render(request, "messaging/public_message.html", {"title": _("Link not valid"),
-                      "text": _("This link is not valid any more. Please subscribe again.")}, status=404)
+        return render(
+            request,
+            "messaging/public_message.html",
+            {
+                "title": _("Link not valid"),
+                "text": _("This link is not valid any more. Please subscribe again."),
+            },
+            status=404,
+        )
     form = ConfirmForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         if services.confirm_subscription(token, form.cleaned_data["code"]):
-            return render(request, "messaging/public_message.html", {"title": _("Subscription confirmed"),
-                          "text": _("You will receive alerts for the areas you chose. Every message has a link to stop them.")})
+            return render(
+                request,
+                "messaging/public_message.html",
+                {
+                    "title": _("Subscription confirmed"),
+                    "text": _(
+                        "You will receive alerts for the areas you chose. Every message has a link to stop them."
+                    ),
+                },
+            )
         form.add_error("code", _("That code is not right. Check the message we sent you."))
     return render(request, "messaging/confirm.html", {"form": form, "subscriber": subscriber})
 
@@ -135,9 +162,15 @@ def unsubscribe(request, token):
     """One step, no login: the button on this page (or a one-click POST from a mail client) stops the messages."""
     if request.method == "POST":
         if services.handle_unsubscribe(token):
-            return render(request, "messaging/public_message.html", {"title": _("Unsubscribed"),
-                          "text": _("You will not receive these messages any more.")})
-        return render(request, "messaging/public_message.html", {"title": _("Link not valid"),
-                      "text": _("This link is not valid.")}, status=404)
+            return render(
+                request,
+                "messaging/public_message.html",
+                {"title": _("Unsubscribed"), "text": _("You will not receive these messages any more.")},
+            )
+        return render(
+            request,
+            "messaging/public_message.html",
+            {"title": _("Link not valid"), "text": _("This link is not valid.")},
+            status=404,
+        )
     return render(request, "messaging/unsubscribe.html", {"token": token})
-

@@ -86,19 +86,28 @@ def posts(request, query: Query[PostQuery]):
             return Status(422, {"detail": _("Unknown country code: %(code)s.") % {"code": query.country}})
     language = _language(request, query.lang)
     rows = services.nearest_posts(query.lat, query.lon, country)[: query.limit]
-    return Status(200, [
-        {
-            "id": post.pk, "name": post.name, "short_name": post.short_name, "country": post.country.code,
-            "jurisdiction": [c.code for c in post.jurisdiction_countries.all()],
-            "address": post.address, "email": post.email, "phone": post.phone,
-            "emergency_phone": details.emergency_phone if details else "",
-            "office_hours": details.hours_in(language) if details else "",
-            "latitude": details.latitude if details else None, "longitude": details.longitude if details else None,
-            "public_notes": details.public_notes if details else "",
-            "distance_km": round(distance, 1) if distance is not None else None,
-        }
-        for post, details, distance in rows
-    ])
+    return Status(
+        200,
+        [
+            {
+                "id": post.pk,
+                "name": post.name,
+                "short_name": post.short_name,
+                "country": post.country.code,
+                "jurisdiction": [c.code for c in post.jurisdiction_countries.all()],
+                "address": post.address,
+                "email": post.email,
+                "phone": post.phone,
+                "emergency_phone": details.emergency_phone if details else "",
+                "office_hours": details.hours_in(language) if details else "",
+                "latitude": details.latitude if details else None,
+                "longitude": details.longitude if details else None,
+                "public_notes": details.public_notes if details else "",
+                "distance_km": round(distance, 1) if distance is not None else None,
+            }
+            for post, details, distance in rows
+        ],
+    )
 
 
 # --- sign-in ------------------------------------------------------------------------
@@ -140,7 +149,9 @@ def signin(request, payload: SignInIn):
 @router.post("/signin/verify", auth=None, response={200: TokenOut, 400: ErrorOut, 422: ErrorOut})
 def signin_verify(request, payload: VerifyIn):
     try:
-        raw, registered = services.verify_code(payload.channel, payload.address, payload.code, payload.device_label)
+        raw, registered = services.verify_code(
+            payload.channel, payload.address, payload.code, payload.device_label
+        )
     except services.SignInError as exc:
         return Status(exc.status, {"detail": str(exc)})
     return Status(200, {"token": raw, "registered": registered})
@@ -202,8 +213,20 @@ class RegistrationIn(Schema):
 
 
 PLAIN = (
-    "given_names", "family_name", "document_type", "document_number", "document_status", "phone", "email", "city",
-    "address", "location", "stay_type", "employer", "recruiter", "needs_details",
+    "given_names",
+    "family_name",
+    "document_type",
+    "document_number",
+    "document_status",
+    "phone",
+    "email",
+    "city",
+    "address",
+    "location",
+    "stay_type",
+    "employer",
+    "recruiter",
+    "needs_details",
 )
 DATES = ("date_of_birth", "arrival", "departure", "review_date")
 
@@ -214,7 +237,10 @@ def form_data(payload, instance=None):
     for name in DATES:
         value = getattr(payload, name)
         data[name] = value.isoformat() if value else ""
-    codes = {c.code.upper(): c.pk for c in Country.objects.filter(code__in=[payload.nationality.upper(), payload.country.upper()])}
+    codes = {
+        c.code.upper(): c.pk
+        for c in Country.objects.filter(code__in=[payload.nationality.upper(), payload.country.upper()])
+    }
     errors = {}
     for name in ("nationality", "country"):
         data[name] = codes.get(getattr(payload, name).upper(), "")
@@ -230,7 +256,12 @@ def form_data(payload, instance=None):
     data["special_needs"] = list(payload.special_needs)
     data["consents"] = list(payload.consents)
     contact = payload.emergency_contact
-    data.update(contact_name=contact.name, contact_relation=contact.relation, contact_phone=contact.phone, contact_email=contact.email)
+    data.update(
+        contact_name=contact.name,
+        contact_relation=contact.relation,
+        contact_phone=contact.phone,
+        contact_email=contact.email,
+    )
     # The household is replaced as a whole: every stored member is deleted, the payload's are added.
     stored = list(instance.members.all()) if instance is not None else []
     rows = [(m, None) for m in stored] + [(None, m) for m in payload.household]
@@ -238,13 +269,26 @@ def form_data(payload, instance=None):
     for n, (obj, member) in enumerate(rows):
         prefix = f"members-{n}-"
         if obj is not None:
-            data.update({prefix + "id": str(obj.pk), prefix + "name": obj.name, prefix + "relation": obj.relation, prefix + "DELETE": "on"})
+            data.update(
+                {
+                    prefix + "id": str(obj.pk),
+                    prefix + "name": obj.name,
+                    prefix + "relation": obj.relation,
+                    prefix + "DELETE": "on",
+                }
+            )
         else:
-            data.update({
-                prefix + "name": member.name, prefix + "relation": member.relation,
-                prefix + "date_of_birth": member.date_of_birth.isoformat() if member.date_of_birth else "",
-                prefix + "document_status": member.document_status, prefix + "special_needs": list(member.special_needs),
-            })
+            data.update(
+                {
+                    prefix + "name": member.name,
+                    prefix + "relation": member.relation,
+                    prefix + "date_of_birth": member.date_of_birth.isoformat()
+                    if member.date_of_birth
+                    else "",
+                    prefix + "document_status": member.document_status,
+                    prefix + "special_needs": list(member.special_needs),
+                }
+            )
             if member.unaccompanied:
                 data[prefix + "unaccompanied"] = "on"
     return data, errors, len(stored)
@@ -292,7 +336,11 @@ def me(request):
     return Status(200, _mine(request.registration))
 
 
-@router.post("/me", auth=DeviceAuth(), response={200: RegistrationOut, 201: RegistrationOut, 409: ErrorOut, 422: FieldErrorsOut})
+@router.post(
+    "/me",
+    auth=DeviceAuth(),
+    response={200: RegistrationOut, 201: RegistrationOut, 409: ErrorOut, 422: FieldErrorsOut},
+)
 def register(request, payload: RegistrationIn):
     """Self-registration from a verified device. Retrying with the same idempotency_key returns the first result."""
     device = request.device
@@ -303,17 +351,24 @@ def register(request, payload: RegistrationIn):
                 return Status(409, {"detail": _("This submission key was already used.")})
             return Status(200, _mine(earlier))
     if device.registration_id:
-        return Status(409, {"detail": _("This device is already registered: update the registration instead.")})
+        return Status(
+            409, {"detail": _("This device is already registered: update the registration instead.")}
+        )
     if not services.verified_channel_matches(device, services_phone(payload), payload.email):
-        return invalid({device.channel == "email" and "email" or "phone": [_("Give the address you signed in with.")]})
+        return invalid(
+            {device.channel == "email" and "email" or "phone": [_("Give the address you signed in with.")]}
+        )
     form, members, error = validated(payload)
     if error is not None:
         return error
     try:
         with transaction.atomic():
             registration = services.save_registration(
-                form, members, language=_language(request, (payload.languages or [""])[0]),
-                source=Source.SELF, idempotency_key=payload.idempotency_key,
+                form,
+                members,
+                language=_language(request, (payload.languages or [""])[0]),
+                source=Source.SELF,
+                idempotency_key=payload.idempotency_key,
             )
             services.bind_devices(device, registration)
     except services.NoPost as exc:
@@ -341,10 +396,20 @@ def update_me(request, payload: RegistrationIn):
     form, members, error = validated(payload, registration)
     if error is not None:
         return error
-    if not services.verified_channel_matches(request.device, form.cleaned_data["phone"], form.cleaned_data["email"]):
-        return invalid({"email" if request.device.channel == "email" else "phone": [_("Keep the address you signed in with.")]})
+    if not services.verified_channel_matches(
+        request.device, form.cleaned_data["phone"], form.cleaned_data["email"]
+    ):
+        return invalid(
+            {
+                "email" if request.device.channel == "email" else "phone": [
+                    _("Keep the address you signed in with.")
+                ]
+            }
+        )
     form.cleaned_data["organisation"] = None  # the post follows the place of stay
-    registration = services.save_registration(form, members, language=_language(request, (payload.languages or [""])[0]))
+    registration = services.save_registration(
+        form, members, language=_language(request, (payload.languages or [""])[0])
+    )
     return Status(200, _mine(registration))
 
 
@@ -362,8 +427,12 @@ class DeletedOut(Schema):
 @router.delete("/me", auth=RegisteredDeviceAuth(), response={200: DeletedOut})
 def delete_me(request):
     """Delete everything held about the person; the audit log keeps counts only."""
-    services.erase(Registration.objects.filter(pk=request.registration.pk), "deleted by the person from the app")
-    return Status(200, {"deleted": True, "detail": _("Your registration and everything attached to it were deleted.")})
+    services.erase(
+        Registration.objects.filter(pk=request.registration.pk), "deleted by the person from the app"
+    )
+    return Status(
+        200, {"deleted": True, "detail": _("Your registration and everything attached to it were deleted.")}
+    )
 
 
 @router.get("/me/export", auth=RegisteredDeviceAuth(), response={200: dict})
@@ -383,7 +452,13 @@ class DeviceOut(Schema):
 @router.get("/devices", auth=DeviceAuth(), response=list[DeviceOut])
 def devices(request):
     return [
-        {"id": d.pk, "label": d.label, "created": d.created, "last_used": d.last_used, "current": d.pk == request.device.pk}
+        {
+            "id": d.pk,
+            "label": d.label,
+            "created": d.created,
+            "last_used": d.last_used,
+            "current": d.pk == request.device.pk,
+        }
         for d in services.device_list(request.device)
     ]
 
@@ -415,10 +490,18 @@ def consent(request, payload: ConsentIn):
     """Grant or withdraw consent for one purpose. Withdrawing consular assistance deletes the registration."""
     registration = request.registration
     if payload.purpose == Purpose.ASSISTANCE and not payload.granted:
-        services.erase(Registration.objects.filter(pk=registration.pk), "consent to assistance withdrawn in the app")
-        warning = _("You withdrew consent to consular assistance, so your registration was deleted. The embassy can no longer reach you in an emergency.")
-        return Status(200, {"purpose": payload.purpose, "granted": False, "deleted": True, "warning": warning})
+        services.erase(
+            Registration.objects.filter(pk=registration.pk), "consent to assistance withdrawn in the app"
+        )
+        warning = _(
+            "You withdrew consent to consular assistance, so your registration was deleted. The embassy can no longer reach you in an emergency."
+        )
+        return Status(
+            200, {"purpose": payload.purpose, "granted": False, "deleted": True, "warning": warning}
+        )
     granted = set(registration.consents.filter(granted=True).values_list("purpose", flat=True))
     granted = granted | {payload.purpose} if payload.granted else granted - {payload.purpose}
     services.set_consents(registration, granted, _language(request, payload.language))
-    return Status(200, {"purpose": payload.purpose, "granted": payload.granted, "deleted": False, "warning": ""})
+    return Status(
+        200, {"purpose": payload.purpose, "granted": payload.granted, "deleted": False, "warning": ""}
+    )

@@ -62,13 +62,18 @@ def device_from_row(found):
     if isinstance(last_used, str):  # SQLite hands back text
         last_used = parse_datetime(last_used)
     if last_used is not None and timezone.is_naive(last_used):
-        last_used = timezone.make_aware(last_used, datetime.timezone.utc)
+        last_used = timezone.make_aware(last_used, datetime.UTC)
     now = timezone.now()
     if last_used is None or (now - last_used).total_seconds() > TOUCH_EVERY:
         touch(pk, now)
         last_used = now
     device = DeviceToken(
-        pk=pk, registration_id=registration_id, last_used=last_used, label=label, address_index=address_index, channel=channel
+        pk=pk,
+        registration_id=registration_id,
+        last_used=last_used,
+        label=label,
+        address_index=address_index,
+        channel=channel,
     )
     device._state.adding, device._state.db = False, "default"
     return device
@@ -96,9 +101,7 @@ def flush_touches(only_if_due=False, **_signal):
     """Write the noted uses: one UPDATE per second of use (a few in a surge). Returns how many.
     Never raises: a stamp is not worth failing a request for."""
     with _touch_lock:
-        if not _touches or (
-            only_if_due and _clock() - _last_flush[0] < FLUSH_AFTER and len(_touches) < 1000
-        ):
+        if not _touches or (only_if_due and _clock() - _last_flush[0] < FLUSH_AFTER and len(_touches) < 1000):
             return 0
         pending = dict(_touches)
         _touches.clear()
@@ -108,10 +111,17 @@ def flush_touches(only_if_due=False, **_signal):
         by_second.setdefault(when.replace(microsecond=0), []).append(pk)
     try:
         with transaction.atomic():
-            for when, pks in by_second.items():  # never backwards: another process may have written a newer one
-                DeviceToken.objects.filter(Q(last_used__isnull=True) | Q(last_used__lt=when), pk__in=pks).update(last_used=when)
+            for (
+                when,
+                pks,
+            ) in by_second.items():  # never backwards: another process may have written a newer one
+                DeviceToken.objects.filter(
+                    Q(last_used__isnull=True) | Q(last_used__lt=when), pk__in=pks
+                ).update(last_used=when)
     except Exception:  # the database is away: these stamps are lost, the request goes on
-        logging.getLogger(__name__).warning("Could not stamp the use of %d devices.", len(pending), exc_info=True)
+        logging.getLogger(__name__).warning(
+            "Could not stamp the use of %d devices.", len(pending), exc_info=True
+        )
         return 0
     return len(pending)
 
@@ -130,7 +140,9 @@ def device_from_header(value):
 
 def device_from_request(request):
     """For the app's pages: the cookie (pages post with Django's CSRF token), else the header."""
-    return device_for_token(request.COOKIES.get(COOKIE)) or device_from_header(request.headers.get("Authorization"))
+    return device_for_token(request.COOKIES.get(COOKIE)) or device_from_header(
+        request.headers.get("Authorization")
+    )
 
 
 def current_registration(request):

@@ -35,7 +35,9 @@ class PhoneField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 40)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "dir": "ltr"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "dir": "ltr"})
+        )
         kwargs.setdefault("help_text", _("International format, for example +639171234567."))
         super().__init__(*args, **kwargs)
 
@@ -61,7 +63,9 @@ class LanguagesField(forms.CharField):
                 continue
             tag = normalise_language(part.strip())
             if tag is None:
-                raise ValidationError(_("“%(code)s” is not an ISO 639 language code."), params={"code": part.strip()})
+                raise ValidationError(
+                    _("“%(code)s” is not an ISO 639 language code."), params={"code": part.strip()}
+                )
             if tag not in codes:
                 codes.append(tag)
         return codes[:10]
@@ -103,7 +107,9 @@ class RegistrationForm(forms.ModelForm):
     """The registration, as staff record it; the app's self-registration uses it too (``staff=False``)."""
 
     organisation = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Responsible post"),
+        queryset=None,
+        required=False,
+        label=_("Responsible post"),
         help_text=_("Leave empty to assign the post whose jurisdiction covers the place of stay."),
         empty_label=_("Assign automatically"),
     )
@@ -113,28 +119,61 @@ class RegistrationForm(forms.ModelForm):
     languages = LanguagesField(label=_("Preferred languages"))
     location = PointField(label=_("Map point"))
     special_needs = forms.MultipleChoiceField(
-        label=_("Special needs"), choices=SpecialNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Special needs"),
+        choices=SpecialNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     contact_name = forms.CharField(label=_("Emergency contact: name"), required=False, max_length=200)
     contact_relation = forms.CharField(label=_("Emergency contact: relation"), required=False, max_length=80)
     contact_phone = PhoneField(label=_("Emergency contact: phone"))
     contact_email = forms.EmailField(label=_("Emergency contact: email"), required=False)
     consents = forms.MultipleChoiceField(
-        label=_("Consent given for"), choices=Purpose.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Consent given for"),
+        choices=Purpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Read each purpose to the person in their language. Consular assistance is required."),
     )
 
     class Meta:
         model = Registration
         fields = [
-            "organisation", "source", "kind", "given_names", "family_name", "date_of_birth", "nationality",
-            "document_type", "document_number", "document_status", "phone", "email", "messaging", "languages",
-            "country", "area", "city", "address", "location", "stay_type", "arrival", "departure", "review_date",
-            "employer", "recruiter", "special_needs", "needs_details",
+            "organisation",
+            "source",
+            "kind",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "nationality",
+            "document_type",
+            "document_number",
+            "document_status",
+            "phone",
+            "email",
+            "messaging",
+            "languages",
+            "country",
+            "area",
+            "city",
+            "address",
+            "location",
+            "stay_type",
+            "arrival",
+            "departure",
+            "review_date",
+            "employer",
+            "recruiter",
+            "special_needs",
+            "needs_details",
         ]
         widgets = {
-            "date_of_birth": DATE, "arrival": DATE, "departure": DATE, "review_date": DATE,
-            "address": forms.Textarea(attrs={"rows": 2}), "needs_details": forms.Textarea(attrs={"rows": 2}),
+            "date_of_birth": DATE,
+            "arrival": DATE,
+            "departure": DATE,
+            "review_date": DATE,
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "needs_details": forms.Textarea(attrs={"rows": 2}),
             "document_number": forms.TextInput(attrs={"autocomplete": "off"}),
         }
 
@@ -144,8 +183,13 @@ class RegistrationForm(forms.ModelForm):
         if staff:
             offer_organisations(self.fields["organisation"], organisations, _("Responsible post"))
             self.fields["organisation"].initial = None
-            self.fields["source"].choices = [(k, v) for k, v in Source.choices if k in (Source.WALK_IN, Source.PHONE, Source.IMPORT)] + (
-                [(self.instance.source, self.instance.get_source_display())] if self.instance.pk and self.instance.source not in (Source.WALK_IN, Source.PHONE, Source.IMPORT) else []
+            self.fields["source"].choices = [
+                (k, v) for k, v in Source.choices if k in (Source.WALK_IN, Source.PHONE, Source.IMPORT)
+            ] + (
+                [(self.instance.source, self.instance.get_source_display())]
+                if self.instance.pk
+                and self.instance.source not in (Source.WALK_IN, Source.PHONE, Source.IMPORT)
+                else []
             )
         else:
             for name in ("organisation", "source", "kind"):
@@ -159,7 +203,10 @@ class RegistrationForm(forms.ModelForm):
         for key in ("name", "relation", "phone", "email"):
             self.initial.setdefault(f"contact_{key}", contact.get(key, ""))
         if self.instance.pk:
-            self.initial.setdefault("consents", list(self.instance.consents.filter(granted=True).values_list("purpose", flat=True)))
+            self.initial.setdefault(
+                "consents",
+                list(self.instance.consents.filter(granted=True).values_list("purpose", flat=True)),
+            )
         else:
             self.initial.setdefault("consents", [Purpose.ASSISTANCE])
 
@@ -183,7 +230,9 @@ class RegistrationForm(forms.ModelForm):
         if data.get("arrival") and data.get("departure") and data["departure"] < data["arrival"]:
             self.add_error("departure", _("The departure cannot be before the arrival."))
         data["emergency_contact"] = {
-            key: data.get(f"contact_{key}") for key in ("name", "relation", "phone", "email") if data.get(f"contact_{key}")
+            key: data.get(f"contact_{key}")
+            for key in ("name", "relation", "phone", "email")
+            if data.get(f"contact_{key}")
         }
         data["special_needs"] = sorted(set(data.get("special_needs") or []))
         return data
@@ -195,7 +244,10 @@ class RegistrationForm(forms.ModelForm):
 
 class MemberForm(forms.ModelForm):
     special_needs = forms.MultipleChoiceField(
-        label=_("Special needs"), choices=SpecialNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Special needs"),
+        choices=SpecialNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -211,18 +263,30 @@ class MemberForm(forms.ModelForm):
         if data.get("unaccompanied"):
             age = age_on(born)
             if age is None or age >= 18:
-                self.add_error("unaccompanied", _("Only a child (under 18, with a date of birth) can be an unaccompanied minor."))
+                self.add_error(
+                    "unaccompanied",
+                    _("Only a child (under 18, with a date of birth) can be an unaccompanied minor."),
+                )
         return data
 
 
-MemberFormSet = forms.inlineformset_factory(Registration, HouseholdMember, form=MemberForm, extra=2, can_delete=True, max_num=30)
+MemberFormSet = forms.inlineformset_factory(
+    Registration, HouseholdMember, form=MemberForm, extra=2, can_delete=True, max_num=30
+)
 
 
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     post = forms.ModelChoiceField(label=_("Post"), required=False, queryset=None, empty_label=_("Any"))
-    country = forms.ModelChoiceField(label=_("Country"), required=False, queryset=Country.objects.none(), empty_label=_("Any"))
-    area = forms.ModelChoiceField(label=_("Admin area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any"))
+    country = forms.ModelChoiceField(
+        label=_("Country"), required=False, queryset=Country.objects.none(), empty_label=_("Any")
+    )
+    area = forms.ModelChoiceField(
+        label=_("Admin area"),
+        required=False,
+        queryset=AdminArea.objects.order_by("name"),
+        empty_label=_("Any"),
+    )
     stay_type = forms.ChoiceField(label=_("Stay"), required=False, choices=any_of(StayType.choices))
     language = forms.CharField(label=_("Language code"), required=False, max_length=35)
     need = forms.ChoiceField(label=_("Special need"), required=False, choices=any_of(SpecialNeed.choices))
@@ -255,8 +319,10 @@ class PostDetailsForm(forms.ModelForm):
         for code, _name in settings.LANGUAGES:
             name = f"hours_{code}"
             self.fields[name] = forms.CharField(
-                label=_("Office hours (%(language)s)") % {"language": language_name(code)}, required=False,
-                max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                label=_("Office hours (%(language)s)") % {"language": language_name(code)},
+                required=False,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.initial.setdefault(name, hours.get(code, ""))
         self.fields["latitude"].widget.attrs.update(step="any", min=-90, max=90)
@@ -275,6 +341,8 @@ class PostDetailsForm(forms.ModelForm):
 
     def save(self, commit=True):
         self.instance.office_hours = {
-            code: self.cleaned_data[f"hours_{code}"].strip() for code, _name in settings.LANGUAGES if self.cleaned_data[f"hours_{code}"].strip()
+            code: self.cleaned_data[f"hours_{code}"].strip()
+            for code, _name in settings.LANGUAGES
+            if self.cleaned_data[f"hours_{code}"].strip()
         }
         return super().save(commit=commit)

@@ -26,7 +26,11 @@ log = logging.getLogger(__name__)
 def act_on_keyword(phone, keyword, text="", language=""):
     """Returns what was done: "checkin", "case", "stopped", "started" or "" (nothing: unknown number or keyword)."""
     index = blind_index(phone)
-    registrations = Registration.objects.filter(phone_index=index, merged_into__isnull=True) if index else Registration.objects.none()
+    registrations = (
+        Registration.objects.filter(phone_index=index, merged_into__isnull=True)
+        if index
+        else Registration.objects.none()
+    )
     if not registrations.exists():
         return ""
     if keyword in ("safe", "help"):
@@ -45,7 +49,8 @@ def act_on_keyword(phone, keyword, text="", language=""):
         granted = keyword == "start"
         for registration in registrations:
             Consent.objects.update_or_create(
-                registration=registration, purpose=Purpose.CRISIS_MESSAGES,
+                registration=registration,
+                purpose=Purpose.CRISIS_MESSAGES,
                 defaults={"granted": granted, "language": language or "en", "at": timezone.now()},
             )
         return "started" if granted else "stopped"

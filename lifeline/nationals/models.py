@@ -93,38 +93,72 @@ class Registration(Audited, OwnedModel):
     """One national (and their household) registered with the foreign service."""
 
     permission_area = Area.NATIONALS
-    personal_fields = ("document_number", "phone", "email", "messaging", "address", "location", "needs_details", "emergency_contact")
+    personal_fields = (
+        "document_number",
+        "phone",
+        "email",
+        "messaging",
+        "address",
+        "location",
+        "needs_details",
+        "emergency_contact",
+    )
     # A host country's immigration authority never sees another country's nationals.
     hidden_from_immigration = models.Q(pk__isnull=False)
 
     kind = models.CharField(_("registration"), max_length=20, choices=Kind.choices, default=Kind.JUST_IN_CASE)
-    source = models.CharField(_("registered by"), max_length=20, choices=Source.choices, default=Source.WALK_IN)
+    source = models.CharField(
+        _("registered by"), max_length=20, choices=Source.choices, default=Source.WALK_IN
+    )
     given_names = models.CharField(_("given names"), max_length=120)
     family_name = models.CharField(_("family name"), max_length=120, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    nationality = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("nationality"))
-    document_type = models.CharField(_("document"), max_length=20, choices=DocumentType.choices, default=DocumentType.PASSPORT)
+    nationality = models.ForeignKey(
+        "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("nationality")
+    )
+    document_type = models.CharField(
+        _("document"), max_length=20, choices=DocumentType.choices, default=DocumentType.PASSPORT
+    )
     document_number = EncryptedTextField(_("document number"), blank=True)
-    document_status = models.CharField(_("document status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.UNKNOWN)
+    document_status = models.CharField(
+        _("document status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.UNKNOWN
+    )
     document_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
 
     phone = EncryptedTextField(_("phone (E.164)"), blank=True)
     phone_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     email = EncryptedTextField(_("email"), blank=True)
     email_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
-    messaging = EncryptedJSONField(_("messaging handles"), blank=True)  # {"whatsapp": "+63...", "viber": "..."}
-    languages = models.JSONField(_("preferred languages"), default=list, blank=True)  # BCP 47, most preferred first
-    primary_language = models.CharField(_("first language"), max_length=35, blank=True, db_index=True, editable=False)
+    messaging = EncryptedJSONField(
+        _("messaging handles"), blank=True
+    )  # {"whatsapp": "+63...", "viber": "..."}
+    languages = models.JSONField(
+        _("preferred languages"), default=list, blank=True
+    )  # BCP 47, most preferred first
+    primary_language = models.CharField(
+        _("first language"), max_length=35, blank=True, db_index=True, editable=False
+    )
 
-    country = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country of stay"))
-    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("admin area"))
+    country = models.ForeignKey(
+        "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country of stay")
+    )
+    area = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("admin area"),
+    )
     city = models.CharField(_("city or town"), max_length=120, blank=True)
     address = EncryptedTextField(_("address"), blank=True)
     location = EncryptedTextField(_("exact location (lat,lon)"), blank=True)
     lat = models.FloatField(null=True, blank=True, editable=False)  # coarse, COARSE_DIGITS decimals
     lon = models.FloatField(null=True, blank=True, editable=False)
 
-    stay_type = models.CharField(_("stay"), max_length=20, choices=StayType.choices, default=StayType.RESIDENT_WORKER)
+    stay_type = models.CharField(
+        _("stay"), max_length=20, choices=StayType.choices, default=StayType.RESIDENT_WORKER
+    )
     arrival = models.DateField(_("arrival"), null=True, blank=True)
     departure = models.DateField(_("departure (end of trip)"), null=True, blank=True)
     review_date = models.DateField(_("residence review date"), null=True, blank=True)
@@ -133,11 +167,15 @@ class Registration(Audited, OwnedModel):
 
     special_needs = models.JSONField(_("special needs"), default=list, blank=True)  # SpecialNeed values
     needs_details = EncryptedTextField(_("details of needs"), blank=True)
-    emergency_contact = EncryptedJSONField(_("emergency contact at home"), blank=True)  # {"name", "relation", "phone", "email"}
+    emergency_contact = EncryptedJSONField(
+        _("emergency contact at home"), blank=True
+    )  # {"name", "relation", "phone", "email"}
 
     expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
     reminded_on = models.DateField(null=True, blank=True, editable=False)
-    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     # A submission from the app carries a key, so that a retried self-registration does not create two.
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -200,7 +238,9 @@ def prepare(registration):
     registration.email_index = blind_index(registration.email)
     registration.primary_language = (registration.languages or [""])[0]
     registration.lat, registration.lon = coarse_point(registration.location)
-    if registration.kind == Kind.JUST_IN_CASE and (registration.expires_on is None or (registration.pk and registration.trip_dates_changed())):
+    if registration.kind == Kind.JUST_IN_CASE and (
+        registration.expires_on is None or (registration.pk and registration.trip_dates_changed())
+    ):
         registration.expires_on = default_expiry(registration)
     return registration
 
@@ -239,8 +279,17 @@ class HouseholdMember(Audited, models.Model):
     name = models.CharField(_("name"), max_length=200)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    nationality = models.ForeignKey("geo.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("nationality"))
-    document_status = models.CharField(_("document status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.UNKNOWN)
+    nationality = models.ForeignKey(
+        "geo.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nationality"),
+    )
+    document_status = models.CharField(
+        _("document status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.UNKNOWN
+    )
     unaccompanied = models.BooleanField(_("unaccompanied minor"), default=False)
     special_needs = models.JSONField(_("special needs"), default=list, blank=True)
 
@@ -279,7 +328,9 @@ class Consent(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["registration", "purpose"], name="unique_consent_purpose")]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "purpose"], name="unique_consent_purpose")
+        ]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
 
@@ -304,7 +355,9 @@ class SignInCode(models.Model):
 
     address_index = models.CharField(max_length=40, db_index=True)  # blind index of the phone or email
     channel = models.CharField(max_length=10)  # "sms" or "email"
-    ip_index = models.CharField(max_length=40, blank=True, db_index=True)  # blind index of the requesting address
+    ip_index = models.CharField(
+        max_length=40, blank=True, db_index=True
+    )  # blind index of the requesting address
     digest = models.CharField(max_length=64)
     created = models.DateTimeField(default=timezone.now)
     expires = models.DateTimeField()
@@ -318,7 +371,9 @@ class SignInCode(models.Model):
 class DeviceToken(models.Model):
     """A long-lived token held by one of a national's devices; revocable from the app. Only a hash is kept."""
 
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="devices", null=True, blank=True)
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="devices", null=True, blank=True
+    )
     # Before the person has registered, a verified address is all the token stands for.
     address_index = models.CharField(max_length=40, blank=True, db_index=True)
     channel = models.CharField(max_length=10, blank=True)
@@ -349,7 +404,11 @@ class DeviceToken(models.Model):
 
         raw = secrets.token_urlsafe(32)
         token = cls.objects.create(
-            registration=registration, label=label[:80], digest=cls.hash(raw), address_index=address_index, channel=channel
+            registration=registration,
+            label=label[:80],
+            digest=cls.hash(raw),
+            address_index=address_index,
+            channel=channel,
         )
         return token, raw
 
@@ -358,8 +417,11 @@ class PostDetails(Audited, models.Model):
     """What the public needs to know about a consular post: when it is open, how to reach it, where it is."""
 
     organisation = models.OneToOneField(
-        "core.Organisation", on_delete=models.CASCADE, related_name="post_details",
-        limit_choices_to={"kind": "consular_post"}, verbose_name=_("consular post"),
+        "core.Organisation",
+        on_delete=models.CASCADE,
+        related_name="post_details",
+        limit_choices_to={"kind": "consular_post"},
+        verbose_name=_("consular post"),
     )
     office_hours = models.JSONField(_("office hours"), default=dict, blank=True)  # {language code: text}
     emergency_phone = models.CharField(_("emergency phone (E.164)"), max_length=20, blank=True)

@@ -138,7 +138,9 @@ def set_consents(registration, purposes, language="en"):
         consent = registration.consents.filter(purpose=purpose).first()
         if consent is None:
             if granted:
-                Consent.objects.create(registration=registration, purpose=purpose, granted=True, language=language, at=now)
+                Consent.objects.create(
+                    registration=registration, purpose=purpose, granted=True, language=language, at=now
+                )
         elif consent.granted != granted:
             consent.granted, consent.language, consent.at = granted, language, now
             consent.save()
@@ -158,7 +160,11 @@ def erase(registrations, reason):
     # Records merged into these are the same person: they go too (else they would resurface).
     frontier = ids
     while frontier:
-        frontier = list(Registration.objects.filter(merged_into_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        frontier = list(
+            Registration.objects.filter(merged_into_id__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
         ids += frontier
     if not ids:
         return {"registrations": 0, "members": 0, "consents": 0, "devices": 0}
@@ -174,13 +180,18 @@ def erase(registrations, reason):
         audit.record(
             AuditAction.DELETE,
             object_type="nationals.registration",
-            object_repr=_("%(registrations)s registrations, %(members)s household members, %(consents)s consents, %(devices)s devices") % figures,
+            object_repr=_(
+                "%(registrations)s registrations, %(members)s household members, %(consents)s consents, %(devices)s devices"
+            )
+            % figures,
             reason=reason % figures if "%(" in reason else reason,
         )
     return figures
 
 
-def search_registrations(queryset, q="", post=None, country=None, area=None, stay_type="", language="", need="", expiring=False):
+def search_registrations(
+    queryset, q="", post=None, country=None, area=None, stay_type="", language="", need="", expiring=False
+):
     """The one filter of registrations, for the list page, its export and the API."""
     if q:
         for word in q.split()[:5]:
@@ -199,7 +210,9 @@ def search_registrations(queryset, q="", post=None, country=None, area=None, sta
         queryset = queryset.filter(special_needs__icontains=f'"{need}"')
     if expiring:
         today = timezone.localdate()
-        queryset = queryset.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=reminder_days()))
+        queryset = queryset.filter(
+            expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=reminder_days())
+        )
     return queryset
 
 
@@ -213,7 +226,9 @@ def reminder_days():
 def renew(registration, today=None):
     """Extend a just-in-case registration: a retention period after the trip, and never less than one from today."""
     today = today or timezone.localdate()
-    registration.expires_on = max(default_expiry(registration, today), today + datetime.timedelta(days=retention_days()))
+    registration.expires_on = max(
+        default_expiry(registration, today), today + datetime.timedelta(days=retention_days())
+    )
     registration.reminded_on = None
     registration.save()
     return registration.expires_on
@@ -232,21 +247,31 @@ def ui_language(registration):
 def send_reminders(today=None):
     """Email each person whose registration expires within the reminder period, once. Returns how many."""
     today = today or timezone.localdate()
-    due = Registration.objects.active().filter(
-        kind=Kind.JUST_IN_CASE, reminded_on__isnull=True, expires_on__gte=today,
-        expires_on__lte=today + datetime.timedelta(days=reminder_days()),
-    ).exclude(email="")
+    due = (
+        Registration.objects.active()
+        .filter(
+            kind=Kind.JUST_IN_CASE,
+            reminded_on__isnull=True,
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=reminder_days()),
+        )
+        .exclude(email="")
+    )
     sent = 0
     for registration in due.iterator(chunk_size=500):
         with translation.override(ui_language(registration)):
-            subject = _("Your registration with the embassy expires on %(date)s") % {"date": registration.expires_on.isoformat()}
+            subject = _("Your registration with the embassy expires on %(date)s") % {
+                "date": registration.expires_on.isoformat()
+            }
             body = _(
                 "Dear %(name)s,\n\nYour registration expires on %(date)s. After that day it is deleted and we cannot "
                 "reach you in an emergency. To keep it, open the app and choose “Renew”, or contact your embassy or "
                 "consulate.\n\nIf you have left the country, you need do nothing."
             ) % {"name": registration.given_names, "date": registration.expires_on.isoformat()}
         # Claim first, so that two workers never remind the same person twice.
-        if Registration.objects.filter(pk=registration.pk, reminded_on__isnull=True).update(reminded_on=today):
+        if Registration.objects.filter(pk=registration.pk, reminded_on__isnull=True).update(
+            reminded_on=today
+        ):
             send_mail(subject, body, None, [registration.email])
             sent += 1
     return sent
@@ -289,18 +314,23 @@ def normalise_address(channel, address):
             return normalise_channel("phone", address)
     except ValidationError:
         pass
-    raise SignInError(_("This is not a valid email address or phone number in international format (+…)."), 422)
+    raise SignInError(
+        _("This is not a valid email address or phone number in international format (+…)."), 422
+    )
 
 
 def _code_digest(address_index, code):
-    return hmac.new(settings.INDEX_KEY.encode(), f"{address_index}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.INDEX_KEY.encode(), f"{address_index}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def send_code(channel, address, code, language):
     """Send a sign-in code by email (django.core.mail) or SMS (the messaging app's SMS channel, if configured)."""
     with translation.override(language):
         text = _("Your sign-in code is %(code)s. It is valid for %(minutes)s minutes. Do not share it.") % {
-            "code": code, "minutes": CODE_MINUTES,
+            "code": code,
+            "minutes": CODE_MINUTES,
         }
         subject = _("Your sign-in code")
         not_configured = _("SMS sign-in is not configured here; use email.")
@@ -316,10 +346,23 @@ def send_code(channel, address, code, language):
         sms = None
     if sms is None or not getattr(sms, "url", ""):
         raise SignInError(not_configured, 503)
-    message = OutboundMessage(delivery_id=0, address=address, language=language, subject="", body=text, short=text, unsubscribe_url="")
+    message = OutboundMessage(
+        delivery_id=0,
+        address=address,
+        language=language,
+        subject="",
+        body=text,
+        short=text,
+        unsubscribe_url="",
+    )
     result = sms.send_batch([message])[0]
     if not result.ok:
-        raise SignInError(not_configured if not sms.url else _("The code could not be sent by SMS; try again or use email."), 503)
+        raise SignInError(
+            not_configured
+            if not sms.url
+            else _("The code could not be sent by SMS; try again or use email."),
+            503,
+        )
 
 
 def request_code(channel, address, ip=None, language="en", now=None):
@@ -333,12 +376,20 @@ def request_code(channel, address, ip=None, language="en", now=None):
     if recent.filter(address_index=index).count() >= RATE_LIMIT or (
         ip_index and recent.filter(ip_index=ip_index).count() >= RATE_LIMIT
     ):
-        raise SignInError(_("Too many codes were asked for. Wait %(minutes)s minutes and try again.") % {"minutes": RATE_WINDOW_MINUTES}, 429)
+        raise SignInError(
+            _("Too many codes were asked for. Wait %(minutes)s minutes and try again.")
+            % {"minutes": RATE_WINDOW_MINUTES},
+            429,
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     send_code(channel, address, code, language)
     SignInCode.objects.create(
-        address_index=index, channel=channel, ip_index=ip_index, digest=_code_digest(index, code),
-        created=now, expires=now + datetime.timedelta(minutes=CODE_MINUTES),
+        address_index=index,
+        channel=channel,
+        ip_index=ip_index,
+        digest=_code_digest(index, code),
+        created=now,
+        expires=now + datetime.timedelta(minutes=CODE_MINUTES),
     )
 
 
@@ -360,15 +411,21 @@ def verify_code(channel, address, code, label="", now=None):
             .order_by("-created")
             .first()
         )
-        ok = pending is not None and pending.attempts < CODE_ATTEMPTS and hmac.compare_digest(
-            pending.digest, _code_digest(index, str(code or "").strip())
+        ok = (
+            pending is not None
+            and pending.attempts < CODE_ATTEMPTS
+            and hmac.compare_digest(pending.digest, _code_digest(index, str(code or "").strip()))
         )
         if pending is not None:
-            SignInCode.objects.filter(pk=pending.pk).update(**({"used": True} if ok else {"attempts": pending.attempts + 1}))
+            SignInCode.objects.filter(pk=pending.pk).update(
+                **({"used": True} if ok else {"attempts": pending.attempts + 1})
+            )
     if not ok:
         raise SignInError(wrong, 400)
     registration = registration_for_address(channel, index)
-    _token, raw = DeviceToken.issue(registration=registration, label=label, address_index=index, channel=channel)
+    _token, raw = DeviceToken.issue(
+        registration=registration, label=label, address_index=index, channel=channel
+    )
     return raw, registration is not None
 
 
@@ -382,16 +439,41 @@ def device_list(device):
     """The devices of the same person: of the registration, or of the verified address before registering."""
     if device.registration_id:
         return DeviceToken.objects.filter(registration_id=device.registration_id, revoked=False)
-    return DeviceToken.objects.filter(registration__isnull=True, address_index=device.address_index, revoked=False)
+    return DeviceToken.objects.filter(
+        registration__isnull=True, address_index=device.address_index, revoked=False
+    )
 
 
 def export_data(registration):
     """Everything held about a person, for them (JSON-ready)."""
     plain = [
-        "kind", "source", "given_names", "family_name", "date_of_birth", "document_type", "document_number",
-        "document_status", "phone", "email", "messaging", "languages", "city", "address", "location", "stay_type",
-        "arrival", "departure", "review_date", "employer", "recruiter", "special_needs", "needs_details",
-        "emergency_contact", "expires_on", "created", "updated",
+        "kind",
+        "source",
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "document_type",
+        "document_number",
+        "document_status",
+        "phone",
+        "email",
+        "messaging",
+        "languages",
+        "city",
+        "address",
+        "location",
+        "stay_type",
+        "arrival",
+        "departure",
+        "review_date",
+        "employer",
+        "recruiter",
+        "special_needs",
+        "needs_details",
+        "emergency_contact",
+        "expires_on",
+        "created",
+        "updated",
     ]
     data = {name: _json(getattr(registration, name)) for name in plain}
     data.update(
@@ -402,14 +484,28 @@ def export_data(registration):
         post=registration.organisation.name,
         household=[
             {
-                "id": m.pk, "name": m.name, "relation": m.relation, "date_of_birth": _json(m.date_of_birth),
-                "document_status": m.document_status, "unaccompanied": m.unaccompanied, "special_needs": m.special_needs,
+                "id": m.pk,
+                "name": m.name,
+                "relation": m.relation,
+                "date_of_birth": _json(m.date_of_birth),
+                "document_status": m.document_status,
+                "unaccompanied": m.unaccompanied,
+                "special_needs": m.special_needs,
             }
             for m in registration.members.all()
         ],
-        consents=[{"purpose": c.purpose, "granted": c.granted, "language": c.language, "at": _json(c.at)} for c in registration.consents.all()],
+        consents=[
+            {"purpose": c.purpose, "granted": c.granted, "language": c.language, "at": _json(c.at)}
+            for c in registration.consents.all()
+        ],
         devices=[
-            {"id": d.pk, "label": d.label, "created": _json(d.created), "last_used": _json(d.last_used), "revoked": d.revoked}
+            {
+                "id": d.pk,
+                "label": d.label,
+                "created": _json(d.created),
+                "last_used": _json(d.last_used),
+                "revoked": d.revoked,
+            }
             for d in registration.devices.all()
         ],
     )
@@ -452,14 +548,32 @@ def find_duplicates(registrations):
 
 def find_duplicates_in(rows):
     groups = defaultdict(set)
-    fields = ("pk", "document_index", "phone_index", "email_index", "given_names", "family_name", "date_of_birth")
-    values = rows.values(*fields) if hasattr(rows, "values") else [{f: getattr(r, f) for f in fields} for r in rows]
+    fields = (
+        "pk",
+        "document_index",
+        "phone_index",
+        "email_index",
+        "given_names",
+        "family_name",
+        "date_of_birth",
+    )
+    values = (
+        rows.values(*fields)
+        if hasattr(rows, "values")
+        else [{f: getattr(r, f) for f in fields} for r in rows]
+    )
     for row in values:
-        for reason, field in (("document", "document_index"), ("phone", "phone_index"), ("email", "email_index")):
+        for reason, field in (
+            ("document", "document_index"),
+            ("phone", "phone_index"),
+            ("email", "email_index"),
+        ):
             if row[field]:
                 groups[(reason, row[field])].add(row["pk"])
         if row["date_of_birth"]:
-            groups[("name_birth", normalised_name(row["given_names"], row["family_name"]), row["date_of_birth"])].add(row["pk"])
+            groups[
+                ("name_birth", normalised_name(row["given_names"], row["family_name"]), row["date_of_birth"])
+            ].add(row["pk"])
     pairs = defaultdict(set)
     for key, ids in groups.items():
         if len(ids) < 2 or len(ids) > 50:  # a shared employer's phone is not fifty duplicates
@@ -472,9 +586,25 @@ def find_duplicates_in(rows):
 
 
 MERGE_FILL = (
-    "family_name", "date_of_birth", "document_number", "phone", "email", "messaging", "languages", "area", "city",
-    "address", "location", "arrival", "departure", "review_date", "employer", "recruiter", "special_needs",
-    "needs_details", "emergency_contact",
+    "family_name",
+    "date_of_birth",
+    "document_number",
+    "phone",
+    "email",
+    "messaging",
+    "languages",
+    "area",
+    "city",
+    "address",
+    "location",
+    "arrival",
+    "departure",
+    "review_date",
+    "employer",
+    "recruiter",
+    "special_needs",
+    "needs_details",
+    "emergency_contact",
 )
 
 
@@ -508,7 +638,12 @@ def merge(keep, other):
         keep.save()
         other.merged_into = keep
         other.save()
-        audit.record(AuditAction.UPDATE, obj=keep, fields=filled + ["members", "consents", "devices"], reason=f"merged #{other.pk} into this record")
+        audit.record(
+            AuditAction.UPDATE,
+            obj=keep,
+            fields=filled + ["members", "consents", "devices"],
+            reason=f"merged #{other.pk} into this record",
+        )
         audit.record(AuditAction.UPDATE, obj=other, fields=["merged_into"], reason=f"merged into #{keep.pk}")
     return keep
 
@@ -539,5 +674,7 @@ def save_registration(form, members=None, within=None, language="en", **extra):
 
 def bind_devices(device, registration):
     """After self-registration: the devices that proved the same address now stand for the registration."""
-    DeviceToken.objects.filter(registration__isnull=True, address_index=device.address_index, revoked=False).update(registration=registration)
+    DeviceToken.objects.filter(
+        registration__isnull=True, address_index=device.address_index, revoked=False
+    ).update(registration=registration)
     device.registration = registration

@@ -54,7 +54,9 @@ class RegistrationSchema(TableSchema):
     def export_queryset(self, queryset):
         from django.db.models import Count
 
-        return queryset.select_related("organisation", "nationality", "country", "area").annotate(household_count=Count("members"))
+        return queryset.select_related("organisation", "nationality", "country", "area").annotate(
+            household_count=Count("members")
+        )
 
     def read_extra(self, obj, name):
         return getattr(obj, "household_count", None) if name == "household" else None

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction, OrganisationKind
-from lifeline.core.permissions import get_for_user, has_perm, require, visible_organisation_ids, writable_organisations
+from lifeline.core.permissions import (
+    get_for_user,
+    has_perm,
+    require,
+    visible_organisation_ids,
+    writable_organisations,
+)
 from lifeline.core.registry_views import export_response, paginate
 from lifeline.nationals import services
 from lifeline.nationals.forms import MemberFormSet, PostDetailsForm, RegistrationFilterForm, RegistrationForm
@@ -21,7 +27,11 @@ from lifeline.nationals.tabular import RegistrationSchema
 
 AREA = Area.NATIONALS
 MASK = "•••"
-HOLDING_KINDS = (OrganisationKind.CONSULAR_POST, OrganisationKind.FOREIGN_AFFAIRS, OrganisationKind.CRISIS_CELL)
+HOLDING_KINDS = (
+    OrganisationKind.CONSULAR_POST,
+    OrganisationKind.FOREIGN_AFFAIRS,
+    OrganisationKind.CRISIS_CELL,
+)
 
 
 # --- consular network ---------------------------------------------------------------
@@ -36,9 +46,18 @@ def post_list(request):
         .prefetch_related("jurisdiction_countries", "jurisdiction_areas")
         .order_by("name")
     )
-    writable = set(writable_organisations(request.user).values_list("pk", flat=True)) if has_perm(request.user, AREA, Action.CHANGE) else set()
+    writable = (
+        set(writable_organisations(request.user).values_list("pk", flat=True))
+        if has_perm(request.user, AREA, Action.CHANGE)
+        else set()
+    )
     rows = [
-        {"post": post, "details": details, "hours": details.hours_in(get_language()) if details else "", "can_edit": post.pk in writable}
+        {
+            "post": post,
+            "details": details,
+            "hours": details.hours_in(get_language()) if details else "",
+            "can_edit": post.pk in writable,
+        }
         for post, details in ((post, services._details(post)) for post in posts)
     ]
     return render(request, "nationals/posts.html", {"rows": rows})
@@ -47,7 +66,9 @@ def post_list(request):
 @login_required
 def post_edit(request, pk):
     require(request.user, AREA, Action.CHANGE)
-    post = get_object_or_404(writable_organisations(request.user).filter(kind=OrganisationKind.CONSULAR_POST), pk=pk)
+    post = get_object_or_404(
+        writable_organisations(request.user).filter(kind=OrganisationKind.CONSULAR_POST), pk=pk
+    )
     details = PostDetails.objects.filter(organisation=post).first() or PostDetails(organisation=post)
     form = PostDetailsForm(request.POST or None, instance=details)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +90,9 @@ def _visible_posts(user):
 
 
 def _filtered(request):
-    queryset = Registration.objects.for_user(request.user).active().select_related("organisation", "country", "area")
+    queryset = (
+        Registration.objects.for_user(request.user).active().select_related("organisation", "country", "area")
+    )
     form = RegistrationFilterForm(request.GET or None, organisations=_visible_posts(request.user))
     if form.is_valid():
         queryset = services.search_registrations(queryset, **form.cleaned_data)
@@ -88,7 +111,10 @@ def registration_list(request):
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "can_export": has_perm(request.user, AREA, Action.EXPORT),
         "soon": timezone.localdate() + datetime.timedelta(days=services.reminder_days()),
-        **paginate(request, queryset.annotate(household=Count("members")).order_by("family_name", "given_names", "pk")),
+        **paginate(
+            request,
+            queryset.annotate(household=Count("members")).order_by("family_name", "given_names", "pk"),
+        ),
     }
     return render(request, "nationals/list.html", context)
 
@@ -96,7 +122,10 @@ def registration_list(request):
 @login_required
 def registration_detail(request, pk):
     registration = get_object_or_404(
-        Registration.objects.for_user(request.user).select_related("organisation", "nationality", "country", "area"), pk=pk
+        Registration.objects.for_user(request.user).select_related(
+            "organisation", "nationality", "country", "area"
+        ),
+        pk=pk,
     )
     personal = has_perm(request.user, AREA, Action.PERSONAL)
     shown = services.personal_shown(registration) if personal else []
@@ -127,17 +156,30 @@ def registration_edit(request, pk=None):
     members = MemberFormSet(data, instance=registration, prefix="members")
     if data is not None and form.is_valid() and members.is_valid():
         try:
-            saved = services.save_registration(form, members, within=services.service_ids(request.user), language=get_language())
+            saved = services.save_registration(
+                form, members, within=services.service_ids(request.user), language=get_language()
+            )
         except services.NoPost as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Saved the registration of “%(name)s” with %(post)s.") % {"name": saved.full_name, "post": saved.organisation.name})
+            messages.success(
+                request,
+                _("Saved the registration of “%(name)s” with %(post)s.")
+                % {"name": saved.full_name, "post": saved.organisation.name},
+            )
             if Registration.objects.for_user(request.user).filter(pk=saved.pk).exists():
                 return redirect("nationals:detail", pk=saved.pk)
             return redirect("nationals:list")
     if data is None and registration is not None:
-        audit.record(AuditAction.VIEW, obj=registration, fields=services.personal_shown(registration), reason="edit form")
-    return render(request, "nationals/form.html", {"form": form, "members": members, "registration": registration})
+        audit.record(
+            AuditAction.VIEW,
+            obj=registration,
+            fields=services.personal_shown(registration),
+            reason="edit form",
+        )
+    return render(
+        request, "nationals/form.html", {"form": form, "members": members, "registration": registration}
+    )
 
 
 @login_required
@@ -178,8 +220,16 @@ def duplicates(request):
     pairs = services.find_duplicates(scoped)
     ids = {pk for a, b, _r in pairs for pk in (a, b)}
     records = scoped.select_related("organisation").in_bulk(ids)
-    rows = [{"a": records[a], "b": records[b], "reasons": reasons} for a, b, reasons in pairs if a in records and b in records]
-    context = {"rows": rows, "can_merge": has_perm(request.user, AREA, Action.CHANGE) and has_perm(request.user, AREA, Action.PERSONAL)}
+    rows = [
+        {"a": records[a], "b": records[b], "reasons": reasons}
+        for a, b, reasons in pairs
+        if a in records and b in records
+    ]
+    context = {
+        "rows": rows,
+        "can_merge": has_perm(request.user, AREA, Action.CHANGE)
+        and has_perm(request.user, AREA, Action.PERSONAL),
+    }
     return render(request, "nationals/duplicates.html", context)
 
 
@@ -198,5 +248,7 @@ def merge(request):
     keep = get_object_or_404(scoped, pk=keep_id)
     other = get_object_or_404(scoped, pk=other_id)
     services.merge(keep, other)
-    messages.success(request, _("Merged registration #%(other)s into #%(keep)s.") % {"other": other.pk, "keep": keep.pk})
+    messages.success(
+        request, _("Merged registration #%(other)s into #%(keep)s.") % {"other": other.pk, "keep": keep.pk}
+    )
     return redirect("nationals:detail", pk=keep.pk)

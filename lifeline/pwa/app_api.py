@@ -28,7 +28,10 @@ def config(request):
     for area in AdminArea.objects.filter(level=1).order_by("name").values("pcode", "name", "country__code"):
         areas.setdefault(area["country__code"], []).append({"pcode": area["pcode"], "name": area["name"]})
     countries = sorted(
-        ({"code": code, "name": country_name(code, lang)} for code in Country.objects.values_list("code", flat=True)),
+        (
+            {"code": code, "name": country_name(code, lang)}
+            for code in Country.objects.values_list("code", flat=True)
+        ),
         key=lambda c: c["name"],
     )
     return {
@@ -79,7 +82,10 @@ def push_subscribe(request, payload: PushIn):
     """Register this browser for alerts by Web Push (replaces an earlier subscription of the same endpoint)."""
     _check_endpoint(payload.endpoint)
     data = payload.dict()
-    sub = PushSubscription.objects.filter(endpoint_index=blind_index(payload.endpoint)).first() or PushSubscription()
+    sub = (
+        PushSubscription.objects.filter(endpoint_index=blind_index(payload.endpoint)).first()
+        or PushSubscription()
+    )
     sub.registration = request.registration
     sub.device = request.device
     sub.subscription = data
@@ -119,7 +125,8 @@ def current_alerts(request, country: ShortText = "", lang: ShortText = ""):
     alerts = current_public_alerts()
     if country:
         alerts = alerts.filter(
-            Q(info__areas__admin_areas__country__code=country.upper()) | Q(info__areas__admin_areas__isnull=True)
+            Q(info__areas__admin_areas__country__code=country.upper())
+            | Q(info__areas__admin_areas__isnull=True)
         ).distinct()
     lang = (lang or get_language() or "en").lower()
     out = []
@@ -127,10 +134,16 @@ def current_alerts(request, country: ShortText = "", lang: ShortText = ""):
         block = _block_for(alert, lang)
         if block is None:
             continue
-        out.append({
-            "id": alert.pk, "headline": block.headline or block.event, "instruction": block.instruction,
-            "severity": block.severity, "lang": block.language, "dir": block.direction,
-            "sent": alert.sent.isoformat() if alert.sent else None,
-            "url": reverse("alerts:public", args=[alert.pk]) + f"?lang={block.language}",
-        })
+        out.append(
+            {
+                "id": alert.pk,
+                "headline": block.headline or block.event,
+                "instruction": block.instruction,
+                "severity": block.severity,
+                "lang": block.language,
+                "dir": block.direction,
+                "sent": alert.sent.isoformat() if alert.sent else None,
+                "url": reverse("alerts:public", args=[alert.pk]) + f"?lang={block.language}",
+            }
+        )
     return out

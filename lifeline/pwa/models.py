@@ -8,8 +8,12 @@ from lifeline.core.fields import EncryptedJSONField, blind_index
 
 
 class PushSubscription(models.Model):
-    registration = models.ForeignKey("nationals.Registration", on_delete=models.CASCADE, related_name="push_subscriptions")
-    device = models.ForeignKey("nationals.DeviceToken", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    registration = models.ForeignKey(
+        "nationals.Registration", on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    device = models.ForeignKey(
+        "nationals.DeviceToken", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # {"endpoint": ..., "keys": {"p256dh": ..., "auth": ...}}: the address a push service delivers to. Encrypted.
     subscription = EncryptedJSONField(_("subscription"))
     endpoint_index = models.CharField(max_length=40, unique=True, editable=False)

@@ -24,7 +24,9 @@ def strings():
         "code": _("Code"),
         "verify": _("Confirm"),
         "register": _("Register"),
-        "registerIntro": _("Tell us who you are and where you are staying. Only your embassy and consulates see this."),
+        "registerIntro": _(
+            "Tell us who you are and where you are staying. Only your embassy and consulates see this."
+        ),
         "givenNames": _("Given names"),
         "familyName": _("Family name"),
         "dateOfBirth": _("Date of birth"),
@@ -40,7 +42,9 @@ def strings():
         "children": _("Children with you"),
         "adults": _("Other adults with you"),
         "needs": _("Anything we should know (medical, disability, pregnancy)?"),
-        "consentAssistance": _("I agree that my embassy keeps this information to contact and help me in an emergency. It is deleted when I ask, or some days after my trip ends."),
+        "consentAssistance": _(
+            "I agree that my embassy keeps this information to contact and help me in an emergency. It is deleted when I ask, or some days after my trip ends."
+        ),
         "consentMessages": _("Send me alerts and safety check-ins."),
         "consentAdvice": _("Tell me when travel advice for this country changes."),
         "consentReferral": _("My embassy may share my request with partner organisations that can help me."),

@@ -61,7 +61,9 @@ def manifest(request):
             {"src": "/app/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any maskable"},
         ],
     }
-    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @require_GET
@@ -72,7 +74,15 @@ def service_worker(request):
         "pwa/sw.js",
         {
             "version": services.version(),
-            "precache": json.dumps(["/app/", static("pwa/app.js"), static("pwa/app.css"), "/app/manifest.webmanifest", "/app/icon-192.png"]),
+            "precache": json.dumps(
+                [
+                    "/app/",
+                    static("pwa/app.js"),
+                    static("pwa/app.css"),
+                    "/app/manifest.webmanifest",
+                    "/app/icon-192.png",
+                ]
+            ),
         },
         content_type="application/javascript",
     )

@@ -13,8 +13,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -98,14 +103,23 @@ def server(mailbox):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make setup`")
     env = _server_env()
-    env.update({"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mailbox[1])})
+    env.update(
+        {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(mailbox[1]),
+        }
+    )
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     port = _free_port()
     process = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -173,4 +187,8 @@ def shoot(page, name):
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         width = page.viewport_size["width"]
         height = min(page.evaluate("document.documentElement.scrollHeight"), 2000)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
+        page.screenshot(
+            path=str(Path(SHOTS) / f"{name}.png"),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": width, "height": height},
+        )

@@ -14,7 +14,9 @@ ADDRESS = "amina.reyes.e2e@example.org"
 
 
 def _phone_context(browser, language="ar"):
-    context = browser.new_context(viewport={"width": 390, "height": 820}, locale=language, service_workers="allow")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 820}, locale=language, service_workers="allow"
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     return context, page
@@ -47,7 +49,9 @@ def _sign_in_and_register(page, server, mailbox):
     page.check("#c-consent_crisis_messages")
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector("main button.safe")
-    rows = server_query("SELECT id FROM nationals_registration WHERE given_names = ? AND family_name = ?", ("Amina", "Reyes"))
+    rows = server_query(
+        "SELECT id FROM nationals_registration WHERE given_names = ? AND family_name = ?", ("Amina", "Reyes")
+    )
     assert len(rows) == 1
     return rows[0][0]
 
@@ -56,7 +60,9 @@ def _start_campaign(page_as, server):
     staff = page_as("consul")
     staff.goto(f"{server}/crises/")
     staff.get_by_role("link", name="Flash floods in Amman").first.click()
-    staff.fill("textarea[name$='message']", "Flash floods: are you safe? Answer in the app or reply SAFE or HELP.")
+    staff.fill(
+        "textarea[name$='message']", "Flash floods: are you safe? Answer in the app or reply SAFE or HELP."
+    )
     staff.get_by_role("button", name="Send the check-in").click()
     staff.wait_for_url(re.compile(r"/crises/campaigns/\d+/"))
     return staff, int(re.search(r"/crises/campaigns/(\d+)/", staff.url).group(1))
@@ -83,7 +89,8 @@ def test_register_in_arabic_check_in_offline_and_it_reaches_the_board_once(brows
     shoot(page, "app-offline-ar")
     assert server_query(
         "SELECT count(*) FROM crises_checkinanswer a JOIN crises_checkinrequest r ON r.id = a.request_id "
-        "WHERE a.registration_id = ? AND r.campaign_id = ?", (registration_id, campaign_id)
+        "WHERE a.registration_id = ? AND r.campaign_id = ?",
+        (registration_id, campaign_id),
     ) == [(0,)]
 
     context.set_offline(False)
@@ -91,7 +98,8 @@ def test_register_in_arabic_check_in_offline_and_it_reaches_the_board_once(brows
     page.wait_for_function("window.lifelineQueue.size() === 0")
     answers = server_query(
         "SELECT a.answer, a.via FROM crises_checkinanswer a JOIN crises_checkinrequest r ON r.id = a.request_id "
-        "WHERE a.registration_id = ? AND r.campaign_id = ?", (registration_id, campaign_id)
+        "WHERE a.registration_id = ? AND r.campaign_id = ?",
+        (registration_id, campaign_id),
     )
     assert answers == [("safe", "app")]
 
@@ -134,10 +142,14 @@ def test_ask_for_help_staff_answer_and_the_person_reads_it(browser, server, mail
     staff = page_as("consul")
     staff.goto(f"{server}/cases/{case_id}/")
     staff.select_option("form[action$='/triage/'] select", "high")
-    staff.locator("form[action$='/triage/'] input[type=text]").first.fill("Passport held by employer; person cannot move.")
+    staff.locator("form[action$='/triage/'] input[type=text]").first.fill(
+        "Passport held by employer; person cannot move."
+    )
     staff.locator("form[action$='/triage/'] button[type=submit]").click()
     staff.wait_for_load_state()
-    staff.locator("form[action$='/messages/'] textarea").fill("We have your request. An officer will call you today at 3 pm.")
+    staff.locator("form[action$='/messages/'] textarea").fill(
+        "We have your request. An officer will call you today at 3 pm."
+    )
     staff.locator("form[action$='/messages/'] button[type=submit]").click()
     staff.wait_for_load_state()
     assert server_query("SELECT priority FROM cases_case WHERE id = ?", (case_id,)) == [("high",)]

@@ -48,7 +48,11 @@ def test_detail_pages_pass_axe(page_as, server):
     page = page_as("coordinator")
     axe = Axe()
     problems = {}
-    for list_path, link in (("/contacts/", "table a"), ("/communities/", "table a"), ("/interpreters/", "table a")):
+    for list_path, link in (
+        ("/contacts/", "table a"),
+        ("/communities/", "table a"),
+        ("/interpreters/", "table a"),
+    ):
         page.goto(server + list_path)
         page.click(f"main {link} >> nth=0")
         page.wait_for_load_state()

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from lifeline.api.tests.conftest import api  # noqa: F401  (the staff API client fixture)
 from lifeline.advice.models import AdviceText, AdviceVersion, Briefing, BriefingText, State, TravelAdvice
+from lifeline.api.tests.conftest import api  # noqa: F401  (the staff API client fixture)
 from lifeline.core.models import Organisation, OrganisationKind, Role, Scope
 
 
@@ -21,7 +21,9 @@ def other_ministry(jordan):
     from lifeline.geo.models import Country
 
     home = Country.objects.get_or_create(code="ID", defaults={"iso3": "IDN"})[0]
-    return Organisation.objects.create(name="Other Foreign Ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=home)
+    return Organisation.objects.create(
+        name="Other Foreign Ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=home
+    )
 
 
 @pytest.fixture
@@ -36,11 +38,17 @@ def approver(make_user, ministry):
 
 def add_version(advice, level=2, state=State.DRAFT, author=None, texts=None, number=None):
     version = AdviceVersion.objects.create(
-        advice=advice, number=number or advice.versions.count() + 1, level=level, state=state, author=author,
+        advice=advice,
+        number=number or advice.versions.count() + 1,
+        level=level,
+        state=state,
+        author=author,
         last_reviewed=datetime.date(2026, 11, 1),
     )
     for language, summary in (texts or {"en": "Take care."}).items():
-        AdviceText.objects.create(version=version, language=language, summary=summary, safety=f"Safety {language}.")
+        AdviceText.objects.create(
+            version=version, language=language, summary=summary, safety=f"Safety {language}."
+        )
     return version
 
 
@@ -50,7 +58,9 @@ def make_advice(ministry):
         """Published advice for ``country``: one version, published now."""
         from django.utils import timezone
 
-        advice = TravelAdvice.objects.create(organisation=organisation or ministry, country=country, region=region)
+        advice = TravelAdvice.objects.create(
+            organisation=organisation or ministry, country=country, region=region
+        )
         version = add_version(advice, level, State.PUBLISHED, author, texts)
         version.published_at = timezone.now()
         version.save()
@@ -61,15 +71,27 @@ def make_advice(ministry):
 
 @pytest.fixture
 def jordan_briefing(ministry, jordan):
-    briefing = Briefing.objects.create(organisation=ministry, country=jordan, published=True, last_reviewed=datetime.date(2026, 11, 2))
+    briefing = Briefing.objects.create(
+        organisation=ministry, country=jordan, published=True, last_reviewed=datetime.date(2026, 11, 2)
+    )
     BriefingText.objects.create(
-        briefing=briefing, language="en", title="Be ready in Jordan", hazards="Flash floods in wadis.",
-        kit="Water for three days\nTorch", documents="Passport copy", during_alerts="Move to high ground.",
+        briefing=briefing,
+        language="en",
+        title="Be ready in Jordan",
+        hazards="Flash floods in wadis.",
+        kit="Water for three days\nTorch",
+        documents="Passport copy",
+        during_alerts="Move to high ground.",
         emergency_numbers="Police: 911",
     )
     BriefingText.objects.create(
-        briefing=briefing, language="ar", title="كن مستعداً في الأردن", hazards="سيول مفاجئة في الأودية",
-        kit="ماء يكفي ثلاثة أيام", during_alerts="انتقل إلى مكان مرتفع", emergency_numbers="الشرطة: 911",
+        briefing=briefing,
+        language="ar",
+        title="كن مستعداً في الأردن",
+        hazards="سيول مفاجئة في الأودية",
+        kit="ماء يكفي ثلاثة أيام",
+        during_alerts="انتقل إلى مكان مرتفع",
+        emergency_numbers="الشرطة: 911",
     )
     return briefing
 

@@ -49,7 +49,9 @@ def test_a_registered_national_subscribes_with_consent(client, jordan, post_amma
     assert client.post(url, **auth).json() == {"country": "JO", "subscribed": True}
     assert client.post(url, **auth).status_code == 200 and AdviceSubscription.objects.count() == 1
     assert client.post(url).status_code == 401
-    assert client.delete(url, **auth).json()["subscribed"] is False and not AdviceSubscription.objects.exists()
+    assert (
+        client.delete(url, **auth).json()["subscribed"] is False and not AdviceSubscription.objects.exists()
+    )
 
 
 # Staff API
@@ -59,8 +61,11 @@ def test_a_registered_national_subscribes_with_consent(client, jordan, post_amma
 def _jordan(jordan):
     """The country the drafts below are for."""
 
+
 DRAFT = {
-    "country": "JO", "level": 2, "note": "Floods",
+    "country": "JO",
+    "level": 2,
+    "note": "Floods",
     "texts": [{"language": "en", "summary": "Take care."}, {"language": "ar", "summary": "توخَّ الحذر."}],
 }
 
@@ -92,7 +97,10 @@ def test_a_second_draft_while_one_is_pending_is_409(api, writer):
         ({"area": "XX99"}, "area"),
         ({"texts": [{"language": "not a language", "summary": "x"}]}, "texts[0].language"),
         ({"texts": [{"language": "en", "summary": ""}]}, "texts[0].summary"),
-        ({"texts": [{"language": "en", "summary": "a"}, {"language": "en", "summary": "b"}]}, "texts[1].language"),
+        (
+            {"texts": [{"language": "en", "summary": "a"}, {"language": "en", "summary": "b"}]},
+            "texts[1].language",
+        ),
     ],
 )
 def test_bad_drafts_are_422_and_change_nothing(api, writer, change, field):
@@ -102,12 +110,28 @@ def test_bad_drafts_are_422_and_change_nothing(api, writer, change, field):
 
 
 def test_a_level_out_of_range_is_422(api, writer):
-    assert api(writer).post("/api/advice/drafts", {**DRAFT, "level": 5}, content_type="application/json").status_code == 422
+    assert (
+        api(writer)
+        .post("/api/advice/drafts", {**DRAFT, "level": 5}, content_type="application/json")
+        .status_code
+        == 422
+    )
 
 
-def test_a_viewer_cannot_draft_and_others_cannot_see(api, make_user, ministry, other_ministry, writer, jordan):
-    assert api(make_user(ministry, Role.VIEWER)).post("/api/advice/drafts", DRAFT, content_type="application/json").status_code == 403
-    version = add_version(TravelAdvice.objects.create(organisation=ministry, country=jordan), author=writer, state=State.AWAITING)
+def test_a_viewer_cannot_draft_and_others_cannot_see(
+    api, make_user, ministry, other_ministry, writer, jordan
+):
+    assert (
+        api(make_user(ministry, Role.VIEWER))
+        .post("/api/advice/drafts", DRAFT, content_type="application/json")
+        .status_code
+        == 403
+    )
+    version = add_version(
+        TravelAdvice.objects.create(organisation=ministry, country=jordan),
+        author=writer,
+        state=State.AWAITING,
+    )
     outsider = make_user(other_ministry, Role.COORDINATOR)
     assert api(outsider).get(f"/api/advice/versions/{version.pk}").status_code == 404
     assert api(outsider).post(f"/api/advice/versions/{version.pk}/approve").status_code == 404
@@ -123,7 +147,11 @@ def test_any_input_is_an_answer_never_a_crash(client, make_advice, lang, code):
         from lifeline.geo.models import Country
 
         make_advice(Country.objects.get_or_create(code="JO", defaults={"iso3": "JOR"})[0], 2, {"en": "x"})
-    for path in (f"/api/app/advice/{quote(code, safe='')}", "/api/app/advice/jo", "/api/app/advice/jo/briefing"):
+    for path in (
+        f"/api/app/advice/{quote(code, safe='')}",
+        "/api/app/advice/jo",
+        "/api/app/advice/jo/briefing",
+    ):
         response = client.get(path or "/", {"lang": lang, "area": lang})
         assert response.status_code in (200, 404, 422), (path, lang, response.content)
     response = client.get("/advice/jo/", {"lang": lang})

@@ -41,7 +41,9 @@ def test_publishing_supersedes_the_previous_version(advice, writer, approver):
     services.approve(second, approver)
     first.refresh_from_db()
     assert first.state == State.SUPERSEDED
-    assert list(AdviceVersion.objects.filter(advice=advice, state=State.PUBLISHED)) == [AdviceVersion.objects.get(pk=second.pk)]
+    assert list(AdviceVersion.objects.filter(advice=advice, state=State.PUBLISHED)) == [
+        AdviceVersion.objects.get(pk=second.pk)
+    ]
     assert advice.versions.count() == 2  # versions are kept
 
 
@@ -73,7 +75,9 @@ def test_another_ministry_cannot_approve(advice, writer, make_user, other_minist
 def test_changes_are_audited(advice, writer, approver):
     draft = add_version(advice, author=writer, state=State.AWAITING)
     services.approve(draft, approver)
-    assert AuditEntry.objects.filter(object_type="advice.adviceversion", object_id=str(draft.pk), action="update").exists()
+    assert AuditEntry.objects.filter(
+        object_type="advice.adviceversion", object_id=str(draft.pk), action="update"
+    ).exists()
 
 
 def test_the_reader_gets_their_language_or_the_fallback(advice):
@@ -95,7 +99,12 @@ def test_compare_marks_the_words_that_changed(advice):
     summary = rows["Summary"]
     assert summary.changed
     assert summary.segments == [
-        ("same", "Floods"), ("ins", "and storms"), ("same", "are"), ("del", "possible"), ("ins", "likely"), ("same", "in winter."),
+        ("same", "Floods"),
+        ("ins", "and storms"),
+        ("same", "are"),
+        ("del", "possible"),
+        ("ins", "likely"),
+        ("same", "in winter."),
     ]
     assert not rows["Health"].changed
 

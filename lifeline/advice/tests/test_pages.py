@@ -11,7 +11,9 @@ from lifeline.core.models import Role, Scope
 
 @pytest.fixture
 def published(make_advice, jordan, lebanon, kuwait, post_amman):
-    jo = make_advice(jordan, 2, {"en": "Take care in Jordan.", "ar": "توخَّ الحذر في الأردن.", "fil": "Mag-ingat sa Jordan."})
+    jo = make_advice(
+        jordan, 2, {"en": "Take care in Jordan.", "ar": "توخَّ الحذر في الأردن.", "fil": "Mag-ingat sa Jordan."}
+    )
     lb = make_advice(lebanon, 3, {"en": "Reconsider travel to Lebanon."})
     make_advice(lebanon, 4, {"en": "Do not go near the border."}, region="Southern border areas")
     make_advice(kuwait, 1, {"en": "Normal caution."})
@@ -25,7 +27,10 @@ def test_the_list_shows_every_country_with_its_level_without_login(client, publi
     response = client.get(reverse("advice:index"))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Level 2: Exercise a high degree of caution" in page and "Level 3: Reconsider your need to travel" in page
+    assert (
+        "Level 2: Exercise a high degree of caution" in page
+        and "Level 3: Reconsider your need to travel" in page
+    )
     assert "Southern border areas" in page and "Level 4: Do not travel" in page
     assert 'class="icon" aria-hidden="true">✖' in page  # a shape as well as the colour
 
@@ -86,7 +91,11 @@ def test_unknown_countries_are_404(client, published):
 
 def test_the_briefing_page_has_the_checklist(client, jordan_briefing, post_amman):
     page = client.get(reverse("advice:briefing", args=["jo"])).content.decode()
-    assert "Be ready in Jordan" in page and "<li>Water for three days</li>" in page and "Embassy in Amman" in page
+    assert (
+        "Be ready in Jordan" in page
+        and "<li>Water for three days</li>" in page
+        and "Embassy in Amman" in page
+    )
     arabic = client.get(reverse("advice:briefing", args=["jo"]), {"lang": "ar"}).content.decode()
     assert 'lang="ar" dir="rtl"' in arabic and "كن مستعداً في الأردن" in arabic
 
@@ -101,25 +110,39 @@ def test_an_unpublished_briefing_is_not_public(client, jordan_briefing):
 
 def test_staff_create_advice_and_its_first_draft(client, login, writer, ministry, jordan, areas):
     login(writer)
-    response = client.post(reverse("advice:create"), {"organisation": ministry.pk, "country": jordan.pk, "area": areas["irbid"].pk})
+    response = client.post(
+        reverse("advice:create"),
+        {"organisation": ministry.pk, "country": jordan.pk, "area": areas["irbid"].pk},
+    )
     advice = TravelAdvice.objects.get()
     draft = advice.versions.get()
-    assert response.status_code == 302 and response["Location"] == reverse("advice:version_edit", args=[draft.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "advice:version_edit", args=[draft.pk]
+    )
     assert draft.author == writer and draft.state == State.DRAFT
 
 
 def test_an_area_outside_the_country_is_refused(client, login, writer, ministry, lebanon, areas):
     login(writer)
-    response = client.post(reverse("advice:create"), {"organisation": ministry.pk, "country": lebanon.pk, "area": areas["irbid"].pk})
+    response = client.post(
+        reverse("advice:create"),
+        {"organisation": ministry.pk, "country": lebanon.pk, "area": areas["irbid"].pk},
+    )
     assert response.status_code == 200 and "not in the chosen country" in response.content.decode()
     assert not TravelAdvice.objects.exists()
 
 
 def _text_form(version, language="en", summary="Be careful.", **extra):
     data = {
-        "level": "3", "last_reviewed": "2026-11-20", "note": "Floods",
-        "texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "0", "texts-MIN_NUM_FORMS": "0", "texts-MAX_NUM_FORMS": "1000",
-        "texts-0-language": language, "texts-0-summary": summary,
+        "level": "3",
+        "last_reviewed": "2026-11-20",
+        "note": "Floods",
+        "texts-TOTAL_FORMS": "1",
+        "texts-INITIAL_FORMS": "0",
+        "texts-MIN_NUM_FORMS": "0",
+        "texts-MAX_NUM_FORMS": "1000",
+        "texts-0-language": language,
+        "texts-0-summary": summary,
     }
     data.update(extra)
     return data
@@ -127,9 +150,13 @@ def _text_form(version, language="en", summary="Be careful.", **extra):
 
 def test_editing_a_draft_saves_level_and_texts(client, login, writer, ministry, jordan):
     advice = TravelAdvice.objects.create(organisation=ministry, country=jordan)
-    draft = AdviceVersion.objects.create(advice=advice, number=1, author=writer, last_reviewed=datetime.date(2026, 1, 1))
+    draft = AdviceVersion.objects.create(
+        advice=advice, number=1, author=writer, last_reviewed=datetime.date(2026, 1, 1)
+    )
     login(writer)
-    response = client.post(reverse("advice:version_edit", args=[draft.pk]), _text_form(draft, "tl", "Mag-ingat."))
+    response = client.post(
+        reverse("advice:version_edit", args=[draft.pk]), _text_form(draft, "tl", "Mag-ingat.")
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.level == 3 and draft.texts.get().language == "fil"
@@ -137,19 +164,25 @@ def test_editing_a_draft_saves_level_and_texts(client, login, writer, ministry, 
 
 def test_a_bad_language_code_is_a_form_error(client, login, writer, ministry, jordan):
     advice = TravelAdvice.objects.create(organisation=ministry, country=jordan)
-    draft = AdviceVersion.objects.create(advice=advice, number=1, author=writer, last_reviewed=datetime.date(2026, 1, 1))
+    draft = AdviceVersion.objects.create(
+        advice=advice, number=1, author=writer, last_reviewed=datetime.date(2026, 1, 1)
+    )
     login(writer)
     response = client.post(reverse("advice:version_edit", args=[draft.pk]), _text_form(draft, "xx-nonsense!"))
     assert response.status_code == 200 and "is not an ISO 639 language code" in response.content.decode()
     assert not AdviceText.objects.exists()
-    response = client.post(reverse("advice:version_edit", args=[draft.pk]), _text_form(draft, level="9") | {"level": "9"})
+    response = client.post(
+        reverse("advice:version_edit", args=[draft.pk]), _text_form(draft, level="9") | {"level": "9"}
+    )
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
 
 
 def test_a_published_version_cannot_be_edited(client, login, writer, make_advice, jordan):
     version = make_advice(jordan).versions.get()
     login(writer)
-    response = client.post(reverse("advice:version_edit", args=[version.pk]), _text_form(version, summary="Changed"))
+    response = client.post(
+        reverse("advice:version_edit", args=[version.pk]), _text_form(version, summary="Changed")
+    )
     assert response.status_code == 302
     assert not version.texts.filter(summary="Changed").exists()
 
@@ -182,7 +215,9 @@ def test_a_viewer_cannot_change(client, login, make_user, ministry, jordan, writ
     assert AdviceVersion.objects.get(pk=version.pk).state == State.DRAFT
 
 
-def test_another_organisation_cannot_see_drafts(client, login, make_user, other_ministry, ministry, jordan, writer):
+def test_another_organisation_cannot_see_drafts(
+    client, login, make_user, other_ministry, ministry, jordan, writer
+):
     advice = TravelAdvice.objects.create(organisation=ministry, country=jordan)
     version = add_version(advice, author=writer)
     login(make_user(other_ministry, Role.COORDINATOR))
@@ -192,7 +227,9 @@ def test_another_organisation_cannot_see_drafts(client, login, make_user, other_
     assert str(advice) not in client.get(reverse("advice:manage")).content.decode()
 
 
-def test_immigration_cannot_see_the_ministrys_drafts(client, login, make_user, immigration, ministry, jordan, writer):
+def test_immigration_cannot_see_the_ministrys_drafts(
+    client, login, make_user, immigration, ministry, jordan, writer
+):
     advice = TravelAdvice.objects.create(organisation=ministry, country=jordan)
     add_version(advice, author=writer)
     login(make_user(immigration, Role.COORDINATOR, Scope.OWN))
@@ -212,9 +249,18 @@ def test_the_compare_page_shows_insertions_and_deletions(client, login, writer, 
 def test_staff_write_a_briefing(client, login, writer, ministry, jordan):
     login(writer)
     data = {
-        "organisation": ministry.pk, "country": jordan.pk, "last_reviewed": "2026-11-20", "published": "on",
-        "texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "0", "texts-MIN_NUM_FORMS": "0", "texts-MAX_NUM_FORMS": "1000",
-        "texts-0-language": "en", "texts-0-title": "Ready", "texts-0-hazards": "Floods", "texts-0-kit": "Water\nTorch",
+        "organisation": ministry.pk,
+        "country": jordan.pk,
+        "last_reviewed": "2026-11-20",
+        "published": "on",
+        "texts-TOTAL_FORMS": "1",
+        "texts-INITIAL_FORMS": "0",
+        "texts-MIN_NUM_FORMS": "0",
+        "texts-MAX_NUM_FORMS": "1000",
+        "texts-0-language": "en",
+        "texts-0-title": "Ready",
+        "texts-0-hazards": "Floods",
+        "texts-0-kit": "Water\nTorch",
     }
     assert client.post(reverse("advice:briefing_create"), data).status_code == 302
     assert Briefing.objects.get().texts.get().checklist()[0][2] == ["Water", "Torch"]
@@ -227,9 +273,19 @@ def test_staff_write_a_briefing(client, login, writer, ministry, jordan):
 def test_an_area_briefing_is_chosen_by_p_code(client, jordan_briefing, ministry, jordan, areas):
     from lifeline.advice.models import BriefingText
 
-    irbid = Briefing.objects.create(organisation=ministry, country=jordan, area=areas["irbid"], published=True, last_reviewed="2026-11-03")
-    BriefingText.objects.create(briefing=irbid, language="en", title="Be ready in Irbid", hazards="Cold winters.")
-    assert "Be ready in Irbid" in client.get(reverse("advice:briefing", args=["jo"]), {"area": "JO21"}).content.decode()
+    irbid = Briefing.objects.create(
+        organisation=ministry, country=jordan, area=areas["irbid"], published=True, last_reviewed="2026-11-03"
+    )
+    BriefingText.objects.create(
+        briefing=irbid, language="en", title="Be ready in Irbid", hazards="Cold winters."
+    )
+    assert (
+        "Be ready in Irbid"
+        in client.get(reverse("advice:briefing", args=["jo"]), {"area": "JO21"}).content.decode()
+    )
     assert "Be ready in Jordan" in client.get(reverse("advice:briefing", args=["jo"])).content.decode()
-    assert "Be ready in Jordan" in client.get(reverse("advice:briefing", args=["jo"]), {"area": "JO99"}).content.decode()
+    assert (
+        "Be ready in Jordan"
+        in client.get(reverse("advice:briefing", args=["jo"]), {"area": "JO99"}).content.decode()
+    )
     assert client.get("/api/app/advice/jo/briefing", {"area": "JO21"}).json()["title"] == "Be ready in Irbid"

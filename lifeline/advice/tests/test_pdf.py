@@ -15,7 +15,13 @@ def _text(response):
 
 def test_the_english_briefing_pdf_holds_its_text(client, jordan_briefing, post_amman):
     text = _text(client.get(reverse("advice:briefing_pdf", args=["jo"]), {"lang": "en"}))
-    for expected in ("Be ready in Jordan", "Flash floods in wadis.", "Water for three days", "Embassy in Amman", "Police: 911"):
+    for expected in (
+        "Be ready in Jordan",
+        "Flash floods in wadis.",
+        "Water for three days",
+        "Embassy in Amman",
+        "Police: 911",
+    ):
         assert expected in text
 
 
@@ -27,7 +33,11 @@ def test_the_arabic_briefing_pdf_holds_arabic_text(client, jordan_briefing):
     found = [w for w in words if w in text or w[::-1] in text]
     assert found == words, text
     reader = PdfReader(io.BytesIO(response.content))
-    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
     assert any("Arabic" in name for name in fonts), fonts  # a font that carries Arabic
 
 

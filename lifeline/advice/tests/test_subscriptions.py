@@ -18,7 +18,10 @@ from lifeline.nationals.models import Consent, Purpose
 def advice(ministry, jordan, writer, approver):
     """Jordan's advice, published at level 1 (nobody subscribed yet)."""
     advice = TravelAdvice.objects.create(organisation=ministry, country=jordan)
-    services.approve(add_version(advice, level=1, author=writer, state=State.AWAITING, texts={"en": "Normal caution."}), approver)
+    services.approve(
+        add_version(advice, level=1, author=writer, state=State.AWAITING, texts={"en": "Normal caution."}),
+        approver,
+    )
     return advice
 
 
@@ -26,7 +29,10 @@ def advice(ministry, jordan, writer, approver):
 def publish_level_3(django_capture_on_commit_callbacks):
     def publish(advice, writer, approver):
         draft = add_version(
-            advice, level=3, author=writer, state=State.AWAITING,
+            advice,
+            level=3,
+            author=writer,
+            state=State.AWAITING,
             texts={"en": "Reconsider travel: floods.", "ar": "أعد النظر في السفر: سيول."},
         )
         with django_capture_on_commit_callbacks(execute=True):
@@ -35,8 +41,12 @@ def publish_level_3(django_capture_on_commit_callbacks):
     return publish
 
 
-def test_an_email_subscriber_confirms_then_hears_of_a_change(client, smtp, advice, writer, approver, publish_level_3):
-    response = client.post(reverse("advice:subscribe", args=["jo"]), {"email": "reader@example.org", "language": "en"})
+def test_an_email_subscriber_confirms_then_hears_of_a_change(
+    client, smtp, advice, writer, approver, publish_level_3
+):
+    response = client.post(
+        reverse("advice:subscribe", args=["jo"]), {"email": "reader@example.org", "language": "en"}
+    )
     assert response.status_code == 302
     confirmation = smtp.wait(1)[0]
     assert confirmation["To"] == "reader@example.org"
@@ -55,21 +65,30 @@ def test_an_email_subscriber_confirms_then_hears_of_a_change(client, smtp, advic
     assert "Reconsider travel: floods." in body(update, "html")
 
 
-def test_the_update_names_the_level_change_in_the_subscribers_language(smtp, advice, writer, approver, jordan, publish_level_3):
-    AdviceSubscription.objects.create(country=jordan, email="ar@example.org", language="ar", confirmed_at="2026-11-01T00:00Z")
+def test_the_update_names_the_level_change_in_the_subscribers_language(
+    smtp, advice, writer, approver, jordan, publish_level_3
+):
+    AdviceSubscription.objects.create(
+        country=jordan, email="ar@example.org", language="ar", confirmed_at="2026-11-01T00:00Z"
+    )
     publish_level_3(advice, writer, approver)
     message = smtp.wait(1)[0]
     text = body(message)
     with translation.override("ar"):
         expected = gettext("Level changed from %(old)s (%(old_label)s) to %(new)s (%(new_label)s).") % {
-            "old": 1, "old_label": Level(1).label, "new": 3, "new_label": Level(3).label,
+            "old": 1,
+            "old_label": Level(1).label,
+            "new": 3,
+            "new_label": Level(3).label,
         }
     assert expected in text
     assert "أعد النظر في السفر: سيول." in text
     assert 'dir="rtl"' in body(message, "html")
 
 
-def test_a_registered_national_with_consent_is_told(smtp, advice, writer, approver, jordan, post_amman, make_registration, publish_level_3):
+def test_a_registered_national_with_consent_is_told(
+    smtp, advice, writer, approver, jordan, post_amman, make_registration, publish_level_3
+):
     told = make_registration(post_amman, email="told@example.org", languages=["fil", "en"])
     Consent.objects.create(registration=told, purpose=Purpose.ADVICE_UPDATES, granted=True)
     services.subscribe_registration(told, jordan)
@@ -94,7 +113,9 @@ def test_a_national_without_consent_cannot_subscribe(advice, jordan, post_amman,
 
 
 def test_the_unsubscribe_link_deletes_the_address(client, jordan):
-    sub = AdviceSubscription.objects.create(country=jordan, email="bye@example.org", confirmed_at="2026-11-01T00:00Z")
+    sub = AdviceSubscription.objects.create(
+        country=jordan, email="bye@example.org", confirmed_at="2026-11-01T00:00Z"
+    )
     url = services.unsubscribe_url(sub)
     assert client.get(url).status_code == 200 and AdviceSubscription.objects.exists()  # a GET only asks
     assert client.post(url).status_code == 200
@@ -103,7 +124,9 @@ def test_the_unsubscribe_link_deletes_the_address(client, jordan):
 
 
 def test_bad_subscription_input_changes_nothing(client, smtp, advice):
-    response = client.post(reverse("advice:subscribe", args=["jo"]), {"email": "not an address", "language": "zz-!!"})
+    response = client.post(
+        reverse("advice:subscribe", args=["jo"]), {"email": "not an address", "language": "zz-!!"}
+    )
     page = response.content.decode()
     assert response.status_code == 400 and "Enter a valid email address." in page and "ISO 639" in page
     assert not AdviceSubscription.objects.exists() and smtp.wait(1, timeout=0.3) == []

@@ -23,7 +23,9 @@ def sample(name):
 
 def make_draft(organisation, author=None, hazard="flood", languages=("en", "ar"), admin_areas=(), **fields):
     """A draft alert written from a hazard template, with a polygon (and admin areas) in every block."""
-    alert = Alert.objects.create(organisation=organisation, sender="cd.example.org", created_by=author, **fields)
+    alert = Alert.objects.create(
+        organisation=organisation, sender="cd.example.org", created_by=author, **fields
+    )
     for block in hazards.HAZARDS[hazard].blocks(languages):
         InfoBlock.objects.create(alert=alert, **block)
     set_area(alert, "Amman", polygons=[AMMAN_POLYGON], admin_areas=list(admin_areas))

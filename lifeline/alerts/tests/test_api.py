@@ -9,10 +9,26 @@ from .conftest import AMMAN_POLYGON, CAP_DIR, sample
 
 DRAFT = {
     "info": [
-        {"language": "en", "event": "Flood", "headline": "Flood warning", "instruction": "Go up.", "categories": ["Met"],
-         "urgency": "Immediate", "severity": "Severe", "certainty": "Likely", "expires": "2099-01-01T03:00:00+03:00"},
-        {"language": "ar", "event": "فيضان", "headline": "تحذير من الفيضان", "categories": ["Met"],
-         "urgency": "Immediate", "severity": "Severe", "certainty": "Likely"},
+        {
+            "language": "en",
+            "event": "Flood",
+            "headline": "Flood warning",
+            "instruction": "Go up.",
+            "categories": ["Met"],
+            "urgency": "Immediate",
+            "severity": "Severe",
+            "certainty": "Likely",
+            "expires": "2099-01-01T03:00:00+03:00",
+        },
+        {
+            "language": "ar",
+            "event": "فيضان",
+            "headline": "تحذير من الفيضان",
+            "categories": ["Met"],
+            "urgency": "Immediate",
+            "severity": "Severe",
+            "certainty": "Likely",
+        },
     ],
     "area": {"area_desc": "Amman", "polygons": [AMMAN_POLYGON], "pcodes": ["JO11"]},
 }
@@ -29,13 +45,19 @@ def test_draft_submit_approve(api, make_user, org_a, areas):
     body = response.json()
     assert body["state"] == "draft" and [i["language"] for i in body["info"]] == ["en", "ar"]
     assert body["info"][0]["areas"][0]["pcodes"] == ["JO11"]
-    assert body["info"][0]["expires"].startswith("2099-01-01T00:00:00")  # the instant given, whatever the zone
+    assert body["info"][0]["expires"].startswith(
+        "2099-01-01T00:00:00"
+    )  # the instant given, whatever the zone
     pk = body["id"]
     assert post(api(author), f"/api/alerts/{pk}/submit", {}).json()["state"] == "awaiting"
     own = post(api(author), f"/api/alerts/{pk}/approve", {})
     assert own.status_code == 409
     approved = post(api(make_user(org_a, role=Role.COORDINATOR)), f"/api/alerts/{pk}/approve", {})
-    assert approved.status_code == 200 and approved.json()["state"] == "published" and approved.json()["identifier"]
+    assert (
+        approved.status_code == 200
+        and approved.json()["state"] == "published"
+        and approved.json()["identifier"]
+    )
     texts = api(author).get(f"/api/alerts/{pk}/texts").json()
     assert texts["en"]["subject"] == "Flood warning" and texts["ar"]["short"].startswith("تحذير")
 

@@ -49,7 +49,10 @@ def test_circle_and_polygon_read():
 
 
 def test_byte_order_mark_is_accepted():
-    assert parse(b"\xef\xbb\xbf" + sample("cap12_oasis_nws_thunderstorm_polygon_geocode.xml"))["identifier"] == "KSTO1055887203"
+    assert (
+        parse(b"\xef\xbb\xbf" + sample("cap12_oasis_nws_thunderstorm_polygon_geocode.xml"))["identifier"]
+        == "KSTO1055887203"
+    )
 
 
 def test_missing_scope_is_refused_with_line():
@@ -97,7 +100,8 @@ def test_open_polygon_is_refused():
 
 def test_polygon_of_three_points_is_refused():
     data = _thunderstorm(
-        b"38.47,-120.14 38.34,-119.95 38.52,-119.74 38.62,-119.89 38.47,-120.14", b"38.47,-120.14 38.34,-119.95 38.47,-120.14"
+        b"38.47,-120.14 38.34,-119.95 38.52,-119.74 38.62,-119.89 38.47,-120.14",
+        b"38.47,-120.14 38.34,-119.95 38.47,-120.14",
     )
     with pytest.raises(CapError, match="four points"):
         parse(data)
@@ -156,4 +160,7 @@ def test_every_template_publishes_as_valid_cap_and_round_trips(key, org_a, make_
     assert [i["language"] for i in again["info"]] == [i.language for i in alert.info.all()]
     first = again["info"][0]
     assert first["headline"] == alert.info.first().headline
-    assert first["areas"][0]["polygons"] and {"valueName": "PCODE", "value": "JO11"} in first["areas"][0]["geocodes"]
+    assert (
+        first["areas"][0]["polygons"]
+        and {"valueName": "PCODE", "value": "JO11"} in first["areas"][0]["geocodes"]
+    )

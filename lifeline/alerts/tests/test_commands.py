@@ -38,12 +38,20 @@ def test_cap_import_imports_skips_duplicates_and_applies_cancel(org_a, capsys, t
     assert Alert.objects.count() == 2
     assert Alert.objects.get(identifier__startswith="AS-NV-e18").state == State.CANCELLED
     signed = Alert.objects.get(identifier__startswith="AS-NV-58d")
-    assert signed.raw_xml == (EXAMPLES / "cap12_ipaws_nv_cancel_signed.xml").read_text(encoding="utf-8")  # kept as received
+    assert signed.raw_xml == (EXAMPLES / "cap12_ipaws_nv_cancel_signed.xml").read_text(
+        encoding="utf-8"
+    )  # kept as received
 
 
 def test_cap_import_reports_bad_files(org_a, capsys, tmp_path):
     with pytest.raises(CommandError):
-        call_command("cap_import", str(EXAMPLES / "invalid_cap12_missing_scope.xml"), str(tmp_path / "none.xml"), "--org", str(org_a.pk))
+        call_command(
+            "cap_import",
+            str(EXAMPLES / "invalid_cap12_missing_scope.xml"),
+            str(tmp_path / "none.xml"),
+            "--org",
+            str(org_a.pk),
+        )
     err = capsys.readouterr().err
     assert "scope" in err and "No such file" in err
     assert not Alert.objects.exists()

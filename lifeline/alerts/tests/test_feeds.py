@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from lifeline.alerts.feeds import FetchError, feed_entries, fetch, poll_feed
 from lifeline.alerts.cap import parse_xml
+from lifeline.alerts.feeds import FetchError, feed_entries, fetch, poll_feed
 from lifeline.alerts.models import Alert, FeedSubscription, ImportLog, Outcome, State
 from lifeline.core.models import Role
 
@@ -29,7 +29,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def server(tmp_path, settings):
     """A loopback HTTP server serving ``tmp_path`` (private addresses allowed for the test); yields its base URL."""
     settings.ALERTS_ALLOW_PRIVATE_FEEDS = True
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path))
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/", tmp_path
@@ -39,7 +41,7 @@ def server(tmp_path, settings):
 
 def write_feed(directory, base, names):
     entries = "".join(
-        f'<entry><id>urn:test:{n}</id><title>{n}</title><updated>2026-11-01T00:00:00Z</updated>'
+        f"<entry><id>urn:test:{n}</id><title>{n}</title><updated>2026-11-01T00:00:00Z</updated>"
         f'<link rel="alternate" type="application/cap+xml" href="{base}{n}"/></entry>'
         for n in names
     )
@@ -133,12 +135,18 @@ def test_redirects_are_followed_and_checked(server, settings):
 
 def test_the_nws_index_feed_lists_links():
     entries = feed_entries(parse_xml(sample("feed_atom_nws_weather_index_small.xml")))
-    assert entries and all(e.url.startswith("http://www.weather.gov/alerts-beta/wwacapget.php?x=") for e in entries)
+    assert entries and all(
+        e.url.startswith("http://www.weather.gov/alerts-beta/wwacapget.php?x=") for e in entries
+    )
 
 
 def test_rss_with_inline_cap(org_a):
     message = sample("cap12_oasis_earthquake_update_circle.xml").split(b"?>", 1)[1]
-    rss = b"<rss version='2.0'><channel><title>t</title><item><guid>q1</guid>" + message + b"</item></channel></rss>"
+    rss = (
+        b"<rss version='2.0'><channel><title>t</title><item><guid>q1</guid>"
+        + message
+        + b"</item></channel></rss>"
+    )
     entries = feed_entries(parse_xml(rss))
     assert len(entries) == 1 and entries[0].inline and entries[0].key == "q1"
 
@@ -155,12 +163,20 @@ def test_poll_feeds_command_and_feed_page(subscription, login, make_user, org_a,
 
 def test_viewer_cannot_subscribe_or_poll(subscription, login, make_user, org_a):
     client = login(make_user(org_a, role=Role.VIEWER))
-    assert client.post(reverse("alerts:feeds"), {"name": "x", "url": "https://example.org/f", "organisation": org_a.pk}).status_code == 403
+    assert (
+        client.post(
+            reverse("alerts:feeds"), {"name": "x", "url": "https://example.org/f", "organisation": org_a.pk}
+        ).status_code
+        == 403
+    )
     assert client.post(reverse("alerts:feed_poll", args=[subscription.pk])).status_code == 403
     assert FeedSubscription.objects.count() == 1 and not Alert.objects.exists()
 
 
 def test_subscribe_refuses_non_http(login, make_user, org_a):
     client = login(make_user(org_a))
-    response = client.post(reverse("alerts:feeds"), {"name": "x", "url": "ftp://example.org/f", "organisation": org_a.pk, "kind": "atom", "active": "on"})
+    response = client.post(
+        reverse("alerts:feeds"),
+        {"name": "x", "url": "ftp://example.org/f", "organisation": org_a.pk, "kind": "atom", "active": "on"},
+    )
     assert response.status_code == 200 and not FeedSubscription.objects.exists()

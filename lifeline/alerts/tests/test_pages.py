@@ -18,23 +18,40 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def info_data(n=1, **blocks):
     """Formset POST data: ``blocks`` maps a form index to its values."""
-    data = {"info-TOTAL_FORMS": str(n), "info-INITIAL_FORMS": "0", "info-MIN_NUM_FORMS": "0", "info-MAX_NUM_FORMS": "1000"}
+    data = {
+        "info-TOTAL_FORMS": str(n),
+        "info-INITIAL_FORMS": "0",
+        "info-MIN_NUM_FORMS": "0",
+        "info-MAX_NUM_FORMS": "1000",
+    }
     for index, values in blocks.items():
         data.update({f"info-{index}-{k}": v for k, v in values.items()})
     return data
 
 
 ENGLISH = {
-    "language": "EN", "event": "Flood", "headline": "Flood warning", "description": "Water rising.",
-    "instruction": "Go to higher ground.", "categories": ["Met"], "response_types": ["Evacuate"],
-    "urgency": "Immediate", "severity": "Severe", "certainty": "Likely", "expires": "2099-01-01T10:00",
+    "language": "EN",
+    "event": "Flood",
+    "headline": "Flood warning",
+    "description": "Water rising.",
+    "instruction": "Go to higher ground.",
+    "categories": ["Met"],
+    "response_types": ["Evacuate"],
+    "urgency": "Immediate",
+    "severity": "Severe",
+    "certainty": "Likely",
+    "expires": "2099-01-01T10:00",
 }
 
 
 def alert_data(org, **extra):
     data = {
-        "organisation": org.pk, "sender": "cd.example.org", "status": "Actual", "scope": "Public",
-        "area-area_desc": "Amman", "area-polygons": AMMAN_POLYGON,
+        "organisation": org.pk,
+        "sender": "cd.example.org",
+        "status": "Actual",
+        "scope": "Public",
+        "area-area_desc": "Amman",
+        "area-polygons": AMMAN_POLYGON,
         **info_data(2, **{"0": ENGLISH, "1": {**ENGLISH, "language": "tl", "headline": "Babala sa baha"}}),
     }
     data.update(extra)
@@ -69,8 +86,13 @@ def test_viewer_cannot_change(login, make_user, org_a, draft):
 def test_create_from_form_normalises_language_and_sets_area(login, make_user, org_a, areas):
     author = make_user(org_a)
     client = login(author)
-    response = client.post(reverse("alerts:create"), alert_data(org_a, **{"area-admin_areas": [areas["amman"].pk]}))
-    assert response.status_code == 302, response.context and [response.context["infos"].errors, response.context["area_form"].errors]
+    response = client.post(
+        reverse("alerts:create"), alert_data(org_a, **{"area-admin_areas": [areas["amman"].pk]})
+    )
+    assert response.status_code == 302, response.context and [
+        response.context["infos"].errors,
+        response.context["area_form"].errors,
+    ]
     alert = Alert.objects.get()
     assert alert.created_by == author and alert.state == State.DRAFT
     assert [i.language for i in alert.info.all()] == ["en", "fil"]
@@ -82,8 +104,13 @@ def test_create_from_form_normalises_language_and_sets_area(login, make_user, or
 def test_bad_input_is_refused_with_reasons_and_saves_nothing(login, make_user, org_a):
     client = login(make_user(org_a))
     bad = alert_data(
-        org_a, sender="has space",
-        **{"area-polygons": "31.9,35.8 32.0,35.9 31.9,35.8", "info-0-language": "zz-notreal", "info-1-language": "en"},
+        org_a,
+        sender="has space",
+        **{
+            "area-polygons": "31.9,35.8 32.0,35.9 31.9,35.8",
+            "info-0-language": "zz-notreal",
+            "info-1-language": "en",
+        },
     )
     response = client.post(reverse("alerts:create"), bad)
     assert response.status_code == 200
@@ -101,20 +128,37 @@ def test_no_area_is_refused(login, make_user, org_a):
 
 def test_geojson_upload_becomes_cap_polygons(login, make_user, org_a):
     client = login(make_user(org_a))
-    geojson = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
-        "type": "MultiPolygon", "coordinates": [[[[35.85, 31.9], [35.98, 31.9], [35.98, 32.02], [35.85, 31.9]]]]}}]}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[[[35.85, 31.9], [35.98, 31.9], [35.98, 32.02], [35.85, 31.9]]]],
+                },
+            }
+        ],
+    }
     upload = io.BytesIO(json.dumps(geojson).encode())
     upload.name = "area.geojson"
-    response = client.post(reverse("alerts:create"), alert_data(org_a, **{"area-polygons": "", "area-geojson": upload}))
+    response = client.post(
+        reverse("alerts:create"), alert_data(org_a, **{"area-polygons": "", "area-geojson": upload})
+    )
     assert response.status_code == 302
-    assert Alert.objects.get().info.first().areas.get().polygons == ["31.9,35.85 31.9,35.98 32.02,35.98 31.9,35.85"]
+    assert Alert.objects.get().info.first().areas.get().polygons == [
+        "31.9,35.85 31.9,35.98 32.02,35.98 31.9,35.85"
+    ]
 
 
 def test_geojson_that_is_not_a_polygon_is_refused(login, make_user, org_a):
     client = login(make_user(org_a))
     upload = io.BytesIO(json.dumps({"type": "Point", "coordinates": [35.9, 31.9]}).encode())
     upload.name = "point.geojson"
-    response = client.post(reverse("alerts:create"), alert_data(org_a, **{"area-polygons": "", "area-geojson": upload}))
+    response = client.post(
+        reverse("alerts:create"), alert_data(org_a, **{"area-polygons": "", "area-geojson": upload})
+    )
     assert response.status_code == 200 and "Only polygons" in response.content.decode()
     assert not Alert.objects.exists()
 
@@ -130,7 +174,9 @@ def test_template_text_posted_back_unchanged_is_saved_in_every_language(login, m
     from lifeline.alerts.hazards import HAZARDS
 
     blocks = HAZARDS["evacuation"].blocks()
-    data = alert_data(org_a, **info_data(len(blocks) + 1, **{str(n): block for n, block in enumerate(blocks)}))
+    data = alert_data(
+        org_a, **info_data(len(blocks) + 1, **{str(n): block for n, block in enumerate(blocks)})
+    )
     response = login(make_user(org_a)).post(reverse("alerts:create"), data)
     assert response.status_code == 302
     assert [i.language for i in Alert.objects.get().info.all()] == ["en", "es", "fr", "ar", "ru", "pt"]
@@ -206,10 +252,14 @@ def test_atom_feed_lists_current_alerts_with_cap_links(client, draft, org_a):
     gone = make_draft(org_a, hazard="heat")
     publish_override(gone, draft.created_by, "urgent")
     response = client.get(reverse("alerts:feed_atom"))
-    assert response["Content-Type"].startswith("application/atom+xml") and "max-age" in response["Cache-Control"]
+    assert (
+        response["Content-Type"].startswith("application/atom+xml") and "max-age" in response["Cache-Control"]
+    )
     feed = etree.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 2 and feed.find(f"{ATOM}id") is not None and feed.find(f"{ATOM}updated") is not None
+    assert (
+        len(entries) == 2 and feed.find(f"{ATOM}id") is not None and feed.find(f"{ATOM}updated") is not None
+    )
     for entry in entries:
         assert entry.find(f"{ATOM}id") is not None and entry.find(f"{ATOM}title").text
         cap_links = [l for l in entry.findall(f"{ATOM}link") if l.get("type") == "application/cap+xml"]
@@ -228,7 +278,11 @@ def test_public_page_switches_language_and_lays_arabic_out_rtl(client, draft):
     english = client.get(url + "?lang=en").content.decode()
     assert '<h1 lang="en" dir="ltr">' in english and "?lang=ar" in english
     arabic = client.get(url + "?lang=ar").content.decode()
-    assert '<h1 lang="ar" dir="rtl">' in arabic and '<p lang="ar" dir="rtl">' in arabic and "تحذير من الفيضان" in arabic
+    assert (
+        '<h1 lang="ar" dir="rtl">' in arabic
+        and '<p lang="ar" dir="rtl">' in arabic
+        and "تحذير من الفيضان" in arabic
+    )
     assert "max-age=60" in client.get(url)["Cache-Control"]
     assert client.get(url + "?lang=xx").status_code == 200
 

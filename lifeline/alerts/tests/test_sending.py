@@ -19,12 +19,16 @@ def published(draft, make_user, org_a):
 
 
 def _subscriber(org, area, email, languages):
-    subscriber = AlertSubscriber.objects.create(organisation=org, channel="email", address=email, languages=languages, confirmed=True)
+    subscriber = AlertSubscriber.objects.create(
+        organisation=org, channel="email", address=email, languages=languages, confirmed=True
+    )
     subscriber.areas.set([area])
     return subscriber
 
 
-def test_each_subscriber_in_the_area_gets_the_alert_in_their_language(published, org_a, areas, make_user, login, django_capture_on_commit_callbacks):
+def test_each_subscriber_in_the_area_gets_the_alert_in_their_language(
+    published, org_a, areas, make_user, login, django_capture_on_commit_callbacks
+):
     _subscriber(org_a, areas["amman"], "rania@example.org", ["ar"])
     _subscriber(org_a, areas["amman"], "joe@example.org", ["bn", "en"])
     _subscriber(org_a, areas["irbid"], "far@example.org", ["en"])  # outside the alert's area
@@ -53,5 +57,7 @@ def test_a_draft_is_never_sent_and_a_viewer_cannot_send(draft, org_a, make_user,
 def test_another_organisation_cannot_send_the_alert(published, org_a, org_b, areas, make_user, login):
     _subscriber(org_a, areas["amman"], "rania@example.org", ["ar"])
     stranger = make_user(org_b, role=Role.COORDINATOR, scope=Scope.OWN)
-    assert login(stranger).post(f"/alerts/{published.pk}/send/", {"audience": "subscribers"}).status_code == 404
+    assert (
+        login(stranger).post(f"/alerts/{published.pk}/send/", {"audience": "subscribers"}).status_code == 404
+    )
     assert mail.outbox == []

@@ -21,7 +21,9 @@ from lifeline.core.models import AuditAction, AuditEntry, Role
 
 from .conftest import CAP_DIR, sample
 
-needs_samples = pytest.mark.skipif(not CAP_DIR.exists(), reason="the shared CAP data is not beside the project")
+needs_samples = pytest.mark.skipif(
+    not CAP_DIR.exists(), reason="the shared CAP data is not beside the project"
+)
 
 
 @needs_samples

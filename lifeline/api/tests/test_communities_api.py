@@ -17,7 +17,9 @@ def origins(db):
 
 @pytest.fixture
 def leader(org_a):
-    return KeyContact.objects.create(organisation=org_a, name="Nepali Society", category="migrant_association")
+    return KeyContact.objects.create(
+        organisation=org_a, name="Nepali Society", category="migrant_association"
+    )
 
 
 PAYLOAD = {
@@ -47,7 +49,12 @@ def post(client, payload):
 
 def test_routes_are_in_the_schema_and_need_a_token(client, db):
     paths = client.get("/api/openapi.json").json()["paths"]
-    assert {"/api/communities", "/api/communities/{pk}", "/api/communities/export", "/api/communities/import"} <= set(paths)
+    assert {
+        "/api/communities",
+        "/api/communities/{pk}",
+        "/api/communities/export",
+        "/api/communities/import",
+    } <= set(paths)
     assert client.get("/api/communities").status_code == 401
 
 
@@ -80,7 +87,11 @@ def test_create_read_update_delete_with_versions_and_audit(api, make_user, org_a
     profile = CommunityProfile.objects.get(pk=pk)
     assert profile.version == 2 and profile.organisation == org_a
     latest = profile.versions.get(number=2)
-    assert latest.note == "Recount" and latest.data["estimated_size"] == 4500 and latest.data["areas"] == ["Amman (JO11)", "Irbid (JO21)"]
+    assert (
+        latest.note == "Recount"
+        and latest.data["estimated_size"] == 4500
+        and latest.data["areas"] == ["Amman (JO11)", "Irbid (JO21)"]
+    )
     updates = AuditEntry.objects.filter(action="update", object_id=str(pk), via="api")
     assert any("estimated_size" in u.fields for u in updates)
     assert any(u.fields == ["areas"] for u in updates)  # link changes are audited too
@@ -93,18 +104,36 @@ def test_create_read_update_delete_with_versions_and_audit(api, make_user, org_a
 def test_list_filters_mirror_the_filter_form(api, make_user, org_a, areas, origins, leader):
     client = api(make_user(org_a, role=Role.COORDINATOR))
     assert post(client, {**PAYLOAD, "focal_points": [leader.pk]}).status_code == 201
-    assert post(client, {**PAYLOAD, "name": "Filipino domestic workers", "origin_countries": ["PHL"],
-                         "languages": ["tl", "en"], "areas": ["JO21"]}).status_code == 201
+    assert (
+        post(
+            client,
+            {
+                **PAYLOAD,
+                "name": "Filipino domestic workers",
+                "origin_countries": ["PHL"],
+                "languages": ["tl", "en"],
+                "areas": ["JO21"],
+            },
+        ).status_code
+        == 201
+    )
     names = lambda params: [c["name"] for c in client.get("/api/communities", params).json()["items"]]  # noqa: E731
     assert names({}) == ["Filipino domestic workers", "Nepali construction workers"]  # ordered by name
-    assert names({"origin": "PH"}) == names({"language": "fil"}) == names({"area": "JO21"}) == ["Filipino domestic workers"]
+    assert (
+        names({"origin": "PH"})
+        == names({"language": "fil"})
+        == names({"area": "JO21"})
+        == ["Filipino domestic workers"]
+    )
     assert names({"no_focal_point": "true"}) == ["Filipino domestic workers"]
     assert names({"q": "nepali"}) == ["Nepali construction workers"]
     assert names({"origin": "XX"}) == names({"area": "JO99"}) == []  # a value naming nothing selects nothing
     page = client.get("/api/communities", {"limit": 1, "offset": 1}).json()
     assert page["count"] == 2 and [c["name"] for c in page["items"]] == ["Nepali construction workers"]
     assert page["items"][0]["languages"] == ["ne"] and page["items"][0]["focal_points"] == [leader.pk]
-    far = client.get("/api/communities", {"offset": 2**63 + 5})  # beyond any SQL OFFSET: an empty page, not a 500
+    far = client.get(
+        "/api/communities", {"offset": 2**63 + 5}
+    )  # beyond any SQL OFFSET: an empty page, not a 500
     assert far.status_code == 200 and far.json() == {"items": [], "count": 2}
 
 
@@ -113,8 +142,15 @@ def test_bad_input_gets_the_forms_errors_and_writes_nothing(api, make_user, org_
     elsewhere = KeyContact.objects.create(organisation=org_b, name="B's contact")
     response = post(
         client,
-        {**PAYLOAD, "origin_countries": ["NP", "QQ"], "languages": ["xx-nope"], "areas": ["JO99"],
-         "children_pct": 70, "elderly_pct": 40, "focal_points": [elsewhere.pk]},
+        {
+            **PAYLOAD,
+            "origin_countries": ["NP", "QQ"],
+            "languages": ["xx-nope"],
+            "areas": ["JO99"],
+            "children_pct": 70,
+            "elderly_pct": 40,
+            "focal_points": [elsewhere.pk],
+        },
     )
     assert response.status_code == 422
     body = response.json()
@@ -134,15 +170,21 @@ def test_bad_input_gets_the_forms_errors_and_writes_nothing(api, make_user, org_
     assert post(client, {**PAYLOAD, "estimated_size": "many"}).status_code == 422
     assert post(client, {**PAYLOAD, "name": "a\x00b"}).status_code == 422
     assert post(client, {**PAYLOAD, "sectors": ["piracy"]}).status_code == 422
-    assert client.post("/api/communities", "not json", content_type="application/json").status_code in (400, 422)
+    assert client.post("/api/communities", "not json", content_type="application/json").status_code in (
+        400,
+        422,
+    )
     assert not CommunityProfile.objects.exists()
 
 
 def test_a_failed_update_keeps_the_profile_and_its_versions(api, make_user, org_a, areas, origins):
     client = api(make_user(org_a, role=Role.COORDINATOR))
     pk = post(client, PAYLOAD).json()["id"]
-    response = client.put(f"/api/communities/{pk}", {**PAYLOAD, "phone_use_pct": 10, "smartphone_pct": 50},
-                          content_type="application/json")
+    response = client.put(
+        f"/api/communities/{pk}",
+        {**PAYLOAD, "phone_use_pct": 10, "smartphone_pct": 50},
+        content_type="application/json",
+    )
     assert response.status_code == 422 and "smartphone_pct" in response.json()["errors"]
     profile = CommunityProfile.objects.get(pk=pk)
     assert (profile.phone_use_pct, profile.smartphone_pct, profile.version) == (95, 80, 1)
@@ -153,7 +195,10 @@ def test_scopes_hold_in_the_api(api, make_user, org_a, org_b, areas, origins):
     other = CommunityProfile.objects.create(organisation=org_b, name="B's community")
     client = api(make_user(org_a, role=Role.COORDINATOR))
     assert client.get(f"/api/communities/{other.pk}").status_code == 404
-    assert client.put(f"/api/communities/{other.pk}", PAYLOAD, content_type="application/json").status_code == 404
+    assert (
+        client.put(f"/api/communities/{other.pk}", PAYLOAD, content_type="application/json").status_code
+        == 404
+    )
     assert client.delete(f"/api/communities/{other.pk}").status_code == 404
     assert client.get("/api/communities").json()["count"] == 0
     response = post(client, {**PAYLOAD, "organisation": org_b.pk})
@@ -168,7 +213,10 @@ def test_viewer_reads_but_cannot_write_or_export(api, make_user, org_a, areas, o
     client = api(make_user(org_a, role=Role.VIEWER))
     assert client.get(f"/api/communities/{profile.pk}").json()["name"] == "A's community"
     assert post(client, PAYLOAD).status_code == 403
-    assert client.put(f"/api/communities/{profile.pk}", PAYLOAD, content_type="application/json").status_code == 403
+    assert (
+        client.put(f"/api/communities/{profile.pk}", PAYLOAD, content_type="application/json").status_code
+        == 403
+    )
     assert client.delete(f"/api/communities/{profile.pk}").status_code == 403
     assert client.get("/api/communities/export").status_code == 403
     upload = SimpleUploadedFile("c.csv", b"name\nX\n")
@@ -181,13 +229,18 @@ def test_import_and_export_through_the_api(api, make_user, org_a, areas, origins
     user = make_user(org_a, role=Role.COORDINATOR)
     client = api(user)
     good = "name,origin_countries,languages,areas,focal_points,female_pct\nNepali workers,NP,ne,JO11,nepali society,10\n"
-    dry = client.post("/api/communities/import", {"file": SimpleUploadedFile("c.csv", good.encode()), "dry_run": "true"})
+    dry = client.post(
+        "/api/communities/import", {"file": SimpleUploadedFile("c.csv", good.encode()), "dry_run": "true"}
+    )
     assert dry.status_code == 200 and dry.json()["created"] == 1 and dry.json()["dry_run"] is True
     assert CommunityProfile.objects.count() == 0
     bad = good + "Other,PH,fil,JO11,Nobody Known,150\n"
     refused = client.post("/api/communities/import", {"file": SimpleUploadedFile("c.csv", bad.encode())})
     assert refused.status_code == 400 and not refused.json()["ok"]
-    assert {(e["row"], e["column"]) for e in refused.json()["errors"]} == {(3, "focal_points"), (3, "female_pct")}
+    assert {(e["row"], e["column"]) for e in refused.json()["errors"]} == {
+        (3, "focal_points"),
+        (3, "female_pct"),
+    }
     assert CommunityProfile.objects.count() == 0
     ok = client.post("/api/communities/import", {"file": SimpleUploadedFile("c.csv", good.encode())})
     assert ok.status_code == 200 and ok.json()["created"] == 1
@@ -201,7 +254,9 @@ def test_import_and_export_through_the_api(api, make_user, org_a, areas, origins
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("name,origin_countries") and lines[1].startswith("#group+name,#country+code")
     assert lines[2].startswith("Nepali workers,NP") and "Nepali Society" in lines[2]
-    assert AuditEntry.objects.filter(action="export", object_type="communities.communityprofile", via="api").exists()
+    assert AuditEntry.objects.filter(
+        action="export", object_type="communities.communityprofile", via="api"
+    ).exists()
     filtered = client.get("/api/communities/export", {"origin": "PH"})
     assert filtered.status_code == 200 and len(filtered.content.decode("utf-8-sig").splitlines()) == 1
     xlsx = client.get("/api/communities/export", {"format": "xlsx"})

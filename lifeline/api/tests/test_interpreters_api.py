@@ -15,8 +15,11 @@ def make_interpreter(organisation, name, pairs=(), **fields):
     interpreter = Interpreter.objects.create(organisation=organisation, full_name=name, **fields)
     for source, target, both, proficiency in pairs:
         LanguagePair.objects.create(
-            interpreter=interpreter, source=Language.lookup(source), target=Language.lookup(target),
-            both_directions=both, proficiency=proficiency,
+            interpreter=interpreter,
+            source=Language.lookup(source),
+            target=Language.lookup(target),
+            both_directions=both,
+            proficiency=proficiency,
         )
     return interpreter
 
@@ -25,11 +28,21 @@ def make_interpreter(organisation, name, pairs=(), **fields):
 def maria(org_a, areas):
     """A Filipino–Spanish interpreter in Amman, with contact details."""
     interpreter = make_interpreter(
-        org_a, "Maria Santos", pairs=[("fil", "es", False, 4)], phone=PHONE, email="maria@example.org",
-        messaging=[{"type": "whatsapp", "value": PHONE}], modalities=["consecutive"], specialisations=["medical"],
-        home_area=areas["amman"], city="Amman", always_available=True,
+        org_a,
+        "Maria Santos",
+        pairs=[("fil", "es", False, 4)],
+        phone=PHONE,
+        email="maria@example.org",
+        messaging=[{"type": "whatsapp", "value": PHONE}],
+        modalities=["consecutive"],
+        specialisations=["medical"],
+        home_area=areas["amman"],
+        city="Amman",
+        always_available=True,
     )
-    AvailabilityWindow.objects.create(interpreter=interpreter, weekday=0, start=datetime.time(9), end=datetime.time(17))
+    AvailabilityWindow.objects.create(
+        interpreter=interpreter, weekday=0, start=datetime.time(9), end=datetime.time(17)
+    )
     return interpreter
 
 
@@ -60,8 +73,13 @@ def put(client, pk, payload):
 
 def test_routes_are_in_the_schema_and_need_a_token(client, db):
     paths = client.get("/api/openapi.json").json()["paths"]
-    assert {"/api/interpreters", "/api/interpreters/{pk}", "/api/interpreters/search", "/api/interpreters/export",
-            "/api/interpreters/import"} <= set(paths)
+    assert {
+        "/api/interpreters",
+        "/api/interpreters/{pk}",
+        "/api/interpreters/search",
+        "/api/interpreters/export",
+        "/api/interpreters/import",
+    } <= set(paths)
     assert client.get("/api/interpreters").status_code == 401
     assert client.get("/api/interpreters/search", {"source": "ar"}).status_code == 401
 
@@ -76,8 +94,18 @@ def test_create_read_update_delete_with_audit(api, make_user, org_a, areas):
     assert body["organisation"] == org_a.pk and body["phone"] == PHONE and body["home_area"] == "JO11"
     assert body["messaging"] == [{"type": "telegram", "value": "@anareyes"}]
     assert body["modalities"] == ["consecutive", "remote_video"]  # sorted by the form
-    assert body["pairs"] == [{"source": "fil", "target": "es", "both_directions": False, "proficiency": 4,
-                              "dialect": "", "script": "Latn", "certified": False, "certification": ""}]
+    assert body["pairs"] == [
+        {
+            "source": "fil",
+            "target": "es",
+            "both_directions": False,
+            "proficiency": 4,
+            "dialect": "",
+            "script": "Latn",
+            "certified": False,
+            "certification": "",
+        }
+    ]
     assert body["availability"] == [{"weekday": 5, "start": "10:00:00", "end": "14:00:00"}]
     ana = Interpreter.objects.get(pk=pk)
     assert ana.phone == PHONE and ana.email == "ana@example.org" and ana.pairs.count() == 1
@@ -92,24 +120,34 @@ def test_create_read_update_delete_with_audit(api, make_user, org_a, areas):
     listed = client.get("/api/interpreters", {"language": "Tagalog"}).json()
     assert listed["count"] == 1 and listed["items"][0]["full_name"] == "Ana Reyes"
     item = listed["items"][0]
-    assert item["phone"] is None and item["email"] is None and item["messaging"] is None  # lists never carry them
+    assert (
+        item["phone"] is None and item["email"] is None and item["messaging"] is None
+    )  # lists never carry them
     assert item["pairs"][0]["source"] == "fil"
     assert AuditEntry.objects.filter(action="view").count() == 1
 
     pair_id = ana.pairs.get().pk
-    replaced = put(client, pk, {
-        **PAYLOAD,
-        "vetting": "vetted",
-        "pairs": [PAYLOAD["pairs"][0], {"source": "ar", "target": "en", "proficiency": 3}],
-        "availability": [],
-    })
+    replaced = put(
+        client,
+        pk,
+        {
+            **PAYLOAD,
+            "vetting": "vetted",
+            "pairs": [PAYLOAD["pairs"][0], {"source": "ar", "target": "en", "proficiency": 3}],
+            "availability": [],
+        },
+    )
     assert replaced.status_code == 200, replaced.content
     assert replaced.json()["vetting"] == "vetted" and replaced.json()["availability"] == []
     assert sorted(str(p) for p in ana.pairs.all()) == ["Arabic ↔ English", "Filipino → Spanish"]
     assert ana.pairs.filter(pk=pair_id).exists()  # the unchanged pair is kept, not recreated
     assert not AvailabilityWindow.objects.filter(interpreter_id=pk).exists()
-    assert AuditEntry.objects.filter(action="update", object_id=str(pk), fields=["availability", "pairs"]).exists()
-    assert AuditEntry.objects.filter(action="update", object_id=str(pk), fields=["vetting"], via="api").exists()
+    assert AuditEntry.objects.filter(
+        action="update", object_id=str(pk), fields=["availability", "pairs"]
+    ).exists()
+    assert AuditEntry.objects.filter(
+        action="update", object_id=str(pk), fields=["vetting"], via="api"
+    ).exists()
 
     assert client.delete(f"/api/interpreters/{pk}").status_code == 204
     assert not Interpreter.objects.filter(pk=pk).exists() and not LanguagePair.objects.exists()
@@ -119,10 +157,16 @@ def test_create_read_update_delete_with_audit(api, make_user, org_a, areas):
 def test_a_put_matches_stored_pairs_and_windows_by_value(api, make_user, org_a, maria):
     client = api(make_user(org_a, role=Role.COORDINATOR))
     pair, window = maria.pairs.get(), maria.availability.get()
-    payload = {**PAYLOAD, "full_name": "Maria Santos", "phone": PHONE,
-               "pairs": [{"source": "es", "target": "fil", "both_directions": False},
-                         {"source": "tl", "target": "es", "both_directions": False, "proficiency": 2}],
-               "availability": [{"weekday": 0, "start": "09:00", "end": "17:00"}]}
+    payload = {
+        **PAYLOAD,
+        "full_name": "Maria Santos",
+        "phone": PHONE,
+        "pairs": [
+            {"source": "es", "target": "fil", "both_directions": False},
+            {"source": "tl", "target": "es", "both_directions": False, "proficiency": 2},
+        ],
+        "availability": [{"weekday": 0, "start": "09:00", "end": "17:00"}],
+    }
     response = put(client, maria.pk, payload)
     assert response.status_code == 200, response.content
     pairs = {(p.source.code, p.target.code, p.both_directions, p.proficiency) for p in maria.pairs.all()}
@@ -130,7 +174,10 @@ def test_a_put_matches_stored_pairs_and_windows_by_value(api, make_user, org_a, 
     assert maria.pairs.get(source__code="fil").pk == pair.pk  # tl→es is the stored fil→es, updated in place
     assert list(maria.availability.values_list("pk", flat=True)) == [window.pk]  # the same window is kept
     updates = AuditEntry.objects.filter(action="update", object_id=str(maria.pk))
-    assert sorted(e.fields for e in updates) == [["always_available", "email", "messaging", "modalities"], ["pairs"]]
+    assert sorted(e.fields for e in updates) == [
+        ["always_available", "email", "messaging", "modalities"],
+        ["pairs"],
+    ]
     # Given once more, nothing changes and no change is audited.
     assert put(client, maria.pk, payload).status_code == 200
     assert updates.count() == 2
@@ -141,15 +188,22 @@ def test_a_put_matches_stored_pairs_and_windows_by_value(api, make_user, org_a, 
 
 def test_bad_input_gets_the_forms_errors_and_writes_nothing(api, make_user, org_a, areas):
     client = api(make_user(org_a, role=Role.COORDINATOR))
-    response = post(client, {
-        **PAYLOAD,
-        "consent_stored": False,
-        "phone": "12",
-        "messaging": [{"type": "phone", "value": PHONE}],
-        "home_area": "JO99",
-        "pairs": [{"source": "tl", "target": "es"}, {"source": "xx", "target": "es"}, {"source": "ar", "target": "ara"}],
-        "availability": [{"weekday": 0, "start": "17:00", "end": "09:00"}],
-    })
+    response = post(
+        client,
+        {
+            **PAYLOAD,
+            "consent_stored": False,
+            "phone": "12",
+            "messaging": [{"type": "phone", "value": PHONE}],
+            "home_area": "JO99",
+            "pairs": [
+                {"source": "tl", "target": "es"},
+                {"source": "xx", "target": "es"},
+                {"source": "ar", "target": "ara"},
+            ],
+            "availability": [{"weekday": 0, "start": "17:00", "end": "09:00"}],
+        },
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert errors["consent_stored"][0].startswith("No consent, no record")
@@ -164,14 +218,33 @@ def test_bad_input_gets_the_forms_errors_and_writes_nothing(api, make_user, org_
     assert not AvailabilityWindow.objects.exists()
     assert not AuditEntry.objects.exists()
 
-    twice = post(client, {**PAYLOAD, "pairs": [{"source": "ar", "target": "en"}, {"source": "en", "target": "ar", "both_directions": False}]})
+    twice = post(
+        client,
+        {
+            **PAYLOAD,
+            "pairs": [
+                {"source": "ar", "target": "en"},
+                {"source": "en", "target": "ar", "both_directions": False},
+            ],
+        },
+    )
     assert twice.status_code == 422 and "is listed twice" in twice.json()["errors"]["pairs"][0]
     blank = post(client, {**PAYLOAD, "pairs": [{"source": "", "target": ""}]})
-    assert blank.status_code == 422 and "pairs[0].source" in blank.json()["errors"]  # a blank pair is not skipped
+    assert (
+        blank.status_code == 422 and "pairs[0].source" in blank.json()["errors"]
+    )  # a blank pair is not skipped
     no_consent = {k: v for k, v in PAYLOAD.items() if k != "consent_stored"}
     assert "consent_stored" in post(client, no_consent).json()["errors"]
-    assert post(client, {**PAYLOAD, "availability": [{"weekday": 7, "start": "10:00", "end": "11:00"}]}).status_code == 422
-    assert post(client, {**PAYLOAD, "messaging": [{"type": "telegram", "value": "@a\nphone:1"}]}).status_code == 422
+    assert (
+        post(
+            client, {**PAYLOAD, "availability": [{"weekday": 7, "start": "10:00", "end": "11:00"}]}
+        ).status_code
+        == 422
+    )
+    assert (
+        post(client, {**PAYLOAD, "messaging": [{"type": "telegram", "value": "@a\nphone:1"}]}).status_code
+        == 422
+    )
     assert post(client, {**PAYLOAD, "notes": "x\x00"}).status_code == 422
     assert not Interpreter.objects.exists()
 
@@ -179,10 +252,16 @@ def test_bad_input_gets_the_forms_errors_and_writes_nothing(api, make_user, org_
 def test_a_failed_update_changes_nothing(api, make_user, org_a, maria):
     client = api(make_user(org_a, role=Role.COORDINATOR))
     pair = maria.pairs.get()
-    response = put(client, maria.pk, {**PAYLOAD, "full_name": "Renamed", "pairs": [{"source": "ar", "target": "ar"}]})
+    response = put(
+        client, maria.pk, {**PAYLOAD, "full_name": "Renamed", "pairs": [{"source": "ar", "target": "ar"}]}
+    )
     assert response.status_code == 422 and "pairs[0]" in response.json()["errors"]
     maria.refresh_from_db()
-    assert maria.full_name == "Maria Santos" and list(maria.pairs.all()) == [pair] and maria.availability.count() == 1
+    assert (
+        maria.full_name == "Maria Santos"
+        and list(maria.pairs.all()) == [pair]
+        and maria.availability.count() == 1
+    )
     assert not AuditEntry.objects.filter(action="update").exists()
 
 
@@ -210,17 +289,27 @@ def test_viewer_sees_no_personal_fields_and_cannot_write(api, make_user, org_a, 
     assert put(client, maria.pk, PAYLOAD).status_code == 403
     assert client.delete(f"/api/interpreters/{maria.pk}").status_code == 403
     assert client.get("/api/interpreters/export").status_code == 403
-    assert client.post("/api/interpreters/import", {"file": SimpleUploadedFile("i.csv", b"full_name\nX\n")}).status_code == 403
+    assert (
+        client.post(
+            "/api/interpreters/import", {"file": SimpleUploadedFile("i.csv", b"full_name\nX\n")}
+        ).status_code
+        == 403
+    )
     assert Interpreter.objects.get().full_name == "Maria Santos"
 
 
-def test_without_the_personal_permission_personal_fields_are_null_and_cannot_be_written(api, make_user, immigration, areas):
+def test_without_the_personal_permission_personal_fields_are_null_and_cannot_be_written(
+    api, make_user, immigration, areas
+):
     """An immigration authority may change the registry but never sees, nor writes, a person's contact details."""
     client = api(make_user(immigration, role=Role.COORDINATOR))
     with_phone = make_interpreter(immigration, "Has a phone", phone=PHONE)
     assert client.get(f"/api/interpreters/{with_phone.pk}").json()["phone"] is None
     assert not AuditEntry.objects.filter(action="view").exists()
-    assert put(client, with_phone.pk, {**PAYLOAD, "phone": None, "email": None, "messaging": None}).status_code == 403
+    assert (
+        put(client, with_phone.pk, {**PAYLOAD, "phone": None, "email": None, "messaging": None}).status_code
+        == 403
+    )
     assert post(client, PAYLOAD).status_code == 403  # the payload carries contact details
     assert not Interpreter.objects.filter(full_name="Ana Reyes").exists()
     bare = {**PAYLOAD, "phone": None, "email": None, "messaging": None}
@@ -232,18 +321,36 @@ def test_without_the_personal_permission_personal_fields_are_null_and_cannot_be_
     assert put(client, pk, {**bare, "email": "x@example.org"}).status_code == 403
     assert Interpreter.objects.get(pk=pk).email == ""
     export = client.get("/api/interpreters/export", {"hxl": "true"})
-    assert export.status_code == 200 and b"#contact+phone" not in export.content and PHONE.encode() not in export.content
+    assert (
+        export.status_code == 200
+        and b"#contact+phone" not in export.content
+        and PHONE.encode() not in export.content
+    )
 
 
 def test_search_ranks_through_the_search_form(api, make_user, org_a, org_b, areas, maria):
-    make_interpreter(org_a, "Remote one", pairs=[("tl", "es", False, 4)], home_area=areas["irbid"],
-                     modalities=["remote_phone"], vetting="vetted")
+    make_interpreter(
+        org_a,
+        "Remote one",
+        pairs=[("tl", "es", False, 4)],
+        home_area=areas["irbid"],
+        modalities=["remote_phone"],
+        vetting="vetted",
+    )
     make_interpreter(org_a, "Irbid not remote", pairs=[("fil", "es", True, 3)], home_area=areas["irbid"])
-    make_interpreter(org_a, "Not contactable", pairs=[("fil", "es", True, 3)], home_area=areas["amman"], consent_contact=False)
+    make_interpreter(
+        org_a,
+        "Not contactable",
+        pairs=[("fil", "es", True, 3)],
+        home_area=areas["amman"],
+        consent_contact=False,
+    )
     make_interpreter(org_b, "Other agency", pairs=[("fil", "es", True, 3)], home_area=areas["amman"])
     client = api(make_user(org_a, role=Role.VIEWER))
-    response = client.get("/api/interpreters/search", {"source": "Tagalog", "target": "es", "area": "JO11",
-                                                       "specialisation": "medical"})
+    response = client.get(
+        "/api/interpreters/search",
+        {"source": "Tagalog", "target": "es", "area": "JO11", "specialisation": "medical"},
+    )
     assert response.status_code == 200, response.content
     matches = response.json()
     assert [m["full_name"] for m in matches] == ["Maria Santos", "Remote one"]
@@ -251,8 +358,18 @@ def test_search_ranks_through_the_search_form(api, make_user, org_a, org_b, area
     assert best["id"] == maria.pk and best["in_area"] and best["available"] and not best["remote"]
     assert {"in_area", "available", "medical"} <= set(best["reasons"]) and best["score"] > matches[1]["score"]
     assert matches[1]["remote"] and not matches[1]["in_area"] and "vetted" in matches[1]["reasons"]
-    assert set(matches[0]) == {"id", "full_name", "score", "reasons", "in_area", "remote", "available"}  # nothing personal
-    local = client.get("/api/interpreters/search", {"source": "fil", "area": "JO11", "remote_ok": "false"}).json()
+    assert set(matches[0]) == {
+        "id",
+        "full_name",
+        "score",
+        "reasons",
+        "in_area",
+        "remote",
+        "available",
+    }  # nothing personal
+    local = client.get(
+        "/api/interpreters/search", {"source": "fil", "area": "JO11", "remote_ok": "false"}
+    ).json()
     assert [m["full_name"] for m in local] == ["Maria Santos"]
 
     none = client.get("/api/interpreters/search", {"area": "JO11"})
@@ -263,24 +380,48 @@ def test_search_ranks_through_the_search_form(api, make_user, org_a, org_b, area
 
 
 def test_list_filters_mirror_the_filter_form(api, make_user, org_a, areas, maria):
-    make_interpreter(org_a, "Karim Haddad", pairs=[("fr", "ar", True, 4)], home_area=areas["irbid"], engagement="paid",
-                     active=False, specialisations=["legal"])
+    make_interpreter(
+        org_a,
+        "Karim Haddad",
+        pairs=[("fr", "ar", True, 4)],
+        home_area=areas["irbid"],
+        engagement="paid",
+        active=False,
+        specialisations=["legal"],
+    )
     client = api(make_user(org_a, role=Role.VIEWER))
     names = lambda params: [i["full_name"] for i in client.get("/api/interpreters", params).json()["items"]]  # noqa: E731
     assert names({}) == ["Karim Haddad", "Maria Santos"]
-    assert names({"language": "French"}) == names({"area": "JO21"}) == names({"engagement": "paid"}) == ["Karim Haddad"]
-    assert names({"specialisation": "medical"}) == names({"active_only": "true"}) == names({"q": "amman"}) == ["Maria Santos"]
+    assert (
+        names({"language": "French"})
+        == names({"area": "JO21"})
+        == names({"engagement": "paid"})
+        == ["Karim Haddad"]
+    )
+    assert (
+        names({"specialisation": "medical"})
+        == names({"active_only": "true"})
+        == names({"q": "amman"})
+        == ["Maria Santos"]
+    )
     assert names({"area": "JO99"}) == []
-    assert client.get("/api/interpreters", {"offset": 2**63, "limit": 500}).json() == {"items": [], "count": 2}
+    assert client.get("/api/interpreters", {"offset": 2**63, "limit": 500}).json() == {
+        "items": [],
+        "count": 2,
+    }
     assert client.get("/api/interpreters", {"vetting": "nonsense"}).status_code == 422
 
 
 def test_import_and_export_through_the_api(api, make_user, org_a, areas):
     user = make_user(org_a, role=Role.COORDINATOR)
     client = api(user)
-    good = ("full_name,city,phone,pairs,availability,home_area,consent_stored,consent_contact\n"
-            'Karim Haddad,Irbid,+962 79 765 4321,"fr<>ar:4; en>ar:2",mon 09:00-17:00,JO21,yes,yes\n')
-    dry = client.post("/api/interpreters/import", {"file": SimpleUploadedFile("i.csv", good.encode()), "dry_run": "true"})
+    good = (
+        "full_name,city,phone,pairs,availability,home_area,consent_stored,consent_contact\n"
+        'Karim Haddad,Irbid,+962 79 765 4321,"fr<>ar:4; en>ar:2",mon 09:00-17:00,JO21,yes,yes\n'
+    )
+    dry = client.post(
+        "/api/interpreters/import", {"file": SimpleUploadedFile("i.csv", good.encode()), "dry_run": "true"}
+    )
     assert dry.status_code == 200 and dry.json()["created"] == 1 and not Interpreter.objects.exists()
     bad = good + "Nadia,Zarqa,,tl>tl:9,,JO11,no,yes\n"
     refused = client.post("/api/interpreters/import", {"file": SimpleUploadedFile("i.csv", bad.encode())})
@@ -288,7 +429,9 @@ def test_import_and_export_through_the_api(api, make_user, org_a, areas):
     assert {(e["row"], e["column"]) for e in refused.json()["errors"]} == {(3, "pairs")}
     assert not Interpreter.objects.exists()
     no_consent = good.replace(",JO21,yes,yes", ",JO21,no,yes")
-    refused = client.post("/api/interpreters/import", {"file": SimpleUploadedFile("i.csv", no_consent.encode())})
+    refused = client.post(
+        "/api/interpreters/import", {"file": SimpleUploadedFile("i.csv", no_consent.encode())}
+    )
     assert refused.status_code == 400 and refused.json()["errors"][0]["column"] == "consent_stored"
     ok = client.post("/api/interpreters/import", {"file": SimpleUploadedFile("i.csv", good.encode())})
     assert ok.status_code == 200 and ok.json()["created"] == 1
@@ -301,5 +444,7 @@ def test_import_and_export_through_the_api(api, make_user, org_a, areas):
     assert lines[1].startswith("#contact+name,#contact+phone") and "#language+pairs" in lines[1]
     assert "Karim Haddad" in lines[2] and "+962797654321" in lines[2] and "fr<>ar:4" in lines[2]
     entry = AuditEntry.objects.get(action="export", object_type="interpreters.interpreter")
-    assert entry.via == "api" and entry.actor_id == user.pk and entry.fields == ["email", "messaging", "phone"]
+    assert (
+        entry.via == "api" and entry.actor_id == user.pk and entry.fields == ["email", "messaging", "phone"]
+    )
     assert client.get("/api/interpreters/export", {"format": "xlsx", "language": "ar"}).content[:2] == b"PK"

@@ -27,7 +27,12 @@ def test_a_national_submits_a_request(client, device, person):
     body = response.json()
     case = Case.objects.get()
     assert body["reference"] == case.reference and body["status"] == "new"
-    assert (case.registration, case.organisation, case.source, case.location) == (person, person.organisation, "app", "31.950000,35.910000")
+    assert (case.registration, case.organisation, case.source, case.location) == (
+        person,
+        person.organisation,
+        "app",
+        "31.950000,35.910000",
+    )
 
 
 def test_a_retry_with_the_same_key_returns_the_first_request(client, device):
@@ -50,7 +55,9 @@ def test_a_photo_is_accepted_and_a_non_image_refused(settings, tmp_path, client,
     settings.MEDIA_ROOT = tmp_path
     bad = submit(client, device, photo=SimpleUploadedFile("x.jpg", b"MZ\x90\x00 executable"))
     assert bad.status_code == 422 and "JPEG or PNG" in bad.json()["detail"]
-    huge = submit(client, device, photo=SimpleUploadedFile("x.jpg", image_bytes() + b"\0" * (5 * 1024 * 1024 + 1)))
+    huge = submit(
+        client, device, photo=SimpleUploadedFile("x.jpg", image_bytes() + b"\0" * (5 * 1024 * 1024 + 1))
+    )
     assert huge.status_code == 422 and "too large" in huge.json()["detail"]
     assert not Case.objects.exists()
     good = submit(client, device, photo=SimpleUploadedFile("x.jpg", image_bytes()))
@@ -71,11 +78,19 @@ def test_the_person_sees_messages_but_never_internal_notes(client, device, case,
 
 def test_the_person_answers_in_the_app(client, device, case):
     response = client.post(
-        f"{URL}/{case.pk}/messages", json.dumps({"text": "Thank you"}), content_type="application/json", HTTP_AUTHORIZATION=device
+        f"{URL}/{case.pk}/messages",
+        json.dumps({"text": "Thank you"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=device,
     )
     assert response.status_code == 201
     assert CaseMessage.objects.get().direction == "in"
-    empty = client.post(f"{URL}/{case.pk}/messages", json.dumps({"text": ""}), content_type="application/json", HTTP_AUTHORIZATION=device)
+    empty = client.post(
+        f"{URL}/{case.pk}/messages",
+        json.dumps({"text": ""}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=device,
+    )
     assert empty.status_code == 422 and CaseMessage.objects.count() == 1
 
 
@@ -84,13 +99,22 @@ def test_another_persons_request_is_404(client, case, make_registration, post_am
     other = f"Device {raw}"
     assert client.get(f"{URL}/{case.pk}", HTTP_AUTHORIZATION=other).status_code == 404
     assert client.get(URL, HTTP_AUTHORIZATION=other).json() == []
-    response = client.post(f"{URL}/{case.pk}/messages", json.dumps({"text": "hi"}), content_type="application/json", HTTP_AUTHORIZATION=other)
+    response = client.post(
+        f"{URL}/{case.pk}/messages",
+        json.dumps({"text": "hi"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=other,
+    )
     assert response.status_code == 404 and not CaseMessage.objects.exists()
 
 
 def test_a_message_sent_again_after_a_lost_answer_is_kept_once(client, device, case):
     body = json.dumps({"text": "Are you still coming?", "idempotency_key": "msg-2f1c9a7e"})
     for _ in range(2):
-        response = client.post(f"{URL}/{case.pk}/messages", body, content_type="application/json", HTTP_AUTHORIZATION=device)
+        response = client.post(
+            f"{URL}/{case.pk}/messages", body, content_type="application/json", HTTP_AUTHORIZATION=device
+        )
         assert response.status_code == 201
-    assert [m.text for m in case.messages.all()].count("Are you still coming?") == 1  # the text is encrypted: compare in Python
+    assert [m.text for m in case.messages.all()].count(
+        "Are you still coming?"
+    ) == 1  # the text is encrypted: compare in Python

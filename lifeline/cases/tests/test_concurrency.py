@@ -5,7 +5,9 @@ from lifeline.cases.models import Case
 def test_a_submission_that_loses_the_race_returns_the_winners_case(monkeypatch, person):
     """Two copies of one submission arrive at once: both miss the first look-up, one insert wins, the other
     hits the unique key and answers with the winner's case."""
-    winner, _ = services.create_case(registration=person, category="medical", summary="Fever", idempotency_key="race-00000001")
+    winner, _ = services.create_case(
+        registration=person, category="medical", summary="Fever", idempotency_key="race-00000001"
+    )
     real = services._replay
     calls = []
 
@@ -14,7 +16,9 @@ def test_a_submission_that_loses_the_race_returns_the_winners_case(monkeypatch, 
         return None if len(calls) == 1 else real(key, registration)
 
     monkeypatch.setattr(services, "_replay", first_call_misses)
-    loser, created = services.create_case(registration=person, category="medical", summary="Fever", idempotency_key="race-00000001")
+    loser, created = services.create_case(
+        registration=person, category="medical", summary="Fever", idempotency_key="race-00000001"
+    )
     assert (loser.pk, created, len(calls)) == (winner.pk, False, 2)
     assert Case.objects.count() == 1
 
@@ -22,7 +26,14 @@ def test_a_submission_that_loses_the_race_returns_the_winners_case(monkeypatch, 
 def test_another_persons_key_is_refused(person, make_registration, post_amman):
     import pytest
 
-    services.create_case(registration=person, category="medical", summary="Fever", idempotency_key="mine-00000001")
+    services.create_case(
+        registration=person, category="medical", summary="Fever", idempotency_key="mine-00000001"
+    )
     with pytest.raises(services.CaseError):
-        services.create_case(registration=make_registration(post_amman), category="medical", summary="x", idempotency_key="mine-00000001")
+        services.create_case(
+            registration=make_registration(post_amman),
+            category="medical",
+            summary="x",
+            idempotency_key="mine-00000001",
+        )
     assert Case.objects.count() == 1

@@ -27,7 +27,9 @@ def test_another_posts_case_is_404(login, beirut_officer, case):
     assert not case.notes.exists()
 
 
-def test_the_ministry_sees_every_posts_cases(login, ministry_user, case, make_case, make_registration, post_beirut):
+def test_the_ministry_sees_every_posts_cases(
+    login, ministry_user, case, make_case, make_registration, post_beirut
+):
     elsewhere = make_case(make_registration(post_beirut))
     client = login(ministry_user)
     page = client.get(reverse("cases:list")).content.decode()
@@ -48,7 +50,9 @@ def test_the_detail_is_audited_and_shows_notes_and_messages_apart(login, officer
     page = login(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
     notes, messages = page.index('id="notes-heading"'), page.index('id="messages-heading"')
     assert messages < page.index("Please help quickly") < notes < page.index("Employer is known to us")
-    assert AuditEntry.objects.filter(action=AuditAction.VIEW, object_type="cases.case", object_id=str(case.pk), actor_id=officer.pk).exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.VIEW, object_type="cases.case", object_id=str(case.pk), actor_id=officer.pk
+    ).exists()
     assert case.messages.get().read_at is not None  # staff read the person's message
 
 
@@ -71,13 +75,17 @@ def test_staff_triage_assign_and_move_a_case(login, officer, case):
 
 
 def test_an_invalid_transition_is_refused_with_a_message(login, officer, case):
-    response = login(officer).post(reverse("cases:status", args=[case.pk]), {"status": "resolved"}, follow=True)
+    response = login(officer).post(
+        reverse("cases:status", args=[case.pk]), {"status": "resolved"}, follow=True
+    )
     assert "cannot go from" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == Status.NEW
 
 
 def test_a_referral_without_consent_is_refused_on_the_page(login, officer, case, post_amman):
-    partner = KeyContact.objects.create(organisation=post_amman, name="Workers' Rights Centre", kind="organisation")
+    partner = KeyContact.objects.create(
+        organisation=post_amman, name="Workers' Rights Centre", kind="organisation"
+    )
     services.triage(case, "high")
     client = login(officer)
     response = client.post(reverse("cases:refer", args=[case.pk]), {"contact": partner.pk}, follow=True)
@@ -88,35 +96,62 @@ def test_a_referral_without_consent_is_refused_on_the_page(login, officer, case,
 
 
 def test_staff_open_a_walk_in_case(login, officer, post_amman):
-    response = login(officer).post(reverse("cases:create"), {
-        "organisation": post_amman.pk, "contact_name": "Ana", "contact_phone": "+962 79 123 4567", "source": "walk_in",
-        "category": "shelter", "summary": "Slept outside", "priority": "high",
-    })
+    response = login(officer).post(
+        reverse("cases:create"),
+        {
+            "organisation": post_amman.pk,
+            "contact_name": "Ana",
+            "contact_phone": "+962 79 123 4567",
+            "source": "walk_in",
+            "category": "shelter",
+            "summary": "Slept outside",
+            "priority": "high",
+        },
+    )
     case = Case.objects.get()
     assert response.status_code == 302 and response.url == reverse("cases:detail", args=[case.pk])
     assert (case.contact_phone, case.organisation, case.registration) == ("+962791234567", post_amman, None)
 
 
-def test_staff_cannot_open_a_case_for_another_posts_registration(login, officer, post_amman, post_beirut, make_registration):
+def test_staff_cannot_open_a_case_for_another_posts_registration(
+    login, officer, post_amman, post_beirut, make_registration
+):
     other = make_registration(post_beirut)
-    response = login(officer).post(reverse("cases:create"), {
-        "organisation": post_amman.pk, "registration": other.pk, "source": "phone", "category": "shelter",
-        "summary": "x", "priority": "normal",
-    })
+    response = login(officer).post(
+        reverse("cases:create"),
+        {
+            "organisation": post_amman.pk,
+            "registration": other.pk,
+            "source": "phone",
+            "category": "shelter",
+            "summary": "x",
+            "priority": "normal",
+        },
+    )
     assert response.status_code == 200 and "No registration with this number" in response.content.decode()
     assert not Case.objects.exists()
 
 
 def test_a_bad_photo_on_the_page_is_a_form_error(login, officer, post_amman):
-    response = login(officer).post(reverse("cases:create"), {
-        "organisation": post_amman.pk, "contact_name": "Ana", "source": "walk_in", "category": "shelter",
-        "summary": "x", "priority": "normal", "photo": SimpleUploadedFile("x.jpg", b"not an image"),
-    })
+    response = login(officer).post(
+        reverse("cases:create"),
+        {
+            "organisation": post_amman.pk,
+            "contact_name": "Ana",
+            "source": "walk_in",
+            "category": "shelter",
+            "summary": "x",
+            "priority": "normal",
+            "photo": SimpleUploadedFile("x.jpg", b"not an image"),
+        },
+    )
     assert response.status_code == 200 and "JPEG or PNG" in response.content.decode()
     assert not Case.objects.exists()
 
 
-def test_the_photo_is_served_only_through_the_checked_view(settings, tmp_path, login, officer, beirut_officer, viewer, person):
+def test_the_photo_is_served_only_through_the_checked_view(
+    settings, tmp_path, login, officer, beirut_officer, viewer, person
+):
     settings.MEDIA_ROOT = tmp_path
     case, _ = services.create_case(
         registration=person, category="medical", summary="x", photo=SimpleUploadedFile("p.jpg", image_bytes())
@@ -125,7 +160,9 @@ def test_the_photo_is_served_only_through_the_checked_view(settings, tmp_path, l
     response = login(officer).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
-    assert AuditEntry.objects.filter(action=AuditAction.VIEW, object_id=str(case.pk), fields=["photo"]).exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.VIEW, object_id=str(case.pk), fields=["photo"]
+    ).exists()
     assert login(beirut_officer).get(url).status_code == 404
     assert login(viewer).get(url).status_code == 403
 
@@ -139,7 +176,9 @@ def test_merge_from_the_page(login, officer, make_case, person):
     assert Case.objects.get(pk=second.pk).merged_into == first
 
 
-@pytest.mark.parametrize("query", ["?overdue=on", "?status=open&mine=on", "?category=medical&priority=critical", "?status=bogus"])
+@pytest.mark.parametrize(
+    "query", ["?overdue=on", "?status=open&mine=on", "?category=medical&priority=critical", "?status=bogus"]
+)
 def test_list_filters(login, officer, make_case, person, query):
     late = make_case(person, category="medical", priority="critical")
     services.assign(late, officer=officer)
@@ -160,20 +199,26 @@ def test_the_partners_answer_is_recorded(login, officer, case, post_amman):
     services.triage(case, "high")
     referral = services.refer(case, partner, officer, consent_asked=True)
     client = login(officer)
-    client.post(reverse("cases:referral_status", args=[case.pk]), {"referral": referral.pk, "status": "accepted"})
+    client.post(
+        reverse("cases:referral_status", args=[case.pk]), {"referral": referral.pk, "status": "accepted"}
+    )
     referral.refresh_from_db()
     assert referral.status == "accepted"
-    response = client.post(reverse("cases:referral_status", args=[case.pk]), {"referral": "x", "status": "accepted"}, follow=True)
+    response = client.post(
+        reverse("cases:referral_status", args=[case.pk]), {"referral": "x", "status": "accepted"}, follow=True
+    )
     assert "Choose a referral" in response.content.decode()
 
 
-def test_the_list_costs_the_same_queries_for_many_cases(login, officer, make_case, person, django_assert_max_num_queries):
+def test_the_list_costs_the_same_queries_for_many_cases(
+    login, officer, make_case, person, django_assert_max_num_queries
+):
     client = login(officer)
     make_case(person)
     client.get(reverse("cases:list"))  # warm the session and permission caches
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("cases:list"))
-    for n in range(10):
+    for _n in range(10):
         services.assign(make_case(person, category="other"), officer=officer)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("cases:list"))
@@ -183,12 +228,18 @@ def test_teams_of_the_post(login, officer, make_user, post_amman, beirut_officer
     from lifeline.cases.models import CaseTeam
 
     client = login(officer)
-    response = client.post(reverse("cases:team_create"), {"organisation": post_amman.pk, "name": "Welfare", "members": [officer.pk]})
+    response = client.post(
+        reverse("cases:team_create"),
+        {"organisation": post_amman.pk, "name": "Welfare", "members": [officer.pk]},
+    )
     assert response.status_code == 302
     team = CaseTeam.objects.get()
     assert list(team.members.all()) == [officer] and team.organisation == post_amman
     assert "Welfare" in client.get(reverse("cases:teams")).content.decode()
-    refused = client.post(reverse("cases:team_edit", args=[team.pk]), {"organisation": post_amman.pk, "name": "W", "members": [beirut_officer.pk]})
+    refused = client.post(
+        reverse("cases:team_edit", args=[team.pk]),
+        {"organisation": post_amman.pk, "name": "W", "members": [beirut_officer.pk]},
+    )
     assert refused.status_code == 200 and CaseTeam.objects.get().name == "Welfare"
     assert login(beirut_officer).get(reverse("cases:team_edit", args=[team.pk])).status_code == 404
     assert login(viewer).get(reverse("cases:team_create")).status_code == 403

@@ -7,7 +7,16 @@ from django.utils import timezone
 from PIL import Image
 
 from lifeline.cases import services
-from lifeline.cases.models import Case, CaseEvent, CaseMessage, CaseTeam, EventKind, InternalNote, Referral, Status
+from lifeline.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMessage,
+    CaseTeam,
+    EventKind,
+    InternalNote,
+    Referral,
+    Status,
+)
 from lifeline.cases.services import CaseError
 from lifeline.cases.tests.conftest import image_bytes
 from lifeline.core.models import AuditAction, AuditEntry
@@ -59,14 +68,23 @@ def test_the_workflow_allows_the_table_and_refuses_the_rest(case):
     with pytest.raises(CaseError, match="cannot go from"):
         services.change_status(case, Status.RESOLVED)
     assert Case.objects.get(pk=case.pk).status == Status.NEW
-    for status in (Status.TRIAGED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED, Status.REOPENED, Status.IN_PROGRESS):
+    for status in (
+        Status.TRIAGED,
+        Status.IN_PROGRESS,
+        Status.RESOLVED,
+        Status.CLOSED,
+        Status.REOPENED,
+        Status.IN_PROGRESS,
+    ):
         services.change_status(case, status)
     assert case.status == Status.IN_PROGRESS and case.closed_at is None
     with pytest.raises(CaseError):
         services.change_status(case, "nonsense")
 
 
-def test_assignment_only_to_people_and_teams_of_the_cases_post(case, officer, beirut_officer, post_amman, post_beirut):
+def test_assignment_only_to_people_and_teams_of_the_cases_post(
+    case, officer, beirut_officer, post_amman, post_beirut
+):
     team = CaseTeam.objects.create(organisation=post_amman, name="Welfare")
     services.assign(case, officer=officer, team=team)
     case.refresh_from_db()
@@ -79,8 +97,12 @@ def test_assignment_only_to_people_and_teams_of_the_cases_post(case, officer, be
 
 
 def test_an_idempotency_key_makes_a_retry_return_the_first_case(person):
-    first, created = services.create_case(registration=person, category="medical", summary="Fever", idempotency_key="k-12345678")
-    again, created_again = services.create_case(registration=person, category="medical", summary="Fever", idempotency_key="k-12345678")
+    first, created = services.create_case(
+        registration=person, category="medical", summary="Fever", idempotency_key="k-12345678"
+    )
+    again, created_again = services.create_case(
+        registration=person, category="medical", summary="Fever", idempotency_key="k-12345678"
+    )
     assert created and not created_again and again.pk == first.pk
     assert Case.objects.count() == 1
 
@@ -112,7 +134,12 @@ def test_merging_moves_messages_and_notes_and_closes_the_duplicate(make_case, pe
     assert second.status == Status.CLOSED and second.merged_into == first
     assert list(first.messages.values_list("text", flat=True)) == ["Any news?"]
     assert list(first.notes.values_list("text", flat=True)) == ["Called employer"]
-    assert AuditEntry.objects.filter(object_type="cases.case", object_id=str(first.pk), action=AuditAction.UPDATE, fields=["messages", "notes"]).exists()
+    assert AuditEntry.objects.filter(
+        object_type="cases.case",
+        object_id=str(first.pk),
+        action=AuditAction.UPDATE,
+        fields=["messages", "notes"],
+    ).exists()
     with pytest.raises(CaseError):
         services.merge(second, first)
 
@@ -125,7 +152,9 @@ def test_merging_refuses_cases_of_different_people(make_case, person, make_regis
 
 @pytest.fixture
 def partner(post_amman):
-    return KeyContact.objects.create(organisation=post_amman, name="Workers' Rights Centre", kind="organisation")
+    return KeyContact.objects.create(
+        organisation=post_amman, name="Workers' Rights Centre", kind="organisation"
+    )
 
 
 def test_referral_is_refused_without_consent(case, officer, partner):
@@ -147,7 +176,11 @@ def test_referral_with_consent_in_the_registration(case, officer, partner, perso
 def test_referral_with_consent_asked_by_staff_records_who_and_when(case, officer, partner):
     services.triage(case, "high")
     referral = services.refer(case, partner, officer, consent_asked=True)
-    assert referral.consent_basis == "asked" and referral.consent_recorded_by == officer and referral.consented_at
+    assert (
+        referral.consent_basis == "asked"
+        and referral.consent_recorded_by == officer
+        and referral.consented_at
+    )
 
 
 def test_referral_only_to_organisations_in_the_users_scope(case, officer, post_beirut):
@@ -189,7 +222,9 @@ def test_a_photo_is_re_encoded_without_exif(settings, tmp_path, person):
     settings.MEDIA_ROOT = tmp_path
     original = image_bytes(exif_gps=True)
     assert Image.open(_upload(original)).getexif()
-    case, _ = services.create_case(registration=person, category="medical", summary="Injury", photo=_upload(original))
+    case, _ = services.create_case(
+        registration=person, category="medical", summary="Injury", photo=_upload(original)
+    )
     name = case.photo.name
     assert name.startswith("cases/") and len(name) > 30 and "photo" not in name
     with Image.open(case.photo.path) as stored:
@@ -199,21 +234,28 @@ def test_a_photo_is_re_encoded_without_exif(settings, tmp_path, person):
 def test_a_png_stays_a_png(settings, tmp_path, person):
     settings.MEDIA_ROOT = tmp_path
     case, _ = services.create_case(
-        registration=person, category="medical", summary="x", photo=_upload(image_bytes("PNG"), "a.png", "image/png")
+        registration=person,
+        category="medical",
+        summary="x",
+        photo=_upload(image_bytes("PNG"), "a.png", "image/png"),
     )
     assert case.photo.name.endswith(".png")
 
 
 def test_a_photo_that_is_not_an_image_is_refused(person):
     with pytest.raises(CaseError, match="JPEG or PNG"):
-        services.create_case(registration=person, category="medical", summary="x", photo=_upload(b"<html>not an image</html>"))
+        services.create_case(
+            registration=person, category="medical", summary="x", photo=_upload(b"<html>not an image</html>")
+        )
     gif = Image.new("RGB", (5, 5))
     import io
 
     buffer = io.BytesIO()
     gif.save(buffer, format="GIF")
     with pytest.raises(CaseError, match="JPEG or PNG"):
-        services.create_case(registration=person, category="medical", summary="x", photo=_upload(buffer.getvalue(), "a.gif"))
+        services.create_case(
+            registration=person, category="medical", summary="x", photo=_upload(buffer.getvalue(), "a.gif")
+        )
     assert not Case.objects.exists()
 
 
@@ -229,19 +271,25 @@ def test_a_bad_location_is_refused(person):
         services.create_case(registration=person, category="medical", summary="x", location="here")
     with pytest.raises(CaseError):
         services.create_case(registration=person, category="medical", summary="x", location="95,10")
-    case, _ = services.create_case(registration=person, category="medical", summary="x", location="31.95, 35.91")
+    case, _ = services.create_case(
+        registration=person, category="medical", summary="x", location="31.95, 35.91"
+    )
     assert case.location == "31.950000,35.910000"
 
 
 def test_help_by_sms_opens_a_case_for_the_registration_with_that_phone(person):
     case = services.open_case_by_phone(person.phone, "help  Employer locked me in")
     assert case.registration == person and case.source == "sms" and case.summary == "Employer locked me in"
-    assert services.open_case_by_phone(person.phone, "HELP Employer locked me in").pk == case.pk  # a resent SMS
+    assert (
+        services.open_case_by_phone(person.phone, "HELP Employer locked me in").pk == case.pk
+    )  # a resent SMS
     assert services.open_case_by_phone("+639170000000", "HELP") is None
     assert Case.objects.count() == 1
 
 
-def test_dashboard_counts_open_cases_by_post_category_priority_and_age(make_case, person, make_registration, post_beirut):
+def test_dashboard_counts_open_cases_by_post_category_priority_and_age(
+    make_case, person, make_registration, post_beirut
+):
     a = make_case(person)
     make_case(person, category="medical", priority="critical")
     make_case(make_registration(post_beirut))
@@ -251,15 +299,20 @@ def test_dashboard_counts_open_cases_by_post_category_priority_and_age(make_case
     figures = services.dashboard(Case.objects.all())
     assert figures["total"] == 3
     assert sorted(row["n"] for row in figures["by_post"]) == [1, 2]
-    assert dict((str(k), v) for k, v in figures["by_category"]) == {"Lost or stolen documents": 2, "Medical emergency": 1}
-    assert dict((str(k), v) for k, v in figures["by_priority"]) == {"Normal": 2, "Critical": 1}
+    assert {str(k): v for k, v in figures["by_category"]} == {
+        "Lost or stolen documents": 2,
+        "Medical emergency": 1,
+    }
+    assert {str(k): v for k, v in figures["by_priority"]} == {"Normal": 2, "Critical": 1}
     assert [n for _label, n in figures["by_age"]] == [2, 1, 0, 0]
     assert CaseEvent.objects.filter(case=closed, kind=EventKind.STATUS).exists()
 
 
 def test_a_photo_has_no_public_url_and_lands_in_media_root(settings, tmp_path, person):
     settings.MEDIA_ROOT = tmp_path
-    case, _ = services.create_case(registration=person, category="medical", summary="x", photo=_upload(image_bytes()))
+    case, _ = services.create_case(
+        registration=person, category="medical", summary="x", photo=_upload(image_bytes())
+    )
     assert (tmp_path / case.photo.name).exists()
     with pytest.raises(ValueError):
-        case.photo.url
+        _ = case.photo.url

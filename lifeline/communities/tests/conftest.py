@@ -17,7 +17,9 @@ def origins(db):
 
 @pytest.fixture
 def leader(org_a):
-    return KeyContact.objects.create(organisation=org_a, name="Filipino Workers Association", category="migrant_association")
+    return KeyContact.objects.create(
+        organisation=org_a, name="Filipino Workers Association", category="migrant_association"
+    )
 
 
 @pytest.fixture

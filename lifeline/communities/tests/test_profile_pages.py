@@ -15,7 +15,9 @@ def test_list_shows_own_organisation_only(login, make_user, org_a, org_b, profil
     assert b"Other agency" not in response.content
 
 
-@pytest.mark.parametrize("name", ["communities:detail", "communities:edit", "communities:versions", "communities:compare"])
+@pytest.mark.parametrize(
+    "name", ["communities:detail", "communities:edit", "communities:versions", "communities:compare"]
+)
 def test_other_organisation_gets_404(login, make_user, org_b, profile_a, name):
     client = login(make_user(org_b, role=Role.COORDINATOR))
     assert client.get(reverse(name, args=[profile_a.pk])).status_code == 404
@@ -33,7 +35,12 @@ def test_viewer_can_read_but_not_edit(login, make_user, org_a, profile_a):
     assert client.get(reverse("communities:detail", args=[profile_a.pk])).status_code == 200
     assert client.get(reverse("communities:create")).status_code == 403
     assert client.get(reverse("communities:edit", args=[profile_a.pk])).status_code == 403
-    assert client.post(reverse("communities:edit", args=[profile_a.pk]), form_data(profile_a.organisation)).status_code == 403
+    assert (
+        client.post(
+            reverse("communities:edit", args=[profile_a.pk]), form_data(profile_a.organisation)
+        ).status_code
+        == 403
+    )
     assert client.get(reverse("communities:import")).status_code == 403
     profile_a.refresh_from_db()
     assert profile_a.name == "Filipino domestic workers in Amman"
@@ -42,13 +49,23 @@ def test_viewer_can_read_but_not_edit(login, make_user, org_a, profile_a):
 def test_detail_shows_fields_and_links_focal_points(login, make_user, org_a, profile_a, leader):
     body = login(make_user(org_a)).get(reverse("communities:detail", args=[profile_a.pk])).content.decode()
     assert reverse("contacts:detail", args=[leader.pk]) in body
-    for text in ("12000", "Embassy estimate", "85%", "Domestic work", "Live-in", "Amman (JO11)", "Philippines"):
+    for text in (
+        "12000",
+        "Embassy estimate",
+        "85%",
+        "Domestic work",
+        "Live-in",
+        "Amman (JO11)",
+        "Philippines",
+    ):
         assert text in body
 
 
 def test_create_records_first_version_with_note(login, make_user, org_a, origins, leader, areas):
     user = make_user(org_a)
-    data = form_data(org_a, focal_points=[leader.pk], areas=[areas["irbid"].pk], note="From the March interviews")
+    data = form_data(
+        org_a, focal_points=[leader.pk], areas=[areas["irbid"].pk], note="From the March interviews"
+    )
     response = login(user).post(reverse("communities:create"), data)
     assert response.status_code == 302
     profile = CommunityProfile.objects.get(name="Nepali construction workers")
@@ -68,7 +85,11 @@ def test_create_records_first_version_with_note(login, make_user, org_a, origins
         ({"female_pct": "150"}, "female_pct", "Enter a percentage from 0 to 100."),
         ({"literacy_rate": "101"}, "literacy_rate", "Enter a percentage from 0 to 100."),
         ({"children_pct": "60", "elderly_pct": "50"}, "elderly_pct", "cannot add up to more than 100%"),
-        ({"phone_use_pct": "50", "smartphone_pct": "70"}, "smartphone_pct", "More people cannot have a smartphone"),
+        (
+            {"phone_use_pct": "50", "smartphone_pct": "70"},
+            "smartphone_pct",
+            "More people cannot have a smartphone",
+        ),
         ({"female_pct": "-3"}, "female_pct", "greater than or equal to 0"),
         ({"origin_countries": "PH, XX"}, "origin_countries", "“XX” is not an ISO 3166 country code."),
         ({"languages": "qqq"}, "languages", "is not an ISO 639 language code"),
@@ -86,7 +107,9 @@ def test_bad_input_shows_error_and_saves_nothing(login, make_user, org_a, origin
 
 def test_focal_points_are_limited_to_visible_contacts(login, make_user, org_a, org_b, origins, leader):
     hidden = KeyContact.objects.create(organisation=org_b, name="Other agency's leader")
-    response = login(make_user(org_a)).post(reverse("communities:create"), form_data(org_a, focal_points=[hidden.pk]))
+    response = login(make_user(org_a)).post(
+        reverse("communities:create"), form_data(org_a, focal_points=[hidden.pk])
+    )
     assert response.status_code == 200
     assert "focal_points" in response.context["form"].errors
     form = login(make_user(org_a)).get(reverse("communities:create")).context["form"]
@@ -114,7 +137,10 @@ def test_edit_records_a_version_and_compare_highlights_changes(login, make_user,
     response = client.get(reverse("communities:compare", args=[profile_a.pk]), {"a": 1, "b": 2})
     assert response.status_code == 200
     rows = {row.name: row for row in response.context["rows"]}
-    assert rows["estimated_size"].changed and (rows["estimated_size"].old, rows["estimated_size"].new) == ("12000", "15000")
+    assert rows["estimated_size"].changed and (rows["estimated_size"].old, rows["estimated_size"].new) == (
+        "12000",
+        "15000",
+    )
     assert rows["sectors"].changed and rows["sectors"].new == "Construction"
     assert not rows["name"].changed and not rows["languages"].changed and not rows["focal_points"].changed
     body = response.content.decode()
@@ -152,7 +178,9 @@ def test_filters(login, make_user, org_a, profile_a, areas, origins):
 
 
 def test_list_paginates(login, make_user, org_a):
-    CommunityProfile.objects.bulk_create(CommunityProfile(organisation=org_a, name=f"Group {i:02}") for i in range(30))
+    CommunityProfile.objects.bulk_create(
+        CommunityProfile(organisation=org_a, name=f"Group {i:02}") for i in range(30)
+    )
     client = login(make_user(org_a))
     first = client.get(reverse("communities:list"))
     second = client.get(reverse("communities:list"), {"page": 2})

@@ -34,7 +34,10 @@ def test_import_creates_profiles_with_links_and_versions(org_a, areas, origins, 
     assert profile.vulnerabilities == ["documents_held", "isolation"]
     version = profile.versions.get()
     assert version.number == 1 and version.created_by == user
-    assert version.data["focal_points"] == ["Filipino Workers Association"] and version.data["estimated_size"] == 12000
+    assert (
+        version.data["focal_points"] == ["Filipino Workers Association"]
+        and version.data["estimated_size"] == 12000
+    )
     assert profile.version == 1
 
 
@@ -45,7 +48,10 @@ def test_import_with_a_bad_row_writes_nothing_and_names_row_and_column(org_a, ar
     problems = {(e.row, e.column) for e in report.errors}
     assert {(3, "female_pct"), (3, "sectors"), (3, "focal_points")} <= problems
     messages = " ".join(str(e) for e in report.errors)
-    assert "Row 3, column “focal_points”: No key contact of this organisation is named “Nobody Known”." in messages
+    assert (
+        "Row 3, column “focal_points”: No key contact of this organisation is named “Nobody Known”."
+        in messages
+    )
     assert "nothing was imported" in report.summary()
     assert not CommunityProfile.objects.exists() and not ProfileVersion.objects.exists()
 
@@ -88,7 +94,9 @@ def test_dry_run_writes_nothing(org_a, areas, origins, leader):
 
 
 def test_export_csv_with_hxl_reads_back_with_libhxl(login, make_user, org_a, profile_a, tmp_path):
-    response = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("communities:export"), {"format": "csv", "hxl": "1"})
+    response = login(make_user(org_a, role=Role.COORDINATOR)).get(
+        reverse("communities:export"), {"format": "csv", "hxl": "1"}
+    )
     assert response.status_code == 200
     path = tmp_path / "communities.csv"
     path.write_bytes(response.content)
@@ -123,7 +131,9 @@ def test_viewer_cannot_export(login, make_user, org_a, profile_a):
     assert login(make_user(org_a, role=Role.VIEWER)).get(reverse("communities:export")).status_code == 403
 
 
-def test_import_page_matches_contacts_of_the_chosen_organisation(login, make_user, org_a, areas, origins, leader):
+def test_import_page_matches_contacts_of_the_chosen_organisation(
+    login, make_user, org_a, areas, origins, leader
+):
     client = login(make_user(org_a))
     upload = io.BytesIO((HEADER + GOOD).encode())
     upload.name = "profiles.csv"

@@ -12,7 +12,12 @@ from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import column_names, languages
 
 LANGUAGE_COLUMNS = [
-    "English (en)", "Español (es)", "Français (fr)", "العربية (ar)", "Русский (ru)", "Português (pt)",
+    "English (en)",
+    "Español (es)",
+    "Français (fr)",
+    "العربية (ar)",
+    "Русский (ru)",
+    "Português (pt)",
 ]
 
 
@@ -85,11 +90,28 @@ def kobo_export(rows):
     """An XLSX like KoboToolbox's export of the form: groups in the names, metadata columns, spaces in multi-selects."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append([
-        "start", "end", "who/name", "who/origin_countries", "who/languages", "size/estimated_size", "size/size_date",
-        "size/female_pct", "place/areas", "place/sectors", "place/sectors/construction", "reach/focal_points",
-        "vulnerability/fear_of_enforcement", "meta/instanceID", "_id", "_uuid", "_submission_time", "_index",
-    ])
+    sheet.append(
+        [
+            "start",
+            "end",
+            "who/name",
+            "who/origin_countries",
+            "who/languages",
+            "size/estimated_size",
+            "size/size_date",
+            "size/female_pct",
+            "place/areas",
+            "place/sectors",
+            "place/sectors/construction",
+            "reach/focal_points",
+            "vulnerability/fear_of_enforcement",
+            "meta/instanceID",
+            "_id",
+            "_uuid",
+            "_submission_time",
+            "_index",
+        ]
+    )
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -98,11 +120,46 @@ def kobo_export(rows):
 
 
 ANSWERS = [
-    [datetime.datetime(2026, 3, 1, 9), datetime.datetime(2026, 3, 1, 9, 40), "Filipino domestic workers", "PH",
-     "fil en", 12000, datetime.datetime(2026, 2, 1), 85, "JO11", "domestic_work care", 0,
-     "Filipino Workers Association", "medium", "uuid:1", 1, "a1", "2026-03-01T10:00:00", 1],
-    [datetime.datetime(2026, 3, 2, 9), datetime.datetime(2026, 3, 2, 9, 30), "Nepali construction workers", "NP",
-     "ne", 3000, None, 10, "JO11 JO21", "construction", 1, None, "high", "uuid:2", 2, "a2", "2026-03-02T10:00:00", 2],
+    [
+        datetime.datetime(2026, 3, 1, 9),
+        datetime.datetime(2026, 3, 1, 9, 40),
+        "Filipino domestic workers",
+        "PH",
+        "fil en",
+        12000,
+        datetime.datetime(2026, 2, 1),
+        85,
+        "JO11",
+        "domestic_work care",
+        0,
+        "Filipino Workers Association",
+        "medium",
+        "uuid:1",
+        1,
+        "a1",
+        "2026-03-01T10:00:00",
+        1,
+    ],
+    [
+        datetime.datetime(2026, 3, 2, 9),
+        datetime.datetime(2026, 3, 2, 9, 30),
+        "Nepali construction workers",
+        "NP",
+        "ne",
+        3000,
+        None,
+        10,
+        "JO11 JO21",
+        "construction",
+        1,
+        None,
+        "high",
+        "uuid:2",
+        2,
+        "a2",
+        "2026-03-02T10:00:00",
+        2,
+    ],
 ]
 
 
@@ -132,7 +189,9 @@ def test_kobo_dry_run_and_bad_row(tmp_path, org_a, areas, origins, leader):
     path = tmp_path / "kobo.xlsx"
     path.write_bytes(kobo_export(ANSWERS))
     out = io.StringIO()
-    call_command("import_kobo", "community-profile", str(path), "--org", str(org_a.pk), "--dry-run", stdout=out)
+    call_command(
+        "import_kobo", "community-profile", str(path), "--org", str(org_a.pk), "--dry-run", stdout=out
+    )
     assert "Dry run" in out.getvalue() and not CommunityProfile.objects.exists()
 
     bad = [list(ANSWERS[0]), list(ANSWERS[1])]
@@ -161,10 +220,13 @@ def test_kobo_csv_export_imports_through_the_import_page(login, make_user, org_a
     )
     upload = io.BytesIO(text.encode())
     upload.name = "community_profile_-_all_versions.csv"
-    response = login(make_user(org_a)).post(reverse("communities:import"), {"file": upload, "organisation": org_a.pk})
+    response = login(make_user(org_a)).post(
+        reverse("communities:import"), {"file": upload, "organisation": org_a.pk}
+    )
     assert response.status_code == 302
     assert sorted(CommunityProfile.objects.values_list("name", flat=True)) == [
-        "Filipino domestic workers", "Nepali construction workers",
+        "Filipino domestic workers",
+        "Nepali construction workers",
     ]
     assert CommunityProfile.objects.get(name="Filipino domestic workers").sectors == ["care", "domestic_work"]
     assert set(ProfileVersion.objects.values_list("note", flat=True)) == {"Imported from a Kobo/ODK form"}

@@ -106,6 +106,14 @@ def test_pages_require_login(client, db, name):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-@pytest.mark.parametrize("path", ["/contacts/99999999999999999999/", "/communities/99999999999999999999/", "/interpreters/99999999999999999999/", "/staff/99999999999999999999/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/contacts/99999999999999999999/",
+        "/communities/99999999999999999999/",
+        "/interpreters/99999999999999999999/",
+        "/staff/99999999999999999999/",
+    ],
+)
 def test_huge_ids_are_not_found_not_errors(login, make_user, org_a, path):
     assert login(make_user(org_a, role=Role.ADMINISTRATOR)).get(path).status_code == 404

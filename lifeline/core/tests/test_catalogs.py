@@ -51,15 +51,23 @@ def test_placeholders_survive_translation(code):
 def test_catalogs_carry_every_string_in_the_code(tmp_path):
     """Extract the strings again into a scratch copy and compare with the committed catalogs."""
     copy = tmp_path / "src"
-    shutil.copytree(Path(settings.BASE_DIR) / "lifeline", copy / "lifeline", ignore=shutil.ignore_patterns("locale", "__pycache__", "tests"))
+    shutil.copytree(
+        Path(settings.BASE_DIR) / "lifeline",
+        copy / "lifeline",
+        ignore=shutil.ignore_patterns("locale", "__pycache__", "tests"),
+    )
     (copy / "lifeline" / "locale").mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "es", "--no-obsolete", "--no-location"],
-        cwd=copy / "lifeline", capture_output=True, text=True,
+        cwd=copy / "lifeline",
+        capture_output=True,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "", "PYTHONPATH": str(copy)},
     )
     assert result.returncode == 0, result.stderr
-    fresh = {e.msgid for e in polib.pofile(str(copy / "lifeline" / "locale" / "es" / "LC_MESSAGES" / "django.po"))}
+    fresh = {
+        e.msgid for e in polib.pofile(str(copy / "lifeline" / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    }
     known = {e.msgid for e in catalog("es")}
     missing = sorted(fresh - known)
     assert not missing, f"run `make catalogs`: {len(missing)} strings not in the catalogs, e.g. {missing[:5]}"

@@ -15,6 +15,7 @@ def test_a_hot_statement_runs_and_on_postgresql_is_prepared_once_with_a_generic_
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s", ["SELECT $1 + 1%"]
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["SELECT $1 + 1%"],
             )
             assert cursor.fetchall() == [(4, 0)]

@@ -11,18 +11,23 @@ def _run(env_extra):
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
 def test_production_settings_pass_check_deploy():
-    result = _run({
-        "LIFELINE_ENV": "production",
-        "SECRET_KEY": "x" * 30 + "a-long-random-production-secret-key-0123456789",
-        "LIFELINE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "LIFELINE_INDEX_KEY": "another-long-random-string-for-blind-indexes",
-        "ALLOWED_HOSTS": "lifeline.example.org",
-    })
+    result = _run(
+        {
+            "LIFELINE_ENV": "production",
+            "SECRET_KEY": "x" * 30 + "a-long-random-production-secret-key-0123456789",
+            "LIFELINE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "LIFELINE_INDEX_KEY": "another-long-random-string-for-blind-indexes",
+            "ALLOWED_HOSTS": "lifeline.example.org",
+        }
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

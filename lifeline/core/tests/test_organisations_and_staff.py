@@ -26,7 +26,9 @@ def test_branch_created_under_own_organisation_and_audited(login, make_user, org
     ok = client.post(reverse("organisation-create"), {**data, "parent": org_a.pk})
     assert ok.status_code == 302
     branch = Organisation.objects.get(name="Zarqa branch")
-    assert AuditEntry.objects.filter(action="create", object_type="core.organisation", object_id=str(branch.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="create", object_type="core.organisation", object_id=str(branch.pk)
+    ).exists()
 
 
 def test_organisation_cannot_be_its_own_ancestor(login, make_user, org_a, org_a_child, jordan):
@@ -44,14 +46,26 @@ def test_new_account_is_invited_and_cannot_get_a_wider_scope(login, make_user, o
     client = login(make_user(org_a, role=Role.ADMINISTRATOR, scope=Scope.CHILDREN))
     response = client.post(
         reverse("staff-create"),
-        {"username": "newofficer", "email": "new@example.org", "organisation": org_a_child.pk, "role": "officer",
-         "scope": "deployment", "is_active": "on"},
+        {
+            "username": "newofficer",
+            "email": "new@example.org",
+            "organisation": org_a_child.pk,
+            "role": "officer",
+            "scope": "deployment",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 200  # 'deployment' is not offered to a children-scoped administrator
     response = client.post(
         reverse("staff-create"),
-        {"username": "newofficer", "email": "new@example.org", "organisation": org_a_child.pk, "role": "officer",
-         "scope": "children", "is_active": "on"},
+        {
+            "username": "newofficer",
+            "email": "new@example.org",
+            "organisation": org_a_child.pk,
+            "role": "officer",
+            "scope": "children",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="newofficer")

@@ -2,7 +2,12 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from lifeline.core.models import Action, Area, AuditEntry, Role, RolePermission, Scope
-from lifeline.core.permissions import can_see_personal_data, has_perm, needs_second_factor, visible_organisation_ids
+from lifeline.core.permissions import (
+    can_see_personal_data,
+    has_perm,
+    needs_second_factor,
+    visible_organisation_ids,
+)
 from lifeline.directory.models import KeyContact
 
 
@@ -12,7 +17,9 @@ def test_scope_own_sees_only_own_organisation(make_user, org_a, org_a_child, org
 
 
 def test_scope_children_includes_descendants(make_user, org_a, org_a_child, org_b):
-    grandchild = org_a_child.__class__.objects.create(name="Sub-branch", kind="civil_protection", country=org_a.country, parent=org_a_child)
+    grandchild = org_a_child.__class__.objects.create(
+        name="Sub-branch", kind="civil_protection", country=org_a.country, parent=org_a_child
+    )
     user = make_user(org_a, scope=Scope.CHILDREN)
     assert visible_organisation_ids(user) == {org_a.pk, org_a_child.pk, grandchild.pk}
 
@@ -50,7 +57,9 @@ def test_default_matrix(make_user, org_a, role, action, expected):
 
 
 def test_matrix_is_tunable(make_user, org_a):
-    RolePermission.objects.filter(role=Role.VIEWER, area=Area.CONTACTS, action=Action.EXPORT).update(allowed=True)
+    RolePermission.objects.filter(role=Role.VIEWER, area=Area.CONTACTS, action=Action.EXPORT).update(
+        allowed=True
+    )
     assert has_perm(make_user(org_a, role=Role.VIEWER), Area.CONTACTS, Action.EXPORT)
 
 

@@ -4,7 +4,9 @@ from lifeline.directory.tabular import ContactSchema
 
 
 def test_personal_columns_are_ignored_for_users_who_cannot_see_them(org_a):
-    contact = KeyContact.objects.create(organisation=org_a, name="A", category="ngo", channels=[{"type": "email", "value": "a@example.org"}])
+    contact = KeyContact.objects.create(
+        organisation=org_a, name="A", category="ngo", channels=[{"type": "email", "value": "a@example.org"}]
+    )
     data = b"name,kind,category,channels\nA,organisation,ngo,email:evil@example.org\n"
     report = import_table(ContactSchema(), data, "c.csv", org_a, include_personal=False)
     assert report.ok

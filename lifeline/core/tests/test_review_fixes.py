@@ -24,7 +24,10 @@ def test_a_password_alone_cannot_enrol_a_new_authenticator(client, make_user, or
 def test_immigration_cannot_change_its_type_or_escape_through_a_branch(login, make_user, immigration, jordan):
     admin = make_user(immigration, role=Role.ADMINISTRATOR, scope=Scope.CHILDREN)
     client = login(admin)
-    client.post(reverse("organisation-edit", args=[immigration.pk]), {"name": immigration.name, "kind": "ngo", "country": jordan.pk})
+    client.post(
+        reverse("organisation-edit", args=[immigration.pk]),
+        {"name": immigration.name, "kind": "ngo", "country": jordan.pk},
+    )
     immigration.refresh_from_db()
     assert immigration.kind == "immigration"
     branch = Organisation.objects.create(name="Branch", kind="ngo", country=jordan, parent=immigration)
@@ -47,7 +50,9 @@ def test_link_changes_are_audited(org_a, areas):
 
 
 def test_opening_the_edit_form_of_a_contact_is_a_view_of_its_channels(login, make_user, org_a):
-    contact = KeyContact.objects.create(organisation=org_a, name="A", channels=[{"type": "email", "value": "a@example.org"}])
+    contact = KeyContact.objects.create(
+        organisation=org_a, name="A", channels=[{"type": "email", "value": "a@example.org"}]
+    )
     login(make_user(org_a)).get(reverse("contacts:edit", args=[contact.pk]))
     assert AuditEntry.objects.filter(action="view", object_id=str(contact.pk), fields=["channels"]).exists()
 

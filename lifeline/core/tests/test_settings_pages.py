@@ -12,14 +12,24 @@ PNG = (
 
 
 def _branding(**extra):
-    return {"product_name": "SafeReach", "owner_name": "Civil Protection", "primary_colour": "#123456",
-            "accent_colour": "#654321", "streams": "host", "languages": ["en", "ar"], "save_branding": "1", **extra}
+    return {
+        "product_name": "SafeReach",
+        "owner_name": "Civil Protection",
+        "primary_colour": "#123456",
+        "accent_colour": "#654321",
+        "streams": "host",
+        "languages": ["en", "ar"],
+        "save_branding": "1",
+        **extra,
+    }
 
 
 def test_administrator_changes_branding_shown_on_every_page(login, make_user, org_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = login(make_user(org_a, role=Role.ADMINISTRATOR, scope=Scope.DEPLOYMENT))
-    response = client.post(reverse("settings"), _branding(logo=SimpleUploadedFile("logo.png", PNG, "image/png")))
+    response = client.post(
+        reverse("settings"), _branding(logo=SimpleUploadedFile("logo.png", PNG, "image/png"))
+    )
     assert response.status_code == 302
     branding = Branding.current()
     assert branding.product_name == "SafeReach" and branding.logo.name.startswith("branding/")
@@ -32,7 +42,10 @@ def test_administrator_changes_branding_shown_on_every_page(login, make_user, or
 def test_branding_refuses_bad_colours_and_fake_images(login, make_user, org_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = login(make_user(org_a, role=Role.ADMINISTRATOR))
-    response = client.post(reverse("settings"), _branding(primary_colour="red", logo=SimpleUploadedFile("x.png", b"<svg onload=alert(1)>")))
+    response = client.post(
+        reverse("settings"),
+        _branding(primary_colour="red", logo=SimpleUploadedFile("x.png", b"<svg onload=alert(1)>")),
+    )
     assert response.status_code == 200
     assert b"#RRGGBB" in response.content and b"PNG or JPEG" in response.content
     assert Branding.objects.count() == 0
@@ -46,7 +59,9 @@ def test_generated_spreadsheets_carry_the_branding(org_a):
     from lifeline.directory.tabular import ContactSchema
 
     Branding.objects.create(product_name="SafeReach", owner_name="Civil Protection")
-    book = openpyxl.load_workbook(io.BytesIO(export_table(ContactSchema(), KeyContact.objects.all(), fmt="xlsx")))
+    book = openpyxl.load_workbook(
+        io.BytesIO(export_table(ContactSchema(), KeyContact.objects.all(), fmt="xlsx"))
+    )
     assert book.properties.creator == "SafeReach" and "SafeReach" in book.properties.title
 
 

@@ -5,7 +5,13 @@ from lifeline.crises.tests.conftest import AMMAN
 
 def test_staff_declare_a_crisis_and_read_its_figures(api, officer, post_amman, people):
     client = api(officer)
-    payload = {"name": "Floods", "type": "natural_hazard", "country": "JO", "geometry": AMMAN, "areas": ["JO21"]}
+    payload = {
+        "name": "Floods",
+        "type": "natural_hazard",
+        "country": "JO",
+        "geometry": AMMAN,
+        "areas": ["JO21"],
+    }
     response = client.post("/api/crises", payload, content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -27,28 +33,45 @@ def test_bad_crisis_payloads_are_refused(api, officer, post_amman, people):
         {**base, "type": "meteor"},
     ]
     for payload in cases:
-        assert client.post("/api/crises", payload, content_type="application/json").status_code == 422, payload
+        assert client.post("/api/crises", payload, content_type="application/json").status_code == 422, (
+            payload
+        )
     assert not Crisis.objects.exists()
 
 
 def test_campaign_board_and_logged_answer(api, officer, make_crisis, people):
     crisis = make_crisis()
     client = api(officer)
-    started = client.post(f"/api/crises/{crisis.pk}/campaigns", {"messages": {"en": "Are you safe?"}}, content_type="application/json")
+    started = client.post(
+        f"/api/crises/{crisis.pk}/campaigns",
+        {"messages": {"en": "Are you safe?"}},
+        content_type="application/json",
+    )
     assert started.status_code == 201
     campaign = CheckInCampaign.objects.get()
     assert started.json()["counts"]["no_answer"] == 3
     request = CheckInRequest.objects.filter(campaign=campaign).first()
     logged = client.post(
-        f"/api/crises/campaigns/{campaign.pk}/requests/{request.pk}/answer", {"answer": "need_help", "note": "Injured"},
+        f"/api/crises/campaigns/{campaign.pk}/requests/{request.pk}/answer",
+        {"answer": "need_help", "note": "Injured"},
         content_type="application/json",
     )
     assert logged.status_code == 201 and logged.json()["via"] == "phone"
     board = client.get(f"/api/crises/campaigns/{campaign.pk}/board").json()
     assert board["counts"]["need_help"] == 1 and board["counts"]["no_answer"] == 2
-    assert client.post(f"/api/crises/{crisis.pk}/campaigns", {"messages": {"??": "x"}}, content_type="application/json").status_code == 422
+    assert (
+        client.post(
+            f"/api/crises/{crisis.pk}/campaigns", {"messages": {"??": "x"}}, content_type="application/json"
+        ).status_code
+        == 422
+    )
     assert client.post(f"/api/crises/{crisis.pk}/close").json()["status"] == "closed"
-    assert client.post(f"/api/crises/{crisis.pk}/campaigns", {"messages": {"en": "x"}}, content_type="application/json").status_code == 422
+    assert (
+        client.post(
+            f"/api/crises/{crisis.pk}/campaigns", {"messages": {"en": "x"}}, content_type="application/json"
+        ).status_code
+        == 422
+    )
 
 
 def test_another_post_and_a_viewer_are_kept_out(api, make_user, post_beirut, post_amman, make_crisis, people):
@@ -59,6 +82,11 @@ def test_another_post_and_a_viewer_are_kept_out(api, make_user, post_beirut, pos
     assert stranger.get("/api/crises").json()["items"] == []
     viewer = api(make_user(post_amman, Role.VIEWER))
     assert viewer.get(f"/api/crises/{crisis.pk}").status_code == 200
-    assert viewer.post(f"/api/crises/{crisis.pk}/campaigns", {"messages": {"en": "x"}}, content_type="application/json").status_code == 403
+    assert (
+        viewer.post(
+            f"/api/crises/{crisis.pk}/campaigns", {"messages": {"en": "x"}}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert viewer.post(f"/api/crises/{crisis.pk}/close").status_code == 403
     assert not CheckInCampaign.objects.exists() and not CheckInAnswer.objects.exists()

@@ -27,14 +27,20 @@ def device(people):
     return {"HTTP_AUTHORIZATION": f"Device {raw}"}
 
 
-def test_a_campaign_asks_everyone_inside_and_emails_those_who_agreed(django_capture_on_commit_callbacks, make_crisis, people, officer):
+def test_a_campaign_asks_everyone_inside_and_emails_those_who_agreed(
+    django_capture_on_commit_callbacks, make_crisis, people, officer
+):
     for registration in people["inside"]:
         registration.email = f"p{registration.pk}@example.org"
         registration.save()
     Consent.objects.create(registration=people["inside"][1], purpose=Purpose.CRISIS_MESSAGES)
     with django_capture_on_commit_callbacks(execute=True):
-        campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?", "ar": "هل أنت بأمان؟"}, officer)
-    assert set(campaign.requests.values_list("registration_id", flat=True)) == {r.pk for r in people["inside"]}
+        campaign = services.start_campaign(
+            make_crisis(), {"en": "Are you safe?", "ar": "هل أنت بأمان؟"}, officer
+        )
+    assert set(campaign.requests.values_list("registration_id", flat=True)) == {
+        r.pk for r in people["inside"]
+    }
     assert services.board_counts(campaign)[CheckInStatus.NO_ANSWER] == 3
     assert len(mail.outbox) == 1  # only the one who agreed to crisis messages, through the messaging engine
     assert mail.outbox[0].to == [people["inside"][1].email] and "هل أنت بأمان؟" in mail.outbox[0].body
@@ -61,26 +67,82 @@ def test_the_app_lists_open_requests_and_answers_once_per_key(client, campaign, 
     listed = client.get("/api/app/checkins", **device).json()
     assert [r["campaign"] for r in listed] == [campaign.pk] and listed[0]["message"] == "Are you safe?"
     key = str(uuid.uuid4())
-    payload = {"answer": "need_help", "note": "Water in the house", "idempotency_key": key, "location": "31.95,35.91"}
+    payload = {
+        "answer": "need_help",
+        "note": "Water in the house",
+        "idempotency_key": key,
+        "location": "31.95,35.91",
+    }
     first = client.post("/api/app/checkins", payload, content_type="application/json", **device)
-    again = client.post("/api/app/checkins", {**payload, "answer": "safe"}, content_type="application/json", **device)
+    again = client.post(
+        "/api/app/checkins", {**payload, "answer": "safe"}, content_type="application/json", **device
+    )
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["id"] == first.json()["id"] and again.json()["duplicate"] is True
     request = CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][0])
-    assert request.status == CheckInStatus.NEED_HELP and request.via == "app" and request.answered_at is not None
+    assert (
+        request.status == CheckInStatus.NEED_HELP and request.via == "app" and request.answered_at is not None
+    )
     assert CheckInAnswer.objects.count() == 1
-    assert AuditEntry.objects.filter(object_type="crises.checkinanswer", action="create", via="app").count() == 1
+    assert (
+        AuditEntry.objects.filter(object_type="crises.checkinanswer", action="create", via="app").count() == 1
+    )
 
 
 def test_the_app_refuses_bad_input_and_strangers(client, campaign, device, people):
     key = str(uuid.uuid4())
-    assert client.post("/api/app/checkins", {"answer": "unreachable", "idempotency_key": key}, content_type="application/json", **device).status_code == 422
-    assert client.post("/api/app/checkins", {"answer": "safe", "idempotency_key": "nope"}, content_type="application/json", **device).status_code == 422
-    assert client.post("/api/app/checkins", {"answer": "safe", "idempotency_key": key, "location": "here"}, content_type="application/json", **device).status_code == 422
-    assert client.post("/api/app/checkins", {"answer": "safe", "idempotency_key": key, "campaign": 999999}, content_type="application/json", **device).status_code == 404
-    assert client.post("/api/app/checkins", {"answer": "safe", "idempotency_key": key}, content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            "/api/app/checkins",
+            {"answer": "unreachable", "idempotency_key": key},
+            content_type="application/json",
+            **device,
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/app/checkins",
+            {"answer": "safe", "idempotency_key": "nope"},
+            content_type="application/json",
+            **device,
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/app/checkins",
+            {"answer": "safe", "idempotency_key": key, "location": "here"},
+            content_type="application/json",
+            **device,
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/app/checkins",
+            {"answer": "safe", "idempotency_key": key, "campaign": 999999},
+            content_type="application/json",
+            **device,
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/app/checkins", {"answer": "safe", "idempotency_key": key}, content_type="application/json"
+        ).status_code
+        == 401
+    )
     _token, raw = DeviceToken.issue(people["outside"])  # not in the area: nothing to answer
-    assert client.post("/api/app/checkins", {"answer": "safe", "idempotency_key": key}, content_type="application/json", HTTP_AUTHORIZATION=f"Device {raw}").status_code == 404
+    assert (
+        client.post(
+            "/api/app/checkins",
+            {"answer": "safe", "idempotency_key": key},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Device {raw}",
+        ).status_code
+        == 404
+    )
     assert client.get("/api/app/checkins", HTTP_AUTHORIZATION=f"Device {raw}").json() == []
     assert not CheckInAnswer.objects.exists()
 
@@ -100,7 +162,9 @@ def test_a_closed_crisis_takes_no_more_answers(campaign, people):
     assert services.answer_by_phone(people["inside"][1].phone, CheckInStatus.SAFE) is None
 
 
-def test_the_board_shows_counts_need_help_first_and_phones_only_to_personal_roles(login, officer, make_user, post_amman, campaign, people):
+def test_the_board_shows_counts_need_help_first_and_phones_only_to_personal_roles(
+    login, officer, make_user, post_amman, campaign, people
+):
     need = CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][2])
     services.record_answer(need, CheckInStatus.NEED_HELP, "app")
     page = login(officer).get(reverse("crises:board", args=[campaign.pk]))
@@ -120,7 +184,9 @@ def test_the_board_shows_counts_need_help_first_and_phones_only_to_personal_role
 def test_staff_log_a_phone_call_on_the_board(login, officer, campaign, people):
     request = CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][1])
     url = reverse("crises:board_answer", args=[campaign.pk, request.pk])
-    response = login(officer).post(url, {"answer": "unreachable", "via": "phone", "note": "No tone", "filters": "status=no_answer"})
+    response = login(officer).post(
+        url, {"answer": "unreachable", "via": "phone", "note": "No tone", "filters": "status=no_answer"}
+    )
     assert response.status_code == 302 and response["Location"].endswith("?status=no_answer")
     request.refresh_from_db()
     assert request.status == CheckInStatus.UNREACHABLE and request.via == "phone"
@@ -130,15 +196,26 @@ def test_staff_log_a_phone_call_on_the_board(login, officer, campaign, people):
     assert CheckInAnswer.objects.count() == 1
 
 
-def test_the_follow_up_list_exports_those_who_did_not_answer(login, officer, make_user, post_amman, campaign, people):
-    services.record_answer(CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][0]), CheckInStatus.SAFE, "app")
+def test_the_follow_up_list_exports_those_who_did_not_answer(
+    login, officer, make_user, post_amman, campaign, people
+):
+    services.record_answer(
+        CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][0]),
+        CheckInStatus.SAFE,
+        "app",
+    )
     coordinator = make_user(post_amman, Role.COORDINATOR)
     csv = login(coordinator).get(reverse("crises:board_export", args=[campaign.pk])).content.decode()
     lines = csv.strip().splitlines()
     assert len(lines) == 3 and "phone" in lines[0]
     assert people["inside"][1].phone in csv and people["inside"][0].phone not in csv
     assert AuditEntry.objects.filter(action="export", object_type="crises.checkinrequest").exists()
-    assert login(make_user(post_amman, Role.VIEWER)).get(reverse("crises:board_export", args=[campaign.pk])).status_code == 403
+    assert (
+        login(make_user(post_amman, Role.VIEWER))
+        .get(reverse("crises:board_export", args=[campaign.pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_another_post_cannot_see_the_board(login, make_user, post_beirut, campaign):
@@ -150,15 +227,21 @@ def test_another_post_cannot_see_the_board(login, make_user, post_beirut, campai
 def test_figures_count_people_by_post_area_stay_language_children_and_needs(make_crisis, people, post_amman):
     figures = services.figures(make_crisis())
     assert figures["nationals"] == 3 and figures["household_members"] == 1 and figures["people"] == 4
-    assert figures["by_post"] == [{"key": str(post_amman.pk), "label": post_amman.name, "nationals": 3, "members": 1}]
+    assert figures["by_post"] == [
+        {"key": str(post_amman.pk), "label": post_amman.name, "nationals": 3, "members": 1}
+    ]
     assert {r["key"]: r["nationals"] for r in figures["by_stay_type"]} == {"resident_worker": 2, "student": 1}
     assert {r["key"]: r["nationals"] for r in figures["by_language"]} == {"fil": 2, "ar": 1}
     assert figures["by_area"][0]["label"] == "Amman"
     assert figures["children"] == {"unaccompanied": 0, "members_under_18": 1, "registered_under_18": 0}
-    assert figures["special_needs"] == [{"key": "medical", "label": "Medical condition", "nationals": 1, "members": 0}]
+    assert figures["special_needs"] == [
+        {"key": "medical", "label": "Medical condition", "nationals": 1, "members": 0}
+    ]
 
 
-def test_an_answer_shows_as_answered_on_the_sending_dashboard(django_capture_on_commit_callbacks, make_crisis, people, officer):
+def test_an_answer_shows_as_answered_on_the_sending_dashboard(
+    django_capture_on_commit_callbacks, make_crisis, people, officer
+):
     from lifeline.messaging.models import Delivery
 
     person = people["inside"][1]
@@ -172,7 +255,9 @@ def test_an_answer_shows_as_answered_on_the_sending_dashboard(django_capture_on_
     assert Delivery.objects.get(send__source=f"campaign:{campaign.pk}").state == "answered"
 
 
-def test_the_plain_sql_read_of_the_open_request_follows_the_same_rule_as_open_requests(make_crisis, people, officer):
+def test_the_plain_sql_read_of_the_open_request_follows_the_same_rule_as_open_requests(
+    make_crisis, people, officer
+):
     """The check-in hot path reads the open request in plain SQL; it must agree with ``open_requests``."""
     first = services.start_campaign(make_crisis(), {"en": "Safe?"}, officer)
     second = services.start_campaign(make_crisis(), {"en": "Still safe?"}, officer)
@@ -183,7 +268,9 @@ def test_the_plain_sql_read_of_the_open_request_follows_the_same_rule_as_open_re
             queryset = queryset.filter(pk=narrow["request_id"])
         if "campaign_id" in narrow:
             queryset = queryset.filter(campaign_id=narrow["campaign_id"])
-        return services.open_request_id(registration.pk, **narrow), queryset.values_list("pk", flat=True).first()
+        return services.open_request_id(registration.pk, **narrow), queryset.values_list(
+            "pk", flat=True
+        ).first()
 
     inside, outside = people["inside"][0], people["outside"]
     for registration in (inside, outside):
@@ -198,7 +285,9 @@ def test_the_plain_sql_read_of_the_open_request_follows_the_same_rule_as_open_re
     assert both(inside) == (None, None)
 
 
-def test_an_answer_from_the_app_has_the_same_effect_as_record_answer(django_capture_on_commit_callbacks, make_crisis, people, officer):
+def test_an_answer_from_the_app_has_the_same_effect_as_record_answer(
+    django_capture_on_commit_callbacks, make_crisis, people, officer
+):
     """``accept_answer`` (one statement on PostgreSQL) does what ``record_answer`` does: the answer, its
     audit entry, the request's status and "answered" on the sending dashboard."""
     from lifeline.core.audit import acting_as
@@ -215,9 +304,15 @@ def test_an_answer_from_the_app_has_the_same_effect_as_record_answer(django_capt
     campaign.refresh_from_db()  # the send is made once the campaign is committed
     fast_key, slow_key = uuid.uuid4(), uuid.uuid4()
     with acting_as(None, ip="192.0.2.7", via="app"):
-        fast, created = services.accept_answer(fast_person.pk, "need_help", fast_key, note="Water inside", location="31.95,35.91")
+        fast, created = services.accept_answer(
+            fast_person.pk, "need_help", fast_key, note="Water inside", location="31.95,35.91"
+        )
         slow, _ = services.record_answer(
-            campaign.requests.get(registration=slow_person), "need_help", "app", note="Water inside", location="31.95,35.91",
+            campaign.requests.get(registration=slow_person),
+            "need_help",
+            "app",
+            note="Water inside",
+            location="31.95,35.91",
             idempotency_key=slow_key,
         )
     assert created and fast.pk and fast.request_id == campaign.requests.get(registration=fast_person).pk
@@ -226,25 +321,42 @@ def test_an_answer_from_the_app_has_the_same_effect_as_record_answer(django_capt
         answer = CheckInAnswer.objects.get(pk=answer.pk)
         request = CheckInRequest.objects.get(pk=answer.request_id)
         entry = AuditEntry.objects.get(object_type="crises.checkinanswer", object_id=str(answer.pk))
-        delivery = Delivery.objects.get(send=campaign.send, recipient_key=key("registration", answer.registration_id))
+        delivery = Delivery.objects.get(
+            send=campaign.send, recipient_key=key("registration", answer.registration_id)
+        )
         return {
             "answer": (answer.answer, answer.via, answer.note, answer.location, answer.by_id),
             "request": (request.status, request.via, request.note, request.answered_at == answer.at),
-            "audit": (entry.action, entry.fields, entry.ip, entry.via, entry.actor_id, entry.object_repr == answer.audit_repr()),
+            "audit": (
+                entry.action,
+                entry.fields,
+                entry.ip,
+                entry.via,
+                entry.actor_id,
+                entry.object_repr == answer.audit_repr(),
+            ),
             "delivery": delivery.state,
         }
 
     assert effect(fast) == effect(slow)
-    assert effect(fast)["request"] == ("need_help", "app", "Water inside", True) and effect(fast)["delivery"] == "answered"
+    assert (
+        effect(fast)["request"] == ("need_help", "app", "Water inside", True)
+        and effect(fast)["delivery"] == "answered"
+    )
     # A retry changes nothing, even once the crisis is closed; with nothing open, nothing is accepted.
-    assert services.accept_answer(fast_person.pk, "safe", fast_key) == (CheckInAnswer.objects.get(pk=fast.pk), False)
+    assert services.accept_answer(fast_person.pk, "safe", fast_key) == (
+        CheckInAnswer.objects.get(pk=fast.pk),
+        False,
+    )
     services.close_crisis(campaign.crisis)
     assert services.accept_answer(fast_person.pk, "safe", fast_key)[0].pk == fast.pk
     assert services.accept_answer(fast_person.pk, "safe", uuid.uuid4()) == (None, False)
     assert CheckInAnswer.objects.filter(registration=fast_person).count() == 1
 
 
-def test_a_newer_answer_is_the_status_and_an_older_one_arriving_late_is_kept_but_not_applied(campaign, people):
+def test_a_newer_answer_is_the_status_and_an_older_one_arriving_late_is_kept_but_not_applied(
+    campaign, people
+):
     person = people["inside"][0]
     request = CheckInRequest.objects.get(campaign=campaign, registration=person)
     services.accept_answer(person.pk, "need_help", uuid.uuid4())
@@ -252,7 +364,9 @@ def test_a_newer_answer_is_the_status_and_an_older_one_arriving_late_is_kept_but
     request.refresh_from_db()
     assert request.status == "safe" and CheckInAnswer.objects.filter(request=request).count() == 2
     # An answer recorded with an earlier time (a phone call logged late) does not overwrite the status.
-    services.record_answer(request, "need_help", "phone", at=request.answered_at - datetime.timedelta(minutes=5))
+    services.record_answer(
+        request, "need_help", "phone", at=request.answered_at - datetime.timedelta(minutes=5)
+    )
     request.refresh_from_db()
     assert request.status == "safe"
 
@@ -280,8 +394,15 @@ def test_an_answer_with_the_device_token_has_the_same_effect_and_a_token_of_nobo
     request = CheckInRequest.objects.get(campaign=campaign, registration=person)
     assert (request.status, request.via, request.note) == ("safe", "app", "Fine")
     entry = AuditEntry.objects.get(object_type="crises.checkinanswer", object_id=str(answer.pk))
-    assert (entry.ip, entry.via, entry.object_repr) == ("192.0.2.8", "app", CheckInAnswer.objects.get(pk=answer.pk).audit_repr())
-    assert Delivery.objects.get(send=campaign.send, recipient_key=key("registration", person.pk)).state == "answered"
+    assert (entry.ip, entry.via, entry.object_repr) == (
+        "192.0.2.8",
+        "app",
+        CheckInAnswer.objects.get(pk=answer.pk).audit_repr(),
+    )
+    assert (
+        Delivery.objects.get(send=campaign.send, recipient_key=key("registration", person.pk)).state
+        == "answered"
+    )
     # Revoked, unknown, merged: nobody, and nothing written.
     device.revoked = True
     device.save()

@@ -10,14 +10,22 @@ from lifeline.crises.tests.conftest import AMMAN
 
 
 def form_data(post, jordan, **extra):
-    data = {"name": "Floods", "type": "natural_hazard", "phase": "precautionary", "organisation": post.pk, "country": jordan.pk}
+    data = {
+        "name": "Floods",
+        "type": "natural_hazard",
+        "phase": "precautionary",
+        "organisation": post.pk,
+        "country": jordan.pk,
+    }
     data.update(extra)
     return data
 
 
 def test_an_officer_declares_a_crisis_from_pasted_geojson(login, officer, post_amman, jordan, people):
     client = login(officer)
-    response = client.post(reverse("crises:create"), form_data(post_amman, jordan, geometry=json.dumps(AMMAN)))
+    response = client.post(
+        reverse("crises:create"), form_data(post_amman, jordan, geometry=json.dumps(AMMAN))
+    )
     crisis = Crisis.objects.get()
     assert response.status_code == 302
     assert crisis.member_count == 3
@@ -28,8 +36,12 @@ def test_an_officer_declares_a_crisis_from_pasted_geojson(login, officer, post_a
 
 
 def test_an_uploaded_file_sets_the_area(login, officer, post_amman, jordan, people):
-    upload = SimpleUploadedFile("area.geojson", json.dumps({"type": "Feature", "geometry": AMMAN}).encode(), "application/geo+json")
-    response = login(officer).post(reverse("crises:create"), {**form_data(post_amman, jordan), "geojson_file": upload})
+    upload = SimpleUploadedFile(
+        "area.geojson", json.dumps({"type": "Feature", "geometry": AMMAN}).encode(), "application/geo+json"
+    )
+    response = login(officer).post(
+        reverse("crises:create"), {**form_data(post_amman, jordan), "geojson_file": upload}
+    )
     assert response.status_code == 302
     assert json.loads(Crisis.objects.get().geometry)["type"] == "Polygon"
 
@@ -79,7 +91,9 @@ def test_the_lead_and_its_ministry_see_the_crisis(login, officer, ministry_user,
 def test_a_post_of_the_same_ministry_whose_jurisdiction_meets_it_sees_it_but_cannot_change_it(
     login, make_user, ministry, jordan, make_crisis
 ):
-    consulate = Organisation.objects.create(name="Consulate in Aqaba", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry)
+    consulate = Organisation.objects.create(
+        name="Consulate in Aqaba", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry
+    )
     consulate.jurisdiction_countries.set([jordan])
     crisis = make_crisis()
     client = login(make_user(consulate, Role.COORDINATOR))
@@ -110,5 +124,10 @@ def test_a_viewer_cannot_change(login, make_user, post_amman, make_crisis, jorda
     assert client.get(reverse("crises:detail", args=[crisis.pk])).status_code == 200
     assert client.get(reverse("crises:create")).status_code == 403
     assert client.post(reverse("crises:close", args=[crisis.pk])).status_code == 403
-    assert client.post(reverse("crises:campaign_start", args=[crisis.pk]), {"language": "en", "message": "Safe?"}).status_code == 403
+    assert (
+        client.post(
+            reverse("crises:campaign_start", args=[crisis.pk]), {"language": "en", "message": "Safe?"}
+        ).status_code
+        == 403
+    )
     assert Crisis.objects.get().status == Status.ACTIVE

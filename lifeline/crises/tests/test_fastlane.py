@@ -39,14 +39,26 @@ class Recorder:
         return self.django(environ, start_response)
 
 
-def call(app, body, token=None, host="testserver", language="en", secure=False, content_type="application/json"):
+def call(
+    app, body, token=None, host="testserver", language="en", secure=False, content_type="application/json"
+):
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     environ = {
-        "REQUEST_METHOD": "POST", "PATH_INFO": "/api/app/checkins", "QUERY_STRING": "", "SCRIPT_NAME": "",
-        "SERVER_NAME": "testserver", "SERVER_PORT": "443" if secure else "80", "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": host, "REMOTE_ADDR": "192.0.2.9", "HTTP_ACCEPT_LANGUAGE": language,
-        "CONTENT_TYPE": content_type, "CONTENT_LENGTH": str(len(raw)), "wsgi.input": io.BytesIO(raw),
-        "wsgi.url_scheme": "https" if secure else "http", "wsgi.errors": io.StringIO(),
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/app/checkins",
+        "QUERY_STRING": "",
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "443" if secure else "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": host,
+        "REMOTE_ADDR": "192.0.2.9",
+        "HTTP_ACCEPT_LANGUAGE": language,
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(raw)),
+        "wsgi.input": io.BytesIO(raw),
+        "wsgi.url_scheme": "https" if secure else "http",
+        "wsgi.errors": io.StringIO(),
     }
     if token:
         environ["HTTP_AUTHORIZATION"] = f"Device {token}"
@@ -72,17 +84,33 @@ def both(token, body, **kwargs):
     return fast, call(WSGIHandler(), body, token, **kwargs), handed_over
 
 
-def test_an_answer_is_given_in_the_fast_lane_exactly_as_the_endpoint_gives_it(settings, campaign, people, token):
+def test_an_answer_is_given_in_the_fast_lane_exactly_as_the_endpoint_gives_it(
+    settings, campaign, people, token
+):
     settings.SECURE_HSTS_SECONDS = 3600
     recorder = Recorder()
-    fast = call(FastLane(recorder), {"answer": "need_help", "idempotency_key": str(uuid.uuid4())}, token, language="ar", secure=True)
-    django = call(WSGIHandler(), {"answer": "need_help", "idempotency_key": str(uuid.uuid4())}, token, language="ar", secure=True)
+    fast = call(
+        FastLane(recorder),
+        {"answer": "need_help", "idempotency_key": str(uuid.uuid4())},
+        token,
+        language="ar",
+        secure=True,
+    )
+    django = call(
+        WSGIHandler(),
+        {"answer": "need_help", "idempotency_key": str(uuid.uuid4())},
+        token,
+        language="ar",
+        secure=True,
+    )
     assert recorder.calls == 0
     assert fast[0] == django[0] == "201 Created"
     assert fast[1] == django[1]  # every header, the security and language ones included
     assert fast[1]["Content-Language"] == "ar" and "Strict-Transport-Security" in fast[1]
     assert fast[2]["id"] != django[2]["id"]
-    assert {k: v for k, v in fast[2].items() if k not in ("id", "at")} == {k: v for k, v in django[2].items() if k not in ("id", "at")}
+    assert {k: v for k, v in fast[2].items() if k not in ("id", "at")} == {
+        k: v for k, v in django[2].items() if k not in ("id", "at")
+    }
     assert len(fast[2]["at"]) == len(django[2]["at"])
 
 
@@ -98,12 +126,26 @@ def test_a_new_answer_then_its_retry(campaign, people, token):
     assert again[2] == through_django[2] == {**first[2], "duplicate": True}
     assert again[1] == through_django[1]
     assert CheckInAnswer.objects.filter(registration=people["inside"][0]).count() == 1
-    assert first[2]["at"].endswith("Z") and first[2]["request"] == campaign.requests.get(registration=people["inside"][0]).pk
+    assert (
+        first[2]["at"].endswith("Z")
+        and first[2]["request"] == campaign.requests.get(registration=people["inside"][0]).pk
+    )
 
 
 @pytest.mark.parametrize(
     "case",
-    ["no token", "bad token", "bad answer", "bad key", "bad location", "not json", "form body", "nothing open", "bad host", "empty"],
+    [
+        "no token",
+        "bad token",
+        "bad answer",
+        "bad key",
+        "bad location",
+        "not json",
+        "form body",
+        "nothing open",
+        "bad host",
+        "empty",
+    ],
 )
 def test_everything_else_is_answered_as_django_answers_it(case, campaign, people, token):
     body, kwargs, who = {"answer": "safe", "idempotency_key": str(uuid.uuid4())}, {}, token

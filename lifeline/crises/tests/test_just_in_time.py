@@ -16,9 +16,17 @@ def clear_cache():
 
 def form(philippines, areas, **extra):
     data = {
-        "key": str(uuid.uuid4()), "given_names": "Ana", "family_name": "Reyes", "phone": "+962 79 123 4567",
-        "nationality": philippines.pk, "area": areas["amman"].pk, "location": "31.95,35.91", "household_size": 3,
-        "children": 1, "special_needs": ["pregnancy"], "need_help": "yes",
+        "key": str(uuid.uuid4()),
+        "given_names": "Ana",
+        "family_name": "Reyes",
+        "phone": "+962 79 123 4567",
+        "nationality": philippines.pk,
+        "area": areas["amman"].pk,
+        "location": "31.95,35.91",
+        "household_size": 3,
+        "children": 1,
+        "special_needs": ["pregnancy"],
+        "need_help": "yes",
     }
     data.update(extra)
     return data
@@ -35,7 +43,11 @@ def test_a_person_registers_just_in_time_once(client, make_crisis, post_amman, p
     assert again.status_code == 200
     registration = Registration.objects.get()
     assert registration.kind == Kind.JUST_IN_TIME and registration.source == Source.JUST_IN_TIME
-    assert registration.organisation == post_amman and registration.phone == "+962791234567" and registration.lat == 31.95
+    assert (
+        registration.organisation == post_amman
+        and registration.phone == "+962791234567"
+        and registration.lat == 31.95
+    )
     assert set(Consent.objects.values_list("purpose", flat=True)) == {"assistance", "crisis_messages"}
     submission = JustInTimeSubmission.objects.get()
     assert submission.need_help and submission.household_size == 3 and submission.children == 1
@@ -54,7 +66,9 @@ def test_a_person_registers_just_in_time_once(client, make_crisis, post_amman, p
 )
 def test_bad_input_is_refused(client, make_crisis, philippines, areas, extra, message):
     crisis = make_crisis()
-    response = client.post(reverse("crises:register", args=[crisis.pk, crisis.public_token]), form(philippines, areas, **extra))
+    response = client.post(
+        reverse("crises:register", args=[crisis.pk, crisis.public_token]), form(philippines, areas, **extra)
+    )
     assert response.status_code == 400 and message in response.content.decode()
     assert not Registration.objects.exists()
 

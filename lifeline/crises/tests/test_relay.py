@@ -25,11 +25,20 @@ def cap_message():
 
     now = timezone.now().replace(microsecond=0)
     fmt = "%Y-%m-%dT%H:%M:%S+00:00"
-    return CAP.format(sent=now.strftime(fmt), expires=(now + timezone.timedelta(hours=6)).strftime(fmt)).encode()
+    return CAP.format(
+        sent=now.strftime(fmt), expires=(now + timezone.timedelta(hours=6)).strftime(fmt)
+    ).encode()
 
 
 def test_an_imported_alert_proposes_a_check_in_to_the_post_with_nationals_inside(
-    cap_message, ministry, post_amman, post_beirut, make_registration, make_user, login, django_capture_on_commit_callbacks
+    cap_message,
+    ministry,
+    post_amman,
+    post_beirut,
+    make_registration,
+    make_user,
+    login,
+    django_capture_on_commit_callbacks,
 ):
     for n in range(3):
         make_registration(post_amman, location=f"31.95,35.9{n}", languages=["fil", "en"])
@@ -53,7 +62,9 @@ def test_an_imported_alert_proposes_a_check_in_to_the_post_with_nationals_inside
     assert crisis.organisation == post_amman and crisis.member_count == 3
 
 
-def test_no_nationals_inside_no_proposal(cap_message, ministry, post_amman, make_registration, django_capture_on_commit_callbacks):
+def test_no_nationals_inside_no_proposal(
+    cap_message, ministry, post_amman, make_registration, django_capture_on_commit_callbacks
+):
     make_registration(post_amman, location="29.53,35.00")  # Aqaba
     with django_capture_on_commit_callbacks(execute=True):
         import_cap(cap_message, ministry, origin=Origin.FEED)

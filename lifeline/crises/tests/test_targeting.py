@@ -16,10 +16,14 @@ def test_a_polygon_selects_the_registrations_inside_it(make_crisis, people):
     crisis = make_crisis()
     assert ids(services.registrations_in(crisis)) == ids(r.pk for r in people["inside"])
     assert crisis.member_count == 3
-    assert set(CrisisMember.objects.filter(crisis=crisis).values_list("registration_id", flat=True)) == {r.pk for r in people["inside"]}
+    assert set(CrisisMember.objects.filter(crisis=crisis).values_list("registration_id", flat=True)) == {
+        r.pk for r in people["inside"]
+    }
 
 
-def test_merged_registrations_and_other_ministries_are_left_out(make_crisis, people, make_registration, other_ministry, philippines):
+def test_merged_registrations_and_other_ministries_are_left_out(
+    make_crisis, people, make_registration, other_ministry, philippines
+):
     merged = people["inside"][1]
     merged.merged_into = people["inside"][0]
     merged.save()
@@ -28,7 +32,9 @@ def test_merged_registrations_and_other_ministries_are_left_out(make_crisis, peo
     assert found == ids([people["inside"][0].pk, people["inside"][2].pk])
 
 
-def test_a_circle_admin_areas_and_whole_countries_add_up(make_crisis, people, areas, lebanon, post_beirut, make_registration):
+def test_a_circle_admin_areas_and_whole_countries_add_up(
+    make_crisis, people, areas, lebanon, post_beirut, make_registration
+):
     circle = make_crisis(geometry=None, circle_lat=31.953, circle_lon=35.912, circle_radius_km=3, count=False)
     assert ids(services.registrations_in(circle)) == [people["inside"][0].pk]
 
@@ -50,7 +56,12 @@ def test_a_crisis_without_any_area_targets_nobody(make_crisis, people):
 def test_recount_follows_a_changed_area(make_crisis, people):
     crisis = make_crisis()
     assert crisis.member_count == 3
-    crisis.geometry = json.dumps({"type": "Polygon", "coordinates": [[[35.9, 31.94], [35.92, 31.94], [35.92, 31.96], [35.9, 31.96], [35.9, 31.94]]]})
+    crisis.geometry = json.dumps(
+        {
+            "type": "Polygon",
+            "coordinates": [[[35.9, 31.94], [35.92, 31.94], [35.92, 31.96], [35.9, 31.96], [35.9, 31.94]]],
+        }
+    )
     crisis.save()
     assert services.materialise(crisis) == 1
     assert CrisisMember.objects.filter(crisis=crisis).count() == 1
@@ -61,11 +72,17 @@ def test_recount_follows_a_changed_area(make_crisis, people):
     [
         ("{not json", "not even valid JSON"),
         (json.dumps({"type": "Point", "coordinates": [35.9, 31.9]}), "Only polygons"),
-        (json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}), "not valid"),
+        (
+            json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}),
+            "not valid",
+        ),
         (json.dumps({"type": "Polygon", "coordinates": [[["a", 0]]]}), "malformed"),
         (json.dumps({"type": "FeatureCollection", "features": []}), "no polygon"),
         (json.dumps({"type": "FeatureCollection", "features": "x"}), "no list"),
-        (json.dumps({"type": "Polygon", "coordinates": [[[200, 0], [201, 0], [201, 1], [200, 0]]]}), "longitude, latitude"),
+        (
+            json.dumps({"type": "Polygon", "coordinates": [[[200, 0], [201, 0], [201, 1], [200, 0]]]}),
+            "longitude, latitude",
+        ),
         (json.dumps([1, 2]), "not a GeoJSON"),
     ],
 )
@@ -77,9 +94,13 @@ def test_bad_geojson_gets_a_clear_error(text, message):
 
 def test_features_and_collections_are_unioned():
     other = {"type": "Polygon", "coordinates": [[[36.1, 31.9], [36.2, 31.9], [36.2, 32.0], [36.1, 31.9]]]}
-    collection = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": AMMAN}, {"type": "Feature", "properties": {}, "geometry": other},
-    ]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": AMMAN},
+            {"type": "Feature", "properties": {}, "geometry": other},
+        ],
+    }
     geometry = services.parse_area(json.dumps(collection))
     assert geometry.geom_type == "MultiPolygon"
     assert services.parse_area(json.dumps({"type": "Feature", "geometry": AMMAN})).geom_type == "Polygon"

@@ -44,7 +44,13 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(org_a, areas):
     assert not report.ok
     assert KeyContact.objects.count() == 0
     columns = {(e.row, e.column) for e in report.errors}
-    assert {(4, "languages"), (4, "channels"), (4, "coverage_areas"), (4, "available_24_7"), (4, "last_verified")} <= columns
+    assert {
+        (4, "languages"),
+        (4, "channels"),
+        (4, "coverage_areas"),
+        (4, "available_24_7"),
+        (4, "last_verified"),
+    } <= columns
 
 
 def test_errors_come_in_the_readers_language(org_a, areas):
@@ -95,7 +101,9 @@ def test_formula_cells_are_neutralised_and_round_trip(org_a, areas):
 def test_hxl_export_is_read_back_by_libhxl(org_a, areas, tmp_path):
     import_table(ContactSchema(), GOOD.encode(), "contacts.csv", org_a)
     path = tmp_path / "contacts.csv"
-    path.write_bytes(export_table(ContactSchema(), KeyContact.objects.all(), hxl=True, include_personal=False))
+    path.write_bytes(
+        export_table(ContactSchema(), KeyContact.objects.all(), hxl=True, include_personal=False)
+    )
     dataset = hxl.data(str(path), InputOptions(allow_local=True)).cache()
     tags = [c.display_tag for c in dataset.columns]
     assert "#contact+name" in tags and "#language+code" in tags and "#adm1+code" in tags
@@ -106,7 +114,9 @@ def test_hxl_export_is_read_back_by_libhxl(org_a, areas, tmp_path):
 
 def test_xlsx_export_with_hxl_reads_back_and_reimports(org_a, areas, tmp_path):
     import_table(ContactSchema(), GOOD.encode(), "contacts.csv", org_a)
-    data = export_table(ContactSchema(), KeyContact.objects.all(), fmt="xlsx", hxl=True, include_personal=True)
+    data = export_table(
+        ContactSchema(), KeyContact.objects.all(), fmt="xlsx", hxl=True, include_personal=True
+    )
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book.active
     assert sheet.cell(1, 1).value == "name" and sheet.cell(2, 1).value == "#contact+name"
@@ -124,10 +134,14 @@ def test_import_page_reports_errors_and_keeps_data(login, make_user, org_a, area
     client = login(make_user(org_a, role=Role.COORDINATOR))
     bad = GOOD + "Broken,organisation,ngo,,,,JO99,,,\n"
     response = client.post(
-        reverse("contacts:import"), {"file": SimpleUploadedFile("c.csv", bad.encode()), "organisation": org_a.pk}
+        reverse("contacts:import"),
+        {"file": SimpleUploadedFile("c.csv", bad.encode()), "organisation": org_a.pk},
     )
     assert response.status_code == 200 and b"JO99" in response.content and KeyContact.objects.count() == 0
-    ok = client.post(reverse("contacts:import"), {"file": SimpleUploadedFile("c.csv", GOOD.encode()), "organisation": org_a.pk})
+    ok = client.post(
+        reverse("contacts:import"),
+        {"file": SimpleUploadedFile("c.csv", GOOD.encode()), "organisation": org_a.pk},
+    )
     assert ok.status_code == 302 and KeyContact.objects.count() == 2
     assert AuditEntry.objects.filter(action="import").count() == 1
 
@@ -136,7 +150,10 @@ def test_import_page_refuses_other_organisation(login, make_user, org_a, org_b, 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = login(make_user(org_a, role=Role.COORDINATOR))
-    response = client.post(reverse("contacts:import"), {"file": SimpleUploadedFile("c.csv", GOOD.encode()), "organisation": org_b.pk})
+    response = client.post(
+        reverse("contacts:import"),
+        {"file": SimpleUploadedFile("c.csv", GOOD.encode()), "organisation": org_b.pk},
+    )
     assert response.status_code == 200 and KeyContact.objects.count() == 0
 
 

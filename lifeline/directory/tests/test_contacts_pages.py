@@ -27,7 +27,9 @@ def test_list_shows_own_organisation_only(login, make_user, org_a, org_b, contac
 
 
 def test_other_organisation_gets_404_on_detail(login, make_user, org_b, contact_a):
-    response = login(make_user(org_b, role=Role.COORDINATOR)).get(reverse("contacts:detail", args=[contact_a.pk]))
+    response = login(make_user(org_b, role=Role.COORDINATOR)).get(
+        reverse("contacts:detail", args=[contact_a.pk])
+    )
     assert response.status_code == 404
 
 
@@ -59,8 +61,15 @@ def test_create_with_bad_phone_shows_error_and_saves_nothing(login, make_user, o
     client = login(make_user(org_a))
     response = client.post(
         reverse("contacts:create"),
-        {"organisation": org_a.pk, "name": "New", "kind": "organisation", "category": "ngo",
-         "channels": "phone:12", "trust_level": "unknown", "agreement_status": "none"},
+        {
+            "organisation": org_a.pk,
+            "name": "New",
+            "kind": "organisation",
+            "category": "ngo",
+            "channels": "phone:12",
+            "trust_level": "unknown",
+            "agreement_status": "none",
+        },
     )
     assert response.status_code == 200
     assert b"is not a valid phone number" in response.content
@@ -71,9 +80,17 @@ def test_create_normalises_phone_and_audits(login, make_user, org_a, areas):
     client = login(make_user(org_a))
     response = client.post(
         reverse("contacts:create"),
-        {"organisation": org_a.pk, "name": "Imam of the Sri Lankan mosque", "kind": "individual", "category": "faith",
-         "languages": "si, ta", "channels": "whatsapp:+94 77 123 4567", "coverage_areas": [areas["amman"].pk],
-         "trust_level": "high", "agreement_status": "informal"},
+        {
+            "organisation": org_a.pk,
+            "name": "Imam of the Sri Lankan mosque",
+            "kind": "individual",
+            "category": "faith",
+            "languages": "si, ta",
+            "channels": "whatsapp:+94 77 123 4567",
+            "coverage_areas": [areas["amman"].pk],
+            "trust_level": "high",
+            "agreement_status": "informal",
+        },
     )
     assert response.status_code == 302
     contact = KeyContact.objects.get(name="Imam of the Sri Lankan mosque")
@@ -102,12 +119,16 @@ def test_stale_contacts_are_listed_for_reverification(login, make_user, org_a, c
 def test_vcard_export_is_read_back_and_audited(login, make_user, org_a, contact_a):
     import vobject
 
-    response = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("contacts:vcard", args=[contact_a.pk]))
+    response = login(make_user(org_a, role=Role.COORDINATOR)).get(
+        reverse("contacts:vcard", args=[contact_a.pk])
+    )
     card = vobject.readOne(response.content.decode())
     assert card.fn.value == "Filipino Workers Association"
     assert card.tel.value == "+962791234567"
     assert "Lifeline" in card.prodid.value  # the deployment's name on every generated document
-    assert AuditEntry.objects.filter(action="export", object_id=str(contact_a.pk), fields=["channels"]).exists()
+    assert AuditEntry.objects.filter(
+        action="export", object_id=str(contact_a.pk), fields=["channels"]
+    ).exists()
 
 
 def test_filter_by_language_and_area(login, make_user, org_a, contact_a, areas):

@@ -46,7 +46,9 @@ def test_someone_outside_the_crisis_area_is_refused(crisis, people, point):
 
 def test_a_transport_leaving_from_another_point_is_refused(crisis, people, point):
     other = AssemblyPoint.objects.create(crisis=crisis, name="Airport road", capacity=50)
-    plane = Transport.objects.create(crisis=crisis, kind="flight", name="PR 659", capacity=100, assembly_point=other, destination="Manila")
+    plane = Transport.objects.create(
+        crisis=crisis, kind="flight", name="PR 659", capacity=100, assembly_point=other, destination="Manila"
+    )
     with pytest.raises(ValidationError, match="leaves from"):
         services.assign(crisis, ids(people["family"]), point, plane)
 

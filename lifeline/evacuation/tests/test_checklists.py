@@ -1,16 +1,18 @@
+import pytest
 from django.urls import reverse
 
 from lifeline.core.models import AuditEntry
 from lifeline.evacuation import services
 from lifeline.evacuation.models import ITEMS, ChecklistItem, ChildChecklist
 
-import pytest
-
 
 @pytest.fixture
 def checklists(crisis, people, point, areas):
     services.assign_area(crisis, areas["amman"], point)
-    return {c.member.name if c.member else c.evacuee.registration.full_name: c for c in ChildChecklist.objects.select_related("member", "evacuee__registration")}
+    return {
+        c.member.name if c.member else c.evacuee.registration.full_name: c
+        for c in ChildChecklist.objects.select_related("member", "evacuee__registration")
+    }
 
 
 def test_the_summary_lists_unaccompanied_children_first(login, coordinator, crisis, checklists):
@@ -26,7 +28,7 @@ def test_opening_a_childs_checklist_is_audited(login, viewer, checklists):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Ana Santos" in page and "Counted at boarding" in page and "After the evacuation" in page
-    assert "<form method=\"post\">" not in page  # a viewer reads only
+    assert '<form method="post">' not in page  # a viewer reads only
     entry = AuditEntry.objects.get(action="view", object_type="evacuation.childchecklist")
     assert entry.object_id == str(checklist.pk) and entry.actor_id == viewer.pk
 
@@ -34,15 +36,27 @@ def test_opening_a_childs_checklist_is_audited(login, viewer, checklists):
 def test_ticking_an_item_records_who_and_when_and_is_audited(login, coordinator, crisis, checklists):
     client = login(coordinator)
     checklist = checklists["Liza Reyes"]
-    response = client.post(reverse("evacuation:checklist", args=[checklist.pk]), {"key": "guardian", "done": "on", "note": "Uncle Ramon, ID copied"})
+    response = client.post(
+        reverse("evacuation:checklist", args=[checklist.pk]),
+        {"key": "guardian", "done": "on", "note": "Uncle Ramon, ID copied"},
+    )
     assert response.status_code == 302 and response["Location"].endswith("#item-guardian")
     item = ChecklistItem.objects.get(checklist=checklist, key="guardian")
-    assert item.done and item.by == coordinator and item.at is not None and item.note == "Uncle Ramon, ID copied"
-    assert AuditEntry.objects.filter(object_type="evacuation.checklistitem", action="create", object_id=str(item.pk)).exists()
-    client.post(reverse("evacuation:checklist", args=[checklist.pk]), {"key": "guardian", "note": "Uncle Ramon, ID copied"})
+    assert (
+        item.done and item.by == coordinator and item.at is not None and item.note == "Uncle Ramon, ID copied"
+    )
+    assert AuditEntry.objects.filter(
+        object_type="evacuation.checklistitem", action="create", object_id=str(item.pk)
+    ).exists()
+    client.post(
+        reverse("evacuation:checklist", args=[checklist.pk]),
+        {"key": "guardian", "note": "Uncle Ramon, ID copied"},
+    )
     item.refresh_from_db()
     assert not item.done
-    assert AuditEntry.objects.filter(object_type="evacuation.checklistitem", action="update", object_id=str(item.pk)).exists()
+    assert AuditEntry.objects.filter(
+        object_type="evacuation.checklistitem", action="update", object_id=str(item.pk)
+    ).exists()
     page = client.get(reverse("evacuation:checklist", args=[checklist.pk])).content.decode()
     assert "by coordinator" in page
 
@@ -57,14 +71,19 @@ def test_a_checklist_with_every_item_done_is_complete(login, coordinator, crisis
     assert ana["complete"] and ana["done"] == len(ITEMS)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"key": "flying", "done": "on"}, "Choose an item of the checklist."),
-    ({"key": "photo", "note": "x" * 1001}, "Ensure this value has at most 1000 characters"),
-    ({"key": "photo", "note": "bad\x00note"}, "Null characters are not allowed."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"key": "flying", "done": "on"}, "Choose an item of the checklist."),
+        ({"key": "photo", "note": "x" * 1001}, "Ensure this value has at most 1000 characters"),
+        ({"key": "photo", "note": "bad\x00note"}, "Null characters are not allowed."),
+    ],
+)
 def test_bad_checklist_input_changes_nothing(login, coordinator, checklists, data, message):
     checklist = checklists["Ana Santos"]
-    response = login(coordinator).post(reverse("evacuation:checklist", args=[checklist.pk]), data, follow=True)
+    response = login(coordinator).post(
+        reverse("evacuation:checklist", args=[checklist.pk]), data, follow=True
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ChecklistItem.objects.exists()
@@ -74,6 +93,11 @@ def test_another_post_cannot_open_or_tick(login, beirut_officer, checklists):
     checklist = checklists["Ana Santos"]
     client = login(beirut_officer)
     assert client.get(reverse("evacuation:checklist", args=[checklist.pk])).status_code == 404
-    assert client.post(reverse("evacuation:checklist", args=[checklist.pk]), {"key": "photo", "done": "on"}).status_code == 404
+    assert (
+        client.post(
+            reverse("evacuation:checklist", args=[checklist.pk]), {"key": "photo", "done": "on"}
+        ).status_code
+        == 404
+    )
     assert not ChecklistItem.objects.exists()
     assert not AuditEntry.objects.filter(object_type="evacuation.childchecklist", action="view").exists()

@@ -6,15 +6,29 @@ from lifeline.evacuation.models import AssemblyPoint, ChecklistItem, ChildCheckl
 
 def test_the_demo_loads_once(crisis, people, post_amman):
     notes = []
-    demo.load(orgs={"emb-amman": post_amman}, areas={}, countries={}, rng=random.Random(2026), write=notes.append)
+    demo.load(
+        orgs={"emb-amman": post_amman}, areas={}, countries={}, rng=random.Random(2026), write=notes.append
+    )
     assert AssemblyPoint.objects.filter(crisis=crisis).count() == 2
     assert set(Transport.objects.values_list("kind", flat=True)) == {"bus", "flight"}
-    assert Evacuee.objects.filter(crisis=crisis).count() == 4  # everyone inside the area (the demo takes up to 60)
+    assert (
+        Evacuee.objects.filter(crisis=crisis).count() == 4
+    )  # everyone inside the area (the demo takes up to 60)
     assert ChildChecklist.objects.count() == 3
     assert ChecklistItem.objects.filter(done=True).exists()
-    before = (Evacuee.objects.count(), ChecklistItem.objects.count(), list(Evacuee.objects.values_list("status", flat=True)))
-    demo.load(orgs={"emb-amman": post_amman}, areas={}, countries={}, rng=random.Random(7), write=notes.append)
-    assert (Evacuee.objects.count(), ChecklistItem.objects.count(), list(Evacuee.objects.values_list("status", flat=True))) == before
+    before = (
+        Evacuee.objects.count(),
+        ChecklistItem.objects.count(),
+        list(Evacuee.objects.values_list("status", flat=True)),
+    )
+    demo.load(
+        orgs={"emb-amman": post_amman}, areas={}, countries={}, rng=random.Random(7), write=notes.append
+    )
+    assert (
+        Evacuee.objects.count(),
+        ChecklistItem.objects.count(),
+        list(Evacuee.objects.values_list("status", flat=True)),
+    ) == before
     assert AssemblyPoint.objects.count() == 2 and Transport.objects.count() == 2
 
 

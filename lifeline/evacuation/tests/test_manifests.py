@@ -21,7 +21,9 @@ def assigned(crisis, people, point, bus, areas):
 
 
 def read_csv(response):
-    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode(
+        "utf-8-sig"
+    )
     rows = list(csv.reader(io.StringIO(text)))
     return rows[0], rows[1:]
 
@@ -31,7 +33,9 @@ def test_csv_lists_unaccompanied_minors_first_then_households(login, coordinator
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="manifest-point-')
     header, rows = read_csv(response)
-    name, section, minor, unaccompanied, phone = (header.index(h) for h in ("Name", "Section", "Minor", "Unaccompanied", "Phone"))
+    name, section, minor, unaccompanied, phone = (
+        header.index(h) for h in ("Name", "Section", "Minor", "Unaccompanied", "Phone")
+    )
     names = [r[name] for r in rows]
     # Liza (with her uncle, unaccompanied) and Paolo (16, registered alone) come first
     assert set(names[:2]) == {"Liza Reyes", "Paolo Bautista"}
@@ -56,14 +60,20 @@ def test_every_download_is_audited(login, coordinator, assigned, point):
     assert entry.object_id == str(point.pk) and entry.actor_id == coordinator.pk
     assert "phone" in entry.fields and "csv" in entry.reason
     per_person = AuditEntry.objects.filter(action="export", object_type="nationals.registration")
-    assert set(per_person.values_list("object_id", flat=True)) == {str(assigned[k].pk) for k in ("family", "arabic", "uncle", "teen")}
+    assert set(per_person.values_list("object_id", flat=True)) == {
+        str(assigned[k].pk) for k in ("family", "arabic", "uncle", "teen")
+    }
     client.get(reverse("evacuation:point_manifest", args=[point.pk, "pdf"]))
     assert AuditEntry.objects.filter(action="export", object_type="evacuation.assemblypoint").count() == 2
 
 
 def test_phones_are_masked_for_a_role_that_may_not_see_personal_data(login, coordinator, assigned, point):
-    RolePermission.objects.filter(role=Role.COORDINATOR, area=Area.CRISES, action=Action.PERSONAL).update(allowed=False)
-    header, rows = read_csv(login(coordinator).get(reverse("evacuation:point_manifest", args=[point.pk, "csv"])))
+    RolePermission.objects.filter(role=Role.COORDINATOR, area=Area.CRISES, action=Action.PERSONAL).update(
+        allowed=False
+    )
+    header, rows = read_csv(
+        login(coordinator).get(reverse("evacuation:point_manifest", args=[point.pk, "csv"]))
+    )
     phones = {r[header.index("Phone")] for r in rows}
     assert "+962790000001" not in phones and MASK in phones
     entry = AuditEntry.objects.get(action="export", object_type="evacuation.assemblypoint")
@@ -71,8 +81,15 @@ def test_phones_are_masked_for_a_role_that_may_not_see_personal_data(login, coor
 
 
 def test_transport_manifest_holds_only_its_passengers(login, coordinator, assigned, bus):
-    header, rows = read_csv(login(coordinator).get(reverse("evacuation:transport_manifest", args=[bus.pk, "csv"])))
-    assert [r[header.index("Name")] for r in rows] == ["Maria Santos", "Jose Santos", "Ana Santos", "فاطمة الحسن"]
+    header, rows = read_csv(
+        login(coordinator).get(reverse("evacuation:transport_manifest", args=[bus.pk, "csv"]))
+    )
+    assert [r[header.index("Name")] for r in rows] == [
+        "Maria Santos",
+        "Jose Santos",
+        "Ana Santos",
+        "فاطمة الحسن",
+    ]
 
 
 def test_xlsx_reads_back_and_cells_cannot_run_as_formulas(login, coordinator, assigned, point):
@@ -80,20 +97,22 @@ def test_xlsx_reads_back_and_cells_cannot_run_as_formulas(login, coordinator, as
     response = login(coordinator).get(reverse("evacuation:point_manifest", args=[point.pk, "xlsx"]))
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "Manifest: Sports City gate 3"
     header = list(values[2])
     names = [row[header.index("Name")] for row in values[3:]]
     assert names[:2] == ["Liza Reyes", "Paolo Bautista"] or set(names[:2]) == {"Liza Reyes", "Paolo Bautista"}
     assert "فاطمة الحسن" in names
-    assert "'=HYPERLINK(\"http://evil\",\"x\")" in names
+    assert '\'=HYPERLINK("http://evil","x")' in names
     assert all(not (isinstance(v, str) and v.startswith("=")) for row in values for v in row)
 
 
 def test_pdf_holds_latin_and_arabic_names(login, coordinator, assigned, point):
     response = login(coordinator).get(reverse("evacuation:point_manifest", args=[point.pk, "pdf"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = unicodedata.normalize("NFKC", "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages))
+    text = unicodedata.normalize(
+        "NFKC", "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    )
     assert "Unaccompanied minors" in text
     assert text.index("Unaccompanied minors") < text.index("Households")
     for name in ("Maria Santos", "Ana Santos", "Liza Reyes", "+962790000001"):
@@ -113,7 +132,10 @@ def test_a_role_without_export_cannot_download(login, viewer, assigned, point):
 def test_others_cannot_download(request, login, who, assigned, point, bus):
     client = login(request.getfixturevalue(who))
     assert client.get(reverse("evacuation:point_manifest", args=[point.pk, "csv"])).status_code in (403, 404)
-    assert client.get(reverse("evacuation:transport_manifest", args=[bus.pk, "pdf"])).status_code in (403, 404)
+    assert client.get(reverse("evacuation:transport_manifest", args=[bus.pk, "pdf"])).status_code in (
+        403,
+        404,
+    )
     assert not AuditEntry.objects.filter(action="export").exists()
 
 

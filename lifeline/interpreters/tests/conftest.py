@@ -42,5 +42,7 @@ def maria(org_a, areas):
         city="Amman",
         always_available=True,
     )
-    AvailabilityWindow.objects.create(interpreter=interpreter, weekday=0, start=datetime.time(9), end=datetime.time(17))
+    AvailabilityWindow.objects.create(
+        interpreter=interpreter, weekday=0, start=datetime.time(9), end=datetime.time(17)
+    )
     return interpreter

@@ -79,7 +79,9 @@ def test_officer_view_is_audited(login, make_user, org_a, maria):
 
 def test_personal_fields_are_encrypted_at_rest(maria):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT phone, email, messaging FROM interpreters_interpreter WHERE id = %s", [maria.pk])
+        cursor.execute(
+            "SELECT phone, email, messaging FROM interpreters_interpreter WHERE id = %s", [maria.pk]
+        )
         row = cursor.fetchone()
     for raw in row:
         assert raw.startswith("gAAAA")
@@ -107,9 +109,16 @@ def test_create_with_pairs_and_windows_normalises_and_audits(login, make_user, o
         specialisations=["medical"],
         home_area=areas["amman"].pk,
         **{
-            "pairs-TOTAL_FORMS": "1", "pairs-0-source": "tl", "pairs-0-target": "es", "pairs-0-proficiency": "4",
-            "pairs-0-dialect": "Batangueño", "pairs-0-script": "latn",
-            "windows-TOTAL_FORMS": "1", "windows-0-weekday": "5", "windows-0-start": "10:00", "windows-0-end": "14:00",
+            "pairs-TOTAL_FORMS": "1",
+            "pairs-0-source": "tl",
+            "pairs-0-target": "es",
+            "pairs-0-proficiency": "4",
+            "pairs-0-dialect": "Batangueño",
+            "pairs-0-script": "latn",
+            "windows-TOTAL_FORMS": "1",
+            "windows-0-weekday": "5",
+            "windows-0-start": "10:00",
+            "windows-0-end": "14:00",
         },
     )
     response = login(make_user(org_a)).post(reverse("interpreters:create"), data)
@@ -118,7 +127,12 @@ def test_create_with_pairs_and_windows_normalises_and_audits(login, make_user, o
     assert ana.phone == PHONE
     assert ana.modalities == ["consecutive", "remote_video"]
     pair = ana.pairs.get()
-    assert (pair.source.code, pair.target.code, pair.both_directions, pair.proficiency) == ("fil", "es", False, 4)
+    assert (pair.source.code, pair.target.code, pair.both_directions, pair.proficiency) == (
+        "fil",
+        "es",
+        False,
+        4,
+    )
     assert pair.script == "Latn"
     window = ana.availability.get()
     assert (window.weekday, window.start, window.end) == (5, datetime.time(10), datetime.time(14))
@@ -130,8 +144,14 @@ def test_bad_phone_language_and_window_are_errors(login, make_user, org_a):
         org_a,
         phone="12",
         **{
-            "pairs-TOTAL_FORMS": "1", "pairs-0-source": "xx", "pairs-0-target": "es", "pairs-0-proficiency": "3",
-            "windows-TOTAL_FORMS": "1", "windows-0-weekday": "0", "windows-0-start": "17:00", "windows-0-end": "09:00",
+            "pairs-TOTAL_FORMS": "1",
+            "pairs-0-source": "xx",
+            "pairs-0-target": "es",
+            "pairs-0-proficiency": "3",
+            "windows-TOTAL_FORMS": "1",
+            "windows-0-weekday": "0",
+            "windows-0-start": "17:00",
+            "windows-0-end": "09:00",
         },
     )
     body = login(make_user(org_a)).post(reverse("interpreters:create"), data).content.decode()
@@ -146,8 +166,13 @@ def test_pair_listed_twice_is_an_error(login, make_user, org_a):
         org_a,
         **{
             "pairs-TOTAL_FORMS": "2",
-            "pairs-0-source": "ar", "pairs-0-target": "en", "pairs-0-proficiency": "3", "pairs-0-both_directions": "on",
-            "pairs-1-source": "en", "pairs-1-target": "ar", "pairs-1-proficiency": "2",
+            "pairs-0-source": "ar",
+            "pairs-0-target": "en",
+            "pairs-0-proficiency": "3",
+            "pairs-0-both_directions": "on",
+            "pairs-1-source": "en",
+            "pairs-1-target": "ar",
+            "pairs-1-proficiency": "2",
         },
     )
     body = login(make_user(org_a)).post(reverse("interpreters:create"), data).content.decode()
@@ -163,12 +188,23 @@ def test_edit_replaces_pairs_and_records_the_change(login, make_user, org_a, mar
         full_name="Maria Santos",
         phone=PHONE,
         **{
-            "pairs-TOTAL_FORMS": "2", "pairs-INITIAL_FORMS": "1",
-            "pairs-0-id": pair.pk, "pairs-0-source": "fil", "pairs-0-target": "es", "pairs-0-proficiency": "4",
+            "pairs-TOTAL_FORMS": "2",
+            "pairs-INITIAL_FORMS": "1",
+            "pairs-0-id": pair.pk,
+            "pairs-0-source": "fil",
+            "pairs-0-target": "es",
+            "pairs-0-proficiency": "4",
             "pairs-0-DELETE": "on",
-            "pairs-1-source": "ar", "pairs-1-target": "en", "pairs-1-proficiency": "3", "pairs-1-both_directions": "on",
-            "windows-TOTAL_FORMS": "1", "windows-INITIAL_FORMS": "1",
-            "windows-0-id": window.pk, "windows-0-weekday": "0", "windows-0-start": "09:00", "windows-0-end": "17:00",
+            "pairs-1-source": "ar",
+            "pairs-1-target": "en",
+            "pairs-1-proficiency": "3",
+            "pairs-1-both_directions": "on",
+            "windows-TOTAL_FORMS": "1",
+            "windows-INITIAL_FORMS": "1",
+            "windows-0-id": window.pk,
+            "windows-0-weekday": "0",
+            "windows-0-start": "09:00",
+            "windows-0-end": "17:00",
         },
     )
     response = login(make_user(org_a)).post(reverse("interpreters:edit", args=[maria.pk]), data)
@@ -178,18 +214,30 @@ def test_edit_replaces_pairs_and_records_the_change(login, make_user, org_a, mar
 
 
 def test_delete_is_consent_withdrawal_and_erases_everything(login, make_user, org_a, maria):
-    Deployment.objects.create(interpreter=maria, date=datetime.date(2026, 1, 5), place="Amman", event="Floods", hours=4)
+    Deployment.objects.create(
+        interpreter=maria, date=datetime.date(2026, 1, 5), place="Amman", event="Floods", hours=4
+    )
     response = login(make_user(org_a)).post(reverse("interpreters:delete", args=[maria.pk]))
     assert response.status_code == 302
     assert not Interpreter.objects.filter(pk=maria.pk).exists()
-    assert not LanguagePair.objects.exists() and not AvailabilityWindow.objects.exists() and not Deployment.objects.exists()
+    assert (
+        not LanguagePair.objects.exists()
+        and not AvailabilityWindow.objects.exists()
+        and not Deployment.objects.exists()
+    )
     assert AuditEntry.objects.filter(action="delete", object_id=str(maria.pk)).exists()
 
 
 def test_deployment_log_newest_first_and_rating_checked(login, make_user, org_a, maria):
     client = login(make_user(org_a))
     url = reverse("interpreters:deployment_add", args=[maria.pk])
-    entry = {"place": "Irbid hospital", "event": "Earthquake", "hours": "3.5", "rating": "5", "feedback": "Calm"}
+    entry = {
+        "place": "Irbid hospital",
+        "event": "Earthquake",
+        "hours": "3.5",
+        "rating": "5",
+        "feedback": "Calm",
+    }
     assert client.post(url, {**entry, "date": "2026-02-01"}).status_code == 302
     assert client.post(url, {**entry, "date": "2026-03-01", "event": "Flood drill"}).status_code == 302
     response = client.post(url, {**entry, "date": "2026-04-01", "rating": "6"})
@@ -229,8 +277,13 @@ def test_same_language_twice_and_certification_without_tick_are_errors(login, ma
         org_a,
         **{
             "pairs-TOTAL_FORMS": "2",
-            "pairs-0-source": "ar", "pairs-0-target": "ara", "pairs-0-proficiency": "3",
-            "pairs-1-source": "fr", "pairs-1-target": "ar", "pairs-1-proficiency": "3", "pairs-1-certification": "ATA",
+            "pairs-0-source": "ar",
+            "pairs-0-target": "ara",
+            "pairs-0-proficiency": "3",
+            "pairs-1-source": "fr",
+            "pairs-1-target": "ar",
+            "pairs-1-proficiency": "3",
+            "pairs-1-certification": "ATA",
         },
     )
     body = login(make_user(org_a)).post(reverse("interpreters:create"), data).content.decode()

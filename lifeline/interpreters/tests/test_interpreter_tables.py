@@ -31,7 +31,9 @@ def test_import_creates_pairs_and_windows_then_changes_nothing_the_second_time(o
     assert first.ok, first.errors
     assert (first.created, first.updated) == (2, 0)
     maria = Interpreter.objects.get(full_name="Maria Santos")
-    assert maria.phone == "+962791234567" and maria.home_area == areas["amman"] and maria.travel_range_km == 50
+    assert (
+        maria.phone == "+962791234567" and maria.home_area == areas["amman"] and maria.travel_range_km == 50
+    )
     assert maria.modalities == ["consecutive", "remote_video"]
     assert sorted(str(p) for p in maria.pairs.all()) == ["Arabic ↔ English", "Filipino → Spanish"]
     levantine = maria.pairs.get(dialect="Levantine")
@@ -103,7 +105,9 @@ def test_export_csv_with_hxl_reads_back_and_imports_unchanged(login, make_user, 
 
 
 def test_export_without_personal_permission_omits_contact_details(login, make_user, immigration, areas):
-    make_interpreter(immigration, "Maria Santos", pairs=[("tl", "es")], phone="+962791234567", email="maria@example.org")
+    make_interpreter(
+        immigration, "Maria Santos", pairs=[("tl", "es")], phone="+962791234567", email="maria@example.org"
+    )
     user = make_user(immigration, role=Role.COORDINATOR)  # may export, never sees people's contact details
     response = login(user).get(reverse("interpreters:export"), {"format": "csv"})
     assert response.status_code == 200
@@ -120,7 +124,9 @@ def test_xlsx_export_reads_back(login, make_user, org_a, areas):
     import openpyxl
 
     run(org_a, HEADER + ROWS)
-    response = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("interpreters:export"), {"format": "xlsx"})
+    response = login(make_user(org_a, role=Role.COORDINATOR)).get(
+        reverse("interpreters:export"), {"format": "xlsx"}
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
     names = [row[header.index("full_name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -135,7 +141,9 @@ def test_import_page_writes_a_file(login, make_user, org_a, areas):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("interpreters.csv", (HEADER + ROWS).encode(), content_type="text/csv")
-    response = login(make_user(org_a)).post(reverse("interpreters:import"), {"file": upload, "organisation": org_a.pk})
+    response = login(make_user(org_a)).post(
+        reverse("interpreters:import"), {"file": upload, "organisation": org_a.pk}
+    )
     assert response.status_code == 302
     assert Interpreter.objects.filter(organisation=org_a).count() == 2
     assert datetime.date(2026, 1, 10) == Interpreter.objects.get(full_name="Maria Santos").consent_date

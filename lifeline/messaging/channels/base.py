@@ -40,7 +40,9 @@ class SendResult:
 
 
 def failed(message, error, retryable=False, **extra):
-    return SendResult(delivery_id=message.delivery_id, ok=False, error=str(error)[:500], retryable=retryable, **extra)
+    return SendResult(
+        delivery_id=message.delivery_id, ok=False, error=str(error)[:500], retryable=retryable, **extra
+    )
 
 
 DEFAULT_RATES = {"email": 20.0, "sms": 200.0, "push": 200.0, "manual": 1000.0}

@@ -35,19 +35,33 @@ class _Email(EmailMultiAlternatives):
         # Fold a non-ASCII subject after "Subject: " (Django folds before it, which
         # readers decode with a stray leading space).
         del msg["Subject"]
-        subject = self.subject if self.subject.isascii() else Header(self.subject, "utf-8", header_name="Subject")
+        subject = (
+            self.subject if self.subject.isascii() else Header(self.subject, "utf-8", header_name="Subject")
+        )
         PlainMessage.__setitem__(msg, "Subject", subject)  # Django's __setitem__ would fold it again
         return msg
 
 
 def build_message(message, from_email, connection=None):
     with override(message.language or settings.LANGUAGE_CODE):
-        footer = _("To stop receiving these messages: %(url)s") % {"url": message.unsubscribe_url} if message.unsubscribe_url else ""
+        footer = (
+            _("To stop receiving these messages: %(url)s") % {"url": message.unsubscribe_url}
+            if message.unsubscribe_url
+            else ""
+        )
         link_text = _("Stop receiving these messages")
-    subject = (message.subject or message.short or message.body.split("\n", 1)[0])[:200].replace("\r", " ").replace("\n", " ")
+    subject = (
+        (message.subject or message.short or message.body.split("\n", 1)[0])[:200]
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
     text = message.body + (f"\n\n--\n{footer}\n" if footer else "\n")
     direction = "rtl" if is_rtl(message.language) else "ltr"
-    unsubscribe = format_html('<p><small><a href="{}">{}</a></small></p>', message.unsubscribe_url, link_text) if footer else ""
+    unsubscribe = (
+        format_html('<p><small><a href="{}">{}</a></small></p>', message.unsubscribe_url, link_text)
+        if footer
+        else ""
+    )
     html = format_html(
         '<!doctype html><html lang="{}" dir="{}"><head><meta charset="utf-8"><title>{}</title></head>'
         '<body style="font-family:sans-serif;line-height:1.5">{}<hr>{}</body></html>',
@@ -118,20 +132,34 @@ class EmailChannel(Channel):
             sent = connection.send_messages([email])
         except smtplib.SMTPRecipientsRefused as exc:
             codes = ", ".join(f"{code}" for code, _msg in exc.recipients.values())
-            return failed(message, _("The mail server refused the recipient (%(codes)s).") % {"codes": codes}), False
+            return failed(
+                message, _("The mail server refused the recipient (%(codes)s).") % {"codes": codes}
+            ), False
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-            return failed(message, _("The mail server refused the message (%(code)s).") % {"code": exc.smtp_code}, retryable=400 <= exc.smtp_code < 500), False
+            return failed(
+                message,
+                _("The mail server refused the message (%(code)s).") % {"code": exc.smtp_code},
+                retryable=400 <= exc.smtp_code < 500,
+            ), False
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
             return self._lost(message, exc)
         except smtplib.SMTPException as exc:
-            return failed(message, _("Mail error: %(reason)s") % {"reason": exc.__class__.__name__}, retryable=True), False
+            return failed(
+                message, _("Mail error: %(reason)s") % {"reason": exc.__class__.__name__}, retryable=True
+            ), False
         except OSError as exc:  # socket errors and timeouts
             return self._lost(message, exc)
         except ValueError as exc:  # a malformed address the mail library cannot encode
             return failed(message, _("The message cannot be built: %(reason)s") % {"reason": exc}), False
         if not sent:
             return failed(message, _("The mail server did not take the message."), retryable=True), False
-        return SendResult(message.delivery_id, ok=True, provider_id=email.extra_headers["Message-ID"].strip("<>")), False
+        return SendResult(
+            message.delivery_id, ok=True, provider_id=email.extra_headers["Message-ID"].strip("<>")
+        ), False
 
     def _lost(self, message, exc):
-        return failed(message, _("Mail server connection lost: %(reason)s") % {"reason": exc.__class__.__name__}, retryable=True), True
+        return failed(
+            message,
+            _("Mail server connection lost: %(reason)s") % {"reason": exc.__class__.__name__},
+            retryable=True,
+        ), True

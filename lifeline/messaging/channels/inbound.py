@@ -132,7 +132,9 @@ def parse_inbound(request):
 def receive_sms(phone, text):
     """Read the keyword and tell the receivers. Returns (keyword, language, failures)."""
     keyword, language = keywords.match(text)
-    responses = sms_received.send_robust(sender="sms", phone=phone, keyword=keyword, text=text, language=language)
+    responses = sms_received.send_robust(
+        sender="sms", phone=phone, keyword=keyword, text=text, language=language
+    )
     failures = [error for _receiver, error in responses if isinstance(error, Exception)]
     for error in failures:
         log.error("An inbound SMS receiver failed", exc_info=error)

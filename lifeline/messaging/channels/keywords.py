@@ -12,14 +12,49 @@ import unicodedata
 SAFE, HELP, STOP, START = "safe", "help", "stop", "start"
 
 KEYWORDS = {
-    "en": {SAFE: ["SAFE", "OK"], HELP: ["HELP", "SOS"], STOP: ["STOP", "UNSUBSCRIBE", "END", "QUIT"], START: ["START", "SUBSCRIBE"]},
-    "es": {SAFE: ["SEGURO", "SEGURA", "SALVO", "SALVA"], HELP: ["AYUDA", "SOCORRO"], STOP: ["ALTO", "PARAR", "BAJA"], START: ["INICIO", "ALTA", "EMPEZAR"]},
-    "fr": {SAFE: ["SAUF", "SAUVE", "SAUVEE", "INDEMNE"], HELP: ["AIDE", "SECOURS"], STOP: ["ARRET", "ARRETER"], START: ["DEBUT", "DEMARRER", "REPRENDRE"]},
-    "ar": {SAFE: ["آمن", "امان", "سالم", "بخير"], HELP: ["مساعدة", "النجدة", "ساعدوني"], STOP: ["توقف", "إلغاء"], START: ["ابدأ", "بدء"]},
-    "ru": {SAFE: ["БЕЗОПАСНО", "ЦЕЛ", "ЦЕЛА"], HELP: ["ПОМОЩЬ", "ПОМОГИТЕ"], STOP: ["СТОП", "ОТПИСАТЬСЯ"], START: ["СТАРТ", "НАЧАТЬ"]},
-    "pt": {SAFE: ["SEGURO", "SEGURA", "SALVO", "SALVA"], HELP: ["AJUDA", "SOCORRO"], STOP: ["PARAR", "SAIR", "CANCELAR"], START: ["COMECAR", "INICIAR"]},
+    "en": {
+        SAFE: ["SAFE", "OK"],
+        HELP: ["HELP", "SOS"],
+        STOP: ["STOP", "UNSUBSCRIBE", "END", "QUIT"],
+        START: ["START", "SUBSCRIBE"],
+    },
+    "es": {
+        SAFE: ["SEGURO", "SEGURA", "SALVO", "SALVA"],
+        HELP: ["AYUDA", "SOCORRO"],
+        STOP: ["ALTO", "PARAR", "BAJA"],
+        START: ["INICIO", "ALTA", "EMPEZAR"],
+    },
+    "fr": {
+        SAFE: ["SAUF", "SAUVE", "SAUVEE", "INDEMNE"],
+        HELP: ["AIDE", "SECOURS"],
+        STOP: ["ARRET", "ARRETER"],
+        START: ["DEBUT", "DEMARRER", "REPRENDRE"],
+    },
+    "ar": {
+        SAFE: ["آمن", "امان", "سالم", "بخير"],
+        HELP: ["مساعدة", "النجدة", "ساعدوني"],
+        STOP: ["توقف", "إلغاء"],
+        START: ["ابدأ", "بدء"],
+    },
+    "ru": {
+        SAFE: ["БЕЗОПАСНО", "ЦЕЛ", "ЦЕЛА"],
+        HELP: ["ПОМОЩЬ", "ПОМОГИТЕ"],
+        STOP: ["СТОП", "ОТПИСАТЬСЯ"],
+        START: ["СТАРТ", "НАЧАТЬ"],
+    },
+    "pt": {
+        SAFE: ["SEGURO", "SEGURA", "SALVO", "SALVA"],
+        HELP: ["AJUDA", "SOCORRO"],
+        STOP: ["PARAR", "SAIR", "CANCELAR"],
+        START: ["COMECAR", "INICIAR"],
+    },
     # Filipino is the standard form of Tagalog: one list, reported as "tl".
-    "tl": {SAFE: ["LIGTAS"], HELP: ["TULONG", "SAKLOLO"], STOP: ["TIGIL", "HINTO"], START: ["SIMULA", "UMPISA"]},
+    "tl": {
+        SAFE: ["LIGTAS"],
+        HELP: ["TULONG", "SAKLOLO"],
+        STOP: ["TIGIL", "HINTO"],
+        START: ["SIMULA", "UMPISA"],
+    },
 }
 
 _ARABIC_FOLD = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})
@@ -42,7 +77,10 @@ def _index():
                 if found[0] != keyword:
                     raise ValueError(f"{word!r} means both {found[0]} and {keyword}")
                 found[1].append(language)
-    return {key: (keyword, languages[0] if len(languages) == 1 else "") for key, (keyword, languages) in index.items()}
+    return {
+        key: (keyword, languages[0] if len(languages) == 1 else "")
+        for key, (keyword, languages) in index.items()
+    }
 
 
 INDEX = _index()

@@ -30,7 +30,10 @@ class ManualChannel(Channel):
     max_batch = 1000
 
     def send_batch(self, messages):
-        return [SendResult(m.delivery_id, ok=True, provider_id=f"manual-{m.delivery_id}", delivered=False) for m in messages]
+        return [
+            SendResult(m.delivery_id, ok=True, provider_id=f"manual-{m.delivery_id}", delivered=False)
+            for m in messages
+        ]
 
 
 def _by_language(messages):
@@ -49,7 +52,10 @@ def manual_script(messages):
             key = (message.subject.strip(), message.body.strip())
             texts[key] = texts.get(key, 0) + 1
         name = language_name(language) if language else _("Language not set")
-        lines = [_("== %(language)s (%(code)s): %(n)s recipient(s) ==") % {"language": name, "code": language or "-", "n": len(group)}]
+        lines = [
+            _("== %(language)s (%(code)s): %(n)s recipient(s) ==")
+            % {"language": name, "code": language or "-", "n": len(group)}
+        ]
         for (subject, body), count in texts.items():
             if len(texts) > 1:
                 lines.append(_("-- for %(n)s recipient(s) --") % {"n": count})

@@ -28,7 +28,13 @@ MAX_PAYLOAD = 3000  # bytes of JSON; the encrypted record must stay under 4096
 def payload(message):
     """The JSON the app's service worker shows; the body is shortened (with "…") to fit."""
     text = message.short or message.body
-    data = {"title": message.subject[:200], "body": text, "lang": message.language, "id": message.delivery_id, "url": message.unsubscribe_url}
+    data = {
+        "title": message.subject[:200],
+        "body": text,
+        "lang": message.language,
+        "id": message.delivery_id,
+        "url": message.unsubscribe_url,
+    }
     encoded, keep = json.dumps(data, ensure_ascii=False), len(text)
     while len(encoded.encode()) > MAX_PAYLOAD and keep:
         keep = int(keep * 0.9)
@@ -45,7 +51,11 @@ def parse_subscription(address):
     if not isinstance(subscription, dict):
         return None
     endpoint, keys = subscription.get("endpoint"), subscription.get("keys")
-    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")) or not isinstance(keys, dict):
+    if (
+        not isinstance(endpoint, str)
+        or not endpoint.startswith(("https://", "http://"))
+        or not isinstance(keys, dict)
+    ):
         return None
     try:
         point, auth = vapid.b64url_decode(keys["p256dh"]), vapid.b64url_decode(keys["auth"])
@@ -94,8 +104,11 @@ class PushChannel(Channel):
     def send_batch(self, messages):
         try:
             key = self._key()
-        except Exception as exc:  # noqa: BLE001 - missing or unreadable keys fail the batch, retryable once fixed
-            return [failed(m, _("Web Push is not set up: %(reason)s") % {"reason": exc}, retryable=True) for m in messages]
+        except Exception as exc:
+            return [
+                failed(m, _("Web Push is not set up: %(reason)s") % {"reason": exc}, retryable=True)
+                for m in messages
+            ]
         return self.map_ordered(lambda message: self._send(key, message), messages)
 
     def _send(self, key, message):
@@ -114,15 +127,35 @@ class PushChannel(Channel):
             )
         except WebPushException as exc:
             if exc.response is None:  # raised before any request: the subscription cannot be used
-                return failed(message, _("The push subscription is not valid: %(reason)s") % {"reason": str(exc)[:100]}, gone=True)
+                return failed(
+                    message,
+                    _("The push subscription is not valid: %(reason)s") % {"reason": str(exc)[:100]},
+                    gone=True,
+                )
             status = exc.response.status_code
             if status in (404, 410):
-                return failed(message, _("The push subscription has expired (%(status)s).") % {"status": status}, gone=True)
+                return failed(
+                    message,
+                    _("The push subscription has expired (%(status)s).") % {"status": status},
+                    gone=True,
+                )
             if status == 429 or status >= 500:
-                return failed(message, _("Push service error %(status)s.") % {"status": status}, retryable=True)
-            return failed(message, _("The push service refused the message (%(status)s).") % {"status": status})
+                return failed(
+                    message, _("Push service error %(status)s.") % {"status": status}, retryable=True
+                )
+            return failed(
+                message, _("The push service refused the message (%(status)s).") % {"status": status}
+            )
         except requests.RequestException as exc:
-            return failed(message, _("Push service unreachable: %(reason)s") % {"reason": exc.__class__.__name__}, retryable=True)
+            return failed(
+                message,
+                _("Push service unreachable: %(reason)s") % {"reason": exc.__class__.__name__},
+                retryable=True,
+            )
         except (ValueError, TypeError) as exc:  # bad keys in the subscription
-            return failed(message, _("The push subscription is not valid: %(reason)s") % {"reason": exc.__class__.__name__}, gone=True)
+            return failed(
+                message,
+                _("The push subscription is not valid: %(reason)s") % {"reason": exc.__class__.__name__},
+                gone=True,
+            )
         return SendResult(message.delivery_id, ok=True, provider_id=response.headers.get("Location", ""))

@@ -143,7 +143,9 @@ def _json_setting(name, default):
 def normalise_phone(value, region=None):
     """E.164 form of a phone number, or None if it is not a valid number."""
     try:
-        number = phonenumbers.parse(str(value or "").strip(), region or getattr(settings, "SMS_DEFAULT_REGION", None) or None)
+        number = phonenumbers.parse(
+            str(value or "").strip(), region or getattr(settings, "SMS_DEFAULT_REGION", None) or None
+        )
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
@@ -161,7 +163,9 @@ class SmsChannel(Channel):
         self.url = getattr(settings, "SMS_GATEWAY_URL", "")
         self.method = getattr(settings, "SMS_GATEWAY_METHOD", "POST").upper()
         self.headers = _json_setting("SMS_GATEWAY_HEADERS", "{}") or {}
-        self.template = _json_setting("SMS_GATEWAY_TEMPLATE", '{"to": "{to}", "text": "{text}", "reference": "{id}"}')
+        self.template = _json_setting(
+            "SMS_GATEWAY_TEMPLATE", '{"to": "{to}", "text": "{text}", "reference": "{id}"}'
+        )
         self.batch_template = _json_setting("SMS_GATEWAY_BATCH", "")
         self.batch_url = getattr(settings, "SMS_GATEWAY_BATCH_URL", "") or self.url
         self.id_path = getattr(settings, "SMS_GATEWAY_RESPONSE_ID", "id")
@@ -173,7 +177,9 @@ class SmsChannel(Channel):
         self.concurrency = max(1, int(getattr(settings, "SMS_GATEWAY_CONCURRENCY", 8)))
         self.client = httpx.Client(
             timeout=httpx.Timeout(float(getattr(settings, "SMS_GATEWAY_TIMEOUT", 10))),
-            limits=httpx.Limits(max_connections=self.concurrency + 2, max_keepalive_connections=self.concurrency + 2),
+            limits=httpx.Limits(
+                max_connections=self.concurrency + 2, max_keepalive_connections=self.concurrency + 2
+            ),
             headers={"Content-Type": "application/json", **self.headers},
         )
 
@@ -196,13 +202,18 @@ class SmsChannel(Channel):
             else:
                 parts = segments(text)
                 if self.split and len(parts) > 1:
-                    pieces = [(f"{message.delivery_id}-{n}", piece, n, len(parts)) for n, piece in enumerate(parts, start=1)]
+                    pieces = [
+                        (f"{message.delivery_id}-{n}", piece, n, len(parts))
+                        for n, piece in enumerate(parts, start=1)
+                    ]
                 else:
                     pieces = [(str(message.delivery_id), text, 1, len(parts))]
                 ready.append((index, message, phone, pieces))
         if ready:
             if self.batch_template:
-                chunks = [ready[start : start + self.max_batch] for start in range(0, len(ready), self.max_batch)]
+                chunks = [
+                    ready[start : start + self.max_batch] for start in range(0, len(ready), self.max_batch)
+                ]
                 self.map_ordered(lambda chunk: self._send_many(chunk, results), chunks)
             else:
                 self.map_ordered(lambda item: self._send_one(item, results), ready)
@@ -215,14 +226,25 @@ class SmsChannel(Channel):
     def _request(self, url, body):
         """(response JSON or None, error SendResult kwargs or None)."""
         try:
-            response = self.client.request(self.method, url, content=json.dumps(body, ensure_ascii=False).encode("utf-8"))
+            response = self.client.request(
+                self.method, url, content=json.dumps(body, ensure_ascii=False).encode("utf-8")
+            )
         except httpx.HTTPError as exc:
-            return None, {"error": _("Gateway unreachable: %(reason)s") % {"reason": exc.__class__.__name__}, "retryable": True}
+            return None, {
+                "error": _("Gateway unreachable: %(reason)s") % {"reason": exc.__class__.__name__},
+                "retryable": True,
+            }
         if response.status_code >= 500 or response.status_code == 429:
-            return None, {"error": _("Gateway error %(status)s.") % {"status": response.status_code}, "retryable": True}
+            return None, {
+                "error": _("Gateway error %(status)s.") % {"status": response.status_code},
+                "retryable": True,
+            }
         if response.status_code >= 400:
             detail = response.text[:200]
-            return None, {"error": _("Gateway refused the message (%(status)s): %(detail)s") % {"status": response.status_code, "detail": detail}}
+            return None, {
+                "error": _("Gateway refused the message (%(status)s): %(detail)s")
+                % {"status": response.status_code, "detail": detail}
+            }
         try:
             return response.json(), None
         except ValueError:
@@ -252,17 +274,27 @@ class SmsChannel(Channel):
         replies = replies if isinstance(replies, list) else []
         per_message = {}
         for position, (index, message, _phone, piece) in enumerate(flat):
-            entry = per_message.setdefault(index, {"message": message, "ids": [], "errors": [], "parts": piece[3]})
+            entry = per_message.setdefault(
+                index, {"message": message, "ids": [], "errors": [], "parts": piece[3]}
+            )
             reply = replies[position] if position < len(replies) else {}
             error = (lookup(reply, self.item_error_path) or [""])[0]
             if error:
                 entry["errors"].append(str(error))
             else:
-                entry["ids"].extend(str(v) for v in lookup(reply, self.item_id_path)[:1] if v not in (None, ""))
+                entry["ids"].extend(
+                    str(v) for v in lookup(reply, self.item_id_path)[:1] if v not in (None, "")
+                )
         for index, entry in per_message.items():
             message = entry["message"]
             if entry["errors"]:
                 detail = "; ".join(entry["errors"])
-                results[index] = failed(message, _("Gateway refused the message: %(detail)s") % {"detail": detail}, parts=entry["parts"])
+                results[index] = failed(
+                    message,
+                    _("Gateway refused the message: %(detail)s") % {"detail": detail},
+                    parts=entry["parts"],
+                )
             else:
-                results[index] = SendResult(message.delivery_id, ok=True, provider_id=(entry["ids"] or [""])[0], parts=entry["parts"])
+                results[index] = SendResult(
+                    message.delivery_id, ok=True, provider_id=(entry["ids"] or [""])[0], parts=entry["parts"]
+                )

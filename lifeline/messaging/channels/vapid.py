@@ -29,7 +29,9 @@ def b64url_decode(text):
 def generate():
     key = ec.generate_private_key(ec.SECP256R1())
     private = key.private_numbers().private_value.to_bytes(32, "big")
-    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     return {"private_key": b64url(private), "public_key": b64url(public)}
 
 
@@ -57,7 +59,9 @@ def keys():
         return {"private_key": private, "public_key": public}
     path = keys_file()
     if not path.exists():
-        raise ImproperlyConfigured("No VAPID keys: set VAPID_PRIVATE_KEY/VAPID_PUBLIC_KEY or run `manage.py vapid_keys`.")
+        raise ImproperlyConfigured(
+            "No VAPID keys: set VAPID_PRIVATE_KEY/VAPID_PUBLIC_KEY or run `manage.py vapid_keys`."
+        )
     return json.loads(path.read_text())
 
 

@@ -30,8 +30,11 @@ def people(n, **addresses):
     return {
         "kind": "static",
         "recipients": [
-            {"key": f"p:{i:04d}", "languages": ["ar"] if i % 2 else ["fil-PH", "en"],
-             "addresses": {c: a.format(i=i) for c, a in addresses.items()}}
+            {
+                "key": f"p:{i:04d}",
+                "languages": ["ar"] if i % 2 else ["fil-PH", "en"],
+                "addresses": {c: a.format(i=i) for c, a in addresses.items()},
+            }
             for i in range(n)
         ],
     }

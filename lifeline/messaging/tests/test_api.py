@@ -8,7 +8,12 @@ TEXTS = {"en": {"subject": "Flood", "body": "Flood warning.", "short": "Flood"}}
 
 def test_start_a_send_and_follow_its_counts(api, org_a, make_user, run, outbox):  # noqa: F811
     client = api(make_user(org_a))
-    payload = {"name": "Flood", "audience": people(3, sms="+96279000{i:04d}"), "texts": TEXTS, "channels": ["sms", "email"]}
+    payload = {
+        "name": "Flood",
+        "audience": people(3, sms="+96279000{i:04d}"),
+        "texts": TEXTS,
+        "channels": ["sms", "email"],
+    }
     response = run(client.post, "/api/messaging/sends", payload, content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -24,9 +29,25 @@ def test_bad_payloads_are_422_and_store_nothing(api, org_a, org_b, make_user):  
         {"name": "x", "audience": {"kind": "nope"}, "texts": TEXTS, "channels": ["sms"]},
         {"name": "x", "audience": people(1, sms="+962790000000"), "texts": {}, "channels": ["sms"]},
         {"name": "x", "audience": people(1, sms="+962790000000"), "texts": TEXTS, "channels": ["pigeon"]},
-        {"name": "x", "audience": people(1, sms="+962790000000"), "texts": {"zz-nope": {"body": "x"}}, "channels": ["sms"]},
-        {"name": "x", "audience": {"kind": "subscribers", "organisation_ids": [org_b.pk]}, "texts": TEXTS, "channels": ["sms"]},
-        {"name": "x", "organisation": org_b.pk, "audience": people(1, sms="+962790000000"), "texts": TEXTS, "channels": ["sms"]},
+        {
+            "name": "x",
+            "audience": people(1, sms="+962790000000"),
+            "texts": {"zz-nope": {"body": "x"}},
+            "channels": ["sms"],
+        },
+        {
+            "name": "x",
+            "audience": {"kind": "subscribers", "organisation_ids": [org_b.pk]},
+            "texts": TEXTS,
+            "channels": ["sms"],
+        },
+        {
+            "name": "x",
+            "organisation": org_b.pk,
+            "audience": people(1, sms="+962790000000"),
+            "texts": TEXTS,
+            "channels": ["sms"],
+        },
     ):
         response = client.post("/api/messaging/sends", payload, content_type="application/json")
         assert response.status_code == 422, (payload, response.content)
@@ -48,6 +69,11 @@ def test_viewers_cannot_send_and_others_cannot_see(api, org_a, org_b, make_user,
 def test_preview(api, org_a, make_user):  # noqa: F811
     client = api(make_user(org_a))
     audience = people(4, sms="+96279000{i:04d}")
-    response = client.post("/api/messaging/preview", {"audience": audience, "texts": TEXTS}, content_type="application/json")
+    response = client.post(
+        "/api/messaging/preview", {"audience": audience, "texts": TEXTS}, content_type="application/json"
+    )
     assert response.status_code == 200
-    assert response.json()["by_language"] == {"en": 4} and response.json()["missing_languages"] == {"ar": 2, "fil-PH": 2}
+    assert response.json()["by_language"] == {"en": 4} and response.json()["missing_languages"] == {
+        "ar": 2,
+        "fil-PH": 2,
+    }

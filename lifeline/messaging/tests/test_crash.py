@@ -35,7 +35,10 @@ def _redis_up():
 
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: the worker process must share the test database"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: the worker process must share the test database",
+    ),
     pytest.mark.skipif(not _redis_up(), reason=f"needs Redis at {BROKER}"),
     pytest.mark.django_db,
 ]
@@ -89,9 +92,30 @@ def _database_url():
 
 def _worker(env):
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "lifeline", "worker", "-Q", env["MESSAGING_QUEUE"], "-c", "2", "-P", "prefork",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lifeline",
+            "worker",
+            "-Q",
+            env["MESSAGING_QUEUE"],
+            "-c",
+            "2",
+            "-P",
+            "prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -110,11 +134,27 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing():
     queue = f"crash-test-{os.getpid()}"
     port = _free_port()
     with GatewayThread(port, delay=0.25) as url:
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="lifeline.messaging.loopback_settings", DATABASE_URL=_database_url(),
-                   BROKER_URL=BROKER, MESSAGING_QUEUE=queue, LOOPBACK_GATEWAY_URL=url, LOOPBACK_MAX_BATCH=str(CHUNK),
-                   MESSAGING_BATCH_SIZE="200", MESSAGING_SEND_CHUNK=str(CHUNK), BROKER_VISIBILITY_TIMEOUT="3")
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="lifeline.messaging.loopback_settings",
+            DATABASE_URL=_database_url(),
+            BROKER_URL=BROKER,
+            MESSAGING_QUEUE=queue,
+            LOOPBACK_GATEWAY_URL=url,
+            LOOPBACK_MAX_BATCH=str(CHUNK),
+            MESSAGING_BATCH_SIZE="200",
+            MESSAGING_SEND_CHUNK=str(CHUNK),
+            BROKER_VISIBILITY_TIMEOUT="3",
+        )
         stats = _stats_of(url)
-        made = subprocess.run([sys.executable, "-c", SETUP, str(RECIPIENTS)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        made = subprocess.run(
+            [sys.executable, "-c", SETUP, str(RECIPIENTS)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         send_id = json.loads(made.stdout.strip().splitlines()[-1])["send"]
         first = _worker(env)
         killed_at = 0

@@ -33,8 +33,15 @@ def test_choose_language_falls_back_along_the_chain_then_gives_none():
 
 
 def _send(run, org_a, user, audience, channels=("sms", "email"), texts=TEXTS):
-    return run(services.start_send, organisation=org_a, user=user, name="Flood", audience=audience, texts=texts,
-               channels=list(channels))
+    return run(
+        services.start_send,
+        organisation=org_a,
+        user=user,
+        name="Flood",
+        audience=audience,
+        texts=texts,
+        channels=list(channels),
+    )
 
 
 def test_a_send_reaches_everyone_once_in_their_language(run, org_a, make_user, outbox, settings):
@@ -62,7 +69,9 @@ def test_running_a_send_again_never_duplicates(run, org_a, make_user, outbox):
 
 
 def test_a_claimed_batch_is_not_sent_by_a_second_worker(run, org_a, make_user, outbox):
-    send = Send.objects.create(organisation=org_a, name="x", audience=people(3, sms="+9627900{i:05d}"), texts=TEXTS, channels=["sms"])
+    send = Send.objects.create(
+        organisation=org_a, name="x", audience=people(3, sms="+9627900{i:05d}"), texts=TEXTS, channels=["sms"]
+    )
     services.resolve_send(send.pk, lambda batch: None)
     mine = services.claim_batch(send.pk, 1, "worker-a")
     assert len(mine) == 3
@@ -72,12 +81,15 @@ def test_a_claimed_batch_is_not_sent_by_a_second_worker(run, org_a, make_user, o
 
 
 def test_failure_moves_to_the_next_channel_and_counts_once(run, org_a, make_user, outbox):
-    audience = {"kind": "static", "recipients": [
-        {"key": "a", "languages": ["en"], "addresses": {"push": "bounce-1", "sms": "+962790000001"}},
-        {"key": "b", "languages": ["en"], "addresses": {"push": "bounce-2", "email": "b@example.org"}},
-        {"key": "c", "languages": ["en"], "addresses": {"push": "bounce-3"}},
-        {"key": "d", "languages": ["en"], "addresses": {"whatsapp": "+962790000004"}},
-    ]}
+    audience = {
+        "kind": "static",
+        "recipients": [
+            {"key": "a", "languages": ["en"], "addresses": {"push": "bounce-1", "sms": "+962790000001"}},
+            {"key": "b", "languages": ["en"], "addresses": {"push": "bounce-2", "email": "b@example.org"}},
+            {"key": "c", "languages": ["en"], "addresses": {"push": "bounce-3"}},
+            {"key": "d", "languages": ["en"], "addresses": {"whatsapp": "+962790000004"}},
+        ],
+    }
     send = _send(run, org_a, make_user(org_a), audience, channels=("push", "sms", "email"))
     rows = {d.recipient_key: d for d in Delivery.objects.filter(send=send)}
     assert len(rows) == 4
@@ -85,15 +97,24 @@ def test_failure_moves_to_the_next_channel_and_counts_once(run, org_a, make_user
     assert (rows["b"].channel, rows["b"].state) == ("email", State.SENT)
     assert rows["c"].state == State.FAILED and rows["c"].error == "address refused"
     assert rows["d"].state == State.FAILED
-    letters = {letter.delivery.recipient_key: letter.reason for letter in DeadLetter.objects.filter(send=send)}
+    letters = {
+        letter.delivery.recipient_key: letter.reason for letter in DeadLetter.objects.filter(send=send)
+    }
     assert set(letters) == {"c", "d"} and letters["c"] == "address refused"
     assert services.counts(send)["states"][State.FAILED] == 2
 
 
-def test_retryable_failures_wait_with_backoff_then_the_sweep_sends_them(run, org_a, make_user, outbox, settings):
+def test_retryable_failures_wait_with_backoff_then_the_sweep_sends_them(
+    run, org_a, make_user, outbox, settings
+):
     settings.MESSAGING_CHANNEL_CLASSES["sms"] = "lifeline.messaging.tests.channels.Sms"
-    send = _send(run, org_a, make_user(org_a), {"kind": "static", "recipients": [
-        {"key": "a", "languages": ["en"], "addresses": {"sms": "flaky"}}]}, channels=("sms",))
+    send = _send(
+        run,
+        org_a,
+        make_user(org_a),
+        {"kind": "static", "recipients": [{"key": "a", "languages": ["en"], "addresses": {"sms": "flaky"}}]},
+        channels=("sms",),
+    )
     delivery = Delivery.objects.get(send=send)
     assert delivery.state == State.QUEUED and delivery.attempts == 1 and delivery.error == "timeout"
     assert delivery.not_before > timezone.now()
@@ -112,10 +133,13 @@ def test_a_channel_that_raises_is_a_retryable_failure_not_a_crash(run, org_a, ma
 
 
 def test_receipts_are_idempotent_and_a_failed_receipt_falls_back(run, org_a, make_user, outbox):
-    audience = {"kind": "static", "recipients": [
-        {"key": "a", "languages": ["en"], "addresses": {"push": "sub-1", "sms": "+962790000001"}},
-        {"key": "b", "languages": ["en"], "addresses": {"push": "sub-2"}},
-    ]}
+    audience = {
+        "kind": "static",
+        "recipients": [
+            {"key": "a", "languages": ["en"], "addresses": {"push": "sub-1", "sms": "+962790000001"}},
+            {"key": "b", "languages": ["en"], "addresses": {"push": "sub-2"}},
+        ],
+    }
     send = _send(run, org_a, make_user(org_a), audience, channels=("push", "sms"))
     a, b = Delivery.objects.filter(send=send).order_by("recipient_key")
     assert services.record_receipt("push", b.provider_id, "delivered").pk == b.pk
@@ -133,7 +157,12 @@ def test_receipts_are_idempotent_and_a_failed_receipt_falls_back(run, org_a, mak
 
 def test_a_push_not_delivered_in_time_goes_by_sms(run, org_a, make_user, outbox, settings):
     settings.MESSAGING_FALLBACK_AFTER = 60
-    audience = {"kind": "static", "recipients": [{"key": "a", "languages": ["en"], "addresses": {"push": "sub", "sms": "+962790000001"}}]}
+    audience = {
+        "kind": "static",
+        "recipients": [
+            {"key": "a", "languages": ["en"], "addresses": {"push": "sub", "sms": "+962790000001"}}
+        ],
+    }
     send = _send(run, org_a, make_user(org_a), audience, channels=("push", "sms"))
     assert run(services.check_fallbacks) == 0  # not overdue yet
     assert run(services.check_fallbacks, now=timezone.now() + datetime.timedelta(seconds=61)) == 1
@@ -151,20 +180,41 @@ def test_answers_are_counted(run, org_a, make_user):
 
 def test_bad_texts_and_channels_are_refused_and_nothing_is_stored(org_a, make_user):
     user = make_user(org_a)
-    for texts, channels in (({}, ["sms"]), ({"xx-notalang": {"body": "x"}}, ["sms"]), ({"en": {"body": " "}}, ["sms"]),
-                            (TEXTS, []), (TEXTS, ["sms", "sms"]), (TEXTS, ["pigeon"])):
+    for texts, channels in (
+        ({}, ["sms"]),
+        ({"xx-notalang": {"body": "x"}}, ["sms"]),
+        ({"en": {"body": " "}}, ["sms"]),
+        (TEXTS, []),
+        (TEXTS, ["sms", "sms"]),
+        (TEXTS, ["pigeon"]),
+    ):
         with pytest.raises(ValidationError):
-            services.start_send(organisation=org_a, user=user, name="x", audience=people(1, sms="+962790000000"),
-                                texts=texts, channels=channels)
+            services.start_send(
+                organisation=org_a,
+                user=user,
+                name="x",
+                audience=people(1, sms="+962790000000"),
+                texts=texts,
+                channels=channels,
+            )
     with pytest.raises(ValidationError):
-        services.start_send(organisation=org_a, user=user, name="x", audience={"kind": "nope"}, texts=TEXTS, channels=["sms"])
+        services.start_send(
+            organisation=org_a, user=user, name="x", audience={"kind": "nope"}, texts=TEXTS, channels=["sms"]
+        )
     assert not Send.objects.exists()
 
 
 def test_a_viewer_may_not_send_to_subscribers(org_a, make_user):
     viewer = make_user(org_a, role=Role.PARTNER)
     with pytest.raises(ValidationError):
-        services.start_send(organisation=org_a, user=viewer, name="x", audience={"kind": "subscribers"}, texts=TEXTS, channels=["sms"])
+        services.start_send(
+            organisation=org_a,
+            user=viewer,
+            name="x",
+            audience={"kind": "subscribers"},
+            texts=TEXTS,
+            channels=["sms"],
+        )
 
 
 def test_the_tick_command_runs_due_retries(run, org_a, make_user, outbox, settings):
@@ -172,8 +222,13 @@ def test_the_tick_command_runs_due_retries(run, org_a, make_user, outbox, settin
 
     from django.core.management import call_command
 
-    send = _send(run, org_a, make_user(org_a), {"kind": "static", "recipients": [
-        {"key": "a", "languages": ["en"], "addresses": {"sms": "flaky"}}]}, channels=("sms",))
+    send = _send(
+        run,
+        org_a,
+        make_user(org_a),
+        {"kind": "static", "recipients": [{"key": "a", "languages": ["en"], "addresses": {"sms": "flaky"}}]},
+        channels=("sms",),
+    )
     Delivery.objects.filter(send=send).update(not_before=timezone.now() - datetime.timedelta(seconds=1))
     out = StringIO()
     run(call_command, "messaging_tick", stdout=out)

@@ -11,10 +11,15 @@ def test_demo_loads_once(ministry, philippines, jordan, lebanon):
     countries = {"PH": philippines, "JO": jordan, "LB": lebanon}
     for code, iso3 in (("AE", "ARE"), ("KW", "KWT")):
         countries[code] = Country.objects.create(code=code, iso3=iso3)
-    areas = {pcode: AdminArea.objects.create(country=jordan, pcode=pcode, name=pcode) for pcode in {p[2] for p in demo.PLACES if p[2]}}
+    areas = {
+        pcode: AdminArea.objects.create(country=jordan, pcode=pcode, name=pcode)
+        for pcode in {p[2] for p in demo.PLACES if p[2]}
+    }
     orgs = {"mfa-ph": ministry}
     for key, country in (("emb-amman", "JO"), ("emb-beirut", "LB"), ("cg-dubai", "AE"), ("emb-kuwait", "KW")):
-        orgs[key] = Organisation.objects.create(name=key, kind=OrganisationKind.CONSULAR_POST, country=countries[country], parent=ministry)
+        orgs[key] = Organisation.objects.create(
+            name=key, kind=OrganisationKind.CONSULAR_POST, country=countries[country], parent=ministry
+        )
     lines = []
     demo.load(orgs=orgs, areas=areas, countries=countries, rng=random.Random(1), write=lines.append)
     demo.load(orgs=orgs, areas=areas, countries=countries, rng=random.Random(1), write=lines.append)

@@ -22,7 +22,10 @@ def clock(db, monkeypatch):
 
 def test_a_use_is_stamped_at_once_when_quiet_and_together_in_a_surge(clock, post_amman, make_registration):
     registration = make_registration(post_amman)
-    (first, raw_first), (second, raw_second) = DeviceToken.issue(registration), DeviceToken.issue(registration)
+    (first, raw_first), (second, raw_second) = (
+        DeviceToken.issue(registration),
+        DeviceToken.issue(registration),
+    )
     assert auth.device_for_token(raw_first).pk == first.pk
     first.refresh_from_db()
     assert first.last_used is not None  # written at once
@@ -51,7 +54,9 @@ def test_each_device_keeps_its_own_time_and_a_stamp_never_goes_back(clock, post_
     assert early.last_used == ten and late.last_used == ten + datetime.timedelta(minutes=30)
 
 
-def test_a_recent_stamp_is_not_written_again_and_a_revoked_or_merged_device_is_nobody(clock, post_amman, make_registration):
+def test_a_recent_stamp_is_not_written_again_and_a_revoked_or_merged_device_is_nobody(
+    clock, post_amman, make_registration
+):
     registration = make_registration(post_amman)
     device, raw = DeviceToken.issue(registration)
     recent = timezone.now() - datetime.timedelta(seconds=30)

@@ -14,9 +14,27 @@ def test_finds_pairs_by_document_phone_email_and_name_with_birth(post_amman, mak
     b = make_registration(post_amman, document_number="p1234567", phone="+962792222222")
     c = make_registration(post_amman, phone="+962793333333", email="x@example.org")
     d = make_registration(post_amman, phone="+962794444444", email="X@Example.org")
-    e = make_registration(post_amman, given_names="José María", family_name="Dela Cruz", date_of_birth=BORN, phone="+962795555555")
-    f = make_registration(post_amman, given_names="Jose Maria", family_name="dela cruz", date_of_birth=BORN, phone="+962796666666")
-    make_registration(post_amman, given_names="Jose Maria", family_name="dela cruz", date_of_birth=BORN.replace(year=1991), phone="+962797777777")
+    e = make_registration(
+        post_amman,
+        given_names="José María",
+        family_name="Dela Cruz",
+        date_of_birth=BORN,
+        phone="+962795555555",
+    )
+    f = make_registration(
+        post_amman,
+        given_names="Jose Maria",
+        family_name="dela cruz",
+        date_of_birth=BORN,
+        phone="+962796666666",
+    )
+    make_registration(
+        post_amman,
+        given_names="Jose Maria",
+        family_name="dela cruz",
+        date_of_birth=BORN.replace(year=1991),
+        phone="+962797777777",
+    )
     pairs = find_duplicates(Registration.objects.all())
     assert pairs == [(a.pk, b.pk, ["document"]), (c.pk, d.pk, ["email"]), (e.pk, f.pk, ["name_birth"])]
     assert find_duplicates(f) == [(e.pk, f.pk, ["name_birth"])]
@@ -38,13 +56,18 @@ def test_merge_moves_everything_and_is_audited(post_amman, make_registration):
     assert other.merged_into == keep
     assert keep.email == "ana@example.org" and keep.employer == "Hotel" and keep.email_index
     assert keep.members.count() == 1 and keep.devices.count() == 1
-    assert set(keep.consents.filter(granted=True).values_list("purpose", flat=True)) == {"assistance", "crisis_messages"}
+    assert set(keep.consents.filter(granted=True).values_list("purpose", flat=True)) == {
+        "assistance",
+        "crisis_messages",
+    }
     assert AuditEntry.objects.filter(object_id=str(keep.pk), reason__startswith="merged").exists()
     assert AuditEntry.objects.filter(object_id=str(other.pk), reason__startswith="merged into").exists()
     assert find_duplicates(Registration.objects.all()) == []
 
 
-def test_duplicates_page_is_scoped_and_merges(login, make_user, consul, post_amman, post_beirut, make_registration):
+def test_duplicates_page_is_scoped_and_merges(
+    login, make_user, consul, post_amman, post_beirut, make_registration
+):
     a = make_registration(post_amman, phone="+962791111111", given_names="Lorna")
     b = make_registration(post_amman, phone="+962791111111", given_names="Lorna B")
     elsewhere = make_registration(post_beirut, phone="+962791111111", given_names="Beirut twin")

@@ -4,7 +4,14 @@ from django.core import mail
 from django.core.management import call_command
 
 from lifeline.core.models import AuditEntry
-from lifeline.nationals.models import Consent, DeviceToken, HouseholdMember, Kind, Registration, default_expiry
+from lifeline.nationals.models import (
+    Consent,
+    DeviceToken,
+    HouseholdMember,
+    Kind,
+    Registration,
+    default_expiry,
+)
 from lifeline.nationals.services import purge_expired, renew, send_reminders
 from lifeline.nationals.tasks import purge_expired_registrations
 
@@ -48,7 +55,9 @@ def test_purge_deletes_expired_keeps_the_rest_and_logs_counts_only(post_amman, m
     DeviceToken.issue(registration=gone, label="phone")
     kept = make_registration(post_amman)
     crisis = make_registration(post_amman, kind=Kind.JUST_IN_TIME)
-    Registration.objects.filter(pk__in=[gone.pk, crisis.pk]).update(expires_on=TODAY - datetime.timedelta(days=1))
+    Registration.objects.filter(pk__in=[gone.pk, crisis.pk]).update(
+        expires_on=TODAY - datetime.timedelta(days=1)
+    )
     Registration.objects.filter(pk=kept.pk).update(expires_on=TODAY)
     figures = purge_expired(TODAY)
     assert figures == {"registrations": 1, "members": 1, "consents": 1, "devices": 1}

@@ -29,7 +29,13 @@ def test_help_without_a_check_in_opens_a_case(post_amman, make_registration):
     from lifeline.cases.models import Case
 
     person = make_registration(post_amman, phone="+962790000102")
-    sms_received.send(sender=None, phone="+962790000102", keyword="help", text="HELP my employer took my passport", language="en")
+    sms_received.send(
+        sender=None,
+        phone="+962790000102",
+        keyword="help",
+        text="HELP my employer took my passport",
+        language="en",
+    )
     case = Case.objects.get(registration=person)
     assert "passport" in case.summary
 

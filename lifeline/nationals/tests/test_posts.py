@@ -12,7 +12,9 @@ def test_haversine_matches_a_known_distance():
 
 def test_network_page_lists_the_services_posts(login, consul, post_amman, post_beirut, jordan, areas):
     post_amman.jurisdiction_areas.set([areas["amman"]])
-    PostDetails.objects.create(organisation=post_beirut, emergency_phone="+96171555123", office_hours={"en": "Mon–Fri 8–16"})
+    PostDetails.objects.create(
+        organisation=post_beirut, emergency_phone="+96171555123", office_hours={"en": "Mon–Fri 8–16"}
+    )
     response = login(consul).get(reverse("nationals:posts"))
     assert response.status_code == 200
     text = response.content.decode()
@@ -25,10 +27,17 @@ def test_network_page_lists_the_services_posts(login, consul, post_amman, post_b
 
 def test_post_officer_edits_own_post_details(login, consul, post_amman):
     client = login(consul)
-    response = client.post(reverse("nationals:post_edit", args=[post_amman.pk]), {
-        "emergency_phone": "+962 79 555 1234", "latitude": "31.95", "longitude": "35.91",
-        "public_notes": "Hotline day and night", "hours_en": "Sun–Thu 8–16", "hours_ar": "الأحد–الخميس",
-    })
+    response = client.post(
+        reverse("nationals:post_edit", args=[post_amman.pk]),
+        {
+            "emergency_phone": "+962 79 555 1234",
+            "latitude": "31.95",
+            "longitude": "35.91",
+            "public_notes": "Hotline day and night",
+            "hours_en": "Sun–Thu 8–16",
+            "hours_ar": "الأحد–الخميس",
+        },
+    )
     assert response.status_code == 302
     details = PostDetails.objects.get(organisation=post_amman)
     assert details.emergency_phone == "+962795551234"
@@ -37,9 +46,14 @@ def test_post_officer_edits_own_post_details(login, consul, post_amman):
 
 
 def test_bad_post_details_are_refused_and_change_nothing(login, consul, post_amman):
-    response = login(consul).post(reverse("nationals:post_edit", args=[post_amman.pk]), {
-        "emergency_phone": "12", "latitude": "95", "longitude": "",
-    })
+    response = login(consul).post(
+        reverse("nationals:post_edit", args=[post_amman.pk]),
+        {
+            "emergency_phone": "12",
+            "latitude": "95",
+            "longitude": "",
+        },
+    )
     assert response.status_code == 200
     assert "not a valid phone number" in response.content.decode()
     assert not PostDetails.objects.exists()
@@ -51,11 +65,19 @@ def test_other_post_and_viewer_cannot_edit(login, make_user, consul, post_amman,
     viewer = make_user(post_amman, Role.VIEWER)
     client = login(viewer)
     assert client.get(reverse("nationals:posts")).status_code == 200
-    assert client.post(reverse("nationals:post_edit", args=[post_amman.pk]), {"emergency_phone": ""}).status_code == 403
+    assert (
+        client.post(reverse("nationals:post_edit", args=[post_amman.pk]), {"emergency_phone": ""}).status_code
+        == 403
+    )
 
 
 def test_public_list_sorts_by_distance_without_login(client, post_amman, post_beirut):
-    PostDetails.objects.create(organisation=post_amman, latitude=31.9539, longitude=35.9106, office_hours={"en": "Sun–Thu", "ar": "الأحد"})
+    PostDetails.objects.create(
+        organisation=post_amman,
+        latitude=31.9539,
+        longitude=35.9106,
+        office_hours={"en": "Sun–Thu", "ar": "الأحد"},
+    )
     PostDetails.objects.create(organisation=post_beirut, latitude=33.8938, longitude=35.5018)
     near_beirut = client.get("/api/app/posts", {"lat": 33.5, "lon": 35.4}).json()
     assert [p["name"] for p in near_beirut] == ["Embassy in Beirut", "Embassy in Amman"]

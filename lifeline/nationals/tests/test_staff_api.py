@@ -4,9 +4,17 @@ from lifeline.nationals.models import Registration
 
 def payload(**overrides):
     data = {
-        "given_names": "Ana", "family_name": "Reyes", "nationality": "PH", "country": "LB", "phone": "+961 71 555 123",
-        "document_number": "P999", "languages": ["tl"], "consents": ["assistance"],
-        "household": [{"name": "Kyla", "relation": "child", "date_of_birth": "2019-02-02", "unaccompanied": False}],
+        "given_names": "Ana",
+        "family_name": "Reyes",
+        "nationality": "PH",
+        "country": "LB",
+        "phone": "+961 71 555 123",
+        "document_number": "P999",
+        "languages": ["tl"],
+        "consents": ["assistance"],
+        "household": [
+            {"name": "Kyla", "relation": "child", "date_of_birth": "2019-02-02", "unaccompanied": False}
+        ],
     }
     data.update(overrides)
     return data
@@ -23,8 +31,14 @@ def test_create_get_update_delete(api, make_user, ministry, post_amman, post_bei
     got = client.get(f"/api/nationals/{pk}", {"reason": "check"})
     assert got.json()["data"]["document_number"] == "P999"
     assert AuditEntry.objects.filter(action="view", object_id=str(pk), reason="check").exists()
-    updated = client.put(f"/api/nationals/{pk}", payload(city="Tyre", household=[]), content_type="application/json")
-    assert updated.status_code == 200 and updated.json()["data"]["city"] == "Tyre" and updated.json()["data"]["household"] == []
+    updated = client.put(
+        f"/api/nationals/{pk}", payload(city="Tyre", household=[]), content_type="application/json"
+    )
+    assert (
+        updated.status_code == 200
+        and updated.json()["data"]["city"] == "Tyre"
+        and updated.json()["data"]["household"] == []
+    )
     listed = client.get("/api/nationals", {"country": "LB"}).json()
     assert listed["count"] == 1 and "phone" not in listed["items"][0]
     assert client.delete(f"/api/nationals/{pk}").status_code == 204
@@ -33,20 +47,43 @@ def test_create_get_update_delete(api, make_user, ministry, post_amman, post_bei
 
 def test_bad_payload_gets_field_errors(api, make_user, post_amman, philippines, jordan):
     client = api(make_user(post_amman, Role.OFFICER))
-    response = client.post("/api/nationals", payload(country="JO", phone="123", area="JO99", consents=[]), content_type="application/json")
+    response = client.post(
+        "/api/nationals",
+        payload(country="JO", phone="123", area="JO99", consents=[]),
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert {"phone", "area", "consents"} <= set(response.json()["errors"])
-    assert client.post("/api/nationals", {"given_names": 5}, content_type="application/json").status_code == 422
+    assert (
+        client.post("/api/nationals", {"given_names": 5}, content_type="application/json").status_code == 422
+    )
     assert not Registration.objects.exists()
 
 
 def test_scoping_masking_and_roles(api, make_user, post_amman, post_beirut, immigration, make_registration):
     registration = make_registration(post_amman, document_number="P1")
-    assert api(make_user(post_beirut, Role.COORDINATOR)).get(f"/api/nationals/{registration.pk}").status_code == 404
-    assert api(make_user(immigration, Role.ADMINISTRATOR, Scope.DEPLOYMENT)).get("/api/nationals").json()["count"] == 0
+    assert (
+        api(make_user(post_beirut, Role.COORDINATOR)).get(f"/api/nationals/{registration.pk}").status_code
+        == 404
+    )
+    assert (
+        api(make_user(immigration, Role.ADMINISTRATOR, Scope.DEPLOYMENT))
+        .get("/api/nationals")
+        .json()["count"]
+        == 0
+    )
     viewer = api(make_user(post_amman, Role.VIEWER))
     data = viewer.get(f"/api/nationals/{registration.pk}").json()
-    assert data["personal"] is False and data["data"]["document_number"] is None and data["data"]["phone"] is None
-    assert viewer.put(f"/api/nationals/{registration.pk}", payload(country="JO"), content_type="application/json").status_code == 403
+    assert (
+        data["personal"] is False
+        and data["data"]["document_number"] is None
+        and data["data"]["phone"] is None
+    )
+    assert (
+        viewer.put(
+            f"/api/nationals/{registration.pk}", payload(country="JO"), content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert viewer.delete(f"/api/nationals/{registration.pk}").status_code == 403
     assert Registration.objects.filter(pk=registration.pk).exists()

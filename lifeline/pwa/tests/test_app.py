@@ -9,7 +9,10 @@ from django.contrib.staticfiles import finders
 from lifeline.nationals.models import DeviceToken
 from lifeline.pwa.models import PushSubscription
 
-SUBSCRIPTION = {"endpoint": "https://push.example.net/send/abc123", "keys": {"p256dh": "B" + "x" * 86, "auth": "y" * 22}}
+SUBSCRIPTION = {
+    "endpoint": "https://push.example.net/send/abc123",
+    "keys": {"p256dh": "B" + "x" * 86, "auth": "y" * 22},
+}
 
 
 @pytest.fixture
@@ -24,7 +27,9 @@ def test_shell_carries_translated_strings_and_is_right_to_left_in_arabic(client,
     html = response.content.decode()
     assert response.status_code == 200
     assert 'dir="rtl"' in html and 'lang="ar"' in html
-    strings = json.loads(re.search(r'<script id="strings" type="application/json">(.*?)</script>', html, re.S).group(1))
+    strings = json.loads(
+        re.search(r'<script id="strings" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
     assert strings["safe"] != "I am safe"  # translated
     assert 'rel="manifest"' in html
 
@@ -35,7 +40,9 @@ def test_first_load_is_under_200_kb(client, db):
     for name in ("pwa/app.js", "pwa/app.css"):
         with open(finders.find(name), "rb") as handle:
             total += len(handle.read())
-    total += len(client.get("/app/manifest.webmanifest").content) + len(client.get("/app/icon-192.png").content)
+    total += len(client.get("/app/manifest.webmanifest").content) + len(
+        client.get("/app/icon-192.png").content
+    )
     total += len(client.get("/api/app/config").content)
     assert total < 200 * 1024, total
 
@@ -89,7 +96,12 @@ def test_push_subscription_refuses_bad_input_and_anonymous(client, device, setti
     _registration, headers = device
     bad = dict(SUBSCRIPTION, endpoint="javascript:alert(1)")
     assert client.post("/api/app/push", bad, content_type="application/json", **headers).status_code == 400
-    assert client.post("/api/app/push", {"endpoint": "x"}, content_type="application/json", **headers).status_code == 422
+    assert (
+        client.post(
+            "/api/app/push", {"endpoint": "x"}, content_type="application/json", **headers
+        ).status_code
+        == 422
+    )
     assert client.post("/api/app/push", SUBSCRIPTION, content_type="application/json").status_code == 401
     assert PushSubscription.objects.count() == 0
 
@@ -98,8 +110,19 @@ def test_sign_out_revokes_only_this_device(client, device):
     registration, headers = device
     _other, other_raw = DeviceToken.issue(registration=registration, label="tablet")
     assert client.post("/api/app/signout", **headers).json() == {"signed_out": True}
-    assert client.post("/api/app/push", SUBSCRIPTION, content_type="application/json", **headers).status_code == 401
-    assert client.post("/api/app/push", SUBSCRIPTION, content_type="application/json", HTTP_AUTHORIZATION=f"Device {other_raw}").status_code == 201
+    assert (
+        client.post("/api/app/push", SUBSCRIPTION, content_type="application/json", **headers).status_code
+        == 401
+    )
+    assert (
+        client.post(
+            "/api/app/push",
+            SUBSCRIPTION,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Device {other_raw}",
+        ).status_code
+        == 201
+    )
 
 
 def test_a_cookie_alone_does_not_authenticate_the_api(client, device):
@@ -115,12 +138,25 @@ def test_current_alerts_in_the_readers_language(client, org_a, areas):
     from lifeline.alerts.models import Alert, AlertArea, InfoBlock, State
 
     alert = Alert.objects.create(
-        organisation=org_a, sender="cd@example.org", identifier="A-1", sent=timezone.now(), state=State.PUBLISHED,
-        published_at=timezone.now(), expires=timezone.now() + timezone.timedelta(hours=6),
+        organisation=org_a,
+        sender="cd@example.org",
+        identifier="A-1",
+        sent=timezone.now(),
+        state=State.PUBLISHED,
+        published_at=timezone.now(),
+        expires=timezone.now() + timezone.timedelta(hours=6),
     )
     for language, headline in (("en-US", "Flood warning"), ("ar", "تحذير من الفيضانات")):
-        block = InfoBlock.objects.create(alert=alert, language=language, event="Flood", headline=headline,
-                                         categories=["Met"], urgency="Immediate", severity="Severe", certainty="Likely")
+        block = InfoBlock.objects.create(
+            alert=alert,
+            language=language,
+            event="Flood",
+            headline=headline,
+            categories=["Met"],
+            urgency="Immediate",
+            severity="Severe",
+            certainty="Likely",
+        )
         area = AlertArea.objects.create(info=block, area_desc="Amman")
         area.admin_areas.set([areas["amman"]])
     Alert.objects.create(organisation=org_a, sender="cd@example.org", identifier="A-2", state=State.DRAFT)

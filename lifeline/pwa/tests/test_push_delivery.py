@@ -37,7 +37,9 @@ def campaign_for(post_amman, jordan, django_capture_on_commit_callbacks):
     return start
 
 
-def test_the_check_in_arrives_by_push_in_the_persons_language(push_service, post_amman, make_registration, campaign_for):
+def test_the_check_in_arrives_by_push_in_the_persons_language(
+    push_service, post_amman, make_registration, campaign_for
+):
     person = make_registration(post_amman, languages=["ar", "en"], email="noor@example.org")
     PushSubscription.objects.create(registration=person, subscription=push_service.subscribe())
     campaign_for(person)
@@ -47,7 +49,9 @@ def test_the_check_in_arrives_by_push_in_the_persons_language(push_service, post
     assert mail.outbox == []  # push worked: no email
 
 
-def test_a_gone_subscription_is_forgotten_and_email_takes_over(push_service, post_amman, make_registration, campaign_for):
+def test_a_gone_subscription_is_forgotten_and_email_takes_over(
+    push_service, post_amman, make_registration, campaign_for
+):
     person = make_registration(post_amman, languages=["en"], email="noor@example.org")
     subscription = push_service.subscribe()
     push_service.expire(subscription)

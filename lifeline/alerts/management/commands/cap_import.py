@@ -13,7 +13,9 @@ from lifeline.core.management.commands._common import activate_language, organis
 
 
 class Command(BaseCommand):
-    help = "Import CAP messages from files or http(s) URLs; duplicates are skipped, Updates and Cancels applied."
+    help = (
+        "Import CAP messages from files or http(s) URLs; duplicates are skipped, Updates and Cancels applied."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("sources", nargs="+", metavar="FILE_OR_URL")
@@ -50,4 +52,8 @@ class Command(BaseCommand):
                     rejected += 1
                     self.stderr.write(f"{source}: {label}\n{result.reason}")
         if rejected:
-            raise CommandError(_("%(n)s of %(total)s messages were not imported.") % {"n": rejected, "total": len(options["sources"])}, returncode=1)
+            raise CommandError(
+                _("%(n)s of %(total)s messages were not imported.")
+                % {"n": rejected, "total": len(options["sources"])},
+                returncode=1,
+            )

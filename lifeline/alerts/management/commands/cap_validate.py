@@ -8,7 +8,9 @@ from lifeline.core.management.commands._common import activate_language
 
 
 class Command(BaseCommand):
-    help = "Check CAP files: prints FILE: OK, or FILE:LINE: reason for each problem; exits 1 if any is invalid."
+    help = (
+        "Check CAP files: prints FILE: OK, or FILE:LINE: reason for each problem; exits 1 if any is invalid."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+")
@@ -30,4 +32,8 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"{name}: OK")
         if failed:
-            raise CommandError(_("%(n)s of %(total)s files are not valid CAP.") % {"n": failed, "total": len(options["files"])}, returncode=1)
+            raise CommandError(
+                _("%(n)s of %(total)s files are not valid CAP.")
+                % {"n": failed, "total": len(options["files"])},
+                returncode=1,
+            )

@@ -16,7 +16,11 @@ def organisation_from(value):
     """An organisation by id or exact (short) name; the only one if there is just one."""
     qs = Organisation.objects.all()
     if value:
-        match = qs.filter(pk=int(value)) if is_id(value) else (qs.filter(short_name=value) | qs.filter(name=value))
+        match = (
+            qs.filter(pk=int(value))
+            if is_id(value)
+            else (qs.filter(short_name=value) | qs.filter(name=value))
+        )
         if match.count() != 1:
             raise CommandError(_("No single organisation matches “%(value)s”.") % {"value": value})
         return match.get()

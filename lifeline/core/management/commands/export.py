@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--hxl", action="store_true", help="Add a row of HXL hashtags under the header.")
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
         parser.add_argument("--org", help="Only this organisation's records (id or short name).")
-        parser.add_argument("--personal", action="store_true", help="Include personal data columns (audited).")
+        parser.add_argument(
+            "--personal", action="store_true", help="Include personal data columns (audited)."
+        )
         parser.add_argument("--lang", default="en")
 
     def handle(self, *args, **options):
@@ -29,7 +31,9 @@ class Command(BaseCommand):
         queryset = schema.model.objects.all()
         if options["org"]:
             queryset = queryset.filter(organisation=organisation_from(options["org"]))
-        data = export_table(schema, queryset, fmt=options["format"], hxl=options["hxl"], include_personal=options["personal"])
+        data = export_table(
+            schema, queryset, fmt=options["format"], hxl=options["hxl"], include_personal=options["personal"]
+        )
         with audit.acting_as(None, via="command"):
             audit.record(
                 AuditAction.EXPORT,

@@ -6,7 +6,9 @@ from lifeline.core.tabular import import_table
 
 
 class Command(BaseCommand):
-    help = "Import a registry from CSV or XLSX: every row is checked first; if any is bad, nothing is written."
+    help = (
+        "Import a registry from CSV or XLSX: every row is checked first; if any is bad, nothing is written."
+    )
     leave_locale_alone = True
 
     def add_arguments(self, parser):

@@ -10,7 +10,7 @@ class Command(BaseCommand):
         demo.load(self.stdout)
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000 and log in as one of:")
-        for username, org_key, role, scope, superuser in demo.USERS:
+        for username, _org_key, role, scope, _superuser in demo.USERS:
             self.stdout.write(f"  {username:<12} {role.label:<14} {scope.label}")
         self.stdout.write(f"Password for every demo user: {demo.PASSWORD}")
         self.stdout.write(

@@ -29,10 +29,14 @@ class Command(BaseCommand):
             ids = list(model._base_manager.values_list("pk", flat=True).order_by("pk"))
             for start in range(0, len(ids), BATCH):
                 with transaction.atomic():
-                    rows = list(model._base_manager.filter(pk__in=ids[start : start + BATCH]).only("pk", *names))
+                    rows = list(
+                        model._base_manager.filter(pk__in=ids[start : start + BATCH]).only("pk", *names)
+                    )
                     # Reading decrypted with any key; saving encrypts with the first one.
                     model._base_manager.bulk_update(rows, names)
                 total += len(rows)
             self.stdout.write(f"{model._meta.label}: {len(ids)} rows re-encrypted")
         with audit.acting_as(None, via="command"):
-            audit.record(AuditAction.SETTINGS, object_type="core.encryption", object_repr=f"keys rotated: {total} rows")
+            audit.record(
+                AuditAction.SETTINGS, object_type="core.encryption", object_repr=f"keys rotated: {total} rows"
+            )

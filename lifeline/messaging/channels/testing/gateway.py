@@ -67,7 +67,16 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class Gateway:
-    def __init__(self, latency=0.0, failure_rate=0.0, reject=(), receipts_to="", receipt_headers=None, receipt_status="delivered", seed=1):
+    def __init__(
+        self,
+        latency=0.0,
+        failure_rate=0.0,
+        reject=(),
+        receipts_to="",
+        receipt_headers=None,
+        receipt_status="delivered",
+        seed=1,
+    ):
         self.latency = latency
         self.failure_rate = failure_rate
         self.reject = set(reject)
@@ -116,7 +125,10 @@ class Gateway:
         """POST one receipt batch; returns the HTTP status."""
         body = json.dumps([{"id": i, "status": status or self.receipt_status} for i in ids]).encode()
         request = urllib.request.Request(
-            url or self.receipts_to, data=body, method="POST", headers={"Content-Type": "application/json", **self.receipt_headers}
+            url or self.receipts_to,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", **self.receipt_headers},
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -161,7 +173,9 @@ class Gateway:
         self.server.daemon_threads = True
         self.server.gateway = self
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._threads = [threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)]
+        self._threads = [
+            threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        ]
         if self.receipts_to:
             self._threads.append(threading.Thread(target=self._post_receipts_loop, daemon=True))
         for thread in self._threads:

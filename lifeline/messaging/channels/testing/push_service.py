@@ -106,13 +106,21 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Content-Encoding") != "aes128gcm" or "TTL" not in self.headers:
             return self._reply(400, "aes128gcm body and TTL header required")
         try:
-            plaintext = http_ece.decrypt(body, private_key=subscriber["private"], auth_secret=subscriber["auth"], version="aes128gcm")
-        except Exception as exc:  # noqa: BLE001 - http_ece raises several kinds for a bad body
+            plaintext = http_ece.decrypt(
+                body, private_key=subscriber["private"], auth_secret=subscriber["auth"], version="aes128gcm"
+            )
+        except Exception as exc:
             return self._reply(400, f"cannot decrypt: {exc}")
         with service.lock:
             number = next(service.ids)
             service.received.append(
-                {"subscription": token, "plaintext": plaintext.decode("utf-8"), "claims": claims, "ttl": int(self.headers["TTL"]), "size": len(body)}
+                {
+                    "subscription": token,
+                    "plaintext": plaintext.decode("utf-8"),
+                    "claims": claims,
+                    "ttl": int(self.headers["TTL"]),
+                    "size": len(body),
+                }
             )
         return self._reply(201, headers={"Location": f"{service.url}/message/{number}"})
 
@@ -134,8 +142,13 @@ class PushService:
         auth = os.urandom(16)
         token = b64url(os.urandom(12))
         self.subscribers[token] = {"private": private, "auth": auth}
-        public = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": f"{self.url}/push/{token}", "keys": {"p256dh": b64url(public), "auth": b64url(auth)}}
+        public = private.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {
+            "endpoint": f"{self.url}/push/{token}",
+            "keys": {"p256dh": b64url(public), "auth": b64url(auth)},
+        }
 
     def expire(self, subscription):
         self.expired.add(subscription["endpoint"].rsplit("/", 1)[-1])
@@ -145,7 +158,9 @@ class PushService:
         self.server.daemon_threads = True
         self.server.service = self
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         return self
 

@@ -1,8 +1,8 @@
 """A loopback SMTP server (aiosmtpd) that keeps every message it receives.
 
-    with SmtpServer(refuse={"nobody@example.org"}) as smtp:
-        EMAIL_HOST, EMAIL_PORT = "127.0.0.1", smtp.port
-        smtp.messages  # [email.message.EmailMessage]
+with SmtpServer(refuse={"nobody@example.org"}) as smtp:
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", smtp.port
+    smtp.messages  # [email.message.EmailMessage]
 """
 
 import email

@@ -7,7 +7,15 @@ from lifeline.messaging.channels.testing.gateway import Gateway
 SECRET = "s3cret-for-tests"
 
 
-def message(delivery_id=1, address="+962791234567", language="en", subject="Flood warning", body="Move to higher ground now.", short="", unsubscribe_url="https://lifeline.example/u/abc"):
+def message(
+    delivery_id=1,
+    address="+962791234567",
+    language="en",
+    subject="Flood warning",
+    body="Move to higher ground now.",
+    short="",
+    unsubscribe_url="https://lifeline.example/u/abc",
+):
     return OutboundMessage(delivery_id, address, language, subject, body, short, unsubscribe_url)
 
 

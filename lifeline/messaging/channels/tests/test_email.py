@@ -27,7 +27,9 @@ def parts(received):
 
 
 def test_it_sends_plain_text_and_html_with_the_unsubscribe_link(smtp):
-    [result] = get_channel("email").send_batch([message(3, address="maria@example.org", body="Move to higher ground.\nAvoid the wadi.")])
+    [result] = get_channel("email").send_batch(
+        [message(3, address="maria@example.org", body="Move to higher ground.\nAvoid the wadi.")]
+    )
     assert result.ok and not result.delivered and not result.retryable
     [received] = smtp.messages
     assert received["To"] == "maria@example.org"
@@ -49,7 +51,9 @@ def test_it_sends_plain_text_and_html_with_the_unsubscribe_link(smtp):
 def test_arabic_arrives_intact_and_right_to_left(smtp):
     subject = "تحذير من الفيضانات في عمّان"
     body = "توجهوا فوراً إلى مكان مرتفع. ابتعدوا عن الأودية."
-    [result] = get_channel("email").send_batch([message(address="ahmad@example.org", language="ar", subject=subject, body=body)])
+    [result] = get_channel("email").send_batch(
+        [message(address="ahmad@example.org", language="ar", subject=subject, body=body)]
+    )
     assert result.ok
     [received] = smtp.messages
     assert received["Subject"] == subject
@@ -59,14 +63,21 @@ def test_arabic_arrives_intact_and_right_to_left(smtp):
 
 
 def test_the_body_is_escaped_in_html(smtp):
-    get_channel("email").send_batch([message(address="a@example.org", body='<script>alert("x")</script> & more')])
+    get_channel("email").send_batch(
+        [message(address="a@example.org", body='<script>alert("x")</script> & more')]
+    )
     _plain, html = parts(smtp.messages[0])
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_one_connection_serves_a_batch_and_a_refused_recipient_fails_alone(smtp):
-    messages = [message(1, address="a@example.org"), message(2, address="gone@example.org"), message(3, address="not-an-address"), message(4, address="b@example.org")]
+    messages = [
+        message(1, address="a@example.org"),
+        message(2, address="gone@example.org"),
+        message(3, address="not-an-address"),
+        message(4, address="b@example.org"),
+    ]
     results = get_channel("email").send_batch(messages)
     assert [r.ok for r in results] == [True, False, False, True]
     assert not results[1].retryable and "550" in results[1].error
@@ -80,6 +91,8 @@ def test_no_server_is_retryable(settings):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nothing listens
     settings.EMAIL_TIMEOUT = 2
-    results = get_channel("email").send_batch([message(1, address="a@example.org"), message(2, address="b@example.org")])
+    results = get_channel("email").send_batch(
+        [message(1, address="a@example.org"), message(2, address="b@example.org")]
+    )
     assert [(r.ok, r.retryable) for r in results] == [(False, True), (False, True)]
     assert "connection" in results[0].error.lower()

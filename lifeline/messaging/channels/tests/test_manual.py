@@ -18,13 +18,17 @@ def team_messages():
     return [
         message(1, address="Building 4, Jabal Al-Weibdeh", body=FLOOD_EN),
         message(2, address="Building 6, Jabal Al-Weibdeh", body=FLOOD_EN),
-        message(3, address="=HYPERLINK(\"http://evil\")", language="ar", subject="تحذير", body=FLOOD_AR),
+        message(3, address='=HYPERLINK("http://evil")', language="ar", subject="تحذير", body=FLOOD_AR),
     ]
 
 
 def test_sending_hands_messages_to_the_team():
     results = get_channel("manual").send_batch(team_messages())
-    assert [(r.delivery_id, r.ok, r.delivered) for r in results] == [(1, True, False), (2, True, False), (3, True, False)]
+    assert [(r.delivery_id, r.ok, r.delivered) for r in results] == [
+        (1, True, False),
+        (2, True, False),
+        (3, True, False),
+    ]
 
 
 def test_the_script_has_each_text_once_per_language():
@@ -40,7 +44,7 @@ def test_the_csv_list_guards_against_formulas():
     rows = list(csv.reader(io.StringIO(manual_list(team_messages()).decode("utf-8-sig"))))
     assert rows[0] == ["Delivery", "Address", "Language", "Subject", "Message", "Done"]
     assert rows[1][1] == "Building 4, Jabal Al-Weibdeh"
-    assert rows[3][1] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[3][1] == '\'=HYPERLINK("http://evil")'
     assert rows[3][4] == FLOOD_AR
 
 
@@ -53,7 +57,9 @@ def test_the_xlsx_list():
 
 @pytest.mark.django_db
 def test_the_download_is_audited():
-    response = manual_export_response(team_messages(), fmt="xlsx", name="amman flood/teams", reason="door-to-door")
+    response = manual_export_response(
+        team_messages(), fmt="xlsx", name="amman flood/teams", reason="door-to-door"
+    )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert 'filename="amman-flood-teams-' in response["Content-Disposition"]
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)

@@ -27,10 +27,18 @@ def service(keys):
 def test_a_push_is_encrypted_signed_and_decrypted_by_the_service(service):
     subscription = service.subscribe()
     text = "تحذير: فيضانات. توجهوا إلى مكان مرتفع."
-    [result] = get_channel("push").send_batch([message(11, address=json.dumps(subscription), language="ar", subject="تحذير", body=text)])
+    [result] = get_channel("push").send_batch(
+        [message(11, address=json.dumps(subscription), language="ar", subject="تحذير", body=text)]
+    )
     assert result.ok and not result.retryable and not result.delivered
     [received] = service.received
-    assert json.loads(received["plaintext"]) == {"title": "تحذير", "body": text, "lang": "ar", "id": 11, "url": "https://lifeline.example/u/abc"}
+    assert json.loads(received["plaintext"]) == {
+        "title": "تحذير",
+        "body": text,
+        "lang": "ar",
+        "id": 11,
+        "url": "https://lifeline.example/u/abc",
+    }
     assert received["claims"]["aud"] == service.url
     assert received["claims"]["sub"] == "mailto:ops@lifeline.example"
     assert received["ttl"] > 0
@@ -39,10 +47,14 @@ def test_a_push_is_encrypted_signed_and_decrypted_by_the_service(service):
 
 def test_a_batch_reaches_each_subscription(service):
     subscriptions = [service.subscribe() for _ in range(5)]
-    results = get_channel("push").send_batch([message(i, address=json.dumps(s), short=f"msg {i}") for i, s in enumerate(subscriptions)])
+    results = get_channel("push").send_batch(
+        [message(i, address=json.dumps(s), short=f"msg {i}") for i, s in enumerate(subscriptions)]
+    )
     assert [r.delivery_id for r in results] == list(range(5))
     assert all(r.ok for r in results)
-    assert sorted(json.loads(r["plaintext"])["body"] for r in service.received) == [f"msg {i}" for i in range(5)]
+    assert sorted(json.loads(r["plaintext"])["body"] for r in service.received) == [
+        f"msg {i}" for i in range(5)
+    ]
 
 
 def test_an_expired_subscription_is_gone_and_not_retryable(service):
@@ -61,7 +73,17 @@ def test_a_key_the_service_does_not_know_is_refused(settings, keys):
     assert not result.ok and not result.retryable and not result.gone
 
 
-@pytest.mark.parametrize("address", ["", "not json", "[]", '{"endpoint": "ftp://x", "keys": {"p256dh": "a", "auth": "b"}}', '{"endpoint": "https://push.example/x"}', '{"endpoint": "https://push.example/x", "keys": {"p256dh": "bad", "auth": "bad"}}'])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "",
+        "not json",
+        "[]",
+        '{"endpoint": "ftp://x", "keys": {"p256dh": "a", "auth": "b"}}',
+        '{"endpoint": "https://push.example/x"}',
+        '{"endpoint": "https://push.example/x", "keys": {"p256dh": "bad", "auth": "bad"}}',
+    ],
+)
 def test_an_invalid_subscription_fails_without_raising(keys, address):
     [result] = get_channel("push").send_batch([message(address=address)])
     assert not result.ok and not result.retryable and result.gone
@@ -91,7 +113,9 @@ def test_the_loopback_service_checks_the_audience(keys):
     from py_vapid import Vapid
 
     signer = Vapid.from_raw(keys["private_key"].encode())
-    header = signer.sign({"sub": "mailto:a@example.org", "aud": "http://127.0.0.1:1", "exp": 9999999999})["Authorization"]
+    header = signer.sign({"sub": "mailto:a@example.org", "aud": "http://127.0.0.1:1", "exp": 9999999999})[
+        "Authorization"
+    ]
     with pytest.raises(ValueError, match="aud|exp"):
         verify_vapid(header, "http://127.0.0.1:2")
 

@@ -17,7 +17,9 @@ def test_gsm_limits_are_160_then_153_per_part():
 def test_extension_characters_count_double_and_are_not_cut():
     assert encoding("price: 5€ [x]") == "gsm7"
     assert segments("€" * 80) == ["€" * 80]  # 160 septets
-    parts = segments("€" * 81)  # 162 septets: concatenated, 76 per part (152 septets, the 153rd cannot hold an escape)
+    parts = segments(
+        "€" * 81
+    )  # 162 septets: concatenated, 76 per part (152 septets, the 153rd cannot hold an escape)
     assert [len(p) for p in parts] == [76, 5]
     assert "".join(parts) == "€" * 81
 

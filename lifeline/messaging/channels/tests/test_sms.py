@@ -60,7 +60,9 @@ def test_a_long_text_is_sent_once_and_reports_its_parts(sms, gateway):
 
 def test_a_template_with_part_splits_the_text(settings, gateway):
     settings.SMS_GATEWAY_URL = gateway.url + "/send"
-    settings.SMS_GATEWAY_TEMPLATE = '{"to": "{to}", "text": "{text}", "reference": "{id}", "part": "{part}", "parts": "{parts}"}'
+    settings.SMS_GATEWAY_TEMPLATE = (
+        '{"to": "{to}", "text": "{text}", "reference": "{id}", "part": "{part}", "parts": "{parts}"}'
+    )
     text = "a" * 200
     [result] = get_channel("sms").send_batch([message(9, short=text)])
     received = gateway.received()
@@ -122,7 +124,14 @@ def test_an_unreachable_gateway_is_retryable(settings):
 
 
 def test_bad_numbers_and_empty_texts_fail_without_a_request(sms, gateway):
-    results = sms.send_batch([message(1, address="not a phone"), message(2, address="+96212"), message(3, body="", short=""), message(4)])
+    results = sms.send_batch(
+        [
+            message(1, address="not a phone"),
+            message(2, address="+96212"),
+            message(3, body="", short=""),
+            message(4),
+        ]
+    )
     assert [r.ok for r in results] == [False, False, False, True]
     assert not any(r.retryable for r in results)
     assert gateway.requests == 1
@@ -142,7 +151,9 @@ def test_headers_from_settings_are_sent(settings, gateway):
 
 
 def test_templates_are_filled_in_parsed_json_never_in_text():
-    template = json.loads('{"to": "{to}", "body": {"text": "Alert: {text}"}, "n": "{parts}", "tags": ["{id}"]}')
+    template = json.loads(
+        '{"to": "{to}", "body": {"text": "Alert: {text}"}, "n": "{parts}", "tags": ["{id}"]}'
+    )
     body = render(template, {"to": "+1", "text": '"}, "evil": {"x', "id": "5", "parts": 2, "part": 1})
     assert body == {"to": "+1", "body": {"text": 'Alert: "}, "evil": {"x'}, "n": 2, "tags": ["5"]}
     assert json.loads(json.dumps(body)) == body
@@ -181,7 +192,9 @@ def test_single_requests_run_concurrently_and_keep_the_order(settings):
     with Gateway(latency=0.02) as gw:
         settings.SMS_GATEWAY_URL = gw.url + "/send"
         settings.SMS_GATEWAY_CONCURRENCY = 8
-        results = get_channel("sms").send_batch([message(i, address=f"+96279123{i:04d}") for i in range(1, 41)])
+        results = get_channel("sms").send_batch(
+            [message(i, address=f"+96279123{i:04d}") for i in range(1, 41)]
+        )
         by_id = {m["id"]: m for m in gw.received()}
     assert [r.delivery_id for r in results] == list(range(1, 41))
     assert all(by_id[r.provider_id]["reference"] == str(r.delivery_id) for r in results)

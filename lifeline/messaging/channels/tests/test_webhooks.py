@@ -69,7 +69,11 @@ def test_a_list_of_receipts_with_failures_and_interim_states(client, webhook_sec
 
 
 def test_a_form_receipt_is_read(client, webhook_secret, recorded):
-    response = client.post(RECEIPT, {"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": "30003"}, HTTP_X_WEBHOOK_SIGNATURE=SECRET)
+    response = client.post(
+        RECEIPT,
+        {"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": "30003"},
+        HTTP_X_WEBHOOK_SIGNATURE=SECRET,
+    )
     assert response.status_code == 200
     assert recorded == [("sms", "SM1", "failed", "30003")]
 
@@ -77,7 +81,9 @@ def test_a_form_receipt_is_read(client, webhook_secret, recorded):
 def test_a_replayed_receipt_is_harmless(client, webhook_secret, recorded):
     for _ in range(2):
         assert post_json(client, RECEIPT, {"id": "gw-1", "status": "delivered"}).status_code == 200
-    assert recorded == [("sms", "gw-1", "delivered", "")] * 2  # the core's record_receipt is idempotent per provider id
+    assert (
+        recorded == [("sms", "gw-1", "delivered", "")] * 2
+    )  # the core's record_receipt is idempotent per provider id
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong"])
@@ -101,15 +107,31 @@ def test_an_hmac_signature_is_checked(client, settings, recorded):
     settings.SMS_WEBHOOK_HEADER = "X-Signature"
     body = json.dumps({"id": "gw-9", "status": "delivered"}).encode()
     good = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    assert client.post(RECEIPT, body, content_type="application/json", HTTP_X_SIGNATURE=good).status_code == 200
-    assert client.post(RECEIPT, body + b" ", content_type="application/json", HTTP_X_SIGNATURE=good).status_code == 403
-    assert client.post(RECEIPT, body, content_type="application/json", HTTP_X_SIGNATURE=SECRET).status_code == 403
+    assert (
+        client.post(RECEIPT, body, content_type="application/json", HTTP_X_SIGNATURE=good).status_code == 200
+    )
+    assert (
+        client.post(RECEIPT, body + b" ", content_type="application/json", HTTP_X_SIGNATURE=good).status_code
+        == 403
+    )
+    assert (
+        client.post(RECEIPT, body, content_type="application/json", HTTP_X_SIGNATURE=SECRET).status_code
+        == 403
+    )
     assert recorded == [("sms", "gw-9", "delivered", "")]
 
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"[]", b"[1, 2]", b'{"status": "delivered"}', b'{"id": "gw-1"}', b'[{"id": "gw-1", "status": "delivered"}, {"id": "gw-2"}]', b"\xff\xfe"],
+    [
+        b"not json",
+        b"[]",
+        b"[1, 2]",
+        b'{"status": "delivered"}',
+        b'{"id": "gw-1"}',
+        b'[{"id": "gw-1", "status": "delivered"}, {"id": "gw-2"}]',
+        b"\xff\xfe",
+    ],
 )
 def test_a_malformed_receipt_is_a_400_and_records_nothing(client, webhook_secret, recorded, body):
     response = client.post(RECEIPT, body, content_type="application/json", HTTP_X_WEBHOOK_SIGNATURE=SECRET)
@@ -156,12 +178,17 @@ def serve_django():
 
 def test_receipts_posted_back_by_the_gateway_reach_the_webhook(settings, webhook_secret, recorded):
     settings.SMS_GATEWAY_BATCH = '{"messages": "{messages}"}'
-    with serve_django() as site, Gateway(receipts_to=site + RECEIPT, receipt_headers={"X-Webhook-Signature": SECRET}) as gw:
+    with (
+        serve_django() as site,
+        Gateway(receipts_to=site + RECEIPT, receipt_headers={"X-Webhook-Signature": SECRET}) as gw,
+    ):
         settings.SMS_GATEWAY_URL = gw.url + "/send"
         settings.SMS_GATEWAY_BATCH_URL = gw.url + "/batch"
         from lifeline.messaging.channels import get_channel
 
-        results = get_channel("sms").send_batch([message(i, address=f"+96279123{i:04d}") for i in range(1, 21)])
+        results = get_channel("sms").send_batch(
+            [message(i, address=f"+96279123{i:04d}") for i in range(1, 21)]
+        )
         assert gw.wait_for_receipts()
     assert sorted(provider for _c, provider, _s, _e in recorded) == sorted(r.provider_id for r in results)
     assert {status for _c, _p, status, _e in recorded} == {"delivered"}
@@ -175,7 +202,15 @@ def test_an_inbound_keyword_sends_the_signal(client, webhook_secret, heard):
     response = post_json(client, INBOUND, {"from": "+962 79 123 4567", "text": "Safe, all four of us"})
     assert response.status_code == 200
     assert response.json() == {"ok": True, "keyword": "safe", "language": "en"}
-    assert heard == [{"signal": inbound.sms_received, "phone": "+962791234567", "keyword": "safe", "text": "Safe, all four of us", "language": "en"}]
+    assert heard == [
+        {
+            "signal": inbound.sms_received,
+            "phone": "+962791234567",
+            "keyword": "safe",
+            "text": "Safe, all four of us",
+            "language": "en",
+        }
+    ]
 
 
 @pytest.mark.django_db  # the product's receivers look the number up
@@ -187,11 +222,22 @@ def test_an_arabic_stop_by_form(client, webhook_secret, heard):
 
 @pytest.mark.django_db  # the product's receivers look the number up
 def test_a_text_without_keyword_is_still_passed_on(client, webhook_secret, heard):
-    assert post_json(client, INBOUND, {"from": "+639171234567", "text": "Where is the shelter?"}).status_code == 200
+    assert (
+        post_json(client, INBOUND, {"from": "+639171234567", "text": "Where is the shelter?"}).status_code
+        == 200
+    )
     assert [(h["keyword"], h["language"]) for h in heard] == [("", "")]
 
 
-@pytest.mark.parametrize("data", [{"from": "12", "text": "SAFE"}, {"text": "SAFE"}, {"from": "+962791234567", "text": "x" * 2000}, [{"from": "+962791234567", "text": "a"}] * 2])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"from": "12", "text": "SAFE"},
+        {"text": "SAFE"},
+        {"from": "+962791234567", "text": "x" * 2000},
+        [{"from": "+962791234567", "text": "a"}] * 2,
+    ],
+)
 def test_bad_inbound_is_a_400_and_no_signal(client, webhook_secret, heard, data):
     response = post_json(client, INBOUND, data)
     assert response.status_code == 400
@@ -200,7 +246,10 @@ def test_bad_inbound_is_a_400_and_no_signal(client, webhook_secret, heard, data)
 
 
 def test_inbound_needs_the_secret(client, webhook_secret, heard):
-    assert post_json(client, INBOUND, {"from": "+962791234567", "text": "HELP"}, secret="nope").status_code == 403
+    assert (
+        post_json(client, INBOUND, {"from": "+962791234567", "text": "HELP"}, secret="nope").status_code
+        == 403
+    )
     assert heard == []
 
 

@@ -15,4 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         batches = services.sweep()
         moved = services.check_fallbacks()
-        self.stdout.write(f"{len(batches)} batches re-queued, {moved} deliveries moved to their next channel.")
+        self.stdout.write(
+            f"{len(batches)} batches re-queued, {moved} deliveries moved to their next channel."
+        )

@@ -23,5 +23,7 @@ class Command(BaseCommand):
         with acting_as(via="command"):
             reminded = 0 if options["no_reminders"] else send_reminders(today)
             figures = purge_expired(today)
-        self.stdout.write(f"reminders sent: {reminded}; registrations purged: {figures['registrations']} "
-                          f"(household members {figures['members']}, consents {figures['consents']}, devices {figures['devices']})")
+        self.stdout.write(
+            f"reminders sent: {reminded}; registrations purged: {figures['registrations']} "
+            f"(household members {figures['members']}, consents {figures['consents']}, devices {figures['devices']})"
+        )
