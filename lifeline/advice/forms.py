@@ -4,18 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lifeline.advice.models import AdviceText, AdviceVersion, Briefing, BriefingText, Level, TravelAdvice
 from lifeline.advice.services import TEXT_FIELDS
-from lifeline.core.forms import offer_organisations
-from lifeline.core.names import normalise_language
-from lifeline.geo.models import AdminArea, Country
+from lifeline.core.forms import LanguageField, offer_countries, offer_organisations
+from lifeline.geo.models import AdminArea
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def clean_language_code(value):
-    tag = normalise_language(value)
-    if tag is None:
-        raise ValidationError(_("“%(code)s” is not an ISO 639 language code."), params={"code": value})
-    return tag
 
 
 class PlaceForm(forms.ModelForm):
@@ -24,7 +16,7 @@ class PlaceForm(forms.ModelForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         offer_organisations(self.fields["organisation"], organisations, _("Kept by"))
-        self.fields["country"].queryset = Country.objects.all()
+        offer_countries(self.fields["country"])
         self.fields["area"].queryset = AdminArea.objects.select_related("country").order_by(
             "country__code", "name"
         )
@@ -69,8 +61,7 @@ class VersionForm(forms.ModelForm):
 
 
 class LanguageTextForm(forms.ModelForm):
-    def clean_language(self):
-        return clean_language_code(self.cleaned_data["language"])
+    language = LanguageField(label=_("Language"))
 
 
 class AdviceTextForm(LanguageTextForm):
@@ -144,9 +135,4 @@ class AdviceFilterForm(forms.Form):
 
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
-    language = forms.CharField(
-        label=_("Language"), max_length=35, initial="en", help_text=_("ISO 639 code, such as en, fil or ar.")
-    )
-
-    def clean_language(self):
-        return clean_language_code(self.cleaned_data["language"])
+    language = LanguageField(label=_("Language"), initial="en")

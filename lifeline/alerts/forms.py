@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.alerts import hazards
 from lifeline.alerts.cap import MAX_BYTES, check_circle, check_polygon
 from lifeline.alerts.models import Alert, Category, FeedSubscription, InfoBlock, ResponseType, State, Status
-from lifeline.core.forms import offer_organisations
-from lifeline.core.names import language_name, normalise_language
+from lifeline.core.forms import LanguageField, offer_organisations
+from lifeline.core.names import language_name
 from lifeline.geo.models import AdminArea
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -66,25 +66,12 @@ class AlertForm(forms.ModelForm):
         return data
 
 
-class LanguageTagField(forms.CharField):
-    """Any BCP 47 tag, normalised (``tl`` → ``fil``, ``EN-us`` → ``en-US``)."""
+class LanguageTagField(LanguageField):
+    """Any BCP 47 tag, picked by name or typed as a code, normalised (``tl`` → ``fil``, ``EN-us`` → ``en-US``)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 35)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"list": "alert-languages", "size": 8, "autocomplete": "off"})
-        )
-        kwargs.setdefault("help_text", _("A language code such as en, ar, fil or es-MX."))
+        kwargs.setdefault("max_length", 35 + 200)
         super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return value
-        tag = normalise_language(value)
-        if tag is None:
-            raise ValidationError(_("“%(code)s” is not a language code."), params={"code": value})
-        return tag
 
 
 class InfoBlockForm(forms.ModelForm):

@@ -3,46 +3,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.communities.models import PERCENT_FIELDS, PERCENT_RANGE, CommunityProfile, Sector, Vulnerability
-from lifeline.core.forms import LanguageCodesField, offer_organisations
+from lifeline.core.forms import CountryField, LanguageCodesField, LanguageField, offer_organisations
 from lifeline.directory.models import KeyContact
-from lifeline.geo.models import AdminArea, Country
-
-
-def find_country(code):
-    code = code.strip().upper()
-    return Country.objects.filter(Q(code=code) | Q(iso3=code)).first() if code else None
-
-
-class CountryCodesField(forms.CharField):
-    """ISO 3166 codes separated by commas or semicolons → list of Country objects."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text", _("ISO 3166 country codes separated by commas, for example: PH, NP, LK.")
-        )
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, (list, tuple)) or hasattr(value, "all"):
-            items = value.all() if hasattr(value, "all") else value
-            return ", ".join(getattr(c, "code", str(c)) for c in items)
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        found, unknown = [], []
-        for code in [c for c in value.replace(";", ",").split(",") if c.strip()]:
-            country = find_country(code)
-            if country is None:
-                unknown.append(code.strip())
-            elif country not in found:
-                found.append(country)
-        if unknown:
-            raise forms.ValidationError(
-                [_("“%(code)s” is not an ISO 3166 country code.") % {"code": code} for code in unknown]
-            )
-        return found
+from lifeline.geo.models import AdminArea
 
 
 class SortedMultipleChoiceField(forms.MultipleChoiceField):
@@ -53,7 +16,7 @@ class SortedMultipleChoiceField(forms.MultipleChoiceField):
 
 
 class CommunityProfileForm(forms.ModelForm):
-    origin_countries = CountryCodesField(label=_("Origin"))
+    origin_countries = CountryField(label=_("Origin"), multiple=True, model=True, required=False)
     languages = LanguageCodesField(label=_("Languages spoken"))
     sectors = SortedMultipleChoiceField(label=_("Sectors of work"), choices=Sector.choices, required=False)
     vulnerabilities = SortedMultipleChoiceField(
@@ -136,13 +99,6 @@ class CommunityFilterForm(forms.Form):
     area = forms.ModelChoiceField(
         label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any")
     )
-    language = forms.CharField(label=_("Language code"), required=False)
-    origin = forms.CharField(label=_("Origin country code"), required=False)
+    language = LanguageField(label=_("Language"), required=False)
+    origin = CountryField(label=_("Origin"), model=True, required=False)
     no_focal_point = forms.BooleanField(label=_("No focal point only"), required=False)
-
-    def clean_origin(self):
-        code = self.cleaned_data["origin"]
-        country = find_country(code)
-        if code and country is None:
-            raise forms.ValidationError(_("“%(code)s” is not an ISO 3166 country code.") % {"code": code})
-        return country

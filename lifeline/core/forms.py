@@ -1,5 +1,8 @@
+import re
+
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import (
@@ -11,6 +14,15 @@ from lifeline.core.models import (
     Role,
     RolePermission,
     Scope,
+)
+from lifeline.core.names import (
+    country_label,
+    country_name,
+    country_options,
+    find_country,
+    find_language,
+    language_label,
+    language_options,
 )
 
 
@@ -46,36 +58,185 @@ class ImportForm(forms.Form):
         return upload
 
 
-class LanguageCodesField(forms.CharField):
-    """ISO 639 codes separated by commas or semicolons → list of Language objects."""
+def split_entries(text):
+    """What a person typed into a picker for several values → the entries, in order.
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("ISO 639 codes separated by commas, for example: ar, fil, ur."))
+    Entries are separated by semicolons or new lines (names may contain commas, e.g.
+    "Congo, the Democratic Republic of the"); a text without either is split on commas."""
+    text = str(text or "")
+    parts = re.split(r"[;\n]", text) if re.search(r"[;\n]", text) else text.split(",")
+    return [part.strip() for part in parts if part.strip()]
+
+
+def deployment_country_codes():
+    """The countries this deployment works in: where its organisations are and what they cover."""
+    codes = set(Organisation.objects.exclude(country=None).values_list("country__code", flat=True))
+    codes |= set(Organisation.jurisdiction_countries.through.objects.values_list("country__code", flat=True))
+    return codes
+
+
+class PickerInput(forms.TextInput):
+    """A text box with a list of names to pick from, searchable by typing (an HTML datalist).
+
+    Works without JavaScript; ``lifeline/picker.js`` lets a box that takes several values
+    suggest the next one after a semicolon."""
+
+    template_name = "core/widgets/picker.html"
+
+    def __init__(self, options, multiple=False, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.options = options
+        self.multiple = multiple
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["list_id"] = f"{widget['attrs'].get('id') or name}-options"
+        widget["multiple"] = self.multiple
+        widget["options"] = self.options()
+        return context
+
+
+class _PickerField(forms.CharField):
+    """Shared by the language and country pickers: one value or several, parsed by ``find``."""
+
+    multiple_help = _("Type to search; separate several with a semicolon.")
+
+    def __init__(self, *args, multiple=False, model=False, max_items=None, **kwargs):
+        self.multiple, self.model, self.max_items = multiple, model, max_items
+        kwargs.setdefault("widget", PickerInput(self.options, multiple=multiple))
+        kwargs.setdefault("max_length", 2000 if multiple else 200)
+        if multiple:
+            kwargs.setdefault("help_text", self.multiple_help)
         super().__init__(*args, **kwargs)
 
+    def _label_of(self, item):
+        code = getattr(item, "code", item)
+        return self.label_of(code) if code else ""
+
     def prepare_value(self, value):
-        if isinstance(value, (list, tuple)) or hasattr(value, "all"):
-            items = value.all() if hasattr(value, "all") else value
-            return ", ".join(getattr(v, "code", str(v)) for v in items)
+        if hasattr(value, "all"):
+            value = list(value.all())
+        if isinstance(value, (list, tuple)):
+            return "; ".join(self._label_of(item) for item in value)
+        if value and not (isinstance(value, str) and self.find(value) is None):
+            return self._label_of(value)
         return value
 
     def clean(self, value):
-        from django.core.exceptions import ValidationError
+        text = super().clean(value)
+        entries = split_entries(text) if self.multiple else ([text.strip()] if text.strip() else [])
+        codes, unknown = [], []
+        for entry in entries:
+            code = self.find(entry)
+            if code is None:
+                unknown.append(entry)
+            elif code not in codes:
+                codes.append(code)
+        if unknown:
+            raise forms.ValidationError([self.unknown_message % {"value": entry} for entry in unknown])
+        if self.max_items:
+            codes = codes[: self.max_items]
+        if self.model:
+            codes = [self.to_object(code) for code in codes]
+        if self.multiple:
+            return codes
+        return codes[0] if codes else (None if self.model else "")
 
+
+class LanguageField(_PickerField):
+    """A language, or several (most preferred first), picked by name in the reader's language.
+
+    Accepts "Tagalog", "Sudanese Arabic", "árabe", "tl" or "apd"; returns normalised codes
+    (``tl`` → ``fil``), or ``Language`` rows with ``model=True``."""
+
+    unknown_message = _("“%(value)s” is not a language we know. Type its name, for example Tagalog, or its code, tl.")
+
+    @staticmethod
+    def find(text):
+        return find_language(text)
+
+    @staticmethod
+    def label_of(code):
+        return language_label(code)
+
+    @staticmethod
+    def options():
+        return [(label, label) for label in (language_label(code) for _name, code in language_options())]
+
+    @staticmethod
+    def to_object(code):
         from lifeline.core.models import Language
 
-        value = super().clean(value)
-        codes = [c.strip() for c in value.replace(";", ",").split(",") if c.strip()]
-        languages, errors = [], []
-        for code in codes:
-            try:
-                languages.append(Language.lookup(code))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return languages
+        return Language.objects.get_or_create(code=code)[0]
+
+
+class CountryField(_PickerField):
+    """A country, or several, picked by name in the reader's language (or by ISO 3166 code),
+    with the deployment's own countries offered first. ``model=True`` returns ``Country`` rows."""
+
+    unknown_message = _("“%(value)s” is not a country we know. Type its name or its code, for example Jordan or JO.")
+
+    @staticmethod
+    def find(text):
+        return find_country(text)
+
+    @staticmethod
+    def label_of(code):
+        return country_label(code)
+
+    @staticmethod
+    def options():
+        return [
+            (country_label(code), country_label(code))
+            for _name, code in country_options(first=deployment_country_codes())
+        ]
+
+    @staticmethod
+    def to_object(code):
+        from lifeline.geo.models import Country
+
+        country = Country.objects.filter(code=code).first()
+        if country is None:
+            raise forms.ValidationError(_("%(country)s is not set up in this deployment."), params={"country": country_name(code)})
+        return country
+
+
+class CountryChoiceIterator(ModelChoiceIterator):
+    """Countries sorted by their name in the reader's language, the deployment's own first."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        first = deployment_country_codes()
+        countries = sorted(self.queryset, key=lambda c: (c.code not in first, c.name.casefold()))
+        for country in countries:
+            yield self.choice(country)
+
+
+def offer_countries(field, queryset=None):
+    """Make a country choice field list countries by name in the reader's language, own first."""
+    from lifeline.geo.models import Country
+
+    field.iterator = CountryChoiceIterator
+    field.queryset = Country.objects.all() if queryset is None else queryset
+
+
+class CountryChoiceField(forms.ModelChoiceField):
+    iterator = CountryChoiceIterator
+
+
+class CountryMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = CountryChoiceIterator
+
+
+class LanguageCodesField(LanguageField):
+    """Several languages → ``Language`` rows (the registries' language lists)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, multiple=True, model=True, **kwargs)
+
 
 
 class OtpVerifyForm(forms.Form):
@@ -246,6 +407,8 @@ class OrganisationForm(forms.ModelForm):
             # The type decides what an organisation may see (an immigration authority never sees
             # personal data), so only a superuser changes it once the organisation exists.
             self.fields["kind"].disabled = True
+        offer_countries(self.fields["country"])
+        offer_countries(self.fields["jurisdiction_countries"])
         self.fields["jurisdiction_areas"].required = False
         self.fields["jurisdiction_countries"].required = False
         self.fields["jurisdiction_countries"].help_text = _("For a consular post: the countries it covers.")

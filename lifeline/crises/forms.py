@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.names import normalise_language
+from lifeline.core.forms import LanguageField, offer_countries
+from lifeline.core.names import find_language
 from lifeline.crises.models import CheckInStatus, Crisis
 from lifeline.crises.services import MAX_GEOJSON_BYTES, geometry_text, parse_area
 from lifeline.geo.models import AdminArea, Country
@@ -49,7 +50,7 @@ class CrisisForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["areas"].queryset = AdminArea.objects.filter(level=1).select_related("country")
-        self.fields["countries"].queryset = Country.objects.all()
+        offer_countries(self.fields["countries"])
         self.fields["countries"].required = False
         self.fields["geometry"].required = False
 
@@ -112,7 +113,7 @@ class CrisisForm(forms.ModelForm):
 
 
 class CampaignForm(forms.Form):
-    language = forms.CharField(label=_("language (ISO 639 code)"), max_length=35, initial="en")
+    language = LanguageField(label=_("Language"), initial="en")
     message = forms.CharField(
         label=_("message"),
         max_length=1000,
@@ -123,14 +124,8 @@ class CampaignForm(forms.Form):
         label=_("more languages"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: code, a colon, the message (e.g. “ar: هل أنت بأمان؟”)."),
+        help_text=_("One per line: the language (name or code), a colon, the message (e.g. “Arabic: هل أنت بأمان؟”)."),
     )
-
-    def clean_language(self):
-        code = normalise_language(self.cleaned_data["language"])
-        if not code:
-            raise ValidationError(_("Not a language code."))
-        return code
 
     def clean(self):
         data = super().clean()
@@ -141,7 +136,7 @@ class CampaignForm(forms.Form):
             if not line.strip():
                 continue
             code, sep, text = line.partition(":")
-            code = normalise_language(code.strip()) if sep else None
+            code = find_language(code.strip()) if sep else None
             if not code or not text.strip():
                 raise ValidationError(_("Line %(n)s is not “code: message”.") % {"n": n})
             messages[code] = text.strip()[:1000]

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.forms import LanguageCodesField, offer_organisations
+from lifeline.core.forms import LanguageCodesField, LanguageField, offer_organisations
 from lifeline.directory.models import ContactCategory, KeyContact, TrustLevel
 from lifeline.directory.tabular import normalise_channel
 from lifeline.geo.models import AdminArea
@@ -89,7 +89,7 @@ class ContactFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("Any"))] + ContactCategory.choices
     )
-    language = forms.CharField(label=_("Language code"), required=False)
+    language = LanguageField(label=_("Language"), required=False)
     area = forms.ModelChoiceField(
         label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any")
     )

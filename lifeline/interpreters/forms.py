@@ -2,8 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.forms import offer_organisations
-from lifeline.core.models import Language
+from lifeline.core.forms import LanguageField, offer_organisations
 from lifeline.directory.forms import ChannelsField
 from lifeline.geo.models import AdminArea
 from lifeline.interpreters.models import (
@@ -17,7 +16,7 @@ from lifeline.interpreters.models import (
     Specialisation,
     Vetting,
 )
-from lifeline.interpreters.services import check_pairs, resolve_language
+from lifeline.interpreters.services import check_pairs
 from lifeline.interpreters.tabular import check_messaging, normalise_phone, normalise_script
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -112,22 +111,9 @@ class InterpreterForm(forms.ModelForm):
         return sorted(set(self.cleaned_data["specialisations"]))
 
 
-class LanguageField(forms.CharField):
-    """An ISO 639 code → Language (``tl`` is stored as ``fil``)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 35)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 6}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return Language.lookup(value) if value else None
-
-
 class LanguagePairForm(forms.ModelForm):
-    source = LanguageField(label=_("From (ISO 639)"))
-    target = LanguageField(label=_("Into (ISO 639)"))
+    source = LanguageField(label=_("From"), model=True)
+    target = LanguageField(label=_("Into"), model=True)
 
     class Meta:
         model = LanguagePair
@@ -192,7 +178,7 @@ class DeploymentForm(forms.ModelForm):
 
 class InterpreterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    language = forms.CharField(label=_("Language (code or name)"), required=False)
+    language = LanguageField(label=_("Language"), required=False)
     area = forms.ModelChoiceField(
         label=_("Area"), required=False, queryset=AdminArea.objects.order_by("name"), empty_label=_("Any")
     )
@@ -207,29 +193,9 @@ class InterpreterFilterForm(forms.Form):
     active_only = forms.BooleanField(label=_("Active only"), required=False)
 
 
-class LanguageNameField(forms.CharField):
-    """A language given as an ISO 639 code or by name (``Tagalog``) → its normalised code."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("A code or a name, for example tl or Tagalog."))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return ""
-        code = resolve_language(value)
-        if code is None:
-            raise ValidationError(
-                _("“%(value)s” is neither an ISO 639 code nor a language name."), params={"value": value}
-            )
-        return code
-
-
 class InterpreterSearchForm(forms.Form):
-    source = LanguageNameField(label=_("From language"))
-    target = LanguageNameField(label=_("Into language"))
+    source = LanguageField(label=_("From language"), required=False)
+    target = LanguageField(label=_("Into language"), required=False)
     area = forms.ModelChoiceField(
         label=_("Area"),
         required=False,

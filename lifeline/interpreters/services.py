@@ -5,14 +5,13 @@ Also the rules about language pairs that the form and the import share.
 
 from dataclasses import dataclass, field
 
-import langcodes
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lifeline.core.names import normalise_language
+from lifeline.core.names import find_language
 from lifeline.geo.models import AdminArea
 from lifeline.interpreters.models import Interpreter, LanguagePair, Specialisation, Vetting
 
@@ -42,15 +41,8 @@ class Match:
 
 
 def resolve_language(text):
-    """An ISO 639 code (``tl`` → ``fil``) or a language's English name (``Tagalog``) → normalised code, or None."""
-    text = (text or "").strip()
-    code = normalise_language(text)
-    if code is None and text:
-        try:
-            code = normalise_language(str(langcodes.find(text)))
-        except LookupError:
-            code = None
-    return code
+    """An ISO 639 code (``tl`` → ``fil``) or a language's name (``Tagalog``) → normalised code, or None."""
+    return find_language(text)
 
 
 def area_ids(area):

@@ -5,10 +5,9 @@ from django.core.validators import validate_email
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.forms import CountryField, LanguageField
 from lifeline.core.models import OrganisationKind
-from lifeline.core.names import normalise_language
 from lifeline.geo.models import AdminArea
-from lifeline.interpreters.services import resolve_language
 from lifeline.messaging.models import ChannelName
 
 AUDIENCE_KINDS = [
@@ -21,21 +20,6 @@ AUDIENCE_KINDS = [
 CHANNEL_CHOICES = [("", _("(none)"))] + list(ChannelName.choices)
 
 
-def parse_languages(text):
-    """ "ar, fil-PH, Tagalog" → normalised codes in order, or ValidationError naming the first unknown one."""
-    codes = []
-    for part in (text or "").replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        code = normalise_language(part) or resolve_language(part)
-        if code is None:
-            raise ValidationError(_("“%(value)s” is not a language we know."), params={"value": part[:40]})
-        if code not in codes:
-            codes.append(code)
-    return codes
-
-
 class SendForm(forms.Form):
     name = forms.CharField(label=_("Name of the send"), max_length=200)
     organisation = forms.ModelChoiceField(label=_("Sent by"), queryset=None)
@@ -46,11 +30,11 @@ class SendForm(forms.Form):
         required=False,
         help_text=_("Leave empty for all areas. Used for subscribers, nationals and key contacts."),
     )
-    countries = forms.CharField(
+    countries = CountryField(
         label=_("Countries of stay"),
+        multiple=True,
         required=False,
-        max_length=200,
-        help_text=_("Two-letter codes, separated by commas (nationals only)."),
+        help_text=_("Nationals only. Type to search; separate several with a semicolon."),
     )
     channel_1 = forms.ChoiceField(label=_("First channel"), choices=ChannelName.choices)
     channel_2 = forms.ChoiceField(label=_("If that fails"), choices=CHANNEL_CHOICES, required=False)
@@ -61,15 +45,6 @@ class SendForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
-
-    def clean_countries(self):
-        codes = [c.strip().upper() for c in self.cleaned_data["countries"].split(",") if c.strip()]
-        bad = [c for c in codes if len(c) != 2 or not c.isascii() or not c.isalpha()]
-        if bad:
-            raise ValidationError(
-                _("“%(value)s” is not a two-letter country code."), params={"value": bad[0][:10]}
-            )
-        return codes
 
     def clean(self):
         data = super().clean()
@@ -94,9 +69,7 @@ class SendForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    language = forms.CharField(
-        label=_("Language"), max_length=35, help_text=_("An ISO 639 code or name, e.g. ar, fil, Tagalog.")
-    )
+    language = LanguageField(label=_("Language"))
     subject = forms.CharField(label=_("Subject (email)"), max_length=200, required=False)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     short = forms.CharField(
@@ -106,11 +79,6 @@ class TextForm(forms.Form):
         help_text=_("Leave empty to use the start of the message."),
     )
 
-    def clean_language(self):
-        codes = parse_languages(self.cleaned_data["language"])
-        if len(codes) != 1:
-            raise ValidationError(_("Give exactly one language."))
-        return codes[0]
 
 
 class BaseTextFormSet(forms.BaseFormSet):
@@ -151,10 +119,11 @@ class SubscribeForm(forms.Form):
         max_length=254,
         help_text=_("Phone numbers with the country code, e.g. +962 7 9123 4567."),
     )
-    languages = forms.CharField(
+    languages = LanguageField(
         label=_("Languages you read"),
-        max_length=200,
-        help_text=_("Most preferred first, separated by commas, e.g. ar, en."),
+        multiple=True,
+        max_items=5,
+        help_text=_("Most preferred first. Type to search; separate several with a semicolon."),
     )
     areas = forms.ModelMultipleChoiceField(
         label=_("Areas"), queryset=AdminArea.objects.order_by("pcode"), widget=forms.CheckboxSelectMultiple
@@ -167,12 +136,6 @@ class SubscribeForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             kind=OrganisationKind.CIVIL_PROTECTION
         ).order_by("name")
-
-    def clean_languages(self):
-        codes = parse_languages(self.cleaned_data["languages"])
-        if not codes:
-            raise ValidationError(_("Give at least one language."))
-        return codes[:5]
 
     def clean(self):
         data = super().clean()

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.forms import offer_organisations
-from lifeline.core.names import language_name, normalise_language
+from lifeline.core.forms import LanguageField, offer_countries, offer_organisations
+from lifeline.core.names import language_name
 from lifeline.geo.models import AdminArea, Country
 from lifeline.interpreters.forms import MessagingField
 from lifeline.interpreters.tabular import normalise_phone
@@ -45,32 +45,6 @@ class PhoneField(forms.CharField):
         return normalise_phone(super().clean(value))
 
 
-class LanguagesField(forms.CharField):
-    """Language codes, most preferred first, separated by commas → list of BCP 47 tags."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("ISO 639 codes, most preferred first, for example fil, en."))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
-
-    def clean(self, value):
-        codes = []
-        for part in str(super().clean(value) or "").replace(";", ",").split(","):
-            if not part.strip():
-                continue
-            tag = normalise_language(part.strip())
-            if tag is None:
-                raise ValidationError(
-                    _("“%(code)s” is not an ISO 639 language code."), params={"code": part.strip()}
-                )
-            if tag not in codes:
-                codes.append(tag)
-        return codes[:10]
-
-
 class PointField(forms.CharField):
     """An optional map point written "lat,lon"."""
 
@@ -89,10 +63,6 @@ class PointField(forms.CharField):
             raise ValidationError(_("Write the point as latitude,longitude, for example 31.95,35.91."))
         lat, lon = (float(part) for part in value.split(","))
         return f"{lat:.6f},{lon:.6f}"
-
-
-def countries():
-    return Country.objects.order_by("code")
 
 
 def area_choices(empty_label="---------"):
@@ -116,7 +86,7 @@ class RegistrationForm(forms.ModelForm):
     phone = PhoneField(label=_("Phone"))
     email = forms.EmailField(label=_("Email"), required=False)
     messaging = MessagingField(label=_("Messaging handles"))
-    languages = LanguagesField(label=_("Preferred languages"))
+    languages = LanguageField(label=_("Preferred languages"), multiple=True, max_items=10, required=False)
     location = PointField(label=_("Map point"))
     special_needs = forms.MultipleChoiceField(
         label=_("Special needs"),
@@ -194,8 +164,8 @@ class RegistrationForm(forms.ModelForm):
         else:
             for name in ("organisation", "source", "kind"):
                 del self.fields[name]
-        self.fields["nationality"].queryset = countries()
-        self.fields["country"].queryset = countries()
+        offer_countries(self.fields["nationality"])
+        offer_countries(self.fields["country"])
         self.fields["area"].queryset = AdminArea.objects.all()
         self.fields["area"].choices = area_choices()
         self.fields["area"].help_text = _("Must be in the country of stay.")
@@ -288,21 +258,16 @@ class RegistrationFilterForm(forms.Form):
         empty_label=_("Any"),
     )
     stay_type = forms.ChoiceField(label=_("Stay"), required=False, choices=any_of(StayType.choices))
-    language = forms.CharField(label=_("Language code"), required=False, max_length=35)
+    language = LanguageField(label=_("Language"), required=False)
     need = forms.ChoiceField(label=_("Special need"), required=False, choices=any_of(SpecialNeed.choices))
     expiring = forms.BooleanField(label=_("Expiring soon only"), required=False)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = organisations
-        self.fields["country"].queryset = countries()
+        offer_countries(self.fields["country"])
         self.fields["area"].choices = area_choices(_("Any"))
 
-    def clean_language(self):
-        value = self.cleaned_data["language"].strip()
-        if value and normalise_language(value) is None:
-            raise ValidationError(_("“%(code)s” is not an ISO 639 language code."), params={"code": value})
-        return normalise_language(value) if value else ""
 
 
 class PostDetailsForm(forms.ModelForm):

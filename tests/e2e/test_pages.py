@@ -106,7 +106,7 @@ def test_contact_form_shows_errors_and_keeps_input(page_as, server):
     page.click("main form button[type=submit]")
     assert "/contacts/new/" in page.url
     assert page.locator("text=is not a valid phone number").count() == 1
-    assert page.locator("text=is not an ISO 639 language code").count() == 1
+    assert page.locator("text=is not a language we know").count() == 1
     assert page.input_value("#id_name") == "Tamil Sangam of Zarqa"
     shoot(page, "contact-form-errors")
     page.fill("#id_channels", "phone:+962 79 555 0101")

@@ -115,7 +115,7 @@ def test_bad_input_is_refused_with_reasons_and_saves_nothing(login, make_user, o
     response = client.post(reverse("alerts:create"), bad)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "four points" in text and "not a language code" in text and "no spaces" in text
+    assert "four points" in text and "is not a language we know" in text and "no spaces" in text
     assert not Alert.objects.exists()
 
 

@@ -210,7 +210,7 @@ def test_bad_input_gets_the_forms_errors_and_writes_nothing(api, make_user, org_
     assert "is not a valid phone number" in errors["phone"][0]
     assert "is not a messaging app" in errors["messaging"][0]
     assert errors["home_area"] == ["Unknown P-code: JO99"]
-    assert "is not an ISO 639 language code" in errors["pairs[1].source"][0]
+    assert "is not a language we know" in errors["pairs[1].source"][0]
     assert errors["pairs[2]"] == ["A language pair needs two different languages."]
     assert errors["availability[0]"] == ["“Until” must be after “from”."]
     assert "pairs[0].source" not in errors

@@ -91,8 +91,8 @@ def test_create_records_first_version_with_note(login, make_user, org_a, origins
             "More people cannot have a smartphone",
         ),
         ({"female_pct": "-3"}, "female_pct", "greater than or equal to 0"),
-        ({"origin_countries": "PH, XX"}, "origin_countries", "“XX” is not an ISO 3166 country code."),
-        ({"languages": "qqq"}, "languages", "is not an ISO 639 language code"),
+        ({"origin_countries": "PH, XX"}, "origin_countries", "“XX” is not a country we know."),
+        ({"languages": "qqq"}, "languages", "is not a language we know"),
         ({"sectors": ["mining"]}, "sectors", "Select a valid choice"),
     ],
 )

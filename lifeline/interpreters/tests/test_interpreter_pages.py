@@ -156,7 +156,7 @@ def test_bad_phone_language_and_window_are_errors(login, make_user, org_a):
     )
     body = login(make_user(org_a)).post(reverse("interpreters:create"), data).content.decode()
     assert "is not a valid phone number" in body
-    assert "is not an ISO 639 language code" in body
+    assert "is not a language we know" in body
     assert "“Until” must be after “from”." in body
     assert not Interpreter.objects.exists()
 
@@ -262,7 +262,7 @@ def test_edit_page_shows_pairs_and_audits_the_contact_details_it_shows(login, ma
     response = login(user).get(reverse("interpreters:edit", args=[maria.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'name="pairs-0-source" value="fil"' in body and 'name="windows-0-start" value="09:00"' in body
+    assert 'name="pairs-0-source" value="Filipino (fil)"' in body and 'name="windows-0-start" value="09:00"' in body
     assert PHONE in body
     assert AuditEntry.objects.filter(action="view", actor_id=user.pk, object_id=str(maria.pk)).exists()
 

@@ -199,7 +199,7 @@ def test_bad_input_is_refused_with_reasons(login, consul, post_amman, philippine
         "not in the country of stay",
         "not a valid phone number",
         "latitude,longitude",
-        "not an ISO 639",
+        "is not a language we know",
         "not possible",
         "consular assistance is required",
         "Only a child",
