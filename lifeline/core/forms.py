@@ -150,7 +150,9 @@ class LanguageField(_PickerField):
     Accepts "Tagalog", "Sudanese Arabic", "árabe", "tl" or "apd"; returns normalised codes
     (``tl`` → ``fil``), or ``Language`` rows with ``model=True``."""
 
-    unknown_message = _("“%(value)s” is not a language we know. Type its name, for example Tagalog, or its code, tl.")
+    unknown_message = _(
+        "“%(value)s” is not a language we know. Type its name, for example Tagalog, or its code, tl."
+    )
 
     @staticmethod
     def find(text):
@@ -175,7 +177,9 @@ class CountryField(_PickerField):
     """A country, or several, picked by name in the reader's language (or by ISO 3166 code),
     with the deployment's own countries offered first. ``model=True`` returns ``Country`` rows."""
 
-    unknown_message = _("“%(value)s” is not a country we know. Type its name or its code, for example Jordan or JO.")
+    unknown_message = _(
+        "“%(value)s” is not a country we know. Type its name or its code, for example Jordan or JO."
+    )
 
     @staticmethod
     def find(text):
@@ -198,7 +202,9 @@ class CountryField(_PickerField):
 
         country = Country.objects.filter(code=code).first()
         if country is None:
-            raise forms.ValidationError(_("%(country)s is not set up in this deployment."), params={"country": country_name(code)})
+            raise forms.ValidationError(
+                _("%(country)s is not set up in this deployment."), params={"country": country_name(code)}
+            )
         return country
 
 
@@ -236,7 +242,6 @@ class LanguageCodesField(LanguageField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(*args, multiple=True, model=True, **kwargs)
-
 
 
 class OtpVerifyForm(forms.Form):

@@ -161,6 +161,8 @@ def country_options(lang=None, first=()):
     """(name in the reader's language, code) for every country, sorted by that name, with the
     deployment's own countries (``first``) at the top in the same order."""
     lang = _ui_language(lang)
-    named = sorted(((country_name(code, lang), code) for code in country_codes()), key=lambda i: i[0].casefold())
+    named = sorted(
+        ((country_name(code, lang), code) for code in country_codes()), key=lambda i: i[0].casefold()
+    )
     first = set(first)
     return [item for item in named if item[1] in first] + [item for item in named if item[1] not in first]

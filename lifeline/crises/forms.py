@@ -124,7 +124,9 @@ class CampaignForm(forms.Form):
         label=_("more languages"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: the language (name or code), a colon, the message (e.g. “Arabic: هل أنت بأمان؟”)."),
+        help_text=_(
+            "One per line: the language (name or code), a colon, the message (e.g. “Arabic: هل أنت بأمان؟”)."
+        ),
     )
 
     def clean(self):

@@ -80,7 +80,6 @@ class TextForm(forms.Form):
     )
 
 
-
 class BaseTextFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):

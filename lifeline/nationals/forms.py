@@ -269,7 +269,6 @@ class RegistrationFilterForm(forms.Form):
         self.fields["area"].choices = area_choices(_("Any"))
 
 
-
 class PostDetailsForm(forms.ModelForm):
     emergency_phone = PhoneField(label=_("Emergency phone"))
 

@@ -128,7 +128,11 @@ def test_bad_subscription_input_changes_nothing(client, smtp, advice):
         reverse("advice:subscribe", args=["jo"]), {"email": "not an address", "language": "zz-!!"}
     )
     page = response.content.decode()
-    assert response.status_code == 400 and "Enter a valid email address." in page and "is not a language we know" in page
+    assert (
+        response.status_code == 400
+        and "Enter a valid email address." in page
+        and "is not a language we know" in page
+    )
     assert not AdviceSubscription.objects.exists() and smtp.wait(1, timeout=0.3) == []
     assert client.get(reverse("advice:confirm", args=["forged"])).status_code == 400
 

@@ -157,7 +157,9 @@ def test_bad_input_gets_the_forms_errors_and_writes_nothing(api, make_user, org_
     assert body["detail"] == "invalid"
     errors = body["errors"]
     assert {"origin_countries", "languages", "areas", "elderly_pct", "focal_points"} <= set(errors)
-    assert errors["origin_countries"] == ["“QQ” is not a country we know. Type its name or its code, for example Jordan or JO."]
+    assert errors["origin_countries"] == [
+        "“QQ” is not a country we know. Type its name or its code, for example Jordan or JO."
+    ]
     assert errors["areas"] == ["Unknown P-codes: JO99"]
     assert "more than 100%" in errors["elderly_pct"][0]
     out_of_range = post(client, {**PAYLOAD, "literacy_rate": 150, "estimated_size": -1})

@@ -262,7 +262,10 @@ def test_edit_page_shows_pairs_and_audits_the_contact_details_it_shows(login, ma
     response = login(user).get(reverse("interpreters:edit", args=[maria.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'name="pairs-0-source" value="Filipino (fil)"' in body and 'name="windows-0-start" value="09:00"' in body
+    assert (
+        'name="pairs-0-source" value="Filipino (fil)"' in body
+        and 'name="windows-0-start" value="09:00"' in body
+    )
     assert PHONE in body
     assert AuditEntry.objects.filter(action="view", actor_id=user.pk, object_id=str(maria.pk)).exists()
 
