@@ -144,6 +144,27 @@ def visible_organisation_ids(user):
     return ids
 
 
+def people_organisation_ids(user, area=Area.NATIONALS):
+    """The posts whose registered people the user may see or message in ``area``; None for all.
+
+    The one rule for people (registrations of nationals, their check-in answers,
+    their places on an evacuation, and any audience made of them): a user reaches
+    the people registered with the organisations their scope covers, so a consul
+    reaches their own post's people and a ministry with the tree scope reaches all
+    of its posts'. A crisis shared with a post never widens it, and an immigration
+    authority reaches nobody.
+    """
+    if not has_perm(user, area, Action.VIEW) or _is_immigration_user(user):
+        return set()
+    return visible_organisation_ids(user)
+
+
+def people_q(user, area=Area.NATIONALS, path="organisation"):
+    """``people_organisation_ids`` as a filter on the organisation at ``path`` (e.g. "registration__organisation")."""
+    ids = people_organisation_ids(user, area)
+    return models.Q() if ids is None else models.Q(**{f"{path}_id__in": ids})
+
+
 def descendants_and_self(org_id):
     ids, frontier = {org_id}, {org_id}
     while frontier:
