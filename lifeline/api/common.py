@@ -155,9 +155,9 @@ class Mapped:
         return self.to_dict(self.queryset[index])
 
 
-def organisation_for(request, organisation_id):
-    """The organisation a new record goes to: one the user may write to."""
-    organisations = writable_organisations(request.user)
+def organisation_for(request, organisation_id, area=None):
+    """The organisation a new record (in ``area``, if given) goes to: one the user may write to."""
+    organisations = writable_organisations(request.user, area)
     if organisation_id is None:
         profile = getattr(request.user, "profile", None)
         if profile is None:

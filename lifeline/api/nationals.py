@@ -12,6 +12,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -102,15 +103,15 @@ def _audit_listed(personal):
             audit.record(
                 AuditAction.VIEW,
                 object_type="nationals.registration",
-                object_repr=f"{len(rows)} records (masked)",
-                reason="api list",
+                object_repr=_("%(n)s records, names masked") % {"n": len(rows)},
+                reason=_("list of registrations (API)"),
             )
             return
         template = audit.EntryTemplate(AuditAction.VIEW, Registration, LISTED_PERSONAL)
         entries = []
         for row in rows:
             values = template.for_object(row)
-            values["reason"] = "api list"
+            values["reason"] = _("list of registrations (API)")
             entries.append(values)
         audit.save_entries(entries)
 

@@ -97,9 +97,7 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
             user = self.get_object(request, unquote(id))
             if user is not None:
                 with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
-                    audit.record(
-                        AuditAction.UPDATE, obj=user, fields=["password"], reason="password set in the admin"
-                    )
+                    audit.record(AuditAction.UPDATE, obj=user, fields=["password"])
         return response
 
 

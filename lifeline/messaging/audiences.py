@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from lifeline.core.models import Action, Area, Role
-from lifeline.core.permissions import has_perm, is_immigration, visible_organisation_ids
+from lifeline.core.permissions import has_perm, is_immigration, organisation_ids_for
 
 ID_WIDTH = 12  # keys carry zero-padded ids so that they sort as strings in id order
 
@@ -109,7 +109,7 @@ def _organisations(definition, user, area):
     if user is not None and not has_perm(user, area, Action.VIEW):
         raise ValidationError(_("You may not send to this audience."))
     asked = _int_list(definition, "organisation_ids")
-    visible = visible_organisation_ids(user) if user is not None else None
+    visible = organisation_ids_for(user, area) if user is not None else None
     if visible is None:
         return asked
     if asked and not set(asked) <= set(visible):
