@@ -4,6 +4,7 @@ organisation whose jurisdiction covers their area; editing and personal details 
 import pytest
 from django.urls import reverse
 
+from lifeline.api.tests.conftest import api  # noqa: F401 - the fixture
 from lifeline.communities.models import CommunityProfile
 from lifeline.core.models import Language, Organisation, OrganisationKind, Role, Scope
 from lifeline.directory.models import KeyContact
@@ -110,3 +111,18 @@ def test_immigration_reads_only_its_own(login, make_user, immigration, knowledge
     own.focal_points.set([knowledge["leader"]])
     page = client.get(reverse("communities:detail", args=[own.pk])).content.decode()
     assert "Rosa Dela Cruz" not in page and "A person (name not shown)" in page
+
+
+def test_the_api_reads_the_same_way(api, branch_officer, knowledge):  # noqa: F811
+    client = api(branch_officer)
+    listed = client.get("/api/communities").json()["items"]
+    assert {p["name"] for p in listed} == {"Filipino domestic workers", "Nepali students"}
+    assert client.get(f"/api/communities/{knowledge['farm'].pk}").status_code == 404
+    assert client.put(
+        f"/api/communities/{knowledge['domestic'].pk}", {"name": "x"}, content_type="application/json"
+    ).status_code in (403, 404, 422)
+    interpreter = knowledge["interpreter"]
+    got = client.get(f"/api/interpreters/{interpreter.pk}").json()
+    assert got["full_name"] == "Ana Tagalog" and got["phone"] is None and got["email"] is None
+    export = client.get("/api/interpreters/export").content.decode()
+    assert interpreter.phone not in export and "Ana Tagalog" not in export
