@@ -309,6 +309,8 @@ MESSAGING_FALLBACK_AFTER = envint("MESSAGING_FALLBACK_AFTER", 900)
 MESSAGING_MAX_ATTEMPTS = envint("MESSAGING_MAX_ATTEMPTS", 4)
 MESSAGING_CLAIM_TIMEOUT = envint("MESSAGING_CLAIM_TIMEOUT", 300)
 MESSAGING_QUEUE = env("MESSAGING_QUEUE", "celery")
+# A list of addresses typed into a send ("static" audience): above this many, only a coordinator sends it.
+MESSAGING_STATIC_LIMIT = envint("MESSAGING_STATIC_LIMIT", 50)
 
 # Periodic work (celery beat in production; `manage.py messaging_tick` from cron without a broker).
 CELERY_BEAT_SCHEDULE = {

@@ -130,10 +130,10 @@ MAX_OFFSET = 2**62
 
 class Mapped:
     """A queryset seen through ``to_dict``, for pagination: it counts and slices the queryset in SQL
-    and turns only the page it returns into dicts."""
+    and turns only the page it returns into dicts (after handing the page to ``seen``, if given)."""
 
-    def __init__(self, queryset, to_dict):
-        self.queryset, self.to_dict = queryset, to_dict
+    def __init__(self, queryset, to_dict, seen=None):
+        self.queryset, self.to_dict, self.seen = queryset, to_dict, seen
 
     def all(self):
         return self
@@ -148,13 +148,16 @@ class Mapped:
         if isinstance(index, slice):
             if (index.start or 0) > MAX_OFFSET:
                 return []
-            return [self.to_dict(obj) for obj in self.queryset[index]]
+            rows = list(self.queryset[index])
+            if self.seen is not None:
+                self.seen(rows)  # e.g. audit the page of people actually returned
+            return [self.to_dict(obj) for obj in rows]
         return self.to_dict(self.queryset[index])
 
 
-def organisation_for(request, organisation_id):
-    """The organisation a new record goes to: one the user may write to."""
-    organisations = writable_organisations(request.user)
+def organisation_for(request, organisation_id, area=None):
+    """The organisation a new record (in ``area``, if given) goes to: one the user may write to."""
+    organisations = writable_organisations(request.user, area)
     if organisation_id is None:
         profile = getattr(request.user, "profile", None)
         if profile is None:

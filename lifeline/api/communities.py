@@ -196,9 +196,13 @@ def _save(request, payload, instance=None):
     return Status((200 if instance else 201), _out(profile))
 
 
-def _filtered(request, filters: CommunityFilter):
-    """The profiles the filters select, through the page's filter form; a value naming nothing selects nothing."""
-    queryset = CommunityProfile.objects.for_user(request.user)
+def _filtered(request, filters: CommunityFilter, shared=True):
+    """The profiles the filters select, through the page's filter form; a value naming nothing selects nothing.
+
+    Read as the pages read them (``readable_by``: shared knowledge included);
+    ``shared=False`` keeps to the user's own scope (the export, which names focal points)."""
+    manager = CommunityProfile.objects
+    queryset = manager.readable_by(request.user) if shared else manager.for_user(request.user)
     data = filters.dict()
     if filters.area:
         data["area"] = AdminArea.objects.filter(pcode=filters.area).values_list("pk", flat=True).first()
@@ -231,7 +235,9 @@ def export_communities(
     request, filters: Query[CommunityFilter], format: Literal["csv", "xlsx"] = "csv", hxl: bool = False
 ):
     require(request, AREA, Action.VIEW)
-    return run_export(request, CommunitySchema(), AREA, _filtered(request, filters), format, hxl)
+    return run_export(
+        request, CommunitySchema(), AREA, _filtered(request, filters, shared=False), format, hxl
+    )
 
 
 @router.post("/import", response={200: ReportOut, 400: ReportOut, 403: ErrorOut})
@@ -245,7 +251,7 @@ def import_communities(
 
 @router.get("/{pk}", response={200: CommunityOut, 404: ErrorOut})
 def get_community(request, pk: Id):
-    return Status(200, _out(get_object_or_404(CommunityProfile.objects.for_user(request.user), pk=pk)))
+    return Status(200, _out(get_object_or_404(CommunityProfile.objects.readable_by(request.user), pk=pk)))
 
 
 @router.put("/{pk}", response={200: CommunityOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})

@@ -30,7 +30,7 @@ from lifeline.api.common import (
     require,
 )
 from lifeline.core.models import Action, Area
-from lifeline.core.permissions import get_for_user, writable_organisations
+from lifeline.core.permissions import get_for_user, people_q, writable_organisations
 from lifeline.crises import services
 from lifeline.crises.forms import CrisisForm
 from lifeline.crises.models import CheckInCampaign, CheckInRequest, CheckInStatus, Crisis, CrisisType, Phase
@@ -197,13 +197,13 @@ class BoardOut(Schema):
     counts: dict[str, int]
 
 
-def _board(campaign):
+def _board(campaign, user):
     return {
         "campaign": campaign.pk,
         "crisis": campaign.crisis_id,
         "started": campaign.started,
         "closed": campaign.closed,
-        "counts": services.board_counts(campaign),
+        "counts": services.board_counts(campaign, people_q(user, AREA, "registration__organisation")),
     }
 
 
@@ -223,7 +223,7 @@ def start_campaign(request, crisis_id: Id, payload: CampaignIn):
         campaign = services.start_campaign(crisis, messages, request.user)
     except ValidationError as exc:
         return Status(422, {"detail": " ".join(exc.messages)})
-    return Status(201, _board(campaign))
+    return Status(201, _board(campaign, request.user))
 
 
 def _campaign(request, campaign_id, action=Action.VIEW):
@@ -235,7 +235,7 @@ def _campaign(request, campaign_id, action=Action.VIEW):
 @router.get("/campaigns/{int:campaign_id}/board", response={200: BoardOut, 404: ErrorOut})
 def board(request, campaign_id: Id):
     require(request, AREA, Action.VIEW)
-    return _board(_campaign(request, campaign_id))
+    return _board(_campaign(request, campaign_id), request.user)
 
 
 class StaffAnswerIn(Schema):
@@ -259,7 +259,11 @@ class AnswerOut(Schema):
 def log_answer(request, campaign_id: Id, request_id: Id, payload: StaffAnswerIn):
     require(request, AREA, Action.CHANGE)
     campaign = _campaign(request, campaign_id, Action.CHANGE)
-    checkin = get_object_or_404(CheckInRequest, pk=request_id, campaign=campaign)
+    checkin = get_object_or_404(
+        CheckInRequest.objects.filter(people_q(request.user, AREA, "registration__organisation")),
+        pk=request_id,
+        campaign=campaign,
+    )
     if campaign.closed is not None:
         return Status(409, {"detail": "This campaign is closed."})
     answer, _created = services.record_answer(

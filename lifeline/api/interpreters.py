@@ -385,9 +385,13 @@ def _save(request, payload, instance=None):
     return Status((200 if instance else 201), _out(saved, personal))
 
 
-def _filtered(request, filters: InterpreterFilter):
-    """The interpreters the filters select, through the page's filter form; an unknown area selects nothing."""
-    queryset = Interpreter.objects.for_user(request.user)
+def _filtered(request, filters: InterpreterFilter, shared=True):
+    """The interpreters the filters select, through the page's filter form; an unknown area selects nothing.
+
+    Read as the pages read them (``readable_by``: shared languages and availability);
+    ``shared=False`` keeps to the user's own scope (the export, which carries contacts)."""
+    manager = Interpreter.objects
+    queryset = manager.readable_by(request.user) if shared else manager.for_user(request.user)
     data = filters.dict()
     if filters.area:
         data["area"] = AdminArea.objects.filter(pcode=filters.area).values_list("pk", flat=True).first()
@@ -435,7 +439,7 @@ def search(request, query: Query[SearchIn]):
         valid = False
     if not valid:
         return invalid(form_errors(form))
-    matches = find_interpreters(Interpreter.objects.for_user(request.user), **form.cleaned_data)
+    matches = find_interpreters(Interpreter.objects.readable_by(request.user), **form.cleaned_data)
     return Status(
         200,
         [
@@ -458,7 +462,9 @@ def export_interpreters(
     request, filters: Query[InterpreterFilter], format: Literal["csv", "xlsx"] = "csv", hxl: bool = False
 ):
     require(request, AREA, Action.VIEW)
-    return run_export(request, InterpreterSchema(), AREA, _filtered(request, filters), format, hxl)
+    return run_export(
+        request, InterpreterSchema(), AREA, _filtered(request, filters, shared=False), format, hxl
+    )
 
 
 @router.post("/import", response={200: ReportOut, 400: ReportOut, 403: ErrorOut})
@@ -471,8 +477,12 @@ def import_interpreters(
 
 @router.get("/{pk}", response={200: InterpreterOut, 404: ErrorOut})
 def get_interpreter(request, pk: Id):
-    interpreter = get_object_or_404(_with_related(Interpreter.objects.for_user(request.user)), pk=pk)
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    interpreter = get_object_or_404(_with_related(Interpreter.objects.readable_by(request.user)), pk=pk)
+    # Contact channels only within the user's own scope.
+    personal = (
+        has_perm(request.user, AREA, Action.PERSONAL)
+        and Interpreter.objects.for_user(request.user).filter(pk=interpreter.pk).exists()
+    )
     shown = _personal_shown(interpreter) if personal else []
     if shown:
         audit.record(AuditAction.VIEW, obj=interpreter, fields=shown)

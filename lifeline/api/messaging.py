@@ -112,7 +112,7 @@ def list_sends(request):
 @router.post("/sends", response={201: SendOut, 422: FieldErrorsOut, 403: ErrorOut})
 def create_send(request, payload: SendIn):
     require(request, AREA, Action.CHANGE)
-    organisation = organisation_for(request, payload.organisation)
+    organisation = organisation_for(request, payload.organisation, AREA)
     try:
         with transaction.atomic():
             send = services.start_send(

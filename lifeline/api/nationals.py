@@ -1,7 +1,9 @@
 """Registrations of nationals abroad in the staff JSON API: the same form, scopes, masking and audit as the pages.
 
-Lists never carry personal fields; a GET of one registration shows them to roles
-with the personal-data permission and is audited. A PUT replaces the whole
+Lists never carry personal fields; names, the town and special needs are shown
+only to roles with the personal-data permission (masked for others), and every
+page listed is audited. A GET of one registration shows the personal fields to
+roles with that permission and is audited. A PUT replaces the whole
 registration, household included.
 """
 
@@ -10,6 +12,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -37,6 +40,7 @@ class StaffRegistrationIn(RegistrationIn):
 class SummaryOut(Schema):
     id: int
     organisation: int
+    personal: bool
     given_names: str
     family_name: str
     country: str
@@ -67,21 +71,51 @@ class Filters(Schema):
     expiring: bool = False
 
 
-def _summary(r):
+# What the list shows of a person only to roles that may see personal data.
+LISTED_PERSONAL = ["given_names", "family_name", "city", "special_needs"]
+
+
+def _summary(r, personal=True):
     return {
         "id": r.pk,
         "organisation": r.organisation_id,
-        "given_names": r.given_names,
-        "family_name": r.family_name,
+        "personal": personal,
+        "given_names": r.given_names if personal else "",
+        "family_name": r.family_name if personal else "",
         "country": r.country.code,
         "area": r.area.pcode if r.area_id else None,
-        "city": r.city,
+        "city": r.city if personal else "",
         "stay_type": r.stay_type,
         "languages": list(r.languages or []),
-        "special_needs": list(r.special_needs or []),
+        "special_needs": list(r.special_needs or []) if personal else [],
         "document_status": r.document_status,
         "expires_on": r.expires_on,
     }
+
+
+def _audit_listed(personal):
+    """Audit a page of the list: one entry per person whose details were shown, else one for the page."""
+
+    def seen(rows):
+        if not rows:
+            return
+        if not personal:
+            audit.record(
+                AuditAction.VIEW,
+                object_type="nationals.registration",
+                object_repr=_("%(n)s records, names masked") % {"n": len(rows)},
+                reason=_("list of registrations (API)"),
+            )
+            return
+        template = audit.EntryTemplate(AuditAction.VIEW, Registration, LISTED_PERSONAL)
+        entries = []
+        for row in rows:
+            values = template.for_object(row)
+            values["reason"] = _("list of registrations (API)")
+            entries.append(values)
+        audit.save_entries(entries)
+
+    return seen
 
 
 def _detail(registration, personal):
@@ -102,6 +136,7 @@ def _detail(registration, personal):
 @paginate(LimitOffsetPagination)
 def list_registrations(request, filters: Query[Filters]):
     require(request, AREA, Action.VIEW)
+    personal = has_perm(request.user, AREA, Action.PERSONAL)
     queryset = Registration.objects.for_user(request.user).active().select_related("country", "area")
     values = filters.dict()
     values["post"] = None
@@ -120,7 +155,8 @@ def list_registrations(request, filters: Query[Filters]):
         return Mapped(queryset.none(), _summary)
     return Mapped(
         services.search_registrations(queryset, **values).order_by("family_name", "given_names", "pk"),
-        _summary,
+        lambda r: _summary(r, personal),
+        seen=_audit_listed(personal),
     )
 
 

@@ -35,7 +35,9 @@ AREA = Area.CASES
 
 
 def _posts(user):
-    return writable_organisations(user).filter(kind__in=("consular_post", "foreign_affairs", "crisis_cell"))
+    return writable_organisations(user, AREA).filter(
+        kind__in=("consular_post", "foreign_affairs", "crisis_cell")
+    )
 
 
 @login_required

@@ -97,6 +97,8 @@ def choice_labels(choices_cls, keys):
 
 class CommunityProfile(Audited, OwnedModel):
     permission_area = Area.COMMUNITIES
+    # Collective knowledge: read by every organisation whose jurisdiction covers these areas.
+    shared_area_path = "areas"
 
     name = models.CharField(
         _("name"), max_length=200, help_text=_("For example: Filipino domestic workers in Amman.")

@@ -13,17 +13,19 @@ from lifeline.communities.models import CommunityProfile
 from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import FORM_ID, build_xlsform
 from lifeline.core.models import Action, Area
-from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
+from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import CONTENT_TYPES, export_response, import_page, is_id, paginate
 from lifeline.directory.models import KeyContact
 
 AREA = Area.COMMUNITIES
 
 
-def _filtered(request):
-    queryset = CommunityProfile.objects.for_user(request.user).prefetch_related(
-        "origin_countries", "languages", "areas", "focal_points"
-    )
+def _filtered(request, shared=True):
+    """The profiles the user reads (``readable_by``: shared knowledge included), or only their own scope's."""
+    manager = CommunityProfile.objects
+    queryset = (
+        manager.readable_by(request.user) if shared else manager.for_user(request.user)
+    ).prefetch_related("origin_countries", "languages", "areas", "focal_points")
     form = CommunityFilterForm(request.GET or None)
     if form.is_valid():
         queryset = services.search_communities(queryset, **form.cleaned_data)
@@ -34,28 +36,35 @@ def _filtered(request):
 def index(request):
     require(request.user, AREA, Action.VIEW)
     form, queryset = _filtered(request)
+    page = paginate(request, queryset)
     context = {
         "filter_form": form,
         "total": queryset.count(),
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "can_export": has_perm(request.user, AREA, Action.EXPORT),
-        **paginate(request, queryset),
+        "visible_contacts": _visible_contacts(
+            request.user, [c for p in page["object_list"] for c in p.focal_points.all()]
+        ),
+        **page,
     }
     return render(request, "communities/list.html", context)
 
 
+def _visible_contacts(user, contacts):
+    """Ids of the linked contacts the user may open; others show as "a focal point", never by name."""
+    return set(
+        KeyContact.objects.for_user(user).filter(pk__in=[c.pk for c in contacts]).values_list("pk", flat=True)
+    )
+
+
 @login_required
 def detail(request, pk):
-    profile = get_for_user(CommunityProfile, request.user, pk)
+    profile = get_object_or_404(CommunityProfile.objects.readable_by(request.user), pk=pk)
     linked = list(profile.focal_points.all()) + list(profile.reached_by.all())
     context = {
         "profile": profile,
-        "can_change": has_perm(request.user, AREA, Action.CHANGE),
-        "visible_contacts": set(
-            KeyContact.objects.for_user(request.user)
-            .filter(pk__in=[c.pk for c in linked])
-            .values_list("pk", flat=True)
-        ),
+        "can_change": may_change(request.user, profile),
+        "visible_contacts": _visible_contacts(request.user, linked),
     }
     return render(request, "communities/detail.html", context)
 
@@ -129,7 +138,7 @@ def compare(request, pk):
 @login_required
 def export(request):
     require(request.user, AREA, Action.VIEW)
-    _form, queryset = _filtered(request)
+    _form, queryset = _filtered(request, shared=False)  # the export names focal points: own scope only
     return export_response(request, CommunitySchema(), queryset, AREA)
 
 

@@ -1,6 +1,10 @@
 """Django's admin, for superusers only (staff work in the product's own pages)."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from lifeline.core import audit
 from lifeline.core.models import (
@@ -28,8 +32,13 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
             audit.record(
-                AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj, fields=form.changed_data
+                AuditAction.UPDATE if change else AuditAction.CREATE,
+                obj=obj,
+                fields=self.audited_fields(form.changed_data),
             )
+
+    def audited_fields(self, names):
+        return names
 
     def delete_model(self, request, obj):
         with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
@@ -70,3 +79,33 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 admin.site.register([Branding, Language, RolePermission], AuditedAdmin)
+
+
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    """Accounts: creation, changes (groups and permissions included), deletion and passwords are audited."""
+
+    def audited_fields(self, names):
+        # Only names of fields reach the log; the two password boxes are one field, "password".
+        fields = {
+            "password" if name in ("password1", "password2", "usable_password") else name for name in names
+        }
+        return sorted(fields)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            if user is not None:
+                with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
+                    audit.record(AuditAction.UPDATE, obj=user, fields=["password"])
+        return response
+
+
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+    """Groups and their permissions."""
+
+
+for model, model_admin in ((get_user_model(), AuditedUserAdmin), (Group, AuditedGroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -11,8 +11,9 @@ from lifeline.interpreters.services import language_gaps
 
 def home_figures(user, area_id=None):
     contacts = KeyContact.objects.for_user(user)
-    communities = CommunityProfile.objects.for_user(user)
-    interpreters = Interpreter.objects.for_user(user)
+    # Shared knowledge: what organisations covering the user's jurisdiction hold (ScopedQuerySet.readable_by).
+    communities = CommunityProfile.objects.readable_by(user)
+    interpreters = Interpreter.objects.readable_by(user)
     area = AdminArea.objects.filter(pk=area_id).first() if is_id(area_id) else None
     scoped_communities = communities.filter(areas=area) if area else communities
     return {

@@ -144,6 +144,44 @@ def visible_organisation_ids(user):
     return ids
 
 
+# Areas in which an immigration authority reaches only its own organisation's records, whatever its
+# scope: other organisations' audit log, messaging and case teams are their own business.
+IMMIGRATION_OWN_ONLY = (Area.AUDIT, Area.MESSAGING, Area.CASES, Area.NATIONALS, Area.CRISES)
+
+
+def organisation_ids_for(user, area):
+    """Ids of the organisations whose records in ``area`` the user may read, or None for all.
+
+    The user's scope (``visible_organisation_ids``), narrowed for an immigration
+    authority to its own organisation and branches in ``IMMIGRATION_OWN_ONLY``."""
+    ids = visible_organisation_ids(user)
+    if area in IMMIGRATION_OWN_ONLY and _is_immigration_user(user):
+        own = descendants_and_self(user.profile.organisation_id)
+        ids = own if ids is None else set(ids) & own
+    return ids
+
+
+def people_organisation_ids(user, area=Area.NATIONALS):
+    """The posts whose registered people the user may see or message in ``area``; None for all.
+
+    The one rule for people (registrations of nationals, their check-in answers,
+    their places on an evacuation, and any audience made of them): a user reaches
+    the people registered with the organisations their scope covers, so a consul
+    reaches their own post's people and a ministry with the tree scope reaches all
+    of its posts'. A crisis shared with a post never widens it, and an immigration
+    authority reaches nobody.
+    """
+    if not has_perm(user, area, Action.VIEW) or _is_immigration_user(user):
+        return set()
+    return visible_organisation_ids(user)
+
+
+def people_q(user, area=Area.NATIONALS, path="organisation"):
+    """``people_organisation_ids`` as a filter on the organisation at ``path`` (e.g. "registration__organisation")."""
+    ids = people_organisation_ids(user, area)
+    return models.Q() if ids is None else models.Q(**{f"{path}_id__in": ids})
+
+
 def descendants_and_self(org_id):
     ids, frontier = {org_id}, {org_id}
     while frontier:
@@ -152,14 +190,64 @@ def descendants_and_self(org_id):
     return ids
 
 
+def jurisdiction(user):
+    """(admin area ids, country ids) that the organisations in the user's scope cover; None for everywhere.
+
+    An organisation covers its jurisdiction areas and every area inside them, and
+    its jurisdiction countries; one with no jurisdiction recorded covers its own
+    country (a national agency, an NGO working across the host country)."""
+    from lifeline.geo.models import AdminArea
+
+    ids = visible_organisation_ids(user)
+    if ids is None:
+        return None
+    area_ids, country_ids = set(), set()
+    for org in Organisation.objects.filter(id__in=ids).prefetch_related(
+        "jurisdiction_areas", "jurisdiction_countries"
+    ):
+        areas = {a.pk for a in org.jurisdiction_areas.all()}
+        countries = {c.pk for c in org.jurisdiction_countries.all()}
+        area_ids |= areas
+        country_ids |= countries
+        if not areas and not countries:
+            country_ids.add(org.country_id)
+    frontier = set(area_ids)
+    while frontier:
+        frontier = (
+            set(AdminArea.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - area_ids
+        )
+        area_ids |= frontier
+    return area_ids, country_ids
+
+
 class ScopedQuerySet(models.QuerySet):
     """Querysets of organisation-owned models: always read through ``for_user``."""
+
+    def readable_by(self, user):
+        """What the user may read: ``for_user``, plus shared knowledge of other organisations.
+
+        Models that set ``shared_area_path`` (the admin area field of a collective
+        record: community profiles, interpreters' languages and availability) are read
+        by every organisation whose jurisdiction covers that area. Changing them stays
+        with ``for_user(user, Action.CHANGE)``, and personal details (contact channels)
+        with ``for_user``. An immigration authority reads only its own."""
+        own = self.for_user(user)
+        path = getattr(self.model, "shared_area_path", None)
+        if path is None or not has_perm(user, self.model.permission_area, Action.VIEW):
+            return own
+        ids = visible_organisation_ids(user)
+        if ids is None or _is_immigration_user(user):
+            return own
+        area_ids, country_ids = jurisdiction(user)
+        covered = models.Q(**{f"{path}__in": area_ids}) | models.Q(**{f"{path}__country_id__in": country_ids})
+        shared = self.model.objects.filter(covered).values("pk")
+        return self.filter(models.Q(organisation_id__in=ids) | models.Q(pk__in=shared))
 
     def for_user(self, user, action=Action.VIEW):
         area = self.model.permission_area
         if not has_perm(user, area, action):
             return self.none()
-        ids = visible_organisation_ids(user)
+        ids = organisation_ids_for(user, area)
         queryset = self if ids is None else self.filter(organisation_id__in=ids)
         hidden = getattr(self.model, "hidden_from_immigration", None)
         if hidden is not None and _is_immigration_user(user):
@@ -188,7 +276,13 @@ def get_for_user(model, user, pk, action=Action.VIEW):
     return get_object_or_404(model.objects.for_user(user, action), pk=pk)
 
 
-def writable_organisations(user):
-    ids = visible_organisation_ids(user)
+def may_change(user, obj):
+    """Whether the user may change this organisation-owned record (it is in their scope and role)."""
+    return type(obj).objects.for_user(user, Action.CHANGE).filter(pk=obj.pk).exists()
+
+
+def writable_organisations(user, area=None):
+    """The organisations the user may create records for (in ``area``, if given: see ``organisation_ids_for``)."""
+    ids = visible_organisation_ids(user) if area is None else organisation_ids_for(user, area)
     qs = Organisation.objects.all()
     return qs if ids is None else qs.filter(id__in=ids)

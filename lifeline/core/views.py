@@ -24,6 +24,7 @@ from lifeline.core.models import Action, ApiToken, Area, AuditAction, AuditEntry
 from lifeline.core.permissions import (
     has_perm,
     needs_second_factor,
+    organisation_ids_for,
     require,
     visible_organisation_ids,
     writable_organisations,
@@ -115,7 +116,7 @@ def otp_setup(request):
 def audit_log(request):
     require(request.user, Area.AUDIT, Action.VIEW)
     entries = AuditEntry.objects.all()
-    ids = visible_organisation_ids(request.user)
+    ids = organisation_ids_for(request.user, Area.AUDIT)
     if ids is not None:
         entries = entries.filter(organisation_id__in=ids)
     form = AuditFilterForm(request.GET or None)

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from lifeline.core.models import Area
+from lifeline.core.permissions import people_organisation_ids
 from lifeline.messaging.audiences import after_id, register, registration_recipients
 
 
@@ -17,7 +19,13 @@ def _check(definition, user):
     visible = Crisis.objects.all() if user is None else Crisis.objects.for_user(user)
     if campaign is None or not visible.filter(pk=campaign.crisis_id).exists():
         raise ValidationError(_("You may not send to this audience."))
-    return {"kind": "campaign", "campaign": campaign_id}
+    checked = {"kind": "campaign", "campaign": campaign_id}
+    if user is not None:
+        # Only the people the sender may reach (core.permissions.people_organisation_ids).
+        reached = people_organisation_ids(user, Area.CRISES)
+        if reached is not None:
+            checked["organisation_ids"] = sorted(reached)
+    return checked
 
 
 @register("campaign", check=_check)
@@ -29,10 +37,8 @@ def campaign_members(definition, after, limit):
     consented = Consent.objects.filter(
         registration=OuterRef("pk"), purpose=Purpose.CRISIS_MESSAGES, granted=True
     )
-    rows = (
-        Registration.objects.active()
-        .filter(Exists(asked), Exists(consented), pk__gt=after_id(after))
-        .order_by("pk")
-        .only("pk", "phone", "email", "languages")[:limit]
-    )
+    rows = Registration.objects.active().filter(Exists(asked), Exists(consented), pk__gt=after_id(after))
+    if "organisation_ids" in definition:
+        rows = rows.filter(organisation_id__in=definition["organisation_ids"])
+    rows = rows.order_by("pk").only("pk", "phone", "email", "languages")[:limit]
     return registration_recipients(rows)

@@ -716,8 +716,10 @@ def answer_by_phone(phone_e164, answer, text=""):
     return record_answer(request, answer, Via.SMS, note=str(text or "")[:1000])[0]
 
 
-def board_counts(campaign):
-    counts = dict(campaign.requests.values_list("status").annotate(n=Count("id")).order_by())
+def board_counts(campaign, people=None):
+    """Requests by status; ``people`` (a filter from core.permissions.people_q) limits whom they count."""
+    requests = campaign.requests.filter(people) if people is not None else campaign.requests.all()
+    counts = dict(requests.values_list("status").annotate(n=Count("id")).order_by())
     return {status: counts.get(status, 0) for status in CheckInStatus.values}
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction, Organisation
-from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
+from lifeline.core.permissions import get_for_user, has_perm, people_q, require, writable_organisations
 from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import safe_cell
 from lifeline.crises import preview, services
@@ -179,15 +179,21 @@ def _campaign_for(user, pk, action=Action.VIEW):
     return campaign
 
 
+def _people(user):
+    """The check-in requests of the people the user may see (core.permissions.people_q)."""
+    return people_q(user, AREA, "registration__organisation")
+
+
 def _board_rows(request, campaign):
     posts = Organisation.objects.filter(
-        id__in=campaign.requests.values("registration__organisation_id")
+        id__in=campaign.requests.filter(_people(request.user)).values("registration__organisation_id")
     ).order_by("name")
     form = BoardFilterForm(request.GET or None, posts=posts)
     status = post = None
     if form.is_valid():
         status, post = form.cleaned_data["status"] or None, form.cleaned_data["post"]
-    return form, services.board_rows(campaign, status=status, post=post.pk if post else None)
+    rows = services.board_rows(campaign, status=status, post=post.pk if post else None)
+    return form, rows.filter(_people(request.user))
 
 
 def _audit_shown(rows, fields, reason):
@@ -210,7 +216,7 @@ def board(request, pk):
     if personal:
         _audit_shown(list(page["object_list"]), ["phone"], _("check-in board"))
     can_answer = _can_change(request.user, campaign.crisis) and campaign.closed is None
-    counts = services.board_counts(campaign)
+    counts = services.board_counts(campaign, _people(request.user))
     context = {
         "campaign": campaign,
         "crisis": campaign.crisis,
@@ -231,7 +237,9 @@ def board(request, pk):
 def board_answer(request, pk, request_pk):
     require(request.user, AREA, Action.CHANGE)
     campaign = _campaign_for(request.user, pk, Action.CHANGE)
-    checkin = get_object_or_404(CheckInRequest, pk=request_pk, campaign=campaign)
+    checkin = get_object_or_404(
+        CheckInRequest.objects.filter(_people(request.user)), pk=request_pk, campaign=campaign
+    )
     form = StaffAnswerForm(request.POST)
     if campaign.closed is not None:
         messages.error(request, _("This campaign is closed."))

@@ -17,18 +17,24 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.core.audit import Audited
 from lifeline.core.fields import EncryptedTextField
 from lifeline.core.models import Action, Area
-from lifeline.core.permissions import OwnedModel, ScopedQuerySet, has_perm
+from lifeline.core.permissions import OwnedModel, ScopedQuerySet, has_perm, people_q
 
 
 class EvacuationQuerySet(ScopedQuerySet):
     def for_user(self, user, action=Action.VIEW):
-        """Records of the crises the user may change (CHANGE), or see (any other action)."""
+        """Records of the crises the user may change (CHANGE), or see (any other action).
+
+        Records of people (``people_path``) are further limited to the people the user
+        may reach (``core.permissions.people_q``): seeing a shared crisis is not seeing
+        another post's nationals."""
         from lifeline.crises.models import Crisis
 
         if not has_perm(user, Area.CRISES, action):
             return self.none()
         crisis_action = Action.CHANGE if action == Action.CHANGE else Action.VIEW
-        return self.filter(crisis__in=Crisis.objects.for_user(user, crisis_action).values("id"))
+        queryset = self.filter(crisis__in=Crisis.objects.for_user(user, crisis_action).values("id"))
+        path = getattr(self.model, "people_path", None)
+        return queryset.filter(people_q(user, Area.CRISES, path)) if path else queryset
 
 
 class EvacuationModel(Audited, OwnedModel):
@@ -117,6 +123,8 @@ FREES_PLACE = (EvacueeStatus.DECLINED, EvacueeStatus.NO_SHOW)
 
 class Evacuee(EvacuationModel):
     """A registration (with its household) on the evacuation of a crisis."""
+
+    people_path = "registration__organisation"
 
     registration = models.ForeignKey(
         "nationals.Registration", on_delete=models.CASCADE, related_name="+", verbose_name=_("registration")

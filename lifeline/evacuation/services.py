@@ -302,11 +302,13 @@ def describe(checklist):
     return {"name": registration.full_name, "age": registration.age, "unaccompanied": not adults}
 
 
-def children_summary(crisis):
-    """Every child's checklist on the evacuation, unaccompanied first, with how many items are done."""
+def children_summary(crisis, evacuees=None):
+    """Every child's checklist on the evacuation (of ``evacuees`` if given), unaccompanied first, with how many items are done."""
+    checklists = ChildChecklist.objects.filter(evacuee__crisis=crisis)
+    if evacuees is not None:
+        checklists = checklists.filter(evacuee__in=evacuees)
     checklists = (
-        ChildChecklist.objects.filter(evacuee__crisis=crisis)
-        .select_related("evacuee__registration", "evacuee__assembly_point", "member")
+        checklists.select_related("evacuee__registration", "evacuee__assembly_point", "member")
         .prefetch_related("evacuee__registration__members")
         .annotate(done=Count("items", filter=Q(items__done=True)))
     )

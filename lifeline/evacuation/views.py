@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction
-from lifeline.core.permissions import get_for_user, has_perm, require
+from lifeline.core.permissions import get_for_user, has_perm, people_q, require
 from lifeline.core.registry_views import paginate
 from lifeline.crises.models import Crisis
 from lifeline.evacuation import manifests, services
@@ -124,7 +124,7 @@ def crisis_evacuation(request, pk):
 def unassigned(request, pk):
     """Who is inside the area but not on the evacuation yet, each with a one-tap assignment."""
     crisis = _crisis(request.user, pk)
-    page = paginate(request, services.unassigned(crisis), 50)
+    page = paginate(request, services.unassigned(crisis).filter(people_q(request.user, AREA)), 50)
     _audit_people(
         [r.pk for r in page["object_list"]],
         _("not yet on the evacuation of crisis #%(id)s") % {"id": crisis.pk},
@@ -255,13 +255,16 @@ def _people_page(request, place, evacuees, kind):
 @login_required
 def point_detail(request, pk):
     point = get_for_user(AssemblyPoint, request.user, pk)
-    return _people_page(request, point, Evacuee.objects.filter(assembly_point=point), "point")
+    return _people_page(
+        request, point, Evacuee.objects.for_user(request.user).filter(assembly_point=point), "point"
+    )
 
 
 @login_required
 def transport_detail(request, pk):
     transport = get_for_user(Transport, request.user, pk)
-    return _people_page(request, transport, Evacuee.objects.filter(transport=transport), "transport")
+    evacuees = Evacuee.objects.for_user(request.user).filter(transport=transport)
+    return _people_page(request, transport, evacuees, "transport")
 
 
 @login_required
@@ -294,7 +297,9 @@ def manifest(request, kind, pk, fmt):
         raise Http404
     model = AssemblyPoint if kind == "point" else Transport
     place = get_for_user(model, request.user, pk)
-    evacuees = Evacuee.objects.filter(**{"assembly_point" if kind == "point" else "transport": place})
+    evacuees = Evacuee.objects.for_user(request.user).filter(
+        **{"assembly_point" if kind == "point" else "transport": place}
+    )
     personal = has_perm(request.user, AREA, Action.PERSONAL)
     if kind == "point":
         subtitle = _("Assembly point · %(crisis)s") % {"crisis": place.crisis.name}
@@ -325,7 +330,12 @@ def children(request, pk):
     can_change = services.can_change(request.user, crisis)
     if can_change:
         services.ensure_checklists(Evacuee.objects.filter(crisis=crisis))
-    summary = services.children_summary(crisis)
+    summary = services.children_summary(crisis, Evacuee.objects.for_user(request.user))
+    _audit_people(
+        sorted({row["checklist"].evacuee.registration_id for row in summary["rows"]}),
+        _("children's evacuation list of crisis #%(id)s") % {"id": crisis.pk},
+        fields=("name", "date_of_birth"),
+    )
     return render(
         request, "evacuation/children.html", {"crisis": crisis, "can_change": can_change, **summary}
     )

@@ -70,6 +70,9 @@ class Proficiency(models.IntegerChoices):
 class Interpreter(Audited, OwnedModel):
     permission_area = Area.INTERPRETERS
     personal_fields = ("phone", "email", "messaging")
+    # Languages and availability are shared with organisations whose jurisdiction covers the home area;
+    # the contact channels stay with the owner's scope.
+    shared_area_path = "home_area"
 
     full_name = models.CharField(_("full name"), max_length=200)
     phone = EncryptedTextField(_("phone (E.164)"), blank=True)

@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction
-from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
+from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, paginate
 from lifeline.interpreters.forms import (
     DeploymentForm,
@@ -26,9 +26,11 @@ from lifeline.interpreters.tabular import InterpreterSchema
 AREA = Area.INTERPRETERS
 
 
-def _filtered(request):
+def _filtered(request, shared=True):
+    """The interpreters the user reads (``readable_by``: shared languages and availability), or their scope's."""
+    manager = Interpreter.objects
     queryset = (
-        Interpreter.objects.for_user(request.user)
+        (manager.readable_by(request.user) if shared else manager.for_user(request.user))
         .select_related("home_area")
         .prefetch_related("pairs__source", "pairs__target")
     )
@@ -58,11 +60,14 @@ def interpreter_list(request):
 
 
 def _render_detail(request, interpreter, deployment_form=None):
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    can_change = may_change(request.user, interpreter)
+    # Contact channels only within the user's own scope: shared reading is languages and availability.
+    personal = has_perm(request.user, AREA, Action.PERSONAL) and (
+        can_change or Interpreter.objects.for_user(request.user).filter(pk=interpreter.pk).exists()
+    )
     shown = _personal_shown(interpreter) if personal else []
     if shown:
         audit.record(AuditAction.VIEW, obj=interpreter, fields=shown)
-    can_change = has_perm(request.user, AREA, Action.CHANGE)
     context = {
         "interpreter": interpreter,
         "show_personal": personal,
@@ -76,7 +81,8 @@ def _render_detail(request, interpreter, deployment_form=None):
 
 @login_required
 def interpreter_detail(request, pk):
-    return _render_detail(request, get_for_user(Interpreter, request.user, pk))
+    interpreter = get_object_or_404(Interpreter.objects.readable_by(request.user), pk=pk)
+    return _render_detail(request, interpreter)
 
 
 @login_required
@@ -146,14 +152,14 @@ def interpreter_search(request):
     form = InterpreterSearchForm(request.GET or None)
     matches = None
     if form.is_valid():
-        matches = find_interpreters(Interpreter.objects.for_user(request.user), **form.cleaned_data)
+        matches = find_interpreters(Interpreter.objects.readable_by(request.user), **form.cleaned_data)
     return render(request, "interpreters/search.html", {"form": form, "matches": matches})
 
 
 @login_required
 def interpreter_export(request):
     require(request.user, AREA, Action.VIEW)
-    _form, queryset = _filtered(request)
+    _form, queryset = _filtered(request, shared=False)  # the export carries contact channels: own scope only
     return export_response(request, InterpreterSchema(), queryset, AREA)
 
 

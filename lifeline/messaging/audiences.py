@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from lifeline.core.models import Action, Area
-from lifeline.core.permissions import has_perm, is_immigration, visible_organisation_ids
+from lifeline.core.models import Action, Area, Role
+from lifeline.core.permissions import has_perm, is_immigration, organisation_ids_for
 
 ID_WIDTH = 12  # keys carry zero-padded ids so that they sort as strings in id order
 
@@ -109,7 +109,7 @@ def _organisations(definition, user, area):
     if user is not None and not has_perm(user, area, Action.VIEW):
         raise ValidationError(_("You may not send to this audience."))
     asked = _int_list(definition, "organisation_ids")
-    visible = visible_organisation_ids(user) if user is not None else None
+    visible = organisation_ids_for(user, area) if user is not None else None
     if visible is None:
         return asked
     if asked and not set(asked) <= set(visible):
@@ -120,10 +120,32 @@ def _organisations(definition, user, area):
 # Built-in kinds -----------------------------------------------------------------
 
 
+def may_send_large_static(user):
+    """Whether ``user`` may send to a typed-in list longer than settings.MESSAGING_STATIC_LIMIT.
+
+    Such a list reaches people no registry vouches for, so above the limit it takes
+    a coordinator (or an administrator); system sends (no user) are trusted."""
+    if user is None or (user.is_superuser and getattr(user, "profile", None) is None):
+        return True
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.role in (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
 def _check_static(definition, user):
+    from django.conf import settings
+
     recipients = definition.get("recipients")
     if not isinstance(recipients, list) or len(recipients) > 10_000:
         raise ValidationError(_("A static audience is a list of at most 10,000 recipients."))
+    limit = getattr(settings, "MESSAGING_STATIC_LIMIT", 50)
+    if len(recipients) > limit and not may_send_large_static(user):
+        raise ValidationError(
+            _(
+                "A list of more than %(limit)s addresses can only be sent by a coordinator: "
+                "ask a coordinator to send it, or send to a group of the registry instead."
+            )
+            % {"limit": limit}
+        )
     for r in recipients:
         if not (
             isinstance(r, dict) and isinstance(r.get("key"), str) and isinstance(r.get("addresses", {}), dict)

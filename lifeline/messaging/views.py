@@ -31,7 +31,7 @@ def send_list(request):
 def compose(request):
     """Write a send; "Preview" shows recipients per language, missing languages and interpreters; "Send" starts it."""
     require(request.user, AREA, Action.CHANGE)
-    organisations = writable_organisations(request.user)
+    organisations = writable_organisations(request.user, AREA)
     data = request.POST if request.method == "POST" else None
     form = SendForm(data, organisations=organisations, initial={"channel_1": "sms", "channel_2": "email"})
     texts = TextFormSet(data, prefix="texts")

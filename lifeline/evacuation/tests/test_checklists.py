@@ -101,3 +101,12 @@ def test_another_post_cannot_open_or_tick(login, beirut_officer, checklists):
     )
     assert not ChecklistItem.objects.exists()
     assert not AuditEntry.objects.filter(object_type="evacuation.childchecklist", action="view").exists()
+
+
+def test_reading_the_childrens_list_is_audited_per_household(login, viewer, crisis, people, checklists):
+    response = login(viewer).get(reverse("evacuation:children", args=[crisis.pk]))
+    assert response.status_code == 200 and "Liza Reyes" in response.content.decode()
+    shown = AuditEntry.objects.filter(action="view", object_type="nationals.registration", actor_id=viewer.pk)
+    households = {str(people[k].pk) for k in ("family", "uncle", "teen")}
+    assert set(shown.values_list("object_id", flat=True)) == households
+    assert all("children" in entry.reason for entry in shown)

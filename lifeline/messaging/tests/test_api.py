@@ -77,3 +77,28 @@ def test_preview(api, org_a, make_user):  # noqa: F811
         "ar": 2,
         "fil-PH": 2,
     }
+
+
+def test_a_long_typed_in_list_needs_a_coordinator(api, org_a, make_user, settings, outbox):  # noqa: F811
+    settings.MESSAGING_STATIC_LIMIT = 5
+    payload = {
+        "name": "Blast",
+        "audience": people(6, email="p{i}@example.org"),
+        "texts": TEXTS,
+        "channels": ["email"],
+    }
+    response = api(make_user(org_a)).post("/api/messaging/sends", payload, content_type="application/json")
+    assert response.status_code == 422
+    reason = " ".join(response.json()["errors"]["__all__"])
+    assert "more than 5 addresses" in reason and "coordinator" in reason
+    assert not Send.objects.exists()
+    small = dict(payload, audience=people(5, email="p{i}@example.org"))
+    assert (
+        api(make_user(org_a)).post("/api/messaging/sends", small, content_type="application/json").status_code
+        == 201
+    )
+    coordinator = api(make_user(org_a, role=Role.COORDINATOR))
+    assert (
+        coordinator.post("/api/messaging/sends", payload, content_type="application/json").status_code == 201
+    )
+    assert Send.objects.count() == 2

@@ -87,3 +87,23 @@ def test_scoping_masking_and_roles(api, make_user, post_amman, post_beirut, immi
     )
     assert viewer.delete(f"/api/nationals/{registration.pk}").status_code == 403
     assert Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_the_list_masks_names_and_needs_for_roles_without_personal_data_and_is_audited(
+    api, make_user, post_amman, make_registration
+):
+    registration = make_registration(post_amman, given_names="Rosa", city="Zarqa", special_needs=["medical"])
+    viewer = make_user(post_amman, Role.VIEWER)
+    listed = api(viewer).get("/api/nationals").json()["items"]
+    assert [row["id"] for row in listed] == [registration.pk]
+    row = listed[0]
+    assert row["personal"] is False
+    assert row["given_names"] == row["family_name"] == row["city"] == "" and row["special_needs"] == []
+    masked = AuditEntry.objects.get(action="view", actor_id=viewer.pk)
+    assert masked.object_type == "nationals.registration" and "masked" in masked.object_repr
+
+    officer = make_user(post_amman, Role.OFFICER)
+    row = api(officer).get("/api/nationals").json()["items"][0]
+    assert row["personal"] is True and row["given_names"] == "Rosa" and row["special_needs"] == ["medical"]
+    entry = AuditEntry.objects.get(action="view", actor_id=officer.pk)
+    assert entry.object_id == str(registration.pk) and "special_needs" in entry.fields
