@@ -14,9 +14,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.approval import Approvable
 from lifeline.core.audit import Audited
 from lifeline.core.fields import EncryptedTextField
-from lifeline.core.models import Area
+from lifeline.core.models import Action, Area
 from lifeline.core.permissions import OwnedModel
 
 
@@ -85,7 +86,14 @@ class TravelAdvice(Audited, OwnedModel):
         return not self.area_id and not self.region
 
 
-class AdviceVersion(Audited, models.Model):
+class AdviceVersion(Audited, Approvable, models.Model):
+    """One revision of the advice; goes through two-person approval (``core/approval.py``)."""
+
+    permission_area = Area.ADVICE
+    creator_field = "author"
+    approver_field = "approver"
+    audit_exclude = ("created", "updated", "revision")
+
     advice = models.ForeignKey(TravelAdvice, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.NORMAL)
@@ -125,13 +133,26 @@ class AdviceVersion(Audited, models.Model):
     def __str__(self):
         return f"{self.advice} v{self.number}"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("advice:version", args=[self.pk])
+
+    @classmethod
+    def changeable_by(cls, user):
+        return cls.objects.filter(advice__in=TravelAdvice.objects.for_user(user, Action.CHANGE))
+
+    def organisation_id_for_approval(self):
+        return self.advice.organisation_id
+
     @property
     def style(self):
         return LEVEL_STYLE[Level(self.level)]
 
     @property
     def editable(self):
-        return self.state == State.DRAFT
+        """A draft, or a version awaiting approval (a change withdraws the submission)."""
+        return self.state in (State.DRAFT, State.AWAITING)
 
 
 # The sections of an advice text, in reading order, with their headings.

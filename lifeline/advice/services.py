@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import mail, signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch, Q
 from django.template.loader import render_to_string
@@ -29,9 +29,8 @@ from lifeline.advice.models import (
     State,
     TravelAdvice,
 )
-from lifeline.core.models import Action, Area
+from lifeline.core import approval
 from lifeline.core.names import normalise_language
-from lifeline.core.permissions import has_perm
 from lifeline.nationals.services import posts_for
 
 log = logging.getLogger(__name__)
@@ -178,59 +177,48 @@ def new_draft(advice, user):
     return draft
 
 
-def _require_change(user, version):
-    if not has_perm(user, Area.ADVICE, Action.CHANGE):
-        raise PermissionDenied
-    if not TravelAdvice.objects.for_user(user, Action.CHANGE).filter(pk=version.advice_id).exists():
-        raise PermissionDenied
+def _has_text(version):
+    if not version.texts.exists():
+        raise ValidationError(_("Write the advice in at least one language before sending it for approval."))
+
+
+def record_change(version, user):
+    """Call before saving a change of a version's content: records the editor; a submitted version goes back
+    to draft (``core/approval.py``). Returns whether a submission was withdrawn."""
+    return approval.record_change(version, user)
 
 
 def submit(version, user):
     """Send a draft for approval: it needs a text in at least one language."""
-    _require_change(user, version)
-    if version.state != State.DRAFT:
-        raise ValidationError(_("Only a draft can be sent for approval."))
-    if not version.texts.exists():
-        raise ValidationError(_("Write the advice in at least one language before sending it for approval."))
-    version.state = State.AWAITING
-    version.save()
-    return version
+    return approval.submit(version, user, check=_has_text)
 
 
 def return_to_draft(version, user):
-    _require_change(user, version)
-    if version.state != State.AWAITING:
-        raise ValidationError(_("Only a version awaiting approval can be sent back."))
-    version.state = State.DRAFT
-    version.save()
-    return version
+    return approval.return_to_draft(version, user)
+
+
+def _supersede(version):
+    """Publishing a version supersedes the one published before (inside the approval's transaction)."""
+    previous = list(
+        AdviceVersion.objects.select_for_update()
+        .filter(advice_id=version.advice_id, state=State.PUBLISHED)
+        .exclude(pk=version.pk)
+    )
+    for old in previous:
+        old.state = State.SUPERSEDED
+        old.save()
+    version._superseded = previous
 
 
 def approve(version, user, notify=True):
-    """Approve and publish: another user than the author, with CHANGE on advice; supersedes the last published.
-
-    Subscribers are told once the transaction has committed (a task: in-process without a broker)."""
-    _require_change(user, version)
-    if version.state != State.AWAITING:
-        raise ValidationError(_("Only a version awaiting approval can be approved."))
-    if version.author_id is not None and version.author_id == user.pk:
-        raise ValidationError(_("You wrote this version: someone else must approve it."))
-    with transaction.atomic():
-        previous = list(
-            AdviceVersion.objects.select_for_update().filter(
-                advice_id=version.advice_id, state=State.PUBLISHED
-            )
-        )
-        for old in previous:
-            old.state = State.SUPERSEDED
-            old.save()
-        version.state = State.PUBLISHED
-        version.approver = user
-        version.published_at = timezone.now()
-        version.save()
+    """Approve and publish (``core/approval.py``: a second person, who neither wrote, changed nor submitted it);
+    supersedes the last published version. Subscribers are told once the transaction has committed
+    (a task: in-process without a broker)."""
+    approval.approve(version, user, publish=_supersede)
     if notify:
         from lifeline.advice.tasks import notify_subscribers as task
 
+        previous = version._superseded
         previous_id = previous[0].pk if previous else None
         transaction.on_commit(lambda: task.delay(version.pk, previous_id), robust=True)
     return version

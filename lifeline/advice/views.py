@@ -21,6 +21,7 @@ from lifeline.advice.forms import (
     VersionForm,
 )
 from lifeline.advice.models import LEVEL_STYLE, AdviceVersion, Briefing, Level, State, TravelAdvice
+from lifeline.core import approval
 from lifeline.core.models import Action, Area
 from lifeline.core.names import country_name, language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
@@ -267,7 +268,7 @@ def version_detail(request, pk):
         "texts": version.texts.all(),
         "posts": services.help_posts(version.advice),
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
-        "own": version.author_id == request.user.pk,
+        "can_approve": approval.may_approve(version, request.user),
     }
     return render(request, "advice/version_detail.html", context)
 
@@ -283,10 +284,20 @@ def version_edit(request, pk):
     form = VersionForm(data, instance=version)
     texts = AdviceTextFormSet(data, instance=version, prefix="texts")
     if data is not None and form.is_valid() and texts.is_valid():
-        with transaction.atomic():
-            form.save()
-            texts.save()
-        messages.success(request, _("Draft saved."))
+        try:
+            with transaction.atomic():
+                withdrawn = services.record_change(version, request.user)  # before the content
+                form.save()
+                texts.save()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("advice:version", pk=version.pk)
+        if withdrawn:
+            messages.warning(
+                request, _("Saved. The change withdrew the submission: send it for approval again.")
+            )
+        else:
+            messages.success(request, _("Draft saved."))
         return redirect("advice:version", pk=version.pk)
     return render(request, "advice/version_form.html", {"form": form, "texts": texts, "version": version})
 

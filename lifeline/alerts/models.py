@@ -10,8 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.approval import Approvable
 from lifeline.core.audit import Audited
-from lifeline.core.models import Area
+from lifeline.core.models import Action, Area
 from lifeline.core.permissions import OwnedModel
 
 
@@ -103,8 +104,8 @@ class Certainty(models.TextChoices):
     UNKNOWN = "Unknown", _("Unknown")
 
 
-# States in which an alert is still editable, and in which it is live.
-EDITABLE = (State.DRAFT,)
+# States in which an alert is still editable (a change withdraws a submission), and in which it is live.
+EDITABLE = (State.DRAFT, State.AWAITING)
 LIVE = (State.PUBLISHED,)
 
 
@@ -139,8 +140,13 @@ class FeedSubscription(Audited, OwnedModel):
         return self.name
 
 
-class Alert(Audited, OwnedModel):
+class Alert(Audited, Approvable, OwnedModel):
+    """Authored alerts go through two-person approval (``core/approval.py``); imported ones arrive published."""
+
     permission_area = Area.ALERTS
+    creator_field = "created_by"
+    approver_field = "approved_by"
+    audit_exclude = ("created", "updated", "revision")
 
     # CAP <alert> elements. Identifier and sent time are assigned at publication for authored alerts.
     identifier = models.CharField(_("identifier"), max_length=255, null=True, blank=True)
@@ -188,7 +194,6 @@ class Alert(Audited, OwnedModel):
         related_name="+",
         verbose_name=_("author"),
     )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -212,6 +217,18 @@ class Alert(Audited, OwnedModel):
 
     def __str__(self):
         return self.headline or self.identifier or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("alerts:detail", args=[self.pk])
+
+    @classmethod
+    def changeable_by(cls, user):
+        return cls.objects.for_user(user, Action.CHANGE)
+
+    def organisation_id_for_approval(self):
+        return self.organisation_id
 
     @property
     def headline(self):

@@ -25,17 +25,18 @@ from lifeline.alerts.models import (
     Outcome,
     State,
 )
-from lifeline.core import audit
-from lifeline.core.models import Action, Area, AuditAction
-from lifeline.core.permissions import has_perm
+from lifeline.core import approval
 from lifeline.geo.models import AdminArea
 
 PCODE = "PCODE"
 SMS_LENGTH = 160
 
 
-class WorkflowError(Exception):
+class WorkflowError(ValidationError):
     """A step of the alert's life that cannot be taken now; the message is translated."""
+
+    def __str__(self):
+        return " ".join(self.messages)
 
 
 # --- areas ---------------------------------------------------------------------------
@@ -232,33 +233,41 @@ def new_identifier(alert):
 
 
 def _require_change(user, alert):
-    if (
-        not has_perm(user, Area.ALERTS, Action.CHANGE)
-        or not Alert.objects.for_user(user, Action.CHANGE).filter(pk=alert.pk).exists()
-    ):
+    if not approval.may_change(alert, user):
         raise PermissionDenied
 
 
-def submit(alert, user):
-    """The author asks for a second pair of eyes."""
-    _require_change(user, alert)
-    if alert.state != State.DRAFT:
-        raise WorkflowError(_("Only a draft can be submitted for approval."))
+def _has_language(alert):
     if not alert.info.exists():
         raise WorkflowError(_("Add at least one language before submitting."))
-    alert.state = State.AWAITING
-    alert.submitted_at = timezone.now()
-    alert.save()
+
+
+def record_change(alert, user):
+    """Call before saving a change of the alert's content: records the editor; a submitted alert goes back to draft."""
+    try:
+        return approval.record_change(alert, user)
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages[0]) from exc
+
+
+def _step(step, *args, **kwargs):
+    """The two-person workflow's step, with its refusals as this module's WorkflowError."""
+    try:
+        return step(*args, **kwargs)
+    except WorkflowError:
+        raise
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages[0]) from exc
+
+
+def submit(alert, user):
+    """The author asks for a second pair of eyes (``core/approval.py``: who may approve, and the race)."""
+    return _step(approval.submit, alert, user, check=_has_language)
 
 
 def return_to_draft(alert, user):
     """The approver (or the author) sends an alert awaiting approval back for changes."""
-    _require_change(user, alert)
-    if alert.state != State.AWAITING:
-        raise WorkflowError(_("Only an alert awaiting approval can be sent back."))
-    alert.state = State.DRAFT
-    alert.submitted_at = None
-    alert.save()
+    return _step(approval.return_to_draft, alert, user)
 
 
 def delete_draft(alert, user):
@@ -270,48 +279,33 @@ def delete_draft(alert, user):
 
 
 def approve(alert, user):
-    """A second person with the right to change alerts approves: the alert is published."""
-    _require_change(user, alert)
-    if alert.state != State.AWAITING:
-        raise WorkflowError(_("Only an alert awaiting approval can be approved."))
-    if alert.created_by_id == user.pk:
-        raise WorkflowError(_("You wrote this alert: another person must approve it."))
-    _publish(alert, approver=user)
+    """A second person, who neither wrote, changed nor submitted the alert, approves: it is published."""
+    return _step(approval.approve, alert, user, publish=_publish)
 
 
 def publish_override(alert, user, reason):
     """Emergency: publish without a second person, with a reason that is audited and shown on the alert."""
     _require_change(user, alert)
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError(_("Give the reason for publishing without approval."))
-    if alert.state not in (State.DRAFT, State.AWAITING):
-        raise WorkflowError(_("Only a draft or an alert awaiting approval can be published."))
-    alert.override_reason = reason[:300]
-    _publish(alert, approver=None)
-    audit.record(
-        AuditAction.UPDATE,
-        obj=alert,
-        fields=["state", "override_reason"],
-        user=user,
-        reason=_("Emergency override: %(reason)s") % {"reason": reason},
-    )
+    alert.override_reason = (reason or "").strip()[:300]
+    try:
+        return _step(approval.publish_alone, alert, user, reason, publish=_publish)
+    except WorkflowError:
+        alert.override_reason = ""
+        raise
 
 
-def _publish(alert, approver):
-    with transaction.atomic():
-        now = timezone.now().replace(microsecond=0)
-        alert.sent = now
-        alert.identifier = alert.identifier or new_identifier(alert)
-        alert.approved_by = approver
-        alert.published_at = now
-        alert.state = State.PUBLISHED
-        refresh_expiry(alert)
-        problems = validate12(parse_xml(to_cap_xml(alert)))
-        if problems:
-            raise WorkflowError(_("The alert is not valid CAP 1.2: %(detail)s") % {"detail": problems[0][1]})
-        alert.save()
-        apply_references(alert)
+def _publish(alert):
+    """What publishing means for an alert (called by the workflow inside its transaction)."""
+    now = timezone.now().replace(microsecond=0)
+    alert.sent = now
+    alert.identifier = alert.identifier or new_identifier(alert)
+    alert.published_at = now
+    refresh_expiry(alert)
+    problems = validate12(parse_xml(to_cap_xml(alert)))
+    if problems:
+        raise WorkflowError(_("The alert is not valid CAP 1.2: %(detail)s") % {"detail": problems[0][1]})
+    alert.save()
+    apply_references(alert)
 
 
 def followup(original, msg_type, user):

@@ -28,9 +28,17 @@ from lifeline.alerts.forms import (
     TemplateForm,
     ui_languages,
 )
-from lifeline.alerts.models import Alert, CapScope, FeedSubscription, MsgType, Origin, Outcome, State
+from lifeline.alerts.models import (
+    EDITABLE,
+    Alert,
+    CapScope,
+    FeedSubscription,
+    MsgType,
+    Origin,
+    Outcome,
+    State,
+)
 from lifeline.alerts.services import (
-    WorkflowError,
     alert_area,
     approve,
     default_sender,
@@ -38,11 +46,13 @@ from lifeline.alerts.services import (
     followup,
     import_cap,
     publish_override,
+    record_change,
     refresh_expiry,
     return_to_draft,
     set_area,
     submit,
 )
+from lifeline.core import approval
 from lifeline.core.models import Action, Area
 from lifeline.core.names import language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
@@ -108,9 +118,7 @@ def _detail_context(request, alert, override_form=None):
         "alert": alert,
         "infos": alert.info.prefetch_related("areas__admin_areas"),
         "can_change": can_change,
-        "can_approve": can_change
-        and alert.state == State.AWAITING
-        and alert.created_by_id != request.user.pk,
+        "can_approve": can_change and approval.may_approve(alert, request.user),
         "override_form": override_form or OverrideForm(),
         "followups": alert.followups.all(),
         "can_send": alert.is_current and has_perm(request.user, Area.MESSAGING, Action.CHANGE),
@@ -133,7 +141,7 @@ def _template_initial(request):
 def alert_edit(request, pk=None):
     require(request.user, AREA, Action.CHANGE)
     alert = get_for_user(Alert, request.user, pk, Action.CHANGE) if pk else None
-    if alert is not None and alert.state != State.DRAFT:
+    if alert is not None and alert.state not in EDITABLE:
         messages.error(request, _("Only a draft can be edited. Publish an update instead."))
         return redirect("alerts:detail", pk=alert.pk)
     organisations = writable_organisations(request.user)
@@ -153,17 +161,28 @@ def alert_edit(request, pk=None):
         data, files, initial=AreaForm.initial_for(alert_area(alert) if alert else None), prefix="area"
     )
     if data is not None and all([form.is_valid(), infos.is_valid(), area_form.is_valid()]):
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            if alert is None:
-                saved.created_by = request.user
-            saved.save()
-            infos.instance = saved
-            infos.save()
-            set_area(saved, **area_form.area())
-            refresh_expiry(saved)
-            saved.save()
-        messages.success(request, _("Saved the draft alert."))
+        try:
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                if alert is None:
+                    saved.created_by = request.user
+                    saved.save()
+                withdrawn = record_change(
+                    saved, request.user
+                )  # before the content: a submission is withdrawn
+                saved.save()
+                infos.instance = saved
+                infos.save()
+                set_area(saved, **area_form.area())
+                refresh_expiry(saved)
+                saved.save()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("alerts:detail", pk=alert.pk) if alert else redirect("alerts:list")
+        if withdrawn:
+            messages.warning(request, _("Saved. The change withdrew the submission: submit the alert again."))
+        else:
+            messages.success(request, _("Saved the draft alert."))
         return redirect("alerts:detail", pk=saved.pk)
     context = {
         "form": form,
@@ -180,8 +199,8 @@ def _workflow(request, pk, step):
     alert = get_for_user(Alert, request.user, pk, Action.CHANGE)
     try:
         result = step(alert)
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect("alerts:detail", pk=alert.pk)
     return result if result is not None else redirect("alerts:detail", pk=alert.pk)
 

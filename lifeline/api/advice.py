@@ -236,5 +236,6 @@ def submit_version(request, pk: Id):
     "/versions/{pk}/approve", response={200: VersionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 )
 def approve_version(request, pk: Id):
-    """Publish: the approver must not be the author; the previously published version is superseded."""
+    """Publish: the approver must be none of those who wrote, changed or submitted the version;
+    the previously published version is superseded."""
     return _act(request, pk, services.approve)

@@ -1,13 +1,15 @@
 """Alerts in the JSON API: list and read, write drafts, submit, approve, publish in an emergency, import CAP.
 
 Drafts are validated by the page's forms; every state change goes through
-``lifeline.alerts.services``, so the four-eyes rule is the same here as on the pages.
+``lifeline.alerts.services`` and the two-person workflow (``lifeline.core.approval``), so the
+rule is the same here as on the pages.
 The public feed and CAP messages stay at /alerts/feed.atom and /alerts/cap/…, without a token.
 """
 
 import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -34,7 +36,6 @@ from lifeline.alerts.models import (
     Status as CapStatus,
 )
 from lifeline.alerts.services import (
-    WorkflowError,
     approve,
     default_sender,
     import_cap,
@@ -271,8 +272,8 @@ def _workflow(request, pk, step):
     alert = get_object_or_404(Alert.objects.for_user(request.user, Action.CHANGE), pk=pk)
     try:
         step(alert)
-    except WorkflowError as exc:
-        return Status(409, {"detail": str(exc)})
+    except ValidationError as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
     return Status(200, _out(_with_related(Alert.objects.filter(pk=alert.pk)).get()))
 
 
@@ -365,7 +366,7 @@ def submit_alert(request, pk: Id):
 
 @router.post("/{pk}/approve", response={200: AlertOut, 404: ErrorOut, 409: ErrorOut, 403: ErrorOut})
 def approve_alert(request, pk: Id):
-    """Another person than the author approves: the alert is published."""
+    """Someone who neither wrote, changed nor submitted the alert approves: it is published."""
     return _workflow(request, pk, lambda alert: approve(alert, request.user))
 
 

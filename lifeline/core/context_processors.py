@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.translation import get_language, get_language_bidi
 
+from lifeline.core import approval
 from lifeline.core.models import Area, Branding
 from lifeline.core.permissions import has_perm
 
@@ -16,4 +17,12 @@ def deployment(request):
         "LANGUAGE_BIDI": get_language_bidi(),
         "current_language": get_language(),
         "can_view": can,
+        "approvals": _approvals(user),
     }
+
+
+def _approvals(user):
+    """The inbox link for who may approve something, with how many items wait for them."""
+    if user is None or not user.is_authenticated or not approval.may_approve_anything(user):
+        return {"show": False, "count": 0}
+    return {"show": True, "count": approval.waiting_count(user)}

@@ -25,6 +25,7 @@ urlpatterns = [
     path("account/2fa/setup/", views.otp_setup, name="otp-setup"),
     path("account/tokens/", views.token_create, name="token-create"),
     path("account/tokens/<id:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("approvals/", views.approvals, name="approvals"),
     path("audit/", views.audit_log, name="audit"),
     path("settings/", views.deployment_settings, name="settings"),
     path("organisations/", views.organisation_list, name="organisations"),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit, otp
+from lifeline.core import approval, audit, otp
 from lifeline.core.dashboard import home_figures
 from lifeline.core.forms import (
     AuditFilterForm,
@@ -110,6 +110,16 @@ def otp_setup(request):
         "next": safe_next(request),
     }
     return render(request, "registration/otp_setup.html", context)
+
+
+@login_required
+def approvals(request):
+    """The approver's inbox: everything awaiting approval that this user may approve (never their own work)."""
+    items = [
+        {"item": item, "kind": item._meta.verbose_name, "url": item.get_absolute_url()}
+        for item in approval.waiting_for(request.user)
+    ]
+    return render(request, "core/approvals.html", {"items": items})
 
 
 @login_required

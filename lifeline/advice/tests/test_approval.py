@@ -111,3 +111,51 @@ def test_compare_marks_the_words_that_changed(advice):
 
 def test_where_to_get_help_lists_the_posts_covering_the_country(advice, post_amman, post_beirut):
     assert list(services.help_posts(advice)) == [post_amman]
+
+
+def test_who_edited_someone_elses_draft_cannot_submit_and_approve_it(advice, writer, make_user, ministry):
+    editor = make_user(ministry, Role.COORDINATOR)
+    draft = add_version(advice, author=writer)
+    services.record_change(draft, editor)  # the editor changes the writer's draft…
+    draft.level = 4
+    draft.save()
+    services.submit(draft, editor)  # …submits it…
+    with pytest.raises(ValidationError, match="someone else"):
+        services.approve(draft, editor)  # …and may not approve it
+    assert AdviceVersion.objects.get(pk=draft.pk).state == State.AWAITING
+    checker = make_user(ministry, Role.COORDINATOR)  # never touched it
+    services.approve(draft, checker)
+    draft.refresh_from_db()
+    assert draft.state == State.PUBLISHED and draft.approver == checker
+
+
+def test_an_edit_after_submission_withdraws_it(client, login, advice, writer, approver):
+    from django.urls import reverse
+
+    from lifeline.advice.tests.test_pages import _text_form
+
+    draft = add_version(advice, author=writer)
+    services.submit(draft, writer)
+    login(writer)
+    response = client.post(
+        reverse("advice:version_edit", args=[draft.pk]), _text_form(draft, "fr", "Prudence.")
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT and draft.submitted_at is None
+    assert AuditEntry.objects.filter(
+        object_type="advice.adviceversion", object_id=str(draft.pk), reason__contains="withdrawn"
+    ).exists()
+    with pytest.raises(ValidationError):
+        services.approve(draft, approver)
+    assert AdviceVersion.objects.get(pk=draft.pk).state == State.DRAFT
+
+
+def test_two_approvals_of_the_same_submission_publish_once(advice, writer, approver, make_user, ministry):
+    draft = add_version(advice, author=writer)
+    services.submit(draft, writer)
+    first, second = AdviceVersion.objects.get(pk=draft.pk), AdviceVersion.objects.get(pk=draft.pk)
+    services.approve(first, approver, notify=False)
+    with pytest.raises(ValidationError, match="meanwhile"):
+        services.approve(second, make_user(ministry, Role.COORDINATOR), notify=False)
+    assert AdviceVersion.objects.get(pk=draft.pk).approver == approver

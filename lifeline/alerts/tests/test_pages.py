@@ -300,11 +300,12 @@ def test_viewing_does_not_audit_personal_data(login, make_user, org_a, draft):
     assert not AuditEntry.objects.filter(action=AuditAction.VIEW).exists()
 
 
-def test_awaiting_alert_is_not_editable(login, draft):
+def test_an_invalid_edit_of_an_awaiting_alert_changes_nothing(login, draft):
     submit(draft, draft.created_by)
     response = login(draft.created_by).post(reverse("alerts:edit", args=[draft.pk]), {})
-    assert response.status_code == 302
-    assert draft.info.count() == 2
+    assert response.status_code == 200 and b"errors" in response.content
+    draft.refresh_from_db()
+    assert draft.state == State.AWAITING and draft.info.count() == 2
 
 
 def test_send_back_and_delete_draft(login, make_user, org_a, draft):
