@@ -74,7 +74,15 @@ class AdviceTextForm(LanguageTextForm):
 class BaseLanguageFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
+        # Texts already saved that this post does not carry (a stale or crafted form) count too.
+        carried = {form.instance.pk for form in self.initial_forms if form.instance.pk}
         seen = set()
+        if self.instance.pk:
+            seen = set(
+                self.model.objects.filter(**{self.fk.name: self.instance})
+                .exclude(pk__in=carried)
+                .values_list("language", flat=True)
+            )
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE") or not form.cleaned_data:
                 continue

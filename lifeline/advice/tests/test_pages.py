@@ -177,6 +177,19 @@ def test_a_bad_language_code_is_a_form_error(client, login, writer, ministry, jo
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
 
 
+def test_a_second_text_in_a_language_already_written_is_a_form_error(client, login, writer, ministry, jordan):
+    advice = TravelAdvice.objects.create(organisation=ministry, country=jordan)
+    draft = AdviceVersion.objects.create(
+        advice=advice, number=1, author=writer, last_reviewed=datetime.date(2026, 1, 1)
+    )
+    AdviceText.objects.create(version=draft, language="fil", summary="Mag-ingat.")
+    login(writer)
+    # A stale or crafted form that does not carry the saved Filipino text adds another one.
+    response = client.post(reverse("advice:version_edit", args=[draft.pk]), _text_form(draft, "Tagalog"))
+    assert response.status_code == 200 and "Each language may be written only once." in response.content.decode()
+    assert list(draft.texts.values_list("summary", flat=True)) == ["Mag-ingat."]
+
+
 def test_a_published_version_cannot_be_edited(client, login, writer, make_advice, jordan):
     version = make_advice(jordan).versions.get()
     login(writer)
