@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from lifeline.core import audit
 from lifeline.core.bulk import insert_rows
@@ -301,7 +303,10 @@ def render_plain(value):
 
 
 def read_table(upload, filename):
-    """Return (header, hxl_tags_or_None, [(row_number, [cells])]) from CSV or XLSX bytes."""
+    """Return (header, hxl_tags_or_None, [(row_number, [cells])]) from CSV or XLSX bytes.
+
+    Rows are read one at a time and counted as they come, so a file that claims to be
+    small but holds too many rows, columns or cells is refused before it fills memory."""
     data = upload if isinstance(upload, bytes) else upload.read(settings.IMPORT_MAX_BYTES + 1)
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise TableError(
@@ -309,12 +314,12 @@ def read_table(upload, filename):
         )
     name = (filename or "").lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        rows = _read_xlsx(data)
+        stream = _read_xlsx(data)
     elif name.endswith(".csv") or name.endswith(".txt") or not name:
-        rows = _read_csv(data)
+        stream = _read_csv(data)
     else:
         raise TableError(_("Upload a CSV or XLSX file."))
-    rows = [(n, cells) for n, cells in rows if any(str(c).strip() for c in cells if c is not None)]
+    rows = list(_within_limits(stream))
     if not rows:
         raise TableError(_("The file is empty."))
     (_first_line, header), body = rows[0], rows[1:]
@@ -328,6 +333,26 @@ def read_table(upload, filename):
     if len(body) > settings.IMPORT_MAX_ROWS:
         raise TableError(_("The file has more than %(n)s rows.") % {"n": settings.IMPORT_MAX_ROWS})
     return header, hxl, body
+
+
+def _within_limits(stream):
+    """Yield the non-empty rows of ``stream`` ((row number, cells)), refusing the file as soon as
+    it passes the row, column or cell limit. Counted from the cells themselves: a sheet's own
+    statement of its size is not trusted."""
+    max_rows = settings.IMPORT_MAX_ROWS + 2  # the header and an HXL hashtag row come on top
+    rows = cells_seen = 0
+    for number, cells in stream:
+        if len(cells) > settings.IMPORT_MAX_COLUMNS:
+            raise TableError(_("The file has more than %(n)s columns.") % {"n": settings.IMPORT_MAX_COLUMNS})
+        cells_seen += len(cells)
+        if cells_seen > settings.IMPORT_MAX_CELLS:
+            raise TableError(_("The file has more than %(n)s cells.") % {"n": settings.IMPORT_MAX_CELLS})
+        if not any(str(c).strip() for c in cells if c is not None):
+            continue
+        rows += 1
+        if rows > max_rows:
+            raise TableError(_("The file has more than %(n)s rows.") % {"n": settings.IMPORT_MAX_ROWS})
+        yield number, cells
 
 
 def _is_hxl_row(cells):
@@ -344,20 +369,65 @@ def _read_csv(data):
     delimiter = max(",;\t", key=first_line.count)  # spreadsheets in some locales write ; or tabs
     reader = csv.reader(io.StringIO(text_data, newline=""), delimiter=delimiter)
     try:
-        return [(reader.line_num, row) for row in reader]
+        for row in reader:
+            yield reader.line_num, row
     except csv.Error as exc:
         raise TableError(_("The CSV file cannot be read: %(reason)s") % {"reason": exc}) from None
 
 
+def _check_unzipped_size(data):
+    """Refuse an XLSX whose parts would unpack to more than the limit (a zip bomb), from the
+    sizes in the zip's directory, before anything is unpacked. Python's zip reader stops at
+    the stated size, so a part cannot grow past what its entry says."""
+    limit = settings.IMPORT_MAX_UNZIPPED_BYTES
+    too_big = TableError(_("The XLSX file unpacks to more than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise TableError(_("The XLSX file cannot be read.")) from None
+    if sum(entry.file_size for entry in entries) > limit:
+        raise too_big
+
+
 def _read_xlsx(data):
+    _check_unzipped_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        source = sheet._get_source()
     except Exception:  # openpyxl raises many kinds on a bad file
         raise TableError(_("The XLSX file cannot be read.")) from None
-    sheet = book.worksheets[0]
-    rows = [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    book.close()
-    return rows
+    # The sheet's rows straight from its XML, one at a time, each as long as its last real
+    # cell: openpyxl's own row reader pads every row to the width the sheet claims.
+    parser = WorkSheetParser(
+        source,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
+    try:
+        for number, cells in parser.parse():
+            width = 0
+            for cell in cells:
+                width = max(width, cell["column"])
+                if width > settings.IMPORT_MAX_COLUMNS:
+                    raise TableError(
+                        _("The file has more than %(n)s columns.") % {"n": settings.IMPORT_MAX_COLUMNS}
+                    )
+            values = [None] * width
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
+    except TableError:
+        raise
+    except Exception:  # a broken sheet part: bad XML, a bad cell reference, a failed checksum
+        raise TableError(_("The XLSX file cannot be read.")) from None
+    finally:
+        source.close()
+        book.close()
 
 
 # --- the schema and the import ------------------------------------------------
@@ -410,8 +480,15 @@ class TableSchema:
     def key_of(self, values):
         return tuple(str(values.get(k, "")).strip().lower() for k in self.natural_key)
 
-    def existing(self, organisation):
-        qs = self.model.objects.filter(organisation=organisation)
+    def matchable(self, organisation, user=None):
+        """The records an import into ``organisation`` may match and change: those the user
+        may read (``for_user``), so an import can neither see nor change any other record.
+        Without a user (a command run by the operator) every record of the organisation."""
+        queryset = self.model.objects.filter(organisation=organisation)
+        return queryset if user is None else queryset.for_user(user)
+
+    def existing(self, organisation, user=None):
+        qs = self.matchable(organisation, user)
         m2m = [c.target for c in self.columns if c.m2m]
         index = {}
         for obj in qs.prefetch_related(*m2m):
@@ -504,7 +581,7 @@ def import_table(schema, upload, filename, organisation, user=None, dry_run=Fals
     if report.errors:
         return report
 
-    existing = schema.existing(organisation)
+    existing = schema.existing(organisation, user)
     to_create, to_update = [], []
     for values in parsed:
         obj = existing.get(schema.key_of(values))
@@ -539,9 +616,12 @@ def _insert_new(schema, organisation, to_create):
         objs.append((obj, values))
     names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     insert_rows(model, [{name: getattr(obj, name) for name in names} for obj, _values in objs])
+    # In id order, so that where a record the importing user cannot see has the same key,
+    # the new record (inserted last, with the higher id) is the one found.
     ids = {
         schema.key_of(dict(zip(schema.natural_key, rest))): pk
         for pk, *rest in model.objects.filter(organisation=organisation)
+        .order_by("pk")
         .values_list("pk", *schema.natural_key)
         .iterator(chunk_size=5000)
     }

@@ -317,8 +317,8 @@ class InterpreterSchema(TableSchema):
             return render_area(obj.home_area)
         return super().render_value(column, obj)
 
-    def existing(self, organisation):
-        queryset = self.model.objects.filter(organisation=organisation).prefetch_related(
+    def existing(self, organisation, user=None):
+        queryset = self.matchable(organisation, user).prefetch_related(
             "pairs__source", "pairs__target", "availability"
         )
         return {self.key_of({k: getattr(obj, k) for k in self.natural_key}): obj for obj in queryset}
