@@ -214,6 +214,10 @@ IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 1000)
 IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 5_000_000)
 # An XLSX is a zip: the most all of its parts together may unpack to.
 IMPORT_MAX_UNZIPPED_BYTES = envint("IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+# Uploaded images (case photos, the logo): refused above this many pixels, read from the
+# header before decoding; kept at most this many pixels a side.
+IMAGE_MAX_PIXELS = envint("IMAGE_MAX_PIXELS", 25_000_000)
+IMAGE_MAX_SIDE = envint("IMAGE_MAX_SIDE", 2048)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -6,7 +6,6 @@ A refused change raises ``CaseError`` with a translated message and writes nothi
 """
 
 import datetime
-import io
 import secrets
 
 from django.conf import settings
@@ -38,7 +37,6 @@ from lifeline.cases.models import (
 DEFAULT_DUE_HOURS = {"critical": 2, "high": 24, "normal": 72, "low": 168}
 DUPLICATE_WINDOW = datetime.timedelta(days=14)
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read out over a bad phone line
 
 # The workflow: from each status, the statuses a case may move to.
@@ -128,43 +126,21 @@ def normalise_phone(value):
 
 
 def clean_photo(upload):
-    """A re-encoded copy of an uploaded JPEG or PNG, without metadata (EXIF GPS included), or CaseError."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    """A re-encoded, size-bounded copy of an uploaded JPEG or PNG, without metadata, or CaseError."""
+    from lifeline.core.images import ImageRefused, clean_image
 
     if upload.size > PHOTO_MAX_BYTES:
         raise CaseError(
             _("The photo is too large: the limit is %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)},
             "photo",
         )
-    not_image = _("The photo must be a JPEG or PNG image.")
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ("JPEG", "PNG"):
-                raise CaseError(not_image, "photo")
-            if probe.width * probe.height > PHOTO_MAX_PIXELS:
-                raise CaseError(_("The photo has too many pixels."), "photo")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format
-            image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, drop the tag
-            if fmt == "JPEG":
-                image = image.convert("RGB")
-            elif image.mode not in ("RGB", "RGBA", "L", "LA"):
-                image = image.convert("RGBA")
-            out = io.BytesIO()
-            # A fresh image from pixels only: no EXIF, no XMP, no ICC, no text chunks.
-            clean = Image.new(image.mode, image.size)
-            clean.paste(image)
-            clean.save(out, format=fmt, **({"quality": 85} if fmt == "JPEG" else {"optimize": True}))
-    except CaseError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise CaseError(not_image, "photo") from None
-    finally:
-        upload.seek(0)
-    return ContentFile(out.getvalue(), name="photo.png" if fmt == "PNG" else "photo.jpg")
+        data, fmt = clean_image(
+            upload, PHOTO_MAX_BYTES, not_image=_("The photo must be a JPEG or PNG image.")
+        )
+    except ImageRefused as exc:
+        raise CaseError(str(exc), "photo") from None
+    return ContentFile(data, name="photo.png" if fmt == "PNG" else "photo.jpg")
 
 
 def _event(case, kind, user=None, before="", after=""):
