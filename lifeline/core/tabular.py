@@ -12,6 +12,7 @@ nothing.
 import csv
 import datetime
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from lifeline.core import audit
@@ -691,6 +694,11 @@ def _write(schema, organisation, user, columns, to_create, to_update):
 
 # --- export -------------------------------------------------------------------
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
 
 def export_table(schema, queryset, fmt="csv", hxl=False, include_personal=False):
     """Return the file's bytes. Personal columns are left out unless allowed."""
@@ -701,31 +709,78 @@ def export_table(schema, queryset, fmt="csv", hxl=False, include_personal=False)
         [schema.render_value(c, obj) for c in columns]
         for obj in schema.export_queryset(queryset).iterator(chunk_size=2000)
     )
+    if fmt not in CONTENT_TYPES:
+        raise TableError(_("Unknown format: %(fmt)s.") % {"fmt": fmt})
+    head = [header, tags] if hxl else [header]
+    return write_table(
+        itertools.chain(head, rows),
+        fmt,
+        sheet=schema.key,
+        title=str(schema.model._meta.verbose_name_plural),
+    )
+
+
+def _safe_row(cells):
+    return [safe_cell(c) if isinstance(c, str) else c for c in cells]
+
+
+def write_table(rows, fmt="csv", *, sheet="", title="", preamble=(), bold_header=False):
+    """Every CSV and XLSX the platform hands out, as bytes: ``rows`` is the header, then the data.
+
+    Text cells are formula-safe in both formats (``safe_cell``). CSV is UTF-8 with a byte
+    order mark, so spreadsheet programs read Arabic, Cyrillic and accents right. XLSX carries
+    the deployment's branding in its properties; ``preamble`` rows (a title, a subtitle) go
+    above the header in XLSX only, and ``bold_header`` bolds the header and keeps it in view.
+    """
     if fmt == "xlsx":
-        return _write_xlsx(schema, header, tags if hxl else None, rows)
+        return write_workbook(
+            {sheet or "Sheet1": rows}, title=title, preamble=preamble, bold_header=bold_header
+        )
     if fmt != "csv":
         raise TableError(_("Unknown format: %(fmt)s.") % {"fmt": fmt})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    if hxl:
-        writer.writerow(tags)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow(_safe_row(row))
     return out.getvalue().encode("utf-8-sig")
 
 
-def _write_xlsx(schema, header, tags, rows):
+def write_workbook(sheets, title="", preamble=(), bold_header=False):
+    """An XLSX of several sheets ({name: rows}), cells formula-safe, branding in the properties."""
     book = openpyxl.Workbook(write_only=True)
     branding = Branding.current()
     book.properties.creator = branding.product_name
-    book.properties.title = f"{branding.product_name}: {schema.model._meta.verbose_name_plural}"
+    book.properties.title = f"{branding.product_name}: {title}" if title else branding.product_name
     book.properties.description = branding.owner_name or branding.product_name
-    sheet = book.create_sheet(schema.key)
-    sheet.append(header)
-    if tags:
-        sheet.append(tags)
-    for row in rows:
-        sheet.append(row)
+    for name, rows in sheets.items():
+        worksheet = book.create_sheet(str(name)[:31])
+        preamble_rows = [_safe_row(row) for row in preamble]
+        if bold_header:
+            worksheet.freeze_panes = f"A{len(preamble_rows) + 2}"
+        for row in preamble_rows:
+            worksheet.append(row)
+        for number, row in enumerate(rows):
+            row = _safe_row(row)
+            if bold_header and number == 0:
+                row = [_bold(worksheet, value) for value in row]
+            worksheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _bold(worksheet, value):
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def table_response(data, fmt, name, content_type=None):
+    """A download of ``data`` (from ``write_table``) as ``<name>-<date>-<time>.<fmt>``."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type=content_type or CONTENT_TYPES[fmt])
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-")[:60] or "export"
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    return response
