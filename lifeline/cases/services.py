@@ -107,22 +107,16 @@ def parse_location(value):
     return f"{lat:.6f},{lon:.6f}"
 
 
-def normalise_phone(value):
-    """A phone number in E.164, or CaseError."""
-    import phonenumbers
+def normalise_phone(value, organisation=None):
+    """A phone number in E.164 (a local one read in the organisation's country), or CaseError."""
+    from django.core.exceptions import ValidationError
 
-    value = (value or "").strip()
-    if not value:
-        return ""
+    from lifeline.core.phones import default_region, to_e164
+
     try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise CaseError(
-            _("Enter a phone number in international format, for example +962790123456."), "contact_phone"
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return to_e164(value, default_region(organisation))
+    except ValidationError as exc:
+        raise CaseError(exc.messages[0], "contact_phone") from None
 
 
 def clean_photo(upload):
@@ -213,7 +207,7 @@ def create_case(
     if organisation is None:
         raise CaseError(_("Choose the post that handles the case."), "organisation")
     location = parse_location(location)
-    contact_phone = normalise_phone(contact_phone)
+    contact_phone = normalise_phone(contact_phone, organisation)
     if area is None and registration is not None:
         area = registration.area
     content = clean_photo(photo) if photo else None

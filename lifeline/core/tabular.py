@@ -34,6 +34,7 @@ from lifeline.core import audit
 from lifeline.core.bulk import insert_rows
 from lifeline.core.models import AuditAction, Branding, Language
 from lifeline.core.names import normalise_language
+from lifeline.core.phones import default_region
 
 MULTI_SEPARATOR = ";"
 BATCH = 1000
@@ -84,6 +85,7 @@ class Context:
     areas: dict = field(default_factory=dict)
     countries: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    region: str | None = None  # where local phone numbers are read (core/phones.py)
 
     def language_id(self, code):
         tag = normalise_language(code)
@@ -551,6 +553,7 @@ def import_table(schema, upload, filename, organisation, user=None, dry_run=Fals
         return report
     report.rows = len(body)
     ctx = schema.context(organisation)
+    ctx.region = ctx.region or default_region(organisation)
     columns = list(mapping.values())
     parsed, seen = [], {}
     for row_number, cells in body:

@@ -74,14 +74,14 @@ FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 # --- personal fields ------------------------------------------------------------
 
 
-def normalise_phone(value):
-    """A phone number in international format → E.164; empty stays empty."""
+def normalise_phone(value, region=None):
+    """A phone number, international or local to ``region`` → E.164; empty stays empty."""
     value = str(value or "").strip()
-    return normalise_channel(ChannelType.PHONE, value) if value else ""
+    return normalise_channel(ChannelType.PHONE, value, region) if value else ""
 
 
 def parse_phone(value, ctx):
-    return normalise_phone(value)
+    return normalise_phone(value, getattr(ctx, "region", None))
 
 
 def parse_email(value, ctx):
