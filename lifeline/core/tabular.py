@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from lifeline.core import audit
 from lifeline.core.bulk import insert_rows
@@ -404,7 +406,8 @@ def _read_xlsx(data):
     except Exception:  # openpyxl raises many kinds on a bad file
         raise TableError(_("The XLSX file cannot be read.")) from None
     # The sheet's rows straight from its XML, one at a time, each as long as its last real
-    # cell: openpyxl's own row reader pads every row to the width the sheet claims.
+    # cell: openpyxl's own row reader pads every row to the width the sheet claims, and
+    # builds each row whole before anyone can count its cells.
     parser = WorkSheetParser(
         source,
         sheet._shared_strings,
@@ -414,15 +417,8 @@ def _read_xlsx(data):
         timedelta_formats=book._timedelta_formats,
     )
     try:
-        for number, cells in parser.parse():
-            width = 0
-            for cell in cells:
-                width = max(width, cell["column"])
-                if width > settings.IMPORT_MAX_COLUMNS:
-                    raise TableError(
-                        _("The file has more than %(n)s columns.") % {"n": settings.IMPORT_MAX_COLUMNS}
-                    )
-            values = [None] * width
+        for number, cells in _sheet_rows(source, parser):
+            values = [None] * max((cell["column"] for cell in cells), default=0)
             for cell in cells:
                 values[cell["column"] - 1] = cell["value"]
             yield number, values
@@ -433,6 +429,50 @@ def _read_xlsx(data):
     finally:
         source.close()
         book.close()
+
+
+ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
+CELL_TAG = f"{{{SHEET_MAIN_NS}}}c"
+MAX_CELL_PARTS = 10_000  # XML elements inside one cell (rich-text runs of an inline string)
+
+
+def _sheet_rows(source, parser):
+    """Yield (row number, [cell dicts]) from a sheet's XML, holding at most one row in memory.
+
+    Every element is dropped from the tree as soon as it is read, and cells are counted as
+    they end, so a row of millions of cells is refused at the first one past the limit
+    rather than after it has been built."""
+    too_wide = TableError(_("The file has more than %(n)s columns.") % {"n": settings.IMPORT_MAX_COLUMNS})
+    stack, cells, parts = [], [], 0
+    in_cell = False
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            stack.append(element)
+            if element.tag == ROW_TAG:  # the row's number: its r attribute, else the next one
+                number = element.get("r")
+                parser.row_counter = int(number) if number else parser.row_counter + 1
+                parser.col_counter = 0
+                cells = []
+            elif element.tag == CELL_TAG:
+                in_cell, parts = True, 0
+            continue
+        stack.pop()
+        if element.tag == CELL_TAG:
+            in_cell = False
+            cell = parser.parse_cell(element)
+            if cell["column"] > settings.IMPORT_MAX_COLUMNS or len(cells) >= settings.IMPORT_MAX_COLUMNS:
+                raise too_wide
+            cells.append(cell)
+        elif in_cell:
+            parts += 1
+            if parts > MAX_CELL_PARTS:
+                raise TableError(_("The XLSX file cannot be read."))
+            continue  # the cell reads its parts when it ends
+        elif element.tag == ROW_TAG:
+            yield parser.row_counter, cells
+            cells = []
+        if stack:
+            stack[-1].remove(element)
 
 
 # --- the schema and the import ------------------------------------------------

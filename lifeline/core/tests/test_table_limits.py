@@ -50,7 +50,8 @@ def xlsx(rows, dimension="A1"):
 
 
 def cell(ref, value):
-    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+    reference = f' r="{ref}"' if ref else ""
+    return f'<c{reference} t="inlineStr"><is><t>{value}</t></is></c>'
 
 
 def peak_while(function):
@@ -131,3 +132,26 @@ def test_the_import_reports_the_limit_as_a_translated_error(org_a):
         message = report.errors[0].message
     assert not report.ok
     assert "1000" in message and "colonnes" in message
+
+
+def test_a_row_of_endless_cells_is_refused_before_it_is_built(settings):
+    # 300,000 empty cells in one row, all claiming to be A1: narrow, yet a row too long to hold.
+    data = xlsx('<row r="1">' + '<c r="A1"/>' * 300_000 + "</row>")
+    assert len(data) < 100_000
+    errors = []
+
+    def read():
+        with pytest.raises(TableError) as caught:
+            read_table(data, "t.xlsx")
+        errors.append(str(caught.value))
+
+    assert peak_while(read) < 5 * 1024 * 1024
+    assert errors == ["The file has more than 1000 columns."]
+
+
+def test_rows_and_cells_without_references_are_numbered_in_order():
+    data = xlsx(
+        f'<row>{cell("", "name")}{cell("", "kind")}</row><row/><row><c><v>5</v></c><c t="b"><v>1</v></c></row>'
+    )
+    header, _hxl, body = read_table(data, "t.xlsx")
+    assert header == ["name", "kind"] and body == [(3, [5, True])]
