@@ -50,7 +50,7 @@ def clean_image(upload, max_bytes, max_side=None, not_image=None):
                 probe.verify()
             upload.seek(0)
             with Image.open(upload, formats=FORMATS) as image:
-                fmt = image.format
+                fmt = "PNG" if image.format == "PNG" else "JPEG"  # phones' MPO photos are JPEGs
                 if image.width * image.height > limit:
                     raise ImageRefused(too_many)
                 if fmt == "JPEG":

@@ -40,6 +40,8 @@ from lifeline.core.phones import default_region
 
 MULTI_SEPARATOR = ";"
 BATCH = 1000
+MAX_ROW_CHARS = 500_000  # one row of a CSV file; the longest real rows are a few KB
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # a line and its ending, as csv expects
 
 
 class TableError(Exception):
@@ -374,9 +376,23 @@ def _read_csv(data):
         raise TableError(_("The CSV file is not UTF-8 text.")) from None
     first_line = text_data.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)  # spreadsheets in some locales write ; or tabs
-    reader = csv.reader(io.StringIO(text_data, newline=""), delimiter=delimiter)
+    # The text of the current row, counted line by line before the csv module splits it, so
+    # that one long row of delimiters cannot become millions of cells at once.
+    read = {"chars": 0}
+
+    def lines():
+        for match in LINE.finditer(text_data):
+            read["chars"] += match.end() - match.start()
+            if read["chars"] > MAX_ROW_CHARS:
+                raise TableError(
+                    _("A row of the file is longer than %(n)s characters.") % {"n": MAX_ROW_CHARS}
+                )
+            yield match.group()
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     try:
         for row in reader:
+            read["chars"] = 0
             yield reader.line_num, row
     except csv.Error as exc:
         raise TableError(_("The CSV file cannot be read: %(reason)s") % {"reason": exc}) from None

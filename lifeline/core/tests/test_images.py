@@ -113,3 +113,13 @@ def _text(key, value):
     info = PngImagePlugin.PngInfo()
     info.add_text(key, value)
     return info
+
+
+def test_a_phones_multi_picture_jpeg_is_kept_as_a_plain_jpeg():
+    source = io.BytesIO()
+    frames = [Image.new("RGB", (40, 30), "red"), Image.new("RGB", (40, 30), "blue")]
+    frames[0].save(source, format="MPO", save_all=True, append_images=frames[1:])
+    assert Image.open(io.BytesIO(source.getvalue())).format == "MPO"
+    data, fmt = clean_image(io.BytesIO(source.getvalue()), 5 * 1024 * 1024)
+    with Image.open(io.BytesIO(data)) as image:
+        assert fmt == image.format == "JPEG" and image.size == (40, 30)

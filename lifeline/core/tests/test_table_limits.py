@@ -155,3 +155,17 @@ def test_rows_and_cells_without_references_are_numbered_in_order():
     )
     header, _hxl, body = read_table(data, "t.xlsx")
     assert header == ["name", "kind"] and body == [(3, [5, True])]
+
+
+def test_a_csv_row_of_endless_delimiters_is_refused_before_it_is_split():
+    # 2.4 million commas in one logical row, its lines (300,000 each) joined by quoted line breaks.
+    data = b"name\n" + b',"a\nb",'.join([b"," * 300_000] * 8) + b"\n"
+    errors = []
+
+    def read():
+        with pytest.raises(TableError) as caught:
+            read_table(data, "t.csv")
+        errors.append(str(caught.value))
+
+    assert peak_while(read) < 10 * 1024 * 1024  # the file's text and at most one row's worth of cells
+    assert errors == ["A row of the file is longer than 500000 characters."]
