@@ -27,9 +27,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
 from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from lifeline.core import audit
@@ -416,9 +418,13 @@ def _check_unzipped_size(data):
 def _read_xlsx(data):
     _check_unzipped_size(data)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = _BoundedReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
         sheet = book.worksheets[0]
         source = sheet._get_source()
+    except TableError:
+        raise
     except Exception:  # openpyxl raises many kinds on a bad file
         raise TableError(_("The XLSX file cannot be read.")) from None
     # The sheet's rows straight from its XML, one at a time, each as long as its last real
@@ -447,7 +453,43 @@ def _read_xlsx(data):
         book.close()
 
 
+class _BoundedReader(ExcelReader):
+    """openpyxl's reader, but the shared strings are counted as they are read (no more than
+    there may be cells) and each is dropped from the XML tree once read."""
+
+    def read_strings(self):
+        self.shared_strings = []
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = _shared_strings(source)
+
+
+def _shared_strings(source):
+    strings, stack, parts = [], [], 0
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            stack.append(element)
+            if element.tag == STRING_TAG:
+                parts = 0
+            continue
+        stack.pop()
+        if element.tag == STRING_TAG:
+            strings.append(Text.from_tree(element).content.replace("x005F_", ""))
+            if len(strings) > settings.IMPORT_MAX_CELLS:
+                raise TableError(_("The file has more than %(n)s cells.") % {"n": settings.IMPORT_MAX_CELLS})
+        elif len(stack) >= 2:
+            parts += 1  # a part of a string (or of whatever it sits in): read when that ends
+            if parts > MAX_CELL_PARTS:
+                raise TableError(_("The XLSX file cannot be read."))
+            continue
+        if stack:
+            stack[-1].remove(element)
+    return strings
+
+
 ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
+STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
 CELL_TAG = f"{{{SHEET_MAIN_NS}}}c"
 MAX_CELL_PARTS = 10_000  # XML elements inside one cell (rich-text runs of an inline string)
 

@@ -37,11 +37,23 @@ SHEET = """<?xml version="1.0" encoding="UTF-8"?>
 <dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>"""
 
 
-def xlsx(rows, dimension="A1"):
-    """A minimal XLSX written by hand: ``rows`` is the inner XML of <sheetData>."""
+SHARED = """<?xml version="1.0" encoding="UTF-8"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>"""
+SHARED_TYPE = """<Override PartName="/xl/sharedStrings.xml"
+ ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"""
+
+
+def xlsx(rows, dimension="A1", strings=None):
+    """A minimal XLSX written by hand: ``rows`` is the inner XML of <sheetData>, ``strings``
+    that of the shared strings table."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        types = (
+            CONTENT_TYPES if strings is None else CONTENT_TYPES.replace("</Types>", SHARED_TYPE + "</Types>")
+        )
+        archive.writestr("[Content_Types].xml", types)
+        if strings is not None:
+            archive.writestr("xl/sharedStrings.xml", SHARED.format(strings=strings))
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
@@ -169,3 +181,22 @@ def test_a_csv_row_of_endless_delimiters_is_refused_before_it_is_split():
 
     assert peak_while(read) < 10 * 1024 * 1024  # the file's text and at most one row's worth of cells
     assert errors == ["A row of the file is longer than 500000 characters."]
+
+
+def test_shared_strings_are_read_and_counted(settings):
+    data = xlsx(
+        '<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>0</v></c></row>',
+        strings="<si><t>kind</t></si><si><r><t>na</t></r><r><t>me</t></r></si>",
+    )
+    assert read_table(data, "t.xlsx")[0] == ["name", "kind"]
+    settings.IMPORT_MAX_CELLS = 1000
+    data = xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', strings="<si/>" * 200_000)
+    errors = []
+
+    def read():
+        with pytest.raises(TableError) as caught:
+            read_table(data, "t.xlsx")
+        errors.append(str(caught.value))
+
+    assert peak_while(read) < 5 * 1024 * 1024
+    assert errors == ["The file has more than 1000 cells."]
