@@ -209,6 +209,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
+# Counted as a table is read, whatever the file says of itself.
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 1000)
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 5_000_000)
+# An XLSX is a zip: the most all of its parts together may unpack to.
+IMPORT_MAX_UNZIPPED_BYTES = envint("IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+# Uploaded images (case photos, the logo): refused above this many pixels, read from the
+# header before decoding; kept at most this many pixels a side.
+IMAGE_MAX_PIXELS = envint("IMAGE_MAX_PIXELS", 25_000_000)
+IMAGE_MAX_SIDE = envint("IMAGE_MAX_SIDE", 2048)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -4,7 +4,6 @@ from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Schema, Status
 from ninja.errors import HttpError
@@ -14,8 +13,7 @@ from pydantic import AfterValidator, Field
 from lifeline.core import audit
 from lifeline.core.models import Action, ApiToken, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
-from lifeline.core.registry_views import CONTENT_TYPES
-from lifeline.core.tabular import TableError, export_table, import_table
+from lifeline.core.tabular import TableError, export_table, import_table, table_response
 
 
 def _no_nul(value: str) -> str:
@@ -199,6 +197,4 @@ def run_export(request, schema, area, queryset, fmt, hxl):
         object_repr=f"{queryset.count()} records ({fmt}, api)",
         fields=[c.name for c in schema.columns if c.personal and personal],
     )
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{schema.key}.{fmt}"'
-    return response
+    return table_response(data, fmt, schema.key)

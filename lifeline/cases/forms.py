@@ -72,7 +72,7 @@ class CaseForm(forms.Form):
 
     def clean_contact_phone(self):
         try:
-            return normalise_phone(self.cleaned_data["contact_phone"])
+            return normalise_phone(self.cleaned_data["contact_phone"], self.cleaned_data.get("organisation"))
         except CaseError as exc:
             raise forms.ValidationError(exc.message) from None
 

@@ -6,7 +6,6 @@ A refused change raises ``CaseError`` with a translated message and writes nothi
 """
 
 import datetime
-import io
 import secrets
 
 from django.conf import settings
@@ -38,7 +37,6 @@ from lifeline.cases.models import (
 DEFAULT_DUE_HOURS = {"critical": 2, "high": 24, "normal": 72, "low": 168}
 DUPLICATE_WINDOW = datetime.timedelta(days=14)
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read out over a bad phone line
 
 # The workflow: from each status, the statuses a case may move to.
@@ -109,62 +107,34 @@ def parse_location(value):
     return f"{lat:.6f},{lon:.6f}"
 
 
-def normalise_phone(value):
-    """A phone number in E.164, or CaseError."""
-    import phonenumbers
+def normalise_phone(value, organisation=None):
+    """A phone number in E.164 (a local one read in the organisation's country), or CaseError."""
+    from django.core.exceptions import ValidationError
 
-    value = (value or "").strip()
-    if not value:
-        return ""
+    from lifeline.core.phones import default_region, to_e164
+
     try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise CaseError(
-            _("Enter a phone number in international format, for example +962790123456."), "contact_phone"
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return to_e164(value, default_region(organisation))
+    except ValidationError as exc:
+        raise CaseError(exc.messages[0], "contact_phone") from None
 
 
 def clean_photo(upload):
-    """A re-encoded copy of an uploaded JPEG or PNG, without metadata (EXIF GPS included), or CaseError."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    """A re-encoded, size-bounded copy of an uploaded JPEG or PNG, without metadata, or CaseError."""
+    from lifeline.core.images import ImageRefused, clean_image
 
     if upload.size > PHOTO_MAX_BYTES:
         raise CaseError(
             _("The photo is too large: the limit is %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)},
             "photo",
         )
-    not_image = _("The photo must be a JPEG or PNG image.")
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ("JPEG", "PNG"):
-                raise CaseError(not_image, "photo")
-            if probe.width * probe.height > PHOTO_MAX_PIXELS:
-                raise CaseError(_("The photo has too many pixels."), "photo")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format
-            image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, drop the tag
-            if fmt == "JPEG":
-                image = image.convert("RGB")
-            elif image.mode not in ("RGB", "RGBA", "L", "LA"):
-                image = image.convert("RGBA")
-            out = io.BytesIO()
-            # A fresh image from pixels only: no EXIF, no XMP, no ICC, no text chunks.
-            clean = Image.new(image.mode, image.size)
-            clean.paste(image)
-            clean.save(out, format=fmt, **({"quality": 85} if fmt == "JPEG" else {"optimize": True}))
-    except CaseError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise CaseError(not_image, "photo") from None
-    finally:
-        upload.seek(0)
-    return ContentFile(out.getvalue(), name="photo.png" if fmt == "PNG" else "photo.jpg")
+        data, fmt = clean_image(
+            upload, PHOTO_MAX_BYTES, not_image=_("The photo must be a JPEG or PNG image.")
+        )
+    except ImageRefused as exc:
+        raise CaseError(str(exc), "photo") from None
+    return ContentFile(data, name="photo.png" if fmt == "PNG" else "photo.jpg")
 
 
 def _event(case, kind, user=None, before="", after=""):
@@ -237,7 +207,7 @@ def create_case(
     if organisation is None:
         raise CaseError(_("Choose the post that handles the case."), "organisation")
     location = parse_location(location)
-    contact_phone = normalise_phone(contact_phone)
+    contact_phone = normalise_phone(contact_phone, organisation)
     if area is None and registration is not None:
         area = registration.area
     content = clean_photo(photo) if photo else None

@@ -8,17 +8,23 @@ all-or-nothing path as any other file.
 """
 
 import datetime
-import io
 import re
 from pathlib import Path
 
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
 from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import space_separated_columns
-from lifeline.core.tabular import MULTI_SEPARATOR, Report, RowError, TableError, import_table, read_table
+from lifeline.core.tabular import (
+    MULTI_SEPARATOR,
+    Report,
+    RowError,
+    TableError,
+    import_table,
+    read_table,
+    write_table,
+)
 
 METADATA_MARKERS = ("_uuid", "_submission_time")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,16 +61,14 @@ def kobo_table(data, filename, detect=False):
         name = title.rsplit("/", 1)[-1]
         if name in wanted and name not in keep.values():
             keep[index] = name
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(CommunitySchema.key)
-    sheet.append(list(keep.values()))
+    rows = [list(keep.values())]
     if hxl:  # keep the hashtag row, so that row numbers in errors are those of the file
-        sheet.append([hxl[i] if i < len(hxl) else "" for i in keep])
-    for _number, cells in body:
-        sheet.append([_cell(cells[i] if i < len(cells) else None, name in multi) for i, name in keep.items()])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        rows.append([hxl[i] if i < len(hxl) else "" for i in keep])
+    rows.extend(
+        [_cell(cells[i] if i < len(cells) else None, name in multi) for i, name in keep.items()]
+        for _number, cells in body
+    )
+    return write_table(rows, "xlsx", sheet=CommunitySchema.key)
 
 
 def kobo_upload(upload):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,8 @@ from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import FORM_ID, build_xlsform
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
-from lifeline.core.registry_views import CONTENT_TYPES, export_response, import_page, is_id, paginate
+from lifeline.core.registry_views import export_response, import_page, is_id, paginate
+from lifeline.core.tabular import table_response
 from lifeline.directory.models import KeyContact
 
 AREA = Area.COMMUNITIES
@@ -161,6 +161,4 @@ def import_profiles(request):
 @login_required
 def xlsform(request):
     require(request.user, AREA, Action.VIEW)
-    response = HttpResponse(build_xlsform(), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="{FORM_ID}.xlsx"'
-    return response
+    return table_response(build_xlsform(), "xlsx", FORM_ID)

@@ -6,9 +6,6 @@ lists and constraints come from the model, and every text from the project's
 translation catalogs, one label column per interface language.
 """
 
-import io
-
-import openpyxl
 from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
@@ -19,6 +16,7 @@ from lifeline.communities.models import PERCENT_FIELDS, PERCENT_RANGE, Community
 from lifeline.communities.services import CHOICES
 from lifeline.communities.tabular import CommunitySchema
 from lifeline.core.names import country_codes, country_name
+from lifeline.core.tabular import write_workbook
 from lifeline.geo.models import AdminArea
 
 FORM_ID = "community_profile"
@@ -194,11 +192,4 @@ def build_xlsform():
             [title, FORM_ID, timezone.now().strftime("%Y%m%d%H%M"), default],
         ],
     }
-    book = openpyxl.Workbook(write_only=True)
-    for sheet_name, rows in sheets.items():
-        sheet = book.create_sheet(sheet_name)
-        for values in rows:
-            sheet.append(values)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return write_workbook(sheets, title=title)

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from lifeline.core import db, signals  # noqa: F401
+        from lifeline.core.images import limit_decoders
+
+        limit_decoders()

@@ -2,9 +2,11 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.images import ImageRefused, clean_image
 from lifeline.core.models import (
     Action,
     Area,
@@ -298,7 +300,7 @@ class AuditFilterForm(forms.Form):
 
 
 LOGO_MAX_BYTES = 512 * 1024
-LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+LOGO_MAX_SIDE = 1024
 
 
 class BrandingForm(forms.ModelForm):
@@ -327,13 +329,18 @@ class BrandingForm(forms.ModelForm):
         if logo and hasattr(logo, "size") and "logo" in self.changed_data:
             if logo.size > LOGO_MAX_BYTES:
                 raise forms.ValidationError(_("The logo must be smaller than 512 KB."))
-            head = logo.read(8)
-            logo.seek(0)
-            kind = next((k for sig, k in LOGO_SIGNATURES.items() if head.startswith(sig)), None)
-            if kind is None:
-                raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
-            # Stored under a name of our choosing, so it is always served as the image it is.
-            logo.name = f"logo.{'png' if kind == 'png' else 'jpg'}"
+            try:
+                data, fmt = clean_image(
+                    logo,
+                    LOGO_MAX_BYTES,
+                    max_side=LOGO_MAX_SIDE,
+                    not_image=_("The logo must be a PNG or JPEG image."),
+                )
+            except ImageRefused as exc:
+                raise forms.ValidationError(str(exc)) from None
+            # Stored as the cleaned copy, under a name of our choosing, so it is always served
+            # as the image it is.
+            return ContentFile(data, name=f"logo.{'png' if fmt == 'PNG' else 'jpg'}")
         return logo
 
 

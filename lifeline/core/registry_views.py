@@ -9,10 +9,8 @@ import re
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -20,13 +18,9 @@ from lifeline.core import audit
 from lifeline.core.forms import ImportForm
 from lifeline.core.models import Action, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
-from lifeline.core.tabular import TableError, export_table, import_table
+from lifeline.core.tabular import CONTENT_TYPES, TableError, export_table, import_table, table_response
 
 PAGE_SIZE = 25
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def is_id(value):
@@ -68,10 +62,7 @@ def export_response(request, schema, queryset, area):
         object_repr=_("%(n)s records (%(fmt)s)") % {"n": queryset.count(), "fmt": fmt},
         fields=personal_columns,
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{schema.key}-{stamp}.{fmt}"'
-    return response
+    return table_response(data, fmt, schema.key)
 
 
 def import_page(request, schema, area, list_url):

@@ -12,7 +12,9 @@ nothing.
 import csv
 import datetime
 import io
+import itertools
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,14 +26,24 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles import Font
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from lifeline.core import audit
 from lifeline.core.bulk import insert_rows
 from lifeline.core.models import AuditAction, Branding, Language
 from lifeline.core.names import normalise_language
+from lifeline.core.phones import default_region
 
 MULTI_SEPARATOR = ";"
 BATCH = 1000
+MAX_ROW_CHARS = 500_000  # one row of a CSV file; the longest real rows are a few KB
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # a line and its ending, as csv expects
 
 
 class TableError(Exception):
@@ -79,6 +91,7 @@ class Context:
     areas: dict = field(default_factory=dict)
     countries: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    region: str | None = None  # where local phone numbers are read (core/phones.py)
 
     def language_id(self, code):
         tag = normalise_language(code)
@@ -301,7 +314,10 @@ def render_plain(value):
 
 
 def read_table(upload, filename):
-    """Return (header, hxl_tags_or_None, [(row_number, [cells])]) from CSV or XLSX bytes."""
+    """Return (header, hxl_tags_or_None, [(row_number, [cells])]) from CSV or XLSX bytes.
+
+    Rows are read one at a time and counted as they come, so a file that claims to be
+    small but holds too many rows, columns or cells is refused before it fills memory."""
     data = upload if isinstance(upload, bytes) else upload.read(settings.IMPORT_MAX_BYTES + 1)
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise TableError(
@@ -309,12 +325,12 @@ def read_table(upload, filename):
         )
     name = (filename or "").lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        rows = _read_xlsx(data)
+        stream = _read_xlsx(data)
     elif name.endswith(".csv") or name.endswith(".txt") or not name:
-        rows = _read_csv(data)
+        stream = _read_csv(data)
     else:
         raise TableError(_("Upload a CSV or XLSX file."))
-    rows = [(n, cells) for n, cells in rows if any(str(c).strip() for c in cells if c is not None)]
+    rows = list(_within_limits(stream))
     if not rows:
         raise TableError(_("The file is empty."))
     (_first_line, header), body = rows[0], rows[1:]
@@ -330,6 +346,26 @@ def read_table(upload, filename):
     return header, hxl, body
 
 
+def _within_limits(stream):
+    """Yield the non-empty rows of ``stream`` ((row number, cells)), refusing the file as soon as
+    it passes the row, column or cell limit. Counted from the cells themselves: a sheet's own
+    statement of its size is not trusted."""
+    max_rows = settings.IMPORT_MAX_ROWS + 2  # the header and an HXL hashtag row come on top
+    rows = cells_seen = 0
+    for number, cells in stream:
+        if len(cells) > settings.IMPORT_MAX_COLUMNS:
+            raise TableError(_("The file has more than %(n)s columns.") % {"n": settings.IMPORT_MAX_COLUMNS})
+        cells_seen += len(cells)
+        if cells_seen > settings.IMPORT_MAX_CELLS:
+            raise TableError(_("The file has more than %(n)s cells.") % {"n": settings.IMPORT_MAX_CELLS})
+        if not any(str(c).strip() for c in cells if c is not None):
+            continue
+        rows += 1
+        if rows > max_rows:
+            raise TableError(_("The file has more than %(n)s rows.") % {"n": settings.IMPORT_MAX_ROWS})
+        yield number, cells
+
+
 def _is_hxl_row(cells):
     values = [str(c).strip() for c in cells if c is not None and str(c).strip()]
     return bool(values) and all(v.startswith("#") for v in values)
@@ -342,22 +378,159 @@ def _read_csv(data):
         raise TableError(_("The CSV file is not UTF-8 text.")) from None
     first_line = text_data.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)  # spreadsheets in some locales write ; or tabs
-    reader = csv.reader(io.StringIO(text_data, newline=""), delimiter=delimiter)
+    # The text of the current row, counted line by line before the csv module splits it, so
+    # that one long row of delimiters cannot become millions of cells at once.
+    read = {"chars": 0}
+
+    def lines():
+        for match in LINE.finditer(text_data):
+            read["chars"] += match.end() - match.start()
+            if read["chars"] > MAX_ROW_CHARS:
+                raise TableError(
+                    _("A row of the file is longer than %(n)s characters.") % {"n": MAX_ROW_CHARS}
+                )
+            yield match.group()
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     try:
-        return [(reader.line_num, row) for row in reader]
+        for row in reader:
+            read["chars"] = 0
+            yield reader.line_num, row
     except csv.Error as exc:
         raise TableError(_("The CSV file cannot be read: %(reason)s") % {"reason": exc}) from None
 
 
-def _read_xlsx(data):
+def _check_unzipped_size(data):
+    """Refuse an XLSX whose parts would unpack to more than the limit (a zip bomb), from the
+    sizes in the zip's directory, before anything is unpacked. Python's zip reader stops at
+    the stated size, so a part cannot grow past what its entry says."""
+    limit = settings.IMPORT_MAX_UNZIPPED_BYTES
+    too_big = TableError(_("The XLSX file unpacks to more than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise TableError(_("The XLSX file cannot be read.")) from None
+    if sum(entry.file_size for entry in entries) > limit:
+        raise too_big
+
+
+def _read_xlsx(data):
+    _check_unzipped_size(data)
+    try:
+        reader = _BoundedReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
+        sheet = book.worksheets[0]
+        source = sheet._get_source()
+    except TableError:
+        raise
     except Exception:  # openpyxl raises many kinds on a bad file
         raise TableError(_("The XLSX file cannot be read.")) from None
-    sheet = book.worksheets[0]
-    rows = [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    book.close()
-    return rows
+    # The sheet's rows straight from its XML, one at a time, each as long as its last real
+    # cell: openpyxl's own row reader pads every row to the width the sheet claims, and
+    # builds each row whole before anyone can count its cells.
+    parser = WorkSheetParser(
+        source,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
+    try:
+        for number, cells in _sheet_rows(source, parser):
+            values = [None] * max((cell["column"] for cell in cells), default=0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
+    except TableError:
+        raise
+    except Exception:  # a broken sheet part: bad XML, a bad cell reference, a failed checksum
+        raise TableError(_("The XLSX file cannot be read.")) from None
+    finally:
+        source.close()
+        book.close()
+
+
+class _BoundedReader(ExcelReader):
+    """openpyxl's reader, but the shared strings are counted as they are read (no more than
+    there may be cells) and each is dropped from the XML tree once read."""
+
+    def read_strings(self):
+        self.shared_strings = []
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = _shared_strings(source)
+
+
+def _shared_strings(source):
+    strings, stack, parts = [], [], 0
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            stack.append(element)
+            if element.tag == STRING_TAG:
+                parts = 0
+            continue
+        stack.pop()
+        if element.tag == STRING_TAG:
+            strings.append(Text.from_tree(element).content.replace("x005F_", ""))
+            if len(strings) > settings.IMPORT_MAX_CELLS:
+                raise TableError(_("The file has more than %(n)s cells.") % {"n": settings.IMPORT_MAX_CELLS})
+        elif len(stack) >= 2:
+            parts += 1  # a part of a string (or of whatever it sits in): read when that ends
+            if parts > MAX_CELL_PARTS:
+                raise TableError(_("The XLSX file cannot be read."))
+            continue
+        if stack:
+            stack[-1].remove(element)
+    return strings
+
+
+ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
+STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+CELL_TAG = f"{{{SHEET_MAIN_NS}}}c"
+MAX_CELL_PARTS = 10_000  # XML elements inside one cell (rich-text runs of an inline string)
+
+
+def _sheet_rows(source, parser):
+    """Yield (row number, [cell dicts]) from a sheet's XML, holding at most one row in memory.
+
+    Every element is dropped from the tree as soon as it is read, and cells are counted as
+    they end, so a row of millions of cells is refused at the first one past the limit
+    rather than after it has been built."""
+    too_wide = TableError(_("The file has more than %(n)s columns.") % {"n": settings.IMPORT_MAX_COLUMNS})
+    stack, cells, parts = [], [], 0
+    in_cell = False
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            stack.append(element)
+            if element.tag == ROW_TAG:  # the row's number: its r attribute, else the next one
+                number = element.get("r")
+                parser.row_counter = int(number) if number else parser.row_counter + 1
+                parser.col_counter = 0
+                cells = []
+            elif element.tag == CELL_TAG:
+                in_cell, parts = True, 0
+            continue
+        stack.pop()
+        if element.tag == CELL_TAG:
+            in_cell = False
+            cell = parser.parse_cell(element)
+            if cell["column"] > settings.IMPORT_MAX_COLUMNS or len(cells) >= settings.IMPORT_MAX_COLUMNS:
+                raise too_wide
+            cells.append(cell)
+        elif in_cell:
+            parts += 1
+            if parts > MAX_CELL_PARTS:
+                raise TableError(_("The XLSX file cannot be read."))
+            continue  # the cell reads its parts when it ends
+        elif element.tag == ROW_TAG:
+            yield parser.row_counter, cells
+            cells = []
+        if stack:
+            stack[-1].remove(element)
 
 
 # --- the schema and the import ------------------------------------------------
@@ -410,8 +583,15 @@ class TableSchema:
     def key_of(self, values):
         return tuple(str(values.get(k, "")).strip().lower() for k in self.natural_key)
 
-    def existing(self, organisation):
-        qs = self.model.objects.filter(organisation=organisation)
+    def matchable(self, organisation, user=None):
+        """The records an import into ``organisation`` may match and change: those the user
+        may read (``for_user``), so an import can neither see nor change any other record.
+        Without a user (a command run by the operator) every record of the organisation."""
+        queryset = self.model.objects.filter(organisation=organisation)
+        return queryset if user is None else queryset.for_user(user)
+
+    def existing(self, organisation, user=None):
+        qs = self.matchable(organisation, user)
         m2m = [c.target for c in self.columns if c.m2m]
         index = {}
         for obj in qs.prefetch_related(*m2m):
@@ -471,6 +651,7 @@ def import_table(schema, upload, filename, organisation, user=None, dry_run=Fals
         return report
     report.rows = len(body)
     ctx = schema.context(organisation)
+    ctx.region = ctx.region or default_region(organisation)
     columns = list(mapping.values())
     parsed, seen = [], {}
     for row_number, cells in body:
@@ -504,7 +685,7 @@ def import_table(schema, upload, filename, organisation, user=None, dry_run=Fals
     if report.errors:
         return report
 
-    existing = schema.existing(organisation)
+    existing = schema.existing(organisation, user)
     to_create, to_update = [], []
     for values in parsed:
         obj = existing.get(schema.key_of(values))
@@ -539,9 +720,12 @@ def _insert_new(schema, organisation, to_create):
         objs.append((obj, values))
     names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     insert_rows(model, [{name: getattr(obj, name) for name in names} for obj, _values in objs])
+    # In id order, so that where a record the importing user cannot see has the same key,
+    # the new record (inserted last, with the higher id) is the one found.
     ids = {
         schema.key_of(dict(zip(schema.natural_key, rest))): pk
         for pk, *rest in model.objects.filter(organisation=organisation)
+        .order_by("pk")
         .values_list("pk", *schema.natural_key)
         .iterator(chunk_size=5000)
     }
@@ -611,6 +795,11 @@ def _write(schema, organisation, user, columns, to_create, to_update):
 
 # --- export -------------------------------------------------------------------
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
 
 def export_table(schema, queryset, fmt="csv", hxl=False, include_personal=False):
     """Return the file's bytes. Personal columns are left out unless allowed."""
@@ -621,31 +810,78 @@ def export_table(schema, queryset, fmt="csv", hxl=False, include_personal=False)
         [schema.render_value(c, obj) for c in columns]
         for obj in schema.export_queryset(queryset).iterator(chunk_size=2000)
     )
+    if fmt not in CONTENT_TYPES:
+        raise TableError(_("Unknown format: %(fmt)s.") % {"fmt": fmt})
+    head = [header, tags] if hxl else [header]
+    return write_table(
+        itertools.chain(head, rows),
+        fmt,
+        sheet=schema.key,
+        title=str(schema.model._meta.verbose_name_plural),
+    )
+
+
+def _safe_row(cells):
+    return [safe_cell(c) if isinstance(c, str) else c for c in cells]
+
+
+def write_table(rows, fmt="csv", *, sheet="", title="", preamble=(), bold_header=False):
+    """Every CSV and XLSX the platform hands out, as bytes: ``rows`` is the header, then the data.
+
+    Text cells are formula-safe in both formats (``safe_cell``). CSV is UTF-8 with a byte
+    order mark, so spreadsheet programs read Arabic, Cyrillic and accents right. XLSX carries
+    the deployment's branding in its properties; ``preamble`` rows (a title, a subtitle) go
+    above the header in XLSX only, and ``bold_header`` bolds the header and keeps it in view.
+    """
     if fmt == "xlsx":
-        return _write_xlsx(schema, header, tags if hxl else None, rows)
+        return write_workbook(
+            {sheet or "Sheet1": rows}, title=title, preamble=preamble, bold_header=bold_header
+        )
     if fmt != "csv":
         raise TableError(_("Unknown format: %(fmt)s.") % {"fmt": fmt})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    if hxl:
-        writer.writerow(tags)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow(_safe_row(row))
     return out.getvalue().encode("utf-8-sig")
 
 
-def _write_xlsx(schema, header, tags, rows):
+def write_workbook(sheets, title="", preamble=(), bold_header=False):
+    """An XLSX of several sheets ({name: rows}), cells formula-safe, branding in the properties."""
     book = openpyxl.Workbook(write_only=True)
     branding = Branding.current()
     book.properties.creator = branding.product_name
-    book.properties.title = f"{branding.product_name}: {schema.model._meta.verbose_name_plural}"
+    book.properties.title = f"{branding.product_name}: {title}" if title else branding.product_name
     book.properties.description = branding.owner_name or branding.product_name
-    sheet = book.create_sheet(schema.key)
-    sheet.append(header)
-    if tags:
-        sheet.append(tags)
-    for row in rows:
-        sheet.append(row)
+    for name, rows in sheets.items():
+        worksheet = book.create_sheet(str(name)[:31])
+        preamble_rows = [_safe_row(row) for row in preamble]
+        if bold_header:
+            worksheet.freeze_panes = f"A{len(preamble_rows) + 2}"
+        for row in preamble_rows:
+            worksheet.append(row)
+        for number, row in enumerate(rows):
+            row = _safe_row(row)
+            if bold_header and number == 0:
+                row = [_bold(worksheet, value) for value in row]
+            worksheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _bold(worksheet, value):
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def table_response(data, fmt, name, content_type=None):
+    """A download of ``data`` (from ``write_table``) as ``<name>-<date>-<time>.<fmt>``."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type=content_type or CONTENT_TYPES[fmt])
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-")[:60] or "export"
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    return response

@@ -200,20 +200,17 @@ class JustInTimeForm(forms.Form):
     def __init__(self, *args, crisis, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = AdminArea.objects.filter(country=crisis.country)
+        self.region = crisis.country.code if crisis.country_id else None
 
     def clean_phone(self):
-        import phonenumbers
+        from lifeline.core.phones import to_e164
 
-        value = self.cleaned_data["phone"].strip()
-        if not value:
-            return ""
         try:
-            number = phonenumbers.parse(value, None)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(_("Write the phone number with its country code, e.g. +962 79 123 4567."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            return to_e164(self.cleaned_data["phone"], self.region)
+        except ValidationError:
+            raise ValidationError(
+                _("Write the phone number with its country code, e.g. +962 79 123 4567.")
+            ) from None
 
     def clean_location(self):
         value = self.cleaned_data["location"].strip()

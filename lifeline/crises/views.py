@@ -1,5 +1,3 @@
-import csv
-import io
 import uuid
 
 from django.contrib import messages
@@ -7,10 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +16,7 @@ from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction, Organisation
 from lifeline.core.permissions import get_for_user, has_perm, people_q, require, writable_organisations
 from lifeline.core.registry_views import paginate
-from lifeline.core.tabular import safe_cell
+from lifeline.core.tabular import table_response, write_table
 from lifeline.crises import preview, services
 from lifeline.crises.forms import BoardFilterForm, CampaignForm, CrisisForm, JustInTimeForm, StaffAnswerForm
 from lifeline.crises.models import (
@@ -271,11 +268,8 @@ def board_export(request, pk):
     if "status" not in request.GET:
         rows = rows.filter(status=CheckInStatus.NO_ANSWER)
     personal = has_perm(request.user, AREA, Action.PERSONAL)
-    out = io.StringIO()
-    writer = csv.writer(out)
     header = [_("registration"), _("name"), _("post"), _("admin area"), _("status"), _("answered"), _("via")]
-    writer.writerow(header + ([_("phone")] if personal else []))
-    count = 0
+    table = [header + ([_("phone")] if personal else [])]
     for row in rows.iterator(chunk_size=1000):
         reg = row.registration
         cells = [
@@ -287,8 +281,9 @@ def board_export(request, pk):
             row.answered_at.isoformat() if row.answered_at else "",
             row.get_via_display(),
         ]
-        writer.writerow([safe_cell(c) for c in cells + ([reg.phone] if personal else [])])
-        count += 1
+        table.append(cells + ([reg.phone] if personal else []))
+    count = len(table) - 1
+    data = write_table(table, "csv")
     audit.record(
         AuditAction.EXPORT,
         object_type="crises.checkinrequest",
@@ -296,11 +291,7 @@ def board_export(request, pk):
         fields=["full_name"] + (["phone"] if personal else []),
         reason=_("follow-up list of campaign #%(id)s") % {"id": campaign.pk},
     )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="follow-up-{campaign.pk}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-    )
-    return response
+    return table_response(data, "csv", f"follow-up-{campaign.pk}")
 
 
 # --- the public just-in-time form --------------------------------------------------------------

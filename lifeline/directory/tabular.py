@@ -1,10 +1,10 @@
 """Key contacts as a table: the columns of the CSV/XLSX import and export."""
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from lifeline.core.phones import to_e164
 from lifeline.core.tabular import (
     MULTI_SEPARATOR,
     Column,
@@ -41,27 +41,23 @@ def normalise_channel(kind, value, region=None):
     if not value:
         raise ValidationError(_("The %(kind)s channel has no value.") % {"kind": kind})
     if kind in PHONE_CHANNELS:
-        try:
-            number = phonenumbers.parse(value, region)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(_("“%(value)s” is not a valid phone number.") % {"value": value})
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return to_e164(value, region)
     if kind == ChannelType.EMAIL:
         validate_email(value)
     return value
 
 
 def parse_channels(value, ctx=None):
-    """``phone:+962 7 9012 3456; email:x@example.org`` → list of {type, value}."""
+    """``phone:+962 7 9012 3456; email:x@example.org`` → list of {type, value}; local numbers are
+    read in the importing organisation's country (``ctx.region``)."""
+    region = getattr(ctx, "region", None)
     channels = []
     for item in split_multi(value):
         kind, sep, rest = item.partition(":")
         if not sep:
             raise ValidationError(_("Write each channel as type:value, for example phone:+962790123456."))
         channels.append(
-            {"type": kind.strip().lower(), "value": normalise_channel(kind.strip().lower(), rest)}
+            {"type": kind.strip().lower(), "value": normalise_channel(kind.strip().lower(), rest, region)}
         )
     return channels
 

@@ -7,29 +7,21 @@ the same rows out. Phone numbers are masked for roles that may not see
 personal data; every download is audited by the view that serves it.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
-import openpyxl
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl.styles import Font
 
 from lifeline.core.models import Branding
-from lifeline.core.tabular import safe_cell
+from lifeline.core.tabular import CONTENT_TYPES, write_table
 from lifeline.evacuation.models import EvacueeStatus
 from lifeline.nationals.models import HouseholdMember, SpecialNeed
 
 MASK = "•••"
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+FORMATS = {**CONTENT_TYPES, "pdf": "application/pdf"}
 
 
 @dataclass
@@ -167,37 +159,25 @@ def _cells(section, row):
     ]
 
 
-def _safe(cells):
-    return [safe_cell(c) if isinstance(c, str) else c for c in cells]
+def _table(manifest):
+    yield header()
+    for section, row in manifest.rows:
+        yield _cells(section, row)
 
 
 def to_csv(manifest):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header())
-    for section, row in manifest.rows:
-        writer.writerow(_safe(_cells(section, row)))
-    return out.getvalue().encode("utf-8-sig")
+    return write_table(_table(manifest), "csv")
 
 
 def to_xlsx(manifest):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = _("Manifest")[:31]
-    branding = Branding.current()
-    book.properties.creator = branding.product_name
-    book.properties.title = manifest.title
-    sheet.append([safe_cell(manifest.title)])
-    sheet.append([safe_cell(manifest.subtitle)])
-    sheet.append(header())
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for section, row in manifest.rows:
-        sheet.append(_safe(_cells(section, row)))
-    sheet.freeze_panes = "A4"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return write_table(
+        _table(manifest),
+        "xlsx",
+        sheet=_("Manifest"),
+        title=manifest.title,
+        preamble=[[manifest.title], [manifest.subtitle]],
+        bold_header=True,
+    )
 
 
 def to_pdf(manifest, rtl=False):

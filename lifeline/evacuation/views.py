@@ -2,10 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from lifeline.core import audit
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, people_q, require
 from lifeline.core.registry_views import paginate
+from lifeline.core.tabular import table_response
 from lifeline.crises.models import Crisis
 from lifeline.evacuation import manifests, services
 from lifeline.evacuation.forms import (
@@ -317,11 +317,7 @@ def manifest(request, kind, pk, fmt):
     reason = _("manifest of %(place)s (%(fmt)s)") % {"place": str(place), "fmt": fmt}
     audit.record(AuditAction.EXPORT, obj=place, fields=fields, reason=reason)
     _audit_people(sorted({row.household for _section, row in built.rows}), reason, AuditAction.EXPORT, fields)
-    response = HttpResponse(data, content_type=manifests.FORMATS[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="manifest-{kind}-{place.pk}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"'
-    )
-    return response
+    return table_response(data, fmt, f"manifest-{kind}-{place.pk}", content_type=manifests.FORMATS[fmt])
 
 
 @login_required

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import LanguageField, offer_organisations
+from lifeline.core.phones import default_region
 from lifeline.directory.forms import ChannelsField
 from lifeline.geo.models import AdminArea
 from lifeline.interpreters.models import (
@@ -102,7 +103,9 @@ class InterpreterForm(forms.ModelForm):
         consent.help_text = _("No consent, no record. Withdrawing consent means deleting the record.")
 
     def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
+        return normalise_phone(
+            self.cleaned_data["phone"], default_region(self.cleaned_data.get("organisation"))
+        )
 
     def clean_modalities(self):
         return sorted(set(self.cleaned_data["modalities"]))

@@ -74,14 +74,14 @@ FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 # --- personal fields ------------------------------------------------------------
 
 
-def normalise_phone(value):
-    """A phone number in international format → E.164; empty stays empty."""
+def normalise_phone(value, region=None):
+    """A phone number, international or local to ``region`` → E.164; empty stays empty."""
     value = str(value or "").strip()
-    return normalise_channel(ChannelType.PHONE, value) if value else ""
+    return normalise_channel(ChannelType.PHONE, value, region) if value else ""
 
 
 def parse_phone(value, ctx):
-    return normalise_phone(value)
+    return normalise_phone(value, getattr(ctx, "region", None))
 
 
 def parse_email(value, ctx):
@@ -317,8 +317,8 @@ class InterpreterSchema(TableSchema):
             return render_area(obj.home_area)
         return super().render_value(column, obj)
 
-    def existing(self, organisation):
-        queryset = self.model.objects.filter(organisation=organisation).prefetch_related(
+    def existing(self, organisation, user=None):
+        queryset = self.matchable(organisation, user).prefetch_related(
             "pairs__source", "pairs__target", "availability"
         )
         return {self.key_of({k: getattr(obj, k) for k in self.natural_key}): obj for obj in queryset}

@@ -1,4 +1,3 @@
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -7,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import CountryField, LanguageField
 from lifeline.core.models import OrganisationKind
+from lifeline.core.phones import default_region, to_e164
 from lifeline.geo.models import AdminArea
 from lifeline.messaging.models import ChannelName
 
@@ -146,11 +146,8 @@ class SubscribeForm(forms.Form):
                 self.add_error("address", _("Enter a valid email address."))
         elif channel == "sms":
             try:
-                number = phonenumbers.parse(address, None)
-                if not phonenumbers.is_valid_number(number):
-                    raise phonenumbers.NumberParseException(0, "invalid")
-                data["address"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            except phonenumbers.NumberParseException:
+                data["address"] = to_e164(address, default_region())
+            except ValidationError:
                 self.add_error(
                     "address", _("Enter a phone number with its country code, e.g. +962791234567.")
                 )

@@ -186,7 +186,9 @@ def test_a_second_text_in_a_language_already_written_is_a_form_error(client, log
     login(writer)
     # A stale or crafted form that does not carry the saved Filipino text adds another one.
     response = client.post(reverse("advice:version_edit", args=[draft.pk]), _text_form(draft, "Tagalog"))
-    assert response.status_code == 200 and "Each language may be written only once." in response.content.decode()
+    assert (
+        response.status_code == 200 and "Each language may be written only once." in response.content.decode()
+    )
     assert list(draft.texts.values_list("summary", flat=True)) == ["Mag-ingat."]
 
 

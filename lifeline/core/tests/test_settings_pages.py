@@ -5,10 +5,16 @@ from django.urls import reverse
 
 from lifeline.core.models import Action, Area, AuditEntry, Branding, Role, RolePermission, Scope
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+
+def _png():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (1, 1), "#123456").save(out, format="PNG")  # logos are decoded: it must be whole
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def _branding(**extra):

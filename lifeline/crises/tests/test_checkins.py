@@ -413,3 +413,23 @@ def test_an_answer_with_the_device_token_has_the_same_effect_and_a_token_of_nobo
     people["inside"][0].save()
     assert services.accept_answer_with_token(merged_raw, "safe", uuid.uuid4()) == (None, None, False)
     assert CheckInAnswer.objects.count() == 1
+
+
+def test_the_follow_up_list_opens_right_in_a_spreadsheet(login, make_user, post_amman, campaign, people):
+    import csv
+    import io
+
+    person = people["inside"][1]
+    person.given_names, person.family_name = '=HYPERLINK("http://evil")', "فاطمة الحسن"
+    person.save()
+    response = login(make_user(post_amman, Role.COORDINATOR)).get(
+        reverse("crises:board_export", args=[campaign.pk])
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel then reads UTF-8
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith(f'attachment; filename="follow-up-{campaign.pk}-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    names = [row[1] for row in rows[1:]]
+    assert any("فاطمة الحسن" in name for name in names)
+    assert all(not name.startswith("=") for name in names)
+    assert any(name.startswith("'=HYPERLINK") for name in names)

@@ -141,3 +141,12 @@ def test_others_cannot_download(request, login, who, assigned, point, bus):
 
 def test_an_unknown_format_is_not_found(login, coordinator, point):
     assert login(coordinator).get(f"/evacuation/points/{point.pk}/manifest.exe").status_code == 404
+
+
+def test_csv_cells_cannot_run_as_formulas(login, coordinator, assigned, point):
+    HouseholdMember.objects.filter(name="Jose Santos").update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    response = login(coordinator).get(reverse("evacuation:point_manifest", args=[point.pk, "csv"]))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    header, rows = read_csv(response)
+    names = [r[header.index("Name")] for r in rows]
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in names and "فاطمة الحسن" in names

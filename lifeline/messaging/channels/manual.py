@@ -7,20 +7,12 @@ XLSX (cells guarded against spreadsheet formulas); ``manual_export_response``
 wraps it as a download and writes the export to the audit log.
 """
 
-import csv
-import io
-import re
-
-import openpyxl
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifeline.core import audit
 from lifeline.core.models import AuditAction
 from lifeline.core.names import language_name
-from lifeline.core.registry_views import CONTENT_TYPES
-from lifeline.core.tabular import safe_cell
+from lifeline.core.tabular import CONTENT_TYPES, table_response, write_table
 
 from .base import Channel, SendResult
 
@@ -69,26 +61,13 @@ def manual_script(messages):
 def _rows(messages):
     header = [_("Delivery"), _("Address"), _("Language"), _("Subject"), _("Message"), _("Done")]
     rows = [[str(m.delivery_id), m.address, m.language, m.subject, m.short or m.body, ""] for m in messages]
-    return header, [[safe_cell(str(cell)) for cell in row] for row in rows]
+    return header, rows
 
 
 def manual_list(messages, fmt="csv"):
     """The team's list as bytes (CSV with a BOM for spreadsheet programs, or XLSX)."""
     header, rows = _rows(messages)
-    if fmt == "xlsx":
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet(_("Messages"))
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    return write_table([header, *rows], fmt, sheet=_("Messages"), title=_("Messages"))
 
 
 def manual_export_response(messages, fmt="csv", name="manual", reason=""):
@@ -103,8 +82,4 @@ def manual_export_response(messages, fmt="csv", name="manual", reason=""):
         fields=["address"],
         reason=reason,
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", name)[:60] or "manual"
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
-    return response
+    return table_response(data, fmt, name or "manual")

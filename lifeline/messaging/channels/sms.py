@@ -28,10 +28,11 @@ import json
 import re
 
 import httpx
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+
+from lifeline.core.phones import default_region, e164_or_none
 
 from .base import Channel, SendResult, failed
 
@@ -142,15 +143,7 @@ def _json_setting(name, default):
 
 def normalise_phone(value, region=None):
     """E.164 form of a phone number, or None if it is not a valid number."""
-    try:
-        number = phonenumbers.parse(
-            str(value or "").strip(), region or getattr(settings, "SMS_DEFAULT_REGION", None) or None
-        )
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164_or_none(value, region or default_region())
 
 
 # --- the channel -------------------------------------------------------------------------

@@ -48,6 +48,7 @@ def test_the_csv_list_guards_against_formulas():
     assert rows[3][4] == FLOOD_AR
 
 
+@pytest.mark.django_db  # the workbook carries the deployment's branding
 def test_the_xlsx_list():
     book = openpyxl.load_workbook(io.BytesIO(manual_list(team_messages(), "xlsx")))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
