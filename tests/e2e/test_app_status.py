@@ -120,4 +120,28 @@ def test_a_migrant_says_she_is_safe_unasked_and_reads_her_data_in_arabic(browser
     staff.goto(f"{server}/nationals/{registration_id}/")
     latest = staff.locator(".latest-status").inner_text()
     assert "Needs help" in latest and "without being asked" in latest
+
+    # Offline, "I am safe" waits on the phone and is sent once the connection returns.
+    page.click("nav.tabs a[href='#/']")
+    page.wait_for_selector("main button.safe")
+    context.set_offline(True)
+    page.click("main button.safe")
+    page.wait_for_selector("#queue:not([hidden])")
+    assert page.evaluate("window.lifelineQueue.size()") == 1
+    context.set_offline(False)
+    page.evaluate("window.lifelineQueue.flush()")
+    page.wait_for_function("window.lifelineQueue.size() === 0")
+    # An answer queued for a check-in that has closed meanwhile is kept as her own status.
+    page.evaluate(
+        """() => { localStorage.setItem('lifeline.queue', JSON.stringify([{id: 'late', kind: 'checkin',
+                   path: '/checkins', form: false, at: new Date().toISOString(),
+                   body: {answer: 'safe', request: 999999, idempotency_key: crypto.randomUUID()}}])); }"""
+    )
+    page.evaluate("window.lifelineQueue.flush()")
+    page.wait_for_function("window.lifelineQueue.size() === 0")
+    assert page.locator("#queue").is_hidden()
+    assert server_query(
+        "SELECT status FROM nationals_statusreport WHERE registration_id = ? ORDER BY at, id",
+        (registration_id,),
+    ) == [("safe",), ("need_help",), ("safe",), ("safe",)]
     context.close()
