@@ -1,7 +1,8 @@
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -104,6 +105,8 @@ def invalid_input(request, exc):
 
 @api.exception_handler(Exception)
 def unexpected(request, exc):
+    if isinstance(exc, (SuspiciousOperation, BadRequest, MultiPartParserError)):
+        raise exc  # Django answers these 400 (or 413) itself, through lifeline.core.errors
     logging.getLogger("lifeline.api").error("Unexpected error in %s", request.path, exc_info=exc)
     return api.create_response(request, {"detail": _("Something went wrong. Try again.")}, status=500)
 

@@ -1,4 +1,4 @@
-"""The pages a person sees when something goes wrong: 403, 404, 500 and a refused form (CSRF).
+"""The pages a person sees when something goes wrong: 400, 403, 404, 500 and a refused form (CSRF).
 
 Each is in the reader's language, looks like the product, offers a way home and shows no technical
 detail. Under /api/ the answer is JSON, as the API's own errors are. The pages extend
@@ -44,6 +44,12 @@ def _page(request, template, status):
 
 def _json(detail, status):
     return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return _json(_("The request could not be read."), 400)
+    return _page(request, "400.html", 400)
 
 
 def page_not_found(request, exception=None):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.urls import handler403, handler404, handler500
+from lifeline.urls import handler400, handler403, handler404, handler500
 from lifeline.urls import urlpatterns as project
 
 
@@ -11,4 +11,4 @@ def broken(request):
 
 
 urlpatterns = [path("crash/", broken), path("api/crash/", broken), *project]
-__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -130,3 +130,20 @@ def test_the_demo_says_where_sign_in_codes_go(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 8025
     assert "127.0.0.1:8025" in where_codes_go()
+
+
+def test_a_request_too_big_is_a_readable_400_not_a_500(client, db, settings, make_registration, post_amman):
+    from lifeline.nationals.models import DeviceToken
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 200
+    _token, raw = DeviceToken.issue(registration=make_registration(post_amman), label="phone")
+    body = '{"status": "safe", "idempotency_key": "%s", "pad": "%s"}' % ("0" * 32, "x" * 500)
+    response = client.post(
+        "/api/app/status",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Device {raw}",
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": arabic("The request could not be read.")}
