@@ -24,7 +24,7 @@ from lifeline.core import audit
 from lifeline.core.names import country_name, language_name, normalise_language
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals import services
-from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth
+from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, speak_to
 from lifeline.nationals.forms import MemberFormSet, RegistrationForm
 from lifeline.nationals.models import (
     DocumentStatus,
@@ -86,6 +86,7 @@ class PostQuery(Schema):
 @router.get("/posts", auth=None, response={200: list[PostOut], 422: ErrorOut})
 def posts(request, query: Query[PostQuery]):
     """Consular posts, nearest first from a point (haversine), or those covering a country."""
+    speak_to(request)  # no sign-in here: the ``lang`` asked for, else Accept-Language
     country = None
     if query.country:
         country = Country.objects.filter(code=query.country.upper()).first()

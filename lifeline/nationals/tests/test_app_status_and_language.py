@@ -177,3 +177,11 @@ def test_the_fast_lane_refuses_in_the_same_words_and_falls_back_to_the_registrat
     assert call(FastLane(Recorder()), body, token, language="")[2] == {
         "detail": arabic("No check-in is open for you.")
     }
+
+
+def test_public_endpoints_follow_the_lang_parameter(client, db):
+    response = client.get("/api/app/posts?country=ZZ&lang=ar", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    with translation.override("ar"):
+        expected = translation.gettext("Unknown country code: %(code)s.") % {"code": "ZZ"}
+    assert response.json()["detail"] == expected and ARABIC.search(expected)
