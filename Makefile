@@ -35,10 +35,11 @@ system-packages:
 messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
+# The demo runs as a deployment would: no debug pages (DEBUG off), static files through WhiteNoise.
 demo: setup
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=0 $(PY) manage.py runserver 127.0.0.1:8000
 
 # PostgreSQL and Redis are normally running; start them if they are not.
 services:

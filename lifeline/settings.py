@@ -31,7 +31,9 @@ def envlist(name, default=""):
 
 
 PRODUCTION = env("LIFELINE_ENV", "demo") == "production"
-DEBUG = envbool("DEBUG", "0" if PRODUCTION else "1")
+# Off unless asked for (DEBUG=1 on a developer's machine): the demo, too, shows the product's own
+# error pages and never Django's debug pages.
+DEBUG = envbool("DEBUG", "0")
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -56,7 +58,7 @@ if not INDEX_KEY:
         raise RuntimeError("LIFELINE_INDEX_KEY must be set when LIFELINE_ENV=production")
     INDEX_KEY = "demo-only-index-key"
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -203,6 +205,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# WhiteNoise serves the static files; outside production it reads them where they are (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Error pages (templates 403.html, 404.html, 500.html, 403_csrf.html; JSON under /api/).
+CSRF_FAILURE_VIEW = "lifeline.core.errors.csrf_failure"
 
 # Uploads: refuse anything larger than this before it reaches a parser.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

@@ -27,3 +27,9 @@ urlpatterns = [
 
 if not settings.PRODUCTION:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# The product's own error pages, in the reader's language; JSON for the API.
+handler400 = "lifeline.core.errors.bad_request"
+handler403 = "lifeline.core.errors.permission_denied"
+handler404 = "lifeline.core.errors.page_not_found"
+handler500 = "lifeline.core.errors.server_error"

@@ -1,6 +1,11 @@
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 
 from lifeline.advice.app_api import router as app_advice
 from lifeline.api.advice import router as advice
@@ -28,14 +33,82 @@ api = NinjaAPI(
 )
 
 
+# Errors are JSON, in the reader's language (for the app, ``nationals.services.app_language``), and
+# never show internals: an unexpected error is logged and answered with a plain sentence.
+
+
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+# ninja's own English words for its errors, and what the reader gets instead.
+HTTP_ERRORS = {
+    "Unauthorized": lambda: _("You are not signed in, or your sign-in has ended. Sign in again."),
+    "Forbidden": lambda: _("You do not have permission to do this."),
+    "Too many requests.": lambda: _("Too many requests. Wait a moment and try again."),
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    message = str(exc.message)
+    message = HTTP_ERRORS[message]() if message in HTTP_ERRORS else message
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+def _field_message(error):
+    kind = error.get("type", "")
+    if kind in ("missing", "string_too_short"):
+        return _("This field is required.")
+    if kind == "string_too_long":
+        return _("This text is too long.")
+    if kind in ("literal_error", "enum"):
+        return _("Choose one of the options offered.")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("Enter a valid date.")
+    if (
+        kind.startswith("int")
+        or kind.startswith("float")
+        or kind in ("greater_than_equal", "less_than_equal")
+    ):
+        return _("Enter a valid number.")
+    if kind == "too_long":
+        return _("Too many items.")
+    if kind == "json_invalid":
+        return _("The request could not be read.")
+    return _("This value is not valid.")
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc):
+    """The staff API keeps ninja's detailed list; the app gets one translated sentence per field."""
+    if not request.path.startswith("/api/app/"):
+        return api.create_response(request, {"detail": exc.errors}, status=422)
+    errors = {}
+    for error in exc.errors:
+        loc = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "query", "form", "path", "payload")
+        ]
+        errors.setdefault(".".join(loc) or "request", []).append(str(_field_message(error)))
+    return api.create_response(
+        request, {"detail": _("Some answers are missing or not valid."), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(Exception)
+def unexpected(request, exc):
+    if isinstance(exc, (SuspiciousOperation, BadRequest, MultiPartParserError)):
+        raise exc  # Django answers these 400 (or 413) itself, through lifeline.core.errors
+    logging.getLogger("lifeline.api").error("Unexpected error in %s", request.path, exc_info=exc)
+    return api.create_response(request, {"detail": _("Something went wrong. Try again.")}, status=500)
 
 
 # The nationals' app first (its check-ins come in surges; URL patterns are tried in order).

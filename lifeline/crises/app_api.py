@@ -11,6 +11,7 @@ import datetime
 import uuid
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from lifeline.api.common import ErrorOut, Id, ShortText, Text
@@ -77,7 +78,7 @@ def open_checkins(request):
     ]
 
 
-def answer(payload, ip, registration_id=None, token=None):
+def answer(payload, ip, registration_id=None, token=None, request=None):
     """What the endpoint does with a valid body from a registered device: (status, body).
 
     The fast lane (``lifeline.crises.fastlane``) passes the device's ``token`` instead of the
@@ -87,7 +88,7 @@ def answer(payload, ip, registration_id=None, token=None):
     if not location_ok and token is not None:
         return None, None
     if not location_ok:
-        return 422, {"detail": "location: write it as lat,lon"}
+        return 422, {"detail": _("Location: write it as latitude,longitude.")}
     options = {
         "request_id": payload.request,
         "campaign_id": payload.campaign,
@@ -106,7 +107,11 @@ def answer(payload, ip, registration_id=None, token=None):
                 registration_id, payload.answer, payload.idempotency_key, **options
             )
     if row is None:
-        return 404, {"detail": "No open check-in for you."}
+        if token is not None and request is not None:  # the fast lane: no DeviceAuth chose the language
+            from lifeline.nationals.auth import speak_to
+
+            speak_to(request, device.registration)
+        return 404, {"detail": _("No check-in is open for you.")}
     return (201 if created else 200), _out(row, not created)
 
 

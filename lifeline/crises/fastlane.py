@@ -65,7 +65,7 @@ def _answer(request):
         payload = CheckInIn.model_validate_json(request.body)
     except (ValidationError, RequestDataTooBig):
         raise _Replay from None
-    status, body = answer(payload, client_ip(request), token=header[7:].strip())
+    status, body = answer(payload, client_ip(request), token=header[7:].strip(), request=request)
     if status is None:
         raise _Replay
     return api.create_response(request, body, status=status)

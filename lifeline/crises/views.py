@@ -28,6 +28,7 @@ from lifeline.crises.models import (
     JustInTimeSubmission,
     Status,
 )
+from lifeline.nationals.services import with_reported_status
 
 AREA = Area.CRISES
 BOARD_ORDER = [
@@ -208,7 +209,9 @@ def _audit_shown(rows, fields, reason):
 def board(request, pk):
     campaign = _campaign_for(request.user, pk)
     form, rows = _board_rows(request, campaign)
-    page = paginate(request, rows)
+    page = paginate(request, with_reported_status(rows))
+    for row in page["object_list"]:  # what the person said unasked, in the app (nationals.StatusReport)
+        row.reported_label = CheckInStatus(row.reported_status).label if row.reported_status else ""
     personal = has_perm(request.user, AREA, Action.PERSONAL)
     if personal:
         _audit_shown(list(page["object_list"]), ["phone"], _("check-in board"))

@@ -13,17 +13,18 @@ from typing import Literal
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
-from django.utils import translation
+from django.utils import formats, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Line, ShortText, Text, form_errors, invalid
+from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Line, ShortText, Text, form_errors
 from lifeline.core import audit
-from lifeline.core.names import normalise_language
+from lifeline.core.names import country_name, language_name, normalise_language
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals import services
-from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth
+from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, speak_to
 from lifeline.nationals.forms import MemberFormSet, RegistrationForm
 from lifeline.nationals.models import (
     DocumentStatus,
@@ -31,6 +32,7 @@ from lifeline.nationals.models import (
     Purpose,
     Registration,
     Relation,
+    ReportedStatus,
     Source,
     SpecialNeed,
     StayType,
@@ -42,6 +44,11 @@ router = Router(tags=["App for nationals"])
 def _language(request, given=""):
     code = (normalise_language(given) or "") if given else ""
     return (code or translation.get_language() or "en").split("-")[0]
+
+
+def invalid(errors):
+    """The 422 answer to what the forms refused, in the person's language: ``errors`` is {field: [messages]}."""
+    return Status(422, {"detail": _("Some answers are missing or not valid."), "errors": errors})
 
 
 def _ip(request):
@@ -79,6 +86,7 @@ class PostQuery(Schema):
 @router.get("/posts", auth=None, response={200: list[PostOut], 422: ErrorOut})
 def posts(request, query: Query[PostQuery]):
     """Consular posts, nearest first from a point (haversine), or those covering a country."""
+    speak_to(request)  # no sign-in here: the ``lang`` asked for, else Accept-Language
     country = None
     if query.country:
         country = Country.objects.filter(code=query.country.upper()).first()
@@ -321,13 +329,141 @@ def validated(payload, instance=None, organisations=None, extra=None):
     return form, members, None
 
 
+class RowOut(Schema):
+    label: str
+    value: str
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    rows: list[RowOut]
+
+
 class RegistrationOut(Schema):
     id: int
     data: dict
+    sections: list[SectionOut]
 
 
 def _mine(registration):
-    return {"id": registration.pk, "data": services.export_data(registration)}
+    return {
+        "id": registration.pk,
+        "data": services.export_data(registration),
+        "sections": sections(registration),
+    }
+
+
+def _date(value):
+    return formats.date_format(value, "DATE_FORMAT") if value else ""
+
+
+def _label(model, name):
+    return str(capfirst(model._meta.get_field(name).verbose_name))
+
+
+def sections(registration):
+    """What is held about the person, as titled sections of label and value, in the active language
+    (the page "My data" of the app shows them as they are)."""
+    from lifeline.nationals.models import HouseholdMember, need_labels
+
+    lang = translation.get_language()
+    r = registration
+
+    def rows(*pairs):
+        return [
+            {"label": str(label), "value": str(value)} for label, value in pairs if value not in ("", None)
+        ]
+
+    document = f"{r.get_document_type_display()}: {r.document_number}" if r.document_number else ""
+    identity = rows(
+        (_label(Registration, "given_names"), r.given_names),
+        (_label(Registration, "family_name"), r.family_name),
+        (_("Date of birth"), _date(r.date_of_birth)),
+        (_("Nationality"), country_name(r.nationality.code, lang) if r.nationality_id else ""),
+        (_("Document"), document),
+        (_("Document status"), r.get_document_status_display() if r.document_number else ""),
+        (_("Preferred languages"), ", ".join(language_name(code, lang) for code in r.languages or [])),
+    )
+    contact = r.emergency_contact or {}
+    channels = rows(
+        (_("Phone"), r.phone),
+        (_("Email"), r.email),
+        *[(_("Messaging handles"), f"{h.get('type', '')}: {h.get('value', '')}") for h in r.messaging or []],
+        (
+            _("Emergency contact at home"),
+            " · ".join(
+                str(v)
+                for v in (
+                    contact.get("name"),
+                    contact.get("relation"),
+                    contact.get("phone"),
+                    contact.get("email"),
+                )
+                if v
+            ),
+        ),
+    )
+    place = rows(
+        (_label(Registration, "country"), country_name(r.country.code, lang)),
+        (_("Region or province"), r.area.name if r.area_id else ""),
+        (_label(Registration, "city"), r.city),
+        (_("Address"), r.address),
+        (_("Map point"), r.location),
+        (_("Your embassy or consulate"), r.organisation.name if r.organisation_id else ""),
+    )
+    household = rows(
+        *[
+            (
+                m.name,
+                ", ".join(
+                    v
+                    for v in (
+                        str(m.get_relation_display()),
+                        _date(m.date_of_birth),
+                        str(_("Unaccompanied minor")) if m.unaccompanied else "",
+                        *need_labels(m.special_needs),
+                    )
+                    if v
+                ),
+            )
+            for m in HouseholdMember.objects.filter(registration=r)
+        ]
+    )
+    stay = rows(
+        (_label(Registration, "stay_type"), r.get_stay_type_display()),
+        (_label(Registration, "arrival"), _date(r.arrival)),
+        (_label(Registration, "departure"), _date(r.departure)),
+        (_label(Registration, "review_date"), _date(r.review_date)),
+        (_("Employer"), r.employer),
+        (_("Recruitment agency"), r.recruiter),
+        (_("Special needs"), ", ".join(str(n) for n in r.need_labels)),
+        (_label(Registration, "needs_details"), r.needs_details),
+        (_("Kept until"), _date(r.expires_on)),
+    )
+    consents = rows(
+        *[
+            (
+                c.get_purpose_display(),
+                f"{_('granted') if c.granted else _('withdrawn')} ({_date(c.at)})",
+            )
+            for c in r.consents.all()
+        ]
+    )
+    latest = services.latest_status(r)
+    status = rows(
+        (latest["label"], formats.date_format(latest["at"], "DATETIME_FORMAT")) if latest else ("", "")
+    )
+    out = [
+        ("identity", _("Identity"), identity),
+        ("contact", _("Contact channels"), channels),
+        ("address", _("Where you are staying"), place),
+        ("household", _("Household and companions"), household or rows((_("Nobody recorded."), "—"))),
+        ("trips", _("Trip"), stay),
+        ("consents", _("Consent"), consents or rows((_("No consent recorded."), "—"))),
+        ("status", _("Your latest status"), status),
+    ]
+    return [{"key": key, "title": str(title), "rows": found} for key, title, found in out if found]
 
 
 @router.get("/me", auth=RegisteredDeviceAuth(), response={200: RegistrationOut, 401: ErrorOut})
@@ -417,6 +553,44 @@ def update_me(request, payload: RegistrationIn):
 def renew_me(request):
     services.renew(request.registration)
     return Status(200, _mine(request.registration))
+
+
+class StatusIn(Schema):
+    status: Literal[tuple(ReportedStatus.values)]  # type: ignore[valid-type]
+    idempotency_key: uuid.UUID
+
+
+class StatusOut(Schema):
+    id: int
+    status: str
+    at: datetime.datetime
+    duplicate: bool
+    detail: str
+
+
+@router.post("/status", auth=RegisteredDeviceAuth(), response={200: StatusOut, 201: StatusOut})
+def report_status(request, payload: StatusIn):
+    """ "I am safe" or "I need help" without a check-in asking: the person's latest status, shown to
+    their post. (An answer to an open check-in goes to /api/app/checkins.) A retry with the same
+    idempotency_key returns the first report (200, duplicate) and changes nothing."""
+    with audit.acting_as(None, ip=_ip(request), via="app"):
+        report, created = services.report_status(
+            request.registration.pk, payload.status, payload.idempotency_key
+        )
+    if report.status == ReportedStatus.SAFE:
+        detail = _("Thank you. Your embassy now knows that you are safe.")
+    else:
+        detail = _("Your embassy now knows that you need help. Tell them what happened.")
+    return Status(
+        201 if created else 200,
+        {
+            "id": report.pk,
+            "status": report.status,
+            "at": report.at,
+            "duplicate": not created,
+            "detail": detail,
+        },
+    )
 
 
 class DeletedOut(Schema):

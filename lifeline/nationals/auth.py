@@ -164,7 +164,22 @@ class DeviceAuth(APIKeyHeader):
             return None
         request.device = device
         request.registration = LazyRegistration(device) if device.registration_id else None
+        speak_to(request, request.registration)
         return device
+
+
+def speak_to(request, registration=None):
+    """Answer this request in the person's language (``nationals.services.app_language``). The
+    registration is read only when the request names no language itself."""
+    from django.utils import translation
+
+    from lifeline.nationals.services import app_language, explicit_language
+
+    if registration is None or explicit_language(request):
+        registration = None
+    language = app_language(request, registration)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 class LazyRegistration(SimpleLazyObject):

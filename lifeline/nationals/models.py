@@ -458,3 +458,39 @@ def haversine_km(lat1, lon1, lat2, lon2):
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+class ReportedStatus(models.TextChoices):
+    """What a person can say about themselves without being asked (the same values as a check-in answer)."""
+
+    SAFE = "safe", _("Safe")
+    NEED_HELP = "need_help", _("Needs help")
+
+
+class StatusReport(Audited, models.Model):
+    """ "I am safe" or "I need help", given in the app when no check-in asked: the person's own news.
+
+    Answers to a check-in are ``crises.CheckInAnswer``; ``nationals.services.latest_status`` reads both."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="status_reports")
+    status = models.CharField(_("status"), max_length=20, choices=ReportedStatus.choices)
+    via = models.CharField(_("via"), max_length=10, default="app")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    idempotency_key = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["registration", "-at"], name="nationals_status_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "idempotency_key"], name="nationals_status_idempotent"
+            )
+        ]
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+    def audit_repr(self):
+        return f"#{self.pk} (registration #{self.registration_id})"

@@ -9,8 +9,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +27,9 @@ from lifeline.nationals.models import (
     PostDetails,
     Purpose,
     Registration,
+    ReportedStatus,
     SignInCode,
+    StatusReport,
     default_expiry,
     retention_days,
 )
@@ -242,6 +244,99 @@ def ui_language(registration):
         if base in offered:
             return base
     return settings.LANGUAGE_CODE.split("-")[0]
+
+
+def app_language(request, registration=None):
+    """The language of what the server says to the app: the request's ``lang`` parameter, else its
+    Accept-Language (the app sends the language its screen is in), else the person's registration,
+    else the default. Only languages the product speaks are returned."""
+    from django.utils.translation import get_supported_language_variant
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    wanted = []
+    if request is not None:
+        wanted.append(request.GET.get("lang", ""))
+        wanted += [code for code, _q in parse_accept_lang_header(request.headers.get("Accept-Language", ""))]
+    for code in wanted:
+        if code and code != "*":
+            try:
+                return get_supported_language_variant(code.strip()[:35])
+            except LookupError:
+                continue
+    if registration is not None:
+        return ui_language(registration)
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
+def explicit_language(request):
+    """Whether the request names a language itself (``lang`` or Accept-Language): then the registration is not read."""
+    return bool(request.GET.get("lang") or request.headers.get("Accept-Language"))
+
+
+# --- what the person says about themselves ---------------------------------------------
+
+
+def report_status(registration_id, status, idempotency_key=None, via="app", at=None):
+    """Record "I am safe" or "I need help" given without a check-in asking: the person's latest
+    status, for their post (registration page) and any crisis board that lists them, audited.
+
+    Answers to an open check-in go through ``crises.services.record_answer`` instead. A retry with
+    the same idempotency key returns the first report and changes nothing. Returns (report, created)."""
+    if status not in ReportedStatus.values:
+        raise ValueError(f"not a status: {str(status)[:40]}")
+    if idempotency_key is not None:
+        earlier = StatusReport.objects.filter(
+            registration_id=registration_id, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            return earlier, False
+    try:
+        with transaction.atomic():
+            report = StatusReport.objects.create(
+                registration_id=registration_id,
+                status=status,
+                via=via,
+                at=at or timezone.now(),
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:  # the same retry arrived twice at once: the other one won
+        earlier = StatusReport.objects.filter(
+            registration_id=registration_id, idempotency_key=idempotency_key
+        ).first()
+        if earlier is None:
+            raise
+        return earlier, False
+    return report, True
+
+
+def latest_status(registration):
+    """The newest thing the person said about their safety: a check-in answer or a report of their
+    own. A dict (status, label, at, via, asked) or None."""
+    from lifeline.crises.models import CheckInAnswer, CheckInStatus
+
+    found = []
+    report = StatusReport.objects.filter(registration=registration).first()
+    if report is not None:
+        found.append((report.at, report.status, report.via, False))
+    answer = CheckInAnswer.objects.filter(registration=registration).order_by("-at", "-id").first()
+    if answer is not None:
+        found.append((answer.at, answer.answer, answer.via, True))
+    if not found:
+        return None
+    at, status, via, asked = max(found, key=lambda row: row[0])
+    return {"status": status, "label": CheckInStatus(status).label, "at": at, "via": via, "asked": asked}
+
+
+def with_reported_status(rows, registration_field="registration"):
+    """``rows`` annotated with the newest status each person reported without being asked
+    (``reported_status``, ``reported_at``), for lists such as a crisis's check-in board."""
+    newest = StatusReport.objects.filter(registration_id=OuterRef(f"{registration_field}_id")).order_by(
+        "-at", "-id"
+    )
+    return rows.annotate(
+        reported_status=Subquery(newest.values("status")[:1]),
+        reported_at=Subquery(newest.values("at")[:1]),
+    )
 
 
 def send_reminders(today=None):
@@ -497,6 +592,9 @@ def export_data(registration):
         consents=[
             {"purpose": c.purpose, "granted": c.granted, "language": c.language, "at": _json(c.at)}
             for c in registration.consents.all()
+        ],
+        status_reports=[
+            {"status": s.status, "via": s.via, "at": _json(s.at)} for s in registration.status_reports.all()
         ],
         devices=[
             {

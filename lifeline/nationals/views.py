@@ -139,6 +139,7 @@ def registration_detail(request, pk):
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "members": registration.members.all(),
         "consents": registration.consents.all(),
+        "latest_status": services.latest_status(registration),
         "duplicates": services.find_duplicates(registration) if not registration.merged_into_id else [],
     }
     return render(request, "nationals/detail.html", context)

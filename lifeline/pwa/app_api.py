@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -74,7 +75,7 @@ def _check_endpoint(endpoint):
     parts = urlsplit(endpoint)
     allowed_http = settings.DEBUG or getattr(settings, "PUSH_ALLOW_HTTP", False)
     if parts.scheme not in (("https", "http") if allowed_http else ("https",)) or not parts.netloc:
-        raise HttpError(400, "The push endpoint must be an https URL.")
+        raise HttpError(400, _("The push endpoint must be an https URL."))
 
 
 @router.post("/push", auth=RegisteredDeviceAuth(), response={201: dict})

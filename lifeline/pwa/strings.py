@@ -96,5 +96,6 @@ def strings():
         "required": _("This field is required."),
         "language": _("Language"),
         "back": _("Back"),
+        "dismiss": _("Close"),
         "expires": _("Kept until"),
     }

@@ -60,12 +60,27 @@ async function read(path, key) {
   return { data: kept ? kept.data : null, fresh: false };
 }
 
+// The server words its errors in the reader's language; a field is named by the app's own label
+// (never by its code), and anything else falls back to one plain sentence.
+const FIELD_LABELS = {
+  given_names: "givenNames", family_name: "familyName", date_of_birth: "dateOfBirth", nationality: "nationality",
+  phone: "phone", email: "email", languages: "languages", country: "country", area: "area", city: "city",
+  stay_type: "stayType", departure: "departure", needs_details: "needs", consents: "consentAssistance",
+  category: "category", summary: "summary", text: "reply", code: "code", address: "address", channel: "channel",
+};
+
 function errorText(r) {
   const d = r && r.data;
   if (!d) return T.error;
+  if (d.errors && typeof d.errors === "object") {
+    const parts = Object.entries(d.errors).map(([k, v]) => {
+      const label = T[FIELD_LABELS[k.split(".")[0]]];
+      const text = [].concat(v).join(" ");
+      return label ? `${label}: ${text}` : text;
+    });
+    return [typeof d.detail === "string" ? d.detail : "", ...parts].filter(Boolean).join(" ");
+  }
   if (typeof d.detail === "string") return d.detail;
-  if (Array.isArray(d.detail)) return d.detail.map((e) => `${(e.loc || []).slice(-1)[0] || ""}: ${e.msg}`).join("; ");
-  if (d.errors) return Object.entries(d.errors).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ");
   return T.error;
 }
 
@@ -73,27 +88,63 @@ function errorText(r) {
 function queue() { return store.get("queue", []); }
 
 // ``form``: send as multipart form data (the requests endpoint takes a photo) rather than JSON.
-function enqueue(kind, path, body, form = false) {
+// Resolves to what became of this submission: {state: "sent", data} | {state: "queued"} |
+// {state: "refused", error}. The page that sent it says so; the banner is for what was sent later.
+async function enqueue(kind, path, body, form = false) {
   const item = { id: uuid(), kind, path, form, body: { ...body, idempotency_key: uuid() }, at: new Date().toISOString() };
   store.set("queue", [...queue(), item]);
+  watching.add(item.id);
   showQueue();
-  return flush();
+  try {
+    await flush();
+    return outcomes.get(item.id) || { state: "queued" };
+  } finally {
+    watching.delete(item.id);
+    outcomes.delete(item.id);
+  }
+}
+
+const watching = new Set();  // submissions whose page is waiting for their outcome
+const outcomes = new Map();
+
+// An answer to a check-in that closed meanwhile is still the person's news: sent as their own status.
+function asStatus(item) {
+  if (item.kind !== "checkin" || !["safe", "need_help"].includes(item.body.answer)) return null;
+  return { ...item, kind: "status", path: "/status", body: { status: item.body.answer, idempotency_key: item.body.idempotency_key } };
 }
 
 let flushing = null;
 function flush() {
-  if (flushing) return flushing;
+  if (flushing) return flushing.then(() => (queue().length ? flush() : 0));
   flushing = (async () => {
     let sent = 0;
-    for (const item of queue()) {
+    const tried = new Set();
+    for (;;) {
+      const item = queue().find((q) => !tried.has(q.id));
+      if (!item) break;
+      tried.add(item.id);
       let r;
       let body = item.body;
       if (item.form) { body = new FormData(); for (const [k, v] of Object.entries(item.body)) body.append(k, v); }
       try { r = await api("POST", item.path, body); } catch (e) { break; }
       if (r.status >= 500 || r.status === 429 || r.status === 408) break;
+      if (r.status === 404 && asStatus(item)) {
+        const again = asStatus(item);
+        store.set("queue", queue().map((q) => (q.id === item.id ? again : q)));
+        tried.delete(item.id);
+        continue;
+      }
       store.set("queue", queue().filter((q) => q.id !== item.id));
-      if (r.ok) { sent += 1; store.drop("cache.checkins"); store.drop("cache.requests"); }
-      else { const refused = store.get("refused", []); refused.unshift({ kind: item.kind, error: errorText(r), at: item.at }); store.set("refused", refused.slice(0, 10)); }
+      if (r.ok) {
+        sent += 1; store.drop("cache.checkins"); store.drop("cache.requests"); store.drop("cache.me");
+        outcomes.set(item.id, { state: "sent", kind: item.kind, data: r.data });
+      } else if (watching.has(item.id)) {
+        outcomes.set(item.id, { state: "refused", error: errorText(r) });
+      } else {
+        const refused = store.get("refused", []).filter((x) => x.id !== item.id);
+        refused.unshift({ id: item.id, kind: item.kind, error: errorText(r), at: item.at });
+        store.set("refused", refused.slice(0, 10));
+      }
     }
     return sent;
   })().finally(() => { flushing = null; showQueue(); });
@@ -107,6 +158,7 @@ function showQueue() {
   box.replaceChildren();
   if (n) box.append(h("p", {}, `${T.queued} ${T.queueCount} ${n}`));
   for (const r of refused) box.append(h("p", { class: "bad" }, `${T.refused} ${r.error}`));
+  if (refused.length) box.append(h("p", {}, h("button", { type: "button", class: "link", onclick: () => { store.drop("refused"); showQueue(); } }, T.dismiss)));
   box.hidden = !n && !refused.length;
 }
 
@@ -189,18 +241,23 @@ pages[""] = async function home(_arg, show) {
   const checkins = await read("/checkins", "checkins");
   const open = (checkins.data || []).filter((c) => !c.answer || c.status === "no_answer");
   const out = h("div", { id: "message", class: "msg", role: "status" });
-  const answer = (value) => async () => {
-    const body = { answer: value };
-    if (open[0] && open[0].id) body.request = open[0].id;
-    await enqueue("checkin", "/checkins", body);
-    say(out, queue().length ? T.queued : T.checkInThanks);
+  // An open check-in is answered; otherwise "I am safe" and "I need help" are the person's own news.
+  const answer = (value, then) => async () => {
+    const done = open.length
+      ? await enqueue("checkin", "/checkins", { answer: value, ...(open[0].id ? { request: open[0].id } : {}) })
+      : await enqueue("status", "/status", { status: value });
+    let text = "";
+    if (done.state === "refused") text = `${T.refused} ${done.error}`;
+    else if (done.state === "sent") text = (done.kind === "status" && done.data && done.data.detail) || T.checkInThanks;
+    if (then && done.state !== "refused") { notice = text; location.hash = then; return; }
+    say(out, text, done.state === "refused");
   };
   show(
     me.data ? `${T.appTitle}` : T.appTitle,
     open.length ? h("p", { class: "ask" }, open[0].message || T.checkInAsked) : null,
     h("div", { class: "big" },
       h("button", { type: "button", class: "safe", onclick: answer("safe") }, T.safe),
-      h("a", { class: "button help", href: "#/help" }, T.needHelp)),
+      h("button", { type: "button", class: "help", onclick: answer("need_help", "#/help") }, T.needHelp)),
     open.length ? h("p", {}, h("button", { type: "button", class: "link", onclick: answer("not_in_area") }, T.notInArea)) : null,
     out,
     h("ul", { class: "links" },
@@ -295,10 +352,14 @@ pages.register = async function register(_arg, show) {
   show(T.register, form);
 };
 
+// A confirmation carried from one page to the next (shown once).
+let notice = "";
+
 pages.help = async function help(_arg, show) {
   if (!signedIn()) { location.hash = "#/signin"; return; }
   const cfg = await config();
-  const msg = h("p", { class: "msg", role: "status" });
+  const msg = h("p", { class: "msg", role: "status" }, notice);
+  notice = "";
   const category = h("select", { required: true }, (cfg.case_categories || []).map(([v, l]) => h("option", { value: v }, l)));
   const locate = h("input", { type: "checkbox", id: "c-locate" });
   const form = h("form", { onsubmit: async (e) => {
@@ -309,8 +370,9 @@ pages.help = async function help(_arg, show) {
       const pos = await new Promise((resolve) => navigator.geolocation.getCurrentPosition(resolve, () => resolve(null), { timeout: 8000, maximumAge: 600000 }));
       if (pos) body.location = `${pos.coords.latitude.toFixed(5)},${pos.coords.longitude.toFixed(5)}`;
     }
-    await enqueue("request", "/requests", body, true);
-    say(msg, queue().length ? T.queued : T.sentNow);
+    const done = await enqueue("request", "/requests", body, true);
+    if (done.state === "refused") { say(msg, `${T.refused} ${done.error}`, true); return; }
+    say(msg, done.state === "sent" ? T.sentNow : "");
     form.reset();
   } },
     field("category", T.category, category),
@@ -340,8 +402,9 @@ async function requestDetail(id, show) {
   const reply = h("textarea", { rows: "3", maxlength: "4000", required: true });
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
-    await enqueue("message", `/requests/${encodeURIComponent(id)}/messages`, { text: reply.value.trim() });
-    say(msg, queue().length ? T.queued : T.sentNow);
+    const done = await enqueue("message", `/requests/${encodeURIComponent(id)}/messages`, { text: reply.value.trim() });
+    if (done.state === "refused") { say(msg, `${T.refused} ${done.error}`, true); return; }
+    say(msg, done.state === "sent" ? T.sentNow : "");
     form.reset();
   } }, field("text", T.reply, reply), h("button", { type: "submit" }, T.send), msg);
   show(c.category_label || c.category,
@@ -430,11 +493,12 @@ pages.me = async function me(_arg, show) {
     alert(T.deleted);
   } }, T.deleteAll);
   const pushButton = h("button", { type: "button", onclick: () => enablePush(msg) }, T.pushOn);
+  // What is held about the person, as the server words it in their language: one section per topic.
+  const sections = (mine && mine.sections) || [];
   show(T.me,
-    mine && mine.data ? h("dl", {},
-      [[T.givenNames, mine.data.given_names], [T.familyName, mine.data.family_name], [T.country, mine.data.country], [T.city, mine.data.city],
-        [T.nearestPost, mine.data.post], [T.phone, mine.data.phone], [T.email, mine.data.email], [T.expires, mine.data.expires_on]]
-        .filter(([, v]) => v).map(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))])) : null,
+    sections.length ? sections.map((s) => h("section", { class: "held", "data-section": s.key },
+      h("h2", {}, s.title),
+      h("dl", {}, s.rows.flatMap((row) => [h("dt", {}, row.label), h("dd", {}, row.value)])))) : h("p", {}, T.noData),
     h("p", {}, pushButton), h("p", {}, exportButton), h("p", {}, deleteButton),
     h("h2", {}, T.devices),
     h("ul", {}, devices.map((d) => h("li", {}, d.label || "—", d.current ? ` (${T.thisDevice})` : "", " ",

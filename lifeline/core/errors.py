@@ -1,0 +1,77 @@
+"""The pages a person sees when something goes wrong: 400, 403, 404, 500 and a refused form (CSRF).
+
+Each is in the reader's language, looks like the product, offers a way home and shows no technical
+detail. Under /api/ the answer is JSON, as the API's own errors are. The pages extend
+``error_base.html``, which needs no context processor, so that a failing database cannot break them.
+"""
+
+import logging
+
+from django.http import JsonResponse
+from django.template import loader
+from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+def _is_api(request):
+    return request is not None and request.path.startswith("/api/")
+
+
+def _branding():
+    try:
+        from lifeline.core.models import Branding
+
+        return Branding.current()
+    except Exception:  # the database may be why we are here
+        return None
+
+
+def _page(request, template, status):
+    from django.http import HttpResponse
+
+    path = getattr(request, "path", "") or ""
+    context = {
+        "branding": _branding(),
+        "current_language": get_language(),
+        "LANGUAGE_BIDI": get_language_bidi(),
+        "home_url": "/app/" if path.startswith("/app/") else "/",
+        "request_path": path,
+    }
+    return HttpResponse(loader.get_template(template).render(context), status=status)
+
+
+def _json(detail, status):
+    return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return _json(_("The request could not be read."), 400)
+    return _page(request, "400.html", 400)
+
+
+def page_not_found(request, exception=None):
+    if _is_api(request):
+        return _json(_("Not found."), 404)
+    return _page(request, "404.html", 404)
+
+
+def permission_denied(request, exception=None):
+    if _is_api(request):
+        return _json(_("You do not have permission to do this."), 403)
+    return _page(request, "403.html", 403)
+
+
+def server_error(request=None):
+    if _is_api(request):
+        return _json(_("Something went wrong. Try again."), 500)
+    return _page(request, "500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    logger.warning("Form refused (CSRF): %s %s", getattr(request, "path", ""), reason)
+    if _is_api(request):
+        return _json(_("This form has expired. Reload the page and try again."), 403)
+    return _page(request, "403_csrf.html", 403)

@@ -1,0 +1,147 @@
+"""A migrant on a 390-px phone, in Arabic: "I am safe" and "I need help" with no check-in open are
+confirmed once, in Arabic, and reach the post; "My data" shows what is held in readable sections."""
+
+import re
+
+import pytest
+from django.utils import translation
+
+from .conftest import server_query, shoot
+
+pytestmark = pytest.mark.e2e
+
+ADDRESS = "noor.haddad.e2e@example.org"
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def arabic(message):
+    with translation.override("ar"):
+        return str(translation.gettext(message))
+
+
+def _sign_in_and_register(page, server, mailbox):
+    box, _port = mailbox
+    page.goto(f"{server}/app/")
+    assert page.locator("html").get_attribute("lang") == "ar"
+    page.click("main a[href='#/signin']")
+    page.select_option("#f-channel", "email")
+    page.fill("#f-address", ADDRESS)
+    page.locator("main form").nth(0).locator("button[type=submit]").click()
+    message = box.wait_for(ADDRESS)
+    code = re.search(r"\b(\d{6})\b", message.get_body(("plain",)).get_content()).group(1)
+    page.fill("#f-code", code)
+    page.locator("main form").nth(1).locator("button[type=submit]").click()
+    page.wait_for_function("location.hash === '#/register'")
+    page.wait_for_selector("#f-given_names")
+    page.fill("#f-given_names", "Noor")
+    page.fill("#f-family_name", "Haddad")
+    page.select_option("#f-nationality", "PH")
+    page.select_option("#f-country", "JO")
+    page.select_option("#f-area", "JO21")
+    page.fill("#f-city", "Irbid")
+    page.fill("#f-languages", "ar")
+    page.check("#c-consent_assistance")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("main button.safe")
+    rows = server_query(
+        "SELECT id FROM nationals_registration WHERE given_names = ? AND family_name = ?", ("Noor", "Haddad")
+    )
+    assert len(rows) == 1
+    return rows[0][0]
+
+
+def _visible_text(page):
+    return page.evaluate(
+        "() => [...document.querySelectorAll('main, #queue, #net')].filter((e) => !e.hidden).map((e) => e.innerText).join('\\n')"
+    )
+
+
+def test_a_migrant_says_she_is_safe_unasked_and_reads_her_data_in_arabic(browser, server, mailbox, page_as):
+    context = browser.new_context(viewport={"width": 390, "height": 820}, locale="ar")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    registration_id = _sign_in_and_register(page, server, mailbox)
+
+    # No check-in is open for her: "I am safe" is her own news.
+    page.reload()
+    page.wait_for_selector("main button.safe")
+    assert page.locator("main .ask").count() == 0
+    page.click("main button.safe")
+    thanks = arabic("Thank you. Your embassy now knows that you are safe.")
+    page.wait_for_function("document.getElementById('message').textContent.length > 0")
+    assert page.locator("#message").inner_text().strip() == thanks
+    shoot(page, "app-safe-unasked-ar")
+    text = _visible_text(page)
+    assert text.count(thanks) == 1
+    assert arabic("Thank you. Your answer was sent.") not in text
+    assert not LATIN_WORD.search(page.locator("main").inner_text().replace("Noor", ""))
+    assert "[object" not in page.content()
+    assert page.locator("#queue").is_hidden()  # no "not accepted" banner
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert server_query(
+        "SELECT status, via FROM nationals_statusreport WHERE registration_id = ?", (registration_id,)
+    ) == [("safe", "app")]
+
+    # Other screens carry no leftover banner, and coming home shows no stale confirmation.
+    page.click("nav.tabs a[href='#/advice']")
+    page.wait_for_function("location.hash === '#/advice'")
+    assert page.locator("#queue").is_hidden()
+    page.click("nav.tabs a[href='#/']")
+    page.wait_for_selector("main button.safe")
+    assert thanks not in _visible_text(page)
+
+    # "I need help" unasked: recorded, and the help form opens with one confirmation.
+    page.click("main button.help")
+    page.wait_for_function("location.hash === '#/help'")
+    page.wait_for_selector("#f-category")
+    help_text = arabic("Your embassy now knows that you need help. Tell them what happened.")
+    assert _visible_text(page).count(help_text) == 1
+    assert server_query(
+        "SELECT status FROM nationals_statusreport WHERE registration_id = ? ORDER BY at, id",
+        (registration_id,),
+    ) == [("safe",), ("need_help",)]
+
+    # "My data": readable sections, in Arabic.
+    page.click("nav.tabs a[href='#/me']")
+    page.wait_for_selector("main section.held")
+    keys = page.eval_on_selector_all("main section.held", "els => els.map((e) => e.dataset.section)")
+    assert keys[:6] == ["identity", "contact", "address", "household", "trips", "consents"]
+    titles = page.eval_on_selector_all("main section.held h2", "els => els.map((e) => e.textContent)")
+    assert titles[0] == arabic("Identity") and arabic("Consent") in titles
+    main = page.locator("main").inner_text()
+    assert "[object" not in main and "HTMLElement" not in main
+    assert "Noor" in main and "Irbid" in main and arabic("Needs help") in main
+    assert "resident_worker" not in main and "assistance" not in main
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "app-my-data-ar")
+
+    # Her post sees what she said.
+    staff = page_as("consul")
+    staff.goto(f"{server}/nationals/{registration_id}/")
+    latest = staff.locator(".latest-status").inner_text()
+    assert "Needs help" in latest and "without being asked" in latest
+
+    # Offline, "I am safe" waits on the phone and is sent once the connection returns.
+    page.click("nav.tabs a[href='#/']")
+    page.wait_for_selector("main button.safe")
+    context.set_offline(True)
+    page.click("main button.safe")
+    page.wait_for_selector("#queue:not([hidden])")
+    assert page.evaluate("window.lifelineQueue.size()") == 1
+    context.set_offline(False)
+    page.evaluate("window.lifelineQueue.flush()")
+    page.wait_for_function("window.lifelineQueue.size() === 0")
+    # An answer queued for a check-in that has closed meanwhile is kept as her own status.
+    page.evaluate(
+        """() => { localStorage.setItem('lifeline.queue', JSON.stringify([{id: 'late', kind: 'checkin',
+                   path: '/checkins', form: false, at: new Date().toISOString(),
+                   body: {answer: 'safe', request: 999999, idempotency_key: crypto.randomUUID()}}])); }"""
+    )
+    page.evaluate("window.lifelineQueue.flush()")
+    page.wait_for_function("window.lifelineQueue.size() === 0")
+    assert page.locator("#queue").is_hidden()
+    assert server_query(
+        "SELECT status FROM nationals_statusreport WHERE registration_id = ? ORDER BY at, id",
+        (registration_id,),
+    ) == [("safe",), ("need_help",), ("safe",), ("safe",)]
+    context.close()
