@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -11,6 +12,13 @@ from lifeline.core.models import Organisation, OrganisationKind, Role, Scope, St
 from lifeline.geo.models import AdminArea, Country
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own():
+    """A request served in Arabic leaves Arabic active in the thread; the next test starts afresh."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
