@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.translation import get_language, get_language_bidi
 
+from lifeline.core import health
 from lifeline.core.models import Area, Branding
 from lifeline.core.permissions import has_perm
 
@@ -16,4 +17,6 @@ def deployment(request):
         "LANGUAGE_BIDI": get_language_bidi(),
         "current_language": get_language(),
         "can_view": can,
+        # Sends wait and no worker runs them: staff who send are told on every page.
+        "sends_stuck": bool(can.get(Area.MESSAGING)) and health.sends_stuck(),
     }
