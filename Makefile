@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lifeline
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup keys demo test lint test-sqlite test-postgres services bench messages screenshots clean system-packages catalogs
+.PHONY: setup keys demo test lint test-sqlite test-postgres test-operators services bench messages screenshots clean system-packages catalogs
 
 setup: $(STAMP) system-packages messages keys
 
@@ -51,6 +51,7 @@ test: setup services
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-operators
 
 # Lint and format check (ruff.toml); `make fix` rewrites what ruff can.
 lint:
@@ -68,6 +69,14 @@ test-sqlite:
 test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The operators' guide in executable form (deploy/test-operators.sh): as root, on PostgreSQL, a fresh
+# virtualenv from requirements/base.txt alone, the three processes, a message delivered, backup,
+# restore, key rotation, an added language and an upgrade. Skipped (with a message) when not root.
+test-operators:
+	@echo "== the operators' guide, command for command =="
+	@if [ "$$(id -u)" = 0 ]; then SMTP_PYTHON=$(CURDIR)/$(PY) deploy/test-operators.sh; \
+	else echo "test-operators needs root (it creates a service user): skipped"; fi
 
 bench: setup services
 	$(PY) bench/import_rows.py

@@ -88,7 +88,7 @@ set_env() {  # set_env NAME VALUE: what an operator does in an editor
 step "the repository to install from: this commit, with any uncommitted changes, tagged ops-test-1"
 git clone --quiet --no-local "$SRC" "$ORIGIN"
 git -C "$SRC" diff HEAD --binary | git -C "$ORIGIN" apply --allow-empty
-git -C "$SRC" ls-files --others --exclude-standard -z | grep -zv '^\.venv$' | (cd "$SRC" && xargs -0 -r cp --parents -t "$ORIGIN")
+git -C "$SRC" ls-files --others --exclude-standard -z | (cd "$SRC" && xargs -0 -r cp -P --parents -t "$ORIGIN")
 git -C "$ORIGIN" -c user.name=ops -c user.email=ops@example.org commit --quiet --allow-empty -a -m "working tree"
 git -C "$ORIGIN" add -A && git -C "$ORIGIN" -c user.name=ops -c user.email=ops@example.org commit --quiet --allow-empty -m "new files"
 git -C "$ORIGIN" tag ops-test-1
@@ -272,7 +272,9 @@ if command -v systemd-analyze >/dev/null; then
   for f in "$SRC"/deploy/systemd/*; do
     sed -e "s#/srv/lifeline#$SRV#g" -e "s#/etc/lifeline#$ETC#g" -e "s#=lifeline\$#=$SERVICE_USER#" "$f" >"$units/$(basename "$f")"
   done
-  SYSTEMD_LOG_LEVEL=err systemd-analyze verify --man=no "$units"/*.service "$units"/*.timer
+  # verify exits 0 on directives it ignores: any line it prints is a failure here.
+  out="$(systemd-analyze verify --man=no "$units"/*.service "$units"/*.timer 2>&1)" || fail "systemd-analyze: $out"
+  [ -z "$out" ] || fail "systemd-analyze: $out"
 else
   echo "systemd-analyze is not installed: unit files not verified (apt-get install systemd)"
 fi
