@@ -204,7 +204,6 @@ old_backup="$(lifeline backup)"
 grep -q '^encryption_key=' "$old_backup/KEYS" || fail "the backup does not name its keys"
 psql -q "$PG_ADMIN" -c "CREATE DATABASE $DB_RESTORE OWNER $SERVICE_USER"
 lifeline restore "$old_backup" --database "postgres://$SERVICE_USER:$DB_PASSWORD@127.0.0.1:5432/$DB_RESTORE" --no-media
-lifeline restore "$old_backup" --database "postgres://$SERVICE_USER:$DB_PASSWORD@127.0.0.1:5432/$DB_RESTORE" --no-media
 
 step "install.md, Keys: rotate; the old key is retired, not dropped"
 old_key="$(sed -n 's/^LIFELINE_ENCRYPTION_KEYS=//p' "$LIFELINE_ENV_FILE")"
@@ -219,7 +218,7 @@ wait_for 90 "not ready after the new key" get "$WEB_PORT" /readyz
 lifeline manage rotate_keys
 lifeline manage check_keys
 
-step "backups.md: the backup made before the rotation restores and reads (the retired key)"
+step "backups.md: the backup made before the rotation restores again into the same database, and reads (the retired key)"
 lifeline restore "$old_backup" --database "postgres://$SERVICE_USER:$DB_PASSWORD@127.0.0.1:5432/$DB_RESTORE" --no-media
 # Without the retired key the same restore cannot read its personal data: the check says so.
 sed -i '/^LIFELINE_RETIRED_KEYS=/d' "$LIFELINE_ENV_FILE"
@@ -253,8 +252,9 @@ grep -q "local changes" "$ROOT/dirty.txt" || fail "no clear refusal of a dirty c
 rm "$SRV/stray-file"
 backups_before="$(find "$BACKUPS" -mindepth 1 -maxdepth 1 -type d | wc -l)"
 if lifeline upgrade no-such-release 2>/dev/null; then fail "upgraded to a release that does not exist"; fi
-lifeline upgrade ops-test-2
+lifeline upgrade ops-test-2 2>&1 | tee "$ROOT/upgrade.txt"
 [ "$(git -C "$SRV" describe --tags)" = ops-test-2 ] || fail "the code was not upgraded"
+if grep -q "not yet reflected in a migration" "$ROOT/upgrade.txt"; then fail "the added language asks for a migration"; fi
 [ "$(find "$BACKUPS" -mindepth 1 -maxdepth 1 -type d | wc -l)" -gt "$backups_before" ] || fail "no backup before the upgrade"
 stop web; stop worker; stop scheduler   # systemd restarts all three in production
 background web lifeline web

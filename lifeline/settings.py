@@ -181,7 +181,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = env("OTP_ISSUER", "Lifeline")
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [
+# The interface languages the product ships; LANGUAGES adds those a deployment adds (below).
+BASE_LANGUAGES = [
     ("en", "English"),
     ("es", "Español"),
     ("fr", "Français"),
@@ -189,6 +190,7 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("pt", "Português"),
 ]
+LANGUAGES = list(BASE_LANGUAGES)
 LOCALE_PATHS = [BASE_DIR / "lifeline" / "locale"]
 # Languages a deployment adds (see docs/operators/install.md, "Adding a language"): their catalogs
 # live outside the checkout, so that upgrades never touch them. LIFELINE_LANGUAGES is "bn:বাংলা,ne:नेपाली".
