@@ -16,7 +16,9 @@ set -euo pipefail
 
 SRC="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 SMTP_PYTHON="${SMTP_PYTHON:-$SRC/.venv/bin/python}"
-SYSTEM_PYTHON="${SYSTEM_PYTHON:-/usr/bin/python3}"   # `python3` in the guide: Debian's own, readable by every user
+# `python3` in the guide: Debian's own, which every user can run (python3-venv installed).
+SYSTEM_PYTHON="${SYSTEM_PYTHON:-/usr/bin/python3}"
+"$SYSTEM_PYTHON" -c "import ensurepip, venv" 2>/dev/null || { echo "test-operators: $SYSTEM_PYTHON cannot make a venv (apt-get install python3-venv)"; exit 1; }
 PG_ADMIN="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 [ "$(id -u)" = 0 ] || { echo "test-operators: run as root (it creates a service user)"; exit 1; }
 
