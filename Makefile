@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lifeline
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup keys demo test lint test-sqlite test-postgres services bench messages screenshots clean system-packages catalogs
+.PHONY: setup keys demo test lint test-sqlite test-postgres test-operators services bench messages screenshots clean system-packages catalogs
 
 setup: $(STAMP) system-packages messages keys
 
@@ -22,10 +22,10 @@ $(STAMP): requirements/base.txt requirements/test.txt
 	$(PIP) install --quiet -r requirements/test.txt
 	touch $(STAMP)
 
-# Debian packages: Chromium for the browser tests, gettext for the catalogs.
+# Debian packages: Chromium for the browser tests, gettext for the catalogs, curl for the operators test.
 system-packages:
 	@missing=""; \
-	for p in chromium chromium-driver gettext fonts-noto-core; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in chromium chromium-driver gettext fonts-noto-core curl; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -52,6 +52,7 @@ test: setup services
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-operators
 
 # Lint and format check (ruff.toml); `make fix` rewrites what ruff can.
 lint:
@@ -69,6 +70,14 @@ test-sqlite:
 test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The operators' guide in executable form (deploy/test-operators.sh): as root, on PostgreSQL, a fresh
+# virtualenv from requirements/base.txt alone, the three processes, a message delivered, backup,
+# restore, key rotation, an added language and an upgrade. Skipped (with a message) when not root.
+test-operators:
+	@echo "== the operators' guide, command for command =="
+	@if [ "$$(id -u)" = 0 ]; then SMTP_PYTHON=$(CURDIR)/$(PY) deploy/test-operators.sh; \
+	else echo "test-operators needs root (it creates a service user): skipped"; fi
 
 bench: setup services
 	$(PY) bench/import_rows.py

@@ -48,6 +48,9 @@ if not ENCRYPTION_KEYS:
         raise RuntimeError("LIFELINE_ENCRYPTION_KEYS must be set when LIFELINE_ENV=production")
     # Demo key: fixed so that demo data survives restarts. Never used in production.
     ENCRYPTION_KEYS = ["ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="]
+# Keys taken out of LIFELINE_ENCRYPTION_KEYS by a rotation: they never encrypt, but still decrypt,
+# so that a backup made before the rotation can be restored. Keep each as long as such a backup.
+RETIRED_KEYS = envlist("LIFELINE_RETIRED_KEYS")
 
 # Key for the blind indexes that find duplicate documents and phones without
 # decrypting them. Unlike the encryption keys it does not rotate: changing it
@@ -125,6 +128,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "lifeline.wsgi.application"
 
+if PRODUCTION and not env("DATABASE_URL"):
+    raise RuntimeError("DATABASE_URL must be set when LIFELINE_ENV=production")
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -178,7 +183,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = env("OTP_ISSUER", "Lifeline")
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [
+# The interface languages the product ships; LANGUAGES adds those a deployment adds (below).
+BASE_LANGUAGES = [
     ("en", "English"),
     ("es", "Español"),
     ("fr", "Français"),
@@ -186,7 +192,16 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("pt", "Português"),
 ]
+LANGUAGES = list(BASE_LANGUAGES)
 LOCALE_PATHS = [BASE_DIR / "lifeline" / "locale"]
+# Languages a deployment adds (see docs/operators/install.md, "Adding a language"): their catalogs
+# live outside the checkout, so that upgrades never touch them. LIFELINE_LANGUAGES is "bn:বাংলা,ne:नेपाली".
+if env("LIFELINE_LOCALE_DIR"):
+    LOCALE_PATHS.insert(0, Path(env("LIFELINE_LOCALE_DIR")))
+for _item in envlist("LIFELINE_LANGUAGES"):
+    _code, _sep, _name = _item.partition(":")
+    if _code.strip() and _code.strip() not in dict(LANGUAGES):
+        LANGUAGES.append((_code.strip(), _name.strip() or _code.strip()))
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -269,11 +284,15 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs go to standard error (the journal under systemd), at LOG_LEVEL (INFO by default).
+LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
 # Messaging channels (see docs/operators/messaging.md).
@@ -330,6 +349,9 @@ MESSAGING_QUEUE = env("MESSAGING_QUEUE", "celery")
 # A list of addresses typed into a send ("static" audience): above this many, only a coordinator sends it.
 MESSAGING_STATIC_LIMIT = envint("MESSAGING_STATIC_LIMIT", 50)
 
+# How often the scheduler's heartbeat runs; /readyz fails after three missed ones.
+HEARTBEAT_SECONDS = envint("LIFELINE_HEARTBEAT_SECONDS", 60)
+
 # Periodic work (celery beat in production; `manage.py messaging_tick` from cron without a broker).
 CELERY_BEAT_SCHEDULE = {
     "alerts-poll-feeds": {
@@ -341,4 +363,6 @@ CELERY_BEAT_SCHEDULE = {
     "nationals-purge-expired": {"task": "nationals.purge_expired_registrations", "schedule": 86400},
     "messaging-sweep": {"task": "messaging.sweep", "schedule": 60.0},
     "messaging-fallbacks": {"task": "messaging.check_fallbacks", "schedule": 60.0},
+    # Proves to /readyz and `lifeline status` that the scheduler runs and a worker takes its work.
+    "core-heartbeat": {"task": "core.heartbeat", "schedule": HEARTBEAT_SECONDS},
 }

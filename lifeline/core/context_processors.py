@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import get_language, get_language_bidi
 
-from lifeline.core import approval
+from lifeline.core import approval, health
 from lifeline.core.models import Area, Branding
 from lifeline.core.permissions import has_perm
 
@@ -18,6 +18,8 @@ def deployment(request):
         "current_language": get_language(),
         "can_view": can,
         "approvals": _approvals(user),
+        # Sends wait and no worker runs them: staff who send are told on every page.
+        "sends_stuck": bool(can.get(Area.MESSAGING)) and health.sends_stuck(),
     }
 
 

@@ -2,7 +2,8 @@
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC) under the keys in
 ``settings.ENCRYPTION_KEYS``; the first key encrypts, every key decrypts, so
-keys can be rotated (``manage.py rotate_keys``). Encrypted columns cannot be
+keys can be rotated (``manage.py rotate_keys``). Keys retired by a rotation
+(``settings.RETIRED_KEYS``) only decrypt, for backups made before it. Encrypted columns cannot be
 searched or sorted in the database: that is the point.
 """
 
@@ -24,7 +25,7 @@ def _fernet(keys):
 
 
 def fernet():
-    return _fernet(tuple(settings.ENCRYPTION_KEYS))
+    return _fernet(tuple(settings.ENCRYPTION_KEYS) + tuple(getattr(settings, "RETIRED_KEYS", ())))
 
 
 def encrypt(text: str) -> str:
@@ -36,7 +37,7 @@ def decrypt(token: str) -> str:
         return fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise ImproperlyConfigured(
-            "A value could not be decrypted: is LIFELINE_ENCRYPTION_KEYS complete?"
+            "A value could not be decrypted: is LIFELINE_ENCRYPTION_KEYS (or LIFELINE_RETIRED_KEYS) complete?"
         ) from exc
 
 

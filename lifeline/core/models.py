@@ -139,7 +139,8 @@ class StaffProfile(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.OWN)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    # The shipped languages: a language a deployment adds must not change the model (and ask for a migration).
+    language = models.CharField(_("language"), max_length=8, choices=settings.BASE_LANGUAGES, blank=True)
 
     class Meta:
         verbose_name = _("staff profile")

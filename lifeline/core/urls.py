@@ -6,6 +6,7 @@ from lifeline.core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("readyz", views.ready, name="ready"),
     path("account/", views.account, name="account"),
     path("account/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -279,3 +279,18 @@ def health(request):
     response = HttpResponse("ok\n", content_type="text/plain")
     response["Cache-Control"] = "no-store"
     return response
+
+
+def ready(request):
+    """Readiness for load balancers and monitoring: database, broker, scheduler and worker heartbeats, queues.
+
+    Answers 200 when everything needed to send works, 503 otherwise, with the details as JSON.
+    """
+    from django.http import JsonResponse
+
+    from lifeline.core.health import readiness
+
+    report = readiness()
+    response = JsonResponse(report, status=200 if report["ready"] else 503)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -16,7 +16,8 @@ def encrypted_fields(model):
 class Command(BaseCommand):
     help = (
         "Re-encrypt every personal field under the first key of LIFELINE_ENCRYPTION_KEYS. "
-        "Run after putting a new key first; then the old keys can be removed."
+        "Run after putting a new key first; then move the old keys to LIFELINE_RETIRED_KEYS "
+        "and keep them there as long as any backup made before the rotation."
     )
 
     def handle(self, *args, **options):
@@ -36,6 +37,10 @@ class Command(BaseCommand):
                     model._base_manager.bulk_update(rows, names)
                 total += len(rows)
             self.stdout.write(f"{model._meta.label}: {len(ids)} rows re-encrypted")
+        self.stdout.write(
+            "Done. Move the old keys from LIFELINE_ENCRYPTION_KEYS to LIFELINE_RETIRED_KEYS and keep them "
+            "there as long as you keep backups made before today: those backups need them to be read."
+        )
         with audit.acting_as(None, via="command"):
             audit.record(
                 AuditAction.SETTINGS, object_type="core.encryption", object_repr=f"keys rotated: {total} rows"

@@ -1,0 +1,118 @@
+"""Readiness of a deployment: one function that /readyz, ``manage.py status`` and the staff banner read.
+
+/healthz stays trivial (the process answers). Readiness asks more: the database answers; with a
+broker, Redis answers, the scheduler published its heartbeat recently and a worker ran it; and how
+much work waits (sends not finished, messages in the broker's queue, dead letters).
+
+The heartbeat is the periodic task ``core.heartbeat`` (every LIFELINE_HEARTBEAT_SECONDS, 60 by default): the
+scheduler stamps ``lifeline:scheduler`` when it publishes it, the worker ``lifeline:worker`` when it
+runs it. Both stamps live in the broker's Redis, so every web node sees the same ones.
+"""
+
+import logging
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_KEY = "lifeline:scheduler"
+WORKER_KEY = "lifeline:worker"
+
+
+def stale_after():
+    """Seconds without a heartbeat after which the scheduler or the workers count as down: three missed."""
+    return 3 * getattr(settings, "HEARTBEAT_SECONDS", 60)
+
+
+def broker_redis():
+    """A Redis client on the broker, or None without a Redis broker."""
+    url = getattr(settings, "CELERY_BROKER_URL", "")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def stamp(key, client=None):
+    """Record now under ``key`` (scheduler or worker heartbeat); never raises."""
+    try:
+        client = client or broker_redis()
+        if client is not None:
+            client.set(key, str(time.time()), ex=24 * 3600)
+    except Exception:  # a heartbeat must never break the process that stamps it
+        log.warning("could not record the heartbeat %s", key, exc_info=True)
+
+
+def _age(client, key, now):
+    value = client.get(key)
+    return None if value is None else round(now - float(value), 1)
+
+
+def waiting_work():
+    """Sends not finished, deliveries still queued, and dead letters (messages given up on)."""
+    Send = apps.get_model("messaging", "Send")
+    Delivery = apps.get_model("messaging", "Delivery")
+    DeadLetter = apps.get_model("messaging", "DeadLetter")
+    return {
+        "sends_waiting": Send.objects.exclude(status="done").count(),
+        "deliveries_queued": Delivery.objects.filter(state="queued").count(),
+        "dead_letters": DeadLetter.objects.count(),
+    }
+
+
+def readiness():
+    """{"ready": bool, "checks": {...}, "problems": [...]}; every check is bounded by a short timeout."""
+    checks, problems = {}, []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+        checks.update(waiting_work())
+    except Exception as exc:  # reported, not raised
+        checks["database"] = "error"
+        problems.append(f"database: {exc.__class__.__name__}: {exc}")
+    if not getattr(settings, "CELERY_BROKER_URL", ""):
+        checks["broker"] = "none (tasks run inside the web process)"
+        return {"ready": not problems, "checks": checks, "problems": problems}
+    client = broker_redis()
+    if client is None:
+        checks["broker"] = "not Redis: not checked"
+        return {"ready": not problems, "checks": checks, "problems": problems}
+    try:
+        client.ping()
+        checks["broker"] = "ok"
+        now = time.time()
+        checks["scheduler_seconds_ago"] = _age(client, SCHEDULER_KEY, now)
+        checks["worker_seconds_ago"] = _age(client, WORKER_KEY, now)
+        queues = {"celery", getattr(settings, "MESSAGING_QUEUE", "celery")}
+        checks["broker_queue"] = sum(client.llen(q) for q in sorted(queues))
+        for name in ("scheduler", "worker"):
+            age = checks[f"{name}_seconds_ago"]
+            if age is None or age > stale_after():
+                problems.append(f"{name}: no heartbeat in the last {stale_after()} s")
+    except Exception as exc:
+        checks["broker"] = "error"
+        problems.append(f"broker: {exc.__class__.__name__}: {exc}")
+    return {"ready": not problems, "checks": checks, "problems": problems}
+
+
+def sends_stuck():
+    """True when sends wait and no worker has run a heartbeat lately: staff are told (base template)."""
+    if not getattr(settings, "CELERY_BROKER_URL", ""):
+        return False
+    try:
+        client = broker_redis()
+        if client is None:
+            return False
+        age = _age(client, WORKER_KEY, time.time())
+        if age is not None and age <= stale_after():
+            return False
+        Send = apps.get_model("messaging", "Send")
+        return Send.objects.exclude(status="done").exists()
+    except Exception:  # the banner must never break a page
+        log.warning("could not check the workers", exc_info=True)
+        return True
