@@ -322,3 +322,10 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-sweep": {"task": "messaging.sweep", "schedule": 60.0},
     "messaging-fallbacks": {"task": "messaging.check_fallbacks", "schedule": 60.0},
 }
+
+# The request edge (see docs/operators/install.md).
+# How many reverse proxies of this deployment stand in front of the application. 0: the client is
+# REMOTE_ADDR and X-Forwarded-For is ignored; N: the client is the Nth address from the right of
+# X-Forwarded-For (each proxy appends the address it saw). Lock-outs, limits and the audit log use it.
+TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 0)
+AXES_CLIENT_IP_CALLABLE = "lifeline.core.http.client_ip"

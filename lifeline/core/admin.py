@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.core.models import (
     AuditAction,
     AuditEntry,
@@ -26,13 +27,13 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
+        with audit.acting_as(request.user, ip=client_ip(request), via="admin"):
             audit.record(
                 AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj, fields=form.changed_data
             )
 
     def delete_model(self, request, obj):
-        with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
+        with audit.acting_as(request.user, ip=client_ip(request), via="admin"):
             audit.record(AuditAction.DELETE, obj=obj)
         super().delete_model(request, obj)
 

@@ -4,11 +4,12 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.core.models import AuditAction
 
 
 def _ip(request):
-    return audit.client_ip(request) if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in, dispatch_uid="lifeline-login")

@@ -53,7 +53,7 @@ class _Replay(Exception):
 
 def _answer(request):
     from lifeline.api.urls import api
-    from lifeline.core.audit import client_ip
+    from lifeline.core.http import client_ip
     from lifeline.crises.app_api import CheckInIn, answer
 
     if request.content_type != "application/json":

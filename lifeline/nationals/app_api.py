@@ -19,7 +19,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Line, ShortText, Text, form_errors, invalid
-from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.core.names import normalise_language
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals import services
@@ -45,7 +45,7 @@ def _language(request, given=""):
 
 
 def _ip(request):
-    return audit.client_ip(request)
+    return client_ip(request)
 
 
 # --- consular posts ---------------------------------------------------------------
