@@ -14,6 +14,7 @@ import uuid
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -257,34 +258,19 @@ def resolve_send(send_id, enqueue):
 # Delivering a batch ---------------------------------------------------------------
 
 
-def _unsubscribe_mac(key):
-    import hashlib
-    import hmac
-
-    secret = hashlib.sha256(f"{UNSUBSCRIBE_SALT}:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()[:24]
-
-
 def unsubscribe_token(recipient_key):
-    """A token naming the recipient, signed with the deployment's secret (cheap: one HMAC per message)."""
-    import base64
-
-    encoded = base64.urlsafe_b64encode(recipient_key.encode()).decode().rstrip("=")
-    return f"{encoded}.{_unsubscribe_mac(recipient_key)}"
+    """A token naming the recipient, signed by ``django.core.signing`` (so ``SECRET_KEY_FALLBACKS``
+    keep links in old messages working after a key rotation)."""
+    return signing.dumps(recipient_key, salt=UNSUBSCRIBE_SALT)
 
 
 def recipient_for_token(token):
     """The recipient key a token names, or None if it was not made here."""
-    import base64
-    import binascii
-    import hmac
-
-    encoded, _dot, mac = (token or "").partition(".")
     try:
-        key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        key = signing.loads(token or "", salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
         return None
-    return key if mac and hmac.compare_digest(mac, _unsubscribe_mac(key)) else None
+    return key if isinstance(key, str) else None
 
 
 _unsubscribe_base = {}
@@ -655,27 +641,25 @@ def mark_answered(send, recipient_key):
 
 def handle_unsubscribe(token):
     """One step, no login: stop messages to whoever the token names. Returns True if it named someone."""
-    subscriber = AlertSubscriber.objects.filter(token=token).first() if token else None
-    if subscriber is None:
-        key = recipient_for_token(token)
-        if key is None:
-            return False
-        prefix, _sep, pk = key.partition(":")
-        pk = audiences.after_id(key) if pk else 0
-        if prefix == "subscriber":
-            subscriber = AlertSubscriber.objects.filter(pk=pk).first()
-        elif prefix == "registration":
-            from lifeline.nationals.models import Consent, Purpose
+    key = recipient_for_token(token)
+    if key is None:
+        return False
+    prefix, _sep, pk = key.partition(":")
+    pk = audiences.after_id(key) if pk else 0
+    if prefix == "subscriber":
+        subscriber = AlertSubscriber.objects.filter(pk=pk).first()
+    elif prefix == "registration":
+        from lifeline.nationals.models import Consent, Purpose
 
-            with audit.acting_as(via="unsubscribe"):
-                Consent.objects.update_or_create(
-                    registration_id=pk,
-                    purpose=Purpose.CRISIS_MESSAGES,
-                    defaults={"granted": False, "at": timezone.now()},
-                )
-            return True
-        else:
-            return False
+        with audit.acting_as(via="unsubscribe"):
+            Consent.objects.update_or_create(
+                registration_id=pk,
+                purpose=Purpose.CRISIS_MESSAGES,
+                defaults={"granted": False, "at": timezone.now()},
+            )
+        return True
+    else:
+        return False
     if subscriber is None:
         return True  # already gone: unsubscribing twice is not an error
     with audit.acting_as(via="unsubscribe"):
