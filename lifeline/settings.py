@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lifeline.core.http.RequestBodyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lifeline.core.middleware.SecondFactorMiddleware",
     "lifeline.core.middleware.AuditContextMiddleware",

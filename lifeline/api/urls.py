@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from lifeline.advice.app_api import router as app_advice
 from lifeline.api.advice import router as advice
@@ -13,7 +14,9 @@ from lifeline.api.crises import router as crises
 from lifeline.api.interpreters import router as interpreters
 from lifeline.api.messaging import router as messaging
 from lifeline.api.nationals import router as nationals
+from lifeline.api.parser import StrictJSONParser
 from lifeline.cases.app_api import router as app_cases
+from lifeline.core.http import BadBody
 from lifeline.crises.app_api import router as app_crises
 from lifeline.nationals.app_api import router as app_nationals
 from lifeline.pwa.app_api import router as app_pwa
@@ -25,12 +28,20 @@ api = NinjaAPI(
     "Authenticate with a bearer token from My account; scopes and audit are those of the token's user.",
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=StrictJSONParser(),
 )
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """Ninja's errors, with the reason when the body was refused by ``core.http.loads_json``."""
+    detail = str(exc.__cause__) if isinstance(exc.__cause__, BadBody) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(Http404)

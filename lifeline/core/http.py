@@ -15,9 +15,16 @@ someone (codes by SMS or email, public forms) counts through it.
 
 import hashlib
 import ipaddress
+import json
+import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def _valid(address):
@@ -70,3 +77,102 @@ def limits_reached(scope, seconds, checks):
         if key is not None and limit_reached(f"{scope}:{name}", key, limit, seconds):
             reached = True
     return reached
+
+
+# --- bodies the application refuses before any view reads them ---------------------------------
+
+BOUNDARY = re.compile(r"^[ -~]{0,200}[!-~]$")  # RFC 2046, as Django's multipart parser checks it
+
+
+class BadBody(ValueError):
+    """A request body that cannot be read; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def _has_lone_surrogate(value):
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+def loads_json(body):
+    """JSON from a request body, refusing what no database can store (a lone UTF-16 surrogate
+    such as "\\ud800" is valid JSON but not valid Unicode). Raises BadBody."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise BadBody(_("The body is not valid JSON.")) from None
+    if _has_lone_surrogate(data):
+        raise BadBody(_("The body contains text that is not valid Unicode."))
+    return data
+
+
+def body_limit(request):
+    """The largest body accepted: DATA_UPLOAD_MAX_MEMORY_SIZE, plus IMPORT_MAX_BYTES for file uploads."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if request.content_type == "multipart/form-data":
+        limit += settings.IMPORT_MAX_BYTES
+    return limit
+
+
+def check_body(request):
+    """Refuse (BadBody) a declared body larger than ``body_limit``, or multipart without a valid boundary."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise BadBody(_("The Content-Length header is not a number.")) from None
+    limit = body_limit(request)
+    if length > limit:
+        raise BadBody(too_large_message(limit), status=413)
+    if request.content_type == "multipart/form-data":
+        boundary = request.content_params.get("boundary", "")
+        if not boundary or not BOUNDARY.match(boundary):
+            raise BadBody(_("The form data has no valid multipart boundary."))
+
+
+def too_large_message(limit):
+    return _("The request is too large: at most %(size)s MB are accepted.") % {
+        "size": f"{limit / 1024 / 1024:.0f}"
+    }
+
+
+def refusal(request, message, status):
+    """The answer to a refused request: JSON for the API and webhooks, a page for people."""
+    if request.path.startswith(("/api/", "/messaging/hooks/")) or "json" in (request.content_type or ""):
+        return JsonResponse({"detail": str(message)}, status=status)
+    return render(request, "core/refused.html", {"message": message}, status=status)
+
+
+class RequestBodyMiddleware:
+    """Oversized bodies get 413 and malformed multipart 400, with a clear message, before any view
+    or middleware parses them; the same errors raised while a view reads its body are answered alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            check_body(request)
+        except BadBody as exc:
+            return refusal(request, str(exc), exc.status)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RequestDataTooBig):
+            return refusal(request, too_large_message(body_limit(request)), 413)
+        if isinstance(exception, MultiPartParserError):
+            return refusal(request, _("The form data could not be read."), 400)
+        if isinstance(exception, BadBody):
+            return refusal(request, str(exception), exception.status)
+        return None

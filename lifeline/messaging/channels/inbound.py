@@ -8,12 +8,13 @@ receivers' business: this module does not know their models.
 
 import hashlib
 import hmac
-import json
 import logging
 
 from django.conf import settings
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
+
+from lifeline.core.http import BadBody, loads_json
 
 from . import keywords
 from .sms import normalise_phone
@@ -66,8 +67,8 @@ def _items(request):
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return [request.POST.dict()]
     try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = loads_json(request.body)
+    except BadBody:
         raise WebhookError(_("The body is neither JSON nor a form.")) from None
     if isinstance(data, dict):
         for key in ("receipts", "messages", "results"):
