@@ -330,3 +330,14 @@ CELERY_BEAT_SCHEDULE = {
 # X-Forwarded-For (each proxy appends the address it saw). Lock-outs, limits and the audit log use it.
 TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 0)
 AXES_CLIENT_IP_CALLABLE = "lifeline.core.http.client_ip"
+# Public forms that send a code or a link to an address someone typed (alert subscriptions, advice
+# subscriptions, the app's sign-in codes): at most this many an hour per client address, per
+# destination address, and in all. Counted in the cache: set CACHE_URL (redis://...) when several
+# processes serve requests, so that they share one count.
+PUBLIC_SENDS_PER_CLIENT = envint("PUBLIC_SENDS_PER_CLIENT", 10)
+PUBLIC_SENDS_PER_ADDRESS = envint("PUBLIC_SENDS_PER_ADDRESS", 3)
+PUBLIC_SENDS_PER_HOUR = envint("PUBLIC_SENDS_PER_HOUR", 1000)
+if env("CACHE_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}
+    }

@@ -17,6 +17,7 @@ import hashlib
 import ipaddress
 import json
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -69,14 +70,45 @@ def limit_reached(scope, key, limit, seconds):
 
 
 def limits_reached(scope, seconds, checks):
-    """Count one attempt under each (name, key, limit) of ``checks``; True if any is over its limit.
+    """Count one attempt under each (name, key, limit) of ``checks`` in turn; True at the first one over
+    its limit, whose later counters are then not counted (a client refused for its own flood does
+    not use up the address's or the deployment's allowance)."""
+    return any(
+        key is not None and limit_reached(f"{scope}:{name}", key, limit, seconds)
+        for name, key, limit in checks
+    )
 
-    Every counter is counted, so a flood from one client still fills the per-address count."""
-    reached = False
-    for name, key, limit in checks:
-        if key is not None and limit_reached(f"{scope}:{name}", key, limit, seconds):
-            reached = True
-    return reached
+
+def public_send_refused(scope, client, address):
+    """The one rule for public forms that send a message (a code, a confirmation link) to an address
+    someone typed: at most PUBLIC_SENDS_PER_CLIENT an hour from one client, PUBLIC_SENDS_PER_ADDRESS
+    an hour to one address, and PUBLIC_SENDS_PER_HOUR an hour in all, so that nobody can use this
+    deployment to flood a phone or an inbox, or run up its SMS bill."""
+    return limits_reached(
+        scope,
+        3600,
+        [
+            ("client", client, settings.PUBLIC_SENDS_PER_CLIENT),
+            ("address", address.strip().casefold() if address else None, settings.PUBLIC_SENDS_PER_ADDRESS),
+            ("all", "all", settings.PUBLIC_SENDS_PER_HOUR),
+        ],
+    )
+
+
+def same_origin(request):
+    """False if a browser says the request came from another site: the defence against cross-site
+    requests for public forms on cacheable pages, which cannot carry a CSRF token. A request with
+    neither Origin nor Referer (not a browser, or a very old one) passes: limits deal with those."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        referer = request.headers.get("Referer")
+        if not referer:
+            return True
+        parts = urlsplit(referer)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    if origin == "null":
+        return False
+    return origin == f"{request.scheme}://{request.get_host()}" or origin in settings.CSRF_TRUSTED_ORIGINS
 
 
 # --- bodies the application refuses before any view reads them ---------------------------------

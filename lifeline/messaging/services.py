@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from lifeline.core import audit
 from lifeline.core.bulk import insert_rows
 from lifeline.core.fields import blind_index
+from lifeline.core.http import public_send_refused
 from lifeline.messaging import audiences, ratelimit
 from lifeline.messaging.models import (
     FINAL_STATES,
@@ -667,11 +668,17 @@ def handle_unsubscribe(token):
     return True
 
 
-def subscribe(*, organisation, channel, address, languages, areas):
-    """Create (or refresh) an unconfirmed subscription; returns (subscriber, code) — the code is sent to the address."""
+def subscribe(*, organisation, channel, address, languages, areas, client=None):
+    """Create (or refresh) an unconfirmed subscription; returns (subscriber, code) — the code is sent to the address.
+
+    ``client`` is the address of whoever asked (``core.http.client_ip``), for the public sending limits."""
     import hashlib
     import secrets
 
+    if public_send_refused("alert-subscribe", client, f"{channel}:{address}"):
+        raise ValidationError(
+            _("Too many codes were asked for, from here or for this address. Please try again in an hour.")
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     with audit.acting_as(via="subscribe"):
         subscriber = AlertSubscriber.objects.filter(

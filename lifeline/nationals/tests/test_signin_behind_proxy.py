@@ -31,3 +31,12 @@ def test_one_address_is_limited_whichever_client_asks(client, settings, db):
         assert _ask(client, "victim@example.org", f"203.0.113.{n}").status_code == 200
     assert _ask(client, "victim@example.org", "203.0.113.50").status_code == 429
     assert len(mail.outbox) == 3
+
+
+def test_there_is_a_ceiling_for_the_whole_deployment(client, settings, db):
+    settings.TRUSTED_PROXY_HOPS = 1
+    settings.PUBLIC_SENDS_PER_HOUR = 2
+    assert _ask(client, "a@example.org", "203.0.113.1").status_code == 200
+    assert _ask(client, "b@example.org", "203.0.113.2").status_code == 200
+    assert _ask(client, "c@example.org", "203.0.113.3").status_code == 429
+    assert len(mail.outbox) == 2
