@@ -279,7 +279,6 @@ SMS_GATEWAY_TIMEOUT = float(env("SMS_GATEWAY_TIMEOUT", "10"))
 SMS_GATEWAY_CONCURRENCY = envint("SMS_GATEWAY_CONCURRENCY", 8)
 SMS_DEFAULT_REGION = env("SMS_DEFAULT_REGION")  # ISO2, for inbound numbers without +
 SMS_WEBHOOK_SECRET = env("SMS_WEBHOOK_SECRET")  # empty: webhooks refuse everything
-SMS_WEBHOOK_SIGNATURE = env("SMS_WEBHOOK_SIGNATURE", "secret")  # or "hmac"
 SMS_WEBHOOK_HEADER = env("SMS_WEBHOOK_HEADER", "X-Webhook-Signature")
 VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY")
@@ -341,3 +340,8 @@ if env("CACHE_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}
     }
+# Gateway webhooks: every call carries its Unix time in this header, signed with the body (see
+# docs/operators/messaging.md); calls further than SMS_WEBHOOK_MAX_AGE seconds from now, or seen
+# before, are refused.
+SMS_WEBHOOK_TIMESTAMP_HEADER = env("SMS_WEBHOOK_TIMESTAMP_HEADER", "X-Webhook-Timestamp")
+SMS_WEBHOOK_MAX_AGE = envint("SMS_WEBHOOK_MAX_AGE", 300)
