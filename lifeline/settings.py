@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lifeline.core.http.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -345,3 +346,12 @@ if env("CACHE_URL"):
 # before, are refused.
 SMS_WEBHOOK_TIMESTAMP_HEADER = env("SMS_WEBHOOK_TIMESTAMP_HEADER", "X-Webhook-Timestamp")
 SMS_WEBHOOK_MAX_AGE = envint("SMS_WEBHOOK_MAX_AGE", 300)
+# Content-Security-Policy of every page: scripts only from this site's own files, no inline script;
+# the one inline style (the deployment's colours) carries the per-request {nonce}. The interactive
+# API documentation page loads its viewer from elsewhere and keeps no policy.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data: blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", "/api/docs")

@@ -17,6 +17,7 @@ import hashlib
 import ipaddress
 import json
 import re
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -109,6 +110,41 @@ def same_origin(request):
     if origin == "null":
         return False
     return origin == f"{request.scheme}://{request.get_host()}" or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
+def web_link(value):
+    """``value`` if it is an absolute http or https address, else "": the one test for text from
+    outside (an imported CAP ``<web>``, a form) before it is stored or rendered as a link, so that
+    ``javascript:`` and ``data:`` addresses never become links."""
+    value = str(value or "").strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in value for c in "\r\n\t"):
+        return ""
+    return value
+
+
+# --- the page's Content-Security-Policy ---------------------------------------------------------
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every response gets ``settings.CONTENT_SECURITY_POLICY`` (scripts from this site only, no inline
+    script). ``{nonce}`` in it becomes a fresh value per request, ``request.csp_nonce``, which the
+    one inline ``<style>`` (the deployment's colours) carries. ``CSP_EXEMPT_PATHS`` are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        exempt = request.path.startswith(tuple(settings.CSP_EXEMPT_PATHS))
+        if policy and not exempt and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
+        return response
 
 
 # --- bodies the application refuses before any view reads them ---------------------------------
