@@ -355,3 +355,10 @@ CONTENT_SECURITY_POLICY = env(
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", "/api/docs")
+# Defaults of settings that the code reads directly and the environment does not set.
+PUSH_BATCH_SIZE = envint("PUSH_BATCH_SIZE", 100)
+PUSH_ALLOW_HTTP = envbool("PUSH_ALLOW_HTTP", "0")  # push endpoints over plain http (tests, never production)
+MESSAGING_RETRY_BASE = envint("MESSAGING_RETRY_BASE", 2)  # seconds, doubled at every retry
+MESSAGING_CHANNEL_CLASSES = {}  # channel name -> dotted class path, to replace a built-in channel
+MESSAGING_AUDIENCE_MODULES = []  # extra modules that register audience kinds
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN")  # empty: the host name

@@ -326,7 +326,7 @@ def recipients(country):
 
 def _absolute(path, base=None):
     """A full link for an email: from settings.SITE_URL, else the base of the request being served."""
-    base = getattr(settings, "SITE_URL", "") or base or ""
+    base = settings.SITE_URL or base or ""
     if not base:
         log.warning("SITE_URL is not set: links in advice emails are relative")
     return base.rstrip("/") + path

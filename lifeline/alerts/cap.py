@@ -81,7 +81,7 @@ class CapError(Exception):
 
 def schema_path():
     """The OASIS CAP 1.2 schema: ``settings.CAP_SCHEMA`` or the shared reference data beside the project."""
-    configured = getattr(settings, "CAP_SCHEMA", "")
+    configured = settings.CAP_SCHEMA
     return (
         Path(configured)
         if configured

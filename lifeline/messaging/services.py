@@ -52,23 +52,23 @@ MAX_CODE_ATTEMPTS = 5
 
 
 def batch_size():
-    return getattr(settings, "MESSAGING_BATCH_SIZE", 500)
+    return settings.MESSAGING_BATCH_SIZE
 
 
 def fallback_languages():
-    return list(getattr(settings, "MESSAGING_FALLBACK_LANGUAGES", ["en"]))
+    return list(settings.MESSAGING_FALLBACK_LANGUAGES)
 
 
 def fallback_after():
-    return getattr(settings, "MESSAGING_FALLBACK_AFTER", 15 * 60)
+    return settings.MESSAGING_FALLBACK_AFTER
 
 
 def max_attempts():
-    return getattr(settings, "MESSAGING_MAX_ATTEMPTS", 4)
+    return settings.MESSAGING_MAX_ATTEMPTS
 
 
 def claim_timeout():
-    return getattr(settings, "MESSAGING_CLAIM_TIMEOUT", 300)
+    return settings.MESSAGING_CLAIM_TIMEOUT
 
 
 _overrides = {}
@@ -76,7 +76,7 @@ _overrides = {}
 
 def get_channel(name):
     """The channel that carries ``name``; ``settings.MESSAGING_CHANNEL_CLASSES`` may replace one (loopback, tests)."""
-    override = getattr(settings, "MESSAGING_CHANNEL_CLASSES", {}).get(name)
+    override = settings.MESSAGING_CHANNEL_CLASSES.get(name)
     if override:
         if _overrides.get(name, (None,))[0] != override:
             _overrides[name] = (override, import_string(override)())  # built once: it holds a connection pool
@@ -167,7 +167,7 @@ def start_send(*, organisation, user, name, audience, texts, channels, fallback_
 
 
 def queue():
-    return getattr(settings, "MESSAGING_QUEUE", "celery")
+    return settings.MESSAGING_QUEUE
 
 
 def first_channel(order, addresses, after=None):
@@ -279,7 +279,7 @@ _unsubscribe_base = {}
 
 def unsubscribe_url(recipient_key):
     if "url" not in _unsubscribe_base:
-        base = getattr(settings, "SITE_URL", "").rstrip("/")
+        base = settings.SITE_URL.rstrip("/")
         _unsubscribe_base["url"] = base + reverse("messaging:unsubscribe", args=["TOKEN"]).replace(
             "TOKEN", "{}"
         )
@@ -352,7 +352,7 @@ def deliver_batch(send_id, batch, claim=None, retry_later=None):
 
 
 def send_chunk():
-    return getattr(settings, "MESSAGING_SEND_CHUNK", 500)
+    return settings.MESSAGING_SEND_CHUNK
 
 
 def _send_all(send, deliveries):
@@ -493,7 +493,7 @@ def _send_chunk(send, channel, name, chunk):
 
 def backoff(attempt):
     """Seconds before retry number ``attempt``: 2, 4, 8 ... at most 10 minutes."""
-    base = getattr(settings, "MESSAGING_RETRY_BASE", 2)
+    base = settings.MESSAGING_RETRY_BASE
     return min(600, base**attempt)
 
 

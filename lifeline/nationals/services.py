@@ -221,7 +221,7 @@ def search_registrations(
 
 
 def reminder_days():
-    return getattr(settings, "REGISTRATION_REMINDER_DAYS", 14)
+    return settings.REGISTRATION_REMINDER_DAYS
 
 
 def renew(registration, today=None):
