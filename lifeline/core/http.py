@@ -129,21 +129,37 @@ def web_link(value):
 # --- the page's Content-Security-Policy ---------------------------------------------------------
 
 
+class _Nonce:
+    """A page's nonce, made when a template first prints it (a page without inline style has none)."""
+
+    value = None
+
+    def __str__(self):
+        if self.value is None:
+            self.value = secrets.token_urlsafe(16)
+        return self.value
+
+
 class ContentSecurityPolicyMiddleware:
-    """Every response gets ``settings.CONTENT_SECURITY_POLICY`` (scripts from this site only, no inline
-    script). ``{nonce}`` in it becomes a fresh value per request, ``request.csp_nonce``, which the
-    one inline ``<style>`` (the deployment's colours) carries. ``CSP_EXEMPT_PATHS`` are left alone."""
+    """Every page (an HTML response) gets ``settings.CONTENT_SECURITY_POLICY`` (scripts from this site
+    only, no inline script). ``{nonce}`` in it becomes ``request.csp_nonce``, a fresh value per
+    request, which the one inline ``<style>`` (the deployment's colours) carries; a page that printed
+    no nonce gets the policy without it. ``CSP_EXEMPT_PATHS`` are left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.csp_nonce = secrets.token_urlsafe(16)
+        request.csp_nonce = _Nonce()
         response = self.get_response(request)
         policy = settings.CONTENT_SECURITY_POLICY
         exempt = request.path.startswith(tuple(settings.CSP_EXEMPT_PATHS))
-        if policy and not exempt and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
+        page = response.get("Content-Type", "").startswith("text/html")
+        if policy and page and not exempt and "Content-Security-Policy" not in response:
+            nonce = request.csp_nonce.value
+            if nonce is None:
+                policy = re.sub(r"\s*'nonce-\{nonce\}'", "", policy)
+            response["Content-Security-Policy"] = policy.replace("{nonce}", nonce or "")
         return response
 
 

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 # staff sign-in (two factors, lockouts), CSRF on cookie-authenticated forms and static files.
 RESPONSE_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
+    "lifeline.core.http.ContentSecurityPolicyMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -66,3 +66,9 @@ def test_no_template_of_a_page_has_inline_script_handlers_or_styles():
         found += [(name, m) for m in re.findall(r"href=\"javascript:", text)]
         found += [(name, m) for m in re.findall(r"<style(?![^>]*nonce=)", text)]
     assert found == []
+
+
+def test_a_page_without_inline_style_gets_no_nonce_and_json_gets_no_policy(client, db):
+    policy = client.get("/account/login/", HTTP_HOST="evil.example").headers["Content-Security-Policy"]
+    assert "nonce" not in policy and "style-src 'self';" in policy
+    assert "Content-Security-Policy" not in client.get("/api/app/posts").headers
