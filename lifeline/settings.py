@@ -93,12 +93,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lifeline.core.http.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lifeline.core.http.RequestBodyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lifeline.core.middleware.SecondFactorMiddleware",
     "lifeline.core.middleware.AuditContextMiddleware",
@@ -315,7 +317,6 @@ SMS_GATEWAY_TIMEOUT = float(env("SMS_GATEWAY_TIMEOUT", "10"))
 SMS_GATEWAY_CONCURRENCY = envint("SMS_GATEWAY_CONCURRENCY", 8)
 SMS_DEFAULT_REGION = env("SMS_DEFAULT_REGION")  # ISO2, for inbound numbers without +
 SMS_WEBHOOK_SECRET = env("SMS_WEBHOOK_SECRET")  # empty: webhooks refuse everything
-SMS_WEBHOOK_SIGNATURE = env("SMS_WEBHOOK_SIGNATURE", "secret")  # or "hmac"
 SMS_WEBHOOK_HEADER = env("SMS_WEBHOOK_HEADER", "X-Webhook-Signature")
 VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY")
@@ -366,3 +367,42 @@ CELERY_BEAT_SCHEDULE = {
     # Proves to /readyz and `lifeline status` that the scheduler runs and a worker takes its work.
     "core-heartbeat": {"task": "core.heartbeat", "schedule": HEARTBEAT_SECONDS},
 }
+
+# The request edge (see docs/operators/install.md).
+# How many reverse proxies of this deployment stand in front of the application. 0: the client is
+# REMOTE_ADDR and X-Forwarded-For is ignored; N: the client is the Nth address from the right of
+# X-Forwarded-For (each proxy appends the address it saw). Lock-outs, limits and the audit log use it.
+TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 0)
+AXES_CLIENT_IP_CALLABLE = "lifeline.core.http.client_ip"
+# Public forms that send a code or a link to an address someone typed (alert subscriptions, advice
+# subscriptions, the app's sign-in codes): at most this many an hour per client address, per
+# destination address, and in all. Counted in the cache: set CACHE_URL (redis://...) when several
+# processes serve requests, so that they share one count.
+PUBLIC_SENDS_PER_CLIENT = envint("PUBLIC_SENDS_PER_CLIENT", 10)
+PUBLIC_SENDS_PER_ADDRESS = envint("PUBLIC_SENDS_PER_ADDRESS", 3)
+PUBLIC_SENDS_PER_HOUR = envint("PUBLIC_SENDS_PER_HOUR", 1000)
+if env("CACHE_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}
+    }
+# Gateway webhooks: every call carries its Unix time in this header, signed with the body (see
+# docs/operators/messaging.md); calls further than SMS_WEBHOOK_MAX_AGE seconds from now, or seen
+# before, are refused.
+SMS_WEBHOOK_TIMESTAMP_HEADER = env("SMS_WEBHOOK_TIMESTAMP_HEADER", "X-Webhook-Timestamp")
+SMS_WEBHOOK_MAX_AGE = envint("SMS_WEBHOOK_MAX_AGE", 300)
+# Content-Security-Policy of every page: scripts only from this site's own files, no inline script;
+# the one inline style (the deployment's colours) carries the per-request {nonce}. The interactive
+# API documentation page loads its viewer from elsewhere and keeps no policy.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data: blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", "/api/docs")
+# Defaults of settings that the code reads directly and the environment does not set.
+PUSH_BATCH_SIZE = envint("PUSH_BATCH_SIZE", 100)
+PUSH_ALLOW_HTTP = envbool("PUSH_ALLOW_HTTP", "0")  # push endpoints over plain http (tests, never production)
+MESSAGING_RETRY_BASE = envint("MESSAGING_RETRY_BASE", 2)  # seconds, doubled at every retry
+MESSAGING_CHANNEL_CLASSES = {}  # channel name -> dotted class path, to replace a built-in channel
+MESSAGING_AUDIENCE_MODULES = []  # extra modules that register audience kinds
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN")  # empty: the host name

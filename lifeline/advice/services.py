@@ -314,7 +314,7 @@ def recipients(country):
 
 def _absolute(path, base=None):
     """A full link for an email: from settings.SITE_URL, else the base of the request being served."""
-    base = getattr(settings, "SITE_URL", "") or base or ""
+    base = settings.SITE_URL or base or ""
     if not base:
         log.warning("SITE_URL is not set: links in advice emails are relative")
     return base.rstrip("/") + path
@@ -368,12 +368,20 @@ def notify_subscribers(version, previous=None):
     return len(messages)
 
 
-def subscribe_email(email, country, language, base_url=None):
+def subscribe_email(email, country, language, base_url=None, client=None):
     """Record an email subscription (unconfirmed) and send the confirmation link.
 
-    Asking again re-sends the link, at most once every ``RESEND_AFTER``."""
+    Asking again re-sends the link, at most once every ``RESEND_AFTER``. ``client`` is the address
+    of whoever asked (``core.http.client_ip``); the public sending limits refuse with ValidationError."""
     from lifeline.core.fields import blind_index
+    from lifeline.core.http import public_send_refused
 
+    if public_send_refused("advice-subscribe", client, email):
+        raise ValidationError(
+            _(
+                "Too many subscriptions were asked for, from here or for this address. Please try again in an hour."
+            )
+        )
     sub = AdviceSubscription.objects.filter(
         country=country, registration__isnull=True, email_index=blind_index(email)
     ).first()

@@ -22,6 +22,7 @@ from lifeline.advice.forms import (
 )
 from lifeline.advice.models import LEVEL_STYLE, AdviceVersion, Briefing, Level, State, TravelAdvice
 from lifeline.core import approval
+from lifeline.core.http import client_ip, same_origin
 from lifeline.core.models import Action, Area
 from lifeline.core.names import country_name, language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
@@ -160,18 +161,30 @@ def briefing_pdf(request, code):
     return _cacheable(request, response)
 
 
-@csrf_exempt  # a public, cacheable page's form; it only sends a confirmation link (double opt-in)
+# The form sits on a public page that shared caches keep, so it cannot carry a CSRF token (one
+# reader's token would be served to the next). Instead a browser's request must come from this site
+# (``same_origin``), and the public sending limits bound what anyone can make it send.
+@csrf_exempt
 @require_POST
 def subscribe(request, code):
     country = _country(code)
     form = SubscribeForm(request.POST)
+    if not same_origin(request):
+        form.is_valid()
+        form.add_error(None, _("This form can only be sent from this site's own page."))
+        return render(request, "advice/subscribe.html", {"country": country, "form": form}, status=403)
     if form.is_valid():
-        services.subscribe_email(
-            form.cleaned_data["email"],
-            country,
-            form.cleaned_data["language"],
-            base_url=request.build_absolute_uri("/"),
-        )
+        try:
+            services.subscribe_email(
+                form.cleaned_data["email"],
+                country,
+                form.cleaned_data["language"],
+                base_url=request.build_absolute_uri("/"),
+                client=client_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, "advice/subscribe.html", {"country": country, "form": form}, status=429)
         messages.success(request, _("Check your inbox: we sent you a link to confirm."))
         return redirect("advice:country", code=code.lower())
     return render(request, "advice/subscribe.html", {"country": country, "form": form}, status=400)

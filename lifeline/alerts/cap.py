@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from lifeline.core.http import web_link
+
 CAP12 = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP11 = "urn:oasis:names:tc:emergency:cap:1.1"
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
@@ -79,7 +81,7 @@ class CapError(Exception):
 
 def schema_path():
     """The OASIS CAP 1.2 schema: ``settings.CAP_SCHEMA`` or the shared reference data beside the project."""
-    configured = getattr(settings, "CAP_SCHEMA", "")
+    configured = settings.CAP_SCHEMA
     return (
         Path(configured)
         if configured
@@ -330,7 +332,7 @@ def _read(root, ns, errors):
             "headline": _text(info, ns, "headline"),
             "description": _text(info, ns, "description"),
             "instruction": _text(info, ns, "instruction"),
-            "web": _text(info, ns, "web"),
+            "web": web_link(_text(info, ns, "web")),  # only http(s) addresses are kept
             "contact": _text(info, ns, "contact"),
             "parameters": _pairs(info, ns, "parameter"),
             "areas": [],

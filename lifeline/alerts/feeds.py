@@ -44,7 +44,7 @@ def _check_address(url):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(_("Only http and https addresses can be fetched: %(url)s") % {"url": url[:200]})
-    if getattr(settings, "ALERTS_ALLOW_PRIVATE_FEEDS", False):
+    if settings.ALERTS_ALLOW_PRIVATE_FEEDS:
         return
     try:
         infos = socket.getaddrinfo(

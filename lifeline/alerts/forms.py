@@ -79,7 +79,13 @@ class InfoBlockForm(forms.ModelForm):
     categories = forms.MultipleChoiceField(
         label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
     )
-    web = forms.URLField(label=_("Web page"), required=False, max_length=1000, assume_scheme="https")
+    web = forms.URLField(
+        label=_("Web page"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     response_types = forms.MultipleChoiceField(
         label=_("What people should do"),
         choices=ResponseType.choices,

@@ -290,6 +290,12 @@ class InfoBlock(models.Model):
     def __str__(self):
         return f"{self.language}: {self.headline or self.event}"
 
+    def save(self, *args, **kwargs):
+        from lifeline.core.http import web_link
+
+        self.web = web_link(self.web)  # whatever path wrote it, only an http(s) address is kept
+        super().save(*args, **kwargs)
+
     @property
     def direction(self):
         from django.utils.translation import get_language_info

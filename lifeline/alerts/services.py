@@ -370,7 +370,7 @@ def public_url(alert):
     """The absolute address of the alert's public page, if it has one (``settings.SITE_URL`` + path)."""
     if not alert.is_public:
         return ""
-    return getattr(settings, "SITE_URL", "").rstrip("/") + reverse("alerts:public", args=[alert.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("alerts:public", args=[alert.pk])
 
 
 def _trim(text, limit):

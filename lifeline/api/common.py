@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator, Field
 
 from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.core.models import Action, ApiToken, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
 from lifeline.core.tabular import TableError, export_table, import_table, table_response
@@ -58,7 +59,7 @@ class TokenAuth(HttpBearer):
         if found.last_used is None or (now - found.last_used).total_seconds() > 300:
             ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.user = found.user
-        audit._current.set(audit.Actor(user=found.user, ip=audit.client_ip(request), via="api"))
+        audit._current.set(audit.Actor(user=found.user, ip=client_ip(request), via="api"))
         return found.user
 
 

@@ -3,6 +3,7 @@
 import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -30,6 +31,7 @@ from lifeline.communities import services
 from lifeline.communities.forms import CommunityFilterForm, CommunityProfileForm
 from lifeline.communities.models import CommunityProfile, Housing, Level, Sector, Vulnerability
 from lifeline.communities.tabular import CommunitySchema
+from lifeline.core import deletion
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import writable_organisations
 from lifeline.geo.models import AdminArea
@@ -261,9 +263,12 @@ def update_community(request, pk: Id, payload: CommunityIn):
     return _save(request, payload, instance=profile)
 
 
-@router.delete("/{pk}", response={204: None, 404: ErrorOut, 403: ErrorOut})
+@router.delete("/{pk}", response={204: None, 404: ErrorOut, 403: ErrorOut, 409: ErrorOut})
 def delete_community(request, pk: Id):
     require(request, AREA, Action.CHANGE)
     profile = get_object_or_404(CommunityProfile.objects.for_user(request.user, Action.CHANGE), pk=pk)
-    profile.delete()
+    try:
+        deletion.delete(profile)
+    except ValidationError as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
     return Status(204, None)

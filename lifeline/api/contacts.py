@@ -3,6 +3,7 @@
 import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -22,7 +23,7 @@ from lifeline.api.common import (
     run_export,
     run_import,
 )
-from lifeline.core import audit
+from lifeline.core import audit, deletion
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
 from lifeline.directory.forms import KeyContactForm
@@ -209,8 +210,11 @@ def update_contact(request, pk: Id, payload: ContactIn):
     return _save(request, payload, instance=contact)
 
 
-@router.delete("/{pk}", response={204: None, 404: ErrorOut})
+@router.delete("/{pk}", response={204: None, 404: ErrorOut, 409: ErrorOut})
 def delete_contact(request, pk: Id):
     contact = get_object_or_404(KeyContact.objects.for_user(request.user, Action.CHANGE), pk=pk)
-    contact.delete()
+    try:
+        deletion.delete(contact)
+    except ValidationError as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
     return Status(204, None)

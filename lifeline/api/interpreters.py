@@ -14,7 +14,7 @@ them is audited.
 import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -40,7 +40,7 @@ from lifeline.api.common import (
     run_export,
     run_import,
 )
-from lifeline.core import audit
+from lifeline.core import audit, deletion
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.names import normalise_language
 from lifeline.core.permissions import has_perm, writable_organisations
@@ -498,10 +498,13 @@ def update_interpreter(request, pk: Id, payload: InterpreterIn):
     return _save(request, payload, instance=interpreter)
 
 
-@router.delete("/{pk}", response={204: None, 404: ErrorOut, 403: ErrorOut})
+@router.delete("/{pk}", response={204: None, 404: ErrorOut, 403: ErrorOut, 409: ErrorOut})
 def delete_interpreter(request, pk: Id):
     """The person withdrew consent: the record, their languages, availability and deployments go."""
     require(request, AREA, Action.CHANGE)
     interpreter = get_object_or_404(Interpreter.objects.for_user(request.user, Action.CHANGE), pk=pk)
-    interpreter.delete()
+    try:
+        deletion.delete(interpreter)
+    except ValidationError as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
     return Status(204, None)

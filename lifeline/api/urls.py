@@ -18,7 +18,9 @@ from lifeline.api.crises import router as crises
 from lifeline.api.interpreters import router as interpreters
 from lifeline.api.messaging import router as messaging
 from lifeline.api.nationals import router as nationals
+from lifeline.api.parser import StrictJSONParser
 from lifeline.cases.app_api import router as app_cases
+from lifeline.core.http import BadBody
 from lifeline.crises.app_api import router as app_crises
 from lifeline.nationals.app_api import router as app_nationals
 from lifeline.pwa.app_api import router as app_pwa
@@ -30,6 +32,7 @@ api = NinjaAPI(
     "Authenticate with a bearer token from My account; scopes and audit are those of the token's user.",
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=StrictJSONParser(),
 )
 
 
@@ -57,8 +60,13 @@ HTTP_ERRORS = {
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    message = str(exc.message)
-    message = HTTP_ERRORS[message]() if message in HTTP_ERRORS else message
+    """Ninja's errors in the reader's words, with the reason when the body was refused by
+    ``core.http.loads_json``."""
+    if isinstance(exc.__cause__, BadBody):
+        message = str(exc.__cause__)
+    else:
+        message = str(exc.message)
+        message = HTTP_ERRORS[message]() if message in HTTP_ERRORS else message
     return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 

@@ -19,6 +19,7 @@ from lifeline.cases import services
 from lifeline.cases.models import Case, CaseSource, Category, Direction
 from lifeline.cases.services import CaseError
 from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.nationals.auth import RegisteredDeviceAuth
 
 router = Router(tags=["App for nationals"], auth=RegisteredDeviceAuth())
@@ -86,7 +87,7 @@ def _own(request):
 
 
 def _acting(request):
-    return audit.acting_as(None, ip=audit.client_ip(request), via="app")
+    return audit.acting_as(None, ip=client_ip(request), via="app")
 
 
 @router.post("", response={200: RequestOut, 201: RequestOut, 422: ErrorOut})

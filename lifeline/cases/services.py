@@ -70,7 +70,7 @@ class CaseError(Exception):
 
 
 def due_hours(priority):
-    hours = getattr(settings, "CASE_DUE_HOURS", None) or DEFAULT_DUE_HOURS
+    hours = settings.CASE_DUE_HOURS or DEFAULT_DUE_HOURS
     return hours.get(priority, DEFAULT_DUE_HOURS.get(priority, DEFAULT_DUE_HOURS["normal"]))
 
 

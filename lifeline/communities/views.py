@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from lifeline.communities.forms import CommunityFilterForm, CommunityProfileForm
 from lifeline.communities.models import CommunityProfile
 from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import FORM_ID, build_xlsform
+from lifeline.core import deletion
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, is_id, paginate
@@ -93,7 +95,11 @@ def edit(request, pk=None):
 def delete(request, pk):
     profile = get_for_user(CommunityProfile, request.user, pk, Action.CHANGE)
     name = profile.name
-    profile.delete()
+    try:
+        deletion.delete(profile)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("communities:detail", pk=profile.pk)
     messages.success(request, _("Deleted “%(name)s”.") % {"name": name})
     return redirect("communities:list")
 

@@ -7,6 +7,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
 from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.core.models import (
     AuditAction,
     AuditEntry,
@@ -30,7 +31,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
+        with audit.acting_as(request.user, ip=client_ip(request), via="admin"):
             audit.record(
                 AuditAction.UPDATE if change else AuditAction.CREATE,
                 obj=obj,
@@ -41,7 +42,7 @@ class AuditedAdmin(admin.ModelAdmin):
         return names
 
     def delete_model(self, request, obj):
-        with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
+        with audit.acting_as(request.user, ip=client_ip(request), via="admin"):
             audit.record(AuditAction.DELETE, obj=obj)
         super().delete_model(request, obj)
 

@@ -41,10 +41,6 @@ def current_actor():
     return _current.get()
 
 
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _user_fields(user):
     if user is None or not getattr(user, "is_authenticated", False):
         return {"actor_id": None, "actor_name": "", "organisation_id": None}

@@ -1,7 +1,8 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from lifeline.core.audit import acting_as, client_ip
+from lifeline.core.audit import acting_as
+from lifeline.core.http import client_ip
 from lifeline.core.permissions import needs_second_factor
 
 # Paths a user who still owes a second factor may reach.

@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 
 from lifeline.api.common import ErrorOut, Id, ShortText, Text
 from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.crises import services
 from lifeline.crises.models import CheckInStatus
 from lifeline.nationals.auth import RegisteredDeviceAuth
@@ -119,4 +120,4 @@ def answer(payload, ip, registration_id=None, token=None, request=None):
 def check_in(request, payload: CheckInIn):
     """Answer "are you safe?" (the newest open request, or the one named). A retry with the same
     idempotency_key returns the first result (200, duplicate) and changes nothing."""
-    return Status(*answer(payload, audit.client_ip(request), registration_id=request.registration.pk))
+    return Status(*answer(payload, client_ip(request), registration_id=request.registration.pk))

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 # staff sign-in (two factors, lockouts), CSRF on cookie-authenticated forms and static files.
 RESPONSE_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
+    "lifeline.core.http.ContentSecurityPolicyMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -53,7 +54,7 @@ class _Replay(Exception):
 
 def _answer(request):
     from lifeline.api.urls import api
-    from lifeline.core.audit import client_ip
+    from lifeline.core.http import client_ip
     from lifeline.crises.app_api import CheckInIn, answer
 
     if request.content_type != "application/json":

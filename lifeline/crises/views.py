@@ -2,7 +2,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, QueryDict
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.core import audit
+from lifeline.core.http import client_ip, limit_reached
 from lifeline.core.models import Action, Area, AuditAction, Organisation
 from lifeline.core.permissions import get_for_user, has_perm, people_q, require, writable_organisations
 from lifeline.core.registry_views import paginate
@@ -303,13 +303,7 @@ RATE_LIMIT = 10  # submissions per IP per hour
 
 
 def _rate_limited(request):
-    key = f"crises-jit:{audit.client_ip(request)}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > RATE_LIMIT
+    return limit_reached("crises-jit", client_ip(request), RATE_LIMIT, 3600)
 
 
 def register(request, pk, token):
@@ -325,7 +319,7 @@ def register(request, pk, token):
             return render(request, "crises/register.html", {"crisis": crisis, "form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
-            with audit.acting_as(None, ip=audit.client_ip(request), via="just_in_time"):
+            with audit.acting_as(None, ip=client_ip(request), via="just_in_time"):
                 try:
                     registration, _created = services.register_just_in_time(
                         crisis, data, data["key"], language=get_language() or "en"

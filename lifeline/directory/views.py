@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit
+from lifeline.core import audit, deletion
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, paginate, safe_next
@@ -80,7 +80,11 @@ def contact_edit(request, pk=None):
 def contact_delete(request, pk):
     contact = get_for_user(KeyContact, request.user, pk, Action.CHANGE)
     name = contact.name
-    contact.delete()
+    try:
+        deletion.delete(contact)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("contacts:detail", pk=contact.pk)
     messages.success(request, _("Deleted “%(name)s”.") % {"name": name})
     return redirect("contacts:list")
 

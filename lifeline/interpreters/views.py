@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit
+from lifeline.core import audit, deletion
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, paginate
@@ -127,7 +127,11 @@ def interpreter_delete(request, pk):
     require(request.user, AREA, Action.CHANGE)
     interpreter = get_for_user(Interpreter, request.user, pk, Action.CHANGE)
     name = interpreter.full_name
-    interpreter.delete()
+    try:
+        deletion.delete(interpreter)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("interpreters:detail", pk=interpreter.pk)
     messages.success(request, _("Deleted “%(name)s” and everything recorded about them.") % {"name": name})
     return redirect("interpreters:list")
 

@@ -51,7 +51,7 @@ def _load_modules():
 
     from django.conf import settings
 
-    for name in getattr(settings, "MESSAGING_AUDIENCE_MODULES", []):
+    for name in settings.MESSAGING_AUDIENCE_MODULES:
         importlib.import_module(name)
 
 

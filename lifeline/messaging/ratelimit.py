@@ -55,9 +55,7 @@ def take(name, n, rate):
     if not rate or rate <= 0 or n <= 0:
         return
     capacity = max(float(n), rate)  # a batch may always leave once the bucket is full
-    use_redis = bool(getattr(settings, "CELERY_BROKER_URL", "")) and settings.CELERY_BROKER_URL.startswith(
-        "redis"
-    )
+    use_redis = bool(settings.CELERY_BROKER_URL) and settings.CELERY_BROKER_URL.startswith("redis")
     wait_for = _redis_wait if use_redis else _local_wait
     while True:
         wait = wait_for(name, n, rate, capacity)

@@ -14,6 +14,7 @@ import uuid
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from lifeline.core import audit
 from lifeline.core.bulk import insert_rows
 from lifeline.core.fields import blind_index
+from lifeline.core.http import public_send_refused
 from lifeline.messaging import audiences, ratelimit
 from lifeline.messaging.models import (
     FINAL_STATES,
@@ -50,23 +52,23 @@ MAX_CODE_ATTEMPTS = 5
 
 
 def batch_size():
-    return getattr(settings, "MESSAGING_BATCH_SIZE", 500)
+    return settings.MESSAGING_BATCH_SIZE
 
 
 def fallback_languages():
-    return list(getattr(settings, "MESSAGING_FALLBACK_LANGUAGES", ["en"]))
+    return list(settings.MESSAGING_FALLBACK_LANGUAGES)
 
 
 def fallback_after():
-    return getattr(settings, "MESSAGING_FALLBACK_AFTER", 15 * 60)
+    return settings.MESSAGING_FALLBACK_AFTER
 
 
 def max_attempts():
-    return getattr(settings, "MESSAGING_MAX_ATTEMPTS", 4)
+    return settings.MESSAGING_MAX_ATTEMPTS
 
 
 def claim_timeout():
-    return getattr(settings, "MESSAGING_CLAIM_TIMEOUT", 300)
+    return settings.MESSAGING_CLAIM_TIMEOUT
 
 
 _overrides = {}
@@ -74,7 +76,7 @@ _overrides = {}
 
 def get_channel(name):
     """The channel that carries ``name``; ``settings.MESSAGING_CHANNEL_CLASSES`` may replace one (loopback, tests)."""
-    override = getattr(settings, "MESSAGING_CHANNEL_CLASSES", {}).get(name)
+    override = settings.MESSAGING_CHANNEL_CLASSES.get(name)
     if override:
         if _overrides.get(name, (None,))[0] != override:
             _overrides[name] = (override, import_string(override)())  # built once: it holds a connection pool
@@ -165,7 +167,7 @@ def start_send(*, organisation, user, name, audience, texts, channels, fallback_
 
 
 def queue():
-    return getattr(settings, "MESSAGING_QUEUE", "celery")
+    return settings.MESSAGING_QUEUE
 
 
 def first_channel(order, addresses, after=None):
@@ -257,34 +259,19 @@ def resolve_send(send_id, enqueue):
 # Delivering a batch ---------------------------------------------------------------
 
 
-def _unsubscribe_mac(key):
-    import hashlib
-    import hmac
-
-    secret = hashlib.sha256(f"{UNSUBSCRIBE_SALT}:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()[:24]
-
-
 def unsubscribe_token(recipient_key):
-    """A token naming the recipient, signed with the deployment's secret (cheap: one HMAC per message)."""
-    import base64
-
-    encoded = base64.urlsafe_b64encode(recipient_key.encode()).decode().rstrip("=")
-    return f"{encoded}.{_unsubscribe_mac(recipient_key)}"
+    """A token naming the recipient, signed by ``django.core.signing`` (so ``SECRET_KEY_FALLBACKS``
+    keep links in old messages working after a key rotation)."""
+    return signing.dumps(recipient_key, salt=UNSUBSCRIBE_SALT)
 
 
 def recipient_for_token(token):
     """The recipient key a token names, or None if it was not made here."""
-    import base64
-    import binascii
-    import hmac
-
-    encoded, _dot, mac = (token or "").partition(".")
     try:
-        key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        key = signing.loads(token or "", salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
         return None
-    return key if mac and hmac.compare_digest(mac, _unsubscribe_mac(key)) else None
+    return key if isinstance(key, str) else None
 
 
 _unsubscribe_base = {}
@@ -292,7 +279,7 @@ _unsubscribe_base = {}
 
 def unsubscribe_url(recipient_key):
     if "url" not in _unsubscribe_base:
-        base = getattr(settings, "SITE_URL", "").rstrip("/")
+        base = settings.SITE_URL.rstrip("/")
         _unsubscribe_base["url"] = base + reverse("messaging:unsubscribe", args=["TOKEN"]).replace(
             "TOKEN", "{}"
         )
@@ -365,7 +352,7 @@ def deliver_batch(send_id, batch, claim=None, retry_later=None):
 
 
 def send_chunk():
-    return getattr(settings, "MESSAGING_SEND_CHUNK", 500)
+    return settings.MESSAGING_SEND_CHUNK
 
 
 def _send_all(send, deliveries):
@@ -506,7 +493,7 @@ def _send_chunk(send, channel, name, chunk):
 
 def backoff(attempt):
     """Seconds before retry number ``attempt``: 2, 4, 8 ... at most 10 minutes."""
-    base = getattr(settings, "MESSAGING_RETRY_BASE", 2)
+    base = settings.MESSAGING_RETRY_BASE
     return min(600, base**attempt)
 
 
@@ -655,27 +642,25 @@ def mark_answered(send, recipient_key):
 
 def handle_unsubscribe(token):
     """One step, no login: stop messages to whoever the token names. Returns True if it named someone."""
-    subscriber = AlertSubscriber.objects.filter(token=token).first() if token else None
-    if subscriber is None:
-        key = recipient_for_token(token)
-        if key is None:
-            return False
-        prefix, _sep, pk = key.partition(":")
-        pk = audiences.after_id(key) if pk else 0
-        if prefix == "subscriber":
-            subscriber = AlertSubscriber.objects.filter(pk=pk).first()
-        elif prefix == "registration":
-            from lifeline.nationals.models import Consent, Purpose
+    key = recipient_for_token(token)
+    if key is None:
+        return False
+    prefix, _sep, pk = key.partition(":")
+    pk = audiences.after_id(key) if pk else 0
+    if prefix == "subscriber":
+        subscriber = AlertSubscriber.objects.filter(pk=pk).first()
+    elif prefix == "registration":
+        from lifeline.nationals.models import Consent, Purpose
 
-            with audit.acting_as(via="unsubscribe"):
-                Consent.objects.update_or_create(
-                    registration_id=pk,
-                    purpose=Purpose.CRISIS_MESSAGES,
-                    defaults={"granted": False, "at": timezone.now()},
-                )
-            return True
-        else:
-            return False
+        with audit.acting_as(via="unsubscribe"):
+            Consent.objects.update_or_create(
+                registration_id=pk,
+                purpose=Purpose.CRISIS_MESSAGES,
+                defaults={"granted": False, "at": timezone.now()},
+            )
+        return True
+    else:
+        return False
     if subscriber is None:
         return True  # already gone: unsubscribing twice is not an error
     with audit.acting_as(via="unsubscribe"):
@@ -683,11 +668,17 @@ def handle_unsubscribe(token):
     return True
 
 
-def subscribe(*, organisation, channel, address, languages, areas):
-    """Create (or refresh) an unconfirmed subscription; returns (subscriber, code) — the code is sent to the address."""
+def subscribe(*, organisation, channel, address, languages, areas, client=None):
+    """Create (or refresh) an unconfirmed subscription; returns (subscriber, code) — the code is sent to the address.
+
+    ``client`` is the address of whoever asked (``core.http.client_ip``), for the public sending limits."""
     import hashlib
     import secrets
 
+    if public_send_refused("alert-subscribe", client, f"{channel}:{address}"):
+        raise ValidationError(
+            _("Too many codes were asked for, from here or for this address. Please try again in an hour.")
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     with audit.acting_as(via="subscribe"):
         subscriber = AlertSubscriber.objects.filter(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import is_id, paginate
@@ -116,6 +117,7 @@ def subscribe(request):
                     address=data["address"],
                     languages=data["languages"],
                     areas=data["areas"],
+                    client=client_ip(request),
                 )
                 confirm_url = request.build_absolute_uri(
                     reverse("messaging:confirm", args=[subscriber.token])

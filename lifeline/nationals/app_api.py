@@ -21,6 +21,7 @@ from pydantic import Field
 
 from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Line, ShortText, Text, form_errors
 from lifeline.core import audit
+from lifeline.core.http import client_ip
 from lifeline.core.names import country_name, language_name, normalise_language
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals import services
@@ -52,7 +53,7 @@ def invalid(errors):
 
 
 def _ip(request):
-    return audit.client_ip(request)
+    return client_ip(request)
 
 
 # --- consular posts ---------------------------------------------------------------

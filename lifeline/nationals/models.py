@@ -339,7 +339,7 @@ class Consent(models.Model):
 
 
 def retention_days():
-    return getattr(settings, "REGISTRATION_RETENTION_DAYS", 30)
+    return settings.REGISTRATION_RETENTION_DAYS
 
 
 def default_expiry(registration, today=None):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from lifeline.core import audit
 from lifeline.core.fields import blind_index
+from lifeline.core.http import limit_reached
 from lifeline.core.models import AuditAction, Organisation, OrganisationKind
 from lifeline.core.permissions import descendants_and_self
 from lifeline.nationals.models import (
@@ -222,7 +223,7 @@ def search_registrations(
 
 
 def reminder_days():
-    return getattr(settings, "REGISTRATION_REMINDER_DAYS", 14)
+    return settings.REGISTRATION_REMINDER_DAYS
 
 
 def renew(registration, today=None):
@@ -468,8 +469,10 @@ def request_code(channel, address, ip=None, language="en", now=None):
     ip_index = blind_index(ip or "")
     since = now - datetime.timedelta(minutes=RATE_WINDOW_MINUTES)
     recent = SignInCode.objects.filter(created__gte=since)
-    if recent.filter(address_index=index).count() >= RATE_LIMIT or (
-        ip_index and recent.filter(ip_index=ip_index).count() >= RATE_LIMIT
+    if (
+        recent.filter(address_index=index).count() >= RATE_LIMIT
+        or (ip_index and recent.filter(ip_index=ip_index).count() >= RATE_LIMIT)
+        or limit_reached("signin-codes:all", "all", settings.PUBLIC_SENDS_PER_HOUR, 3600)
     ):
         raise SignInError(
             _("Too many codes were asked for. Wait %(minutes)s minutes and try again.")

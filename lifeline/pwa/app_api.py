@@ -73,7 +73,7 @@ class PushIn(Schema):
 
 def _check_endpoint(endpoint):
     parts = urlsplit(endpoint)
-    allowed_http = settings.DEBUG or getattr(settings, "PUSH_ALLOW_HTTP", False)
+    allowed_http = settings.DEBUG or settings.PUSH_ALLOW_HTTP
     if parts.scheme not in (("https", "http") if allowed_http else ("https",)) or not parts.netloc:
         raise HttpError(400, _("The push endpoint must be an https URL."))
 

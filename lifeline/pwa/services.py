@@ -22,7 +22,7 @@ def version():
 
 def vapid_public_key():
     """The application server key browsers subscribe with, or "" when Web Push is not set up."""
-    key = getattr(settings, "VAPID_PUBLIC_KEY", "")
+    key = settings.VAPID_PUBLIC_KEY
     if key:
         return key
     try:

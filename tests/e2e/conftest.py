@@ -192,3 +192,16 @@ def shoot(page, name):
             full_page=True,
             clip={"x": 0, "y": 0, "width": width, "height": height},
         )
+
+
+def wait_until(page, expression, timeout=15.0):
+    """Wait until ``expression`` is true in the page. Playwright's ``wait_for_function`` evaluates
+    its predicate with ``eval`` inside the page, which the pages' Content-Security-Policy forbids;
+    ``page.evaluate`` goes through the browser's debugging protocol and is not subject to it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import server_query, shoot
+from .conftest import server_query, shoot, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ def _sign_in_and_register(page, server, mailbox):
     code = re.search(r"\b(\d{6})\b", message.get_body(("plain",)).get_content()).group(1)
     page.fill("#f-code", code)
     page.locator("main form").nth(1).locator("button[type=submit]").click()
-    page.wait_for_function("location.hash === '#/register'")
+    wait_until(page, "location.hash === '#/register'")
     page.wait_for_selector("#f-given_names")
     shoot(page, "app-register-ar")
     page.fill("#f-given_names", "Amina")
@@ -95,7 +95,7 @@ def test_register_in_arabic_check_in_offline_and_it_reaches_the_board_once(brows
 
     context.set_offline(False)
     page.evaluate("window.lifelineQueue.flush()")
-    page.wait_for_function("window.lifelineQueue.size() === 0")
+    wait_until(page, "window.lifelineQueue.size() === 0")
     answers = server_query(
         "SELECT a.answer, a.via FROM crises_checkinanswer a JOIN crises_checkinrequest r ON r.id = a.request_id "
         "WHERE a.registration_id = ? AND r.campaign_id = ?",
@@ -124,7 +124,7 @@ def test_ask_for_help_staff_answer_and_the_person_reads_it(browser, server, mail
         code = re.search(r"\b(\d{6})\b", message.get_body(("plain",)).get_content()).group(1)
         page.fill("#f-code", code)
         page.locator("main form").nth(1).locator("button[type=submit]").click()
-        page.wait_for_function("location.hash === '#/' || location.hash === '#/register'")
+        wait_until(page, "location.hash === '#/' || location.hash === '#/register'")
         token = page.evaluate("localStorage.getItem('lifeline.token')")
     assert token
     if page.evaluate("location.hash") == "#/register":
@@ -135,7 +135,7 @@ def test_ask_for_help_staff_answer_and_the_person_reads_it(browser, server, mail
     page.select_option("#f-category", "documents")
     page.fill("#f-summary", "My employer keeps my passport and I cannot leave the house.")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_function("window.lifelineQueue.size() === 0")
+    wait_until(page, "window.lifelineQueue.size() === 0")
     rows = server_query("SELECT id, reference FROM cases_case ORDER BY id DESC LIMIT 1")
     case_id, reference = rows[0]
 

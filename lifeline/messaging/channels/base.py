@@ -57,7 +57,7 @@ class Channel(abc.ABC):
 
     @property
     def rate_per_second(self) -> float:
-        rates = getattr(settings, "MESSAGING_RATES", None) or {}
+        rates = settings.MESSAGING_RATES or {}
         return float(rates.get(self.name, DEFAULT_RATES.get(self.name, 10.0)))
 
     @abc.abstractmethod

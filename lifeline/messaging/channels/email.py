@@ -71,7 +71,7 @@ def build_message(message, from_email, connection=None):
         linebreaks_filter(message.body, autoescape=True),  # escaped, then marked safe
         unsubscribe,
     )
-    headers = {"Message-ID": make_msgid(domain=getattr(settings, "EMAIL_MESSAGE_ID_DOMAIN", None) or None)}
+    headers = {"Message-ID": make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN or None)}
     if message.language:
         headers["Content-Language"] = message.language
     if message.unsubscribe_url:
@@ -87,8 +87,8 @@ class EmailChannel(Channel):
     name = "email"
 
     def __init__(self):
-        self.from_email = getattr(settings, "MESSAGING_EMAIL_FROM", "") or settings.DEFAULT_FROM_EMAIL
-        self.max_batch = int(getattr(settings, "EMAIL_BATCH_SIZE", 50))
+        self.from_email = settings.MESSAGING_EMAIL_FROM or settings.DEFAULT_FROM_EMAIL
+        self.max_batch = int(settings.EMAIL_BATCH_SIZE)
 
     def send_batch(self, messages):
         results = []

@@ -8,12 +8,15 @@ receivers' business: this module does not know their models.
 
 import hashlib
 import hmac
-import json
 import logging
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
+
+from lifeline.core.http import BadBody, loads_json
 
 from . import keywords
 from .sms import normalise_phone
@@ -40,24 +43,60 @@ class WebhookError(Exception):
         self.status = status
 
 
-def check_signature(request):
-    """Raise WebhookError(403) unless the request carries the shared secret or its HMAC.
+def sign(secret, timestamp, body):
+    """The signature of a webhook call: hex HMAC-SHA256 of "<timestamp>." followed by the raw body."""
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
-    ``SMS_WEBHOOK_SIGNATURE`` = "secret": the header ``SMS_WEBHOOK_HEADER`` holds
-    the secret itself; "hmac": it holds the hex HMAC-SHA256 of the raw body
-    (a "sha256=" prefix is accepted). No secret configured: every call is refused.
+
+def signed_headers(body, secret=None, now=None):
+    """The headers a sender (the gateway, or a test rig standing in for it) puts on a call."""
+    timestamp = str(int(now if now is not None else time.time()))
+    return {
+        settings.SMS_WEBHOOK_TIMESTAMP_HEADER: timestamp,
+        settings.SMS_WEBHOOK_HEADER: "sha256="
+        + sign(settings.SMS_WEBHOOK_SECRET if secret is None else secret, timestamp, body),
+    }
+
+
+def _seen_key(signature):
+    return f"lifeline:webhook-seen:{signature}"
+
+
+def check_signature(request):
+    """Raise WebhookError unless the request is signed, recent and new.
+
+    The header ``SMS_WEBHOOK_TIMESTAMP_HEADER`` holds the Unix time of the call and
+    ``SMS_WEBHOOK_HEADER`` the hex HMAC-SHA256, keyed with ``SMS_WEBHOOK_SECRET``, of
+    "<timestamp>." and the raw body (a "sha256=" prefix is accepted). A call older or
+    newer than ``SMS_WEBHOOK_MAX_AGE`` seconds is refused (403), and so is a second call
+    with the same signature (409): a recorded call cannot be played again. No secret
+    configured: every call is refused. ``forget(request)`` lets a call that failed be retried.
     """
-    secret = getattr(settings, "SMS_WEBHOOK_SECRET", "")
+    secret = settings.SMS_WEBHOOK_SECRET
     if not secret:
         raise WebhookError(_("This webhook is not configured."), status=403)
-    given = request.headers.get(getattr(settings, "SMS_WEBHOOK_HEADER", "X-Webhook-Signature"), "")
-    if getattr(settings, "SMS_WEBHOOK_SIGNATURE", "secret") == "hmac":
-        expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
-        given = given.removeprefix("sha256=").strip().lower()
-    else:
-        expected = secret
-    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+    stamp = request.headers.get(settings.SMS_WEBHOOK_TIMESTAMP_HEADER, "").strip()
+    given = request.headers.get(settings.SMS_WEBHOOK_HEADER, "").removeprefix("sha256=").strip().lower()
+    if not stamp.isascii() or not stamp.isdigit() or not given:
+        raise WebhookError(_("The signature or its timestamp is missing."), status=403)
+    if not hmac.compare_digest(given.encode(), sign(secret, stamp, request.body).encode()):
         raise WebhookError(_("The signature is missing or wrong."), status=403)
+    max_age = settings.SMS_WEBHOOK_MAX_AGE
+    if abs(time.time() - int(stamp)) > max_age:
+        raise WebhookError(
+            _("The request is too old (or its clock is wrong); it was not applied."), status=403
+        )
+    # Remembered a little longer than the window in which the timestamp is accepted.
+    if not cache.add(_seen_key(given), 1, 2 * max_age + 60):
+        raise WebhookError(_("This request was received already; it was not applied again."), status=409)
+    request.webhook_signature = given
+
+
+def forget(request):
+    """A call that could not be processed may come again with the same signature."""
+    signature = getattr(request, "webhook_signature", None)
+    if signature:
+        cache.delete(_seen_key(signature))
 
 
 def _items(request):
@@ -66,8 +105,8 @@ def _items(request):
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return [request.POST.dict()]
     try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = loads_json(request.body)
+    except BadBody:
         raise WebhookError(_("The body is neither JSON nor a form.")) from None
     if isinstance(data, dict):
         for key in ("receipts", "messages", "results"):

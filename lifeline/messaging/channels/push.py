@@ -71,10 +71,10 @@ class PushChannel(Channel):
     name = "push"
 
     def __init__(self):
-        self.ttl = int(getattr(settings, "PUSH_TTL", 24 * 3600))
-        self.timeout = float(getattr(settings, "PUSH_TIMEOUT", 10))
-        self.max_batch = int(getattr(settings, "PUSH_BATCH_SIZE", 100))
-        self.concurrency = max(1, int(getattr(settings, "PUSH_CONCURRENCY", 8)))
+        self.ttl = int(settings.PUSH_TTL)
+        self.timeout = float(settings.PUSH_TIMEOUT)
+        self.max_batch = int(settings.PUSH_BATCH_SIZE)
+        self.concurrency = max(1, int(settings.PUSH_CONCURRENCY))
         self._vapid = None
         self._local = threading.local()
         self._sessions = []

@@ -153,23 +153,23 @@ class SmsChannel(Channel):
     name = "sms"
 
     def __init__(self):
-        self.url = getattr(settings, "SMS_GATEWAY_URL", "")
-        self.method = getattr(settings, "SMS_GATEWAY_METHOD", "POST").upper()
+        self.url = settings.SMS_GATEWAY_URL
+        self.method = settings.SMS_GATEWAY_METHOD.upper()
         self.headers = _json_setting("SMS_GATEWAY_HEADERS", "{}") or {}
         self.template = _json_setting(
             "SMS_GATEWAY_TEMPLATE", '{"to": "{to}", "text": "{text}", "reference": "{id}"}'
         )
         self.batch_template = _json_setting("SMS_GATEWAY_BATCH", "")
-        self.batch_url = getattr(settings, "SMS_GATEWAY_BATCH_URL", "") or self.url
-        self.id_path = getattr(settings, "SMS_GATEWAY_RESPONSE_ID", "id")
-        self.items_path = getattr(settings, "SMS_GATEWAY_BATCH_RESPONSE_ITEMS", "messages")
-        self.item_id_path = getattr(settings, "SMS_GATEWAY_BATCH_ITEM_ID", "id")
-        self.item_error_path = getattr(settings, "SMS_GATEWAY_BATCH_ITEM_ERROR", "error")
+        self.batch_url = settings.SMS_GATEWAY_BATCH_URL or self.url
+        self.id_path = settings.SMS_GATEWAY_RESPONSE_ID
+        self.items_path = settings.SMS_GATEWAY_BATCH_RESPONSE_ITEMS
+        self.item_id_path = settings.SMS_GATEWAY_BATCH_ITEM_ID
+        self.item_error_path = settings.SMS_GATEWAY_BATCH_ITEM_ERROR
         self.split = "{part}" in json.dumps(self.template)
-        self.max_batch = int(getattr(settings, "SMS_GATEWAY_BATCH_SIZE", 100)) if self.batch_template else 50
-        self.concurrency = max(1, int(getattr(settings, "SMS_GATEWAY_CONCURRENCY", 8)))
+        self.max_batch = int(settings.SMS_GATEWAY_BATCH_SIZE) if self.batch_template else 50
+        self.concurrency = max(1, int(settings.SMS_GATEWAY_CONCURRENCY))
         self.client = httpx.Client(
-            timeout=httpx.Timeout(float(getattr(settings, "SMS_GATEWAY_TIMEOUT", 10))),
+            timeout=httpx.Timeout(float(settings.SMS_GATEWAY_TIMEOUT)),
             limits=httpx.Limits(
                 max_connections=self.concurrency + 2, max_keepalive_connections=self.concurrency + 2
             ),

@@ -36,7 +36,7 @@ def generate():
 
 
 def keys_file():
-    return Path(getattr(settings, "VAPID_KEYS_FILE", "") or Path(settings.BASE_DIR) / "var" / "vapid.json")
+    return Path(settings.VAPID_KEYS_FILE or Path(settings.BASE_DIR) / "var" / "vapid.json")
 
 
 def ensure_keys_file(path=None):
@@ -54,7 +54,7 @@ def ensure_keys_file(path=None):
 
 def keys():
     """{"private_key", "public_key"} from settings, else from the keys file."""
-    private, public = getattr(settings, "VAPID_PRIVATE_KEY", ""), getattr(settings, "VAPID_PUBLIC_KEY", "")
+    private, public = settings.VAPID_PRIVATE_KEY, settings.VAPID_PUBLIC_KEY
     if private and public:
         return {"private_key": private, "public_key": public}
     path = keys_file()
@@ -74,4 +74,4 @@ def public_key():
 
 
 def subject():
-    return getattr(settings, "VAPID_SUBJECT", "") or f"mailto:{settings.DEFAULT_FROM_EMAIL}"
+    return settings.VAPID_SUBJECT or f"mailto:{settings.DEFAULT_FROM_EMAIL}"

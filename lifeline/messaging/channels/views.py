@@ -1,8 +1,9 @@
 """Webhooks the SMS gateway calls: delivery receipts and inbound texts.
 
 They are CSRF-exempt because the gateway is not a browser; each checks the
-shared secret or HMAC signature first, and answers JSON ``{"detail": ...}`` on
-refusal. Nothing is written unless the whole request is valid.
+signature, its timestamp and that the call is new first (``inbound.check_signature``),
+and answers JSON ``{"detail": ...}`` on refusal. Nothing is written unless the whole
+request is valid.
 """
 
 import logging
@@ -40,8 +41,10 @@ def sms_receipt(request):
         for provider_id, status, error in receipts:
             inbound.record("sms", provider_id, status, error)
     except ImportError:
+        inbound.forget(request)
         return JsonResponse({"detail": _("Delivery receipts cannot be recorded yet.")}, status=503)
     except Exception:  # the gateway will send the receipt again; replays are harmless
+        inbound.forget(request)
         log.exception("Recording an SMS receipt failed")
         return JsonResponse({"detail": _("The receipt could not be recorded; please retry.")}, status=503)
     return JsonResponse({"ok": True, "recorded": len(receipts)})
@@ -57,5 +60,6 @@ def sms_inbound(request):
         return _refusal(error)
     keyword, language, failures = inbound.receive_sms(phone, text)
     if failures:
+        inbound.forget(request)
         return JsonResponse({"detail": _("The message could not be processed; please retry.")}, status=503)
     return JsonResponse({"ok": True, "keyword": keyword, "language": language})

@@ -1,6 +1,6 @@
 """A loopback HTTP SMS gateway that records what it is sent.
 
-    with Gateway(receipts_to=url, receipt_headers={...}) as gw:
+    with Gateway(receipts_to=url, receipt_secret=SMS_WEBHOOK_SECRET) as gw:
         ... SMS_GATEWAY_URL = gw.url + "/send", batch at gw.url + "/batch"
 
 POST /send   {"to", "text", "reference"}           -> 200 {"id": "gw-1", "parts": n}
@@ -10,7 +10,9 @@ A number listed in ``reject`` is refused (400 for one message, an item error in
 a batch). ``latency`` (seconds per request) and ``failure_rate`` (share of
 requests answered 503) simulate a slow or failing provider. With
 ``receipts_to`` a background thread posts a delivery receipt for every accepted
-message to that URL, in batches, as JSON ``[{"id": ..., "status": "delivered"}]``.
+message to that URL, in batches, as JSON ``[{"id": ..., "status": "delivered"}]``,
+signed as a real gateway signs them (``inbound.signed_headers``: a timestamp and the
+HMAC of it and the body) when ``receipt_secret`` is given.
 HTTP/1.1 keep-alive lets a pooled client reuse its connections.
 """
 
@@ -74,6 +76,7 @@ class Gateway:
         reject=(),
         receipts_to="",
         receipt_headers=None,
+        receipt_secret="",
         receipt_status="delivered",
         seed=1,
     ):
@@ -82,6 +85,7 @@ class Gateway:
         self.reject = set(reject)
         self.receipts_to = receipts_to
         self.receipt_headers = receipt_headers or {}
+        self.receipt_secret = receipt_secret
         self.receipt_status = receipt_status
         self.messages = []
         self.headers_seen = []
@@ -124,11 +128,16 @@ class Gateway:
     def post_receipts(self, ids, status=None, url=None):
         """POST one receipt batch; returns the HTTP status."""
         body = json.dumps([{"id": i, "status": status or self.receipt_status} for i in ids]).encode()
+        signed = {}
+        if self.receipt_secret:
+            from lifeline.messaging.channels.inbound import signed_headers
+
+            signed = signed_headers(body, self.receipt_secret)
         request = urllib.request.Request(
             url or self.receipts_to,
             data=body,
             method="POST",
-            headers={"Content-Type": "application/json", **self.receipt_headers},
+            headers={"Content-Type": "application/json", **signed, **self.receipt_headers},
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:

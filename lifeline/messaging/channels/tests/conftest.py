@@ -51,6 +51,6 @@ def sms_batch(settings, gateway):
 @pytest.fixture
 def webhook_secret(settings):
     settings.SMS_WEBHOOK_SECRET = SECRET
-    settings.SMS_WEBHOOK_SIGNATURE = "secret"
     settings.SMS_WEBHOOK_HEADER = "X-Webhook-Signature"
+    settings.SMS_WEBHOOK_TIMESTAMP_HEADER = "X-Webhook-Timestamp"
     return SECRET

@@ -3,6 +3,8 @@ import hashlib
 import hmac
 import json
 import threading
+import time
+from unittest import mock
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
@@ -38,9 +40,23 @@ def heard():
     inbound.sms_received.disconnect(listen)
 
 
-def post_json(client, url, data, secret=SECRET, header="HTTP_X_WEBHOOK_SIGNATURE"):
-    extra = {header: secret} if secret is not None else {}
-    return client.post(url, json.dumps(data), content_type="application/json", **extra)
+def signed(body, secret=SECRET, now=None):
+    """The headers the gateway sends (as test client keyword arguments)."""
+    headers = inbound.signed_headers(body, secret, now=now)
+    return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
+
+
+def post_json(client, url, data, secret=SECRET):
+    body = json.dumps(data).encode()
+    extra = signed(body, secret) if secret is not None else {}
+    return client.post(url, body, content_type="application/json", **extra)
+
+
+def post_form(client, url, data, secret=SECRET):
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    body = encode_multipart(BOUNDARY, data)
+    return client.generic("POST", url, body, content_type=MULTIPART_CONTENT, **signed(body, secret))
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -69,18 +85,19 @@ def test_a_list_of_receipts_with_failures_and_interim_states(client, webhook_sec
 
 
 def test_a_form_receipt_is_read(client, webhook_secret, recorded):
-    response = client.post(
-        RECEIPT,
-        {"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": "30003"},
-        HTTP_X_WEBHOOK_SIGNATURE=SECRET,
+    response = post_form(
+        client, RECEIPT, {"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": "30003"}
     )
     assert response.status_code == 200
     assert recorded == [("sms", "SM1", "failed", "30003")]
 
 
-def test_a_replayed_receipt_is_harmless(client, webhook_secret, recorded):
-    for _ in range(2):
-        assert post_json(client, RECEIPT, {"id": "gw-1", "status": "delivered"}).status_code == 200
+def test_a_receipt_sent_again_with_a_new_signature_is_harmless(client, webhook_secret, recorded):
+    for now in (1_000, 1_001):
+        body = json.dumps({"id": "gw-1", "status": "delivered"}).encode()
+        with _clock(now):
+            response = client.post(RECEIPT, body, content_type="application/json", **signed(body, now=now))
+        assert response.status_code == 200
     assert (
         recorded == [("sms", "gw-1", "delivered", "")] * 2
     )  # the core's record_receipt is idempotent per provider id
@@ -101,24 +118,69 @@ def test_no_secret_configured_refuses_everything(client, settings, recorded):
     assert recorded == []
 
 
-def test_an_hmac_signature_is_checked(client, settings, recorded):
+def test_the_signature_covers_the_timestamp_and_the_body(client, settings, recorded):
     settings.SMS_WEBHOOK_SECRET = SECRET
-    settings.SMS_WEBHOOK_SIGNATURE = "hmac"
     settings.SMS_WEBHOOK_HEADER = "X-Signature"
+    settings.SMS_WEBHOOK_TIMESTAMP_HEADER = "X-Time"
     body = json.dumps({"id": "gw-9", "status": "delivered"}).encode()
-    good = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    assert (
-        client.post(RECEIPT, body, content_type="application/json", HTTP_X_SIGNATURE=good).status_code == 200
-    )
-    assert (
-        client.post(RECEIPT, body + b" ", content_type="application/json", HTTP_X_SIGNATURE=good).status_code
-        == 403
-    )
-    assert (
-        client.post(RECEIPT, body, content_type="application/json", HTTP_X_SIGNATURE=SECRET).status_code
-        == 403
-    )
+    stamp = str(int(time.time()))
+    good = "sha256=" + hmac.new(SECRET.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+    def post(data, signature, timestamp=stamp):
+        return client.post(
+            RECEIPT, data, content_type="application/json", HTTP_X_SIGNATURE=signature, HTTP_X_TIME=timestamp
+        ).status_code
+
+    assert post(body + b" ", good) == 403  # another body
+    assert post(body, good, str(int(stamp) - 1)) == 403  # another time
+    assert post(body, SECRET) == 403  # the bare secret is not a signature
+    assert post(body, "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()) == 403
+    assert post(body, good, "") == 403
+    assert post(body, good) == 200
     assert recorded == [("sms", "gw-9", "delivered", "")]
+
+
+@contextlib.contextmanager
+def _clock(now):
+    with mock.patch.object(inbound.time, "time", return_value=now):
+        yield
+
+
+@pytest.mark.parametrize("age", [-301, 301, 10_000])
+def test_a_call_outside_the_time_window_is_refused(client, webhook_secret, heard, age):
+    body = json.dumps({"from": "+962791234567", "text": "SAFE"}).encode()
+    with _clock(1_000_000):
+        response = client.post(
+            INBOUND, body, content_type="application/json", **signed(body, now=1_000_000 - age)
+        )
+    assert response.status_code == 403 and "too old" in response.json()["detail"]
+    assert heard == []
+
+
+@pytest.mark.django_db
+def test_a_replayed_call_is_refused_and_applies_nothing(client, webhook_secret, heard):
+    body = json.dumps({"from": "+962791234567", "text": "SAFE"}).encode()
+    headers = signed(body)
+    assert client.post(INBOUND, body, content_type="application/json", **headers).status_code == 200
+    replay = client.post(INBOUND, body, content_type="application/json", **headers)
+    assert replay.status_code == 409 and "already" in replay.json()["detail"]
+    assert len(heard) == 1
+
+
+def test_a_call_that_failed_may_be_retried(client, webhook_secret, monkeypatch):
+    calls = []
+
+    def flaky(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("database down")
+
+    monkeypatch.setattr(inbound, "record", flaky)
+    body = json.dumps({"id": "gw-1", "status": "delivered"}).encode()
+    headers = signed(body)
+    assert client.post(RECEIPT, body, content_type="application/json", **headers).status_code == 503
+    assert client.post(RECEIPT, body, content_type="application/json", **headers).status_code == 200
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize(
@@ -134,7 +196,7 @@ def test_an_hmac_signature_is_checked(client, settings, recorded):
     ],
 )
 def test_a_malformed_receipt_is_a_400_and_records_nothing(client, webhook_secret, recorded, body):
-    response = client.post(RECEIPT, body, content_type="application/json", HTTP_X_WEBHOOK_SIGNATURE=SECRET)
+    response = client.post(RECEIPT, body, content_type="application/json", **signed(body))
     assert response.status_code == 400
     assert response.json()["detail"]
     assert recorded == []
@@ -180,7 +242,7 @@ def test_receipts_posted_back_by_the_gateway_reach_the_webhook(settings, webhook
     settings.SMS_GATEWAY_BATCH = '{"messages": "{messages}"}'
     with (
         serve_django() as site,
-        Gateway(receipts_to=site + RECEIPT, receipt_headers={"X-Webhook-Signature": SECRET}) as gw,
+        Gateway(receipts_to=site + RECEIPT, receipt_secret=SECRET) as gw,
     ):
         settings.SMS_GATEWAY_URL = gw.url + "/send"
         settings.SMS_GATEWAY_BATCH_URL = gw.url + "/batch"
@@ -215,7 +277,7 @@ def test_an_inbound_keyword_sends_the_signal(client, webhook_secret, heard):
 
 @pytest.mark.django_db  # the product's receivers look the number up
 def test_an_arabic_stop_by_form(client, webhook_secret, heard):
-    response = client.post(INBOUND, {"From": "+9613123456", "Body": "توقف"}, HTTP_X_WEBHOOK_SIGNATURE=SECRET)
+    response = post_form(client, INBOUND, {"From": "+9613123456", "Body": "توقف"})
     assert response.status_code == 200
     assert [(h["phone"], h["keyword"], h["language"]) for h in heard] == [("+9613123456", "stop", "ar")]
 

@@ -537,6 +537,8 @@ async function route() {
 }
 
 window.addEventListener("hashchange", route);
+// Choosing a language submits its form (no inline handler: the page's Content-Security-Policy forbids them).
+document.getElementById("app-lang")?.addEventListener("change", (event) => event.target.form.submit());
 showNet();
 showQueue();
 route();

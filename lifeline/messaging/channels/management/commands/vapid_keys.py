@@ -9,7 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from django.conf import settings
 
-        if getattr(settings, "VAPID_PRIVATE_KEY", "") and getattr(settings, "VAPID_PUBLIC_KEY", ""):
+        if settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY:
             self.stdout.write(settings.VAPID_PUBLIC_KEY)
             self.stderr.write("VAPID keys come from the environment; no file written.")
             return
