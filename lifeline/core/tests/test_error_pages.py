@@ -132,7 +132,7 @@ def test_the_demo_says_where_sign_in_codes_go(settings):
     assert "127.0.0.1:8025" in where_codes_go()
 
 
-def test_a_request_too_big_is_a_readable_400_not_a_500(client, db, settings, make_registration, post_amman):
+def test_a_request_too_big_is_a_readable_413_not_a_500(client, db, settings, make_registration, post_amman):
     from lifeline.nationals.models import DeviceToken
 
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 200
@@ -145,5 +145,11 @@ def test_a_request_too_big_is_a_readable_400_not_a_500(client, db, settings, mak
         HTTP_AUTHORIZATION=f"Device {raw}",
         HTTP_ACCEPT_LANGUAGE="ar",
     )
-    assert response.status_code == 400
-    assert response.json() == {"detail": arabic("The request could not be read.")}
+    assert response.status_code == 413
+    from lifeline.core.http import too_large_message
+
+    with translation.override("ar"):
+        expected = too_large_message(200)
+    with translation.override("en"):
+        english = too_large_message(200)
+    assert response.json() == {"detail": expected} and expected != english
