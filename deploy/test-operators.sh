@@ -124,6 +124,7 @@ LIFELINE_ENV=production
 LIFELINE_USER=$SERVICE_USER
 DATABASE_URL=postgres://$SERVICE_USER:$DB_PASSWORD@127.0.0.1:5432/$DB
 BROKER_URL=redis://127.0.0.1:$REDIS_PORT/0
+CACHE_URL=redis://127.0.0.1:$REDIS_PORT/1
 ALLOWED_HOSTS=lifeline.example.org
 CSRF_TRUSTED_ORIGINS=https://lifeline.example.org
 SITE_URL=https://lifeline.example.org
