@@ -65,7 +65,7 @@ def _extras():
     from lifeline.directory.models import KeyContact
     from lifeline.evacuation import services as evacuation_services
     from lifeline.evacuation.models import AssemblyPoint, ChildChecklist, Evacuee, Transport
-    from lifeline.geo.models import Country
+    from lifeline.geo.models import AdminArea, Country
     from lifeline.interpreters.models import Interpreter
     from lifeline.messaging.models import Send
     from lifeline.nationals.models import Registration
@@ -119,13 +119,15 @@ def _extras():
         date_of_birth=timezone.localdate() - datetime.timedelta(days=365 * 15),
     )
     ids["registration"] = (reg_a.pk, reg_b.pk)
-    # Another national of the Beirut post, left off the evacuation.
+    # Another national of the Beirut post, left off the evacuation; first on the list of those
+    # not yet assigned (ordered by area name), whatever the database does with empty areas.
     Registration.objects.create(
         organisation=post_b,
         given_names="Matrix",
         family_name="Aa Beirutonly",
         nationality=philippines,
         country=lebanon,
+        area=AdminArea.objects.create(country=lebanon, pcode="LB-MATRIX", name="Aa Matrix district"),
         languages=["en"],
         phone="+9613123457",
     )
