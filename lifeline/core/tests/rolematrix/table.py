@@ -1,0 +1,504 @@
+"""What every page and API operation must answer to every role: written by hand.
+
+Written from the README ("A short tour"), docs/users/*.md and the role matrix defaults, never
+read from the permission code it tests. Columns, in order (see ``world.ROLES``):
+
+    anon  admin  coordinator  officer  viewer  partner  trainer  immigration  consul  ministry
+
+Demo users: admin (directorate, whole deployment), coordinator (directorate and its branches),
+officer (Amman branch), viewer (Irbid branch), partner (the NGO), trainer (IOM), immigration (a
+coordinator at the immigration department, whole deployment, never people's data), consul (an
+officer at the embassy in Amman), ministry (a coordinator at the foreign ministry and its posts).
+
+A cell is one answer, or "A/B" for a URL that names an object: the answer about the Amman
+side's object / the other side's (see ``world.py``). Answers:
+
+    ok   2xx, or a redirect that is not to a log-in page (a POST that did its work)
+    clean  2xx, and the page does not show the row's ``marker`` (another organisation's data)
+    L    a redirect to a log-in page
+    no   refused, 403 or 404 either way (the role lacks the right to the action)
+    400, 401, 403, 404, 405, 409, 422   exactly that status (404: the object is hidden; 400, 409
+         and 422: the role may, and the data or the object's state was refused)
+
+A row whose current answer is wrong keeps the right answer and names the hole in ``holes``:
+``{(role, side): "hole: ..."}`` (side "A", "B" or "" for URLs without an object). Those cases
+are expected to fail (strict xfail) until the hole is fixed; then delete the entry.
+
+To add a URL: add a row to PAGES (or API for an operation of /api/openapi.json) with its
+pattern exactly as ``test_every_url_is_in_the_table`` prints it, a URL to ask (``{kind}``
+names an object of ``world.build``), the method, and one cell per role. ``only`` limits a
+row to some roles: kept for slow public resources that are the same for everyone.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Row:
+    pattern: str  # the URL pattern (pages) or "METHOD /api/path" (API operations)
+    url: str  # what to ask; {kind} is replaced by the id of that kind's A or B object
+    method: str
+    cells: str  # ten answers, one per role
+    holes: dict = field(default_factory=dict)
+    data: object = None  # POST/PUT body (form data for pages, JSON for the API)
+    marker: str = ""  # text that a "clean" answer must not contain
+    only: tuple = ()  # ask only these roles (slow public resources, the same for everyone); say why
+
+
+# URL patterns not asked, each with its reason.
+EXCLUDED = {
+    "admin/": "Django's admin site, for superusers only: its own is_staff check; the index row below asks it as every role",
+}
+
+
+# fmt: off
+#        anon admin coord officer viewer partner trainer immig consul ministry
+STAFF = "L ok ok ok ok ok ok ok ok ok"
+PUBLIC = "ok ok ok ok ok ok ok ok ok ok"
+ALL_400 = "400 400 400 400 400 400 400 400 400 400"
+ALL_404 = "404 404 404 404 404 404 404 404 404 404"
+ADMIN_ONLY = "L ok 403 403 403 403 403 403 403 403"
+# Areas, as the README and docs/users describe them (never the code):
+CONTACTS_VIEW = STAFF
+REGISTRY_CHANGE = "L ok ok ok 403 403 403 ok ok ok"          # coordinator, officer roles; viewer, partner, trainer read only
+REGISTRY_EXPORT = "L ok ok 403 403 403 403 ok 403 ok"        # coordinators export; officers do not
+COMMUNITIES_VIEW = "L ok ok ok ok 403 ok ok ok ok"            # a partner sees contacts and interpreters only
+COMMUNITIES_EXPORT = "L ok ok 403 403 403 ok ok 403 ok"       # the trainer exports community profiles
+INTERPRETERS_VIEW = "L ok ok ok ok ok 403 ok ok ok"           # a trainer sees contacts, communities, advice
+PEOPLE_VIEW = "L ok ok ok ok 403 403 ok ok ok"                # lists (empty where the scope holds no one)
+PEOPLE_CHANGE = "L ok ok ok 403 403 403 403 ok ok"            # immigration never handles a person's record
+PEOPLE_EXPORT = "L ok ok 403 403 403 403 ok 403 ok"            # immigration's file is empty
+PUBLISHING_VIEW = "L ok ok ok ok 403 403 ok ok ok"
+PUBLISHING_CHANGE = "L ok ok ok 403 403 403 ok ok ok"
+ADVICE_VIEW = "L ok ok ok ok 403 ok ok ok ok"
+ORGS_VIEW = "L ok ok ok 403 403 403 ok ok ok"
+# Objects (A/B):
+CONTACT_READ = "L ok/ok ok/404 ok/404 404/404 404/ok 404/404 404/ok 404/404 404/404"   # immigration never an individual
+CONTACT_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no 404/ok 404/404 404/404"
+CONTACT_EDIT = "L ok/ok ok/404 ok/404 no/no no/no no/no no/no 404/404 404/404"    # the form shows channels
+CONTACT_VCARD = "L ok/ok ok/404 403/404 no/no no/no no/no 404/ok 404/404 404/404"  # a download: officers do not export
+COMMUNITY_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/404 ok/ok 404/404 404/404"
+COMMUNITY_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
+INTERPRETER_READ = "L ok/ok ok/404 ok/404 404/404 404/ok no/no ok/ok 404/404 404/404"
+INTERPRETER_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
+INTERPRETER_EDIT = "L ok/ok ok/404 ok/404 no/no no/no no/no no/no 404/404 404/404"  # the form shows phone and email
+PERSON_READ = "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 ok/404 ok/ok"
+MANIFEST = "L ok/ok 404/404 404/404 no/no no/no no/no 404/404 ok/404 ok/ok"   # a viewer does not export
+PERSON_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/404 ok/ok"
+# Crises: B is led by Beirut and covers Jordan too, so the Amman post reads it (not its people).
+CRISIS_READ = "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 ok/ok ok/ok"
+CRISIS_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/no ok/ok"
+CRISIS_WRITE_400 = "L 400/400 404/404 404/404 no/no no/no no/no no/no 400/no 400/400"  # empty data refused
+ADVICE_READ = "L ok/ok 404/404 404/404 404/404 no/no 404/404 ok/ok 404/404 ok/ok"
+ADVICE_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no ok/ok 404/404 ok/ok"
+ALERT_READ = "L ok/ok ok/404 ok/404 404/404 no/no no/no ok/ok 404/404 404/404"
+ALERT_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
+SEND_READ = "L ok/ok ok/404 404/404 404/404 no/no no/no 404/404 404/ok 404/ok"
+# fmt: on
+
+SHARED_CRISIS_PEOPLE = "hole: a post reads another post's nationals through a crisis they share"
+IMMIGRATION_MESSAGING = "hole: immigration reads other organisations' messaging"
+IMMIGRATION_PEOPLE = (
+    "hole: immigration opens consular records (nationals, crises, case teams, posts' details)"
+)
+IMMIGRATION_AUDIT = "hole: immigration reads the audit trail of consular posts' people"
+
+
+def _hole(reason, *cells):
+    return dict.fromkeys(cells, reason)
+
+
+IMMIGRATION_SENDS = _hole(IMMIGRATION_MESSAGING, ("immigration", "A"), ("immigration", "B"))
+
+
+# fmt: off
+PAGES = [
+    # Core: accounts and plumbing.
+    Row("", "/", "GET", STAFF),
+    Row("healthz", "/healthz", "GET", PUBLIC),
+    Row("account/", "/account/", "GET", STAFF),
+    Row("account/login/", "/account/login/", "GET", PUBLIC),
+    Row("account/logout/", "/account/logout/", "GET", "405 405 405 405 405 405 405 405 405 405"),
+    Row("account/password/", "/account/password/", "GET", STAFF),
+    Row("account/password/done/", "/account/password/done/", "GET", STAFF),
+    Row("account/reset/", "/account/reset/", "GET", PUBLIC),
+    Row("account/reset/sent/", "/account/reset/sent/", "GET", PUBLIC),
+    Row("account/reset/<uidb64>/<token>/", "/account/reset/MQ/bad-token/", "GET", PUBLIC),
+    Row("account/reset/done/", "/account/reset/done/", "GET", PUBLIC),
+    Row("account/2fa/", "/account/2fa/", "GET", STAFF),
+    Row("account/2fa/setup/", "/account/2fa/setup/", "GET", STAFF),
+    Row("account/tokens/", "/account/tokens/", "POST", STAFF, data={"name": "matrix"}),
+    # Only the token's own user revokes it (A: the officer's, B: the partner's).
+    Row(
+        "account/tokens/<id:pk>/revoke/",
+        "/account/tokens/{token}/revoke/",
+        "POST",
+        "L 404/404 404/404 ok/404 404/404 404/ok 404/404 404/404 404/404 404/404",
+    ),
+    Row("audit/", "/audit/", "GET", "L ok ok 403 403 403 403 ok 403 ok"),
+    # The audit trail of people's records is the posts' own: not the directorate's, nor immigration's.
+    Row(
+        "audit/",
+        "/audit/?object_type=nationals.registration",
+        "GET",
+        "L ok clean 403 403 403 403 clean 403 ok",
+        holes=_hole(IMMIGRATION_AUDIT, ("immigration", "")),
+        marker="<code>nationals.registration</code>",
+    ),
+    Row("settings/", "/settings/", "GET", ADMIN_ONLY),
+    Row("organisations/", "/organisations/", "GET", ORGS_VIEW),
+    Row("organisations/new/", "/organisations/new/", "GET", ADMIN_ONLY),
+    Row("organisations/<id:pk>/", "/organisations/{organisation}/", "GET", "L ok/ok no/no no/no no/no no/no no/no no/no no/no no/no"),
+    Row("staff/", "/staff/", "GET", ORGS_VIEW),
+    Row("staff/new/", "/staff/new/", "GET", ADMIN_ONLY),
+    Row("staff/<id:pk>/", "/staff/{staff}/", "GET", "L ok/ok no/no no/no no/no no/no no/no no/no no/no no/no"),
+    Row("i18n/setlang/", "/i18n/setlang/", "POST", PUBLIC, data={"language": "fr", "next": "/"}),
+    Row("media/<path:path>", "/media/nothing-here.txt", "GET", "404 404 404 404 404 404 404 404 404 404"),
+    Row("admin/", "/admin/", "GET", "L ok L L L L L L L L"),
+    # The schema takes seconds to build and is the same for everyone.
+    Row("api/openapi.json", "/api/openapi.json", "GET", PUBLIC, only=("anon", "partner")),
+    Row("api/docs", "/api/docs", "GET", PUBLIC),
+    Row("api/", "/api/", "GET", "404 404 404 404 404 404 404 404 404 404"),
+    # Key contacts: A an individual of the Amman branch, B the NGO's own organisation entry.
+    # Roles without the right to people's details see the list with the channels masked.
+    Row("contacts/", "/contacts/", "GET", "L ok ok ok clean clean clean clean ok ok", marker="@example.org"),
+    Row("contacts/new/", "/contacts/new/", "GET", REGISTRY_CHANGE),
+    Row("contacts/reverify/", "/contacts/reverify/", "GET", CONTACTS_VIEW),
+    Row("contacts/export/", "/contacts/export/", "GET", REGISTRY_EXPORT),
+    Row("contacts/import/", "/contacts/import/", "GET", REGISTRY_CHANGE),
+    Row("contacts/vcards/", "/contacts/vcards/", "GET", REGISTRY_EXPORT),
+    Row("contacts/<id:pk>/", "/contacts/{contact}/", "GET", CONTACT_READ),
+    Row("contacts/<id:pk>/edit/", "/contacts/{contact}/edit/", "GET", CONTACT_EDIT),
+    Row("contacts/<id:pk>/delete/", "/contacts/{contact}/delete/", "POST", CONTACT_WRITE),
+    Row("contacts/<id:pk>/verified/", "/contacts/{contact}/verified/", "POST", CONTACT_WRITE),
+    Row("contacts/<id:pk>/vcard/", "/contacts/{contact}/vcard/", "GET", CONTACT_VCARD),
+    # Community profiles: A of the Amman branch, B of the NGO.
+    Row("communities/", "/communities/", "GET", COMMUNITIES_VIEW),
+    Row("communities/new/", "/communities/new/", "GET", REGISTRY_CHANGE),
+    Row("communities/export/", "/communities/export/", "GET", COMMUNITIES_EXPORT),
+    Row("communities/import/", "/communities/import/", "GET", REGISTRY_CHANGE),
+    Row("communities/xlsform/", "/communities/xlsform/", "GET", COMMUNITIES_VIEW),
+    Row("communities/<id:pk>/", "/communities/{community}/", "GET", COMMUNITY_READ),
+    Row("communities/<id:pk>/edit/", "/communities/{community}/edit/", "GET", COMMUNITY_WRITE),
+    Row("communities/<id:pk>/delete/", "/communities/{community}/delete/", "POST", COMMUNITY_WRITE),
+    Row("communities/<id:pk>/versions/", "/communities/{community}/versions/", "GET", COMMUNITY_READ),
+    Row("communities/<id:pk>/versions/<id:number>/", "/communities/{community}/versions/1/", "GET", COMMUNITY_READ),
+    Row("communities/<id:pk>/compare/", "/communities/{community}/compare/", "GET", COMMUNITY_READ),
+    # Interpreters: A of the Amman branch, B of the NGO.
+    Row("interpreters/", "/interpreters/", "GET", "L ok ok ok clean clean 403 clean ok ok", marker="matrix-interpreter-"),
+    Row("interpreters/new/", "/interpreters/new/", "GET", REGISTRY_CHANGE),
+    Row("interpreters/search/", "/interpreters/search/", "GET", INTERPRETERS_VIEW),
+    Row("interpreters/export/", "/interpreters/export/", "GET", REGISTRY_EXPORT),
+    Row("interpreters/import/", "/interpreters/import/", "GET", REGISTRY_CHANGE),
+    # Roles without the right to people's details (immigration, the partner) do not see an interpreter's email.
+    Row(
+        "interpreters/<id:pk>/",
+        "/interpreters/{interpreter}/",
+        "GET",
+        "L ok/ok ok/404 ok/404 404/404 404/clean no/no clean/clean 404/404 404/404",
+        marker="matrix-interpreter-",
+    ),
+    Row("interpreters/<id:pk>/edit/", "/interpreters/{interpreter}/edit/", "GET", INTERPRETER_EDIT),
+    Row("interpreters/<id:pk>/delete/", "/interpreters/{interpreter}/delete/", "POST", INTERPRETER_WRITE),
+    Row("interpreters/<id:pk>/deployments/", "/interpreters/{interpreter}/deployments/", "POST", INTERPRETER_WRITE),
+    # Nationals abroad: A registered with the Amman post, B with the Beirut post.
+    Row("nationals/", "/nationals/", "GET", PEOPLE_VIEW),
+    Row("nationals/new/", "/nationals/new/", "GET", PEOPLE_CHANGE, holes=_hole(IMMIGRATION_PEOPLE, ("immigration", ""))),
+    Row("nationals/export/", "/nationals/export/", "GET", PEOPLE_EXPORT),
+    Row("nationals/duplicates/", "/nationals/duplicates/", "GET", PEOPLE_VIEW),
+    Row("nationals/duplicates/merge/", "/nationals/duplicates/merge/", "POST", PEOPLE_CHANGE),
+    Row("nationals/posts/", "/nationals/posts/", "GET", PEOPLE_VIEW),
+    Row(
+        "nationals/posts/<id:pk>/edit/",
+        "/nationals/posts/{post}/edit/",
+        "GET",
+        "L ok/ok no/no no/no no/no no/no no/no no/no ok/no ok/ok",
+        holes=_hole(IMMIGRATION_PEOPLE, ("immigration", "A"), ("immigration", "B")),
+    ),
+    Row("nationals/<id:pk>/", "/nationals/{registration}/", "GET", PERSON_READ),
+    Row("nationals/<id:pk>/edit/", "/nationals/{registration}/edit/", "GET", PERSON_WRITE),
+    Row("nationals/<id:pk>/delete/", "/nationals/{registration}/delete/", "POST", PERSON_WRITE),
+    Row("nationals/<id:pk>/renew/", "/nationals/{registration}/renew/", "POST", PERSON_WRITE),
+    # Crises: A led by the Amman post; B led by Beirut, covering Jordan too.
+    Row("crises/", "/crises/", "GET", PEOPLE_VIEW),
+    Row("crises/new/", "/crises/new/", "GET", PEOPLE_CHANGE, holes=_hole(IMMIGRATION_PEOPLE, ("immigration", ""))),
+    Row("crises/<id:pk>/", "/crises/{crisis}/", "GET", CRISIS_READ),
+    Row("crises/<id:pk>/edit/", "/crises/{crisis}/edit/", "GET", CRISIS_WRITE),
+    Row("crises/<id:pk>/close/", "/crises/{crisis}/close/", "POST", CRISIS_WRITE),
+    Row("crises/<id:pk>/campaigns/", "/crises/{crisis}/campaigns/", "POST", CRISIS_WRITE_400),
+    Row("crises/<id:pk>/register/<str:token>/", "/crises/{crisis}/register/{crisis_token}/", "GET", PUBLIC),
+    Row("crises/proposals/<id:pk>/", "/crises/proposals/{proposal}/", "POST", PERSON_WRITE),
+    # The Amman post reads the board of B, not the Beirut post's people on it.
+    Row(
+        "crises/campaigns/<id:pk>/",
+        "/crises/campaigns/{campaign}/?post={beirut}",
+        "GET",
+        "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 clean/clean ok/ok",
+        holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B")),
+        marker="Beirutonly",
+    ),
+    Row(
+        "crises/campaigns/<id:pk>/export/",
+        "/crises/campaigns/{campaign}/export/?post={beirut}",
+        "GET",
+        "L ok/ok 404/404 404/404 no/no no/no no/no no/no clean/clean ok/ok",
+        holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B")),
+        marker="Beirutonly",
+    ),
+    Row(
+        "crises/campaigns/<id:pk>/answer/<id:request_pk>/",
+        "/crises/campaigns/{campaign}/answer/{checkin}/",
+        "POST",
+        "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/404 ok/ok",
+        data={"status": "safe"},
+    ),
+    # Evacuation of crisis A and B; B's people are the Beirut post's.
+    Row("evacuation/", "/evacuation/", "GET", PEOPLE_VIEW),
+    Row("evacuation/crises/<id:pk>/", "/evacuation/crises/{crisis}/", "GET", CRISIS_READ),
+    Row(
+        "evacuation/crises/<id:pk>/unassigned/",
+        "/evacuation/crises/{crisis}/unassigned/",
+        "GET",
+        "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 clean/clean ok/ok",
+        holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B")),
+        marker="Beirutonly",
+    ),
+    Row("evacuation/crises/<id:pk>/assign/", "/evacuation/crises/{crisis}/assign/", "POST", CRISIS_WRITE_400),
+    Row("evacuation/crises/<id:pk>/assign-area/", "/evacuation/crises/{crisis}/assign-area/", "POST", CRISIS_WRITE_400),
+    Row("evacuation/crises/<id:pk>/children/", "/evacuation/crises/{crisis}/children/", "GET", CRISIS_READ),
+    Row("evacuation/crises/<id:crisis_pk>/points/new/", "/evacuation/crises/{crisis}/points/new/", "GET", CRISIS_WRITE),
+    Row("evacuation/crises/<id:crisis_pk>/transports/new/", "/evacuation/crises/{crisis}/transports/new/", "GET", CRISIS_WRITE),
+    Row("evacuation/points/<id:pk>/", "/evacuation/points/{point}/", "GET", PERSON_READ, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
+    Row("evacuation/points/<id:pk>/edit/", "/evacuation/points/{point}/edit/", "GET", PERSON_WRITE),
+    Row("evacuation/points/<id:pk>/manifest.<str:fmt>", "/evacuation/points/{point}/manifest.csv", "GET", MANIFEST, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
+    Row("evacuation/transports/<id:pk>/", "/evacuation/transports/{transport}/", "GET", PERSON_READ, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
+    Row("evacuation/transports/<id:pk>/edit/", "/evacuation/transports/{transport}/edit/", "GET", PERSON_WRITE),
+    Row("evacuation/transports/<id:pk>/manifest.<str:fmt>", "/evacuation/transports/{transport}/manifest.csv", "GET", MANIFEST, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
+    Row("evacuation/evacuees/<id:pk>/status/", "/evacuation/evacuees/{evacuee}/status/", "POST", PERSON_WRITE, data={"status": "confirmed"}),
+    Row("evacuation/children/<id:pk>/", "/evacuation/children/{checklist}/", "GET", PERSON_READ, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
+    # Cases: A of the Amman post, B of the Beirut post.
+    Row("cases/", "/cases/", "GET", PEOPLE_VIEW),
+    Row("cases/new/", "/cases/new/", "GET", PEOPLE_CHANGE),
+    Row("cases/dashboard/", "/cases/dashboard/", "GET", PEOPLE_VIEW),
+    Row("cases/teams/", "/cases/teams/", "GET", PEOPLE_VIEW),
+    Row("cases/teams/new/", "/cases/teams/new/", "GET", PEOPLE_CHANGE, holes=_hole(IMMIGRATION_PEOPLE, ("immigration", ""))),
+    Row(
+        "cases/teams/<id:pk>/",
+        "/cases/teams/{team}/",
+        "GET",
+        PERSON_WRITE,
+        holes=_hole(IMMIGRATION_PEOPLE, ("immigration", "A"), ("immigration", "B")),
+    ),
+    Row("cases/<id:pk>/", "/cases/{case}/", "GET", PERSON_READ),
+    Row("cases/<id:pk>/photo/", "/cases/{case}/photo/", "GET", "L 404/404 404/404 404/404 no/no no/no no/no 404/404 404/404 404/404"),
+    Row("cases/<id:pk>/triage/", "/cases/{case}/triage/", "POST", PERSON_WRITE),
+    Row("cases/<id:pk>/assign/", "/cases/{case}/assign/", "POST", PERSON_WRITE),
+    Row("cases/<id:pk>/status/", "/cases/{case}/status/", "POST", PERSON_WRITE),
+    Row("cases/<id:pk>/notes/", "/cases/{case}/notes/", "POST", PERSON_WRITE),
+    Row("cases/<id:pk>/messages/", "/cases/{case}/messages/", "POST", PERSON_WRITE),
+    Row("cases/<id:pk>/refer/", "/cases/{case}/refer/", "POST", PERSON_WRITE),
+    Row("cases/<id:pk>/referral/", "/cases/{case}/referral/", "POST", PERSON_WRITE),
+    Row("cases/<id:pk>/merge/", "/cases/{case}/merge/", "POST", PERSON_WRITE),
+    # Travel advice: A the ministry's advice for Jordan, B a regional advice of the Beirut post.
+    Row("advice/", "/advice/", "GET", PUBLIC),
+    Row("advice/manage/", "/advice/manage/", "GET", ADVICE_VIEW),
+    Row("advice/manage/new/", "/advice/manage/new/", "GET", PUBLISHING_CHANGE),
+    Row("advice/manage/<id:pk>/", "/advice/manage/{advice}/", "GET", ADVICE_READ),
+    Row("advice/manage/<id:pk>/draft/", "/advice/manage/{advice}/draft/", "POST", ADVICE_WRITE),
+    Row("advice/manage/<id:pk>/compare/", "/advice/manage/{advice}/compare/", "GET", ADVICE_READ),
+    Row("advice/manage/versions/<id:pk>/", "/advice/manage/versions/{version}/", "GET", ADVICE_READ),
+    Row("advice/manage/versions/<id:pk>/edit/", "/advice/manage/versions/{version}/edit/", "GET", ADVICE_WRITE),
+    Row("advice/manage/versions/<id:pk>/<slug:action>/", "/advice/manage/versions/{version}/submit/", "POST", ADVICE_WRITE),
+    Row("advice/manage/briefings/new/", "/advice/manage/briefings/new/", "GET", PUBLISHING_CHANGE),
+    Row("advice/manage/briefings/<id:pk>/", "/advice/manage/briefings/{briefing}/", "GET", ADVICE_WRITE),
+    Row("advice/confirm/<str:token>/", "/advice/confirm/not-a-token/", "GET", ALL_400),
+    Row("advice/unsubscribe/<str:token>/", "/advice/unsubscribe/not-a-token/", "GET", PUBLIC),
+    Row("advice/^(?P<code>[A-Za-z]{2})/$", "/advice/jo/", "GET", PUBLIC),
+    Row("advice/^(?P<code>[A-Za-z]{2})/briefing/$", "/advice/jo/briefing/", "GET", PUBLIC),
+    # A PDF takes a second to draw and is the same for everyone.
+    Row("advice/^(?P<code>[A-Za-z]{2})/briefing\\.pdf$", "/advice/jo/briefing.pdf", "GET", PUBLIC, only=("anon", "partner")),
+    Row("advice/^(?P<code>[A-Za-z]{2})/subscribe/$", "/advice/jo/subscribe/", "POST", ALL_400, data={"email": "matrix@example.org"}),
+    # Alerts: A the Amman branch's published flood alert, B a draft of the NGO.
+    Row("alerts/", "/alerts/", "GET", PUBLISHING_VIEW),
+    Row("alerts/new/", "/alerts/new/", "GET", PUBLISHING_CHANGE),
+    Row("alerts/import/", "/alerts/import/", "GET", PUBLISHING_CHANGE),
+    Row("alerts/<id:pk>/", "/alerts/{alert}/", "GET", ALERT_READ),
+    Row("alerts/<id:pk>/edit/", "/alerts/{alert}/edit/", "GET", ALERT_WRITE),
+    Row("alerts/<id:pk>/submit/", "/alerts/{alert}/submit/", "POST", ALERT_WRITE),
+    Row("alerts/<id:pk>/approve/", "/alerts/{alert}/approve/", "POST", ALERT_WRITE),
+    Row("alerts/<id:pk>/override/", "/alerts/{alert}/override/", "POST", "L 400/400 400/404 400/404 no/no no/no no/no 400/400 404/404 404/404"),
+    Row("alerts/<id:pk>/return/", "/alerts/{alert}/return/", "POST", ALERT_WRITE),
+    Row("alerts/<id:pk>/delete/", "/alerts/{alert}/delete/", "POST", ALERT_WRITE),
+    Row("alerts/<id:pk>/send/", "/alerts/{alert}/send/", "POST", ALERT_WRITE),
+    Row("alerts/<id:pk>/<str:kind>/", "/alerts/{alert}/update/", "POST", ALERT_WRITE),
+    Row("alerts/<id:pk>/cap.xml", "/alerts/{alert}/cap.xml", "GET", ALERT_READ),
+    Row("alerts/feeds/", "/alerts/feeds/", "GET", PUBLISHING_VIEW),
+    Row("alerts/feeds/<id:pk>/", "/alerts/feeds/{feed}/", "GET", ALERT_READ),
+    Row("alerts/feeds/<id:pk>/poll/", "/alerts/feeds/{feed}/poll/", "POST", ALERT_WRITE),
+    Row("alerts/public/", "/alerts/public/", "GET", PUBLIC),
+    # Only a published alert is public: B is a draft.
+    Row("alerts/public/<id:pk>/", "/alerts/public/{alert}/", "GET", "ok/404 ok/404 ok/404 ok/404 ok/404 ok/404 ok/404 ok/404 ok/404 ok/404"),
+    Row("alerts/feed.atom", "/alerts/feed.atom", "GET", PUBLIC),
+    Row("alerts/cap/<id:pk>.xml", "/alerts/cap/{alert}.xml", "GET", "ok/404 ok/404 ok/404 ok/404 ok/404 ok/404 ok/404 ok/404 ok/404 ok/404"),
+    Row("alerts/cap/<path:identifier>.xml", "/alerts/cap/{alert_identifier}.xml", "GET", PUBLIC),
+    # Messaging: A the directorate's send, B the Amman post's.
+    Row("messaging/", "/messaging/", "GET", "L ok clean clean clean 403 403 clean ok ok", holes=_hole(IMMIGRATION_MESSAGING, ("immigration", "")), marker="Matrix send"),
+    Row("messaging/new/", "/messaging/new/", "GET", PUBLISHING_CHANGE),
+    # The directorate's failed deliveries are its own (and its branches' above it: none).
+    Row(
+        "messaging/dead-letters/",
+        "/messaging/dead-letters/",
+        "GET",
+        "L ok ok clean clean 403 403 clean clean clean",
+        holes=_hole(IMMIGRATION_MESSAGING, ("immigration", "")),
+        marker="Number not reachable",
+    ),
+    Row("messaging/<id:pk>/", "/messaging/{send}/", "GET", SEND_READ, holes=IMMIGRATION_SENDS),
+    Row("messaging/<id:pk>/counts.json", "/messaging/{send}/counts.json", "GET", SEND_READ, holes=IMMIGRATION_SENDS),
+    Row("messaging/subscribe/", "/messaging/subscribe/", "GET", PUBLIC),
+    Row("messaging/subscribe/<str:token>/confirm/", "/messaging/subscribe/not-a-token/confirm/", "GET", ALL_404),
+    Row("messaging/unsubscribe/<str:token>/", "/messaging/unsubscribe/not-a-token/", "GET", PUBLIC),
+    # Gateway webhooks: only the gateway's shared secret opens them, never a session.
+    Row("messaging/hooks/sms/receipt", "/messaging/hooks/sms/receipt", "POST", "403 403 403 403 403 403 403 403 403 403"),
+    Row("messaging/hooks/sms/inbound", "/messaging/hooks/sms/inbound", "POST", "403 403 403 403 403 403 403 403 403 403"),
+    # The nationals' app shell.
+    Row("app/", "/app/", "GET", PUBLIC),
+    Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),
+    Row("app/sw.js", "/app/sw.js", "GET", PUBLIC),
+    Row("app/icon-192.png", "/app/icon-192.png", "GET", PUBLIC),
+    Row("app/icon-512.png", "/app/icon-512.png", "GET", PUBLIC),
+]
+# fmt: on
+
+# API operations, asked with each role's bearer token (anon: none). The nationals' app
+# operations take a device token, never a staff token.
+#        anon admin coord officer viewer partner trainer immig consul ministry
+DEVICE = "401 401 401 401 401 401 401 401 401 401"
+OPEN = PUBLIC
+ALL_422 = "401 422 422 422 422 422 422 422 422 422"  # the body is checked before the role
+
+
+INTERPRETER = {"full_name": "Matrix interpreter", "consent_stored": True}
+NATIONAL = {"given_names": "Matrix", "nationality": "PH", "country": "JO"}
+CRISIS = {"name": "Matrix", "type": "natural_hazard", "country": "JO", "countries": ["JO"]}
+EMPTY_ALERT = {
+    (role, "B"): "hole: an alert with no text is published by the override (submit refuses it)"
+    for role in ("admin", "immigration")
+}
+ADVICE_SUBMIT = "401 409/ok 404/404 404/404 no/no no/no no/no 409/ok 404/404 409/ok"
+ADVICE_APPROVE = "401 409/409 404/404 404/404 no/no no/no no/no 409/409 404/404 409/409"
+ALERT_STATE = "401 409/409 409/404 409/404 no/no no/no no/no 409/409 404/404 404/404"
+
+
+def _api(cells):
+    """An area row for the API: anon gets 401 where a page sends to the log-in page."""
+    first, rest = cells.split(" ", 1)
+    return ("401 " + rest) if first == "L" else cells
+
+
+# fmt: off
+API = [
+    Row("GET /api/app/checkins", "/api/app/checkins", "GET", DEVICE),
+    Row("POST /api/app/checkins", "/api/app/checkins", "POST", DEVICE, data={}),
+    Row("GET /api/app/posts", "/api/app/posts", "GET", OPEN),
+    Row("POST /api/app/signin", "/api/app/signin", "POST", "422 422 422 422 422 422 422 422 422 422", data={}),
+    Row("POST /api/app/signin/verify", "/api/app/signin/verify", "POST", "422 422 422 422 422 422 422 422 422 422", data={}),
+    Row("GET /api/app/me", "/api/app/me", "GET", DEVICE),
+    Row("POST /api/app/me", "/api/app/me", "POST", DEVICE, data={}),
+    Row("PUT /api/app/me", "/api/app/me", "PUT", DEVICE, data={}),
+    Row("DELETE /api/app/me", "/api/app/me", "DELETE", DEVICE),
+    Row("POST /api/app/me/renew", "/api/app/me/renew", "POST", DEVICE, data={}),
+    Row("GET /api/app/me/export", "/api/app/me/export", "GET", DEVICE),
+    Row("GET /api/app/devices", "/api/app/devices", "GET", DEVICE),
+    Row("DELETE /api/app/devices/{pk}", "/api/app/devices/1", "DELETE", DEVICE),
+    Row("POST /api/app/consents", "/api/app/consents", "POST", DEVICE, data={}),
+    Row("POST /api/app/requests", "/api/app/requests", "POST", DEVICE, data={}),
+    Row("GET /api/app/requests", "/api/app/requests", "GET", DEVICE),
+    Row("GET /api/app/requests/{request_id}", "/api/app/requests/{case}", "GET", DEVICE),
+    Row("POST /api/app/requests/{request_id}/messages", "/api/app/requests/{case}/messages", "POST", DEVICE, data={}),
+    Row("GET /api/app/advice/{code}", "/api/app/advice/jo", "GET", OPEN),
+    Row("GET /api/app/advice/{code}/briefing", "/api/app/advice/jo/briefing", "GET", OPEN),
+    Row("POST /api/app/advice/{code}/subscription", "/api/app/advice/jo/subscription", "POST", DEVICE, data={}),
+    Row("DELETE /api/app/advice/{code}/subscription", "/api/app/advice/jo/subscription", "DELETE", DEVICE),
+    Row("GET /api/app/config", "/api/app/config", "GET", OPEN),
+    Row("POST /api/app/signout", "/api/app/signout", "POST", DEVICE, data={}),
+    Row("POST /api/app/push", "/api/app/push", "POST", DEVICE, data={}),
+    Row("POST /api/app/push/remove", "/api/app/push/remove", "POST", DEVICE, data={}),
+    Row("GET /api/app/alerts", "/api/app/alerts", "GET", OPEN),
+    # Registries.
+    Row("GET /api/contacts", "/api/contacts", "GET", "401 ok ok ok clean clean clean clean ok ok", marker="@example.org"),
+    Row("POST /api/contacts", "/api/contacts", "POST", _api(REGISTRY_CHANGE), data={"name": "Matrix contact"}),
+    Row("GET /api/contacts/export", "/api/contacts/export", "GET", _api(REGISTRY_EXPORT)),
+    Row("POST /api/contacts/import", "/api/contacts/import", "POST", ALL_422, data={}),
+    Row("GET /api/contacts/{pk}", "/api/contacts/{contact}", "GET", _api(CONTACT_READ)),
+    Row("PUT /api/contacts/{pk}", "/api/contacts/{contact}", "PUT", _api(CONTACT_EDIT), data={"name": "Matrix contact"}),
+    Row("DELETE /api/contacts/{pk}", "/api/contacts/{contact}", "DELETE", _api(CONTACT_WRITE)),
+    Row("GET /api/communities", "/api/communities", "GET", _api(COMMUNITIES_VIEW)),
+    Row("POST /api/communities", "/api/communities", "POST", _api(REGISTRY_CHANGE), data={"name": "Matrix community"}),
+    Row("GET /api/communities/export", "/api/communities/export", "GET", _api(COMMUNITIES_EXPORT)),
+    Row("POST /api/communities/import", "/api/communities/import", "POST", ALL_422, data={}),
+    Row("GET /api/communities/{pk}", "/api/communities/{community}", "GET", _api(COMMUNITY_READ)),
+    Row("PUT /api/communities/{pk}", "/api/communities/{community}", "PUT", _api(COMMUNITY_WRITE), data={"name": "Matrix community"}),
+    Row("DELETE /api/communities/{pk}", "/api/communities/{community}", "DELETE", _api(COMMUNITY_WRITE)),
+    Row("GET /api/interpreters", "/api/interpreters", "GET", "401 ok ok ok clean clean 403 clean ok ok", marker="matrix-interpreter-"),
+    Row("POST /api/interpreters", "/api/interpreters", "POST", _api(REGISTRY_CHANGE), data=INTERPRETER),
+    Row("GET /api/interpreters/search", "/api/interpreters/search?source=fil&target=ar", "GET", _api(INTERPRETERS_VIEW)),
+    Row("GET /api/interpreters/export", "/api/interpreters/export", "GET", _api(REGISTRY_EXPORT)),
+    Row("POST /api/interpreters/import", "/api/interpreters/import", "POST", ALL_422, data={}),
+    Row("GET /api/interpreters/{pk}", "/api/interpreters/{interpreter}", "GET", "401 ok/ok ok/404 ok/404 404/404 404/clean no/no clean/clean 404/404 404/404", marker="matrix-interpreter-"),
+    Row("PUT /api/interpreters/{pk}", "/api/interpreters/{interpreter}", "PUT", _api(INTERPRETER_EDIT), data=INTERPRETER),
+    Row("DELETE /api/interpreters/{pk}", "/api/interpreters/{interpreter}", "DELETE", _api(INTERPRETER_WRITE)),
+    # People.
+    Row("GET /api/nationals", "/api/nationals", "GET", _api(PEOPLE_VIEW)),
+    # 422: the role may, and the form refuses this short record (no consent, no phone...).
+    Row("POST /api/nationals", "/api/nationals", "POST", "401 422 422 422 403 403 403 403 422 422", data=NATIONAL),
+    Row("GET /api/nationals/{pk}", "/api/nationals/{registration}", "GET", _api(PERSON_READ)),
+    Row("PUT /api/nationals/{pk}", "/api/nationals/{registration}", "PUT", "401 422/422 404/404 404/404 no/no no/no no/no no/no 422/404 422/422", data=NATIONAL),
+    Row("DELETE /api/nationals/{pk}", "/api/nationals/{registration}", "DELETE", _api(PERSON_WRITE)),
+    Row("GET /api/crises", "/api/crises", "GET", _api(PEOPLE_VIEW)),
+    Row("POST /api/crises", "/api/crises", "POST", _api(PEOPLE_CHANGE), data=CRISIS, holes=_hole(IMMIGRATION_PEOPLE, ("immigration", ""))),
+    Row("GET /api/crises/{crisis_id}", "/api/crises/{crisis}", "GET", _api(CRISIS_READ)),
+    Row("GET /api/crises/{crisis_id}/figures", "/api/crises/{crisis}/figures", "GET", _api(CRISIS_READ)),
+    Row("POST /api/crises/{crisis_id}/recount", "/api/crises/{crisis}/recount", "POST", _api(CRISIS_WRITE)),
+    Row("POST /api/crises/{crisis_id}/close", "/api/crises/{crisis}/close", "POST", _api(CRISIS_WRITE)),
+    Row("POST /api/crises/{crisis_id}/campaigns", "/api/crises/{crisis}/campaigns", "POST", _api(CRISIS_WRITE), data={"messages": {"en": "Are you safe?"}}),
+    Row("GET /api/crises/campaigns/{campaign_id}/board", "/api/crises/campaigns/{campaign}/board", "GET", _api(CRISIS_READ)),
+    Row(
+        "POST /api/crises/campaigns/{campaign_id}/requests/{request_id}/answer",
+        "/api/crises/campaigns/{campaign}/requests/{checkin}/answer",
+        "POST",
+        _api("L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/404 ok/ok"),
+        data={"answer": "safe"},
+    ),
+    Row("GET /api/cases", "/api/cases", "GET", _api(PEOPLE_VIEW)),
+    Row("POST /api/cases", "/api/cases", "POST", ALL_422, data={}),
+    Row("GET /api/cases/{case_id}", "/api/cases/{case}", "GET", _api(PERSON_READ)),
+    Row("POST /api/cases/{case_id}/transition", "/api/cases/{case}/transition", "POST", "401 422/ok 404/404 404/404 no/no no/no no/no no/no 422/404 422/ok", data={"status": "in_progress"}),
+    Row("POST /api/cases/{case_id}/notes", "/api/cases/{case}/notes", "POST", _api(PERSON_WRITE), data={"text": "Matrix note"}),
+    Row("POST /api/cases/{case_id}/messages", "/api/cases/{case}/messages", "POST", _api(PERSON_WRITE), data={"text": "Matrix message"}),
+    Row("POST /api/cases/{case_id}/triage", "/api/cases/{case}/triage", "POST", _api(PERSON_WRITE), data={"priority": "high", "reason": "Matrix"}),
+    # Every field of an assignment is optional: the empty body is a real request.
+    Row("POST /api/cases/{case_id}/assign", "/api/cases/{case}/assign", "POST", _api(PERSON_WRITE), data={}),
+    # Publishing.
+    Row("GET /api/advice", "/api/advice", "GET", _api(ADVICE_VIEW)),
+    Row("GET /api/advice/versions/{pk}", "/api/advice/versions/{version}", "GET", _api(ADVICE_READ)),
+    Row("POST /api/advice/drafts", "/api/advice/drafts", "POST", ALL_422, data={}),
+    # 409: the role may, the version's state refuses (A is published; B is a draft, not awaiting approval).
+    Row("POST /api/advice/versions/{pk}/submit", "/api/advice/versions/{version}/submit", "POST", ADVICE_SUBMIT),
+    Row("POST /api/advice/versions/{pk}/approve", "/api/advice/versions/{version}/approve", "POST", ADVICE_APPROVE),
+    Row("GET /api/alerts", "/api/alerts", "GET", _api(PUBLISHING_VIEW)),
+    Row("POST /api/alerts", "/api/alerts", "POST", ALL_422, data={}),
+    Row("POST /api/alerts/import", "/api/alerts/import", "POST", ALL_422, data={}),
+    Row("GET /api/alerts/{pk}", "/api/alerts/{alert}", "GET", _api(ALERT_READ)),
+    Row("GET /api/alerts/{pk}/texts", "/api/alerts/{alert}/texts", "GET", _api(ALERT_READ)),
+    # 409: the role may, the alert's state refuses (A is published, B an empty draft).
+    Row("POST /api/alerts/{pk}/submit", "/api/alerts/{alert}/submit", "POST", ALERT_STATE),
+    Row("POST /api/alerts/{pk}/approve", "/api/alerts/{alert}/approve", "POST", ALERT_STATE),
+    Row("POST /api/alerts/{pk}/publish", "/api/alerts/{alert}/publish", "POST", ALERT_STATE, data={"reason": "Matrix"}, holes=EMPTY_ALERT),
+    Row("GET /api/messaging/sends", "/api/messaging/sends", "GET", _api(PUBLISHING_VIEW)),
+    Row("POST /api/messaging/sends", "/api/messaging/sends", "POST", ALL_422, data={}),
+    Row("POST /api/messaging/preview", "/api/messaging/preview", "POST", ALL_422, data={}),
+    Row("GET /api/messaging/sends/{pk}", "/api/messaging/sends/{send}", "GET", _api(SEND_READ), holes=IMMIGRATION_SENDS),
+    Row("GET /api/messaging/sends/{pk}/counts", "/api/messaging/sends/{send}/counts", "GET", _api(SEND_READ), holes=IMMIGRATION_SENDS),
+]
+# fmt: on
