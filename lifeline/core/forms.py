@@ -121,7 +121,10 @@ class _PickerField(forms.CharField):
             value = list(value.all())
         if isinstance(value, (list, tuple)):
             return "; ".join(self._label_of(item) for item in value)
-        if value and not (isinstance(value, str) and self.find(value) is None):
+        if isinstance(value, str) and value and not self.multiple:
+            code = self.find(value)  # what the person typed, shown back as it was understood
+            return self.label_of(code) if code else value
+        if value and not isinstance(value, str):
             return self._label_of(value)
         return value
 

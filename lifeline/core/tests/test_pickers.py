@@ -102,3 +102,11 @@ def test_the_widget_renders_a_searchable_list_of_names(jordan):
     with translation.override("ar"):
         html = LanguageField().widget.render("language", "", attrs={"id": "id_language"})
     assert '<option value="العربية (ar)">' in html
+
+
+@pytest.mark.django_db
+def test_a_name_typed_is_shown_back_as_it_was_understood():
+    with translation.override("es"):
+        assert LanguageField().prepare_value("tagalo") == "filipino (fil)"
+        assert LanguageField().prepare_value("Zzyzxian") == "Zzyzxian"
+        assert CountryField().prepare_value("Jordania") == "Jordania (JO)"
