@@ -97,7 +97,7 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, unquote(id))
             if user is not None:
-                with audit.acting_as(request.user, ip=audit.client_ip(request), via="admin"):
+                with audit.acting_as(request.user, ip=client_ip(request), via="admin"):
                     audit.record(AuditAction.UPDATE, obj=user, fields=["password"])
         return response
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import translation
 
-from .conftest import server_query, shoot
+from .conftest import server_query, shoot, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ def _sign_in_and_register(page, server, mailbox):
     code = re.search(r"\b(\d{6})\b", message.get_body(("plain",)).get_content()).group(1)
     page.fill("#f-code", code)
     page.locator("main form").nth(1).locator("button[type=submit]").click()
-    page.wait_for_function("location.hash === '#/register'")
+    wait_until(page, "location.hash === '#/register'")
     page.wait_for_selector("#f-given_names")
     page.fill("#f-given_names", "Noor")
     page.fill("#f-family_name", "Haddad")
@@ -68,7 +68,7 @@ def test_a_migrant_says_she_is_safe_unasked_and_reads_her_data_in_arabic(browser
     assert page.locator("main .ask").count() == 0
     page.click("main button.safe")
     thanks = arabic("Thank you. Your embassy now knows that you are safe.")
-    page.wait_for_function("document.getElementById('message').textContent.length > 0")
+    wait_until(page, "document.getElementById('message').textContent.length > 0")
     assert page.locator("#message").inner_text().strip() == thanks
     shoot(page, "app-safe-unasked-ar")
     text = _visible_text(page)
@@ -84,7 +84,7 @@ def test_a_migrant_says_she_is_safe_unasked_and_reads_her_data_in_arabic(browser
 
     # Other screens carry no leftover banner, and coming home shows no stale confirmation.
     page.click("nav.tabs a[href='#/advice']")
-    page.wait_for_function("location.hash === '#/advice'")
+    wait_until(page, "location.hash === '#/advice'")
     assert page.locator("#queue").is_hidden()
     page.click("nav.tabs a[href='#/']")
     page.wait_for_selector("main button.safe")
@@ -92,7 +92,7 @@ def test_a_migrant_says_she_is_safe_unasked_and_reads_her_data_in_arabic(browser
 
     # "I need help" unasked: recorded, and the help form opens with one confirmation.
     page.click("main button.help")
-    page.wait_for_function("location.hash === '#/help'")
+    wait_until(page, "location.hash === '#/help'")
     page.wait_for_selector("#f-category")
     help_text = arabic("Your embassy now knows that you need help. Tell them what happened.")
     assert _visible_text(page).count(help_text) == 1
@@ -130,7 +130,7 @@ def test_a_migrant_says_she_is_safe_unasked_and_reads_her_data_in_arabic(browser
     assert page.evaluate("window.lifelineQueue.size()") == 1
     context.set_offline(False)
     page.evaluate("window.lifelineQueue.flush()")
-    page.wait_for_function("window.lifelineQueue.size() === 0")
+    wait_until(page, "window.lifelineQueue.size() === 0")
     # An answer queued for a check-in that has closed meanwhile is kept as her own status.
     page.evaluate(
         """() => { localStorage.setItem('lifeline.queue', JSON.stringify([{id: 'late', kind: 'checkin',
@@ -138,7 +138,7 @@ def test_a_migrant_says_she_is_safe_unasked_and_reads_her_data_in_arabic(browser
                    body: {answer: 'safe', request: 999999, idempotency_key: crypto.randomUUID()}}])); }"""
     )
     page.evaluate("window.lifelineQueue.flush()")
-    page.wait_for_function("window.lifelineQueue.size() === 0")
+    wait_until(page, "window.lifelineQueue.size() === 0")
     assert page.locator("#queue").is_hidden()
     assert server_query(
         "SELECT status FROM nationals_statusreport WHERE registration_id = ? ORDER BY at, id",
