@@ -174,6 +174,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Per account, whatever the address (lifeline/core/signin.py): after this many failures each attempt
+# waits 2, 4, 8 … seconds after the last failure, at most LOGIN_ACCOUNT_MAX_DELAY; never a lock-out.
+LOGIN_ACCOUNT_FREE_FAILURES = envint("LOGIN_ACCOUNT_FREE_FAILURES", 10)
+LOGIN_ACCOUNT_MAX_DELAY = envint("LOGIN_ACCOUNT_MAX_DELAY", 60)
+LOGIN_ACCOUNT_WINDOW = envint("LOGIN_ACCOUNT_WINDOW", 3600)
 
 # Sessions expire after a period without activity and at browser close.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 60) * 60

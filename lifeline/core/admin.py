@@ -17,6 +17,7 @@ from lifeline.core.models import (
     RolePermission,
     StaffProfile,
 )
+from lifeline.core.signin import AdminSignInForm
 
 
 def superusers_only(request):
@@ -24,6 +25,7 @@ def superusers_only(request):
 
 
 admin.site.has_permission = superusers_only
+admin.site.login_form = AdminSignInForm
 
 
 class AuditedAdmin(admin.ModelAdmin):

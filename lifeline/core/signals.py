@@ -1,11 +1,11 @@
-"""Log-ins, log-outs and failed log-ins go to the audit log; a new password ends the API tokens."""
+"""Log-ins, log-outs and failed log-ins go to the audit log and to the per-account slowdown; a new password ends the API tokens."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from lifeline.core import audit
+from lifeline.core import audit, signin
 from lifeline.core.http import client_ip
 from lifeline.core.models import ApiToken, AuditAction
 
@@ -16,6 +16,7 @@ def _ip(request):
 
 @receiver(user_logged_in, dispatch_uid="lifeline-login")
 def on_login(sender, request, user, **kwargs):
+    signin.cleared(user.get_username())
     with audit.acting_as(user, ip=_ip(request)):
         audit.record(AuditAction.LOGIN, user=user)
 
@@ -29,6 +30,7 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="lifeline-login-failed")
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    signin.failure_noted(credentials.get("username"))
     with audit.acting_as(None, ip=_ip(request)):
         audit.record(AuditAction.LOGIN_FAILED, reason=str(credentials.get("username", ""))[:150])
 

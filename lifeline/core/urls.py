@@ -2,13 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from lifeline.core import views
+from lifeline.core.signin import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
     path("readyz", views.ready, name="ready"),
     path("account/", views.account, name="account"),
-    path("account/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "account/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
