@@ -45,6 +45,15 @@ class Row:
     only: tuple = ()  # ask only these roles (slow public resources, the same for everyone); say why
 
 
+@dataclass
+class Upload:
+    """A multipart body for an API operation that takes a file (the imports)."""
+
+    name: str
+    content: bytes
+    fields: dict = field(default_factory=dict)
+
+
 # URL patterns not asked, each with its reason.
 EXCLUDED = {
     "admin/": "Django's admin site, for superusers only: its own is_staff check; the index row below asks it as every role",
@@ -371,6 +380,45 @@ ALL_422 = "401 422 422 422 422 422 422 422 422 422"  # the body is checked befor
 
 INTERPRETER = {"full_name": "Matrix interpreter", "consent_stored": True}
 NATIONAL = {"given_names": "Matrix", "nationality": "PH", "country": "JO"}
+# Real bodies, so that the answer is about the role and not about an empty request.
+CONTACTS_CSV = Upload(
+    "contacts.csv", b"name,kind,category\nMatrix contact,organisation,faith\n", {"dry_run": "true"}
+)
+COMMUNITIES_CSV = Upload("communities.csv", b"name\nMatrix community\n", {"dry_run": "true"})
+INTERPRETERS_CSV = Upload(
+    "interpreters.csv", b"full_name,consent_stored\nMatrix interpreter,yes\n", {"dry_run": "true"}
+)
+CASE = {
+    "category": "shelter",
+    "summary": "Matrix case: a family needs a shelter tonight.",
+    "contact_name": "Matrix person",
+    "contact_phone": "+962791234567",
+}
+ALERT = {
+    "info": [
+        {
+            "language": "en",
+            "event": "Flood",
+            "headline": "Matrix flood warning",
+            "categories": ["Met"],
+            "urgency": "Immediate",
+            "severity": "Severe",
+            "certainty": "Observed",
+        }
+    ],
+    "area": {"area_desc": "Matrix valley", "circles": ["31.95,35.93 5"]},
+}
+CAP_MESSAGE = Upload(
+    "matrix.xml",
+    b"""<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>matrix-role-test-1</identifier><sender>matrix@example.org</sender>
+  <sent>2026-12-01T10:00:00+00:00</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <info><language>en</language><category>Met</category><event>Flood</event><urgency>Immediate</urgency>
+    <severity>Severe</severity><certainty>Observed</certainty><headline>Matrix flood</headline>
+    <area><areaDesc>Matrix valley</areaDesc><circle>31.95,35.93 5</circle></area></info>
+</alert>""",
+)
 CRISIS = {"name": "Matrix", "type": "natural_hazard", "country": "JO", "countries": ["JO"]}
 EMPTY_ALERT = {
     (role, "B"): "hole: an alert with no text is published by the override (submit refuses it)"
@@ -421,14 +469,14 @@ API = [
     Row("GET /api/contacts", "/api/contacts", "GET", "401 ok ok ok clean clean clean clean ok ok", marker="@example.org"),
     Row("POST /api/contacts", "/api/contacts", "POST", _api(REGISTRY_CHANGE), data={"name": "Matrix contact"}),
     Row("GET /api/contacts/export", "/api/contacts/export", "GET", _api(REGISTRY_EXPORT)),
-    Row("POST /api/contacts/import", "/api/contacts/import", "POST", ALL_422, data={}),
+    Row("POST /api/contacts/import", "/api/contacts/import", "POST", _api(REGISTRY_CHANGE), data=CONTACTS_CSV),
     Row("GET /api/contacts/{pk}", "/api/contacts/{contact}", "GET", _api(CONTACT_READ)),
     Row("PUT /api/contacts/{pk}", "/api/contacts/{contact}", "PUT", _api(CONTACT_EDIT), data={"name": "Matrix contact"}),
     Row("DELETE /api/contacts/{pk}", "/api/contacts/{contact}", "DELETE", _api(CONTACT_WRITE)),
     Row("GET /api/communities", "/api/communities", "GET", _api(COMMUNITIES_VIEW)),
     Row("POST /api/communities", "/api/communities", "POST", _api(REGISTRY_CHANGE), data={"name": "Matrix community"}),
     Row("GET /api/communities/export", "/api/communities/export", "GET", _api(COMMUNITIES_EXPORT)),
-    Row("POST /api/communities/import", "/api/communities/import", "POST", ALL_422, data={}),
+    Row("POST /api/communities/import", "/api/communities/import", "POST", _api(REGISTRY_CHANGE), data=COMMUNITIES_CSV),
     Row("GET /api/communities/{pk}", "/api/communities/{community}", "GET", _api(COMMUNITY_READ)),
     Row("PUT /api/communities/{pk}", "/api/communities/{community}", "PUT", _api(COMMUNITY_WRITE), data={"name": "Matrix community"}),
     Row("DELETE /api/communities/{pk}", "/api/communities/{community}", "DELETE", _api(COMMUNITY_WRITE)),
@@ -436,7 +484,7 @@ API = [
     Row("POST /api/interpreters", "/api/interpreters", "POST", _api(REGISTRY_CHANGE), data=INTERPRETER),
     Row("GET /api/interpreters/search", "/api/interpreters/search?source=fil&target=ar", "GET", _api(INTERPRETERS_VIEW)),
     Row("GET /api/interpreters/export", "/api/interpreters/export", "GET", _api(REGISTRY_EXPORT)),
-    Row("POST /api/interpreters/import", "/api/interpreters/import", "POST", ALL_422, data={}),
+    Row("POST /api/interpreters/import", "/api/interpreters/import", "POST", _api(REGISTRY_CHANGE), data=INTERPRETERS_CSV),
     Row("GET /api/interpreters/{pk}", "/api/interpreters/{interpreter}", "GET", "401 ok/ok ok/clean ok/404 404/404 clean/clean no/no clean/clean clean/clean clean/clean", marker="matrix-interpreter-"),
     Row("PUT /api/interpreters/{pk}", "/api/interpreters/{interpreter}", "PUT", _api(INTERPRETER_EDIT), data=INTERPRETER),
     Row("DELETE /api/interpreters/{pk}", "/api/interpreters/{interpreter}", "DELETE", _api(INTERPRETER_WRITE)),
@@ -463,7 +511,7 @@ API = [
         data={"answer": "safe"},
     ),
     Row("GET /api/cases", "/api/cases", "GET", _api(PEOPLE_VIEW)),
-    Row("POST /api/cases", "/api/cases", "POST", ALL_422, data={}),
+    Row("POST /api/cases", "/api/cases", "POST", _api(PEOPLE_CHANGE), data=CASE),
     Row("GET /api/cases/{case_id}", "/api/cases/{case}", "GET", _api(PERSON_READ)),
     Row("POST /api/cases/{case_id}/transition", "/api/cases/{case}/transition", "POST", "401 422/ok 404/404 404/404 no/no no/no no/no no/no 422/404 422/ok", data={"status": "in_progress"}),
     Row("POST /api/cases/{case_id}/notes", "/api/cases/{case}/notes", "POST", _api(PERSON_WRITE), data={"text": "Matrix note"}),
@@ -479,8 +527,8 @@ API = [
     Row("POST /api/advice/versions/{pk}/submit", "/api/advice/versions/{version}/submit", "POST", ADVICE_SUBMIT),
     Row("POST /api/advice/versions/{pk}/approve", "/api/advice/versions/{version}/approve", "POST", ADVICE_APPROVE),
     Row("GET /api/alerts", "/api/alerts", "GET", _api(PUBLISHING_VIEW)),
-    Row("POST /api/alerts", "/api/alerts", "POST", ALL_422, data={}),
-    Row("POST /api/alerts/import", "/api/alerts/import", "POST", ALL_422, data={}),
+    Row("POST /api/alerts", "/api/alerts", "POST", _api(PUBLISHING_CHANGE), data=ALERT),
+    Row("POST /api/alerts/import", "/api/alerts/import", "POST", _api(PUBLISHING_CHANGE), data=CAP_MESSAGE),
     Row("GET /api/alerts/{pk}", "/api/alerts/{alert}", "GET", _api(ALERT_READ)),
     Row("GET /api/alerts/{pk}/texts", "/api/alerts/{alert}/texts", "GET", _api(ALERT_READ)),
     # 409: the role may, the alert's state refuses (A is published, B an empty draft).

@@ -5,11 +5,12 @@ import re
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
-from lifeline.core.tests.rolematrix.table import API, EXCLUDED, PAGES
+from lifeline.core.tests.rolematrix.table import API, EXCLUDED, PAGES, Upload
 from lifeline.core.tests.rolematrix.world import ROLES, build, log_in
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -97,6 +98,9 @@ def _ask(world, row, role, side, api):
         else:
             client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
     method = row.method.lower()
+    if api and isinstance(row.data, Upload):
+        files = {"file": SimpleUploadedFile(row.data.name, row.data.content), **row.data.fields}
+        return client.post(url, data=files, **headers)
     if api and row.data is not None:
         return getattr(client, method)(url, data=row.data, content_type="application/json", **headers)
     if method == "post":
