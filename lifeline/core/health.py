@@ -7,12 +7,14 @@ much work waits (sends not finished, messages in the broker's queue, dead letter
 The heartbeat is the periodic task ``core.heartbeat`` (every LIFELINE_HEARTBEAT_SECONDS, 60 by default): the
 scheduler stamps ``lifeline:scheduler`` when it publishes it, the worker ``lifeline:worker`` when it
 runs it. Both stamps live in the broker's Redis, so every web node sees the same ones.
+
+``core`` knows no registry: the apps whose work can wait tell it how to count it
+(``register_waiting_work``, called from their ``AppConfig.ready``; messaging counts its sends).
 """
 
 import logging
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
@@ -52,16 +54,25 @@ def _age(client, key, now):
     return None if value is None else round(now - float(value), 1)
 
 
+_COUNTERS = []  # functions returning {name: count} of work that waits for a worker
+_PENDING = []  # functions returning True when work waits for a worker
+
+
+def register_waiting_work(counts, pending):
+    """An app tells readiness what of its work waits: ``counts()`` -> {name: number} for /readyz and
+    ``lifeline status``; ``pending()`` -> bool for the staff banner when no worker runs."""
+    if counts not in _COUNTERS:
+        _COUNTERS.append(counts)
+    if pending not in _PENDING:
+        _PENDING.append(pending)
+
+
 def waiting_work():
-    """Sends not finished, deliveries still queued, and dead letters (messages given up on)."""
-    Send = apps.get_model("messaging", "Send")
-    Delivery = apps.get_model("messaging", "Delivery")
-    DeadLetter = apps.get_model("messaging", "DeadLetter")
-    return {
-        "sends_waiting": Send.objects.exclude(status="done").count(),
-        "deliveries_queued": Delivery.objects.filter(state="queued").count(),
-        "dead_letters": DeadLetter.objects.count(),
-    }
+    """Every app's waiting work (for messaging: sends not finished, deliveries queued, dead letters)."""
+    found = {}
+    for counts in _COUNTERS:
+        found.update(counts())
+    return found
 
 
 def readiness():
@@ -111,8 +122,7 @@ def sends_stuck():
         age = _age(client, WORKER_KEY, time.time())
         if age is not None and age <= stale_after():
             return False
-        Send = apps.get_model("messaging", "Send")
-        return Send.objects.exclude(status="done").exists()
+        return any(pending() for pending in _PENDING)
     except Exception:  # the banner must never break a page
         log.warning("could not check the workers", exc_info=True)
         return True

@@ -8,19 +8,35 @@ they live, and the operators' guide says how to keep a copy offline.
 """
 
 import argparse
+import base64
 import secrets
 
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 
 def encryption_key():
     return Fernet.generate_key().decode()
 
 
-def all_keys():
-    from lifeline.messaging.channels.vapid import generate
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
-    vapid = generate()
+
+def vapid_pair():
+    """A VAPID key pair for Web Push (P-256), base64url: the raw 32-byte private value and the
+    uncompressed public point, as browsers' push services expect."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_numbers().private_value.to_bytes(32, "big")
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return {"private_key": b64url(private), "public_key": b64url(public)}
+
+
+def all_keys():
+    vapid = vapid_pair()
     return {
         "SECRET_KEY": secrets.token_urlsafe(60),
         "LIFELINE_ENCRYPTION_KEYS": encryption_key(),

@@ -1,19 +1,19 @@
-"""The registries that import and export as tables, by the name commands and the API use."""
+"""The registries that import and export as tables, by the name commands and the API use.
 
-from django.utils.module_loading import import_string
+``core`` knows no registry: each registry app adds itself in its ``AppConfig.ready``
+(``register("contacts", ContactSchema, Area.CONTACTS)``), so commands offer whatever is installed.
+"""
 
-from lifeline.core.models import Area
+REGISTRIES = {}
 
-REGISTRIES = {
-    "contacts": ("lifeline.directory.tabular.ContactSchema", Area.CONTACTS),
-    "communities": ("lifeline.communities.tabular.CommunitySchema", Area.COMMUNITIES),
-    "interpreters": ("lifeline.interpreters.tabular.InterpreterSchema", Area.INTERPRETERS),
-}
+
+def register(key, schema_class, area):
+    REGISTRIES[key] = (schema_class, area)
 
 
 def get_schema(key):
-    path, _area = REGISTRIES[key]
-    return import_string(path)()
+    schema_class, _area = REGISTRIES[key]
+    return schema_class()
 
 
 def area_of(key):

@@ -11,14 +11,10 @@ import json
 import os
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+from lifeline.core.keys import vapid_pair
 
 
 def b64url_decode(text):
@@ -27,12 +23,7 @@ def b64url_decode(text):
 
 
 def generate():
-    key = ec.generate_private_key(ec.SECP256R1())
-    private = key.private_numbers().private_value.to_bytes(32, "big")
-    public = key.public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    )
-    return {"private_key": b64url(private), "public_key": b64url(public)}
+    return vapid_pair()
 
 
 def keys_file():

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 
 from lifeline.messaging.channels import vapid
-from lifeline.messaging.channels.testing.push_service import PushService
 from lifeline.nationals.models import Consent, Purpose
 from lifeline.pwa.models import PushSubscription
+from tests.rigs.push_service import PushService
 
 
 @pytest.fixture

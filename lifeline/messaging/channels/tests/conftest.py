@@ -2,7 +2,7 @@ import pytest
 
 from lifeline.messaging.channels import get_channel, reset_channels
 from lifeline.messaging.channels.base import OutboundMessage
-from lifeline.messaging.channels.testing.gateway import Gateway
+from tests.rigs.gateway import Gateway
 
 SECRET = "s3cret-for-tests"
 

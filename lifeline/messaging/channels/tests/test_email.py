@@ -1,7 +1,7 @@
 import pytest
 
 from lifeline.messaging.channels import get_channel
-from lifeline.messaging.channels.testing.smtp import SmtpServer, free_port
+from tests.rigs.smtp import SmtpServer, free_port
 
 from .conftest import message
 

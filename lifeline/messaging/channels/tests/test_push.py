@@ -4,7 +4,7 @@ import pytest
 
 from lifeline.messaging.channels import get_channel, vapid
 from lifeline.messaging.channels.push import MAX_PAYLOAD, payload
-from lifeline.messaging.channels.testing.push_service import PushService, verify_vapid
+from tests.rigs.push_service import PushService, verify_vapid
 
 from .conftest import message
 

@@ -4,7 +4,7 @@ import pytest
 
 from lifeline.messaging.channels import get_channel
 from lifeline.messaging.channels.sms import lookup, render
-from lifeline.messaging.channels.testing.gateway import Gateway
+from tests.rigs.gateway import Gateway
 
 from .conftest import message
 

@@ -13,7 +13,7 @@ from django.core.servers.basehttp import WSGIServer
 from django.dispatch import receiver
 
 from lifeline.messaging.channels import inbound
-from lifeline.messaging.channels.testing.gateway import Gateway
+from tests.rigs.gateway import Gateway
 
 from .conftest import SECRET, message
 

@@ -1,2 +1,0 @@
-"""Real servers on loopback for tests and benchmarks: an SMS gateway, a Web Push
-service and an SMTP server. Each starts on a free port as a context manager."""
