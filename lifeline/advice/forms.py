@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.advice.models import AdviceText, AdviceVersion, Briefing, BriefingText, Level, TravelAdvice
 from lifeline.advice.services import TEXT_FIELDS
 from lifeline.core.forms import LanguageField, offer_countries, offer_organisations
+from lifeline.core.versions import VersionedForm
 from lifeline.geo.models import AdminArea
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class PlaceForm(forms.ModelForm):
+class PlaceForm(VersionedForm, forms.ModelForm):
     """Organisation, country and optional admin area, shared by advice and briefings."""
 
     def __init__(self, *args, organisations, **kwargs):

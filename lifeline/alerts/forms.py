@@ -11,6 +11,7 @@ from lifeline.alerts.cap import MAX_BYTES, check_circle, check_polygon
 from lifeline.alerts.models import Alert, Category, FeedSubscription, InfoBlock, ResponseType, State, Status
 from lifeline.core.forms import LanguageField, offer_organisations
 from lifeline.core.names import language_name
+from lifeline.core.versions import VersionedForm
 from lifeline.geo.models import AdminArea
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -357,7 +358,7 @@ class CapUploadForm(forms.Form):
         return upload
 
 
-class FeedForm(forms.ModelForm):
+class FeedForm(VersionedForm, forms.ModelForm):
     url = forms.URLField(label=_("Feed URL"), max_length=1000, assume_scheme="https")
 
     class Meta:

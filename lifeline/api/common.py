@@ -15,6 +15,8 @@ from lifeline.core.http import client_ip
 from lifeline.core.models import Action, ApiToken, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
 from lifeline.core.tabular import TableError, export_table, import_table, table_response
+from lifeline.core.versions import FIELD as VERSION_FIELD
+from lifeline.core.versions import changed_meanwhile_message, fingerprint
 
 
 def _no_nul(value: str) -> str:
@@ -92,6 +94,25 @@ class ReportOut(Schema):
 def require(request, area, action):
     if not has_perm(request.user, area, action):
         raise PermissionDenied
+
+
+def etag(response, instance):
+    """Give ``response`` the version of ``instance`` (``core/versions``) as its ETag."""
+    response["ETag"] = f'"{fingerprint(instance)}"'
+
+
+def if_match(request, instance, data):
+    """Hold a PUT to the version its client read: the 412 answer when ``If-Match`` names another
+    version of ``instance``, else None; the version goes into the form's ``data`` so that the save
+    checks it again under the row lock."""
+    wanted = request.headers.get("If-Match", "").strip()
+    if not wanted or wanted == "*":
+        return None
+    seen = wanted.removeprefix("W/").strip('"')
+    if seen != fingerprint(instance):
+        return Status(412, {"detail": changed_meanwhile_message(instance)})
+    data[VERSION_FIELD] = seen
+    return None
 
 
 def form_errors(form):

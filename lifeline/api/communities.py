@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -20,7 +21,9 @@ from lifeline.api.common import (
     ShortText,
     Text,
     area_ids,
+    etag,
     form_errors,
+    if_match,
     invalid,
     owner_id,
     require,
@@ -182,8 +185,10 @@ def _form_data(request, payload: CommunityIn, instance=None):
     return data, unknown
 
 
-def _save(request, payload, instance=None):
+def _save(request, payload, instance=None, response=None):
     data, unknown = _form_data(request, payload, instance)
+    if instance is not None and (refused := if_match(request, instance, data)):
+        return refused
     form = CommunityProfileForm(
         data, instance=instance, organisations=writable_organisations(request.user), user=request.user
     )
@@ -195,6 +200,8 @@ def _save(request, payload, instance=None):
     with transaction.atomic():  # as the page: the profile and its version together
         profile = form.save()
         services.record_version(profile, request.user, form.cleaned_data["note"])
+    if response is not None:
+        etag(response, profile)
     return Status((200 if instance else 201), _out(profile))
 
 
@@ -252,15 +259,19 @@ def import_communities(
 
 
 @router.get("/{pk}", response={200: CommunityOut, 404: ErrorOut})
-def get_community(request, pk: Id):
-    return Status(200, _out(get_object_or_404(CommunityProfile.objects.readable_by(request.user), pk=pk)))
+def get_community(request, pk: Id, response: HttpResponse):
+    profile = get_object_or_404(CommunityProfile.objects.readable_by(request.user), pk=pk)
+    etag(response, profile)
+    return Status(200, _out(profile))
 
 
-@router.put("/{pk}", response={200: CommunityOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
-def update_community(request, pk: Id, payload: CommunityIn):
+@router.put(
+    "/{pk}", response={200: CommunityOut, 404: ErrorOut, 412: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut}
+)
+def update_community(request, pk: Id, payload: CommunityIn, response: HttpResponse):
     require(request, AREA, Action.CHANGE)
     profile = get_object_or_404(CommunityProfile.objects.for_user(request.user, Action.CHANGE), pk=pk)
-    return _save(request, payload, instance=profile)
+    return _save(request, payload, instance=profile, response=response)
 
 
 @router.delete("/{pk}", response={204: None, 404: ErrorOut, 403: ErrorOut, 409: ErrorOut})

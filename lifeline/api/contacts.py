@@ -4,6 +4,7 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -17,7 +18,9 @@ from lifeline.api.common import (
     ReportOut,
     ShortText,
     Text,
+    etag,
     form_errors,
+    if_match,
     owner_id,
     require,
     run_export,
@@ -144,8 +147,10 @@ def _form_data(request, payload: ContactIn, instance=None):
     return data, unknown
 
 
-def _save(request, payload, instance=None):
+def _save(request, payload, instance=None, response=None):
     data, unknown = _form_data(request, payload, instance)
+    if instance is not None and (refused := if_match(request, instance, data)):
+        return refused
     form = KeyContactForm(data, instance=instance, organisations=writable_organisations(request.user))
     if unknown:
         form.is_valid()
@@ -153,6 +158,8 @@ def _save(request, payload, instance=None):
     if not form.is_valid():
         return Status(422, {"detail": "invalid", "errors": form_errors(form)})
     contact = form.save()
+    if response is not None:
+        etag(response, contact)
     return Status((200 if instance else 201), _out(contact, True))
 
 
@@ -194,20 +201,23 @@ def import_contacts(
 
 
 @router.get("/{pk}", response={200: ContactOut, 404: ErrorOut})
-def get_contact(request, pk: Id):
+def get_contact(request, pk: Id, response: HttpResponse):
     contact = get_object_or_404(KeyContact.objects.for_user(request.user), pk=pk)
+    etag(response, contact)
     personal = has_perm(request.user, AREA, Action.PERSONAL)
     if personal and contact.channels:
         audit.record(AuditAction.VIEW, obj=contact, fields=["channels"])
     return Status(200, _out(contact, personal))
 
 
-@router.put("/{pk}", response={200: ContactOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
-def update_contact(request, pk: Id, payload: ContactIn):
+@router.put(
+    "/{pk}", response={200: ContactOut, 404: ErrorOut, 412: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut}
+)
+def update_contact(request, pk: Id, payload: ContactIn, response: HttpResponse):
     contact = get_object_or_404(KeyContact.objects.for_user(request.user, Action.CHANGE), pk=pk)
     if contact.channels and not has_perm(request.user, AREA, Action.PERSONAL):
         require(request, AREA, Action.PERSONAL)
-    return _save(request, payload, instance=contact)
+    return _save(request, payload, instance=contact, response=response)
 
 
 @router.delete("/{pk}", response={204: None, 404: ErrorOut, 409: ErrorOut})

@@ -16,6 +16,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -33,7 +34,9 @@ from lifeline.api.common import (
     ShortText,
     Text,
     area_ids,
+    etag,
     form_errors,
+    if_match,
     invalid,
     owner_id,
     require,
@@ -352,11 +355,13 @@ def _formset_errors(formset, name, indexes):
     return errors
 
 
-def _save(request, payload, instance=None):
+def _save(request, payload, instance=None, response=None):
     personal = has_perm(request.user, AREA, Action.PERSONAL)
     if not personal and any(getattr(payload, name) for name in PERSONAL):
         raise PermissionDenied  # who may not see personal data may not write it either
     data, unknown, indexes = _form_data(request, payload, instance)
+    if instance is not None and (refused := if_match(request, instance, data)):
+        return refused
     form = InterpreterForm(data, instance=instance, organisations=writable_organisations(request.user))
     formsets = {
         "pairs": PairFormSet(data, instance=instance, prefix="pairs"),
@@ -382,6 +387,8 @@ def _save(request, payload, instance=None):
         changed = [name for prefix, name in FORMSETS if formsets[prefix].has_changed()]
         if instance is not None and changed:
             audit.record(AuditAction.UPDATE, obj=saved, fields=changed)
+    if response is not None:
+        etag(response, saved)
     return Status((200 if instance else 201), _out(saved, personal))
 
 
@@ -476,8 +483,9 @@ def import_interpreters(
 
 
 @router.get("/{pk}", response={200: InterpreterOut, 404: ErrorOut})
-def get_interpreter(request, pk: Id):
+def get_interpreter(request, pk: Id, response: HttpResponse):
     interpreter = get_object_or_404(_with_related(Interpreter.objects.readable_by(request.user)), pk=pk)
+    etag(response, interpreter)
     # Contact channels only within the user's own scope.
     personal = (
         has_perm(request.user, AREA, Action.PERSONAL)
@@ -489,13 +497,15 @@ def get_interpreter(request, pk: Id):
     return Status(200, _out(interpreter, personal))
 
 
-@router.put("/{pk}", response={200: InterpreterOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
-def update_interpreter(request, pk: Id, payload: InterpreterIn):
+@router.put(
+    "/{pk}", response={200: InterpreterOut, 404: ErrorOut, 412: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut}
+)
+def update_interpreter(request, pk: Id, payload: InterpreterIn, response: HttpResponse):
     require(request, AREA, Action.CHANGE)
     interpreter = get_object_or_404(Interpreter.objects.for_user(request.user, Action.CHANGE), pk=pk)
     if _personal_shown(interpreter) and not has_perm(request.user, AREA, Action.PERSONAL):
         raise PermissionDenied  # as the page: no editing what one may not see
-    return _save(request, payload, instance=interpreter)
+    return _save(request, payload, instance=interpreter, response=response)
 
 
 @router.delete("/{pk}", response={204: None, 404: ErrorOut, 403: ErrorOut, 409: ErrorOut})

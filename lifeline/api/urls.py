@@ -21,6 +21,7 @@ from lifeline.api.nationals import router as nationals
 from lifeline.api.parser import StrictJSONParser
 from lifeline.cases.app_api import router as app_cases
 from lifeline.core.http import BadBody
+from lifeline.core.versions import ChangedMeanwhile
 from lifeline.crises.app_api import router as app_crises
 from lifeline.nationals.app_api import router as app_nationals
 from lifeline.pwa.app_api import router as app_pwa
@@ -43,6 +44,12 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
+
+
+@api.exception_handler(ChangedMeanwhile)
+def changed_meanwhile(request, exc):
+    """A PUT held to an If-Match version that changed between the check and the write."""
+    return api.create_response(request, {"detail": str(exc)}, status=412)
 
 
 @api.exception_handler(Http404)

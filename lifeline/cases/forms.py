@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.cases.models import CaseSource, CaseTeam, Category, Priority, ReferralStatus, Status
 from lifeline.cases.services import CaseError, assignable_officers, normalise_phone, referral_contacts
 from lifeline.core.forms import offer_organisations
+from lifeline.core.versions import VersionedForm
 from lifeline.geo.models import AdminArea
 
 
@@ -138,7 +139,7 @@ class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Partner's answer"), choices=ReferralStatus.choices)
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = CaseTeam
         fields = ["organisation", "name", "members"]

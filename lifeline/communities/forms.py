@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifeline.communities.models import PERCENT_FIELDS, PERCENT_RANGE, CommunityProfile, Sector, Vulnerability
 from lifeline.core.forms import CountryField, LanguageCodesField, LanguageField, offer_organisations
+from lifeline.core.versions import VersionedForm
 from lifeline.directory.models import KeyContact
 from lifeline.geo.models import AdminArea
 
@@ -15,7 +16,7 @@ class SortedMultipleChoiceField(forms.MultipleChoiceField):
         return sorted(set(super().clean(value)))
 
 
-class CommunityProfileForm(forms.ModelForm):
+class CommunityProfileForm(VersionedForm, forms.ModelForm):
     origin_countries = CountryField(label=_("Origin"), multiple=True, model=True, required=False)
     languages = LanguageCodesField(label=_("Languages spoken"))
     sectors = SortedMultipleChoiceField(label=_("Sectors of work"), choices=Sector.choices, required=False)

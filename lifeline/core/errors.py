@@ -28,11 +28,12 @@ def _branding():
         return None
 
 
-def _page(request, template, status):
+def _page(request, template, status, **extra):
     from django.http import HttpResponse
 
     path = getattr(request, "path", "") or ""
     context = {
+        **extra,
         "branding": _branding(),
         "current_language": get_language(),
         "LANGUAGE_BIDI": get_language_bidi(),
@@ -75,3 +76,11 @@ def csrf_failure(request, reason=""):
     if _is_api(request):
         return _json(_("This form has expired. Reload the page and try again."), 403)
     return _page(request, "403_csrf.html", 403)
+
+
+def changed_meanwhile(request, exception):
+    """A save refused because the record changed after the form was opened (``core/versions``),
+    caught at the last moment under the row lock: the form itself says it in every other case."""
+    if _is_api(request):
+        return _json(str(exception), 409)
+    return _page(request, "409.html", 409, message=str(exception))

@@ -26,6 +26,7 @@ from lifeline.core.names import (
     language_label,
     language_options,
 )
+from lifeline.core.versions import VersionedForm
 
 
 def offer_organisations(field, organisations, label=None):
@@ -306,7 +307,7 @@ LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 1024
 
 
-class BrandingForm(forms.ModelForm):
+class BrandingForm(VersionedForm, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages offered"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
     )
@@ -396,7 +397,7 @@ class RoleMatrixForm(forms.Form):
 SCOPE_RANK = {"own": 0, "children": 1, "deployment": 2}
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [

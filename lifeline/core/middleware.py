@@ -29,7 +29,8 @@ class SecondFactorMiddleware:
 
 
 class AuditContextMiddleware:
-    """Every audit entry written during a request names its user and address."""
+    """Every audit entry written during a request names its user and address; a save refused at the
+    last moment because the record changed meanwhile (``core/versions``) is answered 409."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,3 +38,11 @@ class AuditContextMiddleware:
     def __call__(self, request):
         with acting_as(getattr(request, "user", None), ip=client_ip(request), via="web"):
             return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from lifeline.core.errors import changed_meanwhile
+        from lifeline.core.versions import ChangedMeanwhile
+
+        if isinstance(exception, ChangedMeanwhile):
+            return changed_meanwhile(request, exception)
+        return None

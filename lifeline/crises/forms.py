@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import LanguageField, offer_countries
 from lifeline.core.names import find_language
+from lifeline.core.versions import VersionedForm
 from lifeline.crises.models import CheckInStatus, Crisis
 from lifeline.crises.services import MAX_GEOJSON_BYTES, geometry_text, parse_area
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals.models import SpecialNeed, coarse_point
 
 
-class CrisisForm(forms.ModelForm):
+class CrisisForm(VersionedForm, forms.ModelForm):
     geojson_file = forms.FileField(
         label=_("or upload a GeoJSON file"),
         required=False,

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import LanguageCodesField, LanguageField, offer_organisations
+from lifeline.core.versions import VersionedForm
 from lifeline.directory.models import ContactCategory, KeyContact, TrustLevel
 from lifeline.directory.tabular import normalise_channel
 from lifeline.geo.models import AdminArea
@@ -45,7 +46,7 @@ class ChannelsField(forms.CharField):
         return channels
 
 
-class KeyContactForm(forms.ModelForm):
+class KeyContactForm(VersionedForm, forms.ModelForm):
     languages = LanguageCodesField(label=_("Languages"))
     channels = ChannelsField(label=_("Contact channels"))
 

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.versions import VersionedForm
 from lifeline.evacuation.models import AssemblyPoint, EvacueeStatus, Transport
 from lifeline.evacuation.services import places_taken
 from lifeline.geo.models import AdminArea
@@ -26,7 +27,7 @@ def _capacity(value, instance, kind):
     return value
 
 
-class AssemblyPointForm(forms.ModelForm):
+class AssemblyPointForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = AssemblyPoint
         fields = ["name", "address", "location", "capacity", "opens", "closes", "contact"]
@@ -56,7 +57,7 @@ class AssemblyPointForm(forms.ModelForm):
         return data
 
 
-class TransportForm(forms.ModelForm):
+class TransportForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Transport
         fields = ["kind", "name", "capacity", "departs", "assembly_point", "destination"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import LanguageField, offer_organisations
 from lifeline.core.phones import default_region
+from lifeline.core.versions import VersionedForm
 from lifeline.directory.forms import ChannelsField
 from lifeline.geo.models import AdminArea
 from lifeline.interpreters.models import (
@@ -40,7 +41,7 @@ class MessagingField(ChannelsField):
         return check_messaging(super().clean(value))
 
 
-class InterpreterForm(forms.ModelForm):
+class InterpreterForm(VersionedForm, forms.ModelForm):
     phone = forms.CharField(
         label=_("Phone"),
         required=False,

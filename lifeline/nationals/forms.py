@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import LanguageField, offer_countries, offer_organisations
 from lifeline.core.names import language_name
+from lifeline.core.versions import VersionedForm
 from lifeline.geo.models import AdminArea, Country
 from lifeline.interpreters.forms import MessagingField
 from lifeline.interpreters.tabular import normalise_phone
@@ -73,7 +74,7 @@ def area_choices(empty_label="---------"):
     return [("", empty_label)] + sorted(groups.items())
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(VersionedForm, forms.ModelForm):
     """The registration, as staff record it; the app's self-registration uses it too (``staff=False``)."""
 
     organisation = forms.ModelChoiceField(
@@ -269,7 +270,7 @@ class RegistrationFilterForm(forms.Form):
         self.fields["area"].choices = area_choices(_("Any"))
 
 
-class PostDetailsForm(forms.ModelForm):
+class PostDetailsForm(VersionedForm, forms.ModelForm):
     emergency_phone = PhoneField(label=_("Emergency phone"))
 
     class Meta:
