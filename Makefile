@@ -22,10 +22,11 @@ $(STAMP): requirements/base.txt requirements/test.txt
 	$(PIP) install --quiet -r requirements/test.txt
 	touch $(STAMP)
 
-# Debian packages: Chromium for the browser tests, gettext for the catalogs, curl for the operators test.
+# Debian packages: Chromium for the browser tests, gettext for the catalogs, curl for the operators test,
+# xmlsec1 to check CAP signatures with a reader of its own.
 system-packages:
 	@missing=""; \
-	for p in chromium chromium-driver gettext fonts-noto-core curl; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in chromium chromium-driver gettext fonts-noto-core curl xmlsec1; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -327,6 +327,10 @@ VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY")
 VAPID_SUBJECT = env("VAPID_SUBJECT")  # default mailto:DEFAULT_FROM_EMAIL
 VAPID_KEYS_FILE = env("VAPID_KEYS_FILE", str(BASE_DIR / "var" / "vapid.json"))
+# CAP signing (lifeline/alerts/signing.py): <organisation id>.key.pem / .cert.pem per signing
+# organisation; a PEM bundle of certificates whose signatures on imported messages count as trusted.
+CAP_SIGNING_KEYS_DIR = env("CAP_SIGNING_KEYS_DIR", "")
+CAP_TRUSTED_CERTIFICATES = env("CAP_TRUSTED_CERTIFICATES", "")
 PUSH_TTL = envint("PUSH_TTL", 86400)
 PUSH_TIMEOUT = float(env("PUSH_TIMEOUT", "10"))
 PUSH_CONCURRENCY = envint("PUSH_CONCURRENCY", 8)

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_POST
 
-from lifeline.alerts import hazards
-from lifeline.alerts.cap import to_cap_xml
+from lifeline.alerts import hazards, signing
 from lifeline.alerts.feeds import poll_feed
 from lifeline.alerts.forms import (
     AlertFilterForm,
@@ -122,6 +121,7 @@ def _detail_context(request, alert, override_form=None):
         "override_form": override_form or OverrideForm(),
         "followups": alert.followups.all(),
         "can_send": alert.is_current and has_perm(request.user, Area.MESSAGING, Action.CHANGE),
+        "signature": signing.status_for(alert),
     }
 
 
@@ -294,8 +294,7 @@ def alert_followup(request, pk, kind):
 def alert_cap(request, pk):
     """The CAP XML of any alert the user may see: as received for imported ones, as it would be sent for drafts."""
     alert = get_for_user(Alert, request.user, pk)
-    body = alert.raw_xml.encode("utf-8") if alert.raw_xml else to_cap_xml(alert)
-    return HttpResponse(body, content_type=f"{CAP_TYPE}; charset=utf-8")
+    return HttpResponse(signing.cap_message(alert), content_type=f"{CAP_TYPE}; charset=utf-8")
 
 
 @login_required
@@ -427,7 +426,7 @@ def _public_modified(request, pk=None, identifier=None):
 @condition(etag_func=_public_etag, last_modified_func=_public_modified)
 def public_cap(request, pk=None, identifier=None):
     alert = _public(pk=pk, identifier=identifier)
-    return HttpResponse(to_cap_xml(alert), content_type=f"{CAP_TYPE}; charset=utf-8")
+    return HttpResponse(signing.cap_message(alert), content_type=f"{CAP_TYPE}; charset=utf-8")
 
 
 class CapAtomFeed(Atom1Feed):
