@@ -177,6 +177,12 @@ def test_a_post_without_branding_shows_its_ministrys_on_staff_pages(login, consu
     assert "--primary: #0038a8" in page
 
 
+def test_a_consuls_error_page_shows_the_ministrys_branding_too(login, consul, branded_ministry):
+    response = login(consul).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Department of Foreign Affairs" in response.content.decode()
+
+
 def test_a_post_with_its_own_branding_shows_its_own(login, consul, branded_ministry, post_amman):
     post_amman.brand_name = "Embassy in Amman"
     post_amman.save()
