@@ -21,7 +21,7 @@ from lifeline.advice.forms import (
     VersionForm,
 )
 from lifeline.advice.models import LEVEL_STYLE, AdviceVersion, Briefing, Level, State, TravelAdvice
-from lifeline.core import approval
+from lifeline.core import approval, branding
 from lifeline.core.http import client_ip, same_origin
 from lifeline.core.models import Action, Area
 from lifeline.core.names import country_name, language_name
@@ -72,6 +72,7 @@ def _languages(texts):
 def advice_index(request):
     form = AdviceFilterForm(request.GET or None)
     everything = services.public_advice()
+    branding.show_for(request, {a.organisation_id for a in everything})  # the publishers' name and logo
     rows = [a for a in everything if a.is_whole_country]
     regional = {}
     for advice in everything:
@@ -104,6 +105,7 @@ def advice_country(request, code):
         raise Http404
     whole = next((a for a in advice if a.is_whole_country), None)
     main = whole or advice[0]
+    branding.show_for(request, {main.organisation_id})
     wanted = _reader_languages(request)
     text = services.pick_text(main.current.texts.all(), *wanted)
     regions = [(a, services.pick_text(a.current.texts.all(), *wanted)) for a in advice if a is not main]
@@ -137,6 +139,7 @@ def _public_briefing(request, code):
 @condition(last_modified_func=_last_modified)
 def briefing(request, code):
     country, found, text = _public_briefing(request, code)
+    branding.show_for(request, {found.organisation_id})
     context = {
         "country": country,
         "briefing": found,

@@ -1,18 +1,21 @@
 from django.conf import settings
 from django.utils.translation import get_language, get_language_bidi
 
-from lifeline.core import approval, health
-from lifeline.core.models import Area, Branding
+from lifeline.core import approval, branding, health
+from lifeline.core.dashboard import stream_of
+from lifeline.core.models import Area
 from lifeline.core.permissions import has_perm
 
 
 def deployment(request):
-    branding = Branding.current()
-    offered = [(code, name) for code, name in settings.LANGUAGES if code in (branding.languages or [])]
+    brand = branding.for_request(request)
+    offered = [(code, name) for code, name in settings.LANGUAGES if code in brand.languages]
     user = getattr(request, "user", None)
     can = {area: has_perm(user, area, "view") for area in Area.values}
     return {
-        "branding": branding,
+        "branding": brand,
+        # Whose group comes first in the menu (core.dashboard.stream_of).
+        "menu_stream": stream_of(user, brand) if user is not None and user.is_authenticated else "",
         "offered_languages": offered or settings.LANGUAGES,
         "LANGUAGE_BIDI": get_language_bidi(),
         "current_language": get_language(),

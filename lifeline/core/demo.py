@@ -34,6 +34,8 @@ DEMO_APPS = [
 ]
 
 PASSWORD = "Lifeline-demo-2026"
+# The ministry's own branding: its staff, its posts' staff and its public advice pages show it.
+MINISTRY_BRAND = ("Department of Foreign Affairs, Republic of the Philippines", "#0038a8", "#a6620a")
 BACKUP_CODES = [f"demo{n:04d}" for n in range(1, 21)]
 
 # Jordan's governorates and their OCHA P-codes (facts); boundaries are loaded from a
@@ -190,6 +192,7 @@ def load(stdout=None):
         )
         org.jurisdiction_countries.set([countries[c] for c in jurisdiction])
         orgs[key] = org
+    _ministry_branding(orgs["mfa-ph"])
 
     User = get_user_model()
     for username, org_key, role, scope, superuser in USERS:
@@ -234,3 +237,27 @@ def _ascii(text):
     import unicodedata
 
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _ministry_branding(ministry):
+    """Give the demo ministry its own name, logo and colours (once); its posts inherit them."""
+    if ministry.brand_name:
+        return
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    name, primary, accent = MINISTRY_BRAND
+    image = Image.new("RGB", (96, 96), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((6, 6, 90, 90), fill=primary)
+    draw.polygon(
+        [(48, 18), (56, 40), (78, 40), (60, 54), (67, 76), (48, 62), (29, 76), (36, 54), (18, 40), (40, 40)],
+        fill="#fcd116",
+    )
+    data = io.BytesIO()
+    image.save(data, "PNG")
+    ministry.brand_name, ministry.brand_primary_colour, ministry.brand_accent_colour = name, primary, accent
+    ministry.brand_logo.save("logo.png", ContentFile(data.getvalue()), save=False)
+    ministry.save(update_fields=["brand_name", "brand_logo", "brand_primary_colour", "brand_accent_colour"])

@@ -19,11 +19,12 @@ def _is_api(request):
     return request is not None and request.path.startswith("/api/")
 
 
-def _branding():
+def _branding(request):
+    """The brand of the reader's organisation, as on every page (core.branding), if it can be read."""
     try:
-        from lifeline.core.models import Branding
+        from lifeline.core import branding
 
-        return Branding.current()
+        return branding.for_request(request)
     except Exception:  # the database may be why we are here
         return None
 
@@ -34,7 +35,7 @@ def _page(request, template, status, **extra):
     path = getattr(request, "path", "") or ""
     context = {
         **extra,
-        "branding": _branding(),
+        "branding": _branding(request),
         "current_language": get_language(),
         "LANGUAGE_BIDI": get_language_bidi(),
         "home_url": "/app/" if path.startswith("/app/") else "/",

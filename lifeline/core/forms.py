@@ -329,23 +329,28 @@ class BrandingForm(VersionedForm, forms.ModelForm):
         }
 
     def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "size") and "logo" in self.changed_data:
-            if logo.size > LOGO_MAX_BYTES:
-                raise forms.ValidationError(_("The logo must be smaller than 512 KB."))
-            try:
-                data, fmt = clean_image(
-                    logo,
-                    LOGO_MAX_BYTES,
-                    max_side=LOGO_MAX_SIDE,
-                    not_image=_("The logo must be a PNG or JPEG image."),
-                )
-            except ImageRefused as exc:
-                raise forms.ValidationError(str(exc)) from None
-            # Stored as the cleaned copy, under a name of our choosing, so it is always served
-            # as the image it is.
-            return ContentFile(data, name=f"logo.{'png' if fmt == 'PNG' else 'jpg'}")
-        return logo
+        return clean_logo(self, "logo")
+
+
+def clean_logo(form, name):
+    """A logo uploaded to ``form``'s field ``name``, kept as a cleaned PNG or JPEG copy."""
+    logo = form.cleaned_data.get(name)
+    if logo and hasattr(logo, "size") and name in form.changed_data:
+        if logo.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo must be smaller than 512 KB."))
+        try:
+            data, fmt = clean_image(
+                logo,
+                LOGO_MAX_BYTES,
+                max_side=LOGO_MAX_SIDE,
+                not_image=_("The logo must be a PNG or JPEG image."),
+            )
+        except ImageRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        # Stored as the cleaned copy, under a name of our choosing, so it is always served
+        # as the image it is.
+        return ContentFile(data, name=f"logo.{'png' if fmt == 'PNG' else 'jpg'}")
+    return logo
 
 
 class RoleMatrixForm(forms.Form):
@@ -411,8 +416,17 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
             "email",
             "phone",
             "address",
+            "brand_name",
+            "brand_logo",
+            "brand_primary_colour",
+            "brand_accent_colour",
         ]
-        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            # Plain text, not a colour picker: a picker always sends a colour, and empty means the parent's.
+            "brand_primary_colour": forms.TextInput(attrs={"placeholder": "#0b5394"}),
+            "brand_accent_colour": forms.TextInput(attrs={"placeholder": "#b45309"}),
+        }
 
     def __init__(self, *args, organisations, may_set_kind=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -428,6 +442,9 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
         self.fields["jurisdiction_areas"].required = False
         self.fields["jurisdiction_countries"].required = False
         self.fields["jurisdiction_countries"].help_text = _("For a consular post: the countries it covers.")
+
+    def clean_brand_logo(self):
+        return clean_logo(self, "brand_logo")
 
     def clean(self):
         data = super().clean()

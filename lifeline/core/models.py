@@ -39,6 +39,9 @@ class Language(models.Model):
         return cls.objects.get_or_create(code=tag)[0]
 
 
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
+
+
 class OrganisationKind(models.TextChoices):
     CIVIL_PROTECTION = "civil_protection", _("Civil protection / emergency management agency")
     RESPONDER = "responder", _("Other responder (fire, health, police)")
@@ -77,6 +80,21 @@ class Organisation(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     address = models.TextField(_("address"), blank=True)
+    # Its own branding, shown to its staff and on public pages it publishes; an organisation
+    # without it shows its parent's (core.branding). Colours left empty are the deployment's.
+    brand_name = models.CharField(
+        _("name shown in the header"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty (and the logo too) to show the parent organisation's branding."),
+    )
+    brand_logo = models.FileField(_("logo"), upload_to="branding/", blank=True)
+    brand_primary_colour = models.CharField(
+        _("primary colour"), max_length=7, blank=True, validators=[colour_validator]
+    )
+    brand_accent_colour = models.CharField(
+        _("accent colour"), max_length=7, blank=True, validators=[colour_validator]
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -227,9 +245,6 @@ class Stream(models.TextChoices):
     HOST = "host", _("Host country: emergency management that includes migrants")
     HOME = "home", _("Home country: protecting nationals abroad")
     BOTH = "both", _("Both")
-
-
-colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
 
 def default_languages():

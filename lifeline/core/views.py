@@ -189,6 +189,7 @@ def organisation_edit(request, pk=None):
     organisation = get_object_or_404(scope, pk=pk) if pk else None
     form = OrganisationForm(
         request.POST or None,
+        request.FILES or None,
         instance=organisation,
         organisations=scope,
         may_set_kind=request.user.is_superuser,

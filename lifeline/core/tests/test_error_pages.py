@@ -48,7 +48,7 @@ def test_server_error_page_needs_no_database_and_shows_nothing_technical(db, mon
     from lifeline import urls
 
     assert urls.handler500 == "lifeline.core.errors.server_error"
-    monkeypatch.setattr(errors, "_branding", lambda: None)
+    monkeypatch.setattr(errors, "_branding", lambda request: None)
     request = RequestFactory().get("/contacts/")
     with translation.override("ar"):
         response = errors.server_error(request)
