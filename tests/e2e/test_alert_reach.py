@@ -63,6 +63,12 @@ def test_a_migrant_subscribes_to_a_governorate_and_a_branch_alert_reaches_her(
     staff.goto(f"{server}/alerts/{alert_id}/")
     staff.get_by_role("button", name="Send the alert").click()
     staff.wait_for_selector("#send-preview")
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_pages import serious
+
+    assert serious(Axe().run(staff)) == []
+    shoot(staff, "alert-send-preview")
     channels = staff.locator("#preview-channels").inner_text()
     assert "email" in channels and "sms" in channels
     assert "fil" in staff.locator("#preview-languages").inner_text()
