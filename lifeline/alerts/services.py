@@ -399,27 +399,58 @@ def message_texts(alert, sms_length=SMS_LENGTH):
 
 
 SEND_AUDIENCES = ("subscribers", "nationals")
+SEND_CHANNELS = ["push", "sms", "email"]
+
+
+def alert_audience(alert, audience="subscribers"):
+    """Who a send of the alert reaches, as a messaging audience: the one definition the preview and the
+    send both use. Subscribers are reached by place (its admin areas, polygons and circles touch theirs,
+    whoever issued it); nationals by their posts' registrations in its admin areas."""
+    if audience not in SEND_AUDIENCES:
+        raise ValidationError(_("Unknown audience."))
+    areas = [area for info in alert.info.all() for area in info.areas.all()]
+    definition = {
+        "kind": audience,
+        "organisation_ids": [alert.organisation_id],
+        "area_ids": sorted({a.pk for area in areas for a in area.admin_areas.all()}),
+    }
+    if audience == "subscribers":
+        definition["polygons"] = sorted({p for area in areas for p in area.polygons or []})
+        definition["circles"] = sorted({c for area in areas for c in area.circles or []})
+    return definition
+
+
+def _sendable(alert):
+    if not alert.is_current:
+        raise ValidationError(_("Only a published alert that has not expired can be sent."))
+
+
+def preview_alert(alert, user, audience="subscribers"):
+    """Before sending: recipients by language and channel, languages without text, SMS parts, and
+    the reason it would be refused (``messaging.services.preview_audience``, the send's own resolver)."""
+    from lifeline.messaging.services import preview_audience
+
+    _sendable(alert)
+    return preview_audience(
+        alert_audience(alert, audience), message_texts(alert), user=user, channels=SEND_CHANNELS
+    )
 
 
 def send_alert(alert, user, audience="subscribers"):
-    """Send a published, current alert through the messaging engine to the people in its admin areas
+    """Send a published, current alert through the messaging engine to the people its area touches
     (all of them when it names none): alert subscribers on a host deployment, registered nationals on a home one.
-    Each gets the first of their languages the alert has. Returns the messaging send."""
+    Each gets the first of their languages the alert has. A send that would reach nobody is refused
+    (ValidationError, with the reason). Returns the messaging send."""
     from lifeline.messaging.services import start_send
 
-    if audience not in SEND_AUDIENCES:
-        raise ValidationError(_("Unknown audience."))
-    if not alert.is_current:
-        raise ValidationError(_("Only a published alert that has not expired can be sent."))
-    area_ids = sorted(
-        {a.pk for info in alert.info.all() for area in info.areas.all() for a in area.admin_areas.all()}
-    )
+    definition = alert_audience(alert, audience)
+    _sendable(alert)
     return start_send(
         organisation=alert.organisation,
         user=user,
         name=(alert.headline or str(alert))[:200],
-        audience={"kind": audience, "organisation_ids": [alert.organisation_id], "area_ids": area_ids},
+        audience=definition,
         texts=message_texts(alert),
-        channels=["push", "sms", "email"],
+        channels=SEND_CHANNELS,
         source=f"alert:{alert.pk}",
     )

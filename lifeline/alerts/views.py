@@ -93,20 +93,34 @@ def alert_list(request):
 
 
 @login_required
-@require_POST
 def alert_send(request, pk):
-    """Send the alert to the people in its area, through the messaging engine."""
-    from lifeline.alerts.services import send_alert
+    """GET: before sending, who the alert would reach (by language and channel), the languages without
+    text, SMS parts and why it would be refused; POST: send it through the messaging engine.
+    Both use ``alerts.services.alert_audience`` and the messaging resolver."""
+    from lifeline.alerts.services import SEND_AUDIENCES, preview_alert, send_alert
 
     require(request.user, Area.MESSAGING, Action.CHANGE)
     alert = get_for_user(Alert, request.user, pk)
+    if request.method == "POST":
+        try:
+            send = send_alert(alert, request.user, request.POST.get("audience", "subscribers"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("alerts:detail", pk=alert.pk)
+        messages.success(request, _("The alert is being sent."))
+        return redirect("messaging:detail", pk=send.pk)
+    audience = request.GET.get("audience", "subscribers")
+    audience = audience if audience in SEND_AUDIENCES else "subscribers"
+    preview, problem = None, ""
     try:
-        send = send_alert(alert, request.user, request.POST.get("audience", "subscribers"))
+        preview = preview_alert(alert, request.user, audience)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("alerts:detail", pk=alert.pk)
-    messages.success(request, _("The alert is being sent."))
-    return redirect("messaging:detail", pk=send.pk)
+        problem = " ".join(exc.messages)
+    return render(
+        request,
+        "alerts/send.html",
+        {"alert": alert, "audience": audience, "preview": preview, "problem": problem},
+    )
 
 
 def _detail_context(request, alert, override_form=None):

@@ -54,13 +54,18 @@ class SendIn(Schema):
 class PreviewIn(Schema):
     audience: dict
     texts: dict[ShortText, TextIn] = Field(default_factory=dict, max_length=50)
+    channels: list[ShortText] = Field(default_factory=list, max_length=4)
 
 
 class PreviewOut(Schema):
     total: int
+    reachable: int
     by_language: dict[str, int]
+    by_channel: dict[str, int]
     missing_languages: dict[str, int]
     interpreters: list[dict]
+    sms: dict[str, dict]
+    refusal: str
 
 
 class SendOut(Schema):
@@ -133,10 +138,14 @@ def create_send(request, payload: SendIn):
 
 @router.post("/preview", response={200: PreviewOut, 422: FieldErrorsOut, 403: ErrorOut})
 def preview(request, payload: PreviewIn):
-    """Recipients per language, the languages they prefer that the texts lack, and interpreters for those."""
+    """Recipients per language and per first channel, the languages they prefer that the texts lack,
+    interpreters for those, SMS parts per language, and why a send would be refused (with ``channels``)."""
     require(request, AREA, Action.CHANGE)
     try:
-        return services.preview_audience(payload.audience, _texts(payload.texts), user=request.user)
+        channels = services.clean_channels(payload.channels) if payload.channels else None
+        return services.preview_audience(
+            payload.audience, _texts(payload.texts), user=request.user, channels=channels
+        )
     except ValidationError as exc:
         return invalid({"__all__": [str(m) for m in exc.messages]})
 

@@ -164,25 +164,65 @@ def static(definition, after, limit):
 
 
 def _check_subscribers(definition, user):
+    """Alert subscribers are reached by place, whoever sends: only an alerting authority may send to them."""
+    from lifeline.core.models import Organisation, OrganisationKind
+
     definition["organisation_ids"] = _organisations(definition, user, Area.MESSAGING)
     _int_list(definition, "area_ids")
+    for name in ("polygons", "circles"):
+        values = definition.get(name) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValidationError(_("“%(name)s” must be a list of CAP texts.") % {"name": name})
+    if user is not None and not (
+        user.is_superuser
+        or Organisation.objects.filter(
+            pk__in=definition["organisation_ids"], kind=OrganisationKind.CIVIL_PROTECTION
+        ).exists()
+    ):
+        raise ValidationError(
+            _("Only an alerting authority (civil protection) may send to alert subscribers.")
+        )
     return definition
 
 
 @register("subscribers", check=_check_subscribers)
 def subscribers(definition, after, limit):
-    """Confirmed alert subscribers of the organisations, in any of the areas (all areas if none named)."""
-    from lifeline.messaging.models import AlertSubscriber
+    """Confirmed alert subscribers whose places the alert's area touches (``places``), whoever sends."""
+    import shapely
+    from django.db.models import Exists, OuterRef, Q
 
-    queryset = AlertSubscriber.objects.filter(
-        confirmed=True, pk__gt=after_id(after), organisation_id__in=definition.get("organisation_ids", [])
-    )
-    if definition.get("area_ids"):
-        queryset = queryset.filter(areas__in=definition["area_ids"]).distinct()
-    return [
-        Recipient(key("subscriber", s.pk), list(s.languages), {s.channel: s.address})
-        for s in queryset.order_by("pk")[:limit]
-    ]
+    from lifeline.messaging.models import AlertSubscriber
+    from lifeline.messaging.places import footprint
+
+    where = footprint(definition)
+    queryset = AlertSubscriber.objects.filter(confirmed=True)
+    if not where.everywhere:
+        in_areas = AlertSubscriber.areas.through.objects.filter(
+            alertsubscriber_id=OuterRef("pk"), adminarea_id__in=where.area_ids
+        )
+        queryset = queryset.annotate(by_area=Exists(in_areas))
+        reach = Q(whole_country=True) | Q(by_area=True)
+        if where.shape is not None:
+            minx, miny, maxx, maxy = where.shape.bounds
+            reach |= Q(lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx)
+            shapely.prepare(where.shape)
+        queryset = queryset.filter(reach)
+    found, cursor = [], after_id(after)
+    while len(found) < limit:
+        page = list(queryset.filter(pk__gt=cursor).order_by("pk")[:limit])
+        for s in page:
+            # A point found by its box is in only if it is inside the shape itself.
+            if (
+                where.everywhere
+                or s.whole_country
+                or s.by_area
+                or shapely.contains_xy(where.shape, s.lon, s.lat)
+            ):
+                found.append(Recipient(key("subscriber", s.pk), list(s.languages), {s.channel: s.address}))
+        if len(page) < limit:
+            break
+        cursor = page[-1].pk
+    return found[:limit]
 
 
 def _check_contacts(definition, user):

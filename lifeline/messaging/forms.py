@@ -5,8 +5,8 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import CountryField, LanguageField
-from lifeline.core.models import OrganisationKind
 from lifeline.core.phones import default_region, to_e164
+from lifeline.geo.forms import AdminAreaField
 from lifeline.geo.models import AdminArea
 from lifeline.messaging.models import ChannelName
 
@@ -107,7 +107,21 @@ TextFormSet = formset_factory(TextForm, formset=BaseTextFormSet, extra=3, max_nu
 
 
 class SubscribeForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Alerts from"), queryset=None, empty_label=None)
+    """A subscription to places (areas by name, where I am now, or the whole country) and languages."""
+
+    areas = AdminAreaField(
+        label=_("Places"),
+        multiple=True,
+        required=False,
+        max_items=20,
+        help_text=_(
+            "Where you live, work or travel: type a governorate or town, for example Amman. "
+            "Separate several with a semicolon."
+        ),
+    )
+    whole_country = forms.BooleanField(label=_("Alerts for the whole country"), required=False)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     channel = forms.ChoiceField(
         label=_("Send alerts by"),
         choices=[("sms", _("SMS")), ("email", _("Email"))],
@@ -124,17 +138,6 @@ class SubscribeForm(forms.Form):
         max_items=5,
         help_text=_("Most preferred first. Type to search; separate several with a semicolon."),
     )
-    areas = forms.ModelMultipleChoiceField(
-        label=_("Areas"), queryset=AdminArea.objects.order_by("pcode"), widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, **kwargs):
-        from lifeline.core.models import Organisation
-
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.CIVIL_PROTECTION
-        ).order_by("name")
 
     def clean(self):
         data = super().clean()
@@ -151,6 +154,15 @@ class SubscribeForm(forms.Form):
                 self.add_error(
                     "address", _("Enter a phone number with its country code, e.g. +962791234567.")
                 )
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            data["lat"] = data["lon"] = None
+        data["point"] = (data["lat"], data["lon"]) if data.get("lat") is not None else None
+        if "areas" not in self.errors and not (
+            data.get("areas") or data.get("whole_country") or data["point"]
+        ):
+            raise ValidationError(
+                _("Choose at least one place: an area, where you are now, or the whole country.")
+            )
         return data
 
 

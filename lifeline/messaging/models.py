@@ -133,7 +133,12 @@ def new_token():
 
 
 class AlertSubscriber(Audited, OwnedModel):
-    """An anonymous alert subscription: a channel address, languages and areas, nothing else."""
+    """An anonymous alert subscription: a channel address, languages and places, nothing else.
+
+    Places are admin areas (``areas``), a point ("where I am now", rounded to about 100 m) or
+    the whole country: any alert whose area touches one of them reaches the subscriber, whoever
+    issued it (``audiences.subscribers``). ``organisation`` only says who holds the record.
+    """
 
     permission_area = Area.MESSAGING
     personal_fields = ("address",)
@@ -145,6 +150,9 @@ class AlertSubscriber(Audited, OwnedModel):
     address_index = models.CharField(max_length=40, db_index=True, editable=False)
     languages = models.JSONField(_("languages"), default=list)
     areas = models.ManyToManyField("geo.AdminArea", blank=True, related_name="+", verbose_name=_("areas"))
+    whole_country = models.BooleanField(_("the whole country"), default=False)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
     confirmed = models.BooleanField(_("confirmed"), default=False)
     code_digest = models.CharField(max_length=64, blank=True, editable=False)
     code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -158,9 +166,10 @@ class AlertSubscriber(Audited, OwnedModel):
         verbose_name_plural = _("alert subscribers")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "channel", "address_index"], name="messaging_subscriber_once"
+                fields=["channel", "address_index"], name="messaging_subscriber_address_once"
             )
         ]
+        indexes = [models.Index(fields=["lat", "lon"], name="messaging_subscriber_point")]
 
     def __str__(self):
         return f"#{self.pk}"

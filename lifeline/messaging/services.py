@@ -152,13 +152,18 @@ def start_send(*, organisation, user, name, audience, texts, channels, fallback_
             **audience,
         }  # a system send reaches its own organisation's people
     definition = audiences.check(audience, user)
+    channels = clean_channels(channels)
+    if user is not None:  # a person's send that would reach nobody is refused, with the reason
+        problem = refusal(definition, *_reach(definition, channels))
+        if problem:
+            raise ValidationError(f"{problem} {_('Nothing was sent.')}")
     send = Send.objects.create(
         organisation=organisation,
         created_by=user if getattr(user, "is_authenticated", False) else None,
         name=name[:200],
         audience=definition,
         texts=clean_texts(texts),
-        channels=clean_channels(channels),
+        channels=channels,
         fallback_languages=list(fallback_languages or []),
         source=source[:100],
     )
@@ -668,13 +673,39 @@ def handle_unsubscribe(token):
     return True
 
 
-def subscribe(*, organisation, channel, address, languages, areas, client=None):
-    """Create (or refresh) an unconfirmed subscription; returns (subscriber, code) — the code is sent to the address.
+def subscription_holder():
+    """The organisation that holds alert subscriptions: the national alerting authority (a civil
+    protection organisation with no parent), else any civil protection organisation; None if none."""
+    from lifeline.core.models import Organisation, OrganisationKind
+
+    alerting = Organisation.objects.filter(kind=OrganisationKind.CIVIL_PROTECTION).order_by("pk")
+    return alerting.filter(parent__isnull=True).first() or alerting.first()
+
+
+def round_point(lat, lon):
+    """A point kept to about 100 m (three decimals): enough to know which alerts cover it, no more."""
+    if lat is None or lon is None:
+        return None, None
+    return round(float(lat), 3), round(float(lon), 3)
+
+
+def subscribe(*, channel, address, languages, areas=(), whole_country=False, point=None, client=None):
+    """Create (or refresh) an unconfirmed subscription to places; returns (subscriber, code) — the code is
+    sent to the address. Places: admin ``areas``, a ``point`` (lat, lon) and/or the ``whole_country``.
 
     ``client`` is the address of whoever asked (``core.http.client_ip``), for the public sending limits."""
     import hashlib
     import secrets
 
+    areas = list(areas or [])
+    lat, lon = round_point(*(point or (None, None)))
+    if not areas and not whole_country and lat is None:
+        raise ValidationError(
+            _("Choose at least one place: an area, where you are now, or the whole country.")
+        )
+    organisation = subscription_holder()
+    if organisation is None:
+        raise ValidationError(_("Alerts are not set up here yet: no alerting authority is registered."))
     if public_send_refused("alert-subscribe", client, f"{channel}:{address}"):
         raise ValidationError(
             _("Too many codes were asked for, from here or for this address. Please try again in an hour.")
@@ -682,7 +713,7 @@ def subscribe(*, organisation, channel, address, languages, areas, client=None):
     code = f"{secrets.randbelow(10**6):06d}"
     with audit.acting_as(via="subscribe"):
         subscriber = AlertSubscriber.objects.filter(
-            organisation=organisation, channel=channel, address_index=blind_index(address)
+            channel=channel, address_index=blind_index(address)
         ).first() or AlertSubscriber(organisation=organisation, channel=channel, address=address)
         if (
             subscriber.pk
@@ -694,6 +725,8 @@ def subscribe(*, organisation, channel, address, languages, areas, client=None):
                 _("We have just sent a code to this address. Please wait a minute before asking again.")
             )
         subscriber.languages = list(languages)
+        subscriber.whole_country = bool(whole_country)
+        subscriber.lat, subscriber.lon = lat, lon
         subscriber.code_digest = hashlib.sha256(f"{subscriber.token}:{code}".encode()).hexdigest()
         subscriber.code_attempts = 0
         subscriber.save()
@@ -752,18 +785,26 @@ def confirm_subscription(token, code):
 # Reading: preview and counts --------------------------------------------------------------
 
 
-def preview_audience(audience, texts, user=None, limit=100_000):
-    """Recipients per language the send would use, preferred languages the texts lack, and interpreters for those."""
+def preview_audience(audience, texts, user=None, limit=100_000, channels=None):
+    """What a send would do, before it is sent: recipients per language it would use and per first
+    channel (``none`` for those with no address for any of ``channels``), the preferred languages the
+    texts lack, interpreters for those, SMS parts per language, and why it would be refused (if it would).
+
+    It pages through the same resolver (``audiences.resolve``) that the send itself uses."""
     definition = audiences.check(audience, user)
     available = list(texts or {})
     fallback = fallback_languages()
-    by_language, missing = Counter(), Counter()
-    total, after = 0, ""
+    order = list(channels or ChannelName.values)
+    by_language, by_channel, missing = Counter(), Counter(), Counter()
+    total, reachable, after = 0, 0, ""
     while total < limit:
         page = audiences.resolve(definition, after=after, limit=batch_size())
         for r in page:
             total += 1
             by_language[choose_language(r.languages, available, fallback) or "—"] += 1
+            channel = first_channel(order, r.addresses)
+            by_channel[channel or "none"] += 1
+            reachable += channel is not None
             wanted = r.languages[0] if r.languages else None
             if wanted and choose_language([wanted], available, []) is None:
                 missing[wanted] += 1
@@ -772,10 +813,56 @@ def preview_audience(audience, texts, user=None, limit=100_000):
         after = page[-1].key
     return {
         "total": total,
+        "reachable": reachable,
         "by_language": dict(by_language.most_common()),
+        "by_channel": dict(by_channel.most_common()),
         "missing_languages": dict(missing.most_common()),
         "interpreters": _interpreters_for(missing, available, user),
+        "sms": sms_parts(texts),
+        "refusal": refusal(definition, total > 0, reachable > 0, order) if channels else "",
     }
+
+
+def sms_parts(texts):
+    """{language: segments.Segments as a dict} of each text's SMS (its short text, else its body)."""
+    from lifeline.messaging import segments
+
+    return {
+        code: segments.count((parts or {}).get("short") or (parts or {}).get("body", "")).as_dict()
+        for code, parts in (texts or {}).items()
+    }
+
+
+def _reach(definition, channels):
+    """(anyone in the audience, anyone with an address for the channels): stops at the first reachable."""
+    anyone, after = False, ""
+    while True:
+        page = audiences.resolve(definition, after=after, limit=batch_size())
+        for r in page:
+            anyone = True
+            if first_channel(channels, r.addresses):
+                return True, True, channels
+        if len(page) < batch_size():
+            return anyone, False, channels
+        after = page[-1].key
+
+
+def refusal(definition, anyone, reachable, channels):
+    """Why a send to this audience would reach nobody (translated), or "" when it would reach someone."""
+    if reachable:
+        return ""
+    if not anyone:
+        if definition.get("kind") == "subscribers":
+            return _(
+                "Nobody would receive this: no confirmed subscriber has chosen a place that this "
+                "alert's area touches."
+            )
+        return _("Nobody would receive this: the audience is empty.")
+    names = ", ".join(str(ChannelName(c).label) for c in channels if c in ChannelName.values)
+    return _(
+        "Nobody would receive this: no one in the audience has an address for the channels chosen "
+        "(%(channels)s)."
+    ) % {"channels": names}
 
 
 def _interpreters_for(missing, available, user):
@@ -817,8 +904,10 @@ def counts(send):
         by_language[language or "—"][state] += n
     total = send.total if send.total is not None else sum(by_state.values())
     done = sum(by_state[s] for s in (State.SENT,) + FINAL_STATES)
+    sent = by_state[State.SENT] + by_state[State.DELIVERED] + by_state[State.ANSWERED]
     return {
         "status": send.status,
+        "outcome": outcome(send.status, total, sent, by_state[State.DELIVERED], by_state[State.FAILED]),
         "total": total,
         "resolved": send.resolved is not None,
         "done": done,
@@ -826,6 +915,20 @@ def counts(send):
         "states": {s: by_state.get(s, 0) for s in State.values},
         "channels": {c: dict(v) for c, v in sorted(by_channel.items())},
         "languages": {lang: dict(v) for lang, v in sorted(by_language.items())},
+    }
+
+
+def outcome(status, total, sent, delivered, failed):
+    """What a send's status says to a person: a finished send gives its counts, never "Done" over nobody."""
+    if status != SendStatus.DONE:
+        return str(SendStatus(status).label)
+    if not total:
+        return _("Finished: it reached nobody.")
+    return _("Finished: %(sent)s sent, %(delivered)s delivered, %(failed)s failed, of %(total)s.") % {
+        "sent": sent,
+        "delivered": delivered,
+        "failed": failed,
+        "total": total,
     }
 
 

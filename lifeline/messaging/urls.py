@@ -6,6 +6,7 @@ app_name = "messaging"
 urlpatterns = [
     path("", views.send_list, name="list"),
     path("new/", views.compose, name="compose"),
+    path("segments.json", views.segments, name="segments"),
     path("dead-letters/", views.dead_letters, name="dead_letters"),
     path("<id:pk>/", views.send_detail, name="detail"),
     path("<id:pk>/counts.json", views.send_counts, name="counts"),

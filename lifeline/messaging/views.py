@@ -51,7 +51,9 @@ def compose(request):
                     )
                 messages.success(request, _("Sending “%(name)s”.") % {"name": send.name})
                 return redirect("messaging:detail", pk=send.pk)
-            preview = services.preview_audience(form.audience(), texts.texts(), user=request.user)
+            preview = services.preview_audience(
+                form.audience(), texts.texts(), user=request.user, channels=form.cleaned_data["channels"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
     return render(request, "messaging/compose.html", {"form": form, "texts": texts, "preview": preview})
@@ -85,6 +87,14 @@ def send_counts(request, pk):
 
 
 @login_required
+def segments(request):
+    """How many SMS a text takes (``messaging.segments.count``), for the composers' counters."""
+    from lifeline.messaging.segments import count
+
+    return JsonResponse(count(request.GET.get("text", "")[:5000]).as_dict())
+
+
+@login_required
 def dead_letters(request):
     require(request.user, AREA, Action.VIEW)
     sends = Send.objects.for_user(request.user)
@@ -112,11 +122,12 @@ def subscribe(request):
         try:
             with transaction.atomic():
                 subscriber, code = services.subscribe(
-                    organisation=data["organisation"],
                     channel=data["channel"],
                     address=data["address"],
                     languages=data["languages"],
                     areas=data["areas"],
+                    whole_country=data["whole_country"],
+                    point=data["point"],
                     client=client_ip(request),
                 )
                 confirm_url = request.build_absolute_uri(
@@ -151,7 +162,7 @@ def confirm(request, token):
                 {
                     "title": _("Subscription confirmed"),
                     "text": _(
-                        "You will receive alerts for the areas you chose. Every message has a link to stop them."
+                        "You will receive alerts for the places you chose, whoever sends them. Every message has a link to stop them."
                     ),
                 },
             )

@@ -77,11 +77,11 @@ class Mailbox:
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
-    def wait_for(self, to, timeout=15):
+    def wait_for(self, to, timeout=15, subject_contains=""):
         deadline = time.time() + timeout
         while time.time() < deadline:
             for message in reversed(self.messages):
-                if to in message["To"]:
+                if to in message["To"] and subject_contains in (message["Subject"] or ""):
                     return message
             time.sleep(0.2)
         raise AssertionError(f"no message to {to}")

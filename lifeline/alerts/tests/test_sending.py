@@ -61,3 +61,64 @@ def test_another_organisation_cannot_send_the_alert(published, org_a, org_b, are
         login(stranger).post(f"/alerts/{published.pk}/send/", {"audience": "subscribers"}).status_code == 404
     )
     assert mail.outbox == []
+
+
+def test_a_branch_alert_reaches_subscribers_whoever_they_subscribed_through(
+    org_a, org_a_child, areas, make_user, login, django_capture_on_commit_callbacks
+):
+    """Issue 15: subscribers picked "Alerts from: Directorate"; the branch's alert on their
+    governorate reached 0 of them and showed "Done". Places decide, not the issuer."""
+    from lifeline.alerts.services import submit
+    from lifeline.alerts.tests.conftest import make_draft
+    from lifeline.messaging.models import Send
+
+    _subscriber(org_a, areas["irbid"], "worker@example.org", ["en"])
+    alert = make_draft(org_a_child, make_user(org_a_child), admin_areas=[areas["irbid"]])
+    for info in alert.info.all():  # the branch's alert names Irbid only
+        info.areas.update(polygons=[])
+    submit(alert, alert.created_by)
+    approve(alert, make_user(org_a_child, role=Role.COORDINATOR))
+    client = login(make_user(org_a_child, role=Role.COORDINATOR))
+    preview = client.get(f"/alerts/{alert.pk}/send/")
+    assert preview.status_code == 200 and preview.context["preview"]["total"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/alerts/{alert.pk}/send/", {"audience": "subscribers"})
+    send = Send.objects.get()
+    assert response["Location"].endswith(f"/messaging/{send.pk}/")
+    assert [m.to for m in mail.outbox] == [["worker@example.org"]]
+    page = client.get(response["Location"]).content.decode()
+    assert "1 sent" in page and ">Done<" not in page
+
+
+def test_the_preview_shows_languages_channels_and_the_same_count_as_the_send(
+    published, org_a, areas, make_user, login, django_capture_on_commit_callbacks
+):
+    from lifeline.messaging.models import Send
+
+    _subscriber(org_a, areas["amman"], "rania@example.org", ["ar"])
+    _subscriber(org_a, areas["amman"], "abebe@example.org", ["am"])  # Amharic: the alert has no text in it
+    _subscriber(org_a, areas["irbid"], "far@example.org", ["en"])
+    client = login(make_user(org_a, role=Role.COORDINATOR))
+    page = client.get(f"/alerts/{published.pk}/send/")
+    preview = page.context["preview"]
+    assert preview["by_channel"] == {"email": 2} and preview["missing_languages"] == {"am": 1}
+    assert set(preview["by_language"]) == {"ar", "en"} and not preview["refusal"]
+    html = page.content.decode()
+    assert 'id="preview-missing"' in html and 'id="send-now"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/alerts/{published.pk}/send/", {"audience": "subscribers"})
+    assert Send.objects.get().total == preview["total"] == 2
+
+
+def test_an_alert_that_would_reach_nobody_is_refused_with_the_reason(
+    published, org_a, areas, make_user, login
+):
+    from lifeline.messaging.models import Send
+
+    _subscriber(org_a, areas["irbid"], "far@example.org", ["en"])  # nobody in Amman
+    client = login(make_user(org_a, role=Role.COORDINATOR))
+    page = client.get(f"/alerts/{published.pk}/send/")
+    assert page.context["preview"]["refusal"] and 'id="send-now"' not in page.content.decode()
+    response = client.post(f"/alerts/{published.pk}/send/", {"audience": "subscribers"}, follow=True)
+    assert "Nobody would receive this" in response.content.decode()
+    assert not Send.objects.exists() and mail.outbox == []

@@ -7,11 +7,10 @@ from lifeline.messaging.models import AlertSubscriber
 
 def _ask(client, run, org_a, areas, phone, client_address="203.0.113.1"):
     data = {
-        "organisation": org_a.pk,
         "channel": "sms",
         "address": phone,
         "languages": "en",
-        "areas": [areas["amman"].pk],
+        "areas": "Amman",
     }
     return run(client.post, reverse("messaging:subscribe"), data, REMOTE_ADDR=client_address)
 

@@ -331,6 +331,7 @@ PAGES = [
     Row("alerts/<id:pk>/return/", "/alerts/{alert}/return/", "POST", ALERT_WRITE),
     Row("alerts/<id:pk>/delete/", "/alerts/{alert}/delete/", "POST", ALERT_WRITE),
     Row("alerts/<id:pk>/send/", "/alerts/{alert}/send/", "POST", ALERT_WRITE),
+    Row("alerts/<id:pk>/send/", "/alerts/{alert}/send/", "GET", ALERT_WRITE),  # the preview before sending
     Row("alerts/<id:pk>/<str:kind>/", "/alerts/{alert}/update/", "POST", ALERT_WRITE),
     Row("alerts/<id:pk>/cap.xml", "/alerts/{alert}/cap.xml", "GET", ALERT_READ),
     Row("alerts/feeds/", "/alerts/feeds/", "GET", PUBLISHING_VIEW),
@@ -345,6 +346,7 @@ PAGES = [
     # Messaging: A the directorate's send, B the Amman post's.
     Row("messaging/", "/messaging/", "GET", "L ok clean clean clean 403 403 clean ok ok", marker="Matrix send"),
     Row("messaging/new/", "/messaging/new/", "GET", PUBLISHING_CHANGE),
+    Row("messaging/segments.json", "/messaging/segments.json?text=Flood", "GET", STAFF),
     # The directorate's failed deliveries are its own (and its branches' above it: none).
     Row(
         "messaging/dead-letters/",
