@@ -94,7 +94,7 @@ def main():
     os.environ.update(
         {
             "BROKER_URL": broker,
-            "DJANGO_SETTINGS_MODULE": "lifeline.messaging.loopback_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.rigs.loopback_settings",
             "MESSAGING_QUEUE": queue,
             "LOOPBACK_GATEWAY_URL": gateway_url,
             "LOOPBACK_MAX_BATCH": str(args.batch),
@@ -106,7 +106,7 @@ def main():
     gateway = worker = None
     try:
         gateway = subprocess.Popen(
-            [sys.executable, "-m", "lifeline.messaging.loopback", "--port", str(port)],
+            [sys.executable, "-m", "tests.rigs.loopback", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=sys.stderr,

@@ -16,8 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from lifeline.messaging.loopback import GatewayThread
 from lifeline.messaging.models import Delivery, Send, SendStatus, State
+from tests.rigs.loopback import GatewayThread
 
 BROKER = os.environ.get("CRASH_TEST_BROKER", "redis://127.0.0.1:6379/13")
 ROOT = Path(settings.BASE_DIR)
@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing():
     with GatewayThread(port, delay=0.25) as url:
         env = dict(
             os.environ,
-            DJANGO_SETTINGS_MODULE="lifeline.messaging.loopback_settings",
+            DJANGO_SETTINGS_MODULE="tests.rigs.loopback_settings",
             DATABASE_URL=_database_url(),
             BROKER_URL=BROKER,
             MESSAGING_QUEUE=queue,

@@ -12,8 +12,8 @@ requests, messages received (raw), accepted (unique), resends, and the times
 of the first and last accepted message; ``GET /ids`` lists the accepted ids.
 ``delay`` (seconds per request) makes a slow gateway.
 
-Run it alone: ``python -m lifeline.messaging.loopback --port 8025 [--delay 0.2]``.
-A worker uses it through ``lifeline.messaging.loopback_settings`` (the channel
+Run it alone: ``python -m tests.rigs.loopback --port 8025 [--delay 0.2]``.
+A worker uses it through ``tests.rigs.loopback_settings`` (the channel
 reads ``LOOPBACK_GATEWAY_URL``).
 """
 
