@@ -410,6 +410,17 @@ ALERT = {
     ],
     "area": {"area_desc": "Matrix valley", "circles": ["31.95,35.93 5"]},
 }
+STATIC_AUDIENCE = {
+    "kind": "static",
+    "recipients": [{"key": "matrix-1", "languages": ["en"], "addresses": {"email": "matrix@example.org"}}],
+}
+SEND = {
+    "name": "Matrix send",
+    "audience": STATIC_AUDIENCE,
+    "texts": {"en": {"subject": "Matrix", "body": "Matrix message"}},
+    "channels": ["email"],
+}
+PREVIEW = {"audience": STATIC_AUDIENCE, "texts": {"en": {"body": "Matrix message"}}, "channels": ["email"]}
 CAP_MESSAGE = Upload(
     "matrix.xml",
     b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -538,8 +549,8 @@ API = [
     Row("POST /api/alerts/{pk}/approve", "/api/alerts/{alert}/approve", "POST", ALERT_STATE),
     Row("POST /api/alerts/{pk}/publish", "/api/alerts/{alert}/publish", "POST", ALERT_STATE, data={"reason": "Matrix"}, holes=EMPTY_ALERT),
     Row("GET /api/messaging/sends", "/api/messaging/sends", "GET", _api(PUBLISHING_VIEW)),
-    Row("POST /api/messaging/sends", "/api/messaging/sends", "POST", ALL_422, data={}),
-    Row("POST /api/messaging/preview", "/api/messaging/preview", "POST", ALL_422, data={}),
+    Row("POST /api/messaging/sends", "/api/messaging/sends", "POST", _api(PUBLISHING_CHANGE), data=SEND),
+    Row("POST /api/messaging/preview", "/api/messaging/preview", "POST", _api(PUBLISHING_CHANGE), data=PREVIEW),
     Row("GET /api/messaging/sends/{pk}", "/api/messaging/sends/{send}", "GET", _api(SEND_READ)),
     Row("GET /api/messaging/sends/{pk}/counts", "/api/messaging/sends/{send}/counts", "GET", _api(SEND_READ)),
 ]
