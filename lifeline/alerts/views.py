@@ -511,4 +511,19 @@ def public_page(request, pk):
 
 @cache_control(private=True, max_age=PUBLIC_MAX_AGE)
 def public_index(request):
-    return render(request, "alerts/public_index.html", {"alerts": current_public_alerts()[:100]})
+    """Alerts in force, each in the reader's language where it has one, with what tells two apart:
+    severity, area, who issued it and when, until when."""
+    alerts = current_public_alerts().select_related("organisation").prefetch_related("info__areas")[:100]
+    rows = []
+    for alert in alerts:
+        infos = list(alert.info.all())
+        info = _pick_language(infos, "")
+        rows.append(
+            {
+                "alert": alert,
+                "info": info,
+                "areas": [area.area_desc for area in info.areas.all()] if info else [],
+                "languages": [(i.language, language_name(i.language, i.language)) for i in infos if i is not info],
+            }
+        )
+    return render(request, "alerts/public_index.html", {"rows": rows})

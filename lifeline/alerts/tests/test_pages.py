@@ -320,3 +320,32 @@ def test_send_back_and_delete_draft(login, make_user, org_a, draft):
     other = make_draft(org_a, hazard="heat")
     assert approver.post(reverse("alerts:delete", args=[other.pk])).status_code == 302
     assert not Alert.objects.filter(pk=other.pk).exists()
+
+
+def test_public_list_tells_two_alerts_with_one_headline_apart(client, draft, org_a):
+    """Severity, area, issuer and times on each alert; the reader's language first, the others by name."""
+    import datetime
+
+    from django.utils import timezone
+
+    from lifeline.alerts.services import set_area
+
+    publish_override(draft, draft.created_by, "urgent")
+    other = make_draft(org_a)
+    set_area(other, "Zarqa", polygons=[AMMAN_POLYGON])
+    publish_override(other, draft.created_by, "urgent")
+    Alert.objects.filter(pk=other.pk).update(expires=timezone.now() + datetime.timedelta(hours=6))
+    page = client.get(reverse("alerts:public_index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    headline = draft.first_info().headline
+    assert page.count(headline) == 2  # one headline, two alerts ...
+    assert "Amman" in page and "Zarqa" in page  # ... told apart by their areas
+    assert page.count(f"by {org_a.name}") == 2
+    assert str(draft.first_info().get_severity_display()) in page
+    assert page.count("<dt>Until</dt>") == 2 and page.count("<dt>Issued</dt>") == 2
+    assert "العربية" in page and ">ar<" not in page  # other languages by their own names
+
+
+def test_public_list_in_arabic_shows_the_arabic_texts(client, draft):
+    publish_override(draft, draft.created_by, "urgent")
+    page = client.get(reverse("alerts:public_index"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "تحذير من الفيضان" in page and 'dir="rtl"' in page
