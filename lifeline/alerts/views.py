@@ -523,7 +523,9 @@ def public_index(request):
                 "alert": alert,
                 "info": info,
                 "areas": [area.area_desc for area in info.areas.all()] if info else [],
-                "languages": [(i.language, language_name(i.language, i.language)) for i in infos if i is not info],
+                "languages": [
+                    (i.language, language_name(i.language, i.language)) for i in infos if i is not info
+                ],
             }
         )
     return render(request, "alerts/public_index.html", {"rows": rows})
