@@ -56,8 +56,32 @@ class VersionForm(forms.ModelForm):
 
     class Meta:
         model = AdviceVersion
-        fields = ["level", "last_reviewed", "note"]
+        fields = ["level", "summary_confirmed", "last_reviewed", "note"]
         widgets = {"last_reviewed": DATE}
+
+
+def check_level_summary(version_form, texts):
+    """The page's side of ``services.check_level_summary``: the level and summaries as they will be saved."""
+    from lifeline.advice.services import check_level_summary as check
+
+    if not version_form.is_valid() or not texts.is_valid():
+        return False
+    summaries = {}
+    for form in texts.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if data and not data.get("DELETE") and data.get("language"):
+            summaries[data["language"]] = data.get("summary", "")
+    try:
+        check(
+            version_form.instance,
+            version_form.cleaned_data["level"],
+            summaries,
+            version_form.cleaned_data.get("summary_confirmed"),
+        )
+    except ValidationError as exc:
+        version_form.add_error("summary_confirmed", exc)
+        return False
+    return True
 
 
 class LanguageTextForm(forms.ModelForm):
