@@ -205,6 +205,10 @@ PAGES = [
     Row("nationals/export/", "/nationals/export/", "GET", PEOPLE_EXPORT),
     Row("nationals/duplicates/", "/nationals/duplicates/", "GET", PEOPLE_VIEW),
     Row("nationals/duplicates/merge/", "/nationals/duplicates/merge/", "POST", PEOPLE_CHANGE),
+    Row("nationals/duplicates/<id:a>/<id:b>/", "/nationals/duplicates/{registration}/{twin}/", "GET", PERSON_READ),
+    Row("nationals/duplicates/<id:a>/<id:b>/distinct/", "/nationals/duplicates/{registration}/{twin}/distinct/", "POST", PERSON_WRITE),
+    Row("nationals/duplicates/merges/<id:pk>/", "/nationals/duplicates/merges/{merge}/", "GET", PERSON_READ),
+    Row("nationals/duplicates/merges/<id:pk>/undo/", "/nationals/duplicates/merges/{merge}/undo/", "POST", PERSON_WRITE),
     Row("nationals/posts/", "/nationals/posts/", "GET", PEOPLE_VIEW),
     Row(
         "nationals/posts/<id:pk>/edit/",
