@@ -7,7 +7,8 @@ from lifeline.advice.services import TEXT_FIELDS
 from lifeline.core.forms import LanguageField, offer_countries, offer_organisations
 from lifeline.geo.models import AdminArea
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# A date box sends and shows ISO dates whatever the page's language (a French "07/12/2026" would come back empty).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlaceForm(forms.ModelForm):

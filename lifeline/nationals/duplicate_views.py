@@ -145,6 +145,9 @@ def merge(request):
     require(request.user, AREA, Action.CHANGE)
     require(request.user, AREA, Action.PERSONAL)
     keep_id, other_id = request.POST.get("keep", ""), request.POST.get("other", "")
+    if not other_id:  # the side-by-side page sends the pair and which one to keep
+        pair = [request.POST.get("a", ""), request.POST.get("b", "")]
+        other_id = next((pk for pk in pair if pk != keep_id), "") if keep_id in pair else ""
     if not (is_id(keep_id) and is_id(other_id)) or keep_id == other_id:
         messages.error(request, _("Choose two different registrations to merge."))
         return redirect("nationals:duplicates")

@@ -136,3 +136,14 @@ def test_compare_ignores_line_endings(jordan_advice, consul):
     safety = next(row for row in rows if row.label.startswith("Safety"))
     assert not safety.changed
     assert [op for op, _text in safety.segments] == ["same"]
+
+
+def test_the_date_box_keeps_its_date_in_french(jordan_advice, consul):
+    from django.utils import translation
+
+    from lifeline.advice.forms import VersionForm
+
+    draft = services.new_draft(jordan_advice, consul)
+    with translation.override("fr"):
+        html = str(VersionForm(instance=draft)["last_reviewed"])
+    assert f'value="{draft.last_reviewed.isoformat()}"' in html  # a type=date box reads only ISO dates

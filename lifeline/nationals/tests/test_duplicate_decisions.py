@@ -102,7 +102,12 @@ def test_the_pages_merge_then_undo_within_scope(
 ):
     keep, other = _pair(make_registration, post_amman)
     client = login(consul)
-    response = client.post(reverse("nationals:merge"), {"keep": keep.pk, "other": other.pk, "confirm": "1"})
+    # The side-by-side page sends the pair, which one to keep, and the confirmation.
+    response = client.post(reverse("nationals:merge"), {"a": keep.pk, "b": other.pk, "keep": other.pk})
+    assert Registration.objects.get(pk=keep.pk).merged_into_id is None  # not confirmed: nothing merged
+    response = client.post(
+        reverse("nationals:merge"), {"a": keep.pk, "b": other.pk, "keep": keep.pk, "confirm": "1"}
+    )
     record = MergeRecord.objects.get(keep=keep, other=other)
     assert response.status_code == 302 and response["Location"] == reverse(
         "nationals:merge_detail", args=[record.pk]
