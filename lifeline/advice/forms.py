@@ -8,7 +8,8 @@ from lifeline.core.forms import LanguageField, offer_countries, offer_organisati
 from lifeline.core.versions import VersionedForm
 from lifeline.geo.models import AdminArea
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# A date box sends and shows ISO dates whatever the page's language (a French "07/12/2026" would come back empty).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlaceForm(VersionedForm, forms.ModelForm):
@@ -57,8 +58,32 @@ class VersionForm(forms.ModelForm):
 
     class Meta:
         model = AdviceVersion
-        fields = ["level", "last_reviewed", "note"]
+        fields = ["level", "summary_confirmed", "last_reviewed", "note"]
         widgets = {"last_reviewed": DATE}
+
+
+def check_level_summary(version_form, texts):
+    """The page's side of ``services.check_level_summary``: the level and summaries as they will be saved."""
+    from lifeline.advice.services import check_level_summary as check
+
+    if not version_form.is_valid() or not texts.is_valid():
+        return False
+    summaries = {}
+    for form in texts.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if data and not data.get("DELETE") and data.get("language"):
+            summaries[data["language"]] = data.get("summary", "")
+    try:
+        check(
+            version_form.instance,
+            version_form.cleaned_data["level"],
+            summaries,
+            version_form.cleaned_data.get("summary_confirmed"),
+        )
+    except ValidationError as exc:
+        version_form.add_error("summary_confirmed", exc)
+        return False
+    return True
 
 
 class LanguageTextForm(forms.ModelForm):

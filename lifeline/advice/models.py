@@ -18,7 +18,7 @@ from lifeline.core.approval import Approvable
 from lifeline.core.audit import Audited
 from lifeline.core.fields import EncryptedTextField
 from lifeline.core.models import Action, Area
-from lifeline.core.permissions import OwnedModel
+from lifeline.core.permissions import OwnedModel, ScopedQuerySet
 
 
 class Level(models.IntegerChoices):
@@ -44,10 +44,60 @@ class State(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
+class AdviceQuerySet(ScopedQuerySet):
+    """Advice is read and drafted by the owner's scope, and by the posts whose jurisdiction covers its country.
+
+    A consular post drafts the advice its ministry keeps for the countries the post covers (the embassy in
+    Amman, Jordan's); publishing stays with the owner's scope (``owned_by_scope``: the ministry approves)."""
+
+    def owned_by_scope(self, user, action=Action.VIEW):
+        return super().for_user(user, action)
+
+    def for_user(self, user, action=Action.VIEW):
+        from lifeline.core.permissions import has_perm
+
+        owned = self.owned_by_scope(user, action)
+        if not has_perm(user, self.model.permission_area, action):
+            return owned
+        covered = post_countries(user)
+        if not covered:
+            return owned
+        by_post = models.Q(pk__in=[])
+        for ancestors, countries in covered:
+            by_post |= models.Q(organisation_id__in=ancestors, country_id__in=countries)
+        return self.filter(models.Q(pk__in=owned.values("pk")) | by_post)
+
+
+def post_countries(user):
+    """[(ids of the organisations above a post, ids of the countries it covers)] for the posts in the user's
+    scope (never for a whole-deployment scope: that reaches all advice already)."""
+    from lifeline.core.models import Organisation, OrganisationKind
+    from lifeline.core.permissions import visible_organisation_ids
+
+    ids = visible_organisation_ids(user)
+    if not ids:
+        return []
+    found = []
+    for post in Organisation.objects.filter(id__in=ids, kind=OrganisationKind.CONSULAR_POST).prefetch_related(
+        "jurisdiction_countries"
+    ):
+        countries = {country.pk for country in post.jurisdiction_countries.all()}
+        ancestors, current, seen = set(), post.parent, {post.pk}
+        while current is not None and current.pk not in seen:
+            ancestors.add(current.pk)
+            seen.add(current.pk)
+            current = current.parent
+        if countries and ancestors:
+            found.append((ancestors, countries))
+    return found
+
+
 class TravelAdvice(Audited, OwnedModel):
     """The advice for a country, or for an admin area or named region inside it."""
 
     permission_area = Area.ADVICE
+
+    objects = AdviceQuerySet.as_manager()
 
     country = models.ForeignKey(
         "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
@@ -102,6 +152,11 @@ class AdviceVersion(Audited, Approvable, models.Model):
     )
     last_reviewed = models.DateField(_("last reviewed"))
     note = models.CharField(_("what changed"), max_length=300, blank=True)
+    summary_confirmed = models.BooleanField(
+        _("the summary still holds at the new level"),
+        default=False,
+        help_text=_("Tick only if the level changes and the summary, unchanged, is still right."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -140,7 +195,13 @@ class AdviceVersion(Audited, Approvable, models.Model):
 
     @classmethod
     def changeable_by(cls, user):
+        """Drafting: the owner's scope and the posts covering the country (``AdviceQuerySet``)."""
         return cls.objects.filter(advice__in=TravelAdvice.objects.for_user(user, Action.CHANGE))
+
+    @classmethod
+    def approvable_by(cls, user):
+        """Approving: the owner's scope only (the ministry approves what its posts draft)."""
+        return cls.objects.filter(advice__in=TravelAdvice.objects.owned_by_scope(user, Action.CHANGE))
 
     def organisation_id_for_approval(self):
         return self.advice.organisation_id

@@ -182,6 +182,65 @@ def _has_text(version):
         raise ValidationError(_("Write the advice in at least one language before sending it for approval."))
 
 
+def same_text(a, b):
+    """Whether two texts say the same: line endings (CRLF, CR, LF) and spacing do not count."""
+    return " ".join(normalise_newlines(a).split()) == " ".join(normalise_newlines(b).split())
+
+
+def normalise_newlines(text):
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def published_version(advice, exclude=None):
+    """The version of ``advice`` published now (None before the first publication)."""
+    found = advice.versions.filter(state=State.PUBLISHED)
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("-number").first()
+
+
+def unchanged_summaries(version, level, summaries):
+    """The languages whose summary is still the published one's although ``level`` differs from its level.
+
+    ``summaries`` is {language: summary} as the version will be saved. The one rule for "a level change
+    needs its summary reviewed": the page's form, the API and the submission all ask it."""
+    published = published_version(version.advice, exclude=version)
+    if published is None or int(level) == published.level:
+        return []
+    before = {text.language: text.summary for text in published.texts.all()}
+    return sorted(
+        language
+        for language, summary in summaries.items()
+        if language in before and same_text(before[language], summary)
+    )
+
+
+def check_level_summary(version, level, summaries, confirmed):
+    """Refuse a level change whose summary was not reviewed, unless the editor confirms it still holds."""
+    stale = unchanged_summaries(version, level, summaries)
+    if stale and not confirmed:
+        published = published_version(version.advice, exclude=version)
+        raise ValidationError(
+            _(
+                "The level changes from %(old)s to %(new)s, but the summary (%(languages)s) is the one written "
+                "for level %(old)s. Rewrite the summary for the new level, or tick “the summary still holds”."
+            )
+            % {"old": published.level, "new": level, "languages": ", ".join(stale)},
+            code="summary",
+        )
+
+
+def _ready(version):
+    """What a version needs before it is sent for approval."""
+    _has_text(version)
+    check_level_summary(
+        version,
+        version.level,
+        {text.language: text.summary for text in version.texts.all()},
+        version.summary_confirmed,
+    )
+
+
 def record_change(version, user):
     """Call before saving a change of a version's content: records the editor; a submitted version goes back
     to draft (``core/approval.py``). Returns whether a submission was withdrawn."""
@@ -189,8 +248,9 @@ def record_change(version, user):
 
 
 def submit(version, user):
-    """Send a draft for approval: it needs a text in at least one language."""
-    return approval.submit(version, user, check=_has_text)
+    """Send a draft for approval: it needs a text in at least one language, and a level change needs its
+    summary reviewed (``check_level_summary``)."""
+    return approval.submit(version, user, check=_ready)
 
 
 def return_to_draft(version, user):
@@ -235,7 +295,7 @@ class SectionDiff:
 
 
 def _word_diff(old, new):
-    a, b = old.split(" "), new.split(" ")
+    a, b = normalise_newlines(old).split(" "), normalise_newlines(new).split(" ")
     segments = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
@@ -249,7 +309,8 @@ def _word_diff(old, new):
 
 
 def compare(older, newer, language):
-    """Word-by-word differences between two versions' texts in one language, section by section."""
+    """Word-by-word differences between two versions' texts in one language, section by section
+    (line endings do not count: a browser sends CRLF, a file or the API often LF)."""
     old = older.texts.filter(language=language).first()
     new = newer.texts.filter(language=language).first()
     rows = [
@@ -262,7 +323,11 @@ def compare(older, newer, language):
     labels = {"summary": AdviceText._meta.get_field("summary").verbose_name, **dict(SECTIONS)}
     for field in TEXT_FIELDS:
         before, after = getattr(old, field, "") or "", getattr(new, field, "") or ""
-        rows.append(SectionDiff(str(labels[field]).capitalize(), _word_diff(before, after), before != after))
+        rows.append(
+            SectionDiff(
+                str(labels[field]).capitalize(), _word_diff(before, after), not same_text(before, after)
+            )
+        )
     return rows
 
 

@@ -19,6 +19,7 @@ from lifeline.advice.forms import (
     BriefingTextFormSet,
     SubscribeForm,
     VersionForm,
+    check_level_summary,
 )
 from lifeline.advice.models import LEVEL_STYLE, AdviceVersion, Briefing, Level, State, TravelAdvice
 from lifeline.core import approval, branding
@@ -299,7 +300,7 @@ def version_edit(request, pk):
     data = request.POST if request.method == "POST" else None
     form = VersionForm(data, instance=version)
     texts = AdviceTextFormSet(data, instance=version, prefix="texts")
-    if data is not None and form.is_valid() and texts.is_valid():
+    if data is not None and form.is_valid() and texts.is_valid() and check_level_summary(form, texts):
         try:
             with transaction.atomic():
                 withdrawn = services.record_change(version, request.user)  # before the content

@@ -59,6 +59,8 @@ class DraftIn(Schema):
     level: int = Field(ge=1, le=4)
     last_reviewed: datetime.date | None = None
     note: ShortText = ""
+    # A level change keeps the summary only when the editor confirms it still holds (else 409 at submission).
+    summary_confirmed: bool = False
     texts: list[TextIn] = Field(min_length=1, max_length=50)
 
 
@@ -192,6 +194,7 @@ def create_draft(request, payload: DraftIn):
                     "level": payload.level,
                     "last_reviewed": payload.last_reviewed or draft.last_reviewed,
                     "note": payload.note,
+                    "summary_confirmed": payload.summary_confirmed,
                 },
                 instance=draft,
             )

@@ -31,7 +31,7 @@ class CaseFilter(Schema):
     post: Id | None = None
     mine: bool = False
     overdue: bool = False
-    q: ShortText = ""  # a reference
+    q: ShortText = ""  # a reference, or words of the person's name (``cases.services.search``)
 
 
 class NoteOut(Schema):

@@ -13,7 +13,12 @@ def any_of(choices):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Reference"), required=False, max_length=20)
+    q = forms.CharField(
+        label=_("Reference or name"),
+        required=False,
+        max_length=120,
+        help_text=_("A case reference, or words of the person's name (if you may see personal data)."),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=any_of([("open", _("Open (any)"))] + Status.choices)
     )

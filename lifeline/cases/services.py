@@ -562,6 +562,53 @@ def filter_cases(
         queryset = queryset.filter(Q(assigned_to=user) | Q(team__members=user)).distinct()
     if overdue:
         queryset = queryset.overdue()
-    if q:
-        queryset = queryset.filter(reference__iexact=q.strip())
+    if q and q.strip():
+        queryset = search(queryset, user, q)
     return queryset
+
+
+# How many cases of walk-ins (whose name is encrypted) a name search reads, newest first.
+NAME_SCAN_LIMIT = 5000
+
+
+def may_search_by_name(user):
+    """Finding a case by its person's name reveals that the person has a case: only for who sees personal data."""
+    from lifeline.core.models import Action, Area
+    from lifeline.core.permissions import has_perm
+
+    return has_perm(user, Area.CASES, Action.PERSONAL)
+
+
+def search(queryset, user, text):
+    """The cases of ``queryset`` whose reference is ``text``, or whose person's name holds every word of it.
+
+    The one rule for finding a case: the list page and the API call it. A name is matched only for a user who
+    may see personal data in cases, and only among the people that user may see (``Registration.for_user``)
+    and the walk-ins of cases already in ``queryset`` (scoped by the caller): a search never reveals a person
+    the user may not see. Accents, case and word order do not count ("jose santos" finds "Santos, José")."""
+    from lifeline.nationals.models import Registration
+    from lifeline.nationals.services import normalised_name
+
+    text = " ".join(text.split())[:120]
+    match = Q(reference__iexact=text)
+    words = normalised_name(text, "").split()
+    if words and may_search_by_name(user):
+
+        def holds(*parts):
+            name = normalised_name(" ".join(p for p in parts if p), "").split()
+            return all(any(part.startswith(word) for part in name) for word in words)
+
+        people = (
+            Registration.objects.for_user(user)
+            .filter(pk__in=queryset.filter(registration__isnull=False).values("registration_id"))
+            .values_list("pk", "given_names", "family_name")
+        )
+        found = [pk for pk, given, family in people if holds(given, family)]
+        walk_ins = (
+            queryset.filter(registration__isnull=True)
+            .exclude(contact_name="")
+            .order_by("-created", "-id")
+            .values_list("pk", "contact_name")[:NAME_SCAN_LIMIT]
+        )
+        match |= Q(registration_id__in=found) | Q(pk__in=[pk for pk, name in walk_ins if holds(name)])
+    return queryset.filter(match)

@@ -8,8 +8,9 @@ The rules, in one place:
   its creator always counts as one;
 - a change after submission withdraws the submission: the item is a draft again (audited);
 - who submits vouches for the content and counts as a contributor too;
-- the approver needs CHANGE on the item's area in the role matrix, must reach its organisation, and must
-  be none of its contributors;
+- the approver needs CHANGE on the item's area in the role matrix, must reach its organisation
+  (``approvable_by``: by default whoever may change it; travel advice narrows it to the owner's scope,
+  so a post drafts and its ministry approves), and must be none of its contributors;
 - every step is a conditional UPDATE on the state and revision the acting user saw, so of two concurrent
   approvals (or an approval and an edit) exactly one wins, and nothing changed unseen gets published.
 
@@ -81,6 +82,11 @@ class Approvable(models.Model):
         """The items ``user`` may change (the role matrix and the organisations the user's scope reaches)."""
         raise NotImplementedError
 
+    @classmethod
+    def approvable_by(cls, user):
+        """The items ``user`` may approve (a subset of ``changeable_by``); by default the same."""
+        return cls.changeable_by(user)
+
     def organisation_id_for_approval(self):
         raise NotImplementedError
 
@@ -137,6 +143,14 @@ def may_change(item, user):
     )
 
 
+def may_approve_scope(item, user):
+    """Whether ``item`` is within what ``user`` may approve (the role matrix and ``approvable_by``)."""
+    return (
+        has_perm(user, item.permission_area, Action.CHANGE)
+        and type(item).approvable_by(user).filter(pk=item.pk).exists()
+    )
+
+
 def may_approve(item, user):
     """Whether ``user`` may approve ``item`` now (for pages: whether to offer the button)."""
     return (
@@ -144,7 +158,7 @@ def may_approve(item, user):
         and user is not None
         and user.is_authenticated
         and user.pk not in contributor_ids(item)
-        and may_change(item, user)
+        and may_approve_scope(item, user)
     )
 
 
@@ -213,7 +227,8 @@ def return_to_draft(item, user):
 def approve(item, user, publish=None):
     """A second person approves: the item is published. ``publish(item)`` does the item's own publishing
     (in the same transaction; raising ValidationError there undoes the approval)."""
-    _require_change(item, user)
+    if not may_approve_scope(item, user):
+        raise PermissionDenied
     if item.state != SUBMITTED:
         raise ValidationError(_("Only an item awaiting approval can be approved."), code="state")
     if user.pk in contributor_ids(item):
@@ -225,7 +240,8 @@ def approve(item, user, publish=None):
 
 def publish_alone(item, user, reason, publish=None):
     """Emergency: publish without a second person; the reason is required and audited."""
-    _require_change(item, user)
+    if not may_approve_scope(item, user):
+        raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for publishing without approval."), code="reason")
@@ -276,7 +292,7 @@ def waiting_for(user):
         if not has_perm(user, model.permission_area, Action.CHANGE):
             continue
         queryset = (
-            model.changeable_by(user)
+            model.approvable_by(user)
             .filter(state=SUBMITTED)
             .exclude(contributors=user)
             .exclude(**{model.creator_field: user})
@@ -298,7 +314,7 @@ def waiting_count(user):
     for model in approvable_models():
         if has_perm(user, model.permission_area, Action.CHANGE):
             count += (
-                model.changeable_by(user)
+                model.approvable_by(user)
                 .filter(state=SUBMITTED)
                 .exclude(contributors=user)
                 .exclude(**{model.creator_field: user})

@@ -494,3 +494,58 @@ class StatusReport(Audited, models.Model):
 
     def audit_repr(self):
         return f"#{self.pk} (registration #{self.registration_id})"
+
+
+class DistinctPair(models.Model):
+    """Two registrations that staff checked and found to be two people: never suggested as duplicates again."""
+
+    first = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    reason = models.CharField(_("why they are two people"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="nationals_distinct_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="nationals_distinct_pair_order"
+            ),
+        ]
+        verbose_name = _("not a duplicate")
+        verbose_name_plural = _("not duplicates")
+
+    def __str__(self):
+        return f"#{self.first_id} ≠ #{self.second_id}"
+
+
+class MergeRecord(models.Model):
+    """What a merge changed, so it can be undone: ids and field names only, never the values of people's data.
+
+    ``moved`` is {link label: [row ids that pointed at ``other`` before the merge]}; ``filled`` is
+    {field name: the kept record's (empty) value before the merge}; ``consents`` is {consent id:
+    [granted, language, at]} for the kept record's consents the merge changed."""
+
+    keep = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged"), default=timezone.now)
+    moved = models.JSONField(default=dict, blank=True)
+    filled = models.JSONField(default=dict, blank=True)
+    consents = models.JSONField(default=dict, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("merge of registrations")
+        verbose_name_plural = _("merges of registrations")
+
+    def __str__(self):
+        return f"#{self.other_id} → #{self.keep_id}"

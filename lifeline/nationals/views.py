@@ -21,6 +21,7 @@ from lifeline.core.permissions import (
 )
 from lifeline.core.registry_views import export_response, paginate
 from lifeline.nationals import services
+from lifeline.nationals.duplicates import suggested as suggested_duplicates
 from lifeline.nationals.forms import MemberFormSet, PostDetailsForm, RegistrationFilterForm, RegistrationForm
 from lifeline.nationals.models import PostDetails, Registration
 from lifeline.nationals.tabular import RegistrationSchema
@@ -140,7 +141,7 @@ def registration_detail(request, pk):
         "members": registration.members.all(),
         "consents": registration.consents.all(),
         "latest_status": services.latest_status(registration),
-        "duplicates": services.find_duplicates(registration) if not registration.merged_into_id else [],
+        "duplicates": suggested_duplicates(registration) if not registration.merged_into_id else [],
     }
     return render(request, "nationals/detail.html", context)
 
@@ -211,45 +212,4 @@ def registration_export(request):
     return export_response(request, RegistrationSchema(), queryset, AREA)
 
 
-# --- duplicates ---------------------------------------------------------------------
-
-
-@login_required
-def duplicates(request):
-    require(request.user, AREA, Action.VIEW)
-    scoped = Registration.objects.for_user(request.user).active()
-    pairs = services.find_duplicates(scoped)
-    ids = {pk for a, b, _r in pairs for pk in (a, b)}
-    records = scoped.select_related("organisation").in_bulk(ids)
-    rows = [
-        {"a": records[a], "b": records[b], "reasons": reasons}
-        for a, b, reasons in pairs
-        if a in records and b in records
-    ]
-    context = {
-        "rows": rows,
-        "can_merge": has_perm(request.user, AREA, Action.CHANGE)
-        and has_perm(request.user, AREA, Action.PERSONAL),
-    }
-    return render(request, "nationals/duplicates.html", context)
-
-
-@login_required
-@require_POST
-def merge(request):
-    require(request.user, AREA, Action.CHANGE)
-    require(request.user, AREA, Action.PERSONAL)
-    keep_id, other_id = request.POST.get("keep", ""), request.POST.get("other", "")
-    from lifeline.core.registry_views import is_id
-
-    if not (is_id(keep_id) and is_id(other_id)) or keep_id == other_id:
-        messages.error(request, _("Choose two different registrations to merge."))
-        return redirect("nationals:duplicates")
-    scoped = Registration.objects.for_user(request.user, Action.CHANGE).active()
-    keep = get_object_or_404(scoped, pk=keep_id)
-    other = get_object_or_404(scoped, pk=other_id)
-    services.merge(keep, other)
-    messages.success(
-        request, _("Merged registration #%(other)s into #%(keep)s.") % {"other": other.pk, "keep": keep.pk}
-    )
-    return redirect("nationals:detail", pk=keep.pk)
+# The duplicates pages are in ``duplicate_views``.

@@ -37,6 +37,7 @@ def test_publishing_supersedes_the_previous_version(advice, writer, approver):
     assert [t.language for t in second.texts.all()] == ["en"]  # the texts are copied
     second.level = 3
     second.save()
+    second.texts.update(summary="Reconsider your need to travel.")  # a new level needs its own summary
     services.submit(second, writer)
     services.approve(second, approver)
     first.refresh_from_db()

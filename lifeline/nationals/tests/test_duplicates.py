@@ -77,7 +77,9 @@ def test_duplicates_page_is_scoped_and_merges(
     # A post cannot merge a record it cannot see.
     assert client.post(reverse("nationals:merge"), {"keep": a.pk, "other": elsewhere.pk}).status_code == 404
     assert client.post(reverse("nationals:merge"), {"keep": a.pk, "other": "x"}).status_code == 302
-    response = client.post(reverse("nationals:merge"), {"keep": a.pk, "other": b.pk})
+    response = client.post(reverse("nationals:merge"), {"keep": a.pk, "other": b.pk})  # not confirmed
+    assert response.status_code == 302 and Registration.objects.get(pk=b.pk).merged_into_id is None
+    response = client.post(reverse("nationals:merge"), {"keep": a.pk, "other": b.pk, "confirm": "1"})
     assert response.status_code == 302 and Registration.objects.get(pk=b.pk).merged_into_id == a.pk
     viewer = login(make_user(post_amman, Role.VIEWER))
     assert viewer.post(reverse("nationals:merge"), {"keep": a.pk, "other": elsewhere.pk}).status_code == 403

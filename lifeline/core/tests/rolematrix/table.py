@@ -97,8 +97,10 @@ PERSON_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/404 ok/ok"
 CRISIS_READ = "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 ok/ok ok/ok"
 CRISIS_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/no ok/ok"
 CRISIS_WRITE_400 = "L 400/400 404/404 404/404 no/no no/no no/no no/no 400/no 400/400"  # empty data refused
-ADVICE_READ = "L ok/ok 404/404 404/404 404/404 no/no 404/404 ok/ok 404/404 ok/ok"
-ADVICE_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no ok/ok 404/404 ok/ok"
+# Advice: A is the ministry's Jordan advice, which the Amman post drafts (its country); the ministry approves.
+ADVICE_READ = "L ok/ok 404/404 404/404 404/404 no/no 404/404 ok/ok ok/404 ok/ok"
+ADVICE_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no ok/ok ok/404 ok/ok"
+BRIEFING_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no ok/ok 404/404 ok/ok"  # briefings stay the owner's
 ALERT_READ = "L ok/ok ok/404 ok/404 404/404 no/no no/no ok/ok 404/404 404/404"
 ALERT_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
 SEND_READ = "L ok/ok ok/404 404/404 404/404 no/no no/no 404/404 404/ok 404/ok"
@@ -212,6 +214,10 @@ PAGES = [
     Row("nationals/export/", "/nationals/export/", "GET", PEOPLE_EXPORT),
     Row("nationals/duplicates/", "/nationals/duplicates/", "GET", PEOPLE_VIEW),
     Row("nationals/duplicates/merge/", "/nationals/duplicates/merge/", "POST", PEOPLE_CHANGE),
+    Row("nationals/duplicates/<id:a>/<id:b>/", "/nationals/duplicates/{registration}/{twin}/", "GET", PERSON_READ),
+    Row("nationals/duplicates/<id:a>/<id:b>/distinct/", "/nationals/duplicates/{registration}/{twin}/distinct/", "POST", PERSON_WRITE),
+    Row("nationals/duplicates/merges/<id:pk>/", "/nationals/duplicates/merges/{merge}/", "GET", PERSON_READ),
+    Row("nationals/duplicates/merges/<id:pk>/undo/", "/nationals/duplicates/merges/{merge}/undo/", "POST", PERSON_WRITE),
     Row("nationals/posts/", "/nationals/posts/", "GET", PEOPLE_VIEW),
     Row(
         "nationals/posts/<id:pk>/edit/",
@@ -311,7 +317,7 @@ PAGES = [
     Row("advice/manage/versions/<id:pk>/edit/", "/advice/manage/versions/{version}/edit/", "GET", ADVICE_WRITE),
     Row("advice/manage/versions/<id:pk>/<slug:action>/", "/advice/manage/versions/{version}/submit/", "POST", ADVICE_WRITE),
     Row("advice/manage/briefings/new/", "/advice/manage/briefings/new/", "GET", PUBLISHING_CHANGE),
-    Row("advice/manage/briefings/<id:pk>/", "/advice/manage/briefings/{briefing}/", "GET", ADVICE_WRITE),
+    Row("advice/manage/briefings/<id:pk>/", "/advice/manage/briefings/{briefing}/", "GET", BRIEFING_WRITE),
     Row("advice/confirm/<str:token>/", "/advice/confirm/not-a-token/", "GET", ALL_400),
     Row("advice/unsubscribe/<str:token>/", "/advice/unsubscribe/not-a-token/", "GET", PUBLIC),
     Row("advice/^(?P<code>[A-Za-z]{2})/$", "/advice/jo/", "GET", PUBLIC),
@@ -437,8 +443,10 @@ EMPTY_ALERT = {
     (role, "B"): "hole: an alert with no text is published by the override (submit refuses it)"
     for role in ("admin", "immigration")
 }
-ADVICE_SUBMIT = "401 409/ok 404/404 404/404 no/no no/no no/no 409/ok 404/404 409/ok"
-ADVICE_APPROVE = "401 409/409 404/404 404/404 no/no no/no no/no 409/409 404/404 409/409"
+ADVICE_SUBMIT = "401 409/ok 404/404 404/404 no/no no/no no/no 409/ok 409/404 409/ok"
+ADVICE_APPROVE = (
+    "401 409/409 404/404 404/404 no/no no/no no/no 409/409 no/404 409/409"  # a post never approves
+)
 ALERT_STATE = "401 409/409 409/404 409/404 no/no no/no no/no 409/409 404/404 404/404"
 
 

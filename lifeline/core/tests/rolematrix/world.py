@@ -132,6 +132,29 @@ def _extras():
         phone="+9613123457",
     )
 
+    # Likely duplicates: a second record for the side-by-side page, and a merge (to view and undo) of
+    # two records made for it on each side, named to sort last.
+    from lifeline.nationals import duplicates
+
+    twin_b = Registration.objects.get(organisation=post_b, family_name="Aa Beirutonly")
+    twin_a = Registration.objects.filter(organisation=post_a).exclude(pk=reg_a.pk).order_by("pk").first()
+    ids["twin"] = (twin_a.pk, twin_b.pk)
+    merges = []
+    for post, country, phone in ((post_a, jordan, "+962790000999"), (post_b, lebanon, "+9613000999")):
+        pair = [
+            Registration.objects.create(
+                organisation=post,
+                given_names=f"Matrix twin {n}",
+                family_name="Zz Merged",
+                nationality=philippines,
+                country=country,
+                phone=phone,
+            )
+            for n in (1, 2)
+        ]
+        merges.append(duplicates.merge(pair[0], pair[1], None).pk)
+    ids["merge"] = tuple(merges)
+
     crisis_a = Crisis.objects.filter(organisation=post_a).order_by("pk").first()
     crisis_b = Crisis.objects.create(name="Matrix crisis led by Beirut", organisation=post_b, country=lebanon)
     crisis_b.countries.set([lebanon, jordan])
