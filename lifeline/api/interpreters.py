@@ -15,7 +15,6 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -65,7 +64,7 @@ from lifeline.interpreters.models import (
     Vetting,
     Weekday,
 )
-from lifeline.interpreters.services import find_interpreters, search_interpreters
+from lifeline.interpreters.services import find_interpreters, save_interpreter, search_interpreters
 from lifeline.interpreters.tabular import InterpreterSchema
 
 AREA = Area.INTERPRETERS
@@ -379,14 +378,7 @@ def _save(request, payload, instance=None, response=None):
         for prefix, name in FORMSETS:
             errors.update(_formset_errors(formsets[prefix], name, indexes[prefix]))
         return invalid(errors)
-    with transaction.atomic():  # as the page: the record, its pairs and windows together
-        saved = form.save()
-        for formset in formsets.values():
-            formset.instance = saved
-            formset.save()
-        changed = [name for prefix, name in FORMSETS if formsets[prefix].has_changed()]
-        if instance is not None and changed:
-            audit.record(AuditAction.UPDATE, obj=saved, fields=changed)
+    saved = save_interpreter(request.user, form, formsets["pairs"], formsets["windows"])
     if response is not None:
         etag(response, saved)
     return Status((200 if instance else 201), _out(saved, personal))

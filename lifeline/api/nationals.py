@@ -10,7 +10,6 @@ registration, household included.
 import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -18,14 +17,14 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Mapped, ShortText, invalid, require
 from lifeline.core import audit
-from lifeline.core.models import Action, Area, AuditAction
+from lifeline.core.models import Action, Area, AuditAction, Organisation
 from lifeline.core.names import normalise_language
-from lifeline.core.permissions import has_perm, writable_organisations
+from lifeline.core.permissions import has_perm
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals import services
-from lifeline.nationals.app_api import RegistrationIn, validated
+from lifeline.nationals.app_api import RegistrationIn, parsed
 from lifeline.nationals.models import Kind, Registration, Source, SpecialNeed, StayType
-from lifeline.nationals.views import HOLDING_KINDS, _visible_posts
+from lifeline.nationals.views import _visible_posts
 
 AREA = Area.NATIONALS
 router = Router(tags=["Nationals abroad"])
@@ -161,19 +160,29 @@ def list_registrations(request, filters: Query[Filters]):
 
 
 def _save(request, payload, instance=None):
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
-    if not personal:
-        raise PermissionDenied  # a registration is personal data through and through
-    organisations = writable_organisations(request.user).filter(kind__in=HOLDING_KINDS)
-    extra = {"organisation": payload.organisation or "", "source": payload.source, "kind": payload.kind}
-    form, members, error = validated(payload, instance, organisations=organisations, extra=extra)
-    if error is not None:
-        return error
+    services.check_writer(request.user, instance)
+    values, consents, household, trips, errors = parsed(payload)
+    values.update(source=payload.source, kind=payload.kind, organisation=None)
+    if payload.organisation is not None:
+        values["organisation"] = Organisation.objects.filter(pk=payload.organisation).first()
+        if values["organisation"] is None:
+            errors.setdefault("organisation", []).append(_("Choose a post you may write for."))
+    if errors:
+        return invalid(errors)
     try:
-        saved = services.save_registration(form, members, within=services.service_ids(request.user))
+        if instance is None:
+            saved, _created = services.register(
+                request.user, values, consents=consents, household=household, trips=trips
+            )
+        else:
+            saved = services.update_registration(
+                request.user, instance, values, consents=consents, household=household, trips=trips
+            )
+    except services.Invalid as exc:
+        return invalid(exc.errors)
     except services.NoPost as exc:
         return invalid({"organisation": [str(exc)]})
-    return Status(200 if instance else 201, _detail(saved, personal))
+    return Status(200 if instance else 201, _detail(saved, True))
 
 
 @router.post("", response={201: DetailOut, 422: FieldErrorsOut, 403: ErrorOut})

@@ -235,3 +235,27 @@ def language_gaps(communities, interpreters, area=None):
     gaps = [tuple(entry) for code, entry in spoken.items() if code not in covered]
     gaps.sort(key=lambda g: (-g[2], g[0].code))
     return gaps
+
+
+def save_interpreter(by, form, pairs, windows):
+    """The one write of an interpreter with language pairs and availability windows (validated page
+    forms, which the staff page and the API both fill), as ``by``: all of it in one transaction, and
+    a change of pairs or windows recorded on the interpreter's audit trail. Returns the interpreter."""
+    from django.db import transaction
+
+    from lifeline.core import audit
+    from lifeline.core.models import AuditAction
+
+    existed = form.instance.pk is not None
+    current = audit.current_actor()
+    with audit.acting_as(by, ip=current.ip, via=current.via), transaction.atomic():
+        saved = form.save()
+        for formset in (pairs, windows):
+            formset.instance = saved
+            formset.save()
+        changed = [
+            name for name, formset in (("pairs", pairs), ("availability", windows)) if formset.has_changed()
+        ]
+        if existed and changed:
+            audit.record(AuditAction.UPDATE, obj=saved, fields=changed)
+    return saved

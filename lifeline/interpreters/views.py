@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from lifeline.interpreters.forms import (
     WindowFormSet,
 )
 from lifeline.interpreters.models import Interpreter
-from lifeline.interpreters.services import find_interpreters, search_interpreters
+from lifeline.interpreters.services import find_interpreters, save_interpreter, search_interpreters
 from lifeline.interpreters.tabular import InterpreterSchema
 
 AREA = Area.INTERPRETERS
@@ -100,18 +99,7 @@ def interpreter_edit(request, pk=None):
     pairs = PairFormSet(data, instance=interpreter, prefix="pairs")
     windows = WindowFormSet(data, instance=interpreter, prefix="windows")
     if data is not None and all([form.is_valid(), pairs.is_valid(), windows.is_valid()]):
-        with transaction.atomic():
-            saved = form.save()
-            for formset in (pairs, windows):
-                formset.instance = saved
-                formset.save()
-            changed = [
-                name
-                for name, formset in (("pairs", pairs), ("availability", windows))
-                if formset.has_changed()
-            ]
-            if interpreter is not None and changed:
-                audit.record(AuditAction.UPDATE, obj=saved, fields=changed)
+        saved = save_interpreter(request.user, form, pairs, windows)
         messages.success(request, _("Saved “%(name)s”.") % {"name": saved.full_name})
         return redirect("interpreters:detail", pk=saved.pk)
     if data is None and interpreter is not None and _personal_shown(interpreter):

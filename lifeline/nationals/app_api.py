@@ -11,7 +11,7 @@ import datetime
 import uuid
 from typing import Literal
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import formats, translation
 from django.utils.text import capfirst
@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Line, ShortText, Text, form_errors
+from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Line, ShortText, Text
 from lifeline.core import audit
 from lifeline.core.http import client_ip
 from lifeline.core.names import country_name, language_name, normalise_language
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals import services
 from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, speak_to
-from lifeline.nationals.forms import MemberFormSet, RegistrationForm
 from lifeline.nationals.models import (
     DocumentStatus,
     DocumentType,
@@ -34,7 +33,6 @@ from lifeline.nationals.models import (
     Registration,
     Relation,
     ReportedStatus,
-    Source,
     SpecialNeed,
     StayType,
 )
@@ -185,9 +183,17 @@ class MemberIn(Schema):
     name: ShortText
     relation: Literal[tuple(Relation.values)]  # type: ignore[valid-type]
     date_of_birth: datetime.date | None = None
+    nationality: ShortText = ""  # ISO 3166 alpha-2; empty: not known
     document_status: Literal[tuple(DocumentStatus.values)] = DocumentStatus.UNKNOWN  # type: ignore[valid-type]
     unaccompanied: bool = False
     special_needs: list[Literal[tuple(SpecialNeed.values)]] = []  # type: ignore[valid-type]
+
+
+class TripIn(Schema):
+    country: ShortText  # ISO 3166 alpha-2
+    area: ShortText = ""  # P-code
+    start: datetime.date
+    end: datetime.date | None = None
 
 
 class RegistrationIn(Schema):
@@ -218,6 +224,7 @@ class RegistrationIn(Schema):
     needs_details: Text = ""
     emergency_contact: ContactIn = ContactIn()
     household: list[MemberIn] = Field(default=[], max_length=30)
+    trips: list[TripIn] = Field(default=[], max_length=20)
     consents: list[Literal[tuple(Purpose.values)]] = []  # type: ignore[valid-type]
 
 
@@ -227,107 +234,135 @@ PLAIN = (
     "document_type",
     "document_number",
     "document_status",
-    "phone",
-    "email",
     "city",
     "address",
-    "location",
     "stay_type",
     "employer",
     "recruiter",
     "needs_details",
+    "date_of_birth",
+    "arrival",
+    "departure",
+    "review_date",
 )
-DATES = ("date_of_birth", "arrival", "departure", "review_date")
 
 
-def form_data(payload, instance=None):
-    """The payload as the registration page's POST data (form and household formset), plus unknown codes."""
-    data = {name: getattr(payload, name) for name in PLAIN}
-    for name in DATES:
-        value = getattr(payload, name)
-        data[name] = value.isoformat() if value else ""
-    codes = {
-        c.code.upper(): c.pk
-        for c in Country.objects.filter(code__in=[payload.nationality.upper(), payload.country.upper()])
-    }
+def _parse(errors, name, field, value):
+    """One value through the form field that parses it (phone, email, point, languages…)."""
+    try:
+        return field.clean(value)
+    except ValidationError as exc:
+        errors.setdefault(name, []).extend(str(m) for m in exc.messages)
+        return None
+
+
+def _countries(codes):
+    codes = {str(c).upper() for c in codes if c}
+    return {c.code: c for c in Country.objects.filter(code__in=codes)}
+
+
+def _areas(pcodes):
+    return {a.pcode: a for a in AdminArea.objects.filter(pcode__in=[p for p in pcodes if p])}
+
+
+def parsed(payload):
+    """The payload as the service takes it: (values, consents, household, trips, errors).
+
+    Only parsing happens here (codes to rows, phones to E.164, language names to codes); the rules
+    of a registration are the service's (``services.registration_errors``), and their errors are
+    added, so that the person sees everything to correct at once."""
+    from django import forms as django_forms
+
+    from lifeline.core.forms import LanguageField, split_entries
+    from lifeline.interpreters.forms import MessagingField
+    from lifeline.nationals.forms import PhoneField, PointField
+
     errors = {}
-    for name in ("nationality", "country"):
-        data[name] = codes.get(getattr(payload, name).upper(), "")
-        if not data[name]:
-            errors[name] = [_("Unknown country code: %(code)s.") % {"code": getattr(payload, name)}]
-    data["area"] = ""
-    if payload.area:
-        data["area"] = AdminArea.objects.filter(pcode=payload.area).values_list("pk", flat=True).first() or ""
-        if not data["area"]:
-            errors["area"] = [_("Unknown P-code: %(code)s.") % {"code": payload.area}]
-    data["messaging"] = "\n".join(f"{h.type}:{h.value}" for h in payload.messaging)
-    data["languages"] = ", ".join(payload.languages)
-    data["special_needs"] = list(payload.special_needs)
-    data["consents"] = list(payload.consents)
-    contact = payload.emergency_contact
-    data.update(
-        contact_name=contact.name,
-        contact_relation=contact.relation,
-        contact_phone=contact.phone,
-        contact_email=contact.email,
+    values = {name: getattr(payload, name) for name in PLAIN}
+    countries = _countries(
+        [payload.nationality, payload.country]
+        + [m.nationality for m in payload.household]
+        + [t.country for t in payload.trips]
     )
-    # The household is replaced as a whole: every stored member is deleted, the payload's are added.
-    stored = list(instance.members.all()) if instance is not None else []
-    rows = [(m, None) for m in stored] + [(None, m) for m in payload.household]
-    data.update({"members-TOTAL_FORMS": str(len(rows)), "members-INITIAL_FORMS": str(len(stored))})
-    for n, (obj, member) in enumerate(rows):
-        prefix = f"members-{n}-"
-        if obj is not None:
-            data.update(
-                {
-                    prefix + "id": str(obj.pk),
-                    prefix + "name": obj.name,
-                    prefix + "relation": obj.relation,
-                    prefix + "DELETE": "on",
-                }
-            )
-        else:
-            data.update(
-                {
-                    prefix + "name": member.name,
-                    prefix + "relation": member.relation,
-                    prefix + "date_of_birth": member.date_of_birth.isoformat()
-                    if member.date_of_birth
-                    else "",
-                    prefix + "document_status": member.document_status,
-                    prefix + "special_needs": list(member.special_needs),
-                }
-            )
-            if member.unaccompanied:
-                data[prefix + "unaccompanied"] = "on"
-    return data, errors, len(stored)
+    areas = _areas([payload.area] + [t.area for t in payload.trips])
 
+    def country(name, code):
+        found = countries.get(str(code).upper())
+        if found is None:
+            errors.setdefault(name, []).append(_("Unknown country code: %(code)s.") % {"code": code})
+        return found
 
-def validated(payload, instance=None, organisations=None, extra=None):
-    """(form, formset, None) if the payload is valid, else (None, None, the 422 answer).
+    def area(name, pcode):
+        if not pcode:
+            return None
+        found = areas.get(pcode)
+        if found is None:
+            errors.setdefault(name, []).append(_("Unknown P-code: %(code)s.") % {"code": pcode})
+        return found
 
-    With ``organisations`` (the staff API) the form is the staff page's form; ``extra`` adds its fields."""
-    from django.http import QueryDict
-
-    data, errors, stored = form_data(payload, instance)
-    data.update(extra or {})
-    post = QueryDict(mutable=True)
-    for key, value in data.items():
-        if isinstance(value, list):
-            post.setlist(key, value)
-        else:
-            post[key] = "" if value is None else str(value)
-    staff = organisations is not None
-    form = RegistrationForm(post, instance=instance, staff=staff, organisations=organisations)
-    members = MemberFormSet(post, instance=instance, prefix="members")
-    valid = form.is_valid() & members.is_valid()
-    if not valid or errors:
-        errors.update(form_errors(form))
-        for index, member_form in enumerate(members.forms[stored:]):
-            for field, messages in member_form.errors.items():
-                errors[f"household[{index}].{field}"] = [str(m) for m in messages]
-        return None, None, invalid(errors)
-    return form, members, None
+    values["nationality"] = country("nationality", payload.nationality)
+    values["country"] = country("country", payload.country)
+    values["area"] = area("area", payload.area)
+    values["phone"] = _parse(errors, "phone", PhoneField(), payload.phone) or ""
+    values["email"] = _parse(errors, "email", django_forms.EmailField(required=False), payload.email) or ""
+    values["location"] = _parse(errors, "location", PointField(), payload.location) or ""
+    values["messaging"] = _parse(
+        errors, "messaging", MessagingField(), "\n".join(f"{h.type}:{h.value}" for h in payload.messaging)
+    )
+    # Languages by name in any language ("Tagalog", "árabe") or by code, most preferred first.
+    values["languages"] = (
+        _parse(
+            errors,
+            "languages",
+            LanguageField(multiple=True, max_items=10, required=False),
+            "\n".join(entry for item in payload.languages for entry in split_entries(item)),
+        )
+        or []
+    )
+    values["special_needs"] = sorted(set(payload.special_needs))
+    contact = payload.emergency_contact
+    values["emergency_contact"] = {
+        key: value
+        for key, value in (
+            ("name", contact.name),
+            ("relation", contact.relation),
+            ("phone", _parse(errors, "emergency_contact.phone", PhoneField(), contact.phone)),
+            (
+                "email",
+                _parse(
+                    errors, "emergency_contact.email", django_forms.EmailField(required=False), contact.email
+                ),
+            ),
+        )
+        if value
+    }
+    household = [
+        {
+            "name": m.name,
+            "relation": m.relation,
+            "date_of_birth": m.date_of_birth,
+            "nationality": country(f"household[{index}].nationality", m.nationality)
+            if m.nationality
+            else None,
+            "document_status": m.document_status,
+            "unaccompanied": m.unaccompanied,
+            "special_needs": sorted(set(m.special_needs)),
+        }
+        for index, m in enumerate(payload.household)
+    ]
+    trips = [
+        {
+            "country": country(f"trips[{index}].country", t.country),
+            "area": area(f"trips[{index}].area", t.area),
+            "start": t.start,
+            "end": t.end,
+        }
+        for index, t in enumerate(payload.trips)
+    ]
+    consents = list(payload.consents)
+    for field, messages in services.registration_errors(values, consents, household, trips).items():
+        errors.setdefault(field, []).extend(messages)
+    return values, consents, household, trips, errors
 
 
 class RowOut(Schema):
@@ -422,13 +457,14 @@ def sections(registration):
                     for v in (
                         str(m.get_relation_display()),
                         _date(m.date_of_birth),
+                        country_name(m.nationality.code, lang) if m.nationality_id else "",
                         str(_("Unaccompanied minor")) if m.unaccompanied else "",
-                        *need_labels(m.special_needs),
+                        *(str(label) for label in need_labels(m.special_needs)),
                     )
                     if v
                 ),
             )
-            for m in HouseholdMember.objects.filter(registration=r)
+            for m in HouseholdMember.objects.filter(registration=r).select_related("nationality")
         ]
     )
     stay = rows(
@@ -440,6 +476,21 @@ def sections(registration):
         (_("Recruitment agency"), r.recruiter),
         (_("Special needs"), ", ".join(str(n) for n in r.need_labels)),
         (_label(Registration, "needs_details"), r.needs_details),
+        *[
+            (
+                _("Trip to %(country)s") % {"country": country_name(t.country.code, lang)},
+                " · ".join(
+                    v
+                    for v in (
+                        t.area.name if t.area_id else "",
+                        _("from %(start)s") % {"start": _date(t.start)},
+                        _("until %(end)s") % {"end": _date(t.end)} if t.end else "",
+                    )
+                    if v
+                ),
+            )
+            for t in r.trips.select_related("country", "area")
+        ],
         (_("Kept until"), _date(r.expires_on)),
     )
     consents = rows(
@@ -460,7 +511,7 @@ def sections(registration):
         ("contact", _("Contact channels"), channels),
         ("address", _("Where you are staying"), place),
         ("household", _("Household and companions"), household or rows((_("Nobody recorded."), "—"))),
-        ("trips", _("Trip"), stay),
+        ("trips", _("Stay and trips"), stay),
         ("consents", _("Consent"), consents or rows((_("No consent recorded."), "—"))),
         ("status", _("Your latest status"), status),
     ]
@@ -480,73 +531,47 @@ def me(request):
 )
 def register(request, payload: RegistrationIn):
     """Self-registration from a verified device. Retrying with the same idempotency_key returns the first result."""
-    device = request.device
-    if payload.idempotency_key is not None:
-        earlier = Registration.objects.filter(idempotency_key=payload.idempotency_key).first()
-        if earlier is not None:
-            if earlier.pk != device.registration_id:
-                return Status(409, {"detail": _("This submission key was already used.")})
-            return Status(200, _mine(earlier))
-    if device.registration_id:
-        return Status(
-            409, {"detail": _("This device is already registered: update the registration instead.")}
-        )
-    if not services.verified_channel_matches(device, services_phone(payload), payload.email):
-        return invalid(
-            {device.channel == "email" and "email" or "phone": [_("Give the address you signed in with.")]}
-        )
-    form, members, error = validated(payload)
-    if error is not None:
-        return error
+    values, consents, household, trips, errors = parsed(payload)
+    if errors:
+        return invalid(errors)
     try:
-        with transaction.atomic():
-            registration = services.save_registration(
-                form,
-                members,
-                language=_language(request, (payload.languages or [""])[0]),
-                source=Source.SELF,
-                idempotency_key=payload.idempotency_key,
-            )
-            services.bind_devices(device, registration)
+        registration, created = services.register(
+            request.device,
+            values,
+            consents=consents,
+            household=household,
+            trips=trips,
+            language=_language(request, (payload.languages or [""])[0]),
+            idempotency_key=payload.idempotency_key,
+        )
+    except services.Refused as exc:
+        return Status(409, {"detail": str(exc)})
+    except services.Invalid as exc:
+        return invalid(exc.errors)
     except services.NoPost as exc:
         return invalid({"country": [str(exc)]})
-    except IntegrityError:  # the same key, submitted twice at once
-        earlier = Registration.objects.filter(idempotency_key=payload.idempotency_key).first()
-        if earlier is None:
-            raise
-        return Status(200, _mine(earlier))
-    return Status(201, _mine(registration))
-
-
-def services_phone(payload):
-    from lifeline.interpreters.tabular import normalise_phone
-
-    try:
-        return normalise_phone(payload.phone)
-    except Exception:
-        return ""
+    return Status(201 if created else 200, _mine(registration))
 
 
 @router.put("/me", auth=RegisteredDeviceAuth(), response={200: RegistrationOut, 422: FieldErrorsOut})
 def update_me(request, payload: RegistrationIn):
-    registration = request.registration
-    form, members, error = validated(payload, registration)
-    if error is not None:
-        return error
-    if not services.verified_channel_matches(
-        request.device, form.cleaned_data["phone"], form.cleaned_data["email"]
-    ):
-        return invalid(
-            {
-                "email" if request.device.channel == "email" else "phone": [
-                    _("Keep the address you signed in with.")
-                ]
-            }
+    values, consents, household, trips, errors = parsed(payload)
+    if errors:
+        return invalid(errors)
+    try:
+        registration = services.update_registration(
+            request.device,
+            request.registration,
+            values,
+            consents=consents,
+            household=household,
+            trips=trips,
+            language=_language(request, (payload.languages or [""])[0]),
         )
-    form.cleaned_data["organisation"] = None  # the post follows the place of stay
-    registration = services.save_registration(
-        form, members, language=_language(request, (payload.languages or [""])[0])
-    )
+    except services.Invalid as exc:
+        return invalid(exc.errors)
+    except services.NoPost as exc:
+        return invalid({"country": [str(exc)]})
     return Status(200, _mine(registration))
 
 

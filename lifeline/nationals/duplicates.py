@@ -31,6 +31,7 @@ from lifeline.nationals.models import Consent, DistinctPair, MergeRecord, Regist
 # again once it is active.
 LINKS = (
     ("members", "nationals.HouseholdMember", "registration"),
+    ("trips", "nationals.Trip", "registration"),
     ("consents", "nationals.Consent", "registration"),
     ("devices", "nationals.DeviceToken", "registration"),
     ("status_reports", "nationals.StatusReport", "registration"),

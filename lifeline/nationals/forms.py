@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import LanguageField, offer_countries, offer_organisations
@@ -10,6 +9,7 @@ from lifeline.core.versions import VersionedForm
 from lifeline.geo.models import AdminArea, Country
 from lifeline.interpreters.forms import MessagingField
 from lifeline.interpreters.tabular import normalise_phone
+from lifeline.nationals import services
 from lifeline.nationals.models import (
     HouseholdMember,
     PostDetails,
@@ -18,12 +18,11 @@ from lifeline.nationals.models import (
     Source,
     SpecialNeed,
     StayType,
-    age_on,
     coarse_point,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NO_ASSISTANCE = _("Consent to consular assistance is required: without it we cannot keep a registration.")
+NO_ASSISTANCE = services.NO_ASSISTANCE
 
 
 def any_of(choices):
@@ -181,32 +180,30 @@ class RegistrationForm(VersionedForm, forms.ModelForm):
         else:
             self.initial.setdefault("consents", [Purpose.ASSISTANCE])
 
-    def clean_consents(self):
-        consents = self.cleaned_data["consents"]
-        if Purpose.ASSISTANCE not in consents:
-            raise ValidationError(NO_ASSISTANCE)
-        return consents
-
-    def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        if born and (born > timezone.localdate() or age_on(born) > 130):
-            raise ValidationError(_("This date of birth is not possible."))
-        return born
-
     def clean(self):
         data = super().clean()
-        country, area = data.get("country"), data.get("area")
-        if country and area and area.country_id != country.pk:
-            self.add_error("area", _("This admin area is not in the country of stay."))
-        if data.get("arrival") and data.get("departure") and data["departure"] < data["arrival"]:
-            self.add_error("departure", _("The departure cannot be before the arrival."))
         data["emergency_contact"] = {
             key: data.get(f"contact_{key}")
             for key in ("name", "relation", "phone", "email")
             if data.get(f"contact_{key}")
         }
         data["special_needs"] = sorted(set(data.get("special_needs") or []))
+        # The rules live in the service that saves; the page shows what it says next to each field.
+        for field, messages in services.registration_errors(data, data.get("consents", [])).items():
+            if field in self.fields and field in data:
+                for message in messages:
+                    self.add_error(field, message)
         return data
+
+    def values(self):
+        """The registration's plain values, for ``services.register`` / ``update_registration``."""
+        data = self.cleaned_data
+        names = [n for n in self._meta.fields if n in self.fields and n != "organisation"]
+        values = {name: data.get(name) for name in names}
+        values["emergency_contact"] = data["emergency_contact"]
+        if self.staff:
+            values["organisation"] = data.get("organisation")
+        return values
 
     def save(self, commit=True):
         self.instance.emergency_contact = self.cleaned_data["emergency_contact"]
@@ -228,22 +225,30 @@ class MemberForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        born = data.get("date_of_birth")
-        if born and born > timezone.localdate():
-            self.add_error("date_of_birth", _("This date of birth is not possible."))
-        if data.get("unaccompanied"):
-            age = age_on(born)
-            if age is None or age >= 18:
-                self.add_error(
-                    "unaccompanied",
-                    _("Only a child (under 18, with a date of birth) can be an unaccompanied minor."),
-                )
+        for field, messages in services.member_errors(data).items():
+            for message in messages:
+                self.add_error(field, message)
         return data
 
 
 MemberFormSet = forms.inlineformset_factory(
     Registration, HouseholdMember, form=MemberForm, extra=2, can_delete=True, max_num=30
 )
+
+
+def household_rows(formset):
+    """The household a valid formset describes, as plain rows (``id`` for those already stored)."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and form.instance.pk is None:
+            continue  # an empty extra row
+        if formset.can_delete and form.cleaned_data.get("DELETE"):
+            continue
+        row = {name: form.cleaned_data.get(name) for name in MemberForm._meta.fields}
+        if form.instance.pk:
+            row["id"] = form.instance.pk
+        rows.append(row)
+    return rows
 
 
 class RegistrationFilterForm(forms.Form):

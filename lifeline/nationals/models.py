@@ -318,6 +318,39 @@ class HouseholdMember(Audited, models.Model):
         return age is not None and age < 18
 
 
+class Trip(Audited, models.Model):
+    """A journey the national plans or makes beyond the place of stay: where to, from when until when.
+
+    A crisis there finds them (the destination's country and area), as consular registration systems
+    ask of travellers."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="trips")
+    country = models.ForeignKey(
+        "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("destination country")
+    )
+    area = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("destination area"),
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["registration_id", "start", "id"]
+        verbose_name = _("trip")
+        verbose_name_plural = _("trips")
+
+    def __str__(self):
+        return f"{self.country_id} {self.start}"
+
+    def audit_repr(self):
+        return f"#{self.pk} (registration #{self.registration_id})"
+
+
 class Consent(models.Model):
     """Consent per purpose, with the wording's language and when it was given or withdrawn."""
 

@@ -8,12 +8,14 @@ import unicodedata
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from lifeline.core import audit
 from lifeline.core.fields import blind_index
@@ -30,7 +32,10 @@ from lifeline.nationals.models import (
     Registration,
     ReportedStatus,
     SignInCode,
+    Source,
     StatusReport,
+    Trip,
+    age_on,
     default_expiry,
     retention_days,
 )
@@ -586,11 +591,22 @@ def export_data(registration):
                 "name": m.name,
                 "relation": m.relation,
                 "date_of_birth": _json(m.date_of_birth),
+                "nationality": m.nationality.code if m.nationality_id else None,
                 "document_status": m.document_status,
                 "unaccompanied": m.unaccompanied,
                 "special_needs": m.special_needs,
             }
-            for m in registration.members.all()
+            for m in registration.members.select_related("nationality")
+        ],
+        trips=[
+            {
+                "id": t.pk,
+                "country": t.country.code,
+                "area": t.area.pcode if t.area_id else None,
+                "start": _json(t.start),
+                "end": _json(t.end),
+            }
+            for t in registration.trips.select_related("country", "area")
         ],
         consents=[
             {"purpose": c.purpose, "granted": c.granted, "language": c.language, "at": _json(c.at)}
@@ -720,6 +736,7 @@ def merge(keep, other):
         raise ValueError("cannot merge a registration into itself")
     with transaction.atomic():
         HouseholdMember.objects.filter(registration=other).update(registration=keep)
+        Trip.objects.filter(registration=other).update(registration=keep)
         kept = {c.purpose: c for c in keep.consents.all()}
         for consent in other.consents.all():
             mine = kept.get(consent.purpose)
@@ -753,24 +770,255 @@ class NoPost(Exception):
     """No consular post or ministry can hold the registration."""
 
 
-def save_registration(form, members=None, within=None, language="en", **extra):
-    """Save a validated RegistrationForm (and household formset): the post is the one chosen, else ``assign_post``;
-    consents are recorded per purpose. Used by the staff pages, the staff API and the app."""
-    with transaction.atomic():
-        registration = form.save(commit=False)
-        for name, value in extra.items():
-            setattr(registration, name, value)
-        if not form.cleaned_data.get("organisation"):
-            post = assign_post(registration.country, registration.area, within=within)
-            if post is None:
-                raise NoPost(_("No consular post or ministry is set up to hold this registration."))
-            registration.organisation = post
+class Invalid(Exception):
+    """Refused input, nothing saved: ``errors`` is {field: [translated messages]}; household members
+    and trips are named ``household[0].name``, ``trips[1].end``."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class Refused(Exception):
+    """The write is not for this actor or not now (a 409 for the app): the message is translated."""
+
+
+# Organisations that may hold registrations (a post, a ministry, a crisis cell).
+HOLDING_KINDS = (
+    OrganisationKind.CONSULAR_POST,
+    OrganisationKind.FOREIGN_AFFAIRS,
+    OrganisationKind.CRISIS_CELL,
+)
+
+NO_ASSISTANCE = _lazy("Consent to consular assistance is required: without it we cannot keep a registration.")
+MEMBER_FIELDS = (
+    "name",
+    "relation",
+    "date_of_birth",
+    "nationality",
+    "document_status",
+    "unaccompanied",
+    "special_needs",
+)
+TRIP_FIELDS = ("country", "area", "start", "end")
+
+
+def _add(errors, field, message):
+    errors.setdefault(field, []).append(str(message))
+
+
+def member_errors(member, prefix=""):
+    """The rules of one household member (a dict of plain values)."""
+    errors = {}
+    born = member.get("date_of_birth")
+    if born and born > timezone.localdate():
+        _add(errors, prefix + "date_of_birth", _("This date of birth is not possible."))
+    if member.get("unaccompanied"):
+        age = age_on(born)
+        if age is None or age >= 18:
+            _add(
+                errors,
+                prefix + "unaccompanied",
+                _("Only a child (under 18, with a date of birth) can be an unaccompanied minor."),
+            )
+    return errors
+
+
+def trip_errors(trip, prefix=""):
+    """The rules of one trip (a dict of plain values)."""
+    errors = {}
+    country, area = trip.get("country"), trip.get("area")
+    if country is not None and area is not None and area.country_id != country.pk:
+        _add(errors, prefix + "area", _("This admin area is not in the destination country."))
+    if trip.get("start") and trip.get("end") and trip["end"] < trip["start"]:
+        _add(errors, prefix + "end", _("The end of a trip cannot be before its start."))
+    return errors
+
+
+def registration_errors(values, consents=None, household=(), trips=()):
+    """The rules a registration keeps whoever writes it (page, staff API, app): {field: [messages]}.
+
+    ``values`` are the registration's plain values (countries and areas as rows); ``consents`` the
+    purposes granted (None: not being changed); ``household`` and ``trips`` lists of dicts."""
+    errors = {}
+    if consents is not None and Purpose.ASSISTANCE not in consents:
+        _add(errors, "consents", NO_ASSISTANCE)
+    born = values.get("date_of_birth")
+    if born and (born > timezone.localdate() or age_on(born) > 130):
+        _add(errors, "date_of_birth", _("This date of birth is not possible."))
+    country, area = values.get("country"), values.get("area")
+    if country is not None and area is not None and area.country_id != country.pk:
+        _add(errors, "area", _("This admin area is not in the country of stay."))
+    if values.get("arrival") and values.get("departure") and values["departure"] < values["arrival"]:
+        _add(errors, "departure", _("The departure cannot be before the arrival."))
+    for index, member in enumerate(household):
+        errors.update(member_errors(member, f"household[{index}]."))
+    for index, trip in enumerate(trips):
+        errors.update(trip_errors(trip, f"trips[{index}]."))
+    return errors
+
+
+def _acting(by):
+    """The audit actor for a write: a staff user, or (a device) the person in the app; the client
+    address and channel of the request stay as the request set them."""
+    current = audit.current_actor()
+    if isinstance(by, DeviceToken):
+        return audit.acting_as(None, ip=current.ip, via="app")
+    return audit.acting_as(by, ip=current.ip, via=current.via)
+
+
+def check_writer(user, registration=None, organisation=None):
+    """Refuse (PermissionDenied) a staff user who may not write this registration; an API calls it
+    before parsing, so that a refused role learns nothing from the validation."""
+    from django.core.exceptions import PermissionDenied
+
+    from lifeline.core.models import Action, Area
+    from lifeline.core.permissions import has_perm, writable_organisations
+
+    # A registration is personal data through and through: writing it takes both permissions.
+    if not (
+        has_perm(user, Area.NATIONALS, Action.CHANGE) and has_perm(user, Area.NATIONALS, Action.PERSONAL)
+    ):
+        raise PermissionDenied
+    if registration is not None and not (
+        Registration.objects.for_user(user, Action.CHANGE).filter(pk=registration.pk).exists()
+    ):
+        raise PermissionDenied
+    if organisation is not None and not (
+        writable_organisations(user).filter(kind__in=HOLDING_KINDS, pk=organisation.pk).exists()
+    ):
+        raise Invalid({"organisation": [_("Choose a post you may write for.")]})
+
+
+def _sync(model, registration, rows, fields, name):
+    """Make ``registration``'s members or trips exactly ``rows`` (dicts; with an ``id`` the stored one is
+    updated, without one a new one is added); the stored ones not named go. Each is validated first."""
+    stored = {obj.pk: obj for obj in model.objects.filter(registration=registration)}
+    keep, errors = [], {}
+    for index, row in enumerate(rows):
+        obj = stored.get(row.get("id")) or model(registration=registration)
+        for field in fields:
+            if field in row:
+                setattr(obj, field, row[field])
+        try:
+            obj.full_clean(exclude=["registration"])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"{name}[{index}].{field}"] = [str(m) for m in messages]
+        keep.append(obj)
+    return keep, [obj for pk, obj in stored.items() if pk not in {o.pk for o in keep}], errors
+
+
+def _write(by, registration, values, consents, household, trips, language, organisation, within):
+    """The one write of a registration with its household and trips: every rule is checked before
+    anything is saved, all of it is saved in one transaction, audited as ``by``."""
+    errors = registration_errors(values, consents, household or (), trips or ())
+    if errors:
+        raise Invalid(errors)
+    for name, value in values.items():
+        setattr(registration, name, value)
+    if organisation is None:
+        organisation = assign_post(registration.country, registration.area, within=within)
+        if organisation is None:
+            raise NoPost(_("No consular post or ministry is set up to hold this registration."))
+    registration.organisation = organisation
+    try:
+        registration.full_clean(exclude=["organisation"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.update({field: [str(m) for m in messages] for field, messages in exc.message_dict.items()})
+    changes = []
+    for model, rows, fields, name in (
+        (HouseholdMember, household, MEMBER_FIELDS, "household"),
+        (Trip, trips, TRIP_FIELDS, "trips"),
+    ):
+        if rows is not None:
+            keep, gone, found = _sync(model, registration if registration.pk else None, rows, fields, name)
+            errors.update(found)
+            changes.append((keep, gone))
+    if errors:
+        raise Invalid(errors)
+    with _acting(by), transaction.atomic():
         registration.save()
-        if members is not None:
-            members.instance = registration
-            members.save()  # household members are audited one by one
-        set_consents(registration, form.cleaned_data["consents"], language)
+        for keep, gone in changes:
+            for obj in gone:
+                obj.delete()
+            for obj in keep:
+                obj.registration = registration
+                obj.save()
+        if consents is not None:
+            set_consents(registration, consents, language)
+        last_trip = (
+            registration.trips.exclude(end=None).order_by("-end").values_list("end", flat=True).first()
+        )
+        if registration.kind == Kind.JUST_IN_CASE and last_trip and registration.expires_on:
+            later = last_trip + datetime.timedelta(days=retention_days())
+            if later > registration.expires_on:  # kept until the last trip is over
+                registration.expires_on = later
+                registration.save(update_fields=["expires_on"])
     return registration
+
+
+def register(by, values, *, consents, household=(), trips=(), language="en", idempotency_key=None):
+    """Register a national, with household, trips and consents. Returns (registration, created).
+
+    ``by`` is the staff user who records it (``values`` may name the ``organisation``, else the post
+    is assigned from the place of stay within the user's foreign service), or the signed-in device of
+    the person registering themselves in the app: then the address they proved must be one of the
+    registration's, the devices of that address stand for the registration afterwards, and a retry
+    with the same ``idempotency_key`` returns the first registration."""
+    values = dict(values)
+    organisation = values.pop("organisation", None)
+    if isinstance(by, DeviceToken):
+        if idempotency_key is not None:
+            earlier = Registration.objects.filter(idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                if earlier.pk != by.registration_id:
+                    raise Refused(_("This submission key was already used."))
+                return earlier, False
+        if by.registration_id:
+            raise Refused(_("This device is already registered: update the registration instead."))
+        if not verified_channel_matches(by, values.get("phone"), values.get("email")):
+            field = "email" if by.channel == "email" else "phone"
+            raise Invalid({field: [_("Give the address you signed in with.")]})
+        registration = Registration(source=Source.SELF, idempotency_key=idempotency_key)
+        try:
+            with transaction.atomic():
+                _write(by, registration, values, consents, household, trips, language, None, None)
+                with _acting(by):
+                    bind_devices(by, registration)
+        except IntegrityError:  # the same key, submitted twice at once
+            earlier = Registration.objects.filter(idempotency_key=idempotency_key).first()
+            if idempotency_key is None or earlier is None:
+                raise
+            return earlier, False
+        return registration, True
+    check_writer(by, organisation=organisation)
+    registration = Registration()
+    _write(by, registration, values, consents, household, trips, language, organisation, service_ids(by))
+    return registration, True
+
+
+def update_registration(
+    by, registration, values, *, consents=None, household=None, trips=None, language="en"
+):
+    """Change a registration (and, when given, replace its household, trips and consents), as ``by``:
+    a staff user who may change it, or a device of the person it belongs to (whose proved address
+    must stay one of the registration's; the post then follows the place of stay)."""
+    values = dict(values)
+    organisation = values.pop("organisation", None)
+    if isinstance(by, DeviceToken):
+        if by.registration_id != registration.pk:
+            raise Refused(_("This registration belongs to someone else."))
+        phone = values.get("phone", registration.phone)
+        email = values.get("email", registration.email)
+        if not verified_channel_matches(by, phone, email):
+            field = "email" if by.channel == "email" else "phone"
+            raise Invalid({field: [_("Keep the address you signed in with.")]})
+        return _write(by, registration, values, consents, household, trips, language, None, None)
+    check_writer(by, registration, organisation)
+    return _write(
+        by, registration, values, consents, household, trips, language, organisation, service_ids(by)
+    )
 
 
 def bind_devices(device, registration):

@@ -22,17 +22,19 @@ from lifeline.core.permissions import (
 from lifeline.core.registry_views import export_response, paginate
 from lifeline.nationals import services
 from lifeline.nationals.duplicates import suggested as suggested_duplicates
-from lifeline.nationals.forms import MemberFormSet, PostDetailsForm, RegistrationFilterForm, RegistrationForm
+from lifeline.nationals.forms import (
+    MemberFormSet,
+    PostDetailsForm,
+    RegistrationFilterForm,
+    RegistrationForm,
+    household_rows,
+)
 from lifeline.nationals.models import PostDetails, Registration
 from lifeline.nationals.tabular import RegistrationSchema
 
 AREA = Area.NATIONALS
 MASK = "•••"
-HOLDING_KINDS = (
-    OrganisationKind.CONSULAR_POST,
-    OrganisationKind.FOREIGN_AFFAIRS,
-    OrganisationKind.CRISIS_CELL,
-)
+HOLDING_KINDS = services.HOLDING_KINDS
 
 
 # --- consular network ---------------------------------------------------------------
@@ -157,12 +159,29 @@ def registration_edit(request, pk=None):
     form = RegistrationForm(data, instance=registration, organisations=organisations)
     members = MemberFormSet(data, instance=registration, prefix="members")
     if data is not None and form.is_valid() and members.is_valid():
+        values = form.values()
+        household = household_rows(members)
+        consents = form.cleaned_data["consents"]
         try:
-            saved = services.save_registration(
-                form, members, within=services.service_ids(request.user), language=get_language()
-            )
+            if registration is None:
+                saved, _created = services.register(
+                    request.user, values, consents=consents, household=household, language=get_language()
+                )
+            else:
+                saved = services.update_registration(
+                    request.user,
+                    registration,
+                    values,
+                    consents=consents,
+                    household=household,
+                    language=get_language(),
+                )
         except services.NoPost as exc:
             form.add_error(None, str(exc))
+        except services.Invalid as exc:
+            for field, found in exc.errors.items():
+                for message in found:
+                    form.add_error(field if field in form.fields else None, message)
         else:
             messages.success(
                 request,

@@ -11,10 +11,10 @@ from pydantic import Field
 
 from lifeline.api.common import ShortText
 from lifeline.core.fields import blind_index
-from lifeline.core.names import country_name
+from lifeline.core.names import country_name, language_label, language_options
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth
-from lifeline.nationals.models import StayType
+from lifeline.nationals.models import Relation, SpecialNeed, StayType
 from lifeline.pwa.models import PushSubscription
 from lifeline.pwa.services import vapid_public_key
 
@@ -23,7 +23,7 @@ router = Router(tags=["App for nationals"])
 
 @router.get("/config", auth=None)
 def config(request):
-    """Languages, countries and admin areas for the app's forms, and the key for Web Push."""
+    """Languages, countries, admin areas, relations and needs for the app's forms, and the key for Web Push."""
     lang = get_language()
     areas = {}
     for area in AdminArea.objects.filter(level=1).order_by("name").values("pcode", "name", "country__code"):
@@ -40,6 +40,10 @@ def config(request):
         "countries": countries,
         "areas": areas,
         "stay_types": [[value, str(label)] for value, label in StayType.choices],
+        # Languages chosen by name: "Name (code)" in the reader's language, as the staff pickers offer.
+        "language_options": [language_label(code, lang) for _name, code in language_options(lang)],
+        "relations": [[value, str(label)] for value, label in Relation.choices],
+        "special_needs": [[value, str(label)] for value, label in SpecialNeed.choices],
         "case_categories": case_categories(),
         "vapid_public_key": vapid_public_key(),
     }

@@ -33,7 +33,29 @@ def strings():
         "nationality": _("Nationality"),
         "phone": _("Phone"),
         "email": _("Email"),
-        "languages": _("Languages you read, most preferred first (e.g. fil, en)"),
+        "languages": _(
+            "Languages you read, most preferred first (type a name; separate several with a semicolon)"
+        ),
+        "household": _("People with you"),
+        "householdIntro": _(
+            "Family and companions who live or travel with you, so that your embassy can help them too."
+        ),
+        "addPerson": _("Add a person"),
+        "person": _("Person"),
+        "name": _("Name"),
+        "relation": _("Relationship to you"),
+        "personNeeds": _("Needs"),
+        "remove": _("Remove"),
+        "trips": _("Trips"),
+        "tripsIntro": _(
+            "Where you will travel from here, so that your embassy can find you if something happens there."
+        ),
+        "addTrip": _("Add a trip"),
+        "trip": _("Trip"),
+        "destination": _("Destination country"),
+        "destinationArea": _("Region or province there"),
+        "tripStart": _("From"),
+        "tripEnd": _("Until"),
         "country": _("Country where you are"),
         "area": _("Region or province"),
         "city": _("City or town"),

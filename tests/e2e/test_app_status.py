@@ -1,6 +1,9 @@
-"""A migrant on a 390-px phone, in Arabic: "I am safe" and "I need help" with no check-in open are
-confirmed once, in Arabic, and reach the post; "My data" shows what is held in readable sections."""
+"""A migrant on a 390-px phone, in Arabic, registers with her household and a trip (languages chosen
+by name; a wrong trip refused in Arabic with nothing saved); "I am safe" and "I need help" with no
+check-in open are confirmed once, in Arabic, and reach the post; "My data" shows what is held in
+readable sections, the people with her and the trip among them."""
 
+import json
 import re
 
 import pytest
@@ -39,15 +42,57 @@ def _sign_in_and_register(page, server, mailbox):
     page.select_option("#f-country", "JO")
     page.select_option("#f-area", "JO21")
     page.fill("#f-city", "Irbid")
-    page.fill("#f-languages", "ar")
+    # Languages by name: the screen's language is offered first, another is typed by its name.
+    assert page.input_value("#f-languages").startswith("العربية (ar)")
+    page.fill("#f-languages", "العربية (ar); Tagalog")
+
+    # Two people with her: a daughter and a travel companion with a need.
+    page.click("#add-person")
+    page.fill("#f-p1-name", "Mira Haddad")
+    page.select_option("#f-p1-relation", "child")
+    page.fill("#f-p1-born", "2017-03-04")
+    page.select_option("#f-p1-nationality", "PH")
+    page.click("#add-person")
+    page.fill("#f-p2-name", "Huda Saleh")
+    page.select_option("#f-p2-relation", "companion")
+    page.check("#p2-need-medical")
+
+    # A trip to Amman, its end typed before its start: refused in Arabic, nothing saved.
+    page.click("#add-trip")
+    page.select_option("#f-t3-country", "JO")
+    page.select_option("#f-t3-area", "JO11")
+    page.fill("#f-t3-start", "2027-03-20")
+    page.fill("#f-t3-end", "2027-03-10")
     page.check("#c-consent_assistance")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "app-register-household-ar")
+    page.locator("main form button[type=submit]").click()
+    wait_until(page, "(document.querySelector('main .msg.bad') || {}).textContent")
+    refused = page.locator("main .msg.bad").inner_text()
+    assert arabic("The end of a trip cannot be before its start.") in refused
+    assert f"{arabic('Trip')} 1" in refused
+    assert server_query("SELECT id FROM nationals_registration WHERE given_names = ?", ("Noor",)) == []
+
+    # Corrected, it is saved once, with the household and the trip.
+    page.fill("#f-t3-end", "2027-03-25")
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector("main button.safe")
     rows = server_query(
-        "SELECT id FROM nationals_registration WHERE given_names = ? AND family_name = ?", ("Noor", "Haddad")
+        "SELECT id, languages FROM nationals_registration WHERE given_names = ? AND family_name = ?",
+        ("Noor", "Haddad"),
     )
-    assert len(rows) == 1
-    return rows[0][0]
+    assert len(rows) == 1 and json.loads(rows[0][1]) == ["ar", "fil"]
+    registration_id = rows[0][0]
+    members = server_query(
+        "SELECT name, relation, special_needs FROM nationals_householdmember WHERE registration_id = ? ORDER BY id",
+        (registration_id,),
+    )
+    assert [(m[0], m[1]) for m in members] == [("Mira Haddad", "child"), ("Huda Saleh", "companion")]
+    assert json.loads(members[1][2]) == ["medical"]
+    assert server_query(
+        'SELECT start, "end" FROM nationals_trip WHERE registration_id = ?', (registration_id,)
+    ) == [("2027-03-20", "2027-03-25")]
+    return registration_id
 
 
 def _visible_text(page):
@@ -112,6 +157,13 @@ def test_a_migrant_says_she_is_safe_unasked_and_reads_her_data_in_arabic(browser
     assert "[object" not in main and "HTMLElement" not in main
     assert "Noor" in main and "Irbid" in main and arabic("Needs help") in main
     assert "resident_worker" not in main and "assistance" not in main
+    # The people with her and the trip, in Arabic.
+    household = page.locator("main section.held[data-section=household]").inner_text()
+    assert "Mira Haddad" in household and "Huda Saleh" in household
+    assert arabic("Travel companion") in household and arabic("Child") in household
+    assert "companion" not in household and "medical" not in household
+    trips = page.locator("main section.held[data-section=trips]").inner_text()
+    assert arabic("Trip to %(country)s").split("%")[0].strip() in trips
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(page, "app-my-data-ar")
 

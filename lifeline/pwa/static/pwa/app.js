@@ -69,11 +69,22 @@ const FIELD_LABELS = {
   category: "category", summary: "summary", text: "reply", code: "code", address: "address", channel: "channel",
 };
 
+const ROW_LABELS = {
+  name: "name", relation: "relation", date_of_birth: "dateOfBirth", nationality: "nationality", special_needs: "personNeeds",
+  unaccompanied: "personNeeds", country: "destination", area: "destinationArea", start: "tripStart", end: "tripEnd",
+};
+
 function errorText(r) {
   const d = r && r.data;
   if (!d) return T.error;
   if (d.errors && typeof d.errors === "object") {
     const parts = Object.entries(d.errors).map(([k, v]) => {
+      const row = k.match(/^(household|trips)\[(\d+)\]\.(\w+)$/);
+      if (row) {
+        const what = `${row[1] === "household" ? T.person : T.trip} ${Number(row[2]) + 1}`;
+        const sub = T[ROW_LABELS[row[3]]];
+        return `${what}${sub ? " · " + sub : ""}: ${[].concat(v).join(" ")}`;
+      }
       const label = T[FIELD_LABELS[k.split(".")[0]]];
       const text = [].concat(v).join(" ");
       return label ? `${label}: ${text}` : text;
@@ -297,29 +308,107 @@ async function config() {
   return (await read("/config", "config")).data || { countries: [], areas: {}, languages: [] };
 }
 
+// A box that takes several names (languages): after "Arabic (ar); " the browser's list suggests the
+// next one, not the whole box (as the staff pages' picker does).
+function multiPicker(id, options, value = "") {
+  const list = h("datalist", { id: id + "-list" });
+  const input = h("input", { type: "text", id, list: list.id, maxlength: "300", autocomplete: "off", value });
+  let shownPrefix = null;
+  const refresh = () => {
+    const cut = input.value.lastIndexOf(";");
+    const prefix = cut >= 0 ? input.value.slice(0, cut + 1).replace(/\s*$/, " ") : "";
+    if (prefix === shownPrefix) return;
+    shownPrefix = prefix;
+    list.replaceChildren(...options.map((name) => h("option", { value: prefix + name })));
+  };
+  input.addEventListener("input", refresh);
+  input.addEventListener("focus", refresh);
+  return { input, list };
+}
+
+function countryOptions(cfg, blank = "—") {
+  return [h("option", { value: "" }, blank), ...cfg.countries.map((c) => h("option", { value: c.code }, c.name))];
+}
+
+function areaOptions(cfg, country) {
+  return [h("option", { value: "" }, "—"), ...(cfg.areas[country] || []).map((a) => h("option", { value: a.pcode }, a.name))];
+}
+
+// One person of the household: name, relationship, date of birth, nationality, needs.
+function personRow(cfg, list, n) {
+  const needs = (cfg.special_needs || []).map(([v, l]) => h("p", { class: "check" },
+    h("input", { type: "checkbox", id: `p${n}-need-${v}`, "data-need": v }), h("label", { for: `p${n}-need-${v}` }, l)));
+  const row = h("fieldset", { class: "row person", "data-index": n },
+    h("legend", {}, `${T.person} ${list.children.length + 1}`),
+    field(`p${n}-name`, T.name, h("input", { type: "text", maxlength: "200", required: true, "data-key": "name" })),
+    field(`p${n}-relation`, T.relation, h("select", { "data-key": "relation" }, (cfg.relations || []).map(([v, l]) => h("option", { value: v }, l)))),
+    field(`p${n}-born`, T.dateOfBirth, h("input", { type: "date", "data-key": "date_of_birth" })),
+    field(`p${n}-nationality`, T.nationality, h("select", { "data-key": "nationality" }, countryOptions(cfg))),
+    h("fieldset", { class: "needs" }, h("legend", {}, T.personNeeds), needs),
+    h("button", { type: "button", class: "link", onclick: () => { row.remove(); renumber(list, T.person); } }, T.remove));
+  return row;
+}
+
+// One trip: destination country and area, from and until.
+function tripRow(cfg, list, n) {
+  const area = h("select", { "data-key": "area" }, areaOptions(cfg, ""));
+  const country = h("select", { "data-key": "country", required: true }, countryOptions(cfg));
+  country.addEventListener("change", () => area.replaceChildren(...areaOptions(cfg, country.value)));
+  const row = h("fieldset", { class: "row trip", "data-index": n },
+    h("legend", {}, `${T.trip} ${list.children.length + 1}`),
+    field(`t${n}-country`, T.destination, country),
+    field(`t${n}-area`, T.destinationArea, area),
+    field(`t${n}-start`, T.tripStart, h("input", { type: "date", required: true, "data-key": "start" })),
+    field(`t${n}-end`, T.tripEnd, h("input", { type: "date", "data-key": "end" })),
+    h("button", { type: "button", class: "link", onclick: () => { row.remove(); renumber(list, T.trip); } }, T.remove));
+  return row;
+}
+
+function renumber(list, word) {
+  [...list.children].forEach((row, i) => { row.querySelector("legend").textContent = `${word} ${i + 1}`; });
+}
+
+function rowValues(list) {
+  return [...list.children].map((row) => {
+    const out = {};
+    for (const el of row.querySelectorAll("[data-key]")) out[el.dataset.key] = el.value.trim();
+    const needs = [...row.querySelectorAll("[data-need]")].filter((el) => el.checked).map((el) => el.dataset.need);
+    if (row.classList.contains("person")) {
+      return { name: out.name, relation: out.relation, date_of_birth: out.date_of_birth || null, nationality: out.nationality || "", special_needs: needs };
+    }
+    return { country: out.country, area: out.area || "", start: out.start || null, end: out.end || null };
+  });
+}
+
 pages.register = async function register(_arg, show) {
   if (!signedIn()) { location.hash = "#/signin"; return; }
   const cfg = await config();
   const verified = store.get("verified", {});
   const msg = h("p", { class: "msg", role: "status" });
-  const countrySelect = h("select", { required: true }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code }, c.name)));
-  const nationality = h("select", { required: true }, h("option", { value: "" }, "—"), cfg.countries.map((c) => h("option", { value: c.code }, c.name)));
+  const countrySelect = h("select", { required: true }, countryOptions(cfg));
+  const nationality = h("select", { required: true }, countryOptions(cfg));
   const areaSelect = h("select", {}, h("option", { value: "" }, "—"));
-  countrySelect.addEventListener("change", () => {
-    areaSelect.replaceChildren(h("option", { value: "" }, "—"), ...(cfg.areas[countrySelect.value] || []).map((a) => h("option", { value: a.pcode }, a.name)));
-  });
+  countrySelect.addEventListener("change", () => areaSelect.replaceChildren(...areaOptions(cfg, countrySelect.value)));
   const stay = h("select", {}, (cfg.stay_types || []).map(([v, l]) => h("option", { value: v }, l)));
   const text = (attrs = {}) => h("input", { type: "text", maxlength: "200", ...attrs });
   const check = (name, label, required = false) => h("p", { class: "check" }, h("input", { type: "checkbox", name, id: "c-" + name, required }), h("label", { for: "c-" + name }, label));
+  // Languages by name, in the reader's language; the screen's language is offered first.
+  const options = cfg.language_options || [];
+  const mine = options.find((label) => label.endsWith(`(${CFG.lang})`));
+  const languages = multiPicker("f-languages", options, mine ? mine + "; " : "");
+  const people = h("div", { id: "household" });
+  const trips = h("div", { id: "trips" });
+  let rows = 0;
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     const d = formData(form);
     const body = {
       given_names: d.given_names, family_name: d.family_name, date_of_birth: d.date_of_birth || null,
       nationality: d.nationality, phone: d.phone, email: d.email,
-      languages: (d.languages || CFG.lang).split(/[\s,]+/).filter(Boolean),
+      languages: (d.languages || "").split(";").map((x) => x.trim()).filter(Boolean),
       country: d.country, area: d.area || "", city: d.city, stay_type: d.stay_type || "other",
       departure: d.departure || null, needs_details: d.needs_details,
+      household: rowValues(people), trips: rowValues(trips),
       consents: ["assistance", "crisis_messages", "advice_updates", "referral"].filter((p) => form.elements["consent_" + p].checked),
     };
     if (!store.get("registerKey")) store.set("registerKey", uuid());
@@ -337,13 +426,17 @@ pages.register = async function register(_arg, show) {
     field("nationality", T.nationality, nationality),
     field("phone", T.phone, h("input", { type: "tel", maxlength: "32", autocomplete: "tel", value: verified.channel === "sms" ? verified.address : "" })),
     field("email", T.email, h("input", { type: "email", maxlength: "200", autocomplete: "email", value: verified.channel === "email" ? verified.address : "" })),
-    field("languages", T.languages, text({ value: CFG.lang })),
+    field("languages", T.languages, languages.input), languages.list,
     field("country", T.country, countrySelect),
     field("area", T.area, areaSelect),
     field("city", T.city, text()),
     field("stay_type", T.stayType, stay),
     field("departure", T.departure, h("input", { type: "date" })),
     field("needs_details", T.needs, h("textarea", { rows: "3", maxlength: "2000" })),
+    h("h2", {}, T.household), h("p", { class: "small" }, T.householdIntro), people,
+    h("p", {}, h("button", { type: "button", id: "add-person", onclick: () => { people.append(personRow(cfg, people, ++rows)); } }, T.addPerson)),
+    h("h2", {}, T.trips), h("p", { class: "small" }, T.tripsIntro), trips,
+    h("p", {}, h("button", { type: "button", id: "add-trip", onclick: () => { trips.append(tripRow(cfg, trips, ++rows)); } }, T.addTrip)),
     check("consent_assistance", T.consentAssistance, true),
     check("consent_crisis_messages", T.consentMessages),
     check("consent_advice_updates", T.consentAdvice),
