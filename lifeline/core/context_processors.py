@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language
 
 from lifeline.core import approval, health
+from lifeline.core.languages import is_rtl
 from lifeline.core.models import Area, Branding
 from lifeline.core.permissions import has_perm
 
@@ -14,7 +15,7 @@ def deployment(request):
     return {
         "branding": branding,
         "offered_languages": offered or settings.LANGUAGES,
-        "LANGUAGE_BIDI": get_language_bidi(),
+        "LANGUAGE_BIDI": is_rtl(get_language()),
         "current_language": get_language(),
         "can_view": can,
         "approvals": _approvals(user),
