@@ -415,3 +415,12 @@ MESSAGING_RETRY_BASE = envint("MESSAGING_RETRY_BASE", 2)  # seconds, doubled at 
 MESSAGING_CHANNEL_CLASSES = {}  # channel name -> dotted class path, to replace a built-in channel
 MESSAGING_AUDIENCE_MODULES = []  # extra modules that register audience kinds
 EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN")  # empty: the host name
+
+# Right-to-left interface languages, by the one rule (lifeline.core.languages.is_rtl), so that
+# Django's get_language_bidi agrees with every page, PDF, email and the app. Kept last: it reads
+# LANGUAGES as a deployment has extended it.
+from lifeline.core.languages import rtl_codes  # noqa: E402
+
+LANGUAGES_BIDI = rtl_codes(
+    [code for code, _name in LANGUAGES] + ["he", "fa", "ur", "ckb", "ps", "sd", "ug", "dv", "yi"]
+)

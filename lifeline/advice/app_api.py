@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 
 from lifeline.advice import services
 from lifeline.api.common import ErrorOut, ShortText
+from lifeline.core.languages import is_rtl
 from lifeline.geo.models import Country
 from lifeline.nationals.auth import RegisteredDeviceAuth
 
@@ -108,7 +109,7 @@ def _text_out(text):
         return None
     return {
         "language": text.language,
-        "rtl": services.is_rtl(text.language),
+        "rtl": is_rtl(text.language),
         "summary": text.summary,
         "sections": [{"key": k, "heading": str(h), "text": t} for k, h, t in text.sections()],
     }
@@ -160,7 +161,7 @@ def country_briefing(request, code: str, response: HttpResponse, lang: ShortText
         "country": country.code,
         "place": briefing.area.name if briefing.area_id else "",
         "language": text.language,
-        "rtl": services.is_rtl(text.language),
+        "rtl": is_rtl(text.language),
         "title": text.title,
         "hazards": text.hazards,
         "checklist": [{"key": k, "heading": str(h), "items": items} for k, h, items in text.checklist()],

@@ -8,7 +8,7 @@ def briefing_pdf(briefing, text, posts, language):
     """The PDF bytes of one language of a briefing; ``language`` is the UI language for headings."""
     from weasyprint import HTML  # imported here: it loads Pango, which pages without PDFs do not need
 
-    from lifeline.advice.services import is_rtl
+    from lifeline.core.languages import is_rtl
 
     with translation.override(language):
         html = render_to_string(

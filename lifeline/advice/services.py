@@ -29,41 +29,12 @@ from lifeline.advice.models import (
     State,
     TravelAdvice,
 )
-from lifeline.core import approval
-from lifeline.core.names import normalise_language
+from lifeline.core import approval, languages
 from lifeline.nationals.services import posts_for
 
 log = logging.getLogger(__name__)
 
 TEXT_FIELDS = ("summary",) + tuple(key for key, _heading in SECTIONS)
-RTL_LANGUAGES = {
-    "ar",
-    "arc",
-    "ckb",
-    "dv",
-    "fa",
-    "he",
-    "ks",
-    "ku",
-    "prs",
-    "ps",
-    "sd",
-    "ug",
-    "ur",
-    "yi",
-    "apd",
-    "arz",
-    "acm",
-    "ajp",
-    "apc",
-    "ary",
-}
-
-
-def is_rtl(language):
-    return (language or "").split("-")[0].lower() in RTL_LANGUAGES
-
-
 # Reading -----------------------------------------------------------------
 
 
@@ -107,27 +78,13 @@ def public_briefing(country, pcode=None):
 
 
 def language_chain(*wanted):
-    """The languages to try, in order: what the reader asked for (and its base language), then the default."""
-    chain = []
-    for code in wanted:
-        for candidate in (code, (code or "").split("-")[0]):
-            tag = normalise_language(candidate) if candidate else None
-            if tag and tag not in chain:
-                chain.append(tag)
-    for fallback in ("en", settings.LANGUAGE_CODE):
-        if fallback not in chain:
-            chain.append(fallback)
-    return chain
+    """The languages to try, in order (``lifeline.core.languages.chain``)."""
+    return languages.chain(list(wanted))
 
 
 def pick_text(texts, *wanted):
-    """The text in the first language of the chain that has one, else the first there is (or None)."""
-    texts = list(texts)
-    by_language = {t.language: t for t in texts}
-    for tag in language_chain(*wanted):
-        if tag in by_language:
-            return by_language[tag]
-    return texts[0] if texts else None
+    """The text for a reader of ``wanted`` (``lifeline.core.languages.pick``), or None if there is none."""
+    return languages.pick(texts, list(wanted))
 
 
 def help_posts(place):
@@ -390,14 +347,6 @@ def unsubscribe_url(subscription):
     return _absolute(reverse("advice:unsubscribe", args=[token]))
 
 
-def _ui_language(languages):
-    ui = {code for code, _name in settings.LANGUAGES}
-    for tag in language_chain(*languages):
-        if tag in ui:
-            return tag
-    return settings.LANGUAGE_CODE
-
-
 def _email(template, context, to, language):
     with translation.override(language):
         subject = render_to_string(f"advice/email/{template}_subject.txt", context).strip()
@@ -415,13 +364,13 @@ def notify_subscribers(version, previous=None):
     messages = []
     for recipient in recipients(advice.country):
         text = pick_text(texts, *recipient.languages)
-        language = _ui_language([text.language] if text else recipient.languages)
+        language = languages.ui_language([text.language] if text else recipient.languages)
         context = {
             "advice": advice,
             "version": version,
             "previous": previous,
             "text": text,
-            "rtl": is_rtl(text.language if text else language),
+            "rtl": languages.is_rtl(text.language if text else language),
             "url": _absolute(reverse("advice:country", args=[advice.country.code.lower()])),
             "unsubscribe": unsubscribe_url(recipient.subscription),
         }
@@ -460,7 +409,7 @@ def subscribe_email(email, country, language, base_url=None, client=None):
         "url": _absolute(reverse("advice:confirm", args=[token]), base_url),
         "days": CONFIRM_DAYS,
     }
-    _email("confirm", context, email, _ui_language([language])).send()
+    _email("confirm", context, email, languages.ui_language([language])).send()
     return sub
 
 

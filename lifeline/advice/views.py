@@ -24,6 +24,7 @@ from lifeline.advice.forms import (
 from lifeline.advice.models import LEVEL_STYLE, AdviceVersion, Briefing, Level, State, TravelAdvice
 from lifeline.core import approval, branding
 from lifeline.core.http import client_ip, same_origin
+from lifeline.core.languages import is_rtl, pick_language, ui_language
 from lifeline.core.models import Action, Area
 from lifeline.core.names import country_name, language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
@@ -115,7 +116,7 @@ def advice_country(request, code):
         "advice": main,
         "version": main.current,
         "text": text,
-        "rtl": services.is_rtl(text.language) if text else False,
+        "rtl": is_rtl(text.language) if text else False,
         "fallback": text is not None and text.language != services.language_chain(*wanted)[0],
         "languages": _languages(main.current.texts.all()),
         "regions": regions,
@@ -145,7 +146,7 @@ def briefing(request, code):
         "country": country,
         "briefing": found,
         "text": text,
-        "rtl": services.is_rtl(text.language),
+        "rtl": is_rtl(text.language),
         "languages": _languages(found.texts.all()),
         "posts": services.help_posts(found),
     }
@@ -157,7 +158,7 @@ def briefing_pdf(request, code):
     from lifeline.advice.pdf import briefing_pdf as render_pdf
 
     country, found, text = _public_briefing(request, code)
-    data = render_pdf(found, text, services.help_posts(found), services._ui_language([text.language]))
+    data = render_pdf(found, text, services.help_posts(found), ui_language([text.language]))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="briefing-{country.code.lower()}-{text.language}.pdf"'
@@ -358,8 +359,7 @@ def compare(request, pk):
         set(older.texts.values_list("language", flat=True))
         | set(newer.texts.values_list("language", flat=True))
     )
-    preferred = [request.GET.get("lang", "")[:35], *services.language_chain(get_language())]
-    language = next((code for code in preferred if code in languages), languages[0] if languages else "en")
+    language = pick_language(languages, [request.GET.get("lang", "")[:35], get_language()]) or "en"
     rows = services.compare(older, newer, language)
     context = {
         "advice": advice,
@@ -369,7 +369,7 @@ def compare(request, pk):
         "language": language,
         "languages": [(code, language_name(code)) for code in languages],
         "changes": sum(r.changed for r in rows),
-        "rtl": services.is_rtl(language),
+        "rtl": is_rtl(language),
         "numbers": advice.versions.order_by("number").values_list("number", flat=True),
     }
     return render(request, "advice/compare.html", context)

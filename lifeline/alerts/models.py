@@ -240,6 +240,13 @@ class Alert(Audited, Approvable, OwnedModel):
         blocks = list(blocks) if blocks is not None else list(self.info.all())
         return blocks[0] if blocks else None
 
+    def info_for(self, wanted):
+        """The info block for a reader of ``wanted`` (``lifeline.core.languages.pick``), or None."""
+        from lifeline.core.languages import pick
+
+        blocks = getattr(self, "_prefetched_objects_cache", {}).get("info")
+        return pick(list(blocks) if blocks is not None else list(self.info.all()), wanted)
+
     def reference_string(self):
         """This message as CAP names it in another's <references>."""
         from lifeline.alerts.cap import format_time
@@ -298,13 +305,9 @@ class InfoBlock(models.Model):
 
     @property
     def direction(self):
-        from django.utils.translation import get_language_info
+        from lifeline.core.languages import direction
 
-        base = self.language.split("-")[0].lower()
-        try:
-            return "rtl" if get_language_info(base)["bidi"] else "ltr"
-        except KeyError:
-            return "rtl" if base in RTL_LANGUAGES else "ltr"
+        return direction(self.language)
 
     @property
     def language_name(self):
@@ -317,10 +320,6 @@ class InfoBlock(models.Model):
 
     def response_labels(self):
         return [ResponseType(r).label if r in ResponseType.values else r for r in self.response_types]
-
-
-# Right-to-left languages Django does not know as UI languages.
-RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug", "apd", "arz", "prs"}
 
 
 class AlertArea(models.Model):

@@ -52,6 +52,7 @@ from lifeline.alerts.services import (
     submit,
 )
 from lifeline.core import approval
+from lifeline.core.languages import pick
 from lifeline.core.models import Action, Area
 from lifeline.core.names import language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
@@ -468,7 +469,7 @@ def public_feed(request):
         language=get_language(),
     )
     for alert in alerts:
-        info = alert.first_info()
+        info = alert.info_for([get_language()])
         cap_url = request.build_absolute_uri(reverse("alerts:cap_by_id", args=[alert.pk]))
         feed.add_item(
             title=(info.headline or info.event) if info else alert.identifier,
@@ -486,16 +487,8 @@ def public_feed(request):
 
 
 def _pick_language(infos, wanted):
-    """The info block in ``wanted`` (exact, then the same base language), else the reader's language, else the first."""
-    for code in [wanted, get_language()]:
-        if not code:
-            continue
-        code = code.lower()
-        exact = [i for i in infos if i.language.lower() == code]
-        base = [i for i in infos if i.language.split("-")[0].lower() == code.split("-")[0]]
-        if exact or base:
-            return (exact or base)[0]
-    return infos[0] if infos else None
+    """The info block for a reader of ``wanted``, else of the page's language (``lifeline.core.languages.pick``)."""
+    return pick(infos, [wanted, get_language()])
 
 
 # The HTML pages carry the language switcher's CSRF token (base.html): browsers may keep them, shared caches may not.
@@ -513,11 +506,12 @@ def public_page(request, pk):
 def public_index(request):
     """Alerts in force, each in the reader's language where it has one, with what tells two apart:
     severity, area, who issued it and when, until when."""
+    wanted = [get_language()]
     alerts = current_public_alerts().select_related("organisation").prefetch_related("info__areas")[:100]
     rows = []
     for alert in alerts:
         infos = list(alert.info.all())
-        info = _pick_language(infos, "")
+        info = alert.info_for(wanted)
         rows.append(
             {
                 "alert": alert,

@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language
 
 from lifeline.core import approval, branding, health
 from lifeline.core.dashboard import stream_of
+from lifeline.core.languages import is_rtl
 from lifeline.core.models import Area
 from lifeline.core.permissions import has_perm
 
@@ -17,7 +18,7 @@ def deployment(request):
         # Whose group comes first in the menu (core.dashboard.stream_of).
         "menu_stream": stream_of(user, brand) if user is not None and user.is_authenticated else "",
         "offered_languages": offered or settings.LANGUAGES,
-        "LANGUAGE_BIDI": get_language_bidi(),
+        "LANGUAGE_BIDI": is_rtl(get_language()),
         "current_language": get_language(),
         "can_view": can,
         "approvals": _approvals(user),

@@ -9,8 +9,10 @@ import logging
 
 from django.http import JsonResponse
 from django.template import loader
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from lifeline.core.languages import is_rtl
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ def _page(request, template, status, **extra):
         **extra,
         "branding": _branding(request),
         "current_language": get_language(),
-        "LANGUAGE_BIDI": get_language_bidi(),
+        "LANGUAGE_BIDI": is_rtl(get_language()),
         "home_url": "/app/" if path.startswith("/app/") else "/",
         "request_path": path,
     }

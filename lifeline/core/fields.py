@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 
 @lru_cache(maxsize=4)
@@ -97,3 +98,37 @@ def blind_index(value: str) -> str:
     if not normalised:
         return ""
     return hmac.new(settings.INDEX_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+class Texts(dict):
+    """{language tag: text}, with the one accessor that chooses for a person (``lifeline.core.languages``)."""
+
+    def text_for(self, wanted, defaults=None):
+        """The text for a person (or their list of languages): ``languages.pick``; None if there is none."""
+        from lifeline.core.languages import pick
+
+        return pick(self, wanted, defaults)
+
+    def language_for(self, wanted, defaults=None):
+        """The language of ``text_for``'s text: ``languages.pick_language``; None if there is none."""
+        from lifeline.core.languages import pick_language
+
+        return pick_language(self, wanted, defaults)
+
+
+class _TextsAttribute(DeferredAttribute):
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = Texts(value) if isinstance(value, dict) else value
+
+
+class MultilingualField(models.JSONField):
+    """One text in several languages, stored as JSON {language tag: text} (a check-in, a message's parts, office
+    hours). Reading gives a ``Texts``, whose ``text_for(person_or_languages)`` is the one way to choose.
+
+    Stored exactly as a ``JSONField`` (``deconstruct`` says so): moving a field to it needs no migration."""
+
+    descriptor_class = _TextsAttribute
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs

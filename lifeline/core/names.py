@@ -12,6 +12,8 @@ import langcodes
 import pycountry
 from django.utils.translation import get_language
 
+from lifeline.core.languages import normalise
+
 
 def _ui_language(lang=None):
     return (lang or get_language() or "en").split("-")[0]
@@ -38,16 +40,9 @@ def country_name(code, lang=None):
     return _country_name(code or "", _ui_language(lang))
 
 
-@lru_cache(maxsize=8192)
 def normalise_language(code):
-    """Return the normalised BCP 47 tag for ``code``, or None if it names no language."""
-    code = (code or "").strip().replace("_", "-")
-    if not code or not langcodes.tag_is_valid(code):
-        return None
-    tag = langcodes.standardize_tag(code, macro=True)
-    if langcodes.Language.get(tag).display_name("en").startswith("Unknown language"):
-        return None
-    return tag
+    """Return the normalised BCP 47 tag for ``code``, or None (``lifeline.core.languages.normalise``)."""
+    return normalise(code)
 
 
 @lru_cache(maxsize=8192)

@@ -17,6 +17,7 @@ from ninja import Router, Schema, Status
 from lifeline.api.common import ErrorOut, Id, ShortText, Text
 from lifeline.core import audit
 from lifeline.core.http import client_ip
+from lifeline.core.languages import direction
 from lifeline.crises import services
 from lifeline.crises.models import CheckInStatus
 from lifeline.nationals.auth import RegisteredDeviceAuth
@@ -30,6 +31,8 @@ class OpenRequestOut(Schema):
     campaign: int
     crisis: str
     message: str
+    language: str
+    dir: str
     asked_at: datetime.datetime
     status: str
     answered_at: datetime.datetime | None
@@ -65,18 +68,23 @@ def _out(row, duplicate):
 @router.get("", response=list[OpenRequestOut])
 def open_checkins(request):
     registration = request.registration
-    return [
-        {
-            "id": r.pk,
-            "campaign": r.campaign_id,
-            "crisis": r.campaign.crisis.name,
-            "message": r.campaign.message_for(registration.languages),
-            "asked_at": r.campaign.started,
-            "status": r.status,
-            "answered_at": r.answered_at,
-        }
-        for r in services.open_requests([registration.pk])[:20]
-    ]
+    out = []
+    for r in services.open_requests([registration.pk])[:20]:
+        language = r.campaign.language_for(registration.languages) or ""
+        out.append(
+            {
+                "id": r.pk,
+                "campaign": r.campaign_id,
+                "crisis": r.campaign.crisis.name,
+                "message": r.campaign.messages.get(language, "") if language else "",
+                "language": language,
+                "dir": direction(language) if language else "",
+                "asked_at": r.campaign.started,
+                "status": r.status,
+                "answered_at": r.answered_at,
+            }
+        )
+    return out
 
 
 def answer(payload, ip, registration_id=None, token=None, request=None):

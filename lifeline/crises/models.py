@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.audit import Audited
-from lifeline.core.fields import EncryptedTextField
+from lifeline.core.fields import EncryptedTextField, MultilingualField
 from lifeline.core.models import Action, Area, Organisation
 from lifeline.core.permissions import (
     OwnedModel,
@@ -179,7 +179,7 @@ class Via(models.TextChoices):
 
 class CheckInCampaign(Audited, models.Model):
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="campaigns")
-    messages = models.JSONField(_("message per language"), default=dict)  # {"en": "...", "fil": "..."}
+    messages = MultilingualField(_("message per language"), default=dict)  # {"en": "...", "fil": "..."}
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -198,15 +198,18 @@ class CheckInCampaign(Audited, models.Model):
     def __str__(self):
         return f"{self.crisis} · {self.started:%Y-%m-%d %H:%M}"
 
+    def fallback_languages(self):
+        """The send's fallback languages (None: the deployment's defaults), so the app chooses as the send did."""
+        return (self.send.fallback_languages or None) if self.send_id and self.send else None
+
+    def language_for(self, languages):
+        """The language of the message a person whose languages are ``languages`` gets, by SMS, email, push or
+        in the app: ``messages.language_for``, with the send's fallback languages."""
+        return self.messages.language_for(languages, self.fallback_languages())
+
     def message_for(self, languages):
-        """The message in the first of ``languages`` it is written in, else the first written."""
-        for code in languages or []:
-            if self.messages.get(code):
-                return self.messages[code]
-            base = str(code).split("-")[0]
-            if self.messages.get(base):
-                return self.messages[base]
-        return next(iter(self.messages.values()), "")
+        """The message in ``language_for(languages)``; "" if there is none."""
+        return self.messages.text_for(languages, self.fallback_languages()) or ""
 
 
 class CheckInRequest(models.Model):

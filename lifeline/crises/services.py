@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import shapely
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -23,6 +22,7 @@ from shapely.ops import unary_union
 
 from lifeline.core.db import hot_cursor
 from lifeline.core.fields import blind_index
+from lifeline.core.languages import ui_language
 from lifeline.core.models import Organisation
 from lifeline.core.names import language_name
 from lifeline.crises.models import (
@@ -343,20 +343,11 @@ def start_campaign(crisis, messages, user=None, send=True):
     return campaign
 
 
-def _ui_language(languages):
-    offered = {code for code, _name in settings.LANGUAGES}
-    for code in languages or []:
-        base = str(code).split("-")[0]
-        if base in offered:
-            return base
-    return settings.LANGUAGE_CODE
-
-
 def campaign_texts(campaign):
     """The check-in in each language it is written in, with how to answer, for every channel."""
     texts = {}
     for code, message in campaign.messages.items():
-        with translation.override(_ui_language([code])):
+        with translation.override(ui_language([code])):
             subject = _("Are you safe? %(crisis)s") % {"crisis": campaign.crisis.name}
             footer = _(
                 "Answer in the app: I am safe / I need help / I am not in the area. Or reply SAFE or HELP by SMS."
@@ -402,7 +393,7 @@ def open_requests(registration_ids):
             campaign__closed__isnull=True,
             campaign__crisis__status=Status.ACTIVE,
         )
-        .select_related("campaign", "campaign__crisis")
+        .select_related("campaign", "campaign__crisis", "campaign__send")
         .order_by("-campaign__started", "-id")
     )
 

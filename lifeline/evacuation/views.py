@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.core import audit
+from lifeline.core.languages import is_rtl
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, people_q, require
 from lifeline.core.registry_views import paginate
@@ -310,7 +311,7 @@ def manifest(request, kind, pk, fmt):
             "crisis": place.crisis.name,
         }
     built = manifests.build(evacuees, _("Manifest: %(place)s") % {"place": str(place)}, subtitle, personal)
-    data = manifests.render(built, fmt, rtl=get_language_bidi())
+    data = manifests.render(built, fmt, rtl=is_rtl(get_language()))
     fields = ["given_names", "family_name", "date_of_birth", "special_needs", "document_status"] + (
         ["phone"] if personal else []
     )

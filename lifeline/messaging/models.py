@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.audit import Audited
-from lifeline.core.fields import EncryptedJSONField, EncryptedTextField, blind_index
+from lifeline.core.fields import EncryptedJSONField, EncryptedTextField, MultilingualField, blind_index
 from lifeline.core.models import Area
 from lifeline.core.permissions import OwnedModel
 
@@ -50,7 +50,7 @@ class Send(Audited, OwnedModel):
 
     name = models.CharField(_("name"), max_length=200)
     audience = models.JSONField(_("audience"))  # {"kind": ..., parameters}
-    texts = models.JSONField(_("texts"))  # {lang: {"subject", "body", "short"}}
+    texts = MultilingualField(_("texts"))  # {lang: {"subject", "body", "short"}}
     channels = models.JSONField(_("channel order"))  # ["push", "sms", "email"]
     fallback_languages = models.JSONField(_("fallback languages"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)

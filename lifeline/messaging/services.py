@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from lifeline.core import audit
+from lifeline.core import audit, languages
 from lifeline.core.bulk import insert_rows
 from lifeline.core.fields import blind_index
 from lifeline.core.http import public_send_refused
@@ -55,10 +55,6 @@ def batch_size():
     return settings.MESSAGING_BATCH_SIZE
 
 
-def fallback_languages():
-    return list(settings.MESSAGING_FALLBACK_LANGUAGES)
-
-
 def fallback_after():
     return settings.MESSAGING_FALLBACK_AFTER
 
@@ -86,40 +82,16 @@ def get_channel(name):
     return channel(name)
 
 
-# Languages ------------------------------------------------------------------------
-
-
-def _primary(tag):
-    return (tag or "").split("-")[0].casefold()
-
-
-def choose_language(preferred, available, fallback):
-    """The first preferred language the texts have, else the first of the fallback chain they have.
-
-    Matching is exact first, then on the primary subtag ("fil-PH" takes "fil", "pt" takes "pt-BR").
-    None if the texts have none of them.
-    """
-    available = list(available)
-    for chain in (preferred or [], fallback or []):
-        for wanted in chain:
-            for code in available:
-                if code.casefold() == (wanted or "").casefold():
-                    return code
-            for code in available:
-                if _primary(code) == _primary(wanted):
-                    return code
-    return None
+# Languages: which one a recipient gets is decided by ``lifeline.core.languages`` ----------
 
 
 def clean_texts(texts):
     """{lang: {"subject", "body", "short"}} with normalised codes and a body in each, or ValidationError."""
-    from lifeline.core.names import normalise_language
-
     if not isinstance(texts, dict) or not texts:
         raise ValidationError(_("Write the message in at least one language."))
     cleaned = {}
     for code, parts in texts.items():
-        tag = normalise_language(code)
+        tag = languages.normalise(code)
         if tag is None:
             raise ValidationError(_("“%(code)s” is not an ISO 639 language code.") % {"code": code})
         if not isinstance(parts, dict) or not str(parts.get("body", "")).strip():
@@ -196,7 +168,7 @@ def resolve_send(send_id, enqueue):
         return
     if send.started is None:
         Send.objects.filter(pk=send.pk).update(status=SendStatus.RESOLVING, started=timezone.now())
-    fallback = send.fallback_languages or fallback_languages()
+    fallback = send.fallback_languages or None  # None: the deployment's default languages
     size = batch_size()
     cursor, batch = send.cursor, send.batches
     while True:
@@ -207,7 +179,7 @@ def resolve_send(send_id, enqueue):
         rows = []
         for r in recipients:
             channel = first_channel(send.channels, r.addresses)
-            language = choose_language(r.languages, send.texts.keys(), fallback) or next(iter(send.texts))
+            language = send.texts.language_for(r.languages, fallback)
             rows.append(
                 {
                     "send_id": send.pk,
@@ -404,7 +376,7 @@ def mark_sent(pairs, now):
 def _message(send, name, d):
     from lifeline.messaging.channels.base import OutboundMessage
 
-    text = send.texts.get(d.language) or next(iter(send.texts.values()))
+    text = send.texts.get(d.language) or send.texts.text_for([d.language])
     return OutboundMessage(
         delivery_id=d.pk,
         address=d.addresses.get(name, ""),
@@ -793,7 +765,6 @@ def preview_audience(audience, texts, user=None, limit=100_000, channels=None):
     It pages through the same resolver (``audiences.resolve``) that the send itself uses."""
     definition = audiences.check(audience, user)
     available = list(texts or {})
-    fallback = fallback_languages()
     order = list(channels or ChannelName.values)
     by_language, by_channel, missing = Counter(), Counter(), Counter()
     total, reachable, after = 0, 0, ""
@@ -801,12 +772,12 @@ def preview_audience(audience, texts, user=None, limit=100_000, channels=None):
         page = audiences.resolve(definition, after=after, limit=batch_size())
         for r in page:
             total += 1
-            by_language[choose_language(r.languages, available, fallback) or "—"] += 1
+            by_language[languages.choose(r.languages, available) or "—"] += 1
             channel = first_channel(order, r.addresses)
             by_channel[channel or "none"] += 1
             reachable += channel is not None
             wanted = r.languages[0] if r.languages else None
-            if wanted and choose_language([wanted], available, []) is None:
+            if wanted and languages.match(wanted, available) is None:
                 missing[wanted] += 1
         if len(page) < batch_size():
             break

@@ -20,9 +20,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Line, ShortText, Text
-from lifeline.core import audit
+from lifeline.core import audit, languages
 from lifeline.core.http import client_ip
-from lifeline.core.names import country_name, language_name, normalise_language
+from lifeline.core.names import country_name, language_name
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals import services
 from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, speak_to
@@ -41,8 +41,8 @@ router = Router(tags=["App for nationals"])
 
 
 def _language(request, given=""):
-    code = (normalise_language(given) or "") if given else ""
-    return (code or translation.get_language() or "en").split("-")[0]
+    """The language a person's answer is recorded in: the one they gave, else the one the app speaks."""
+    return languages.base(languages.normalise(given) or translation.get_language() or languages.ENGLISH)
 
 
 def invalid(errors):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.audit import Audited
-from lifeline.core.fields import EncryptedJSONField, EncryptedTextField, blind_index
+from lifeline.core.fields import EncryptedJSONField, EncryptedTextField, MultilingualField, blind_index
 from lifeline.core.models import Area
 from lifeline.core.permissions import OwnedModel, ScopedQuerySet
 
@@ -456,7 +456,7 @@ class PostDetails(Audited, models.Model):
         limit_choices_to={"kind": "consular_post"},
         verbose_name=_("consular post"),
     )
-    office_hours = models.JSONField(_("office hours"), default=dict, blank=True)  # {language code: text}
+    office_hours = MultilingualField(_("office hours"), default=dict, blank=True)  # {language code: text}
     emergency_phone = models.CharField(_("emergency phone (E.164)"), max_length=20, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -471,10 +471,8 @@ class PostDetails(Audited, models.Model):
         return str(self.organisation)
 
     def hours_in(self, language=None):
-        """Office hours in ``language``, else English, else any language written; "" if none."""
-        hours = self.office_hours or {}
-        language = (language or "en").split("-")[0]
-        return hours.get(language) or hours.get("en") or next((text for text in hours.values() if text), "")
+        """Office hours for a reader of ``language`` (``Texts.text_for``); "" if none."""
+        return self.office_hours.text_for([language] if language else []) or ""
 
     def distance_km(self, lat, lon):
         if self.latitude is None or self.longitude is None:

@@ -243,35 +243,22 @@ def renew(registration, today=None):
 
 
 def ui_language(registration):
-    """The first of the person's languages that the product speaks, else the default."""
-    offered = {code for code, _name in settings.LANGUAGES}
-    for code in registration.languages or []:
-        base = str(code).split("-")[0]
-        if base in offered:
-            return base
-    return settings.LANGUAGE_CODE.split("-")[0]
+    """The interface language to write to the person in (``lifeline.core.languages.ui_language``)."""
+    from lifeline.core import languages
+
+    return languages.ui_language(registration.languages or [])
 
 
 def app_language(request, registration=None):
-    """The language of what the server says to the app: the request's ``lang`` parameter, else its
-    Accept-Language (the app sends the language its screen is in), else the person's registration,
-    else the default. Only languages the product speaks are returned."""
-    from django.utils.translation import get_supported_language_variant
-    from django.utils.translation.trans_real import parse_accept_lang_header
+    """The language of what the server says to the app: the languages the request names (its ``lang``
+    parameter, then its Accept-Language: the app sends the language its screen is in), then the person's
+    registration, then the default; the choice is ``lifeline.core.languages.ui_language``'s."""
+    from lifeline.core import languages
 
-    wanted = []
-    if request is not None:
-        wanted.append(request.GET.get("lang", ""))
-        wanted += [code for code, _q in parse_accept_lang_header(request.headers.get("Accept-Language", ""))]
-    for code in wanted:
-        if code and code != "*":
-            try:
-                return get_supported_language_variant(code.strip()[:35])
-            except LookupError:
-                continue
+    wanted = languages.request_languages(request)
     if registration is not None:
-        return ui_language(registration)
-    return settings.LANGUAGE_CODE.split("-")[0]
+        wanted += list(registration.languages or [])
+    return languages.ui_language(wanted)
 
 
 def explicit_language(request):

@@ -112,11 +112,9 @@ def push_unsubscribe(request, payload: PushOut):
 
 
 def _block_for(alert, lang):
-    blocks = list(alert.info.all())
-    for block in blocks:
-        if block.language.lower() == lang or block.language.split("-")[0].lower() == lang.split("-")[0]:
-            return block
-    return blocks[0] if blocks else None
+    from lifeline.core.languages import pick
+
+    return pick(list(alert.info.all()), [lang])
 
 
 @router.get("/alerts", auth=None)

@@ -11,11 +11,12 @@ import json
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from lifeline.core.languages import direction, is_rtl
 from lifeline.core.models import Branding
 from lifeline.pwa import services
 from lifeline.pwa.strings import strings
@@ -35,7 +36,7 @@ def shell(request):
             "sw": "/app/sw.js",
         },
         "version": services.version(),
-        "LANGUAGE_BIDI": get_language_bidi(),
+        "LANGUAGE_BIDI": is_rtl(get_language()),
         "current_language": get_language(),
     }
     return render(request, "pwa/shell.html", context)
@@ -50,7 +51,7 @@ def manifest(request):
         "short_name": branding.product_name[:12],
         "description": _("Register, read travel advice, check in and ask for help in an emergency."),
         "lang": get_language(),
-        "dir": "rtl" if get_language_bidi() else "ltr",
+        "dir": direction(get_language()),
         "start_url": f"/app/?lang={get_language()}",
         "scope": "/app/",
         "display": "standalone",

@@ -19,14 +19,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from lifeline.core import languages
+
 from .base import Channel, SendResult, failed
 
-RTL = {"ar", "fa", "he", "ur", "ps", "ckb", "sd", "ug", "yi", "dv"}
 CONNECTION_ERRORS = (OSError,)  # smtplib.SMTPException and socket timeouts are OSErrors
-
-
-def is_rtl(language):
-    return (language or "").split("-")[0].lower() in RTL
 
 
 class _Email(EmailMultiAlternatives):
@@ -43,7 +40,7 @@ class _Email(EmailMultiAlternatives):
 
 
 def build_message(message, from_email, connection=None):
-    with override(message.language or settings.LANGUAGE_CODE):
+    with override(languages.ui_language([message.language])):
         footer = (
             _("To stop receiving these messages: %(url)s") % {"url": message.unsubscribe_url}
             if message.unsubscribe_url
@@ -56,7 +53,7 @@ def build_message(message, from_email, connection=None):
         .replace("\n", " ")
     )
     text = message.body + (f"\n\n--\n{footer}\n" if footer else "\n")
-    direction = "rtl" if is_rtl(message.language) else "ltr"
+    direction = languages.direction(message.language)
     unsubscribe = (
         format_html('<p><small><a href="{}">{}</a></small></p>', message.unsubscribe_url, link_text)
         if footer

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from lifeline.core.languages import choose as choose_language
 from lifeline.core.models import Role
 from lifeline.messaging import services
 from lifeline.messaging.models import DeadLetter, Delivery, Send, SendStatus, State
-from lifeline.messaging.services import choose_language
 from lifeline.messaging.tests.conftest import people
 
 TEXTS = {

@@ -265,7 +265,7 @@ pages[""] = async function home(_arg, show) {
   };
   show(
     me.data ? `${T.appTitle}` : T.appTitle,
-    open.length ? h("p", { class: "ask" }, open[0].message || T.checkInAsked) : null,
+    open.length ? h("p", { class: "ask", lang: open[0].message ? open[0].language : null, dir: open[0].message ? open[0].dir : null }, open[0].message || T.checkInAsked) : null,
     h("div", { class: "big" },
       h("button", { type: "button", class: "safe", onclick: answer("safe") }, T.safe),
       h("button", { type: "button", class: "help", onclick: answer("need_help", "#/help") }, T.needHelp)),
