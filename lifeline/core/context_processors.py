@@ -8,12 +8,14 @@ from lifeline.core.permissions import has_perm
 
 def deployment(request):
     branding = Branding.current()
-    offered = [(code, name) for code, name in settings.LANGUAGES if code in (branding.languages or [])]
     user = getattr(request, "user", None)
+    # Staff pages are offered in the staff languages only; what migrants read also in theirs.
+    pool = settings.STAFF_LANGUAGES if user is not None and user.is_authenticated else settings.LANGUAGES
+    offered = [(code, name) for code, name in pool if code in (branding.languages or [])]
     can = {area: has_perm(user, area, "view") for area in Area.values}
     return {
         "branding": branding,
-        "offered_languages": offered or settings.LANGUAGES,
+        "offered_languages": offered or pool,
         "LANGUAGE_BIDI": get_language_bidi(),
         "current_language": get_language(),
         "can_view": can,

@@ -107,25 +107,35 @@ TextFormSet = formset_factory(TextForm, formset=BaseTextFormSet, extra=3, max_nu
 
 
 class SubscribeForm(forms.Form):
+    # Translators: migrants read this
     organisation = forms.ModelChoiceField(label=_("Alerts from"), queryset=None, empty_label=None)
     channel = forms.ChoiceField(
+        # Translators: migrants read this
         label=_("Send alerts by"),
+        # Translators: migrants read this
         choices=[("sms", _("SMS")), ("email", _("Email"))],
         widget=forms.RadioSelect,
     )
     address = forms.CharField(
+        # Translators: migrants read this
         label=_("Phone number or email address"),
         max_length=254,
+        # Translators: migrants read this
         help_text=_("Phone numbers with the country code, e.g. +962 7 9123 4567."),
     )
     languages = LanguageField(
+        # Translators: migrants read this
         label=_("Languages you read"),
         multiple=True,
         max_items=5,
+        # Translators: migrants read this
         help_text=_("Most preferred first. Type to search; separate several with a semicolon."),
     )
     areas = forms.ModelMultipleChoiceField(
-        label=_("Areas"), queryset=AdminArea.objects.order_by("pcode"), widget=forms.CheckboxSelectMultiple
+        # Translators: migrants read this
+        label=_("Areas"),
+        queryset=AdminArea.objects.order_by("pcode"),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):
@@ -143,13 +153,16 @@ class SubscribeForm(forms.Form):
             try:
                 validate_email(address)
             except ValidationError:
+                # Translators: migrants read this
                 self.add_error("address", _("Enter a valid email address."))
         elif channel == "sms":
             try:
                 data["address"] = to_e164(address, default_region())
             except ValidationError:
                 self.add_error(
-                    "address", _("Enter a phone number with its country code, e.g. +962791234567.")
+                    "address",
+                    # Translators: migrants read this
+                    _("Enter a phone number with its country code, e.g. +962791234567."),
                 )
         return data
 

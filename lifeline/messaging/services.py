@@ -677,6 +677,7 @@ def subscribe(*, organisation, channel, address, languages, areas, client=None):
 
     if public_send_refused("alert-subscribe", client, f"{channel}:{address}"):
         raise ValidationError(
+            # Translators: migrants read this
             _("Too many codes were asked for, from here or for this address. Please try again in an hour.")
         )
     code = f"{secrets.randbelow(10**6):06d}"
@@ -691,6 +692,7 @@ def subscribe(*, organisation, channel, address, languages, areas, client=None):
         ):
             # One code a minute per address: the public form must not become a way to flood someone's phone.
             raise ValidationError(
+                # Translators: migrants read this
                 _("We have just sent a code to this address. Please wait a minute before asking again.")
             )
         subscriber.languages = list(languages)
@@ -703,6 +705,7 @@ def subscribe(*, organisation, channel, address, languages, areas, client=None):
 
 def send_confirmation(subscriber, code, confirm_url):
     """Send the confirmation code and link through the subscriber's own channel (a one-recipient send)."""
+    # Translators: migrants read this
     text = _("Your code is %(code)s. Confirm your alert subscription: %(url)s") % {
         "code": code,
         "url": confirm_url,
@@ -721,6 +724,7 @@ def send_confirmation(subscriber, code, confirm_url):
                 }
             ],
         },
+        # Translators: migrants read this
         texts={"en": {"subject": _("Confirm your alert subscription"), "body": text, "short": text}},
         channels=[subscriber.channel],
         source="subscription",

@@ -45,10 +45,12 @@ class _Email(EmailMultiAlternatives):
 def build_message(message, from_email, connection=None):
     with override(message.language or settings.LANGUAGE_CODE):
         footer = (
+            # Translators: migrants read this
             _("To stop receiving these messages: %(url)s") % {"url": message.unsubscribe_url}
             if message.unsubscribe_url
             else ""
         )
+        # Translators: migrants read this
         link_text = _("Stop receiving these messages")
     subject = (
         (message.subject or message.short or message.body.split("\n", 1)[0])[:200]
