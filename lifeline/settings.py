@@ -226,16 +226,25 @@ LOCALE_PATHS = [BASE_DIR / "lifeline" / "locale"]
 if env("LIFELINE_LOCALE_DIR"):
     LOCALE_PATHS.insert(0, Path(env("LIFELINE_LOCALE_DIR")))
 # LIFELINE_MIGRANT_LANGUAGES, in the same form, adds languages for what migrants read only.
+# A shipped migrant language listed in LIFELINE_LANGUAGES (with its full catalog) becomes a staff
+# language too.
 for _item in envlist("LIFELINE_LANGUAGES"):
     _code, _sep, _name = _item.partition(":")
-    if _code.strip() and _code.strip() not in dict(LANGUAGES):
-        LANGUAGES.append((_code.strip(), _name.strip() or _code.strip()))
-        STAFF_LANGUAGES.append(LANGUAGES[-1])
+    _code = _code.strip()
+    if _code and _code not in dict(STAFF_LANGUAGES):
+        STAFF_LANGUAGES.append((_code, _name.strip() or dict(LANGUAGES).get(_code, _code)))
+        if _code not in dict(LANGUAGES):
+            LANGUAGES.append(STAFF_LANGUAGES[-1])
 for _item in envlist("LIFELINE_MIGRANT_LANGUAGES"):
     _code, _sep, _name = _item.partition(":")
-    if _code.strip() and _code.strip() not in dict(LANGUAGES):
-        LANGUAGES.append((_code.strip(), _name.strip() or _code.strip()))
+    _code = _code.strip()
+    if _code and _code not in dict(LANGUAGES):
+        LANGUAGES.append((_code, _name.strip() or _code))
         MIGRANT_LANGUAGES.append(LANGUAGES[-1])
+for _code, _name in LANGUAGES:  # a deployment's language Django knows nothing of: its name at least
+    django.conf.locale.LANG_INFO.setdefault(
+        _code, {"bidi": False, "code": _code, "name": str(_name), "name_local": str(_name)}
+    )
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
