@@ -34,6 +34,7 @@ MIGRANT_SOURCES = [
     "pwa/templates/pwa/*.html",
     "nationals/app_api.py",
     "crises/app_api.py",
+    "api/urls.py",  # the API's error messages, which the app shows
     # Public pages: the frame, errors, travel advice, briefings, alerts, subscriptions, registration.
     "templates/base.html",
     "templates/error_base.html",
