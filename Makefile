@@ -23,7 +23,8 @@ $(STAMP): requirements/base.txt requirements/test.txt
 	touch $(STAMP)
 
 # Debian packages: Chromium for the browser tests, gettext for the catalogs, curl for the operators test,
-# xmlsec1 to check CAP signatures with a reader of its own.
+# xmlsec1 to check CAP signatures with a reader of its own, fonts-noto-core for briefings in every
+# script the product ships (Bengali, Devanagari, Sinhala, Ethiopic, Arabic, Urdu Nastaliq, Latin).
 system-packages:
 	@missing=""; \
 	for p in chromium chromium-driver gettext fonts-noto-core curl xmlsec1; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -95,8 +96,10 @@ clean:
 screenshots: setup
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e -q -p no:warnings
 
-# Refresh the gettext catalogs of the six UI languages from the code and templates.
+# Refresh the gettext catalogs of the six staff languages from the code and templates, then the
+# migrant languages' catalogs to exactly the texts migrants read (lifeline/core/catalogs.py).
 LANGS := en es fr ar ru pt
 catalogs: $(STAMP)
 	$(PY) manage.py makemessages $(foreach l,$(LANGS),-l $(l)) --no-obsolete --no-location \
 	  --ignore=.venv --ignore=tests --ignore=bench --ignore=docs --ignore='*/tests/*' --ignore=conftest.py -v 0
+	$(PY) manage.py migrant_catalogs

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -199,16 +200,56 @@ BASE_LANGUAGES = [
     ("ru", "Русский"),
     ("pt", "Português"),
 ]
-LANGUAGES = list(BASE_LANGUAGES)
+# What migrants read (the nationals' app, public alert, advice and subscription pages, briefings,
+# the emails and SMS sent to them) is offered also in these languages. Their catalogs carry only the
+# migrant-facing texts (lifeline/core/catalogs.py says which sources those are); staff pages keep
+# to STAFF_LANGUAGES.
+MIGRANT_LANGUAGES = [
+    ("fil", "Filipino"),
+    ("bn", "বাংলা"),
+    ("ne", "नेपाली"),
+    ("si", "සිංහල"),
+    ("hi", "हिन्दी"),
+    ("ur", "اردو"),
+    ("am", "አማርኛ"),
+    ("id", "Bahasa Indonesia"),
+]
+STAFF_LANGUAGES = list(BASE_LANGUAGES)
+LANGUAGES = list(BASE_LANGUAGES) + list(MIGRANT_LANGUAGES)
+# Django ships no locale data for these codes: name, local name and direction.
+EXTRA_LANG_INFO = {
+    "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
+    "si": {"bidi": False, "code": "si", "name": "Sinhala", "name_local": "සිංහල"},
+    "am": {"bidi": False, "code": "am", "name": "Amharic", "name_local": "አማርኛ"},
+}
+django.conf.locale.LANG_INFO.update(
+    {code: info for code, info in EXTRA_LANG_INFO.items() if code not in django.conf.locale.LANG_INFO}
+)
 LOCALE_PATHS = [BASE_DIR / "lifeline" / "locale"]
 # Languages a deployment adds (see docs/operators/install.md, "Adding a language"): their catalogs
 # live outside the checkout, so that upgrades never touch them. LIFELINE_LANGUAGES is "bn:বাংলা,ne:नेपाली".
 if env("LIFELINE_LOCALE_DIR"):
     LOCALE_PATHS.insert(0, Path(env("LIFELINE_LOCALE_DIR")))
+# LIFELINE_MIGRANT_LANGUAGES, in the same form, adds languages for what migrants read only.
+# A shipped migrant language listed in LIFELINE_LANGUAGES (with its full catalog) becomes a staff
+# language too.
 for _item in envlist("LIFELINE_LANGUAGES"):
     _code, _sep, _name = _item.partition(":")
-    if _code.strip() and _code.strip() not in dict(LANGUAGES):
-        LANGUAGES.append((_code.strip(), _name.strip() or _code.strip()))
+    _code = _code.strip()
+    if _code and _code not in dict(STAFF_LANGUAGES):
+        STAFF_LANGUAGES.append((_code, _name.strip() or dict(LANGUAGES).get(_code, _code)))
+        if _code not in dict(LANGUAGES):
+            LANGUAGES.append(STAFF_LANGUAGES[-1])
+for _item in envlist("LIFELINE_MIGRANT_LANGUAGES"):
+    _code, _sep, _name = _item.partition(":")
+    _code = _code.strip()
+    if _code and _code not in dict(LANGUAGES):
+        LANGUAGES.append((_code, _name.strip() or _code))
+        MIGRANT_LANGUAGES.append(LANGUAGES[-1])
+for _code, _name in LANGUAGES:  # a deployment's language Django knows nothing of: its name at least
+    django.conf.locale.LANG_INFO.setdefault(
+        _code, {"bidi": False, "code": _code, "name": str(_name), "name_local": str(_name)}
+    )
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

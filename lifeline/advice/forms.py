@@ -168,5 +168,7 @@ class AdviceFilterForm(forms.Form):
 
 
 class SubscribeForm(forms.Form):
+    # Translators: migrants read this
     email = forms.EmailField(label=_("Email"), max_length=254)
+    # Translators: migrants read this
     language = LanguageField(label=_("Language"), initial="en")

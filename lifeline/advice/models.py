@@ -22,9 +22,13 @@ from lifeline.core.permissions import OwnedModel, ScopedQuerySet
 
 
 class Level(models.IntegerChoices):
+    # Translators: migrants read this
     NORMAL = 1, _("Exercise normal caution")
+    # Translators: migrants read this
     HIGH = 2, _("Exercise a high degree of caution")
+    # Translators: migrants read this
     RECONSIDER = 3, _("Reconsider your need to travel")
+    # Translators: migrants read this
     DO_NOT_TRAVEL = 4, _("Do not travel")
 
 
@@ -218,12 +222,19 @@ class AdviceVersion(Audited, Approvable, models.Model):
 
 # The sections of an advice text, in reading order, with their headings.
 SECTIONS = (
+    # Translators: migrants read this
     ("safety", _("Safety and security")),
+    # Translators: migrants read this
     ("hazards", _("Natural hazards")),
+    # Translators: migrants read this
     ("health", _("Health")),
+    # Translators: migrants read this
     ("laws", _("Local laws and customs")),
+    # Translators: migrants read this
     ("entry", _("Entry and exit requirements")),
+    # Translators: migrants read this
     ("emergency_numbers", _("Emergency numbers")),
+    # Translators: migrants read this
     ("help", _("Where to get help")),
 )
 

@@ -393,6 +393,7 @@ def subscribe_email(email, country, language, base_url=None, client=None):
     if public_send_refused("advice-subscribe", client, email):
         raise ValidationError(
             _(
+                # Translators: migrants read this
                 "Too many subscriptions were asked for, from here or for this address. Please try again in an hour."
             )
         )
@@ -418,6 +419,7 @@ def subscribe_registration(registration, country):
     from lifeline.nationals.models import Purpose
 
     if not registration.consents.filter(purpose=Purpose.ADVICE_UPDATES, granted=True).exists():
+        # Translators: migrants read this
         raise ValidationError(_("Agree to receive travel advice updates first."))
     language = (registration.languages or ["en"])[0]
     sub, _created = AdviceSubscription.objects.get_or_create(

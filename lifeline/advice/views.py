@@ -176,6 +176,7 @@ def subscribe(request, code):
     form = SubscribeForm(request.POST)
     if not same_origin(request):
         form.is_valid()
+        # Translators: migrants read this
         form.add_error(None, _("This form can only be sent from this site's own page."))
         return render(request, "advice/subscribe.html", {"country": country, "form": form}, status=403)
     if form.is_valid():
@@ -190,6 +191,7 @@ def subscribe(request, code):
         except ValidationError as exc:
             form.add_error(None, exc)
             return render(request, "advice/subscribe.html", {"country": country, "form": form}, status=429)
+        # Translators: migrants read this
         messages.success(request, _("Check your inbox: we sent you a link to confirm."))
         return redirect("advice:country", code=code.lower())
     return render(request, "advice/subscribe.html", {"country": country, "form": form}, status=400)

@@ -17,10 +17,15 @@ from lifeline.core.permissions import OwnedModel
 
 
 class Status(models.TextChoices):
+    # Translators: migrants read this
     ACTUAL = "Actual", _("Actual")
+    # Translators: migrants read this
     EXERCISE = "Exercise", _("Exercise")
+    # Translators: migrants read this
     SYSTEM = "System", _("System")
+    # Translators: migrants read this
     TEST = "Test", _("Test")
+    # Translators: migrants read this
     DRAFT = "Draft", _("Draft (CAP)")
 
 
@@ -81,18 +86,28 @@ class ResponseType(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
+    # Translators: migrants read this
     IMMEDIATE = "Immediate", _("Immediate")
+    # Translators: migrants read this
     EXPECTED = "Expected", _("Expected")
+    # Translators: migrants read this
     FUTURE = "Future", _("Future")
+    # Translators: migrants read this
     PAST = "Past", _("Past")
+    # Translators: migrants read this
     UNKNOWN = "Unknown", _("Unknown")
 
 
 class Severity(models.TextChoices):
+    # Translators: migrants read this
     EXTREME = "Extreme", _("Extreme")
+    # Translators: migrants read this
     SEVERE = "Severe", _("Severe")
+    # Translators: migrants read this
     MODERATE = "Moderate", _("Moderate")
+    # Translators: migrants read this
     MINOR = "Minor", _("Minor")
+    # Translators: migrants read this
     UNKNOWN = "Unknown", _("Unknown")
 
 

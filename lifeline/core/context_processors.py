@@ -10,14 +10,16 @@ from lifeline.core.permissions import has_perm
 
 def deployment(request):
     brand = branding.for_request(request)
-    offered = [(code, name) for code, name in settings.LANGUAGES if code in brand.languages]
     user = getattr(request, "user", None)
+    # Staff pages are offered in the staff languages only; what migrants read also in theirs.
+    pool = settings.STAFF_LANGUAGES if user is not None and user.is_authenticated else settings.LANGUAGES
+    offered = [(code, name) for code, name in pool if code in (brand.languages or [])]
     can = {area: has_perm(user, area, "view") for area in Area.values}
     return {
         "branding": brand,
         # Whose group comes first in the menu (core.dashboard.stream_of).
         "menu_stream": stream_of(user, brand) if user is not None and user.is_authenticated else "",
-        "offered_languages": offered or settings.LANGUAGES,
+        "offered_languages": offered or pool,
         "LANGUAGE_BIDI": is_rtl(get_language()),
         "current_language": get_language(),
         "can_view": can,

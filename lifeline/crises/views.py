@@ -314,6 +314,7 @@ def register(request, pk, token):
             form.is_valid()
             form.add_error(
                 None,
+                # Translators: migrants read this
                 _("Too many forms were sent from this connection. Please wait an hour or call the embassy."),
             )
             return render(request, "crises/register.html", {"crisis": crisis, "form": form}, status=429)

@@ -110,32 +110,44 @@ class SubscribeForm(forms.Form):
     """A subscription to places (areas by name, where I am now, or the whole country) and languages."""
 
     areas = AdminAreaField(
+        # Translators: migrants read this
         label=_("Places"),
         multiple=True,
         required=False,
         max_items=20,
+        # Translators: migrants read this
         help_text=_(
             "Where you live, work or travel: type a governorate or town, for example Amman. "
             "Separate several with a semicolon."
         ),
     )
-    whole_country = forms.BooleanField(label=_("Alerts for the whole country"), required=False)
+    whole_country = forms.BooleanField(
+        # Translators: migrants read this
+        label=_("Alerts for the whole country"),
+        required=False,
+    )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     channel = forms.ChoiceField(
+        # Translators: migrants read this
         label=_("Send alerts by"),
+        # Translators: migrants read this
         choices=[("sms", _("SMS")), ("email", _("Email"))],
         widget=forms.RadioSelect,
     )
     address = forms.CharField(
+        # Translators: migrants read this
         label=_("Phone number or email address"),
         max_length=254,
+        # Translators: migrants read this
         help_text=_("Phone numbers with the country code, e.g. +962 7 9123 4567."),
     )
     languages = LanguageField(
+        # Translators: migrants read this
         label=_("Languages you read"),
         multiple=True,
         max_items=5,
+        # Translators: migrants read this
         help_text=_("Most preferred first. Type to search; separate several with a semicolon."),
     )
 
@@ -146,13 +158,16 @@ class SubscribeForm(forms.Form):
             try:
                 validate_email(address)
             except ValidationError:
+                # Translators: migrants read this
                 self.add_error("address", _("Enter a valid email address."))
         elif channel == "sms":
             try:
                 data["address"] = to_e164(address, default_region())
             except ValidationError:
                 self.add_error(
-                    "address", _("Enter a phone number with its country code, e.g. +962791234567.")
+                    "address",
+                    # Translators: migrants read this
+                    _("Enter a phone number with its country code, e.g. +962791234567."),
                 )
         if (data.get("lat") is None) != (data.get("lon") is None):
             data["lat"] = data["lon"] = None
@@ -161,6 +176,7 @@ class SubscribeForm(forms.Form):
             data.get("areas") or data.get("whole_country") or data["point"]
         ):
             raise ValidationError(
+                # Translators: migrants read this
                 _("Choose at least one place: an area, where you are now, or the whole country.")
             )
         return data

@@ -680,6 +680,7 @@ def subscribe(*, channel, address, languages, areas=(), whole_country=False, poi
         raise ValidationError(_("Alerts are not set up here yet: no alerting authority is registered."))
     if public_send_refused("alert-subscribe", client, f"{channel}:{address}"):
         raise ValidationError(
+            # Translators: migrants read this
             _("Too many codes were asked for, from here or for this address. Please try again in an hour.")
         )
     code = f"{secrets.randbelow(10**6):06d}"
@@ -694,6 +695,7 @@ def subscribe(*, channel, address, languages, areas=(), whole_country=False, poi
         ):
             # One code a minute per address: the public form must not become a way to flood someone's phone.
             raise ValidationError(
+                # Translators: migrants read this
                 _("We have just sent a code to this address. Please wait a minute before asking again.")
             )
         subscriber.languages = list(languages)
@@ -708,6 +710,7 @@ def subscribe(*, channel, address, languages, areas=(), whole_country=False, poi
 
 def send_confirmation(subscriber, code, confirm_url):
     """Send the confirmation code and link through the subscriber's own channel (a one-recipient send)."""
+    # Translators: migrants read this
     text = _("Your code is %(code)s. Confirm your alert subscription: %(url)s") % {
         "code": code,
         "url": confirm_url,
@@ -726,6 +729,7 @@ def send_confirmation(subscriber, code, confirm_url):
                 }
             ],
         },
+        # Translators: migrants read this
         texts={"en": {"subject": _("Confirm your alert subscription"), "body": text, "short": text}},
         channels=[subscriber.channel],
         source="subscription",

@@ -148,7 +148,9 @@ def confirm(request, token):
             request,
             "messaging/public_message.html",
             {
+                # Translators: migrants read this
                 "title": _("Link not valid"),
+                # Translators: migrants read this
                 "text": _("This link is not valid any more. Please subscribe again."),
             },
             status=404,
@@ -160,12 +162,15 @@ def confirm(request, token):
                 request,
                 "messaging/public_message.html",
                 {
+                    # Translators: migrants read this
                     "title": _("Subscription confirmed"),
+                    # Translators: migrants read this
                     "text": _(
                         "You will receive alerts for the places you chose, whoever sends them. Every message has a link to stop them."
                     ),
                 },
             )
+        # Translators: migrants read this
         form.add_error("code", _("That code is not right. Check the message we sent you."))
     return render(request, "messaging/confirm.html", {"form": form, "subscriber": subscriber})
 
@@ -178,12 +183,22 @@ def unsubscribe(request, token):
             return render(
                 request,
                 "messaging/public_message.html",
-                {"title": _("Unsubscribed"), "text": _("You will not receive these messages any more.")},
+                {
+                    # Translators: migrants read this
+                    "title": _("Unsubscribed"),
+                    # Translators: migrants read this
+                    "text": _("You will not receive these messages any more."),
+                },
             )
         return render(
             request,
             "messaging/public_message.html",
-            {"title": _("Link not valid"), "text": _("This link is not valid.")},
+            {
+                # Translators: migrants read this
+                "title": _("Link not valid"),
+                # Translators: migrants read this
+                "text": _("This link is not valid."),
+            },
             status=404,
         )
     return render(request, "messaging/unsubscribe.html", {"token": token})

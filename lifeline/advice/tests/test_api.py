@@ -1,6 +1,7 @@
 from urllib.parse import quote
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,7 +45,10 @@ def test_a_registered_national_subscribes_with_consent(client, jordan, post_amma
     _device, raw = DeviceToken.issue(registration)
     url, auth = "/api/app/advice/jo/subscription", {"HTTP_AUTHORIZATION": f"Device {raw}"}
     response = client.post(url, **auth)
-    assert response.status_code == 409 and "Agree" in response.json()["detail"]
+    # In the person's language (the registration reads Filipino first).
+    with translation.override(registration.languages[0]):
+        refusal = translation.gettext("Agree to receive travel advice updates first.")
+    assert response.status_code == 409 and response.json()["detail"] == refusal
     Consent.objects.create(registration=registration, purpose=Purpose.ADVICE_UPDATES)
     assert client.post(url, **auth).json() == {"country": "JO", "subscribed": True}
     assert client.post(url, **auth).status_code == 200 and AdviceSubscription.objects.count() == 1

@@ -42,10 +42,12 @@ class _Email(EmailMultiAlternatives):
 def build_message(message, from_email, connection=None):
     with override(languages.ui_language([message.language])):
         footer = (
+            # Translators: migrants read this
             _("To stop receiving these messages: %(url)s") % {"url": message.unsubscribe_url}
             if message.unsubscribe_url
             else ""
         )
+        # Translators: migrants read this
         link_text = _("Stop receiving these messages")
     subject = (
         (message.subject or message.short or message.body.split("\n", 1)[0])[:200]
