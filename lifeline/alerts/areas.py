@@ -46,13 +46,12 @@ def _polygon_text(ring):
                 _("Coordinates must be longitude, latitude in degrees (longitude first, as GeoJSON says).")
             )
     polygon = Polygon(points)
+    if not polygon.is_valid:
+        if "Self-intersection" in explain_validity(polygon):
+            raise ValidationError(_("A polygon crosses itself: draw its edges without crossing."))
+        raise ValidationError(_("A polygon does not enclose an area."))
     if polygon.area == 0:
         raise ValidationError(_("A polygon does not enclose an area."))
-    if not polygon.is_valid:
-        reason = explain_validity(polygon)
-        if "Self-intersection" in reason or "Ring Self-intersection" in reason:
-            raise ValidationError(_("A polygon crosses itself: draw its edges without crossing."))
-        raise ValidationError(_("A polygon is not a proper shape."))
     text = " ".join(f"{_number(lat)},{_number(lon)}" for lon, lat in points)
     try:
         check_polygon(text)  # the CAP rule, the same as for typed polygons
