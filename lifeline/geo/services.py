@@ -119,9 +119,7 @@ MAP_TEXT = {
     "undo": _l("Delete last point"),
     "cancel": _l("Cancel"),
     "clearAll": _l("Delete all shapes"),
-    "idle": _l(
-        "Press “Draw a polygon” or “Draw a circle”, then tap the map. The shapes also appear in the box below."
-    ),
+    "idle": _l("Press a drawing button, then tap the map. The shapes also appear in the box below."),
     "polygonStart": _l("Tap the map to place the first corner."),
     "polygonCont": _l(
         "Tap the next corner. With three or more, tap the first corner or press “Finish the shape”."

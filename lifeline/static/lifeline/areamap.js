@@ -45,6 +45,7 @@
     status.setAttribute("aria-live", "polite");
     var drawPolygon = button(t.polygon, "polygon");
     var drawCircle = button(t.circle, "circle");
+    drawCircle.hidden = !config.circles;
     var finish = button(t.finish, "finish");
     var undo = button(t.undo, "undo");
     var cancel = button(t.cancel, "cancel");
@@ -89,6 +90,7 @@
     function show() {
       drawPolygon.setAttribute("aria-pressed", String(mode === "polygon"));
       drawCircle.setAttribute("aria-pressed", String(mode === "circle"));
+      drawCircle.hidden = !config.circles;
       finish.hidden = !(mode === "polygon" && corners.length >= 3) && !(mode === "circle" && centre);
       undo.hidden = !(mode === "polygon" && corners.length);
       cancel.hidden = !mode;
