@@ -5,7 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from lifeline.geo.models import AdminArea, Country
 
@@ -111,21 +111,23 @@ def map_config(circles=True):
 
 
 MAP_TEXT = {
-    "map": _l("Map of the area"),
-    "tools": _l("Drawing tools"),
-    "polygon": _l("Draw a polygon"),
-    "circle": _l("Draw a circle"),
-    "finish": _l("Finish the shape"),
-    "undo": _l("Delete last point"),
-    "cancel": _l("Cancel"),
-    "clearAll": _l("Delete all shapes"),
-    "idle": _l("Press a drawing button, then tap the map. The shapes also appear in the box below."),
-    "polygonStart": _l("Tap the map to place the first corner."),
-    "polygonCont": _l(
+    "map": gettext_lazy("Map of the area"),
+    "tools": gettext_lazy("Drawing tools"),
+    "polygon": gettext_lazy("Draw a polygon"),
+    "circle": gettext_lazy("Draw a circle"),
+    "finish": gettext_lazy("Finish the shape"),
+    "undo": gettext_lazy("Delete last point"),
+    "cancel": gettext_lazy("Cancel"),
+    "clearAll": gettext_lazy("Delete all shapes"),
+    "idle": gettext_lazy(
+        "Press a drawing button, then tap the map. The shapes also appear in the box below."
+    ),
+    "polygonStart": gettext_lazy("Tap the map to place the first corner."),
+    "polygonCont": gettext_lazy(
         "Tap the next corner. With three or more, tap the first corner or press “Finish the shape”."
     ),
-    "circleStart": _l("Tap the centre of the circle, then set its radius."),
-    "radius": _l("Radius (km)"),
-    "shapes": _l("Shapes drawn: {n}"),
-    "badShapes": _l("The box below does not hold GeoJSON the map can show."),
+    "circleStart": gettext_lazy("Tap the centre of the circle, then set its radius."),
+    "radius": gettext_lazy("Radius (km)"),
+    "shapes": gettext_lazy("Shapes drawn: {n}"),
+    "badShapes": gettext_lazy("The box below does not hold GeoJSON the map can show."),
 }
