@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from lxml import etree
 
-from tests.e2e.conftest import server_query, shoot, wait_until
+from tests.e2e.conftest import SHOTS, server_query, shoot, wait_until
 from tests.e2e.test_pages import serious
 
 pytestmark = pytest.mark.e2e
@@ -80,6 +80,8 @@ def test_a_planner_draws_the_area_on_a_phone_and_the_cap_carries_it(page_as, ser
     assert not serious(Axe().run(page))
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shoot(page, "alert-map-es-phone")
+    if SHOTS:  # the map itself, further down than the full-page picture reaches
+        page.locator("fieldset:has(.area-map)").screenshot(path=f"{SHOTS}/alert-map-es-phone-where.png")
     page.click("main form.alert-form button[type=submit]")
     page.wait_for_load_state()
     found = re.search(r"/alerts/(\d+)/$", page.url)
@@ -129,3 +131,5 @@ def test_the_sms_counter_follows_the_gsm_and_ucs2_rules(page_as, server):
         page.locator("#id_info-0-headline_sms").get_attribute("data-encoding") == "UCS-2"
     )  # “ó” is not GSM-7
     shoot(page, "alert-form-desktop")
+    if SHOTS:
+        page.locator("fieldset:has(.area-map)").screenshot(path=f"{SHOTS}/alert-map-desktop-where.png")
