@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lifeline
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup keys demo test lint test-sqlite test-postgres test-operators services bench messages screenshots clean system-packages catalogs
 
-setup: $(STAMP) system-packages messages keys
+setup: $(STAMP) system-packages $(NODE_STAMP) messages keys
 
 # Web Push (VAPID) keys for the nationals' app: made once, kept in var/ (or set VAPID_* in the environment).
 keys: $(STAMP)
@@ -21,6 +22,14 @@ $(STAMP): requirements/base.txt requirements/test.txt
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements/test.txt
 	touch $(STAMP)
+
+# Browser libraries (Leaflet and its drawing tool, package.json) from the npm registry, served by
+# the product itself from node_modules/ (settings.STATICFILES_DIRS): never copied into the repository.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
 
 # Debian packages: Chromium for the browser tests, gettext for the catalogs, curl for the operators test,
 # xmlsec1 to check CAP signatures with a reader of its own, fonts-noto-core for briefings in every
@@ -90,7 +99,7 @@ bench: setup services
 	DATABASE_URL=$(PG_URL) $(PY) bench/fanout.py
 
 clean:
-	rm -rf $(VENV) var db.sqlite3*
+	rm -rf $(VENV) node_modules var db.sqlite3*
 
 # Screenshots of the main pages for the README (real Chromium, demo data).
 screenshots: setup

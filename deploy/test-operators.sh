@@ -108,6 +108,7 @@ else
   "$SYSTEM_PYTHON" -m venv "$SRV/.venv"
   "$SRV/.venv/bin/pip" install --quiet -r "$SRV/requirements/base.txt" 2>&1 | grep -v "is ignored" || true
 fi
+(cd "$SRV" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)   # install.md 3: the map's library
 "$SRV/.venv/bin/python" "$SRV/manage.py" compilemessages --ignore=.venv -v 0
 mkdir -p "$ROOT/bin" && ln -s "$SRV/deploy/lifeline" "$ROOT/bin/lifeline"   # the guide: /usr/local/bin/lifeline
 export PATH="$ROOT/bin:$PATH"

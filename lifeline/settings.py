@@ -255,7 +255,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "lifeline" / "static"]
+# Third-party browser files come from npm at set-up (package.json, `make setup`), served from here.
+STATICFILES_DIRS = [
+    BASE_DIR / "lifeline" / "static",
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
@@ -443,9 +447,26 @@ SMS_WEBHOOK_MAX_AGE = envint("SMS_WEBHOOK_MAX_AGE", 300)
 # Content-Security-Policy of every page: scripts only from this site's own files, no inline script;
 # the one inline style (the deployment's colours) carries the per-request {nonce}. The interactive
 # API documentation page loads its viewer from elsewhere and keeps no policy.
+# An alert whose author gives no expiry stops being current this many hours after it takes effect.
+ALERT_DEFAULT_HOURS = envint("ALERT_DEFAULT_HOURS", 24)
+# Map background (docs/operators/maps.md): a tile server's URL template such as
+# https://tiles.example.org/{z}/{x}/{y}.png, and the credit its licence asks for. Empty: the
+# administrative boundaries alone are drawn, and nothing is fetched from elsewhere.
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+_TILE_ORIGIN = ""
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+    if _tiles.scheme in ("http", "https") and _tiles.netloc:
+        # Tile servers with {s} sub-domains: a.x, b.x, c.x, all allowed by a wildcard.
+        _host = _tiles.netloc.replace("a.", "*.", 1) if "{s}" in MAP_TILE_URL else _tiles.netloc
+        _TILE_ORIGIN = f" {_tiles.scheme}://{_host}"
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",
-    "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; "
+    f"img-src 'self' data: blob:{_TILE_ORIGIN}; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", "/api/docs")

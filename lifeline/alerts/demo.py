@@ -43,7 +43,9 @@ def load(orgs, areas, countries, rng, write):
         )
         expires = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
         for block in hazards.HAZARDS["flood"].blocks(["en", "ar", "fil", "bn", "si", "ur"]):
-            InfoBlock.objects.create(alert=alert, expires=expires, sender_name=organisation.name, **block)
+            InfoBlock.objects.create(
+                alert=alert, **{**block, "expires": expires, "sender_name": organisation.name}
+            )
         set_area(
             alert, "Amman: downtown and the wadis", polygons=[AMMAN_POLYGON], admin_areas=[areas["JO11"]]
         )

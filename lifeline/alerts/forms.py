@@ -1,12 +1,15 @@
 import json
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.alerts import hazards
+from lifeline.alerts.areas import geojson_from_shapes, merged, shapes_from_geojson
 from lifeline.alerts.cap import MAX_BYTES, check_circle, check_polygon
 from lifeline.alerts.models import Alert, Category, FeedSubscription, InfoBlock, ResponseType, State, Status
 from lifeline.core.forms import LanguageField, offer_organisations
@@ -16,7 +19,6 @@ from lifeline.geo.models import AdminArea
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 GEOJSON_MAX_BYTES = 1024 * 1024
-MAX_POLYGONS = 100
 
 
 def ui_languages():
@@ -133,8 +135,36 @@ class InfoBlockForm(forms.ModelForm):
             "instruction": _("What to do, in plain words. It goes into text messages."),
         }
 
+    area_desc = forms.CharField(
+        label=_("Where, in this language"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        help_text=_(
+            "The area in words for the people who read this language; empty: the description under “Where”."
+        ),
+    )
+
+    # Plain words first (what, where, what to do, until when); CAP's own fields are folded away.
+    PLAIN = ("language", "event", "headline", "description", "instruction", "area_desc", "expires")
+    SMS_FIELDS = ("headline", "description", "instruction")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["event"].label = _("What is happening")
+        self.fields["instruction"].label = _("What to do")
+        self.fields["expires"].label = _("Until when (expires)")
+        self.fields["expires"].help_text = _(
+            "Empty: %(hours)s hours after it takes effect. No alert stays current for ever."
+        ) % {"hours": settings.ALERT_DEFAULT_HOURS}
+        for name in self.SMS_FIELDS:
+            self.fields[name].widget.attrs["data-sms-count"] = "1"
+            self.fields[name].widget.attrs["data-sms-label"] = _(
+                "Characters: {chars} · text messages: {sms} ({encoding})"
+            )
+        if self.instance.pk and "area_desc" not in self.initial:
+            area = self.instance.areas.first()
+            self.initial["area_desc"] = area.area_desc if area else ""
         if self.instance.pk is None and "language" not in (kwargs.get("initial") or {}):
             self.initial["language"] = ""  # an empty block stays empty (CAP's en-US default is for imports)
         self.fields["headline"].required = True
@@ -146,7 +176,42 @@ class InfoBlockForm(forms.ModelForm):
         start = data.get("onset") or data.get("effective")
         if start and data.get("expires") and data["expires"] <= start:
             self.add_error("expires", _("“Expires” must be after “effective” and “onset”."))
+        if "expires" in data and not data["expires"] and self.has_changed():
+            data["expires"] = default_expiry(start)
+            self.instance.expires = data["expires"]
         return data
+
+    def has_changed(self):
+        """A new block with no words in it is not written (a language offered and left empty)."""
+        if self.instance.pk is None and self.is_bound:
+            texts = ("event", "headline", "description", "instruction")
+            if not any(str(self.data.get(self.add_prefix(name), "")).strip() for name in texts):
+                return False
+        return super().has_changed()
+
+    def _group(self, names):
+        return [self[name] for name in names if name in self.fields]
+
+    @property
+    def plain_fields(self):
+        return self._group(self.PLAIN)
+
+    @property
+    def cap_fields(self):
+        return self._group(n for n in self.fields if n not in self.PLAIN and n != "DELETE")
+
+    @property
+    def delete_fields(self):
+        return self._group(["DELETE"])
+
+    @property
+    def cap_errors(self):
+        return any(self[f.name].errors for f in self.cap_fields)
+
+
+def default_expiry(start=None):
+    """The expiry of an alert whose author gave none: ``ALERT_DEFAULT_HOURS`` after it starts."""
+    return (start or timezone.now()) + timedelta(hours=settings.ALERT_DEFAULT_HOURS)
 
 
 class BaseInfoFormSet(forms.BaseInlineFormSet):
@@ -168,58 +233,6 @@ InfoFormSet = forms.inlineformset_factory(
 )
 
 
-def polygons_from_geojson(data):
-    """GeoJSON (Polygon, MultiPolygon, Feature or FeatureCollection) → CAP polygon strings (outer rings)."""
-    try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError(_("The file is not valid JSON.")) from exc
-    geometries = []
-
-    def collect(node):
-        if not isinstance(node, dict):
-            raise ValidationError(_("The file is not GeoJSON."))
-        kind = node.get("type")
-        if kind == "FeatureCollection":
-            for feature in node.get("features") or []:
-                collect(feature)
-        elif kind == "Feature":
-            collect(node.get("geometry") or {})
-        elif kind in ("Polygon", "MultiPolygon"):
-            geometries.append(node)
-        else:
-            raise ValidationError(
-                _("Only polygons can be used as alert areas (found “%(kind)s”)."),
-                params={"kind": str(kind)[:40]},
-            )
-
-    collect(doc)
-    rings = []
-    for geometry in geometries:
-        coordinates = geometry.get("coordinates") or []
-        polygons = coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
-        rings += [polygon[0] for polygon in polygons if polygon]
-    if not rings:
-        raise ValidationError(_("The file holds no polygon."))
-    if len(rings) > MAX_POLYGONS:
-        raise ValidationError(_("The file holds more than %(max)s polygons."), params={"max": MAX_POLYGONS})
-    result = []
-    for ring in rings:
-        try:
-            points = [(float(p[1]), float(p[0])) for p in ring]
-        except (TypeError, ValueError, IndexError) as exc:
-            raise ValidationError(_("A polygon has a point that is not [longitude, latitude].")) from exc
-        if points and points[0] != points[-1]:
-            points.append(points[0])
-        text = " ".join(f"{lat:.6g},{lon:.6g}" for lat, lon in points)
-        try:
-            check_polygon(text)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
-        result.append(text)
-    return result
-
-
 class AreaForm(forms.Form):
     """The area of the alert (the same in every language): drawn, uploaded, or chosen by admin area."""
 
@@ -227,6 +240,18 @@ class AreaForm(forms.Form):
         label=_("Area description"),
         max_length=500,
         help_text=_("In words, for example “Amman, low-lying districts”."),
+    )
+    shapes = forms.CharField(
+        label=_("Shapes on the map (GeoJSON)"),
+        required=False,
+        max_length=GEOJSON_MAX_BYTES,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "dir": "ltr", "spellcheck": "false", "data-area-map": "alert"}
+        ),
+        help_text=_(
+            "Draw polygons and circles on the map, or paste GeoJSON here: polygons, and points with "
+            "a “radius” in metres for circles."
+        ),
     )
     admin_areas = forms.ModelMultipleChoiceField(
         label=_("Administrative areas"),
@@ -251,7 +276,7 @@ class AreaForm(forms.Form):
     geojson = forms.FileField(
         label=_("GeoJSON file"),
         required=False,
-        help_text=_("Polygons from a GeoJSON file (at most 1 MB); added to those above."),
+        help_text=_("Polygons and circles from a GeoJSON file (at most 1 MB); added to those above."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -279,17 +304,27 @@ class AreaForm(forms.Form):
     def clean_geojson(self):
         upload = self.cleaned_data.get("geojson")
         if not upload:
-            return []
+            return [], []
         if upload.size > GEOJSON_MAX_BYTES:
             raise ValidationError(
                 _("The file is larger than %(mb)s MB."), params={"mb": GEOJSON_MAX_BYTES // (1024 * 1024)}
             )
-        return polygons_from_geojson(upload.read())
+        return shapes_from_geojson(upload.read())
+
+    def clean_shapes(self):
+        text = self.cleaned_data["shapes"].strip()
+        if not text or text in ("{}", "null"):
+            return [], []
+        return shapes_from_geojson(text)
 
     def clean(self):
         data = super().clean()
         if not self.errors and not (
-            data["polygons"] or data["circles"] or data["geojson"] or data["admin_areas"]
+            data["polygons"]
+            or data["circles"]
+            or any(data["geojson"])
+            or any(data["shapes"])
+            or data["admin_areas"]
         ):
             raise ValidationError(
                 _("Say where: give a polygon, a circle, a GeoJSON file or administrative areas.")
@@ -301,8 +336,8 @@ class AreaForm(forms.Form):
         data = self.cleaned_data
         return {
             "area_desc": data["area_desc"],
-            "polygons": data["polygons"] + data["geojson"],
-            "circles": data["circles"],
+            "polygons": merged(data["shapes"][0], data["polygons"], data["geojson"][0]),
+            "circles": merged(data["shapes"][1], data["circles"], data["geojson"][1]),
             "admin_areas": list(data["admin_areas"]),
         }
 
@@ -310,10 +345,11 @@ class AreaForm(forms.Form):
     def initial_for(area):
         if area is None:
             return {}
+        # Drawn, pasted or typed before, the shapes come back on the map (one place to change them).
+        shapes = geojson_from_shapes(area.polygons, area.circles)
         return {
             "area_desc": area.area_desc,
-            "polygons": "\n".join(area.polygons),
-            "circles": "\n".join(area.circles),
+            "shapes": json.dumps(shapes) if shapes else "",
             "admin_areas": list(area.admin_areas.all()),
         }
 
@@ -329,6 +365,18 @@ class OverrideForm(forms.Form):
 
 class TemplateForm(forms.Form):
     template = forms.ChoiceField(label=_("Hazard"), choices=hazards.choices)
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Where (for the languages)"),
+        queryset=AdminArea.objects.none(),
+        required=False,
+        to_field_name="pcode",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("The template's languages are those spoken there, as the community profiles say."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].queryset = AdminArea.objects.filter(level__lte=1).order_by("pcode")
 
 
 class AlertFilterForm(forms.Form):

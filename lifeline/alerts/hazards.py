@@ -5,10 +5,15 @@ staff languages and in the demo country's main migrant languages (Filipino, Beng
 every hazard; all the migrant languages for floods, the demo alert); authors edit them before
 sending. The migrant-language texts are machine translations, not reviewed by a native speaker.
 Each language's tuple is (event, headline, description, instruction).
+
+Every template gives its alert an expiry (``HOURS`` after it is written, to be changed by the
+author), so that no alert made from a template stays current for ever.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,9 +28,25 @@ class Hazard:
     certainty: str
     texts: dict = field(default_factory=dict)
 
-    def blocks(self, languages=None):
-        """Initial values of one info block per language (all the template has, or those asked for that it has)."""
-        codes = [c for c in (languages or self.texts) if c in self.texts]
+    @property
+    def hours(self):
+        return HOURS.get(self.key, DEFAULT_HOURS)
+
+    def expires(self, start=None):
+        """When an alert of this hazard written now (or starting at ``start``) stops being current."""
+        return (start or timezone.now()) + timedelta(hours=self.hours)
+
+    def blocks(self, languages=None, blank=False):
+        """Initial values of one info block per language: those asked for that the template has
+        (all it has when none are asked for or it has none of them). With ``blank``, a language
+        asked for that it lacks gets a block with the CAP codes and no text, for the author to write."""
+        asked = list(dict.fromkeys(languages or ()))
+        codes = [c for c in asked if c in self.texts or blank]
+        if not any(c in self.texts for c in codes):
+            codes = list(self.texts) + [c for c in codes if c not in self.texts]
+        codes.sort(key=lambda c: c not in self.texts)  # the written blocks first, the blank ones after
+        expires = timezone.localtime(self.expires()).replace(second=0, microsecond=0)
+        empty = ("", "", "", "")
         return [
             {
                 "language": code,
@@ -34,14 +55,27 @@ class Hazard:
                 "urgency": self.urgency,
                 "severity": self.severity,
                 "certainty": self.certainty,
-                "event": self.texts[code][0],
-                "headline": self.texts[code][1],
-                "description": self.texts[code][2],
-                "instruction": self.texts[code][3],
+                "event": self.texts.get(code, empty)[0],
+                "headline": self.texts.get(code, empty)[1],
+                "description": self.texts.get(code, empty)[2],
+                "instruction": self.texts.get(code, empty)[3],
+                "expires": expires,
             }
             for code in codes
         ]
 
+
+# How long an alert of each hazard stays current unless its author says otherwise (hours).
+DEFAULT_HOURS = 24
+HOURS = {
+    "flood": 24,
+    "cyclone": 48,
+    "earthquake": 24,
+    "heat": 72,
+    "epidemic": 168,
+    "conflict": 24,
+    "evacuation": 12,
+}
 
 HAZARDS = {
     h.key: h

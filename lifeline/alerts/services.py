@@ -52,8 +52,34 @@ def resolve_admin_areas(geocodes):
     return list(AdminArea.objects.filter(pcode__in=codes)) if codes else []
 
 
-def set_area(alert, area_desc, polygons=(), circles=(), geocodes=(), admin_areas=()):
-    """Give every info block of ``alert`` the same single area (how an author here draws one)."""
+def area_languages(user, admin_areas=()):
+    """The languages spoken in these areas (all the user's jurisdiction when none are given), as the
+    community profiles the user may read say, most people first: the languages an alert there needs."""
+    from django.db.models import Q, Sum
+
+    from lifeline.communities.models import CommunityProfile
+
+    profiles = CommunityProfile.objects.readable_by(user)
+    if admin_areas:
+        ids = [a.pk for a in admin_areas]
+        profiles = profiles.filter(Q(areas__in=ids) | Q(areas__parent__in=ids))
+    sizes = (
+        profiles.filter(languages__isnull=False)
+        .values("languages__code")
+        .annotate(people=Sum("estimated_size"))
+        .order_by("-people", "languages__code")
+    )
+    codes = []
+    for row in sizes:
+        code = row["languages__code"]
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def set_area(alert, area_desc, polygons=(), circles=(), geocodes=(), admin_areas=(), area_descs=None):
+    """Give every info block of ``alert`` the same single area (how an author here draws one),
+    described in each block's language where ``area_descs`` (language → words) has it."""
     geocodes = list(geocodes) + [
         {"valueName": PCODE, "value": a.pcode}
         for a in admin_areas
@@ -61,8 +87,9 @@ def set_area(alert, area_desc, polygons=(), circles=(), geocodes=(), admin_areas
     ]
     for info in alert.info.all():
         info.areas.all().delete()
+        words = (area_descs or {}).get(info.language) or area_desc
         area = AlertArea.objects.create(
-            info=info, area_desc=area_desc, polygons=list(polygons), circles=list(circles), geocodes=geocodes
+            info=info, area_desc=words, polygons=list(polygons), circles=list(circles), geocodes=geocodes
         )
         area.admin_areas.set(resolve_admin_areas(geocodes))
 

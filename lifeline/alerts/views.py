@@ -40,6 +40,7 @@ from lifeline.alerts.models import (
 from lifeline.alerts.services import (
     alert_area,
     approve,
+    area_languages,
     default_sender,
     delete_draft,
     followup,
@@ -57,6 +58,7 @@ from lifeline.core.models import Action, Area
 from lifeline.core.names import language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import paginate
+from lifeline.geo.services import map_config
 
 AREA = Area.ALERTS
 CAP_TYPE = "application/cap+xml"
@@ -147,9 +149,13 @@ def alert_detail(request, pk):
 
 
 def _template_initial(request):
-    key = request.GET.get("template")
-    hazard = hazards.HAZARDS.get(key) if key else None
-    return hazard.blocks() if hazard else []
+    """A hazard template's blocks, in the languages spoken where the author says (community profiles)."""
+    form = TemplateForm(request.GET)
+    if not request.GET.get("template") or not form.is_valid():
+        return []
+    hazard = hazards.HAZARDS[form.cleaned_data["template"]]
+    spoken = area_languages(request.user, list(form.cleaned_data["areas"]))
+    return hazard.blocks([code.split("-")[0] for code in spoken], blank=True)
 
 
 @login_required
@@ -188,7 +194,12 @@ def alert_edit(request, pk=None):
                 saved.save()
                 infos.instance = saved
                 infos.save()
-                set_area(saved, **area_form.area())
+                descs = {
+                    f.cleaned_data["language"]: f.cleaned_data.get("area_desc")
+                    for f in infos.forms
+                    if f.cleaned_data.get("language") and not f.cleaned_data.get("DELETE")
+                }
+                set_area(saved, **area_form.area(), area_descs=descs)
                 refresh_expiry(saved)
                 saved.save()
         except ValidationError as exc:
@@ -205,7 +216,8 @@ def alert_edit(request, pk=None):
         "area_form": area_form,
         "alert": alert,
         "languages": ui_languages(),
-        "template_form": TemplateForm(initial={"template": request.GET.get("template")}),
+        "template_form": TemplateForm(request.GET if request.GET.get("template") else None),
+        "map_config": map_config(),
     }
     return render(request, "alerts/form.html", context)
 

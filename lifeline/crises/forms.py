@@ -39,9 +39,15 @@ class CrisisForm(VersionedForm, forms.ModelForm):
             "countries",
         ]
         labels = {"organisation": _("lead post")}
-        help_texts = {"geometry": _("Paste GeoJSON (longitude, latitude), e.g. exported from a map tool.")}
+        help_texts = {
+            "geometry": _(
+                "Draw polygons on the map, or paste GeoJSON (longitude, latitude), e.g. exported from a map tool."
+            )
+        }
         widgets = {
-            "geometry": forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "dir": "ltr"}),
+            "geometry": forms.Textarea(
+                attrs={"rows": 4, "spellcheck": "false", "dir": "ltr", "data-area-map": "crisis"}
+            ),
             "description": forms.Textarea(attrs={"rows": 3}),
             "areas": forms.CheckboxSelectMultiple,
             "countries": forms.SelectMultiple(attrs={"size": 6}),

@@ -28,6 +28,7 @@ from lifeline.crises.models import (
     JustInTimeSubmission,
     Status,
 )
+from lifeline.geo.services import map_config
 from lifeline.nationals.services import with_reported_status
 
 AREA = Area.CRISES
@@ -139,7 +140,9 @@ def crisis_edit(request, pk=None):
             % {"name": saved.name, "n": saved.member_count},
         )
         return redirect("crises:detail", pk=saved.pk)
-    return render(request, "crises/form.html", {"form": form, "crisis": crisis})
+    # The map draws polygons only: the crisis's circle has its own three fields.
+    context = {"form": form, "crisis": crisis, "map_config": map_config(circles=False)}
+    return render(request, "crises/form.html", context)
 
 
 @login_required

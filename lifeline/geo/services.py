@@ -5,6 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.geo.models import AdminArea, Country
 
@@ -67,3 +68,66 @@ def ensure_countries():
     Country.objects.bulk_create(
         Country(code=c.alpha_2, iso3=c.alpha_3) for c in pycountry.countries if c.alpha_2 not in existing
     )
+
+
+# --- the map on the pages where areas are drawn (static/lifeline/areamap.js) ------------------
+
+BOUNDARY_TOLERANCE = 0.005  # degrees (~500 m): enough to find one's way, light enough for a phone
+
+
+def boundaries_geojson(max_level=1):
+    """The administrative areas (up to ``max_level``) as one light FeatureCollection: the map's
+    background when no tile server is set, and the outline of the areas otherwise."""
+    from shapely.geometry import mapping, shape
+
+    features = []
+    for area in AdminArea.objects.filter(level__lte=max_level).exclude(geometry="").order_by("pcode"):
+        try:
+            geometry = shape(json.loads(area.geometry)).simplify(BOUNDARY_TOLERANCE, preserve_topology=True)
+        except (ValueError, TypeError, AttributeError):
+            continue  # a broken outline is left out of the background, not a reason to fail the page
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"pcode": area.pcode, "name": area.name},
+                "geometry": mapping(geometry),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def map_config(circles=True):
+    """What the map widget reads from the page (a json_script element): the operator's tile server,
+    the boundaries, and the drawing tool's words in the page's language."""
+    from django.conf import settings
+
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "boundaries": boundaries_geojson(),
+        "circles": circles,
+        "text": {key: str(value) for key, value in MAP_TEXT.items()},
+    }
+
+
+MAP_TEXT = {
+    "map": gettext_lazy("Map of the area"),
+    "tools": gettext_lazy("Drawing tools"),
+    "polygon": gettext_lazy("Draw a polygon"),
+    "circle": gettext_lazy("Draw a circle"),
+    "finish": gettext_lazy("Finish the shape"),
+    "undo": gettext_lazy("Delete last point"),
+    "cancel": gettext_lazy("Cancel"),
+    "clearAll": gettext_lazy("Delete all shapes"),
+    "idle": gettext_lazy(
+        "Press a drawing button, then tap the map. The shapes also appear in the box below."
+    ),
+    "polygonStart": gettext_lazy("Tap the map to place the first corner."),
+    "polygonCont": gettext_lazy(
+        "Tap the next corner. With three or more, tap the first corner or press “Finish the shape”."
+    ),
+    "circleStart": gettext_lazy("Tap the centre of the circle, then set its radius."),
+    "radius": gettext_lazy("Radius (km)"),
+    "shapes": gettext_lazy("Shapes drawn: {n}"),
+    "badShapes": gettext_lazy("The box below does not hold GeoJSON the map can show."),
+}

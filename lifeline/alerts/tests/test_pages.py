@@ -3,6 +3,7 @@
 import io
 import json
 
+import pytest
 from django.urls import reverse
 from lxml import etree
 
@@ -152,14 +153,21 @@ def test_geojson_upload_becomes_cap_polygons(login, make_user, org_a):
     ]
 
 
-def test_geojson_that_is_not_a_polygon_is_refused(login, make_user, org_a):
+@pytest.mark.parametrize(
+    "geometry, reason",
+    [
+        ({"type": "LineString", "coordinates": [[35.9, 31.9], [36.0, 32.0]]}, "Only polygons and circles"),
+        ({"type": "Point", "coordinates": [35.9, 31.9]}, "radius"),  # a circle needs its radius
+    ],
+)
+def test_geojson_that_is_not_a_polygon_or_circle_is_refused(login, make_user, org_a, geometry, reason):
     client = login(make_user(org_a))
-    upload = io.BytesIO(json.dumps({"type": "Point", "coordinates": [35.9, 31.9]}).encode())
-    upload.name = "point.geojson"
+    upload = io.BytesIO(json.dumps(geometry).encode())
+    upload.name = "shape.geojson"
     response = client.post(
         reverse("alerts:create"), alert_data(org_a, **{"area-polygons": "", "area-geojson": upload})
     )
-    assert response.status_code == 200 and "Only polygons" in response.content.decode()
+    assert response.status_code == 200 and reason in response.content.decode()
     assert not Alert.objects.exists()
 
 

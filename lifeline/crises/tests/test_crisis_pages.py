@@ -131,3 +131,25 @@ def test_a_viewer_cannot_change(login, make_user, post_amman, make_crisis, jorda
         == 403
     )
     assert Crisis.objects.get().status == Status.ACTIVE
+
+
+def test_the_crisis_area_is_drawn_on_the_map_polygons_only(login, officer, post_amman, jordan, people):
+    client = login(officer)
+    page = client.get(reverse("crises:create"))
+    config = page.context["map_config"]
+    assert config["circles"] is False and config["tiles"] == ""  # no tile server: boundaries only
+    assert b'data-area-map="crisis"' in page.content and b'id="area-map-config"' in page.content
+    # What the map writes: a FeatureCollection of the polygons drawn.
+    drawn = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": AMMAN}],
+    }
+    response = client.post(
+        reverse("crises:create"), form_data(post_amman, jordan, geometry=json.dumps(drawn))
+    )
+    assert response.status_code == 302
+    crisis = Crisis.objects.get()
+    assert json.loads(crisis.geometry)["type"] == "Polygon" and crisis.member_count == 3
+    # Back on the form, the stored polygon is what the map reads.
+    again = client.get(reverse("crises:edit", args=[crisis.pk]))
+    assert json.loads(again.context["form"]["geometry"].value())["type"] == "Polygon"
