@@ -161,16 +161,16 @@ def test_a_template_gives_an_expiry_and_the_languages_spoken_in_the_area(login, 
 
     author = make_user(org_a)
     profile = CommunityProfile.objects.create(
-        organisation=org_a, name="Bangladeshi workers", estimated_size=900
+        organisation=org_a, name="Sri Lankan Tamil workers", estimated_size=900
     )
-    profile.languages.set([Language.objects.get_or_create(code=c)[0] for c in ("bn", "ar")])
+    profile.languages.set([Language.objects.get_or_create(code=c)[0] for c in ("ta", "ar")])
     profile.areas.set([areas["amman"]])
-    assert area_languages(author, [areas["amman"]]) == ["ar", "bn"]
+    assert area_languages(author, [areas["amman"]]) == ["ar", "ta"]
 
     response = login(author).get(reverse("alerts:create") + f"?template=flood&areas={areas['amman'].pcode}")
     forms = response.context["infos"].forms
-    # Arabic, written by the template, first; Bengali, which it lacks, as a block to write.
-    assert [f.initial["language"] for f in forms[:2]] == ["ar", "bn"]
+    # Arabic, written by the template, first; Tamil, which it lacks, as a block to write.
+    assert [f.initial["language"] for f in forms[:2]] == ["ar", "ta"]
     assert forms[0].initial["headline"] and not forms[1].initial["headline"]
     assert forms[0].initial["expires"] > timezone.now() + timedelta(hours=23)
 
