@@ -10,7 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit
+from lifeline.core import audit, disclosure
+from lifeline.core.disclosure import MASK
 from lifeline.core.models import Action, Area, AuditAction, OrganisationKind
 from lifeline.core.permissions import (
     get_for_user,
@@ -21,12 +22,12 @@ from lifeline.core.permissions import (
 )
 from lifeline.core.registry_views import export_response, paginate
 from lifeline.nationals import services
+from lifeline.nationals.disclosure import LISTED
 from lifeline.nationals.forms import MemberFormSet, PostDetailsForm, RegistrationFilterForm, RegistrationForm
-from lifeline.nationals.models import PostDetails, Registration
+from lifeline.nationals.models import HouseholdMember, PostDetails, Registration
 from lifeline.nationals.tabular import RegistrationSchema
 
 AREA = Area.NATIONALS
-MASK = "•••"
 HOLDING_KINDS = (
     OrganisationKind.CONSULAR_POST,
     OrganisationKind.FOREIGN_AFFAIRS,
@@ -105,16 +106,21 @@ def _filtered(request):
 def registration_list(request):
     require(request.user, AREA, Action.VIEW)
     form, queryset = _filtered(request)
+    page = paginate(
+        request, queryset.annotate(household=Count("members")).order_by("family_name", "given_names", "pk")
+    )
+    see = disclosure.to(request.user, Registration)
+    rows = list(page["object_list"])
+    see.audit_listing(rows, reason=_("Registrations"), fields=LISTED)
+    page["object_list"] = see.wrap_all(rows)
     context = {
         "filter_form": form,
         "total": queryset.count(),
+        "see": see,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "can_export": has_perm(request.user, AREA, Action.EXPORT),
         "soon": timezone.localdate() + datetime.timedelta(days=services.reminder_days()),
-        **paginate(
-            request,
-            queryset.annotate(household=Count("members")).order_by("family_name", "given_names", "pk"),
-        ),
+        **page,
     }
     return render(request, "nationals/list.html", context)
 
@@ -127,17 +133,17 @@ def registration_detail(request, pk):
         ),
         pk=pk,
     )
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
-    shown = services.personal_shown(registration) if personal else []
+    see = disclosure.to(request.user, registration)
     reason = request.GET.get("reason", "").replace("\x00", "").strip()[:300]
-    audit.record(AuditAction.VIEW, obj=registration, fields=shown, reason=reason)
+    # Every opening is logged (the reason with it), with the personal fields shown if any.
+    audit.record(AuditAction.VIEW, obj=registration, fields=see.shown(registration), reason=reason)
     context = {
-        "r": registration,
-        "show_personal": personal,
+        "r": see.wrap(registration),
+        "see": see,
         "mask": MASK,
         "reason": reason,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
-        "members": registration.members.all(),
+        "members": disclosure.to(request.user, HouseholdMember).wrap_all(registration.members.all()),
         "consents": registration.consents.all(),
         "latest_status": services.latest_status(registration),
         "duplicates": services.find_duplicates(registration) if not registration.merged_into_id else [],
@@ -149,7 +155,7 @@ def registration_detail(request, pk):
 def registration_edit(request, pk=None):
     require(request.user, AREA, Action.CHANGE)
     registration = get_for_user(Registration, request.user, pk, Action.CHANGE) if pk else None
-    if registration is not None and not has_perm(request.user, AREA, Action.PERSONAL):
+    if registration is not None and not disclosure.to(request.user, registration).allowed:
         raise PermissionDenied  # no editing what one may not see
     data = request.POST if request.method == "POST" else None
     organisations = writable_organisations(request.user).filter(kind__in=HOLDING_KINDS)
@@ -175,7 +181,7 @@ def registration_edit(request, pk=None):
         audit.record(
             AuditAction.VIEW,
             obj=registration,
-            fields=services.personal_shown(registration),
+            fields=disclosure.to(request.user, registration).shown(registration),
             reason="edit form",
         )
     return render(
@@ -221,15 +227,19 @@ def duplicates(request):
     pairs = services.find_duplicates(scoped)
     ids = {pk for a, b, _r in pairs for pk in (a, b)}
     records = scoped.select_related("organisation").in_bulk(ids)
+    see = disclosure.to(request.user, Registration)
+    pairs = [(a, b, reasons) for a, b, reasons in pairs if a in records and b in records]
+    see.audit_listing(
+        [records[pk] for pk in {pk for a, b, _r in pairs for pk in (a, b)}],
+        reason=_("Likely duplicates"),
+        fields=("given_names", "family_name"),
+    )
     rows = [
-        {"a": records[a], "b": records[b], "reasons": reasons}
-        for a, b, reasons in pairs
-        if a in records and b in records
+        {"a": see.wrap(records[a]), "b": see.wrap(records[b]), "reasons": reasons} for a, b, reasons in pairs
     ]
     context = {
         "rows": rows,
-        "can_merge": has_perm(request.user, AREA, Action.CHANGE)
-        and has_perm(request.user, AREA, Action.PERSONAL),
+        "can_merge": has_perm(request.user, AREA, Action.CHANGE) and see.allowed,
     }
     return render(request, "nationals/duplicates.html", context)
 
@@ -238,7 +248,8 @@ def duplicates(request):
 @require_POST
 def merge(request):
     require(request.user, AREA, Action.CHANGE)
-    require(request.user, AREA, Action.PERSONAL)
+    if not disclosure.to(request.user, Registration).allowed:
+        raise PermissionDenied  # no merging what one may not see
     keep_id, other_id = request.POST.get("keep", ""), request.POST.get("other", "")
     from lifeline.core.registry_views import is_id
 
