@@ -16,9 +16,9 @@ from lifeline.cases import services
 from lifeline.cases.models import Case, CaseSource, CaseTeam, Category, Priority
 from lifeline.cases.models import Status as CaseStatus
 from lifeline.cases.services import CaseError
-from lifeline.core import audit
-from lifeline.core.models import Action, Area, AuditAction
-from lifeline.core.permissions import get_for_user, has_perm
+from lifeline.core import disclosure
+from lifeline.core.models import Action, Area
+from lifeline.core.permissions import get_for_user
 
 AREA = Area.CASES
 router = Router(tags=["Assistance cases"])
@@ -159,20 +159,20 @@ def _out(case, personal=False):
 
 
 def _personal(request):
-    return has_perm(request.user, AREA, Action.PERSONAL)
+    """May the user see the case's personal fields (cases/disclosure.py)?"""
+    return disclosure.to(request.user, Case).allowed
 
 
 def _change(request, case_id):
     require(request, AREA, Action.CHANGE)
-    require(request, AREA, Action.PERSONAL)
+    disclosure.require(request.user, Case)
     return get_for_user(Case, request.user, case_id, Action.CHANGE)
 
 
 def _shown(request, case):
-    personal = _personal(request)
-    if personal:
-        audit.record(AuditAction.VIEW, obj=case, fields=[f for f in Case.personal_fields if getattr(case, f)])
-    return _out(case, personal)
+    see = disclosure.to(request.user, case)
+    see.audit(case)
+    return _out(case, see.allowed)
 
 
 @router.get("", response=list[CaseOut])
@@ -198,7 +198,7 @@ def get_case(request, case_id: Id):
 @router.post("", response={201: CaseOut, 403: ErrorOut, 422: ErrorOut})
 def create_case(request, payload: CaseIn):
     require(request, AREA, Action.CHANGE)
-    require(request, AREA, Action.PERSONAL)
+    disclosure.require(request.user, Case)
     registration = None
     if payload.registration is not None:
         from lifeline.nationals.models import Registration

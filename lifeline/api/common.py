@@ -10,11 +10,11 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, Field
 
-from lifeline.core import audit
+from lifeline.core import audit, disclosure
 from lifeline.core.http import client_ip
 from lifeline.core.models import Action, ApiToken, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
-from lifeline.core.tabular import TableError, export_table, import_table, table_response
+from lifeline.core.tabular import TableError, export_table, import_table, personal_columns, table_response
 from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.core.versions import changed_meanwhile_message, fingerprint
 
@@ -202,7 +202,7 @@ def run_import(request, schema, area, upload, organisation_id, dry_run):
             organisation,
             user=request.user,
             dry_run=dry_run,
-            include_personal=has_perm(request.user, area, Action.PERSONAL),
+            include_personal=disclosure.may_see(request.user, schema.model),
         )
     except TableError as exc:
         raise HttpError(400, str(exc)) from exc
@@ -211,12 +211,12 @@ def run_import(request, schema, area, upload, organisation_id, dry_run):
 
 def run_export(request, schema, area, queryset, fmt, hxl):
     require(request, area, Action.EXPORT)
-    personal = has_perm(request.user, area, Action.PERSONAL)
+    personal = disclosure.may_see(request.user, schema.model)
     data = export_table(schema, queryset, fmt=fmt, hxl=hxl, include_personal=personal)
     audit.record(
         AuditAction.EXPORT,
         object_type=f"{schema.model._meta.app_label}.{schema.model._meta.model_name}",
         object_repr=f"{queryset.count()} records ({fmt}, api)",
-        fields=[c.name for c in schema.columns if c.personal and personal],
+        fields=personal_columns(schema) if personal else [],
     )
     return table_response(data, fmt, schema.key)

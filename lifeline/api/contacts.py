@@ -26,9 +26,9 @@ from lifeline.api.common import (
     run_export,
     run_import,
 )
-from lifeline.core import audit, deletion
-from lifeline.core.models import Action, Area, AuditAction
-from lifeline.core.permissions import has_perm, writable_organisations
+from lifeline.core import deletion, disclosure
+from lifeline.core.models import Action, Area
+from lifeline.core.permissions import writable_organisations
 from lifeline.directory.forms import KeyContactForm
 from lifeline.directory.models import (
     AgreementStatus,
@@ -204,10 +204,9 @@ def import_contacts(
 def get_contact(request, pk: Id, response: HttpResponse):
     contact = get_object_or_404(KeyContact.objects.for_user(request.user), pk=pk)
     etag(response, contact)
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
-    if personal and contact.channels:
-        audit.record(AuditAction.VIEW, obj=contact, fields=["channels"])
-    return Status(200, _out(contact, personal))
+    see = disclosure.to(request.user, contact)  # directory/disclosure.py
+    see.audit(contact)
+    return Status(200, _out(contact, see.allowed))
 
 
 @router.put(
@@ -215,8 +214,8 @@ def get_contact(request, pk: Id, response: HttpResponse):
 )
 def update_contact(request, pk: Id, payload: ContactIn, response: HttpResponse):
     contact = get_object_or_404(KeyContact.objects.for_user(request.user, Action.CHANGE), pk=pk)
-    if contact.channels and not has_perm(request.user, AREA, Action.PERSONAL):
-        require(request, AREA, Action.PERSONAL)
+    if contact.channels:
+        disclosure.require(request.user, contact)  # no editing what one may not see
     return _save(request, payload, instance=contact, response=response)
 
 

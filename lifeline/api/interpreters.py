@@ -42,12 +42,13 @@ from lifeline.api.common import (
     run_export,
     run_import,
 )
-from lifeline.core import audit, deletion
-from lifeline.core.models import Action, Area, AuditAction
+from lifeline.core import deletion, disclosure
+from lifeline.core.models import Action, Area
 from lifeline.core.names import normalise_language
-from lifeline.core.permissions import has_perm, writable_organisations
+from lifeline.core.permissions import writable_organisations
 from lifeline.directory.models import ChannelType
 from lifeline.geo.models import AdminArea
+from lifeline.interpreters.disclosure import INTERPRETER
 from lifeline.interpreters.forms import (
     InterpreterFilterForm,
     InterpreterForm,
@@ -70,7 +71,7 @@ from lifeline.interpreters.tabular import InterpreterSchema
 AREA = Area.INTERPRETERS
 router = Router(tags=["interpreters"])
 
-PERSONAL = Interpreter.personal_fields  # phone, email, messaging
+PERSONAL = INTERPRETER.personal  # phone, email, messaging: interpreters/disclosure.py
 PLAIN_FIELDS = (
     "full_name",
     "city",
@@ -228,7 +229,7 @@ class MatchOut(Schema):
 
 def _personal_shown(interpreter):
     """Names of the personal fields that hold something (and so would be shown)."""
-    return [name for name in PERSONAL if getattr(interpreter, name)]
+    return INTERPRETER.held(interpreter)
 
 
 def _out(interpreter, personal):
@@ -355,7 +356,7 @@ def _formset_errors(formset, name, indexes):
 
 
 def _save(request, payload, instance=None, response=None):
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    personal = disclosure.may_see(request.user, Interpreter)
     if not personal and any(getattr(payload, name) for name in PERSONAL):
         raise PermissionDenied  # who may not see personal data may not write it either
     data, unknown, indexes = _form_data(request, payload, instance)
@@ -478,15 +479,10 @@ def import_interpreters(
 def get_interpreter(request, pk: Id, response: HttpResponse):
     interpreter = get_object_or_404(_with_related(Interpreter.objects.readable_by(request.user)), pk=pk)
     etag(response, interpreter)
-    # Contact channels only within the user's own scope.
-    personal = (
-        has_perm(request.user, AREA, Action.PERSONAL)
-        and Interpreter.objects.for_user(request.user).filter(pk=interpreter.pk).exists()
-    )
-    shown = _personal_shown(interpreter) if personal else []
-    if shown:
-        audit.record(AuditAction.VIEW, obj=interpreter, fields=shown)
-    return Status(200, _out(interpreter, personal))
+    # Contact channels only within the user's own scope (interpreters/disclosure.py).
+    see = disclosure.to(request.user, interpreter)
+    see.audit(interpreter)
+    return Status(200, _out(interpreter, see.allowed))
 
 
 @router.put(
@@ -495,7 +491,7 @@ def get_interpreter(request, pk: Id, response: HttpResponse):
 def update_interpreter(request, pk: Id, payload: InterpreterIn, response: HttpResponse):
     require(request, AREA, Action.CHANGE)
     interpreter = get_object_or_404(Interpreter.objects.for_user(request.user, Action.CHANGE), pk=pk)
-    if _personal_shown(interpreter) and not has_perm(request.user, AREA, Action.PERSONAL):
+    if _personal_shown(interpreter) and not disclosure.to(request.user, interpreter).allowed:
         raise PermissionDenied  # as the page: no editing what one may not see
     return _save(request, payload, instance=interpreter, response=response)
 

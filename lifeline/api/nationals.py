@@ -1,29 +1,30 @@
 """Registrations of nationals abroad in the staff JSON API: the same form, scopes, masking and audit as the pages.
 
-Lists never carry personal fields; names, the town and special needs are shown
-only to roles with the personal-data permission (masked for others), and every
-page listed is audited. A GET of one registration shows the personal fields to
-roles with that permission and is audited. A PUT replaces the whole
+What is personal, and who may see it, is nationals/disclosure.py (core/disclosure.py):
+lists show names, the town and special needs only to roles it allows (empty for others),
+and every page listed is audited. A GET of one registration masks the personal fields
+(null) for others and is audited. A PUT replaces the whole
 registration, household included.
 """
 
 import datetime
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Mapped, ShortText, invalid, require
-from lifeline.core import audit
+from lifeline.core import audit, disclosure
 from lifeline.core.models import Action, Area, AuditAction, Organisation
 from lifeline.core.names import normalise_language
-from lifeline.core.permissions import has_perm
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals import services
 from lifeline.nationals.app_api import RegistrationIn, parsed
-from lifeline.nationals.models import Kind, Registration, Source, SpecialNeed, StayType
+from lifeline.nationals.disclosure import LISTED
+from lifeline.nationals.models import HouseholdMember, Kind, Registration, Source, SpecialNeed, StayType
 from lifeline.nationals.views import _visible_posts
 
 AREA = Area.NATIONALS
@@ -70,35 +71,36 @@ class Filters(Schema):
     expiring: bool = False
 
 
-# What the list shows of a person only to roles that may see personal data.
-LISTED_PERSONAL = ["given_names", "family_name", "city", "special_needs"]
-
-
-def _summary(r, personal=True):
+def _summary(r, see):
+    """One listed person; the personal fields (nationals/disclosure.py) empty for a role that may not see them."""
+    shown = {
+        "given_names": r.given_names,
+        "family_name": r.family_name,
+        "city": r.city,
+        "special_needs": list(r.special_needs or []),
+    }
+    blank = {"given_names": "", "family_name": "", "city": "", "special_needs": []}
     return {
         "id": r.pk,
         "organisation": r.organisation_id,
-        "personal": personal,
-        "given_names": r.given_names if personal else "",
-        "family_name": r.family_name if personal else "",
+        "personal": see.allowed,
+        **(shown if see.allowed else {key: blank[key] for key in shown}),
         "country": r.country.code,
         "area": r.area.pcode if r.area_id else None,
-        "city": r.city if personal else "",
         "stay_type": r.stay_type,
         "languages": list(r.languages or []),
-        "special_needs": list(r.special_needs or []) if personal else [],
         "document_status": r.document_status,
         "expires_on": r.expires_on,
     }
 
 
-def _audit_listed(personal):
+def _audit_listed(see):
     """Audit a page of the list: one entry per person whose details were shown, else one for the page."""
 
     def seen(rows):
         if not rows:
             return
-        if not personal:
+        if not see.allowed:
             audit.record(
                 AuditAction.VIEW,
                 object_type="nationals.registration",
@@ -106,27 +108,22 @@ def _audit_listed(personal):
                 reason=_("list of registrations (API)"),
             )
             return
-        template = audit.EntryTemplate(AuditAction.VIEW, Registration, LISTED_PERSONAL)
-        entries = []
-        for row in rows:
-            values = template.for_object(row)
-            values["reason"] = _("list of registrations (API)")
-            entries.append(values)
-        audit.save_entries(entries)
+        see.audit_listing(rows, reason=_("list of registrations (API)"), fields=LISTED)
 
     return seen
 
 
-def _detail(registration, personal):
+def _detail(registration, see):
     data = services.export_data(registration)
     data.pop("devices", None)
-    if not personal:
-        for name in Registration.personal_fields + ("date_of_birth",):
-            data[name] = None
+    data = see.masked(data)
+    if not see.allowed:
+        member = disclosure.to(see.user, HouseholdMember)
+        data["household"] = [member.masked(m) for m in data.get("household") or []]
     return {
         "id": registration.pk,
         "organisation": registration.organisation_id,
-        "personal": personal,
+        "personal": see.allowed,
         "data": data,
     }
 
@@ -135,7 +132,7 @@ def _detail(registration, personal):
 @paginate(LimitOffsetPagination)
 def list_registrations(request, filters: Query[Filters]):
     require(request, AREA, Action.VIEW)
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    see = disclosure.to(request.user, Registration)
     queryset = Registration.objects.for_user(request.user).active().select_related("country", "area")
     values = filters.dict()
     values["post"] = None
@@ -151,15 +148,18 @@ def list_registrations(request, filters: Query[Filters]):
         or (filters.area and values["area"] is None)
         or values["post"] == -1
     ):
-        return Mapped(queryset.none(), _summary)
+        return Mapped(queryset.none(), lambda r: _summary(r, see))
     return Mapped(
         services.search_registrations(queryset, **values).order_by("family_name", "given_names", "pk"),
-        lambda r: _summary(r, personal),
-        seen=_audit_listed(personal),
+        lambda r: _summary(r, see),
+        seen=_audit_listed(see),
     )
 
 
 def _save(request, payload, instance=None):
+    see = disclosure.to(request.user, Registration)
+    if not see.allowed:
+        raise PermissionDenied  # a registration is personal data through and through
     services.check_writer(request.user, instance)
     values, consents, household, trips, errors = parsed(payload)
     values.update(source=payload.source, kind=payload.kind, organisation=None)
@@ -182,7 +182,7 @@ def _save(request, payload, instance=None):
         return invalid(exc.errors)
     except services.NoPost as exc:
         return invalid({"organisation": [str(exc)]})
-    return Status(200 if instance else 201, _detail(saved, True))
+    return Status(200 if instance else 201, _detail(saved, see))
 
 
 @router.post("", response={201: DetailOut, 422: FieldErrorsOut, 403: ErrorOut})
@@ -194,14 +194,10 @@ def create_registration(request, payload: StaffRegistrationIn):
 @router.get("/{pk}", response={200: DetailOut, 404: ErrorOut})
 def get_registration(request, pk: Id, reason: ShortText = ""):
     registration = get_object_or_404(Registration.objects.for_user(request.user), pk=pk)
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
-    audit.record(
-        AuditAction.VIEW,
-        obj=registration,
-        fields=services.personal_shown(registration) if personal else [],
-        reason=reason,
-    )
-    return Status(200, _detail(registration, personal))
+    see = disclosure.to(request.user, registration)
+    # Every opening is logged (the reason with it), with the personal fields shown if any.
+    audit.record(AuditAction.VIEW, obj=registration, fields=see.shown(registration), reason=reason)
+    return Status(200, _detail(registration, see))
 
 
 @router.put("/{pk}", response={200: DetailOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})

@@ -117,7 +117,7 @@ class CaseTeam(Audited, OwnedModel):
 
 class Case(Audited, OwnedModel):
     permission_area = Area.CASES
-    personal_fields = ("summary", "location", "contact_name", "contact_phone", "photo")
+    # What of it is personal, and who may see it: cases/disclosure.py.
     # A host country's immigration authority never sees another country's nationals.
     hidden_from_immigration = models.Q(pk__isnull=False)
 

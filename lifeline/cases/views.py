@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +21,8 @@ from lifeline.cases.forms import (
 )
 from lifeline.cases.models import Case, CaseTeam, Direction, ReferralStatus
 from lifeline.cases.services import CaseError
-from lifeline.core import audit
-from lifeline.core.models import Action, Area, AuditAction
+from lifeline.core import disclosure
+from lifeline.core.models import Action, Area
 from lifeline.core.permissions import (
     get_for_user,
     has_perm,
@@ -30,6 +31,7 @@ from lifeline.core.permissions import (
     writable_organisations,
 )
 from lifeline.core.registry_views import is_id, paginate
+from lifeline.nationals.models import Registration
 
 AREA = Area.CASES
 
@@ -65,16 +67,28 @@ def case_dashboard(request):
     return render(request, "cases/dashboard.html", {"figures": figures})
 
 
+def _registered_person(user, case):
+    """A registered person's name is the registration's to disclose (nationals/disclosure.py), and audited so."""
+    if case.registration is None:
+        return None
+    see = disclosure.to(user, Registration)
+    see.audit(case.registration, reason=case.reference, fields=["given_names", "family_name"])
+    return see.wrap(case.registration)
+
+
 def _detail_context(request, case):
     user = request.user
-    personal = has_perm(user, AREA, Action.PERSONAL)
+    see = disclosure.to(user, case)  # cases/disclosure.py
+    personal = see.allowed
     can_change = has_perm(user, AREA, Action.CHANGE) and personal
     if personal:
-        audit.record(AuditAction.VIEW, obj=case, fields=[f for f in Case.personal_fields if getattr(case, f)])
+        see.audit(case)
         services.mark_read(case, Direction.IN)
     context = {
         "case": case,
+        "see": see,
         "show_personal": personal,
+        "registered_person": _registered_person(user, case) if personal else None,
         "can_change": can_change,
         "events": case.events.select_related("actor"),
         "notes": case.notes.select_related("author") if personal else [],
@@ -115,7 +129,7 @@ def case_detail(request, pk):
 @login_required
 def case_create(request):
     require(request.user, AREA, Action.CHANGE)
-    require(request.user, AREA, Action.PERSONAL)
+    disclosure.require(request.user, Case)
     data = request.POST if request.method == "POST" else None
     form = CaseForm(data, request.FILES or None, organisations=_posts(request.user))
     if data is not None and form.is_valid():
@@ -152,14 +166,16 @@ def case_create(request):
 def case_photo(request, pk):
     """The photo, to those who may see the case's personal data; never through a public URL."""
     case = _get_case(request, pk)
-    require(request.user, AREA, Action.PERSONAL)
+    see = disclosure.to(request.user, case)
+    if not see.may("photo"):
+        raise PermissionDenied
     if not case.photo:
         raise Http404
     try:
         handle = case.photo.open("rb")
     except OSError:
         raise Http404 from None
-    audit.record(AuditAction.VIEW, obj=case, fields=["photo"])
+    see.audit(case, fields=["photo"])
     content_type = "image/png" if case.photo.name.endswith(".png") else "image/jpeg"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
@@ -176,7 +192,7 @@ def _action(handler):
     @require_POST
     def view(request, pk):
         require(request.user, AREA, Action.CHANGE)
-        require(request.user, AREA, Action.PERSONAL)
+        disclosure.require(request.user, Case)
         case = _get_case(request, pk, Action.CHANGE)
         try:
             done = handler(request, case)

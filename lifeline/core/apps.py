@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from lifeline.core import db, signals  # noqa: F401
+        from lifeline.core import db, disclosure, signals  # noqa: F401
         from lifeline.core.images import limit_decoders
 
         limit_decoders()
+        disclosure.autodiscover()

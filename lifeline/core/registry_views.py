@@ -14,11 +14,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from lifeline.core import audit
+from lifeline.core import audit, disclosure
 from lifeline.core.forms import ImportForm
 from lifeline.core.models import Action, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
-from lifeline.core.tabular import CONTENT_TYPES, TableError, export_table, import_table, table_response
+from lifeline.core.tabular import (
+    CONTENT_TYPES,
+    TableError,
+    export_table,
+    import_table,
+    personal_columns,
+    table_response,
+)
 
 PAGE_SIZE = 25
 
@@ -53,14 +60,14 @@ def export_response(request, schema, queryset, area):
     if fmt not in CONTENT_TYPES:
         fmt = "csv"
     hxl = request.GET.get("hxl") in ("1", "on", "true")
-    personal = has_perm(request.user, area, Action.PERSONAL)
+    personal = disclosure.may_see(request.user, schema.model)
     data = export_table(schema, queryset, fmt=fmt, hxl=hxl, include_personal=personal)
-    personal_columns = [c.name for c in schema.columns if c.personal and personal]
+    shown = personal_columns(schema) if personal else []
     audit.record(
         AuditAction.EXPORT,
         object_type=f"{schema.model._meta.app_label}.{schema.model._meta.model_name}",
         object_repr=_("%(n)s records (%(fmt)s)") % {"n": queryset.count(), "fmt": fmt},
-        fields=personal_columns,
+        fields=shown,
     )
     return table_response(data, fmt, schema.key)
 
@@ -82,7 +89,7 @@ def import_page(request, schema, area, list_url):
                     form.cleaned_data["organisation"],
                     user=request.user,
                     dry_run=form.cleaned_data["dry_run"],
-                    include_personal=has_perm(request.user, area, Action.PERSONAL),
+                    include_personal=disclosure.may_see(request.user, schema.model),
                 )
             except TableError as exc:
                 form.add_error("file", str(exc))

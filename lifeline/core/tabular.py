@@ -73,7 +73,9 @@ class Column:
     parse: Callable[[str, "Context"], Any]
     render: Callable[[Any], str]
     required: bool = False
-    personal: bool = False
+    personal: bool = (
+        False  # only for extra columns; a model field is personal if its disclosure policy says so
+    )
     m2m: bool = False
     extra: bool = False  # not a model field: the schema reads and writes it (read_extra, after_write)
     attr: str | None = None  # model attribute, defaults to name
@@ -561,7 +563,7 @@ class TableSchema:
 
         Personal columns are ignored for a user who may not see personal data, so
         such a user can never overwrite what they cannot read."""
-        usable = [c for c in self.columns if include_personal or not c.personal]
+        usable = [c for c in self.columns if include_personal or not is_personal(self, c)]
         by_name = {c.name.lower(): c for c in usable}
         by_tag = {c.hxl.lower(): c for c in usable}
         mapping = {}
@@ -801,9 +803,21 @@ CONTENT_TYPES = {
 }
 
 
+def is_personal(schema, column):
+    """Whether a column is personal: its model's disclosure policy decides (core/disclosure.py)."""
+    from lifeline.core.disclosure import policies
+
+    policy = policies().get(f"{schema.model._meta.app_label}.{schema.model._meta.model_name}")
+    return column.personal or (policy is not None and policy.is_personal(column.target))
+
+
+def personal_columns(schema):
+    return [c.name for c in schema.columns if is_personal(schema, c)]
+
+
 def export_table(schema, queryset, fmt="csv", hxl=False, include_personal=False):
     """Return the file's bytes. Personal columns are left out unless allowed."""
-    columns = [c for c in schema.columns if include_personal or not c.personal]
+    columns = [c for c in schema.columns if include_personal or not is_personal(schema, c)]
     header = [c.name for c in columns]
     tags = [c.hxl for c in columns]
     rows = (

@@ -11,9 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit
+from lifeline.core import audit, disclosure
 from lifeline.core.http import client_ip, limit_reached
-from lifeline.core.models import Action, Area, AuditAction, Organisation
+from lifeline.core.models import Action, Area, Organisation
 from lifeline.core.permissions import get_for_user, has_perm, people_q, require, writable_organisations
 from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import table_response, write_table
@@ -29,9 +29,12 @@ from lifeline.crises.models import (
     Status,
 )
 from lifeline.geo.services import map_config
+from lifeline.nationals.models import Registration
 from lifeline.nationals.services import with_reported_status
 
 AREA = Area.CRISES
+# What the board and its follow-up list show of each person.
+BOARD_FIELDS = ("given_names", "family_name", "phone")
 BOARD_ORDER = [
     CheckInStatus.NEED_HELP,
     CheckInStatus.NO_ANSWER,
@@ -197,17 +200,6 @@ def _board_rows(request, campaign):
     return form, rows.filter(_people(request.user))
 
 
-def _audit_shown(rows, fields, reason):
-    template = audit.EntryTemplate(AuditAction.VIEW, rows[0].registration.__class__, fields) if rows else None
-    if template is not None:
-        values = []
-        for row in rows:
-            entry = template.for_object(row.registration)
-            entry["reason"] = reason
-            values.append(entry)
-        audit.save_entries(values)
-
-
 @login_required
 def board(request, pk):
     campaign = _campaign_for(request.user, pk)
@@ -215,9 +207,13 @@ def board(request, pk):
     page = paginate(request, with_reported_status(rows))
     for row in page["object_list"]:  # what the person said unasked, in the app (nationals.StatusReport)
         row.reported_label = CheckInStatus(row.reported_status).label if row.reported_status else ""
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
-    if personal:
-        _audit_shown(list(page["object_list"]), ["phone"], _("check-in board"))
+    # Who is on the board (names, phone) is the registrations' disclosure policy (nationals/disclosure.py).
+    see = disclosure.to(request.user, Registration)
+    rows = list(page["object_list"])
+    see.audit_listing([row.registration for row in rows], _("check-in board"), fields=BOARD_FIELDS)
+    for row in rows:
+        row.person = see.wrap(row.registration)
+    page["object_list"] = rows
     can_answer = _can_change(request.user, campaign.crisis) and campaign.closed is None
     counts = services.board_counts(campaign, _people(request.user))
     context = {
@@ -226,7 +222,7 @@ def board(request, pk):
         "counts": counts,
         "filter_form": form,
         "cards": [(s, CheckInStatus(s).label, counts[s]) for s in BOARD_ORDER],
-        "show_personal": personal,
+        "see": see,
         "can_answer": can_answer,
         "answer_form": StaffAnswerForm() if can_answer else None,
         "can_export": has_perm(request.user, AREA, Action.EXPORT),
@@ -273,29 +269,29 @@ def board_export(request, pk):
     _form, rows = _board_rows(request, campaign)
     if "status" not in request.GET:
         rows = rows.filter(status=CheckInStatus.NO_ANSWER)
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    see = disclosure.to(request.user, Registration)
     header = [_("registration"), _("name"), _("post"), _("admin area"), _("status"), _("answered"), _("via")]
-    table = [header + ([_("phone")] if personal else [])]
+    table = [header + ([_("phone")] if see.allowed else [])]
     for row in rows.iterator(chunk_size=1000):
         reg = row.registration
         cells = [
             str(reg.pk),
-            reg.full_name,
+            see.value(reg, "full_name"),
             reg.organisation.name,
             reg.area.name if reg.area else "",
             row.get_status_display(),
             row.answered_at.isoformat() if row.answered_at else "",
             row.get_via_display(),
         ]
-        table.append(cells + ([reg.phone] if personal else []))
+        table.append(cells + ([reg.phone] if see.allowed else []))
     count = len(table) - 1
     data = write_table(table, "csv")
-    audit.record(
-        AuditAction.EXPORT,
-        object_type="crises.checkinrequest",
-        object_repr=_("%(n)s records (%(fmt)s)") % {"n": count, "fmt": "csv"},
-        fields=["full_name"] + (["phone"] if personal else []),
+    see.audit_export(
+        count,
+        "csv",
+        columns=BOARD_FIELDS,
         reason=_("follow-up list of campaign #%(id)s") % {"id": campaign.pk},
+        object_type="crises.checkinrequest",
     )
     return table_response(data, "csv", f"follow-up-{campaign.pk}")
 

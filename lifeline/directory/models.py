@@ -70,7 +70,7 @@ class KeyContactQuerySet(ScopedQuerySet):
 
 class KeyContact(Audited, OwnedModel):
     permission_area = Area.CONTACTS
-    personal_fields = ("channels",)
+    # The channels are personal: directory/disclosure.py.
     # Individuals (community leaders are often migrants themselves) are never shown to an immigration authority.
     hidden_from_immigration = models.Q(kind="individual")
 

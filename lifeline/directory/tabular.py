@@ -84,7 +84,7 @@ class ContactSchema(TableSchema):
         Column("affiliation", "#org+name", text(200), render_plain),
         Column("role_title", "#contact+role", text(120), render_plain),
         Column("languages", "#language+code", languages, render_codes("code"), m2m=True),
-        Column("channels", "#contact+channels", parse_channels, render_channels, personal=True),
+        Column("channels", "#contact+channels", parse_channels, render_channels),
         Column("coverage_areas", "#adm1+code", areas, render_codes("pcode"), m2m=True),
         Column("coverage_note", "#meta+coverage", text(300), render_plain),
         Column("available_24_7", "#indicator+h24", boolean, render_plain),

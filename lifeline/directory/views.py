@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit, deletion
+from lifeline.core import audit, deletion, disclosure
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, paginate, safe_next
@@ -45,12 +45,11 @@ def contact_list(request):
 @login_required
 def contact_detail(request, pk):
     contact = get_for_user(KeyContact, request.user, pk)
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
-    if personal and contact.channels:
-        audit.record(AuditAction.VIEW, obj=contact, fields=["channels"])
+    see = disclosure.to(request.user, contact)  # directory/disclosure.py
+    see.audit(contact)
     context = {
         "contact": contact,
-        "show_personal": personal,
+        "show_personal": see.allowed,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "focal_point_of": contact.focal_point_of.all(),
     }
@@ -61,7 +60,7 @@ def contact_detail(request, pk):
 def contact_edit(request, pk=None):
     require(request.user, AREA, Action.CHANGE)
     contact = get_for_user(KeyContact, request.user, pk, Action.CHANGE) if pk else None
-    if contact is not None and contact.channels and not has_perm(request.user, AREA, Action.PERSONAL):
+    if contact is not None and contact.channels and not disclosure.to(request.user, contact).allowed:
         raise PermissionDenied
     form = KeyContactForm(
         request.POST or None, instance=contact, organisations=writable_organisations(request.user)
@@ -125,7 +124,7 @@ def contact_import(request):
 
 def _vcard_response(request, contacts, filename):
     require(request.user, AREA, Action.EXPORT)
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    personal = disclosure.may_see(request.user, KeyContact)
     contacts = list(contacts)
     body = to_vcards(contacts, include_personal=personal)
     audit.record(

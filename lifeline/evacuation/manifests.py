@@ -3,8 +3,9 @@
 One function (``build``) decides what a manifest holds and in which order:
 unaccompanied minors first, in a section of their own; then households, each
 registrant followed by their household members. The three writers only lay
-the same rows out. Phone numbers are masked for roles that may not see
-personal data; every download is audited by the view that serves it.
+the same rows out. Names, ages, needs and phone numbers are shown as the
+registrations' disclosure policy allows (nationals/disclosure.py); every
+download is audited by the view that serves it.
 """
 
 from dataclasses import dataclass, field
@@ -15,12 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from lifeline.core import disclosure
+from lifeline.core.disclosure import MASK
 from lifeline.core.models import Branding
 from lifeline.core.tabular import CONTENT_TYPES, write_table
 from lifeline.evacuation.models import EvacueeStatus
 from lifeline.nationals.models import HouseholdMember, SpecialNeed
 
-MASK = "•••"
+# The personal fields a manifest shows (for the audit entry).
+FIELDS = ("given_names", "family_name", "date_of_birth", "special_needs", "phone")
 FORMATS = {**CONTENT_TYPES, "pdf": "application/pdf"}
 
 
@@ -69,8 +73,17 @@ def _needs(values):
     return ", ".join(str(labels.get(v, v)) for v in values or [])
 
 
-def build(evacuees, title, subtitle, personal):
-    """The manifest of these evacuee rows (those who declined are left out)."""
+def _shown(see, obj, name, value):
+    """``value`` (a rendering of ``obj.name``) if the user may see that field, else MASK or empty."""
+    if see.may(name):
+        return value
+    return MASK if value not in (None, "") else value
+
+
+def build(evacuees, title, subtitle, see):
+    """The manifest of these evacuee rows (those who declined are left out), as ``see`` (the
+    registrations' disclosure to the user) allows."""
+    member_see = disclosure.to(see.user, HouseholdMember)
     evacuees = (
         evacuees.exclude(status=EvacueeStatus.DECLINED)
         .select_related("registration")
@@ -82,15 +95,15 @@ def build(evacuees, title, subtitle, personal):
         registration = evacuee.registration
         members = list(registration.members.all())
         adults = [m for m in members if m.age is not None and m.age >= 18]
-        phone = registration.phone if personal else (MASK if registration.phone else "")
+        phone = _shown(see, registration, "phone", registration.phone)
         status = evacuee.get_status_display()
         head = Row(
             household=registration.pk,
-            name=registration.full_name,
+            name=_shown(see, registration, "full_name", registration.full_name),
             relation=_("Registered person"),
-            age=registration.age,
+            age=registration.age if see.may("age") else None,
             unaccompanied=registration.age is not None and registration.age < 18 and not adults,
-            needs=_needs(registration.special_needs),
+            needs=_shown(see, registration, "special_needs", _needs(registration.special_needs)),
             document=registration.get_document_status_display(),
             phone=phone,
             seat=evacuee.seat,
@@ -100,11 +113,11 @@ def build(evacuees, title, subtitle, personal):
         for row in [head] + [
             Row(
                 household=registration.pk,
-                name=m.name,
+                name=_shown(member_see, m, "name", m.name),
                 relation=m.get_relation_display(),
-                age=m.age,
+                age=m.age if member_see.may("age") else None,
                 unaccompanied=m.unaccompanied and m.is_child,
-                needs=_needs(m.special_needs),
+                needs=_shown(member_see, m, "special_needs", _needs(m.special_needs)),
                 document=m.get_document_status_display(),
                 phone="",
                 seat=evacuee.seat,

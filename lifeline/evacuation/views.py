@@ -10,7 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit
+from lifeline.core import audit, disclosure
+from lifeline.core.disclosure import MASK
 from lifeline.core.languages import is_rtl
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, people_q, require
@@ -68,16 +69,18 @@ def _back(request, default):
     return redirect(default)
 
 
-def _audit_people(registration_ids, reason, action=AuditAction.VIEW, fields=("given_names", "family_name")):
-    """One entry per person shown or exported, so that each person's history says who saw them."""
-    template = audit.EntryTemplate(action, Registration, list(fields))
-    entries = []
-    for rid in registration_ids:
-        values = template.for_object(Registration(pk=rid))
-        values["object_repr"], values["reason"] = f"#{rid}", reason
-        entries.append(values)
-    if entries:
-        audit.save_entries(entries)
+def _see(user):
+    """What of the people on an evacuation the user may see: the registrations' policy (nationals/disclosure.py)."""
+    return disclosure.to(user, Registration)
+
+
+def _audit_people(
+    see, registration_ids, reason, action=AuditAction.VIEW, fields=("given_names", "family_name")
+):
+    """One entry per person shown or exported (if their details were), in one INSERT."""
+    see.audit_listing(
+        [Registration(pk=rid) for rid in registration_ids], reason, fields=fields, action=action
+    )
 
 
 @login_required
@@ -126,8 +129,12 @@ def unassigned(request, pk):
     """Who is inside the area but not on the evacuation yet, each with a one-tap assignment."""
     crisis = _crisis(request.user, pk)
     page = paginate(request, services.unassigned(crisis).filter(people_q(request.user, AREA)), 50)
+    see = _see(request.user)
+    rows = list(page["object_list"])
+    page["object_list"] = see.wrap_all(rows)
     _audit_people(
-        [r.pk for r in page["object_list"]],
+        see,
+        [r.pk for r in rows],
         _("not yet on the evacuation of crisis #%(id)s") % {"id": crisis.pk},
     )
     can_change = services.can_change(request.user, crisis)
@@ -233,7 +240,11 @@ def _people_page(request, place, evacuees, kind):
     )
     evacuees = evacuees.order_by("registration__family_name", "registration__given_names", "id")
     page = paginate(request, evacuees, 50)
+    see = _see(request.user)
+    for evacuee in page["object_list"]:
+        evacuee.person = see.wrap(evacuee.registration)
     _audit_people(
+        see,
         [e.registration_id for e in page["object_list"]],
         _("evacuation list of %(place)s") % {"place": str(place)},
     )
@@ -301,7 +312,7 @@ def manifest(request, kind, pk, fmt):
     evacuees = Evacuee.objects.for_user(request.user).filter(
         **{"assembly_point" if kind == "point" else "transport": place}
     )
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    see = _see(request.user)
     if kind == "point":
         subtitle = _("Assembly point · %(crisis)s") % {"crisis": place.crisis.name}
     else:
@@ -310,15 +321,20 @@ def manifest(request, kind, pk, fmt):
             "destination": place.destination,
             "crisis": place.crisis.name,
         }
-    built = manifests.build(evacuees, _("Manifest: %(place)s") % {"place": str(place)}, subtitle, personal)
+    built = manifests.build(evacuees, _("Manifest: %(place)s") % {"place": str(place)}, subtitle, see)
     data = manifests.render(built, fmt, rtl=is_rtl(get_language()))
-    fields = ["given_names", "family_name", "date_of_birth", "special_needs", "document_status"] + (
-        ["phone"] if personal else []
-    )
+    fields = see.columns(manifests.FIELDS)
     reason = _("manifest of %(place)s (%(fmt)s)") % {"place": str(place), "fmt": fmt}
-    audit.record(AuditAction.EXPORT, obj=place, fields=fields, reason=reason)
-    _audit_people(sorted({row.household for _section, row in built.rows}), reason, AuditAction.EXPORT, fields)
+    audit.record(AuditAction.EXPORT, obj=place, fields=fields, reason=reason)  # every download, whoever
+    _audit_people(
+        see, sorted({row.household for _section, row in built.rows}), reason, AuditAction.EXPORT, fields
+    )
     return table_response(data, fmt, f"manifest-{kind}-{place.pk}", content_type=manifests.FORMATS[fmt])
+
+
+def _masked_child(see, row):
+    """A child's row (name, age) as the user may see it: the registrations' policy decides."""
+    return row if see.allowed else {**row, "name": MASK, "age": None}
 
 
 @login_required
@@ -328,7 +344,10 @@ def children(request, pk):
     if can_change:
         services.ensure_checklists(Evacuee.objects.filter(crisis=crisis))
     summary = services.children_summary(crisis, Evacuee.objects.for_user(request.user))
+    see = _see(request.user)
+    summary["rows"] = [_masked_child(see, row) for row in summary["rows"]]
     _audit_people(
+        see,
         sorted({row["checklist"].evacuee.registration_id for row in summary["rows"]}),
         _("children's evacuation list of crisis #%(id)s") % {"id": crisis.pk},
         fields=("name", "date_of_birth"),
@@ -367,11 +386,12 @@ def checklist(request, pk):
             messages.success(request, _("Saved: %(item)s.") % {"item": ITEMS[key][1]})
         return redirect(reverse("evacuation:checklist", args=[item.pk]) + f"#item-{key}")
     checklist = _checklist(request.user, pk)
-    who = services.describe(checklist)
+    see = _see(request.user)
+    who = _masked_child(see, services.describe(checklist))
     audit.record(
         AuditAction.VIEW,
         obj=checklist,
-        fields=["name", "date_of_birth", "items"],
+        fields=["name", "date_of_birth", "items"] if see.allowed else ["items"],
         reason=_("child's evacuation checklist"),
     )
     items = services.checklist_items(checklist)

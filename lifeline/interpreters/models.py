@@ -69,7 +69,7 @@ class Proficiency(models.IntegerChoices):
 
 class Interpreter(Audited, OwnedModel):
     permission_area = Area.INTERPRETERS
-    personal_fields = ("phone", "email", "messaging")
+    # Phone, email and messaging handles are personal: interpreters/disclosure.py.
     # Languages and availability are shared with organisations whose jurisdiction covers the home area;
     # the contact channels stay with the owner's scope.
     shared_area_path = "home_area"

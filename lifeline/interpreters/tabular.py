@@ -281,9 +281,9 @@ class InterpreterSchema(TableSchema):
     natural_key = ("full_name", "city")
     columns = [
         Column("full_name", "#contact+name", text(200), render_plain, required=True),
-        Column("phone", "#contact+phone", parse_phone, render_plain, personal=True),
-        Column("email", "#contact+email", parse_email, render_plain, personal=True),
-        Column("messaging", "#contact+messaging", parse_messaging, render_channels, personal=True),
+        Column("phone", "#contact+phone", parse_phone, render_plain),
+        Column("email", "#contact+email", parse_email, render_plain),
+        Column("messaging", "#contact+messaging", parse_messaging, render_channels),
         Column("pairs", "#language+pairs", parse_pairs, render_pairs, extra=True),
         Column("modalities", "#service+modality", multi_choice(Modality), render_plain),
         Column("specialisations", "#service+specialisation", multi_choice(Specialisation), render_plain),

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit, deletion
+from lifeline.core import audit, deletion, disclosure
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, paginate
@@ -40,8 +40,8 @@ def _filtered(request, shared=True):
 
 
 def _personal_shown(interpreter):
-    """Names of the personal fields that hold something (and so would be shown)."""
-    return [name for name in Interpreter.personal_fields if getattr(interpreter, name)]
+    """Names of the personal fields that hold something (and so would be shown): interpreters/disclosure.py."""
+    return disclosure.policy_for(interpreter).held(interpreter)
 
 
 @login_required
@@ -61,15 +61,11 @@ def interpreter_list(request):
 def _render_detail(request, interpreter, deployment_form=None):
     can_change = may_change(request.user, interpreter)
     # Contact channels only within the user's own scope: shared reading is languages and availability.
-    personal = has_perm(request.user, AREA, Action.PERSONAL) and (
-        can_change or Interpreter.objects.for_user(request.user).filter(pk=interpreter.pk).exists()
-    )
-    shown = _personal_shown(interpreter) if personal else []
-    if shown:
-        audit.record(AuditAction.VIEW, obj=interpreter, fields=shown)
+    see = disclosure.to(request.user, interpreter)
+    see.audit(interpreter)
     context = {
         "interpreter": interpreter,
-        "show_personal": personal,
+        "show_personal": see.allowed,
         "can_change": can_change,
         "pairs": interpreter.pairs.select_related("source", "target"),
         "deployments": interpreter.deployments.all(),
@@ -91,7 +87,7 @@ def interpreter_edit(request, pk=None):
     if (
         interpreter is not None
         and _personal_shown(interpreter)
-        and not has_perm(request.user, AREA, Action.PERSONAL)
+        and not disclosure.to(request.user, interpreter).allowed
     ):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None

@@ -141,7 +141,7 @@ class AlertSubscriber(Audited, OwnedModel):
     """
 
     permission_area = Area.MESSAGING
-    personal_fields = ("address",)
+    # The address is personal: messaging/disclosure.py.
 
     channel = models.CharField(
         _("channel"), max_length=10, choices=[(c, l) for c, l in ChannelName.choices if c in ("sms", "email")]

@@ -10,21 +10,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit
-from lifeline.core.models import Action, Area, AuditAction
-from lifeline.core.permissions import has_perm, require
+from lifeline.core import disclosure
+from lifeline.core.disclosure import MASK
+from lifeline.core.models import Action, Area
+from lifeline.core.permissions import require
 from lifeline.core.registry_views import is_id
 from lifeline.nationals import duplicates as rules
 from lifeline.nationals import services
 from lifeline.nationals.models import MergeRecord, Registration
 
 AREA = Area.NATIONALS
-MASK = "•••"
 
 # The rows of the side-by-side page: (label, how to read the value, whether it is personal data).
 FIELDS = (
-    (gettext_lazy("Name"), lambda r: r.full_name, False),
-    (gettext_lazy("Date of birth"), lambda r: r.date_of_birth or "", False),
+    (gettext_lazy("Name"), lambda r: r.full_name, True),
+    (gettext_lazy("Date of birth"), lambda r: r.date_of_birth or "", True),
     (gettext_lazy("Nationality"), lambda r: r.nationality.name if r.nationality_id else "", False),
     (
         gettext_lazy("Document"),
@@ -83,10 +83,15 @@ def duplicates(request):
     pairs = rules.suggested(scoped)
     ids = {pk for a, b, _r in pairs for pk in (a, b)}
     records = scoped.select_related("organisation").in_bulk(ids)
+    see = disclosure.to(request.user, Registration)  # names are personal (nationals/disclosure.py)
+    pairs = [(a, b, reasons) for a, b, reasons in pairs if a in records and b in records]
+    see.audit_listing(
+        [records[pk] for pk in {pk for a, b, _r in pairs for pk in (a, b)}],
+        reason=_("Likely duplicates"),
+        fields=("given_names", "family_name"),
+    )
     rows = [
-        {"a": records[a], "b": records[b], "reasons": reasons}
-        for a, b, reasons in pairs
-        if a in records and b in records
+        {"a": see.wrap(records[a]), "b": see.wrap(records[b]), "reasons": reasons} for a, b, reasons in pairs
     ]
     visible = Registration.objects.for_user(request.user).values("pk")
     merges = MergeRecord.objects.filter(keep__in=visible, other__in=visible).select_related(
@@ -104,7 +109,8 @@ def compare(request, a, b):
     first, second = get_object_or_404(scoped, pk=a), get_object_or_404(scoped, pk=b)
     if first.pk == second.pk:
         return redirect("nationals:duplicates")
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
+    see = disclosure.to(request.user, Registration)
+    personal = see.allowed
     rows = []
     for label, read, is_personal in FIELDS:
         left, right = str(read(first) or ""), str(read(second) or "")
@@ -112,11 +118,8 @@ def compare(request, a, b):
         if is_personal and not personal:
             left, right = (MASK if left else ""), (MASK if right else "")
         rows.append({"label": label, "a": left, "b": right, "same": same})
-    if personal:
-        for record in (first, second):
-            audit.record(
-                AuditAction.VIEW, obj=record, fields=services.personal_shown(record), reason="duplicates"
-            )
+    for record in (first, second):
+        see.audit(record, reason="duplicates")
     reasons = next((r for x, y, r in services.find_duplicates(first) if {x, y} == {first.pk, second.pk}), [])
     context = {
         "a": first,

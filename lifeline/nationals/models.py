@@ -93,16 +93,7 @@ class Registration(Audited, OwnedModel):
     """One national (and their household) registered with the foreign service."""
 
     permission_area = Area.NATIONALS
-    personal_fields = (
-        "document_number",
-        "phone",
-        "email",
-        "messaging",
-        "address",
-        "location",
-        "needs_details",
-        "emergency_contact",
-    )
+    # What of it is personal, and who may see it: nationals/disclosure.py.
     # A host country's immigration authority never sees another country's nationals.
     hidden_from_immigration = models.Q(pk__isnull=False)
 

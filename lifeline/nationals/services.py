@@ -133,8 +133,10 @@ def service_ids(user):
 
 
 def personal_shown(registration):
-    """Names of the personal fields that hold something (and so would be shown)."""
-    return [name for name in Registration.personal_fields if getattr(registration, name)]
+    """Names of the personal fields that hold something (and so would be shown): the disclosure policy's."""
+    from lifeline.core.disclosure import policy_for
+
+    return policy_for(registration).held(registration)
 
 
 def set_consents(registration, purposes, language="en"):

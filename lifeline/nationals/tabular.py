@@ -1,4 +1,4 @@
-"""Registrations as a table: the columns of the CSV/XLSX export (personal columns only with PERSONAL)."""
+"""Registrations as a table: the columns of the CSV/XLSX export (personal columns: nationals/disclosure.py)."""
 
 from lifeline.core.tabular import Column, TableSchema, choice, date, multi_choice, render_plain, text
 from lifeline.nationals.models import DocumentStatus, DocumentType, Registration, SpecialNeed, StayType
@@ -25,28 +25,28 @@ class RegistrationSchema(TableSchema):
         Column("post", "#org+name", text(200), render_plain, attr="organisation"),  # the post's name
         Column("given_names", "#contact+name+given", text(120), render_plain, required=True),
         Column("family_name", "#contact+name+family", text(120), render_plain),
-        Column("date_of_birth", "#date+birth", date, render_plain, personal=True),
+        Column("date_of_birth", "#date+birth", date, render_plain),
         Column("nationality", "#country+code+nationality", text(2), render_code),
         Column("document_type", "#doc+type", choice(DocumentType), render_plain),
-        Column("document_number", "#doc+id", text(80), render_plain, personal=True),
+        Column("document_number", "#doc+id", text(80), render_plain),
         Column("document_status", "#doc+status", choice(DocumentStatus), render_plain),
-        Column("phone", "#contact+phone", text(40), render_plain, personal=True),
-        Column("email", "#contact+email", text(200), render_plain, personal=True),
-        Column("messaging", "#contact+messaging", text(500), render_json, personal=True),
+        Column("phone", "#contact+phone", text(40), render_plain),
+        Column("email", "#contact+email", text(200), render_plain),
+        Column("messaging", "#contact+messaging", text(500), render_json),
         Column("languages", "#language+code", text(200), render_plain),
         Column("country", "#country+code", text(2), render_code),
         Column("area", "#adm1+code", text(32), render_code),
         Column("city", "#loc+name", text(120), render_plain),
-        Column("address", "#loc+address", text(500), render_plain, personal=True),
-        Column("location", "#geo+coord", text(60), render_plain, personal=True),
+        Column("address", "#loc+address", text(500), render_plain),
+        Column("location", "#geo+coord", text(60), render_plain),
         Column("stay_type", "#status+stay", choice(StayType), render_plain),
         Column("arrival", "#date+arrival", date, render_plain),
         Column("departure", "#date+departure", date, render_plain),
         Column("employer", "#org+employer", text(200), render_plain),
         Column("recruiter", "#org+recruiter", text(200), render_plain),
         Column("special_needs", "#indicator+needs", multi_choice(SpecialNeed), render_plain),
-        Column("needs_details", "#description+needs", text(2000), render_plain, personal=True),
-        Column("emergency_contact", "#contact+emergency", text(500), render_json, personal=True),
+        Column("needs_details", "#description+needs", text(2000), render_plain),
+        Column("emergency_contact", "#contact+emergency", text(500), render_json),
         Column("household", "#affected+household", text(10), render_plain, extra=True),
         Column("expires_on", "#date+expiry", date, render_plain),
     ]

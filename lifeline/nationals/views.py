@@ -10,7 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit
+from lifeline.core import audit, disclosure
+from lifeline.core.disclosure import MASK
 from lifeline.core.models import Action, Area, AuditAction, OrganisationKind
 from lifeline.core.permissions import (
     get_for_user,
@@ -21,6 +22,7 @@ from lifeline.core.permissions import (
 )
 from lifeline.core.registry_views import export_response, paginate
 from lifeline.nationals import services
+from lifeline.nationals.disclosure import LISTED
 from lifeline.nationals.duplicates import suggested as suggested_duplicates
 from lifeline.nationals.forms import (
     MemberFormSet,
@@ -29,11 +31,10 @@ from lifeline.nationals.forms import (
     RegistrationForm,
     household_rows,
 )
-from lifeline.nationals.models import PostDetails, Registration
+from lifeline.nationals.models import HouseholdMember, PostDetails, Registration
 from lifeline.nationals.tabular import RegistrationSchema
 
 AREA = Area.NATIONALS
-MASK = "•••"
 HOLDING_KINDS = services.HOLDING_KINDS
 
 
@@ -108,16 +109,21 @@ def _filtered(request):
 def registration_list(request):
     require(request.user, AREA, Action.VIEW)
     form, queryset = _filtered(request)
+    page = paginate(
+        request, queryset.annotate(household=Count("members")).order_by("family_name", "given_names", "pk")
+    )
+    see = disclosure.to(request.user, Registration)
+    rows = list(page["object_list"])
+    see.audit_listing(rows, reason=_("Registrations"), fields=LISTED)
+    page["object_list"] = see.wrap_all(rows)
     context = {
         "filter_form": form,
         "total": queryset.count(),
+        "see": see,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "can_export": has_perm(request.user, AREA, Action.EXPORT),
         "soon": timezone.localdate() + datetime.timedelta(days=services.reminder_days()),
-        **paginate(
-            request,
-            queryset.annotate(household=Count("members")).order_by("family_name", "given_names", "pk"),
-        ),
+        **page,
     }
     return render(request, "nationals/list.html", context)
 
@@ -130,17 +136,17 @@ def registration_detail(request, pk):
         ),
         pk=pk,
     )
-    personal = has_perm(request.user, AREA, Action.PERSONAL)
-    shown = services.personal_shown(registration) if personal else []
+    see = disclosure.to(request.user, registration)
     reason = request.GET.get("reason", "").replace("\x00", "").strip()[:300]
-    audit.record(AuditAction.VIEW, obj=registration, fields=shown, reason=reason)
+    # Every opening is logged (the reason with it), with the personal fields shown if any.
+    audit.record(AuditAction.VIEW, obj=registration, fields=see.shown(registration), reason=reason)
     context = {
-        "r": registration,
-        "show_personal": personal,
+        "r": see.wrap(registration),
+        "see": see,
         "mask": MASK,
         "reason": reason,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
-        "members": registration.members.all(),
+        "members": disclosure.to(request.user, HouseholdMember).wrap_all(registration.members.all()),
         "consents": registration.consents.all(),
         "latest_status": services.latest_status(registration),
         "duplicates": suggested_duplicates(registration) if not registration.merged_into_id else [],
@@ -152,7 +158,7 @@ def registration_detail(request, pk):
 def registration_edit(request, pk=None):
     require(request.user, AREA, Action.CHANGE)
     registration = get_for_user(Registration, request.user, pk, Action.CHANGE) if pk else None
-    if registration is not None and not has_perm(request.user, AREA, Action.PERSONAL):
+    if registration is not None and not disclosure.to(request.user, registration).allowed:
         raise PermissionDenied  # no editing what one may not see
     data = request.POST if request.method == "POST" else None
     organisations = writable_organisations(request.user).filter(kind__in=HOLDING_KINDS)
@@ -195,7 +201,7 @@ def registration_edit(request, pk=None):
         audit.record(
             AuditAction.VIEW,
             obj=registration,
-            fields=services.personal_shown(registration),
+            fields=disclosure.to(request.user, registration).shown(registration),
             reason="edit form",
         )
     return render(

@@ -174,10 +174,11 @@ def test_the_board_shows_counts_need_help_first_and_phones_only_to_personal_role
     assert people["inside"][0].phone in page.content.decode()
     shown = AuditEntry.objects.filter(object_type="nationals.registration", action="view")
     assert sorted(shown.values_list("object_id", flat=True)) == sorted(str(r.pk) for r in people["inside"])
-    assert all(entry.fields == ["phone"] for entry in shown)
+    assert all(entry.fields == ["family_name", "given_names", "phone"] for entry in shown)
     viewer_page = login(make_user(post_amman, Role.VIEWER)).get(reverse("crises:board", args=[campaign.pk]))
     assert viewer_page.status_code == 200
     assert people["inside"][0].phone not in viewer_page.content.decode()
+    assert people["inside"][0].given_names not in viewer_page.content.decode()  # names are personal too
     assert viewer_page.context["answer_form"] is None
 
 

@@ -7,7 +7,7 @@ from lifeline.core import audit
 from lifeline.core.management.commands._common import activate_language, organisation_from
 from lifeline.core.models import AuditAction
 from lifeline.core.registries import REGISTRIES, get_schema
-from lifeline.core.tabular import export_table
+from lifeline.core.tabular import export_table, personal_columns
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 AuditAction.EXPORT,
                 object_type=f"{schema.model._meta.app_label}.{schema.model._meta.model_name}",
                 object_repr=_("%(n)s records (%(fmt)s)") % {"n": queryset.count(), "fmt": options["format"]},
-                fields=[c.name for c in schema.columns if c.personal and options["personal"]],
+                fields=personal_columns(schema) if options["personal"] else [],
             )
         if options["output"]:
             with open(options["output"], "wb") as handle:
