@@ -33,7 +33,8 @@ def test_a_migrant_subscribes_to_a_governorate_and_a_branch_alert_reaches_her(
     listed = page.locator(f"datalist#{places.get_attribute('list')} option").evaluate_all(
         "(nodes) => nodes.map((n) => n.value)"
     )
-    assert "Amman — عمان (JO11)" in listed
+    # The Arabic name comes from the boundaries file when it is loaded (العاصمة), else the demo's (عمان).
+    assert any(option.startswith("Amman — ") and option.endswith("(JO11)") for option in listed)
     places.fill("Amman")
     page.click("#here-button")
     wait_until(page, "document.getElementById('id_lat').value === '31.951'")

@@ -46,7 +46,7 @@ def test_a_migrant_reads_an_alert_in_filipino_then_in_urdu(browser, server):
     page.goto(f"{server}/alerts/public/")
     assert page.locator("html").get_attribute("lang") == "fil"
     assert page.locator("h1").inner_text() == "Mga kasalukuyang alerto"
-    page.locator("main ul a").first.click()
+    page.locator("main .alert-card h2 a").first.click()
     page.wait_for_selector("main article h1")
 
     # Filipino: the interface from the catalog, the alert's own Filipino text.
