@@ -83,7 +83,7 @@ CODE_LISTS = ("languages",)
 
 def languages():
     """(code, XLSForm language name) for each interface language, e.g. ("en", "English (en)")."""
-    return [(code, f"{name} ({code})") for code, name in settings.LANGUAGES]
+    return [(code, f"{name} ({code})") for code, name in settings.STAFF_LANGUAGES]
 
 
 def in_each_language(text):

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lifeline.core import disclosure
-from lifeline.core.disclosure import MASK
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import require
 from lifeline.core.registry_views import is_id
@@ -109,15 +108,12 @@ def compare(request, a, b):
     first, second = get_object_or_404(scoped, pk=a), get_object_or_404(scoped, pk=b)
     if first.pk == second.pk:
         return redirect("nationals:duplicates")
-    see = disclosure.to(request.user, Registration)
-    personal = see.allowed
+    see = disclosure.to(request.user, Registration)  # nationals/disclosure.py says what is personal
+    shown = see.wrap(first), see.wrap(second)
     rows = []
-    for label, read, is_personal in FIELDS:
-        left, right = str(read(first) or ""), str(read(second) or "")
-        same = left.casefold() == right.casefold()
-        if is_personal and not personal:
-            left, right = (MASK if left else ""), (MASK if right else "")
-        rows.append({"label": label, "a": left, "b": right, "same": same})
+    for label, read, _is_personal in FIELDS:
+        left, right = (str(read(record) or "") for record in shown)
+        rows.append({"label": label, "a": left, "b": right, "same": left.casefold() == right.casefold()})
     for record in (first, second):
         see.audit(record, reason="duplicates")
     reasons = next((r for x, y, r in services.find_duplicates(first) if {x, y} == {first.pk, second.pk}), [])
@@ -213,8 +209,14 @@ def merge_detail(request, pk):
         "evacuees": _("Places on evacuations"),
         "advice_subscriptions": _("Travel advice subscriptions"),
     }
+    see = disclosure.to(request.user, Registration)
+    see.audit_listing(
+        [record.keep, record.other], reason=_("Merge of registrations"), fields=("given_names", "family_name")
+    )
     context = {
         "record": record,
+        "keep": see.wrap(record.keep),
+        "other": see.wrap(record.other),
         "kept": [(labels.get(label, label), len(ids)) for label, ids in sorted(record.moved.items())],
         "filled": [str(record.keep._meta.get_field(name).verbose_name) for name in record.filled],
         "can_undo": record.undone_at is None
