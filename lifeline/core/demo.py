@@ -175,7 +175,9 @@ def load(stdout=None):
     branding = Branding.current()
     if branding.pk is None:
         branding.owner_name = "Civil Defence Directorate and partners"
-        branding.save()
+    # The demo offers every shipped language (a deployment made before one shipped ticks it itself).
+    branding.languages = [code for code, _name in settings.LANGUAGES]
+    branding.save()
 
     orgs = {}
     for key, name, short, kind, parent, jurisdiction in HOST_ORGS:
