@@ -22,6 +22,11 @@ def arabic(message):
         return str(translation.gettext(message))
 
 
+def _json(value):
+    """A JSON column as the database hands it back: text on SQLite, already decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _sign_in_and_register(page, server, mailbox):
     box, _port = mailbox
     page.goto(f"{server}/app/")
@@ -81,17 +86,18 @@ def _sign_in_and_register(page, server, mailbox):
         "SELECT id, languages FROM nationals_registration WHERE given_names = ? AND family_name = ?",
         ("Noor", "Haddad"),
     )
-    assert len(rows) == 1 and json.loads(rows[0][1]) == ["ar", "fil"]
+    assert len(rows) == 1 and _json(rows[0][1]) == ["ar", "fil"]
     registration_id = rows[0][0]
     members = server_query(
         "SELECT name, relation, special_needs FROM nationals_householdmember WHERE registration_id = ? ORDER BY id",
         (registration_id,),
     )
     assert [(m[0], m[1]) for m in members] == [("Mira Haddad", "child"), ("Huda Saleh", "companion")]
-    assert json.loads(members[1][2]) == ["medical"]
-    assert server_query(
+    assert _json(members[1][2]) == ["medical"]
+    trips = server_query(
         'SELECT start, "end" FROM nationals_trip WHERE registration_id = ?', (registration_id,)
-    ) == [("2027-03-20", "2027-03-25")]
+    )
+    assert [(str(start), str(end)) for start, end in trips] == [("2027-03-20", "2027-03-25")]
     return registration_id
 
 
