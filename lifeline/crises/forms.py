@@ -38,7 +38,7 @@ class CrisisForm(VersionedForm, forms.ModelForm):
             "areas",
             "countries",
         ]
-        labels = {"organisation": _("lead post")}
+        labels = {"organisation": _("Lead post")}
         help_texts = {
             "geometry": _(
                 "Draw polygons on the map, or paste GeoJSON (longitude, latitude), e.g. exported from a map tool."
@@ -57,6 +57,7 @@ class CrisisForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["areas"].queryset = AdminArea.objects.filter(level=1).select_related("country")
+        offer_countries(self.fields["country"])
         offer_countries(self.fields["countries"])
         self.fields["countries"].required = False
         self.fields["geometry"].required = False

@@ -153,3 +153,20 @@ def test_the_crisis_area_is_drawn_on_the_map_polygons_only(login, officer, post_
     # Back on the form, the stored polygon is what the map reads.
     again = client.get(reverse("crises:edit", args=[crisis.pk]))
     assert json.loads(again.context["form"]["geometry"].value())["type"] == "Polygon"
+
+
+def test_the_country_of_a_crisis_is_picked_by_name_with_the_deployments_own_first(login, officer, jordan):
+    from lifeline.geo.models import Country
+
+    Country.objects.get_or_create(code="AE", defaults={"iso3": "ARE"})
+    Country.objects.get_or_create(code="AF", defaults={"iso3": "AFG"})
+    page = login(officer).get(reverse("crises:create"))
+    select = page.content.decode().split('name="country"', 1)[1].split("</select>", 1)[0]
+    names = [line.split(">", 1)[1].split("<", 1)[0].strip() for line in select.split("<option")[2:]]
+    from lifeline.core.forms import deployment_country_codes
+    from lifeline.core.names import country_name
+
+    own = sorted((country_name(code) for code in deployment_country_codes()), key=str.casefold)
+    assert "Jordan" in own and names[: len(own)] == own  # where the deployment works, first
+    others = names[len(own) :]
+    assert others == sorted(others, key=str.casefold) and "Afghanistan" in others  # by name, not code
