@@ -336,7 +336,7 @@ def test_the_export_is_an_xlsx_of_scores_and_answers_and_is_audited(client, logi
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     scores, answers = book.worksheets
     rows = list(scores.iter_rows(values_only=True))
-    assert rows[2][:2] == ("Section", "Score (%)")
+    assert rows[2][:2] == ("Section", "Note (%)")
     assert ("Qui est présent", 50, 2, 0, 1) in rows
     answer_rows = list(answers.iter_rows(values_only=True))
     needs = next(r for r in answer_rows if r[2] == "Non")
