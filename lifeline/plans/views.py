@@ -169,12 +169,18 @@ def _file(stored):
 def start(request):
     require(request.user, AREA, Action.CHANGE)
     organisations = writable_organisations(request.user, AREA)
+    plans = Plan.objects.for_user(request.user, Action.CHANGE)
+    initial = None
+    chosen = request.GET.get("plan", "")
+    if chosen.isdigit():  # "Assess this plan": the plan and its organisation chosen already
+        plan = plans.filter(pk=int(chosen)).first()
+        initial = {"plan": plan.pk, "organisation": plan.organisation_id} if plan else None
     form = StartForm(
         request.POST or None,
         templates=services.readable_templates(request.user),
         organisations=organisations,
-        plans=Plan.objects.for_user(request.user, Action.CHANGE),
-        initial={"plan": request.GET.get("plan")} if request.GET.get("plan", "").isdigit() else None,
+        plans=plans,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
