@@ -373,3 +373,12 @@ def test_the_register_keeps_a_plan_with_its_areas_and_another_organisation_does_
     assert client.get(f"/plans/register/{plan.pk}/").status_code == 404
     response = client.post(f"/plans/register/{plan.pk}/edit/", {"title": "Taken over", "kind": "other"})
     assert response.status_code == 404 and Plan.objects.get().title == "Irbid heatwave plan"
+
+
+def test_the_load_command_says_when_nothing_changed(version):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("load_checklists", stdout=out)
+    assert "none changed" in out.getvalue()
+    assert TemplateVersion.objects.filter(template=version.template).count() == 1
