@@ -406,6 +406,26 @@ def overall(scores):
     return round(100 * sum(s.points for s in scores) / counted) if counted else None
 
 
+def overall_scores(assessments):
+    """{assessment id: overall score or None} for many assessments in one query (the lists)."""
+    from django.db.models import Count
+
+    ids = [a.pk for a in assessments]
+    totals = {pk: [0.0, 0] for pk in ids}
+    rows = (
+        AnswerRecord.objects.filter(assessment_id__in=ids, answer__in=list(ANSWER_POINTS))
+        .values_list("assessment_id", "answer")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for pk, answer, n in rows:
+        totals[pk][0] += ANSWER_POINTS[answer] * n
+        totals[pk][1] += n
+    return {
+        pk: round(100 * points / counted) if counted else None for pk, (points, counted) in totals.items()
+    }
+
+
 def previous(assessment):
     """The assessment before this one of the same subject (organisation or plan) with the same template."""
     return (

@@ -35,11 +35,12 @@ def index(request):
         for t in services.readable_templates(request.user)
     ]
     page = paginate(request, _assessments(request.user))
+    scores = services.overall_scores(page["object_list"])
     rows = [
         {
             "assessment": a,
             "title": shown(a.version.template.title),
-            "score": services.overall(services.section_scores(a)),
+            "score": scores[a.pk],
         }
         for a in page["object_list"]
     ]
@@ -98,14 +99,15 @@ def register(request):
 @login_required
 def plan_detail(request, pk):
     plan = get_for_user(Plan, request.user, pk)
-    assessments = plan.assessments.select_related("version__template")
+    assessments = list(plan.assessments.select_related("version__template"))
+    scores = services.overall_scores(assessments)
     context = {
         "plan": plan,
         "rows": [
             {
                 "assessment": a,
                 "title": shown(a.version.template.title),
-                "score": services.overall(services.section_scores(a)),
+                "score": scores[a.pk],
             }
             for a in assessments
         ],

@@ -382,3 +382,20 @@ def test_the_load_command_says_when_nothing_changed(version):
     call_command("load_checklists", stdout=out)
     assert "none changed" in out.getvalue()
     assert TemplateVersion.objects.filter(template=version.template).count() == 1
+
+
+def test_the_list_reads_every_score_in_one_query(
+    client, login, planner, org_a, version, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    for days in range(5):
+        assessment = Assessment.objects.create(
+            organisation=org_a, version=version, assessed_on=today - datetime.timedelta(days=days)
+        )
+        _answer_all(assessment, {"presence-recorded": Answer.YES, "needs-recorded": Answer.PARTLY})
+    assert set(services.overall_scores(Assessment.objects.all()).values()) == {75}
+    login(planner)
+    client.get("/plans/")  # warm the caches (permissions, languages)
+    with django_assert_max_num_queries(20):
+        page = client.get("/plans/")
+    assert page.content.decode().count("75 %") == 5
