@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "lifeline.alerts",
     "lifeline.messaging",
     "lifeline.messaging.channels.apps.ChannelsConfig",
+    "lifeline.plans",
     "lifeline.pwa",
 ]
 

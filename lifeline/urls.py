@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("lifeline.cases.urls")),
     path("advice/", include("lifeline.advice.urls")),
     path("alerts/", include("lifeline.alerts.urls")),
+    path("plans/", include("lifeline.plans.urls")),
     path("messaging/hooks/", include("lifeline.messaging.channels.urls")),
     path("messaging/", include("lifeline.messaging.urls")),
     path("app/", include("lifeline.pwa.urls")),

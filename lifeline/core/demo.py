@@ -31,6 +31,7 @@ DEMO_APPS = [
     "cases",
     "alerts",
     "messaging",
+    "plans",
 ]
 
 PASSWORD = "Lifeline-demo-2026"

@@ -143,6 +143,7 @@ class Area(models.TextChoices):
     ADVICE = "advice", _("Travel advice")
     ALERTS = "alerts", _("Alerts")
     MESSAGING = "messaging", _("Messaging")
+    PLANS = "plans", _("Plans and checklists")
 
 
 class Action(models.TextChoices):

@@ -23,6 +23,7 @@ DEFAULT_MATRIX = {
             area: {Action.VIEW, Action.CHANGE, Action.EXPORT, Action.PERSONAL} for area in REGISTRIES + PEOPLE
         },
         **{area: {Action.VIEW, Action.CHANGE, Action.EXPORT} for area in PUBLISHING},
+        Area.PLANS: {Action.VIEW, Action.CHANGE, Action.EXPORT},
         Area.ORGANISATIONS: {Action.VIEW},
         Area.AUDIT: {Action.VIEW},
     },
@@ -35,6 +36,7 @@ DEFAULT_MATRIX = {
             Action.EXPORT,
         },  # manifests at the assembly point
         **{area: {Action.VIEW, Action.CHANGE} for area in PUBLISHING},
+        Area.PLANS: {Action.VIEW, Action.CHANGE},
         Area.ORGANISATIONS: {Action.VIEW},
     },
     Role.PARTNER: {Area.CONTACTS: {Action.VIEW}, Area.INTERPRETERS: {Action.VIEW}},
@@ -42,8 +44,9 @@ DEFAULT_MATRIX = {
         Area.CONTACTS: {Action.VIEW},
         Area.COMMUNITIES: {Action.VIEW, Action.EXPORT},
         Area.ADVICE: {Action.VIEW},
+        Area.PLANS: {Action.VIEW},
     },
-    Role.VIEWER: {area: {Action.VIEW} for area in REGISTRIES + PEOPLE + PUBLISHING},
+    Role.VIEWER: {area: {Action.VIEW} for area in (*REGISTRIES, *PEOPLE, *PUBLISHING, Area.PLANS)},
 }
 
 

@@ -104,6 +104,14 @@ BRIEFING_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no ok/ok 404/404 ok/ok"
 ALERT_READ = "L ok/ok ok/404 ok/404 404/404 no/no no/no ok/ok 404/404 404/404"
 ALERT_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
 SEND_READ = "L ok/ok ok/404 404/404 404/404 no/no no/no 404/404 404/ok 404/ok"
+# Plans and checklists: every staff role but the partner reads them; officers and coordinators assess;
+# coordinators export. A is the Amman branch's plan and assessment, B the NGO's.
+PLANS_VIEW = "L ok ok ok ok 403 ok ok ok ok"
+PLANS_CHANGE = "L ok ok ok 403 403 403 ok ok ok"
+PLAN_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/404 ok/ok 404/404 404/404"
+PLAN_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
+PLAN_EXPORT = "L ok/ok ok/404 no/no no/no no/no no/no ok/ok no/no 404/404"  # officers do not export
+NO_FILE = "L 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"  # none attached in the world
 # fmt: on
 
 SHARED_CRISIS_PEOPLE = "hole: a post reads another post's nationals through a crisis they share"
@@ -369,6 +377,21 @@ PAGES = [
     # Gateway webhooks: only the gateway's shared secret opens them, never a session.
     Row("messaging/hooks/sms/receipt", "/messaging/hooks/sms/receipt", "POST", "403 403 403 403 403 403 403 403 403 403"),
     Row("messaging/hooks/sms/inbound", "/messaging/hooks/sms/inbound", "POST", "403 403 403 403 403 403 403 403 403 403"),
+    # Plans and checklists: the shipped checklist is everyone's to read; plans and assessments their owners'.
+    Row("plans/", "/plans/", "GET", PLANS_VIEW),
+    Row("plans/checklists/<id:pk>/", "/plans/checklists/{checklist_template}/", "GET", "L ok ok ok ok no ok ok ok ok"),
+    Row("plans/register/", "/plans/register/", "GET", PLANS_VIEW),
+    Row("plans/register/new/", "/plans/register/new/", "GET", PLANS_CHANGE),
+    Row("plans/register/<id:pk>/", "/plans/register/{plan}/", "GET", PLAN_READ),
+    Row("plans/register/<id:pk>/edit/", "/plans/register/{plan}/edit/", "GET", PLAN_WRITE),
+    Row("plans/register/<id:pk>/document/", "/plans/register/{plan}/document/", "GET", NO_FILE),
+    Row("plans/assessments/new/", "/plans/assessments/new/", "GET", PLANS_CHANGE),
+    Row("plans/assessments/<id:pk>/", "/plans/assessments/{assessment}/", "GET", PLAN_READ),
+    Row("plans/assessments/<id:pk>/sections/<id:number>/", "/plans/assessments/{assessment}/sections/1/", "GET", PLAN_READ),
+    Row("plans/assessments/<id:pk>/sections/<id:number>/", "/plans/assessments/{assessment}/sections/1/", "POST", PLAN_WRITE, data={}),
+    Row("plans/assessments/<id:pk>/complete/", "/plans/assessments/{assessment}/complete/", "POST", PLAN_WRITE),
+    Row("plans/assessments/<id:pk>/export/", "/plans/assessments/{assessment}/export/", "GET", PLAN_EXPORT),
+    Row("plans/assessments/<id:pk>/evidence/<id:answer>/", "/plans/assessments/{assessment}/evidence/{answer}/", "GET", NO_FILE),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),

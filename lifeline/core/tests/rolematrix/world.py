@@ -247,6 +247,25 @@ def _extras():
     )
     ids["send"] = (send_a.pk, send_b.pk)
 
+    # Plans: A the demo's flood plan of the Amman branch (assessed twice), B a plan of the NGO.
+    from lifeline.plans.models import AnswerRecord, Assessment, ChecklistTemplate, Item, Plan
+
+    version = ChecklistTemplate.objects.get(key="contingency-plan-accounts-for-migrants").published()
+    ids["checklist_template"] = (version.template_id, version.template_id)
+    plan_a = Plan.objects.filter(organisation=amman_branch).order_by("pk").first()
+    plan_b = Plan.objects.create(organisation=ngo, title="Matrix plan of the NGO")
+    ids["plan"] = (plan_a.pk, plan_b.pk)
+    assessment_a = Assessment.objects.filter(plan=plan_a).order_by("-assessed_on").first()
+    assessment_b = Assessment.objects.create(
+        organisation=ngo, version=version, plan=plan_b, assessed_on=timezone.localdate()
+    )
+    item = Item.objects.filter(section__version=version).order_by("section__position", "position").first()
+    answer_b = AnswerRecord.objects.create(
+        assessment=assessment_b, item=item, answer="yes", evidence_link="https://example.org/minutes"
+    )
+    ids["assessment"] = (assessment_a.pk, assessment_b.pk)
+    ids["answer"] = (assessment_a.answers.order_by("pk").first().pk, answer_b.pk)
+
     # Core: organisations, staff profiles and API tokens of the officer and the partner.
     ids["organisation"] = (amman_branch.pk, ngo.pk)
     ids["post"] = (post_a.pk, post_b.pk)
