@@ -707,32 +707,92 @@ def answer_by_phone(phone_e164, answer, text=""):
     return record_answer(request, answer, Via.SMS, note=str(text or "")[:1000])[0]
 
 
+# What the board says of the check-in message to each person: the messaging engine's delivery
+# state, read per person (``delivery_state``). "failed" is the engine's final word: every channel
+# the person has an address for was tried, each up to MESSAGING_MAX_ATTEMPTS times.
+DELIVERY_NONE = ""  # no message to this person (no consent to crisis messages, or not sent yet)
+
+
+def delivery_state(campaign):
+    """An expression for a check-in request: the state of the campaign's message to that person
+    (``messaging.models.State``), or "" when there is none. One indexed lookup per row on
+    (send, recipient key), the key built in SQL as ``messaging.audiences.key`` builds it."""
+    from django.db.models import CharField, OuterRef, Subquery
+    from django.db.models.functions import Cast, Coalesce, Concat, LPad
+
+    from lifeline.messaging.audiences import ID_WIDTH
+    from lifeline.messaging.models import Delivery
+
+    if not campaign.send_id:
+        return Value(DELIVERY_NONE, output_field=CharField())
+    key = Concat(
+        Value("registration:"),
+        LPad(Cast(OuterRef("registration_id"), CharField()), ID_WIDTH, Value("0")),
+        output_field=CharField(),
+    )
+    found = Delivery.objects.filter(send_id=campaign.send_id, recipient_key=key).values("state")[:1]
+    return Coalesce(Subquery(found, output_field=CharField()), Value(DELIVERY_NONE), output_field=CharField())
+
+
+def board_status():
+    """The status the board shows: the latest answer, except that someone who has not answered and
+    whose message failed on every channel is "unreachable", never "no answer" (nothing arrived)."""
+    from lifeline.messaging.models import State
+
+    return Case(
+        When(
+            Q(status=CheckInStatus.NO_ANSWER) & Q(delivery=State.FAILED),
+            then=Value(CheckInStatus.UNREACHABLE),
+        ),
+        default="status",
+    )
+
+
+def with_board_status(requests, campaign):
+    """``requests`` annotated with ``delivery`` (``delivery_state``) and ``shown`` (``board_status``)."""
+    return requests.annotate(delivery=delivery_state(campaign)).annotate(shown=board_status())
+
+
 def board_counts(campaign, people=None):
-    """Requests by status; ``people`` (a filter from core.permissions.people_q) limits whom they count."""
+    """Requests by the status the board shows (``board_status``); ``people`` (a filter from
+    core.permissions.people_q) limits whom they count."""
     requests = campaign.requests.filter(people) if people is not None else campaign.requests.all()
-    counts = dict(requests.values_list("status").annotate(n=Count("id")).order_by())
+    shown = with_board_status(requests, campaign)
+    counts = dict(shown.values_list("shown").annotate(n=Count("id")).order_by())
     return {status: counts.get(status, 0) for status in CheckInStatus.values}
 
 
 URGENCY = Case(
-    When(status=CheckInStatus.NEED_HELP, then=Value(0)),
-    When(status=CheckInStatus.NO_ANSWER, then=Value(1)),
-    When(status=CheckInStatus.UNREACHABLE, then=Value(2)),
+    When(shown=CheckInStatus.NEED_HELP, then=Value(0)),
+    When(shown=CheckInStatus.NO_ANSWER, then=Value(1)),
+    When(shown=CheckInStatus.UNREACHABLE, then=Value(2)),
     default=Value(3),
     output_field=IntegerField(),
 )
 
 
 def board_rows(campaign, status=None, post=None):
-    """The board's rows, "need help" first, then those who did not answer."""
-    rows = campaign.requests.select_related(
-        "registration", "registration__organisation", "registration__area"
+    """The board's rows, "need help" first, then those who did not answer, then the unreachable;
+    each with ``delivery`` and ``shown`` (``with_board_status``). ``status`` filters on ``shown``."""
+    rows = with_board_status(
+        campaign.requests.select_related("registration", "registration__organisation", "registration__area"),
+        campaign,
     )
     if status:
-        rows = rows.filter(status=status)
+        rows = rows.filter(shown=status)
     if post:
         rows = rows.filter(registration__organisation_id=post)
     return rows.annotate(urgency=URGENCY).order_by("urgency", "registration__family_name", "id")
+
+
+def households(registration_ids):
+    """{registration id: [its household members]} for the people on a page of the board."""
+    found = {}
+    for member in HouseholdMember.objects.filter(registration_id__in=registration_ids).order_by(
+        "registration_id", "id"
+    ):
+        found.setdefault(member.registration_id, []).append(member)
+    return found
 
 
 # --- just-in-time registration ---------------------------------------------------------
