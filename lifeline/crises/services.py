@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from shapely.geometry import Polygon, mapping, shape
@@ -708,40 +708,69 @@ def answer_by_phone(phone_e164, answer, text=""):
 
 
 # What the board says of the check-in message to each person: the messaging engine's delivery
-# state, read per person (``delivery_state``). "failed" is the engine's final word: every channel
-# the person has an address for was tried, each up to MESSAGING_MAX_ATTEMPTS times.
+# state. "failed" is the engine's final word: every channel the person has an address for was
+# tried, each up to MESSAGING_MAX_ATTEMPTS times.
 DELIVERY_NONE = ""  # no message to this person (no consent to crisis messages, or not sent yet)
+_KEY_PREFIX = "registration:"  # messaging.audiences.key("registration", id)
 
 
-def delivery_state(campaign):
-    """An expression for a check-in request: the state of the campaign's message to that person
-    (``messaging.models.State``), or "" when there is none. One indexed lookup per row on
-    (send, recipient key), the key built in SQL as ``messaging.audiences.key`` builds it."""
-    from django.db.models import CharField, OuterRef, Subquery
-    from django.db.models.functions import Cast, Coalesce, Concat, LPad
-
-    from lifeline.messaging.audiences import ID_WIDTH
+def delivery_states(campaign, registration_ids):
+    """{registration id: the state of the campaign's message to them} (``messaging.models.State``),
+    for a page of the board: one indexed read on (send, recipient key)."""
+    from lifeline.messaging.audiences import key
     from lifeline.messaging.models import Delivery
 
-    if not campaign.send_id:
-        return Value(DELIVERY_NONE, output_field=CharField())
-    key = Concat(
-        Value("registration:"),
-        LPad(Cast(OuterRef("registration_id"), CharField()), ID_WIDTH, Value("0")),
-        output_field=CharField(),
+    ids = list(registration_ids)
+    if not campaign.send_id or not ids:
+        return {}
+    keys = {key("registration", pk): pk for pk in ids}
+    rows = Delivery.objects.filter(send_id=campaign.send_id, recipient_key__in=list(keys))
+    return {keys[k]: state for k, state in rows.values_list("recipient_key", "state")}
+
+
+def with_deliveries(rows, campaign, size=1000):
+    """Each of ``rows`` (check-in requests) with ``delivery``: the state of the message to the person."""
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield from _set_deliveries(chunk, campaign)
+            chunk = []
+    yield from _set_deliveries(chunk, campaign)
+
+
+def _set_deliveries(rows, campaign):
+    states = delivery_states(campaign, [row.registration_id for row in rows])
+    for row in rows:
+        row.delivery = states.get(row.registration_id, DELIVERY_NONE)
+    return rows
+
+
+def _failed(campaign):
+    """The registrations whose message of this campaign failed on every channel, as an uncorrelated
+    subquery (read once, then matched by hash) on the (send, state) index of the deliveries."""
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast, Substr
+
+    from lifeline.messaging.models import Delivery, State
+
+    return (
+        Delivery.objects.filter(
+            send_id=campaign.send_id, state=State.FAILED, recipient_key__startswith=_KEY_PREFIX
+        )
+        .annotate(failed_id=Cast(Substr("recipient_key", len(_KEY_PREFIX) + 1), BigIntegerField()))
+        .values("failed_id")
     )
-    found = Delivery.objects.filter(send_id=campaign.send_id, recipient_key=key).values("state")[:1]
-    return Coalesce(Subquery(found, output_field=CharField()), Value(DELIVERY_NONE), output_field=CharField())
 
 
-def board_status():
+def board_status(campaign):
     """The status the board shows: the latest answer, except that someone who has not answered and
     whose message failed on every channel is "unreachable", never "no answer" (nothing arrived)."""
-    from lifeline.messaging.models import State
-
+    if not campaign.send_id:
+        return F("status")
     return Case(
         When(
-            Q(status=CheckInStatus.NO_ANSWER) & Q(delivery=State.FAILED),
+            Q(status=CheckInStatus.NO_ANSWER) & Q(registration_id__in=_failed(campaign)),
             then=Value(CheckInStatus.UNREACHABLE),
         ),
         default="status",
@@ -749,8 +778,9 @@ def board_status():
 
 
 def with_board_status(requests, campaign):
-    """``requests`` annotated with ``delivery`` (``delivery_state``) and ``shown`` (``board_status``)."""
-    return requests.annotate(delivery=delivery_state(campaign)).annotate(shown=board_status())
+    """``requests`` annotated with ``shown`` (``board_status``): the one status the board's rows,
+    cards, filter and follow-up list all read."""
+    return requests.annotate(shown=board_status(campaign))
 
 
 def board_counts(campaign, people=None):
@@ -773,7 +803,8 @@ URGENCY = Case(
 
 def board_rows(campaign, status=None, post=None):
     """The board's rows, "need help" first, then those who did not answer, then the unreachable;
-    each with ``delivery`` and ``shown`` (``with_board_status``). ``status`` filters on ``shown``."""
+    each with ``shown`` (``with_board_status``), which ``status`` filters on. The state of each
+    person's message is read for the rows shown (``with_deliveries``)."""
     rows = with_board_status(
         campaign.requests.select_related("registration", "registration__organisation", "registration__area"),
         campaign,

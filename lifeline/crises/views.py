@@ -201,7 +201,7 @@ def _board_rows(request, campaign):
     return form, rows.filter(_people(request.user))
 
 
-# What the board says of the check-in message to each person (crises.services.delivery_state).
+# What the board says of the check-in message to each person (crises.services.delivery_states).
 DELIVERY_LABELS = {
     "queued": _lazy("Being sent"),
     "sending": _lazy("Being sent"),
@@ -246,7 +246,7 @@ def _board_context(request, campaign):
     # (nationals/disclosure.py); languages, posts and areas are not personal.
     see = disclosure.to(request.user, Registration)
     see_members = disclosure.to(request.user, HouseholdMember)
-    rows = list(page["object_list"])
+    rows = list(services.with_deliveries(page["object_list"], campaign))
     see.audit_listing([row.registration for row in rows], _("check-in board"), fields=BOARD_FIELDS)
     household = services.households([row.registration_id for row in rows])
     members_shown = [m for row in rows for m in household.get(row.registration_id, [])]
@@ -359,7 +359,7 @@ def board_export(request, pk):
         _("via"),
     ]
     table = [header + ([_("phone")] if see.allowed else [])]
-    for row in rows.iterator(chunk_size=1000):
+    for row in services.with_deliveries(rows.iterator(chunk_size=1000), campaign):
         reg = row.registration
         cells = [
             str(reg.pk),
