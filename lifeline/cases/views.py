@@ -19,7 +19,7 @@ from lifeline.cases.forms import (
     TextForm,
     TriageForm,
 )
-from lifeline.cases.models import Case, CaseTeam, Direction, ReferralStatus
+from lifeline.cases.models import Case, CaseSource, CaseTeam, Direction, ReferralStatus
 from lifeline.cases.services import CaseError
 from lifeline.core import disclosure
 from lifeline.core.models import Action, Area
@@ -126,12 +126,33 @@ def case_detail(request, pk):
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
+def _prefill(request):
+    """A case opened from a person (``?registration=ID``, the check-in board's "Open a case"): their
+    number and post, if the user may see them; otherwise nothing is filled in."""
+    if request.method != "GET" or not is_id(request.GET.get("registration")):
+        return {}
+    found = (
+        Registration.objects.for_user(request.user)
+        .filter(pk=int(request.GET["registration"]), merged_into__isnull=True)
+        .values_list("pk", "organisation_id")
+        .first()
+    )
+    if found is None:
+        return {}
+    initial = {"registration": found[0], "source": CaseSource.STAFF}
+    if _posts(request.user).filter(pk=found[1]).exists():
+        initial["organisation"] = found[1]
+    return initial
+
+
 @login_required
 def case_create(request):
     require(request.user, AREA, Action.CHANGE)
     disclosure.require(request.user, Case)
     data = request.POST if request.method == "POST" else None
-    form = CaseForm(data, request.FILES or None, organisations=_posts(request.user))
+    form = CaseForm(
+        data, request.FILES or None, organisations=_posts(request.user), initial=_prefill(request)
+    )
     if data is not None and form.is_valid():
         values = dict(form.cleaned_data)
         registration = None

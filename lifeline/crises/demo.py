@@ -72,6 +72,9 @@ def load(orgs, areas, countries, rng, write):
         campaign.started = crisis.started + datetime.timedelta(minutes=40)
         campaign.save()
         _answers(campaign, rng)
+    campaign = crisis.campaigns.order_by("started", "id").first()
+    if campaign is not None and campaign.send_id is None:
+        _message_states(campaign, rng)
     write(f"Crisis “{NAME}”: {crisis.member_count} registrations inside.\n")
 
 
@@ -88,6 +91,77 @@ def _answers(campaign, rng):
         note = rng.choice(NOTES.get(status, [""]))
         at = campaign.started + datetime.timedelta(minutes=rng.randrange(2, 240))
         services.record_answer(request, status, via, note=note, at=min(at, timezone.now()))
+
+
+def _message_states(campaign, rng):
+    """The campaign's message as the messaging engine would have left it: answered for those who
+    answered, delivered or only sent for most of the others, and failed on every channel for a few
+    (whom the board then shows as unreachable). Those who did not agree to crisis messages get none."""
+    from lifeline.messaging.audiences import key
+    from lifeline.messaging.models import DeadLetter, Delivery, Send, SendStatus, State
+    from lifeline.nationals.models import Consent, Purpose
+
+    agreed = set(
+        Consent.objects.filter(
+            registration__in=CheckInRequest.objects.filter(campaign=campaign).values("registration_id"),
+            purpose=Purpose.CRISIS_MESSAGES,
+            granted=True,
+        ).values_list("registration_id", flat=True)
+    )
+    requests = list(
+        CheckInRequest.objects.filter(campaign=campaign, registration_id__in=agreed)
+        .select_related("registration")
+        .order_by("id")
+    )
+    texts = services.campaign_texts(campaign)
+    send = Send.objects.create(
+        organisation=campaign.crisis.organisation,
+        name=str(campaign)[:200],
+        audience={
+            "kind": "campaign",
+            "campaign": campaign.pk,
+            "organisation_ids": [campaign.crisis.organisation_id],
+        },
+        texts=texts,
+        channels=["push", "sms", "email"],
+        source=f"campaign:{campaign.pk}",
+        status=SendStatus.DONE,
+        total=len(requests),
+        batches=1,
+        started=campaign.started,
+        resolved=campaign.started,
+    )
+    failed = []
+    for request in requests:
+        person = request.registration
+        addresses = {k: v for k, v in (("sms", person.phone), ("email", person.email)) if v}
+        if request.status == CheckInStatus.UNREACHABLE:
+            state = State.FAILED
+        elif request.status != CheckInStatus.NO_ANSWER:
+            state = State.ANSWERED
+        else:
+            state = rng.choice([State.DELIVERED, State.DELIVERED, State.SENT, State.FAILED])
+        sent = state != State.FAILED
+        delivery = Delivery.objects.create(
+            send=send,
+            batch=1,
+            recipient_key=key("registration", person.pk),
+            language=send.texts.language_for(person.languages or []),
+            addresses=addresses,
+            channel="email" if "email" in addresses and not sent else "sms",
+            state=state,
+            attempts=3 if not sent else 1,
+            provider_id=f"demo-{request.pk}" if sent else "",
+            error="" if sent else "Number not reachable; no answer by email (demo)",
+            sent_at=campaign.started if sent else None,
+            done_at=None if state == State.SENT else campaign.started,
+        )
+        if not sent:
+            failed.append(
+                DeadLetter(send=send, delivery=delivery, channel=delivery.channel, reason=delivery.error)
+            )
+    DeadLetter.objects.bulk_create(failed)
+    type(campaign).objects.filter(pk=campaign.pk).update(send=send)
 
 
 def _fallback_registrations(post, jordan, philippines, areas, rng):

@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from shapely.geometry import Polygon, mapping, shape
@@ -707,32 +707,123 @@ def answer_by_phone(phone_e164, answer, text=""):
     return record_answer(request, answer, Via.SMS, note=str(text or "")[:1000])[0]
 
 
+# What the board says of the check-in message to each person: the messaging engine's delivery
+# state. "failed" is the engine's final word: every channel the person has an address for was
+# tried, each up to MESSAGING_MAX_ATTEMPTS times.
+DELIVERY_NONE = ""  # no message to this person (no consent to crisis messages, or not sent yet)
+_KEY_PREFIX = "registration:"  # messaging.audiences.key("registration", id)
+
+
+def delivery_states(campaign, registration_ids):
+    """{registration id: the state of the campaign's message to them} (``messaging.models.State``),
+    for a page of the board: one indexed read on (send, recipient key)."""
+    from lifeline.messaging.audiences import key
+    from lifeline.messaging.models import Delivery
+
+    ids = list(registration_ids)
+    if not campaign.send_id or not ids:
+        return {}
+    keys = {key("registration", pk): pk for pk in ids}
+    rows = Delivery.objects.filter(send_id=campaign.send_id, recipient_key__in=list(keys))
+    return {keys[k]: state for k, state in rows.values_list("recipient_key", "state")}
+
+
+def with_deliveries(rows, campaign, size=1000):
+    """Each of ``rows`` (check-in requests) with ``delivery``: the state of the message to the person."""
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield from _set_deliveries(chunk, campaign)
+            chunk = []
+    yield from _set_deliveries(chunk, campaign)
+
+
+def _set_deliveries(rows, campaign):
+    states = delivery_states(campaign, [row.registration_id for row in rows])
+    for row in rows:
+        row.delivery = states.get(row.registration_id, DELIVERY_NONE)
+    return rows
+
+
+def _failed(campaign):
+    """The registrations whose message of this campaign failed on every channel, as an uncorrelated
+    subquery (read once, then matched by hash) on the (send, state) index of the deliveries."""
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast, Substr
+
+    from lifeline.messaging.models import Delivery, State
+
+    return (
+        Delivery.objects.filter(
+            send_id=campaign.send_id, state=State.FAILED, recipient_key__startswith=_KEY_PREFIX
+        )
+        .annotate(failed_id=Cast(Substr("recipient_key", len(_KEY_PREFIX) + 1), BigIntegerField()))
+        .values("failed_id")
+    )
+
+
+def board_status(campaign):
+    """The status the board shows: the latest answer, except that someone who has not answered and
+    whose message failed on every channel is "unreachable", never "no answer" (nothing arrived)."""
+    if not campaign.send_id:
+        return F("status")
+    return Case(
+        When(
+            Q(status=CheckInStatus.NO_ANSWER) & Q(registration_id__in=_failed(campaign)),
+            then=Value(CheckInStatus.UNREACHABLE),
+        ),
+        default="status",
+    )
+
+
+def with_board_status(requests, campaign):
+    """``requests`` annotated with ``shown`` (``board_status``): the one status the board's rows,
+    cards, filter and follow-up list all read."""
+    return requests.annotate(shown=board_status(campaign))
+
+
 def board_counts(campaign, people=None):
-    """Requests by status; ``people`` (a filter from core.permissions.people_q) limits whom they count."""
+    """Requests by the status the board shows (``board_status``); ``people`` (a filter from
+    core.permissions.people_q) limits whom they count."""
     requests = campaign.requests.filter(people) if people is not None else campaign.requests.all()
-    counts = dict(requests.values_list("status").annotate(n=Count("id")).order_by())
+    shown = with_board_status(requests, campaign)
+    counts = dict(shown.values_list("shown").annotate(n=Count("id")).order_by())
     return {status: counts.get(status, 0) for status in CheckInStatus.values}
 
 
 URGENCY = Case(
-    When(status=CheckInStatus.NEED_HELP, then=Value(0)),
-    When(status=CheckInStatus.NO_ANSWER, then=Value(1)),
-    When(status=CheckInStatus.UNREACHABLE, then=Value(2)),
+    When(shown=CheckInStatus.NEED_HELP, then=Value(0)),
+    When(shown=CheckInStatus.NO_ANSWER, then=Value(1)),
+    When(shown=CheckInStatus.UNREACHABLE, then=Value(2)),
     default=Value(3),
     output_field=IntegerField(),
 )
 
 
 def board_rows(campaign, status=None, post=None):
-    """The board's rows, "need help" first, then those who did not answer."""
-    rows = campaign.requests.select_related(
-        "registration", "registration__organisation", "registration__area"
+    """The board's rows, "need help" first, then those who did not answer, then the unreachable;
+    each with ``shown`` (``with_board_status``), which ``status`` filters on. The state of each
+    person's message is read for the rows shown (``with_deliveries``)."""
+    rows = with_board_status(
+        campaign.requests.select_related("registration", "registration__organisation", "registration__area"),
+        campaign,
     )
     if status:
-        rows = rows.filter(status=status)
+        rows = rows.filter(shown=status)
     if post:
         rows = rows.filter(registration__organisation_id=post)
     return rows.annotate(urgency=URGENCY).order_by("urgency", "registration__family_name", "id")
+
+
+def households(registration_ids):
+    """{registration id: [its household members]} for the people on a page of the board."""
+    found = {}
+    for member in HouseholdMember.objects.filter(registration_id__in=registration_ids).order_by(
+        "registration_id", "id"
+    ):
+        found.setdefault(member.registration_id, []).append(member)
+    return found
 
 
 # --- just-in-time registration ---------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<id:pk>/register/<str:token>/", views.register, name="register"),
     path("proposals/<id:pk>/", views.proposal, name="proposal"),
     path("campaigns/<id:pk>/", views.board, name="board"),
+    path("campaigns/<id:pk>/live/", views.board_live, name="board_live"),
     path("campaigns/<id:pk>/export/", views.board_export, name="board_export"),
     path("campaigns/<id:pk>/answer/<id:request_pk>/", views.board_answer, name="board_answer"),
 ]

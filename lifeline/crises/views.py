@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from lifeline.core import audit, disclosure
@@ -200,35 +201,112 @@ def _board_rows(request, campaign):
     return form, rows.filter(_people(request.user))
 
 
-@login_required
-def board(request, pk):
-    campaign = _campaign_for(request.user, pk)
+# What the board says of the check-in message to each person (crises.services.delivery_states).
+DELIVERY_LABELS = {
+    "queued": _lazy("Being sent"),
+    "sending": _lazy("Being sent"),
+    "sent": _lazy("Sent"),
+    "delivered": _lazy("Delivered"),
+    "failed": _lazy("Failed on every channel"),
+    "answered": _lazy("Answered"),
+}
+DELIVERY_TONE = {"failed": "bad", "delivered": "good", "answered": "good"}
+REFRESH_SECONDS = 20  # how often the board's script asks for the live part again
+
+
+def _delivery(row, campaign):
+    """(label, tone) of the check-in message to the person of ``row``."""
+    if row.delivery:
+        return DELIVERY_LABELS.get(row.delivery, row.delivery), DELIVERY_TONE.get(row.delivery, "")
+    if campaign.send_id is None or campaign.send is None or campaign.send.resolved is None:
+        return _("Not sent yet"), ""
+    return _("No message: sees the question in the app only"), "warn"
+
+
+def _querystring(request, **changes):
+    """The reader's filters (status, post) with ``changes``, as a query string without the page."""
+    query = QueryDict(mutable=True)
+    for name in ("status", "post"):
+        value = changes.get(name, request.GET.get(name, ""))
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+def _board_context(request, campaign):
+    """The board's live part (counts and a page of people), shared by the page and its refresh."""
+    from lifeline.cases.models import Case
+    from lifeline.core.names import language_name
+    from lifeline.evacuation.models import AssemblyPoint
+    from lifeline.nationals.models import HouseholdMember
+
     form, rows = _board_rows(request, campaign)
     page = paginate(request, with_reported_status(rows))
-    for row in page["object_list"]:  # what the person said unasked, in the app (nationals.StatusReport)
-        row.reported_label = CheckInStatus(row.reported_status).label if row.reported_status else ""
-    # Who is on the board (names, phone) is the registrations' disclosure policy (nationals/disclosure.py).
+    # Who is on the board (names, phone, household) is the registrations' disclosure policy
+    # (nationals/disclosure.py); languages, posts and areas are not personal.
     see = disclosure.to(request.user, Registration)
-    rows = list(page["object_list"])
+    see_members = disclosure.to(request.user, HouseholdMember)
+    rows = list(services.with_deliveries(page["object_list"], campaign))
     see.audit_listing([row.registration for row in rows], _("check-in board"), fields=BOARD_FIELDS)
+    household = services.households([row.registration_id for row in rows])
+    members_shown = [m for row in rows for m in household.get(row.registration_id, [])]
+    see_members.audit_listing(members_shown, _("check-in board"), fields=("name",))
     for row in rows:
+        # what the person said unasked, in the app (nationals.StatusReport)
+        row.reported_label = CheckInStatus(row.reported_status).label if row.reported_status else ""
         row.person = see.wrap(row.registration)
+        row.shown_label = CheckInStatus(row.shown).label
+        row.delivery_label, row.delivery_tone = _delivery(row, campaign)
+        code = row.registration.primary_language
+        row.language = language_name(code) if code else ""
+        row.household = see_members.wrap_all(household.get(row.registration_id, []))
     page["object_list"] = rows
-    can_answer = _can_change(request.user, campaign.crisis) and campaign.closed is None
     counts = services.board_counts(campaign, _people(request.user))
-    context = {
+    can_change = _can_change(request.user, campaign.crisis)
+    can_answer = can_change and campaign.closed is None
+    return {
         "campaign": campaign,
         "crisis": campaign.crisis,
         "counts": counts,
         "filter_form": form,
-        "cards": [(s, CheckInStatus(s).label, counts[s]) for s in BOARD_ORDER],
+        "cards": [
+            (
+                s,
+                CheckInStatus(s).label,
+                counts[s],
+                _querystring(request, status=s),
+                request.GET.get("status") == s,
+            )
+            for s in BOARD_ORDER
+        ],
         "see": see,
         "can_answer": can_answer,
         "answer_form": StaffAnswerForm() if can_answer else None,
         "can_export": has_perm(request.user, AREA, Action.EXPORT),
+        "can_see_person": has_perm(request.user, Area.NATIONALS, Action.VIEW),
+        "can_open_case": has_perm(request.user, Area.CASES, Action.CHANGE)
+        and disclosure.may_see(request.user, Case),
+        "filters": _querystring(request),
+        "points": AssemblyPoint.objects.filter(crisis=campaign.crisis) if can_change else [],
+        "refresh_seconds": REFRESH_SECONDS,
         **page,
     }
-    return render(request, "crises/board.html", context)
+
+
+@login_required
+def board(request, pk):
+    campaign = _campaign_for(request.user, pk)
+    return render(request, "crises/board.html", _board_context(request, campaign))
+
+
+@login_required
+def board_live(request, pk):
+    """The board's live part alone (counts and people, with the reader's filters), which the
+    board's script (static/lifeline/board.js) fetches every REFRESH_SECONDS while the tab is seen."""
+    campaign = _campaign_for(request.user, pk)
+    response = render(request, "crises/_board_live.html", _board_context(request, campaign))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -268,18 +346,28 @@ def board_export(request, pk):
     campaign = _campaign_for(request.user, pk)
     _form, rows = _board_rows(request, campaign)
     if "status" not in request.GET:
-        rows = rows.filter(status=CheckInStatus.NO_ANSWER)
+        rows = rows.filter(shown=CheckInStatus.NO_ANSWER)
     see = disclosure.to(request.user, Registration)
-    header = [_("registration"), _("name"), _("post"), _("admin area"), _("status"), _("answered"), _("via")]
+    header = [
+        _("registration"),
+        _("name"),
+        _("post"),
+        _("admin area"),
+        _("status"),
+        _("check-in message"),
+        _("answered"),
+        _("via"),
+    ]
     table = [header + ([_("phone")] if see.allowed else [])]
-    for row in rows.iterator(chunk_size=1000):
+    for row in services.with_deliveries(rows.iterator(chunk_size=1000), campaign):
         reg = row.registration
         cells = [
             str(reg.pk),
             see.value(reg, "full_name"),
             reg.organisation.name,
             reg.area.name if reg.area else "",
-            row.get_status_display(),
+            str(CheckInStatus(row.shown).label),
+            str(_delivery(row, campaign)[0]),
             row.answered_at.isoformat() if row.answered_at else "",
             row.get_via_display(),
         ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifeline.evacuation import views
+from lifeline.evacuation import message_views, views
 
 app_name = "evacuation"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("crises/<id:crisis_pk>/transports/new/", views.transport_edit, name="transport_create"),
     path("points/<id:pk>/", views.point_detail, name="point"),
     path("points/<id:pk>/edit/", views.point_edit, name="point_edit"),
+    path("points/<id:pk>/message/", message_views.point_message, name="point_message"),
     path("points/<id:pk>/manifest.<str:fmt>", views.manifest, {"kind": "point"}, name="point_manifest"),
     path("transports/<id:pk>/", views.transport_detail, name="transport"),
     path("transports/<id:pk>/edit/", views.transport_edit, name="transport_edit"),

@@ -255,6 +255,14 @@ PAGES = [
         "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 clean/clean ok/ok",
         marker="Beirutonly",
     ),
+    # The board's live part (what its script fetches every 20 s): the same answers as the board.
+    Row(
+        "crises/campaigns/<id:pk>/live/",
+        "/crises/campaigns/{campaign}/live/?post={beirut}",
+        "GET",
+        "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 clean/clean ok/ok",
+        marker="Beirutonly",
+    ),
     Row(
         "crises/campaigns/<id:pk>/export/",
         "/crises/campaigns/{campaign}/export/?post={beirut}",
@@ -286,6 +294,15 @@ PAGES = [
     Row("evacuation/crises/<id:crisis_pk>/transports/new/", "/evacuation/crises/{crisis}/transports/new/", "GET", CRISIS_WRITE),
     Row("evacuation/points/<id:pk>/", "/evacuation/points/{point}/", "GET", PERSON_READ, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
     Row("evacuation/points/<id:pk>/edit/", "/evacuation/points/{point}/edit/", "GET", PERSON_WRITE),
+    # Messaging everyone at a point is running its evacuation: those who may change the crisis.
+    Row("evacuation/points/<id:pk>/message/", "/evacuation/points/{point}/message/", "GET", PERSON_WRITE),
+    Row(
+        "evacuation/points/<id:pk>/message/",
+        "/evacuation/points/{point}/message/",
+        "POST",
+        "L 400/400 404/404 404/404 no/no no/no no/no no/no 400/404 400/400",  # no text: refused, nothing sent
+        data={"who": "assigned", "action": "send"},
+    ),
     Row("evacuation/points/<id:pk>/manifest.<str:fmt>", "/evacuation/points/{point}/manifest.csv", "GET", MANIFEST, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
     Row("evacuation/transports/<id:pk>/", "/evacuation/transports/{transport}/", "GET", PERSON_READ, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
     Row("evacuation/transports/<id:pk>/edit/", "/evacuation/transports/{transport}/edit/", "GET", PERSON_WRITE),
