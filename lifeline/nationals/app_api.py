@@ -265,8 +265,11 @@ def _areas(pcodes):
     return {a.pcode: a for a in AdminArea.objects.filter(pcode__in=[p for p in pcodes if p])}
 
 
-def parsed(payload):
+def parsed(payload, region=None):
     """The payload as the service takes it: (values, consents, household, trips, errors).
+
+    ``region``: the country a phone number typed as dialled locally is read in (staff API:
+    ``core/defaults.phone_region``); without it only international numbers are accepted.
 
     Only parsing happens here (codes to rows, phones to E.164, language names to codes); the rules
     of a registration are the service's (``services.registration_errors``), and their errors are
@@ -303,7 +306,7 @@ def parsed(payload):
     values["nationality"] = country("nationality", payload.nationality)
     values["country"] = country("country", payload.country)
     values["area"] = area("area", payload.area)
-    values["phone"] = _parse(errors, "phone", PhoneField(), payload.phone) or ""
+    values["phone"] = _parse(errors, "phone", PhoneField(region=region), payload.phone) or ""
     values["email"] = _parse(errors, "email", django_forms.EmailField(required=False), payload.email) or ""
     values["location"] = _parse(errors, "location", PointField(), payload.location) or ""
     values["messaging"] = _parse(
@@ -326,7 +329,7 @@ def parsed(payload):
         for key, value in (
             ("name", contact.name),
             ("relation", contact.relation),
-            ("phone", _parse(errors, "emergency_contact.phone", PhoneField(), contact.phone)),
+            ("phone", _parse(errors, "emergency_contact.phone", PhoneField(region=region), contact.phone)),
             (
                 "email",
                 _parse(
