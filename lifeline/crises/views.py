@@ -278,7 +278,7 @@ def board_export(request, pk):
             str(reg.pk),
             see.value(reg, "full_name"),
             reg.organisation.name,
-            reg.area.name if reg.area else "",
+            reg.area.shown_name if reg.area else "",
             row.get_status_display(),
             row.answered_at.isoformat() if row.answered_at else "",
             row.get_via_display(),

@@ -24,6 +24,7 @@ from lifeline.core import audit, languages
 from lifeline.core.http import client_ip
 from lifeline.core.names import country_name, language_name
 from lifeline.geo.models import AdminArea, Country
+from lifeline.geo.names import area_name
 from lifeline.nationals import services
 from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, speak_to
 from lifeline.nationals.models import (
@@ -445,7 +446,7 @@ def sections(registration):
     )
     place = rows(
         (_label(Registration, "country"), country_name(r.country.code, lang)),
-        (_("Region or province"), r.area.name if r.area_id else ""),
+        (_("Region or province"), area_name(r.area, lang) if r.area_id else ""),
         (_label(Registration, "city"), r.city),
         (_("Address"), r.address),
         (_("Map point"), r.location),
@@ -485,7 +486,7 @@ def sections(registration):
                 " · ".join(
                     v
                     for v in (
-                        t.area.name if t.area_id else "",
+                        area_name(t.area, lang) if t.area_id else "",
                         _("from %(start)s") % {"start": _date(t.start)},
                         _("until %(end)s") % {"end": _date(t.end)} if t.end else "",
                     )

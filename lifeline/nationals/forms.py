@@ -75,7 +75,7 @@ def area_choices(empty_label="---------"):
     """Admin areas grouped by country, so that the list shows which belong to the country of stay."""
     groups = {}
     for area in AdminArea.objects.select_related("country").order_by("country__code", "name"):
-        groups.setdefault(area.country.name, []).append((area.pk, area.name))
+        groups.setdefault(area.country.name, []).append((area.pk, area.shown_name))
     return [("", empty_label)] + sorted(groups.items())
 
 
