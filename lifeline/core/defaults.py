@@ -59,10 +59,13 @@ def post(user, organisations=None):
     return own
 
 
-def _covered_codes(organisation):
-    codes = set(organisation.jurisdiction_countries.values_list("code", flat=True))
-    codes |= set(organisation.jurisdiction_areas.values_list("country__code", flat=True))
-    return codes
+def _covered_codes(organisations):
+    """The ISO codes of the countries ``organisations`` (a queryset) cover: their jurisdiction."""
+    countries = Organisation.jurisdiction_countries.through.objects.filter(organisation__in=organisations)
+    areas = Organisation.jurisdiction_areas.through.objects.filter(organisation__in=organisations)
+    return set(countries.values_list("country__code", flat=True)) | set(
+        areas.values_list("adminarea__country__code", flat=True)
+    )
 
 
 def residence_country(post_organisation):
@@ -71,7 +74,7 @@ def residence_country(post_organisation):
 
     if post_organisation is None:
         return None
-    codes = _covered_codes(post_organisation)
+    codes = _covered_codes(Organisation.objects.filter(pk=post_organisation.pk))
     return Country.objects.filter(code=codes.pop()).first() if len(codes) == 1 else None
 
 
@@ -90,10 +93,7 @@ def only_country(organisations=None, queryset=None):
     ``queryset``: the countries the field offers (the answer must be one of them)."""
     from lifeline.geo.models import Country
 
-    codes = set()
-    if organisations is not None:
-        for organisation in organisations[:50]:
-            codes |= _covered_codes(organisation)
+    codes = _covered_codes(organisations) if organisations is not None else set()
     if not codes:
         codes = deployment_country_codes()
     if len(codes) != 1:

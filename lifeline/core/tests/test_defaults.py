@@ -192,3 +192,18 @@ def test_advice_form_preselects_the_posts_only_country(post_amman, jordan):
     form = AdviceForm(organisations=Organisation.objects.filter(pk=post_amman.pk))
     assert form["country"].value() == jordan.pk
     assert form["organisation"].value() == post_amman.pk
+
+
+def test_crisis_form_preselects_the_only_country_but_never_whole_countries(org_a, areas, jordan):
+    from lifeline.crises.forms import CrisisForm
+
+    form = CrisisForm(organisations=Organisation.objects.filter(pk=org_a.pk))
+    assert form["country"].value() == jordan.pk
+    assert not form["countries"].value()  # a whole country affected is never a default
+
+
+def test_organisation_form_preselects_the_deployments_only_country(org_a, jordan):
+    from lifeline.core.forms import OrganisationForm
+
+    form = OrganisationForm(organisations=Organisation.objects.all())
+    assert form["country"].value() == jordan.pk
