@@ -55,3 +55,42 @@ def test_the_planners_home_groups_people_by_language(login, make_user, org_a, bi
     planner = make_user(org_a, role=Role.COORDINATOR, scope=Scope.CHILDREN)
     page = login(planner).get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).text
     assert f"<td>{GROUPED[language]}</td>" in page  # languages spoken with no interpreter
+
+
+SENTENCE = Template(
+    '{% load i18n %}{% blocktranslate count c=x with n=x|floatformat:"g" %}'
+    "{{ n }} profile{% plural %}{{ n }} profiles{% endblocktranslate %}"
+)
+
+
+@pytest.mark.parametrize(
+    "language, x, expected",
+    [
+        ("en", 1234567, "1,234,567 profiles"),
+        ("ru", 1234562, f"1{NBSP}234{NBSP}562 профиля"),  # the plural form follows the number, not its text
+        ("ru", 1234567, f"1{NBSP}234{NBSP}567 профилей"),
+        ("fr", 1234567, f"1{NBSP}234{NBSP}567 profils"),
+        ("ar", 1234567, "1,234,567 ملفًا تعريفيًا"),
+        ("ar", 1234500, "1,234,500 ملف تعريفي"),
+        ("ar", 1, "ملف تعريفي واحد"),
+    ],
+)
+def test_sentences_with_a_count_keep_their_plural_and_group_the_figure(language, x, expected):
+    with translation.override(language):
+        assert SENTENCE.render(Context({"x": x})) == expected
+
+
+def test_the_alert_reach_preview_groups_its_figures():
+    from django.template.loader import render_to_string
+
+    preview = {
+        "total": 12345,
+        "reachable": 12000,
+        "by_language": {"ar": 10000},
+        "by_channel": {"sms": 12000},
+        "missing_languages": {"fil": 2345},
+    }
+    with translation.override("ru"):
+        page = render_to_string("messaging/includes/preview.html", {"preview": preview})
+    for figure in ("12 345", "12 000", "10 000", "2 345"):
+        assert figure.replace(" ", NBSP) in page, figure
