@@ -166,7 +166,8 @@ def _save(request, payload, instance=None):
         organisation = Organisation.objects.filter(pk=payload.organisation).first()
     elif instance is not None:
         organisation = instance.organisation
-    region = defaults.phone_region(request.user, organisation)
+    country = Country.objects.filter(code=str(payload.country or "").upper()).first()
+    region = defaults.phone_region(request.user, organisation, country)
     values, consents, household, trips, errors = parsed(payload, region=region)
     values.update(source=payload.source, kind=payload.kind, organisation=None)
     if payload.organisation is not None:

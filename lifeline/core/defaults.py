@@ -3,8 +3,9 @@
 Pages, the API and the app ask these functions; no form guesses on its own.
 
 - ``phone_region``: where a number typed in local format is read — the country of the
-  organisation that holds the record, else the country of the staff member's own organisation,
-  else the deployment's ``SMS_DEFAULT_REGION`` (``core/phones.default_region``).
+  organisation that holds the record (of the place of stay when the post is yet to be assigned),
+  else the country of the staff member's own organisation, else the deployment's
+  ``SMS_DEFAULT_REGION`` (``core/phones.default_region``).
 - ``nationality``: the country of the ministry of foreign affairs the user works for or under
   (the home stream registers that ministry's nationals).
 - ``post``: the user's own post, when it is one they may write for.
@@ -27,8 +28,13 @@ def user_organisation(user):
     return getattr(profile, "organisation", None)
 
 
-def phone_region(user=None, organisation=None):
-    """The ISO 3166 code a local phone number is read in (None: international numbers only)."""
+def phone_region(user=None, organisation=None, country=None):
+    """The ISO 3166 code a local phone number is read in (None: international numbers only).
+
+    ``organisation``: the one that holds the record; when it is left to be assigned by the place
+    of stay (a registration), that place's ``country`` stands for it; else the user's organisation."""
+    if organisation is None and country is not None and getattr(country, "code", ""):
+        return country.code.upper()
     return default_region(organisation or user_organisation(user))
 
 

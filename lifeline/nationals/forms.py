@@ -202,7 +202,13 @@ class RegistrationForm(VersionedForm, forms.ModelForm):
         organisation = getattr(self, "cleaned_data", {}).get("organisation") or (
             self.instance.organisation if self.instance.organisation_id else None
         )
-        return defaults.phone_region(self.user, organisation)
+        country = None
+        if organisation is None and self.is_bound:  # the post will be the one covering the place of stay
+            try:
+                country = self.fields["country"].clean(self.data.get(self.add_prefix("country")))
+            except ValidationError:
+                country = None
+        return defaults.phone_region(self.user, organisation, country)
 
     def clean(self):
         data = super().clean()

@@ -105,6 +105,20 @@ def test_staff_api_reads_a_local_number_in_the_users_country_when_the_post_is_as
     assert registration.phone == E164 and registration.emergency_contact["phone"] == "+962795555555"
 
 
+def test_with_the_post_left_to_the_place_of_stay_a_local_number_is_read_in_that_country(
+    login, api, make_user, ministry, post_amman, jordan
+):
+    # A ministry's coordinator (in the Philippines) registers someone in Jordan, post assigned by place.
+    user = make_user(ministry, role=Role.COORDINATOR, scope=Scope.CHILDREN)
+    data = form_data(jordan, ministry.country, phone=LOCAL, organisation="")
+    assert login(user).post(reverse("nationals:create"), data).status_code == 302
+    body = payload(country="JO", phone="0795555555", given_names="Ben")
+    assert api(user).post("/api/nationals", body, content_type="application/json").status_code == 201
+    assert sorted(Registration.objects.values_list("organisation", flat=True)) == [post_amman.pk] * 2
+    assert sorted(r.phone for r in Registration.objects.all()) == [E164, "+962795555555"]
+    assert defaults.phone_region(user) == "PH" and defaults.phone_region(user, country=jordan) == "JO"
+
+
 def test_without_a_region_only_international_numbers_are_read():
     from django.core.exceptions import ValidationError
 
