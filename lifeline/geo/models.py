@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.names import country_name
+from lifeline.geo.names import area_name
 
 
 class Country(models.Model):
@@ -66,8 +67,6 @@ class AdminArea(models.Model):
     @property
     def shown_name(self):
         """The name in the reader's language (``geo/names.area_name``)."""
-        from lifeline.geo.names import area_name
-
         return area_name(self)
 
     def set_geometry(self, geometry: dict):
