@@ -254,6 +254,8 @@ for _code, _name in LANGUAGES:  # a deployment's language Django knows nothing o
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Number formats that differ from Django's (Arabic groups thousands); figures use floatformat:"g".
+FORMAT_MODULE_PATH = ["lifeline.formats"]
 
 STATIC_URL = "static/"
 # Third-party browser files come from npm at set-up (package.json, `make setup`), served from here.

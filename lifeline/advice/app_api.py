@@ -16,6 +16,7 @@ from lifeline.advice import services
 from lifeline.api.common import ErrorOut, ShortText
 from lifeline.core.languages import is_rtl
 from lifeline.geo.models import Country
+from lifeline.geo.names import area_name
 from lifeline.nationals.auth import RegisteredDeviceAuth
 
 router = Router(tags=["App for nationals"], auth=None)
@@ -159,7 +160,7 @@ def country_briefing(request, code: str, response: HttpResponse, lang: ShortText
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return {
         "country": country.code,
-        "place": briefing.area.name if briefing.area_id else "",
+        "place": area_name(briefing.area, text.language) if briefing.area_id else "",
         "language": text.language,
         "rtl": is_rtl(text.language),
         "title": text.title,

@@ -18,7 +18,7 @@ class PlaceForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         offer_organisations(self.fields["organisation"], organisations, _("Kept by"))
-        offer_countries(self.fields["country"])
+        offer_countries(self.fields["country"], preselect=True, organisations=organisations)
         self.fields["area"].queryset = AdminArea.objects.select_related("country").order_by(
             "country__code", "name"
         )

@@ -133,7 +133,7 @@ class TravelAdvice(Audited, OwnedModel):
     @property
     def place(self):
         """The part of the country this advice covers ("" for the whole country)."""
-        return self.area.name if self.area_id else self.region
+        return self.area.shown_name if self.area_id else self.region
 
     @property
     def is_whole_country(self):
@@ -349,7 +349,7 @@ class Briefing(Audited, OwnedModel):
         verbose_name_plural = _("destination briefings")
 
     def __str__(self):
-        return f"{self.country.name}: {self.area.name}" if self.area_id else self.country.name
+        return f"{self.country.name}: {self.area.shown_name}" if self.area_id else self.country.name
 
 
 # The preparedness checklist, one item a line in each field.

@@ -519,7 +519,11 @@ def public_index(request):
     """Alerts in force, each in the reader's language where it has one, with what tells two apart:
     severity, area, who issued it and when, until when."""
     wanted = [get_language()]
-    alerts = current_public_alerts().select_related("organisation").prefetch_related("info__areas")[:100]
+    alerts = (
+        current_public_alerts()
+        .select_related("organisation")
+        .prefetch_related("info__areas__admin_areas__country")[:100]
+    )
     rows = []
     for alert in alerts:
         infos = list(alert.info.all())
@@ -529,6 +533,12 @@ def public_index(request):
                 "alert": alert,
                 "info": info,
                 "areas": [area.area_desc for area in info.areas.all()] if info else [],
+                # The admin areas named, in the reader's language (geo/names.area_name).
+                "places": sorted(
+                    {admin.shown_name for area in info.areas.all() for admin in area.admin_areas.all()}
+                )
+                if info
+                else [],
                 "languages": [
                     (i.language, language_name(i.language, i.language)) for i in infos if i is not info
                 ],

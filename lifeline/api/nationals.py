@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Mapped, ShortText, invalid, require
-from lifeline.core import audit, disclosure
+from lifeline.core import audit, defaults, disclosure
 from lifeline.core.models import Action, Area, AuditAction, Organisation
 from lifeline.core.names import normalise_language
 from lifeline.geo.models import AdminArea, Country
@@ -161,10 +161,17 @@ def _save(request, payload, instance=None):
     if not see.allowed:
         raise PermissionDenied  # a registration is personal data through and through
     services.check_writer(request.user, instance)
-    values, consents, household, trips, errors = parsed(payload)
+    organisation = None
+    if payload.organisation is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation).first()
+    elif instance is not None:
+        organisation = instance.organisation
+    country = Country.objects.filter(code=str(payload.country or "").upper()).first()
+    region = defaults.phone_region(request.user, organisation, country)
+    values, consents, household, trips, errors = parsed(payload, region=region)
     values.update(source=payload.source, kind=payload.kind, organisation=None)
     if payload.organisation is not None:
-        values["organisation"] = Organisation.objects.filter(pk=payload.organisation).first()
+        values["organisation"] = organisation
         if values["organisation"] is None:
             errors.setdefault("organisation", []).append(_("Choose a post you may write for."))
     if errors:

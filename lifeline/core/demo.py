@@ -42,18 +42,19 @@ BACKUP_CODES = [f"demo{n:04d}" for n in range(1, 21)]
 # Jordan's governorates and their OCHA P-codes (facts); boundaries are loaded from a
 # COD file when one is available (see geo_files()).
 JORDAN_AREAS = [
-    ("JO11", "Amman", "عمان"),
-    ("JO12", "Al Balqa", "البلقاء"),
-    ("JO13", "Zarqa", "الزرقاء"),
-    ("JO14", "Madaba", "مادبا"),
-    ("JO21", "Irbid", "إربد"),
-    ("JO22", "Al Mafraq", "المفرق"),
-    ("JO23", "Jarash", "جرش"),
-    ("JO24", "Ajloun", "عجلون"),
-    ("JO31", "Al Karak", "الكرك"),
-    ("JO32", "At Tafilah", "الطفيلة"),
-    ("JO33", "Ma'an", "معان"),
-    ("JO34", "Al Aqaba", "العقبة"),
+    # P-code, name (boundary file), Arabic, French, Russian
+    ("JO11", "Amman", "عمان", "Amman", "Амман"),
+    ("JO12", "Al Balqa", "البلقاء", "Balqa", "Эль-Балка"),
+    ("JO13", "Zarqa", "الزرقاء", "Zarka", "Эз-Зарка"),
+    ("JO14", "Madaba", "مادبا", "Madaba", "Мадаба"),
+    ("JO21", "Irbid", "إربد", "Irbid", "Ирбид"),
+    ("JO22", "Al Mafraq", "المفرق", "Mafraq", "Эль-Мафрак"),
+    ("JO23", "Jarash", "جرش", "Jerash", "Джераш"),
+    ("JO24", "Ajloun", "عجلون", "Ajloun", "Аджлун"),
+    ("JO31", "Al Karak", "الكرك", "Kerak", "Эль-Карак"),
+    ("JO32", "At Tafilah", "الطفيلة", "Tafilé", "Эт-Тафила"),
+    ("JO33", "Ma'an", "معان", "Maan", "Маан"),
+    ("JO34", "Al Aqaba", "العقبة", "Aqaba", "Эль-Акаба"),
 ]
 
 HOST_ORGS = [
@@ -162,9 +163,16 @@ def load(stdout=None):
     ensure_countries()
     countries = {c.code: c for c in Country.objects.all()}
     jordan = countries["JO"]
-    for pcode, name, local in JORDAN_AREAS:
+    for pcode, name, local, french, russian in JORDAN_AREAS:
         AdminArea.objects.update_or_create(
-            pcode=pcode, defaults={"country": jordan, "name": name, "name_local": local, "level": 1}
+            pcode=pcode,
+            defaults={
+                "country": jordan,
+                "name": name,
+                "name_local": local,
+                "names": {"fr": french, "ru": russian},
+                "level": 1,
+            },
         )
     adm1, world = geo_files()
     if adm1.exists():

@@ -72,10 +72,10 @@ def split_entries(text):
 
 
 def deployment_country_codes():
-    """The countries this deployment works in: where its organisations are and what they cover."""
-    codes = set(Organisation.objects.exclude(country=None).values_list("country__code", flat=True))
-    codes |= set(Organisation.jurisdiction_countries.through.objects.values_list("country__code", flat=True))
-    return codes
+    """The countries this deployment works in (``core/defaults``)."""
+    from lifeline.core import defaults
+
+    return defaults.deployment_country_codes()
 
 
 class PickerInput(forms.TextInput):
@@ -226,12 +226,21 @@ class CountryChoiceIterator(ModelChoiceIterator):
             yield self.choice(country)
 
 
-def offer_countries(field, queryset=None):
-    """Make a country choice field list countries by name in the reader's language, own first."""
+def offer_countries(field, queryset=None, preselect=False, organisations=None):
+    """Make a country choice field list countries by name in the reader's language, own first.
+
+    ``preselect``: when ``organisations`` (else the deployment) work in one country only, it is
+    chosen already (``core/defaults.only_country``)."""
+    from lifeline.core import defaults
     from lifeline.geo.models import Country
 
     field.iterator = CountryChoiceIterator
     field.queryset = Country.objects.all() if queryset is None else queryset
+    if preselect and not field.initial:
+        only = defaults.only_country(organisations, field.queryset)
+        if only is not None:
+            multiple = isinstance(field, forms.ModelMultipleChoiceField)
+            field.initial = [only.pk] if multiple else only.pk
 
 
 class CountryChoiceField(forms.ModelChoiceField):
@@ -437,7 +446,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
             # The type decides what an organisation may see (an immigration authority never sees
             # personal data), so only a superuser changes it once the organisation exists.
             self.fields["kind"].disabled = True
-        offer_countries(self.fields["country"])
+        offer_countries(self.fields["country"], preselect=True)
         offer_countries(self.fields["jurisdiction_countries"])
         self.fields["jurisdiction_areas"].required = False
         self.fields["jurisdiction_countries"].required = False

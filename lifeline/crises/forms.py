@@ -57,7 +57,7 @@ class CrisisForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["areas"].queryset = AdminArea.objects.filter(level=1).select_related("country")
-        offer_countries(self.fields["country"])
+        offer_countries(self.fields["country"], preselect=True, organisations=organisations)
         offer_countries(self.fields["countries"])
         self.fields["countries"].required = False
         self.fields["geometry"].required = False

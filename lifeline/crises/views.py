@@ -365,7 +365,7 @@ def board_export(request, pk):
             str(reg.pk),
             see.value(reg, "full_name"),
             reg.organisation.name,
-            reg.area.name if reg.area else "",
+            reg.area.shown_name if reg.area else "",
             str(CheckInStatus(row.shown).label),
             str(_delivery(row, campaign)[0]),
             row.answered_at.isoformat() if row.answered_at else "",

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core import defaults
 from lifeline.core.forms import LanguageCodesField, LanguageField, offer_organisations
 from lifeline.core.versions import VersionedForm
 from lifeline.directory.models import ContactCategory, KeyContact, TrustLevel
@@ -10,9 +11,13 @@ from lifeline.geo.models import AdminArea
 
 
 class ChannelsField(forms.CharField):
+    """Channels one per line; phone numbers international or local to ``region`` (an ISO 3166
+    code, or a callable giving one when the field is cleaned)."""
+
     widget = forms.Textarea(attrs={"rows": 3})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, region=None, **kwargs):
+        self.region = region
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
@@ -27,6 +32,7 @@ class ChannelsField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
+        region = self.region() if callable(self.region) else self.region
         channels, errors = [], []
         for line in value.splitlines():
             if not line.strip():
@@ -37,7 +43,10 @@ class ChannelsField(forms.CharField):
                 continue
             try:
                 channels.append(
-                    {"type": kind.strip().lower(), "value": normalise_channel(kind.strip().lower(), rest)}
+                    {
+                        "type": kind.strip().lower(),
+                        "value": normalise_channel(kind.strip().lower(), rest, region),
+                    }
                 )
             except ValidationError as exc:
                 errors.extend(exc.messages)
@@ -81,8 +90,16 @@ class KeyContactForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         offer_organisations(self.fields["organisation"], organisations, _("Kept by"))
+        # A number typed as dialled locally is read in the country of the organisation keeping the contact.
+        self.fields["channels"].region = self._phone_region
         self.fields["coverage_areas"].queryset = AdminArea.objects.order_by("name")
         self.fields["coverage_areas"].required = False
+
+    def _phone_region(self):
+        organisation = getattr(self, "cleaned_data", {}).get("organisation") or (
+            self.instance.organisation if self.instance.organisation_id else None
+        )
+        return defaults.phone_region(organisation=organisation)
 
 
 class ContactFilterForm(forms.Form):

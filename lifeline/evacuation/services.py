@@ -194,7 +194,7 @@ def assign_area(crisis, area, point, transport=None):
     if not ids:
         raise ValidationError(
             _("Everyone in %(area)s is already on the evacuation, or nobody lives there.")
-            % {"area": area.name}
+            % {"area": area.shown_name}
         )
     return assign(crisis, ids, point, transport)
 

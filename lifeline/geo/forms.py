@@ -3,12 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import _PickerField
-
-
-def area_label(area):
-    """“Amman — عمان (JO11)”: the name, the local name when it differs, and the P-code."""
-    local = f" — {area.name_local}" if area.name_local and area.name_local != area.name else ""
-    return f"{area.name}{local} ({area.pcode})"
+from lifeline.geo.names import area_label
 
 
 class AdminAreaField(_PickerField):
@@ -27,7 +22,7 @@ class AdminAreaField(_PickerField):
     def _areas():
         from lifeline.geo.models import AdminArea
 
-        return AdminArea.objects.order_by("level", "name")
+        return AdminArea.objects.select_related("country").order_by("level", "name")
 
     def _label_of(self, item):
         from lifeline.geo.models import AdminArea
@@ -56,6 +51,11 @@ class AdminAreaField(_PickerField):
             .order_by("level", "pcode")
             .first()
         )
+        if match is None:  # a name in another language ("Zarka" for a French reader)
+            wanted = text.casefold()
+            for area in AdminArea.objects.only("pcode", "names", "level").order_by("level", "pcode"):
+                if any(str(name).casefold() == wanted for name in (area.names or {}).values()):
+                    return area.pcode
         return match.pcode if match else None
 
     @staticmethod

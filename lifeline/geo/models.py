@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.names import country_name
+from lifeline.geo.names import area_name
 
 
 class Country(models.Model):
@@ -38,6 +39,8 @@ class AdminArea(models.Model):
     pcode = models.CharField(_("P-code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_local = models.CharField(_("local name"), max_length=200, blank=True)
+    # Names in other languages, {language: name}; which one a reader sees: geo/names.area_name.
+    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
     level = models.PositiveSmallIntegerField(_("admin level"), default=1)
     parent = models.ForeignKey(
         "self",
@@ -59,7 +62,12 @@ class AdminArea(models.Model):
         verbose_name_plural = _("administrative areas")
 
     def __str__(self):
-        return f"{self.name} ({self.pcode})"
+        return f"{self.shown_name} ({self.pcode})"
+
+    @property
+    def shown_name(self):
+        """The name in the reader's language (``geo/names.area_name``)."""
+        return area_name(self)
 
     def set_geometry(self, geometry: dict):
         """Store a GeoJSON geometry and its bounding box."""

@@ -13,6 +13,24 @@ from lifeline.geo.models import AdminArea, Country
 CODE_FIELDS = ("ADM{n}_PCODE", "admin{n}Pcod", "ADM{n}_PCOD", "pcode")
 NAME_FIELDS = ("ADM{n}_EN", "admin{n}Na_1", "admin{n}Name_en", "ADM{n}_NAME", "name")
 LOCAL_FIELDS = ("ADM{n}_AR", "admin{n}Name", "ADM{n}_REF")
+# Other columns ADM{n}_XX of a COD file that are names in language XX (ADM1_FR, ADM1_ES …).
+NOT_LANGUAGES = frozenset({"EN", "AR", "REF", "PCODE", "PCOD", "ALT1EN", "ALT2EN", "ALT1AR", "ALT2AR"})
+
+
+def _names(properties, level, name):
+    """{language: name} from the ADM{n}_XX columns (XX a language: FR, ES, PT …) that differ from ``name``."""
+    from lifeline.core.languages import normalise
+
+    prefix = f"ADM{level}_"
+    found = {}
+    for key, value in properties.items():
+        suffix = str(key)[len(prefix) :] if str(key).startswith(prefix) else ""
+        if not suffix or suffix.upper() in NOT_LANGUAGES or not 2 <= len(suffix) <= 3 or not suffix.isalpha():
+            continue
+        tag, text = normalise(suffix.lower()), str(value or "").strip()
+        if tag and text and text != name:
+            found[tag] = text
+    return found
 
 
 def _pick(properties, candidates, level):
@@ -42,6 +60,7 @@ def import_boundaries(geojson: dict, country: Country, level=1, parent_level_fie
         area.name_local = (
             _pick(properties, LOCAL_FIELDS, level) if _pick(properties, LOCAL_FIELDS, level) != name else ""
         )
+        area.names = {**(area.names or {}), **_names(properties, level, name)}
         if feature.get("geometry"):
             area.set_geometry(feature["geometry"])
         area.save()

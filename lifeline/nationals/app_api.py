@@ -24,6 +24,7 @@ from lifeline.core import audit, languages
 from lifeline.core.http import client_ip
 from lifeline.core.names import country_name, language_name
 from lifeline.geo.models import AdminArea, Country
+from lifeline.geo.names import area_name
 from lifeline.nationals import services
 from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, speak_to
 from lifeline.nationals.models import (
@@ -265,8 +266,11 @@ def _areas(pcodes):
     return {a.pcode: a for a in AdminArea.objects.filter(pcode__in=[p for p in pcodes if p])}
 
 
-def parsed(payload):
+def parsed(payload, region=None):
     """The payload as the service takes it: (values, consents, household, trips, errors).
+
+    ``region``: the country a phone number typed as dialled locally is read in (staff API:
+    ``core/defaults.phone_region``); without it only international numbers are accepted.
 
     Only parsing happens here (codes to rows, phones to E.164, language names to codes); the rules
     of a registration are the service's (``services.registration_errors``), and their errors are
@@ -303,7 +307,7 @@ def parsed(payload):
     values["nationality"] = country("nationality", payload.nationality)
     values["country"] = country("country", payload.country)
     values["area"] = area("area", payload.area)
-    values["phone"] = _parse(errors, "phone", PhoneField(), payload.phone) or ""
+    values["phone"] = _parse(errors, "phone", PhoneField(region=region), payload.phone) or ""
     values["email"] = _parse(errors, "email", django_forms.EmailField(required=False), payload.email) or ""
     values["location"] = _parse(errors, "location", PointField(), payload.location) or ""
     values["messaging"] = _parse(
@@ -326,7 +330,7 @@ def parsed(payload):
         for key, value in (
             ("name", contact.name),
             ("relation", contact.relation),
-            ("phone", _parse(errors, "emergency_contact.phone", PhoneField(), contact.phone)),
+            ("phone", _parse(errors, "emergency_contact.phone", PhoneField(region=region), contact.phone)),
             (
                 "email",
                 _parse(
@@ -442,7 +446,7 @@ def sections(registration):
     )
     place = rows(
         (_label(Registration, "country"), country_name(r.country.code, lang)),
-        (_("Region or province"), r.area.name if r.area_id else ""),
+        (_("Region or province"), area_name(r.area, lang) if r.area_id else ""),
         (_label(Registration, "city"), r.city),
         (_("Address"), r.address),
         (_("Map point"), r.location),
@@ -482,7 +486,7 @@ def sections(registration):
                 " · ".join(
                     v
                     for v in (
-                        t.area.name if t.area_id else "",
+                        area_name(t.area, lang) if t.area_id else "",
                         _("from %(start)s") % {"start": _date(t.start)},
                         _("until %(end)s") % {"end": _date(t.end)} if t.end else "",
                     )

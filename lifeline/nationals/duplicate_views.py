@@ -34,7 +34,7 @@ FIELDS = (
     (gettext_lazy("Email"), lambda r: r.email, True),
     (gettext_lazy("Languages"), lambda r: ", ".join(r.languages or []), False),
     (gettext_lazy("Country of stay"), lambda r: r.country.name if r.country_id else "", False),
-    (gettext_lazy("Admin area"), lambda r: r.area.name if r.area_id else "", False),
+    (gettext_lazy("Admin area"), lambda r: r.area.shown_name if r.area_id else "", False),
     (gettext_lazy("City or town"), lambda r: r.city, False),
     (gettext_lazy("Address"), lambda r: r.address, True),
     (gettext_lazy("Employer"), lambda r: r.employer, False),

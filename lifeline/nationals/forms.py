@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core import defaults
 from lifeline.core.forms import LanguageField, offer_countries, offer_organisations
 from lifeline.core.names import language_name
 from lifeline.core.versions import VersionedForm
@@ -30,19 +31,24 @@ def any_of(choices):
 
 
 class PhoneField(forms.CharField):
-    """A phone number in international format → E.164."""
+    """A phone number → E.164: international, or local to ``region`` (an ISO 3166 code, or a
+    callable giving one when the field is cleaned: the region may depend on another field)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, region=None, **kwargs):
+        self.region = region
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "dir": "ltr"})
         )
-        kwargs.setdefault("help_text", _("International format, for example +639171234567."))
+        kwargs.setdefault(
+            "help_text", _("International format (+639171234567), or as dialled in the post's country.")
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
-        return normalise_phone(super().clean(value))
+        region = self.region() if callable(self.region) else self.region
+        return normalise_phone(super().clean(value), region)
 
 
 class PointField(forms.CharField):
@@ -69,7 +75,7 @@ def area_choices(empty_label="---------"):
     """Admin areas grouped by country, so that the list shows which belong to the country of stay."""
     groups = {}
     for area in AdminArea.objects.select_related("country").order_by("country__code", "name"):
-        groups.setdefault(area.country.name, []).append((area.pk, area.name))
+        groups.setdefault(area.country.name, []).append((area.pk, area.shown_name))
     return [("", empty_label)] + sorted(groups.items())
 
 
@@ -147,12 +153,13 @@ class RegistrationForm(VersionedForm, forms.ModelForm):
             "document_number": forms.TextInput(attrs={"autocomplete": "off"}),
         }
 
-    def __init__(self, *args, organisations=None, staff=True, **kwargs):
+    def __init__(self, *args, organisations=None, staff=True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.staff = staff
+        self.user = user
         if staff:
             offer_organisations(self.fields["organisation"], organisations, _("Responsible post"))
-            self.fields["organisation"].initial = None
+            self.fields["organisation"].initial = defaults.post(user, organisations)
             self.fields["source"].choices = [
                 (k, v) for k, v in Source.choices if k in (Source.WALK_IN, Source.PHONE, Source.IMPORT)
             ] + (
@@ -166,6 +173,17 @@ class RegistrationForm(VersionedForm, forms.ModelForm):
                 del self.fields[name]
         offer_countries(self.fields["nationality"])
         offer_countries(self.fields["country"])
+        if not self.instance.pk:
+            nationality = defaults.nationality(user)
+            post = self.fields["organisation"].initial if staff else None
+            residence = defaults.residence_country(post) or (
+                defaults.only_country(organisations) if staff else None
+            )
+            self.fields["nationality"].initial = nationality.pk if nationality else None
+            self.fields["country"].initial = residence.pk if residence else None
+        # A number typed as dialled locally is read in the responsible post's country (else the user's).
+        for name in ("phone", "contact_phone"):
+            self.fields[name].region = self._phone_region
         self.fields["area"].queryset = AdminArea.objects.all()
         self.fields["area"].choices = area_choices()
         self.fields["area"].help_text = _("Must be in the country of stay.")
@@ -179,6 +197,18 @@ class RegistrationForm(VersionedForm, forms.ModelForm):
             )
         else:
             self.initial.setdefault("consents", [Purpose.ASSISTANCE])
+
+    def _phone_region(self):
+        organisation = getattr(self, "cleaned_data", {}).get("organisation") or (
+            self.instance.organisation if self.instance.organisation_id else None
+        )
+        country = None
+        if organisation is None and self.is_bound:  # the post will be the one covering the place of stay
+            try:
+                country = self.fields["country"].clean(self.data.get(self.add_prefix("country")))
+            except ValidationError:
+                country = None
+        return defaults.phone_region(self.user, organisation, country)
 
     def clean(self):
         data = super().clean()

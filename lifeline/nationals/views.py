@@ -162,7 +162,7 @@ def registration_edit(request, pk=None):
         raise PermissionDenied  # no editing what one may not see
     data = request.POST if request.method == "POST" else None
     organisations = writable_organisations(request.user).filter(kind__in=HOLDING_KINDS)
-    form = RegistrationForm(data, instance=registration, organisations=organisations)
+    form = RegistrationForm(data, instance=registration, organisations=organisations, user=request.user)
     members = MemberFormSet(data, instance=registration, prefix="members")
     if data is not None and form.is_valid() and members.is_valid():
         values = form.values()

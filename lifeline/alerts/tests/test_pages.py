@@ -357,3 +357,13 @@ def test_public_list_in_arabic_shows_the_arabic_texts(client, draft):
     publish_override(draft, draft.created_by, "urgent")
     page = client.get(reverse("alerts:public_index"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert "تحذير من الفيضان" in page and 'dir="rtl"' in page
+
+
+@pytest.mark.parametrize("language, name", [("ar", "عمان"), ("fr", "Amman-ville")])
+def test_public_alerts_name_their_admin_areas_in_the_readers_language(client, draft, areas, language, name):
+    areas["amman"].name_local, areas["amman"].names = "عمان", {"fr": "Amman-ville"}
+    areas["amman"].save()
+    publish_override(draft, draft.created_by, "urgent")
+    for url in (reverse("alerts:public_index"), reverse("alerts:public", args=[draft.pk])):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'class="places">{name}<' in page, url

@@ -50,7 +50,7 @@ def test_detail_shows_fields_and_links_focal_points(login, make_user, org_a, pro
     body = login(make_user(org_a)).get(reverse("communities:detail", args=[profile_a.pk])).content.decode()
     assert reverse("contacts:detail", args=[leader.pk]) in body
     for text in (
-        "12000",
+        "12,000",  # grouped in the reader's locale
         "Embassy estimate",
         "85%",
         "Domestic work",
