@@ -43,7 +43,7 @@ async function api(method, path, body) {
   }
   let data = null;
   try { data = await response.json(); } catch (e) { data = null; }
-  if (response.status === 401 && token) { signOut(false); }
+  if (response.status === 401 && token) { signOut(false, false); }
   return { ok: response.ok, status: response.status, data };
 }
 
@@ -230,12 +230,16 @@ function say(el, text, bad = false) {
 // ---- session -------------------------------------------------------------------
 function signedIn() { return !!store.get("token"); }
 
-async function signOut(callApi = true) {
+// Signing in, registering and signing out change whose branding the shell shows (the server reads
+// the device's cookie): load it again, at the page the person goes to.
+function reloadAt(hash) { location.hash = hash; location.reload(); }
+
+async function signOut(callApi = true, reload = true) {
   const token = store.get("token");
   if (callApi && token) { try { await api("POST", "/signout"); } catch (e) { /* offline: the token stays revocable from another device */ } }
   for (const key of Object.keys(localStorage)) if (key.startsWith("lifeline.")) localStorage.removeItem(key);
   if ("caches" in window) await caches.delete("lifeline-data");
-  location.hash = "#/";
+  if (reload) reloadAt("#/"); else location.hash = "#/";
 }
 
 // ---- pages -----------------------------------------------------------------------
@@ -290,7 +294,7 @@ pages.signin = async function signin(_arg, show) {
     if (!r.ok) { say(msg, errorText(r), true); return; }
     store.set("token", r.data.token);
     store.set("verified", { channel: channel.value, address: address.value.trim() });
-    location.hash = r.data.registered ? "#/" : "#/register";
+    if (r.data.registered) reloadAt("#/"); else location.hash = "#/register";
   } }, field("code", T.codeSent + " " + T.code, codeInput), h("button", { type: "submit" }, T.verify));
   const startForm = h("form", { onsubmit: async (e) => {
     e.preventDefault();
@@ -417,7 +421,7 @@ pages.register = async function register(_arg, show) {
     if (!r.ok) { say(msg, errorText(r), true); return; }
     store.drop("registerKey");
     store.set("cache.me", { at: Date.now(), data: r.data });
-    location.hash = "#/";
+    reloadAt("#/");
   } },
     h("p", {}, T.registerIntro),
     field("given_names", T.givenNames, text({ required: true, autocomplete: "given-name" })),
@@ -582,8 +586,9 @@ pages.me = async function me(_arg, show) {
     if (!confirm(T.deleteConfirm)) return;
     const r = await api("DELETE", "/me").catch(() => null);
     if (!r || !r.ok) { say(msg, r ? errorText(r) : T.offline, true); return; }
-    await signOut(false);
+    await signOut(false, false);
     alert(T.deleted);
+    location.reload();
   } }, T.deleteAll);
   const pushButton = h("button", { type: "button", onclick: () => enablePush(msg) }, T.pushOn);
   // What is held about the person, as the server words it in their language: one section per topic.
