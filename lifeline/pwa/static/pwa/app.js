@@ -230,8 +230,9 @@ function say(el, text, bad = false) {
 // ---- session -------------------------------------------------------------------
 function signedIn() { return !!store.get("token"); }
 
-// Signing in, registering and signing out change whose branding the shell shows (the server reads
-// the device's cookie): load it again, at the page the person goes to.
+// Registering and signing out change whose branding the shell shows (the server reads the device's
+// cookie): load it again, at the page the person goes to. Signing in to an existing registration
+// shows it from the next time the app opens (the shell is read from the network first).
 function reloadAt(hash) { location.hash = hash; location.reload(); }
 
 async function signOut(callApi = true, reload = true) {
@@ -294,7 +295,7 @@ pages.signin = async function signin(_arg, show) {
     if (!r.ok) { say(msg, errorText(r), true); return; }
     store.set("token", r.data.token);
     store.set("verified", { channel: channel.value, address: address.value.trim() });
-    if (r.data.registered) reloadAt("#/"); else location.hash = "#/register";
+    location.hash = r.data.registered ? "#/" : "#/register";
   } }, field("code", T.codeSent + " " + T.code, codeInput), h("button", { type: "submit" }, T.verify));
   const startForm = h("form", { onsubmit: async (e) => {
     e.preventDefault();
