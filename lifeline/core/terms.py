@@ -16,6 +16,7 @@ staff language, with the shipped sentence as a starting point marked fuzzy) and 
 """
 
 import re
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -127,6 +128,11 @@ def update(term, codes=None, places=None):
     if not NAME.match(term):
         raise ValueError(term)
     root = locale_dir(term, places)
+    own = getattr(settings, "TERMS_DIR", "")
+    if places is None and own and root == SHIPPED_DIR / term / "locale":
+        # A deployment extends a shipped overlay in its own directory, never inside the code.
+        shutil.copytree(root, Path(own) / term / "locale", ignore=shutil.ignore_patterns("*.mo"))
+        root = Path(own) / term / "locale"
     waiting = {}
     for code in codes or languages(root):
         shipped = shipped_catalog(code, overlay=root)

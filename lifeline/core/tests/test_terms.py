@@ -170,6 +170,18 @@ def test_the_command_starts_an_overlay_from_the_shipped_sentences(tmp_path):
         assert (tmp_path / "disaster" / "locale" / "ru" / "LC_MESSAGES" / "django.mo").is_file()
 
 
+def test_the_command_extends_a_shipped_overlay_in_the_deployments_directory(tmp_path):
+    with override_settings(TERMS_DIR=str(tmp_path)):
+        call_command("term_overlay", "emergency", "fil", stdout=io.StringIO())
+        own = tmp_path / "emergency" / "locale"
+        assert terms.locale_dir("emergency") == own
+        assert (own / "ru" / "LC_MESSAGES" / "django.po").read_text() == (
+            terms.SHIPPED_DIR / "emergency" / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+        ).read_text()
+        assert (own / "fil" / "LC_MESSAGES" / "django.po").is_file()
+    assert not (terms.SHIPPED_DIR / "emergency" / "locale" / "fil").exists()
+
+
 def test_the_command_refuses_a_name_that_is_not_one(tmp_path):
     from django.core.management.base import CommandError
 
