@@ -24,7 +24,7 @@ from lifeline.pwa.strings import strings
 
 
 @require_GET
-@cache_control(no_cache=True)
+@cache_control(no_cache=True, private=True)  # shaped by the reader (language, branding)
 def shell(request):
     # Who is reading, from the device's cookie: their organisation's branding (core.branding).
     request.registration = current_registration(request)
