@@ -28,7 +28,9 @@ function uuid() {
 // ---- API -----------------------------------------------------------------
 class Offline extends Error {}
 
-async function api(method, path, body) {
+// Cookies are left out of API calls, except where the answer sets or clears the device's cookie for
+// the app's own pages (signing in and out): the API itself reads the Authorization header only.
+async function api(method, path, body, credentials = "omit") {
   const headers = { Accept: "application/json", "Accept-Language": CFG.lang };
   const token = store.get("token");
   if (token) headers.Authorization = "Device " + token;
@@ -37,7 +39,7 @@ async function api(method, path, body) {
   else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
   let response;
   try {
-    response = await fetch(API + path, { method, headers, body: payload, credentials: "omit" });
+    response = await fetch(API + path, { method, headers, body: payload, credentials });
   } catch (e) {
     throw new Offline();
   }
@@ -237,7 +239,7 @@ function reloadAt(hash) { location.hash = hash; location.reload(); }
 
 async function signOut(callApi = true, reload = true) {
   const token = store.get("token");
-  if (callApi && token) { try { await api("POST", "/signout"); } catch (e) { /* offline: the token stays revocable from another device */ } }
+  if (callApi && token) { try { await api("POST", "/signout", undefined, "same-origin"); } catch (e) { /* offline: the token stays revocable from another device */ } }
   for (const key of Object.keys(localStorage)) if (key.startsWith("lifeline.")) localStorage.removeItem(key);
   if ("caches" in window) await caches.delete("lifeline-data");
   if (reload) reloadAt("#/"); else location.hash = "#/";
@@ -291,7 +293,7 @@ pages.signin = async function signin(_arg, show) {
   const codeForm = h("form", { hidden: true, onsubmit: async (e) => {
     e.preventDefault();
     let r;
-    try { r = await api("POST", "/signin/verify", { channel: channel.value, address: address.value.trim(), code: codeInput.value.trim(), device_label: navigator.userAgent.slice(0, 80) }); } catch (err) { say(msg, T.offline, true); return; }
+    try { r = await api("POST", "/signin/verify", { channel: channel.value, address: address.value.trim(), code: codeInput.value.trim(), device_label: navigator.userAgent.slice(0, 80) }, "same-origin"); } catch (err) { say(msg, T.offline, true); return; }
     if (!r.ok) { say(msg, errorText(r), true); return; }
     store.set("token", r.data.token);
     store.set("verified", { channel: channel.value, address: address.value.trim() });
