@@ -231,6 +231,15 @@ LOCALE_PATHS = [BASE_DIR / "lifeline" / "locale"]
 # live outside the checkout, so that upgrades never touch them. LIFELINE_LANGUAGES is "bn:বাংলা,ne:नेपाली".
 if env("LIFELINE_LOCALE_DIR"):
     LOCALE_PATHS.insert(0, Path(env("LIFELINE_LOCALE_DIR")))
+# The deployment's own word for a crisis (LIFELINE_TERMS=emergency): an overlay catalog of whole
+# sentences written by translators, searched before every other (lifeline/core/terms.py). A deployment's
+# own overlays live in LIFELINE_TERMS_DIR, outside the checkout; the product ships lifeline/terms.
+TERMS = env("LIFELINE_TERMS").strip()
+TERMS_DIR = env("LIFELINE_TERMS_DIR")
+if TERMS:
+    from lifeline.core.terms import SHIPPED_DIR, locale_dir
+
+    LOCALE_PATHS.insert(0, locale_dir(TERMS, [Path(TERMS_DIR)] * bool(TERMS_DIR) + [SHIPPED_DIR]))
 # LIFELINE_MIGRANT_LANGUAGES, in the same form, adds languages for what migrants read only.
 # A shipped migrant language listed in LIFELINE_LANGUAGES (with its full catalog) becomes a staff
 # language too.

@@ -52,7 +52,7 @@ from lifeline.alerts.services import (
     set_area,
     submit,
 )
-from lifeline.core import approval
+from lifeline.core import approval, branding
 from lifeline.core.languages import pick
 from lifeline.core.models import Action, Area
 from lifeline.core.names import language_name
@@ -510,6 +510,7 @@ def public_page(request, pk):
     infos = list(alert.info.prefetch_related("areas__admin_areas"))
     info = _pick_language(infos, request.GET.get("lang", "")[:35])
     switcher = [(i.language, language_name(i.language, i.language), i is info) for i in infos]
+    branding.show_for(request, {alert.organisation_id})  # the issuer's name, logo and colours
     context = {"alert": alert, "info": info, "switcher": switcher, "current": alert.is_current}
     return render(request, "alerts/public.html", context)
 
@@ -519,11 +520,12 @@ def public_index(request):
     """Alerts in force, each in the reader's language where it has one, with what tells two apart:
     severity, area, who issued it and when, until when."""
     wanted = [get_language()]
-    alerts = (
+    alerts = list(
         current_public_alerts()
         .select_related("organisation")
         .prefetch_related("info__areas__admin_areas__country")[:100]
     )
+    brands = branding.show_for(request, {alert.organisation_id for alert in alerts})  # each issuer's
     rows = []
     for alert in alerts:
         infos = list(alert.info.all())
@@ -532,6 +534,7 @@ def public_index(request):
             {
                 "alert": alert,
                 "info": info,
+                "brand": brands[alert.organisation_id],
                 "areas": [area.area_desc for area in info.areas.all()] if info else [],
                 # The admin areas named, in the reader's language (geo/names.area_name).
                 "places": sorted(

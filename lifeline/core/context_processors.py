@@ -17,6 +17,8 @@ def deployment(request):
     can = {area: has_perm(user, area, "view") for area in Area.values}
     return {
         "branding": brand,
+        # A public page of several publishers: each one's colours, for what it published.
+        "publisher_brands": branding.publisher_brands(request),
         # Whose group comes first in the menu (core.dashboard.stream_of).
         "menu_stream": stream_of(user, brand) if user is not None and user.is_authenticated else "",
         "offered_languages": offered or pool,

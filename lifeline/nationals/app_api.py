@@ -12,6 +12,7 @@ import uuid
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import formats, translation
 from django.utils.text import capfirst
@@ -26,7 +27,7 @@ from lifeline.core.names import country_name, language_name
 from lifeline.geo.models import AdminArea, Country
 from lifeline.geo.names import area_name
 from lifeline.nationals import services
-from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, speak_to
+from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, remember_on_device, speak_to
 from lifeline.nationals.models import (
     DocumentStatus,
     DocumentType,
@@ -155,13 +156,14 @@ def signin(request, payload: SignInIn):
 
 
 @router.post("/signin/verify", auth=None, response={200: TokenOut, 400: ErrorOut, 422: ErrorOut})
-def signin_verify(request, payload: VerifyIn):
+def signin_verify(request, payload: VerifyIn, response: HttpResponse):
     try:
         raw, registered = services.verify_code(
             payload.channel, payload.address, payload.code, payload.device_label
         )
     except services.SignInError as exc:
         return Status(exc.status, {"detail": str(exc)})
+    remember_on_device(response, raw)  # the app's pages show the person's organisation's branding
     return Status(200, {"token": raw, "registered": registered})
 
 

@@ -145,6 +145,30 @@ def device_from_request(request):
     )
 
 
+# The cookie reaches the app's own pages only, and for as long as browsers keep one.
+COOKIE_PATH = "/app/"
+COOKIE_DAYS = 400
+
+
+def remember_on_device(response, raw):
+    """Give the app's pages the device's token too (HttpOnly: the app's script never reads it)."""
+    from django.conf import settings
+
+    response.set_cookie(
+        COOKIE,
+        raw,
+        max_age=COOKIE_DAYS * 86400,
+        path=COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def forget_on_device(response):
+    response.delete_cookie(COOKIE, path=COOKIE_PATH, samesite="Lax")
+
+
 def current_registration(request):
     """The registration of the signed-in national, or None."""
     device = device_from_request(request)

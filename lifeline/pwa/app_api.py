@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -13,7 +14,7 @@ from lifeline.api.common import ShortText
 from lifeline.core.fields import blind_index
 from lifeline.core.names import country_name, language_label, language_options
 from lifeline.geo.models import AdminArea, Country
-from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth
+from lifeline.nationals.auth import DeviceAuth, RegisteredDeviceAuth, forget_on_device
 from lifeline.nationals.models import Relation, SpecialNeed, StayType
 from lifeline.pwa.models import PushSubscription
 from lifeline.pwa.services import vapid_public_key
@@ -58,10 +59,11 @@ def case_categories():
 
 
 @router.post("/signout", auth=DeviceAuth())
-def sign_out(request):
+def sign_out(request, response: HttpResponse):
     """Revoke the token of the device that asks (its other devices stay signed in)."""
     request.device.revoked = True
     request.device.save(update_fields=["revoked"])
+    forget_on_device(response)
     return {"signed_out": True}
 
 

@@ -18,16 +18,17 @@ from django.views.decorators.http import require_GET
 
 from lifeline.core.languages import direction, is_rtl
 from lifeline.core.models import Branding
+from lifeline.nationals.auth import current_registration
 from lifeline.pwa import services
 from lifeline.pwa.strings import strings
 
 
 @require_GET
-@cache_control(no_cache=True)
+@cache_control(no_cache=True, private=True)  # shaped by the reader (language, branding)
 def shell(request):
-    branding = Branding.current()
+    # Who is reading, from the device's cookie: their organisation's branding (core.branding).
+    request.registration = current_registration(request)
     context = {
-        "branding": branding,
         "strings": strings(),
         "config": {
             "api": "/api/app",

@@ -28,7 +28,9 @@ function uuid() {
 // ---- API -----------------------------------------------------------------
 class Offline extends Error {}
 
-async function api(method, path, body) {
+// Cookies are left out of API calls, except where the answer sets or clears the device's cookie for
+// the app's own pages (signing in and out): the API itself reads the Authorization header only.
+async function api(method, path, body, credentials = "omit") {
   const headers = { Accept: "application/json", "Accept-Language": CFG.lang };
   const token = store.get("token");
   if (token) headers.Authorization = "Device " + token;
@@ -37,13 +39,13 @@ async function api(method, path, body) {
   else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
   let response;
   try {
-    response = await fetch(API + path, { method, headers, body: payload, credentials: "omit" });
+    response = await fetch(API + path, { method, headers, body: payload, credentials });
   } catch (e) {
     throw new Offline();
   }
   let data = null;
   try { data = await response.json(); } catch (e) { data = null; }
-  if (response.status === 401 && token) { signOut(false); }
+  if (response.status === 401 && token) { signOut(false, false); }
   return { ok: response.ok, status: response.status, data };
 }
 
@@ -230,12 +232,17 @@ function say(el, text, bad = false) {
 // ---- session -------------------------------------------------------------------
 function signedIn() { return !!store.get("token"); }
 
-async function signOut(callApi = true) {
+// Registering and signing out change whose branding the shell shows (the server reads the device's
+// cookie): load it again, at the page the person goes to. Signing in to an existing registration
+// shows it from the next time the app opens (the shell is read from the network first).
+function reloadAt(hash) { location.hash = hash; location.reload(); }
+
+async function signOut(callApi = true, reload = true) {
   const token = store.get("token");
-  if (callApi && token) { try { await api("POST", "/signout"); } catch (e) { /* offline: the token stays revocable from another device */ } }
+  if (callApi && token) { try { await api("POST", "/signout", undefined, "same-origin"); } catch (e) { /* offline: the token stays revocable from another device */ } }
   for (const key of Object.keys(localStorage)) if (key.startsWith("lifeline.")) localStorage.removeItem(key);
   if ("caches" in window) await caches.delete("lifeline-data");
-  location.hash = "#/";
+  if (reload) reloadAt("#/"); else location.hash = "#/";
 }
 
 // ---- pages -----------------------------------------------------------------------
@@ -286,7 +293,7 @@ pages.signin = async function signin(_arg, show) {
   const codeForm = h("form", { hidden: true, onsubmit: async (e) => {
     e.preventDefault();
     let r;
-    try { r = await api("POST", "/signin/verify", { channel: channel.value, address: address.value.trim(), code: codeInput.value.trim(), device_label: navigator.userAgent.slice(0, 80) }); } catch (err) { say(msg, T.offline, true); return; }
+    try { r = await api("POST", "/signin/verify", { channel: channel.value, address: address.value.trim(), code: codeInput.value.trim(), device_label: navigator.userAgent.slice(0, 80) }, "same-origin"); } catch (err) { say(msg, T.offline, true); return; }
     if (!r.ok) { say(msg, errorText(r), true); return; }
     store.set("token", r.data.token);
     store.set("verified", { channel: channel.value, address: address.value.trim() });
@@ -417,7 +424,7 @@ pages.register = async function register(_arg, show) {
     if (!r.ok) { say(msg, errorText(r), true); return; }
     store.drop("registerKey");
     store.set("cache.me", { at: Date.now(), data: r.data });
-    location.hash = "#/";
+    reloadAt("#/");
   } },
     h("p", {}, T.registerIntro),
     field("given_names", T.givenNames, text({ required: true, autocomplete: "given-name" })),
@@ -582,8 +589,9 @@ pages.me = async function me(_arg, show) {
     if (!confirm(T.deleteConfirm)) return;
     const r = await api("DELETE", "/me").catch(() => null);
     if (!r || !r.ok) { say(msg, r ? errorText(r) : T.offline, true); return; }
-    await signOut(false);
+    await signOut(false, false);
     alert(T.deleted);
+    location.reload();
   } }, T.deleteAll);
   const pushButton = h("button", { type: "button", onclick: () => enablePush(msg) }, T.pushOn);
   // What is held about the person, as the server words it in their language: one section per topic.
