@@ -109,16 +109,19 @@ def _composer(crisis, data=None):
     with the texts written so far (posted, else the last campaign's, else the default where a catalog has it)."""
     if data is None:
         written = services.saved_texts(crisis)
-        rows, _totals = services.composer_languages(crisis, written)
+        rows, totals = services.composer_languages(crisis, written)
         if not written:
-            written = {row["code"]: services.default_text(row["code"]) for row in rows if row["code"]}
-            written = {code: text for code, text in written.items() if text}
+            defaults = {row["code"]: services.default_text(row["code"]) for row in rows if row["code"]}
+            written = {code: text for code, text in defaults.items() if text}
+            if written:  # flags as the default texts stand
+                rows, totals = services.composer_languages(crisis, written)
         form = CampaignForm(rows=rows, written=written)
     else:
-        rows, _totals = services.composer_languages(crisis)
+        rows, totals = services.composer_languages(crisis)
         form = CampaignForm(data, rows=rows)
         written = form.cleaned_data["messages"] if form.is_valid() else {}
-    rows, totals = services.composer_languages(crisis, written)  # flags as the texts now stand
+        if written:  # flags as the posted texts stand
+            rows, totals = services.composer_languages(crisis, written)
     by_code = {row["code"]: row for row in rows}
     for box in form.boxes:
         box["row"] = by_code.get(box["code"])

@@ -230,9 +230,10 @@ def to_xlsx(manifest):
     )
 
 
-def printable(manifest, rtl=False, page=False):
-    """The manifest as an HTML page to print (``page``) or to turn into a PDF: the tables, then the
-    sign-off line (name, signature, date, place) for the consular officer and the carrier."""
+def printable(manifest, rtl=False, page=False, nonce=""):
+    """The manifest as an HTML page to print (``page``, its styles under the request's CSP ``nonce``) or
+    to turn into a PDF: the tables, then the sign-off line (name, signature, date, place) for the
+    consular officer and the carrier."""
     return render_to_string(
         "evacuation/manifest_pdf.html",
         {
@@ -241,6 +242,7 @@ def printable(manifest, rtl=False, page=False):
             "columns": len(header()) - 1,  # the section is a heading, not a column
             "rtl": rtl,
             "page": page,
+            "nonce": nonce,
             "printed": timezone.localtime(),
             "branding": Branding.current(),
             "signers": [_("Consular officer"), _("Carrier")],
@@ -254,11 +256,11 @@ def to_pdf(manifest, rtl=False):
     return HTML(string=printable(manifest, rtl=rtl)).write_pdf()
 
 
-def render(manifest, fmt, rtl=False):
+def render(manifest, fmt, rtl=False, nonce=""):
     if fmt == "xlsx":
         return to_xlsx(manifest)
     if fmt == "pdf":
         return to_pdf(manifest, rtl=rtl)
     if fmt == "html":
-        return printable(manifest, rtl=rtl, page=True).encode()
+        return printable(manifest, rtl=rtl, page=True, nonce=nonce).encode()
     return to_csv(manifest)

@@ -328,7 +328,7 @@ def manifest(request, kind, pk, fmt):
             "crisis": place.crisis.name,
         }
     built = manifests.build(evacuees, _("Manifest: %(place)s") % {"place": str(place)}, subtitle, see)
-    data = manifests.render(built, fmt, rtl=is_rtl(get_language()))
+    data = manifests.render(built, fmt, rtl=is_rtl(get_language()), nonce=getattr(request, "csp_nonce", ""))
     fields = see.columns(manifests.FIELDS)
     reason = _("manifest of %(place)s (%(fmt)s)") % {"place": str(place), "fmt": fmt}
     audit.record(AuditAction.EXPORT, obj=place, fields=fields, reason=reason)  # every download, whoever

@@ -101,5 +101,7 @@ def test_the_consul_composes_a_checkin_from_the_languages_shown_then_prints_a_ma
     assert re.search(r"P\d{7}[ABC]", text) and "Philippines" in text and "[object" not in text
     assert text.index("Sign-off") > text.index("Households")
     signoff = page.locator("table.signoff")
+    # The page's own styles apply (under the CSP nonce): ruled cells to sign in.
+    assert signoff.locator("td").first.evaluate("cell => getComputedStyle(cell).borderTopStyle") == "solid"
     assert signoff.locator("thead th").all_inner_texts()[1:] == ["Name", "Signature", "Date", "Place"]
     shoot(page, "manifest-printed-phone")

@@ -97,6 +97,7 @@ def test_the_printed_manifest_and_the_pdf_end_with_a_sign_off_line(login, coordi
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     assert "attachment" not in page.get("Content-Disposition", "")
     html = page.content.decode()
+    assert f'<style nonce="{page.wsgi_request.csp_nonce}">' in html  # its styles pass the page's CSP
     assert "P1234567A" in html and "Sign-off" in html
     assert html.index("Sign-off") > html.index("JO998877")
     for words in ("Consular officer", "Carrier", "Signature", "Place"):
