@@ -5,12 +5,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import LanguageField, offer_countries
-from lifeline.core.names import find_language
+from lifeline.core.languages import direction, normalise
+from lifeline.core.names import language_name
 from lifeline.core.versions import VersionedForm
 from lifeline.crises.models import CheckInStatus, Crisis
 from lifeline.crises.services import MAX_GEOJSON_BYTES, geometry_text, parse_area
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals.models import SpecialNeed, coarse_point
+
+MAX_LANGUAGES = 40  # text boxes on one composer
 
 
 class CrisisForm(VersionedForm, forms.ModelForm):
@@ -121,35 +124,69 @@ class CrisisForm(VersionedForm, forms.ModelForm):
 
 
 class CampaignForm(forms.Form):
-    language = LanguageField(label=_("Language"), initial="en")
+    """The check-in composer: a text box per language (those of the people inside, from
+    ``services.composer_languages``, and any already written), and one more language to add."""
+
+    language = LanguageField(label=_("Add a language"), required=False)
     message = forms.CharField(
-        label=_("message"),
+        label=_("Message in the added language"),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        initial=_("Are you safe? Please answer in the app or reply SAFE or HELP."),
-    )
-    other_languages = forms.CharField(
-        label=_("more languages"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "One per line: the language (name or code), a colon, the message (e.g. “Arabic: هل أنت بأمان؟”)."
-        ),
+        widget=forms.Textarea(attrs={"rows": 3, "data-sms-count": "1"}),
     )
+
+    PREFIX = "text_"
+
+    def __init__(self, *args, rows=(), written=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        label = _("Characters: {chars} · text messages: {sms} ({encoding})")
+        self.fields["message"].widget.attrs["data-sms-label"] = label
+        written = written or {}
+        codes = [row["code"] for row in rows if row["code"]]
+        codes += [code for code in written if code not in codes]
+        if self.is_bound:  # boxes the page was drawn with (a language added earlier stays)
+            for key in self.data:
+                code = normalise(key[len(self.PREFIX) :]) if key.startswith(self.PREFIX) else None
+                if code and code not in codes:
+                    codes.append(code)
+        counts = {row["code"]: row for row in rows}
+        self.boxes = []
+        for code in codes[:MAX_LANGUAGES]:
+            name = self.PREFIX + code
+            row = counts.get(code)
+            self.fields[name] = forms.CharField(
+                label=language_name(code),
+                max_length=1000,
+                required=False,
+                initial=written.get(code, ""),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 3,
+                        "lang": code,
+                        "dir": direction(code),
+                        "data-sms-count": "1",
+                        "data-sms-label": label,
+                    }
+                ),
+            )
+            self.boxes.append({"code": code, "name": name, "row": row})
+        self.order_fields([box["name"] for box in self.boxes] + ["language", "message"])
+
+    def box_fields(self):
+        """(field, row of composer_languages or None) for each language's box, in order."""
+        return [(self[box["name"]], box["row"]) for box in self.boxes]
 
     def clean(self):
         data = super().clean()
         messages = {}
-        if data.get("language") and data.get("message"):
-            messages[data["language"]] = data["message"]
-        for n, line in enumerate((data.get("other_languages") or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            code, sep, text = line.partition(":")
-            code = find_language(code.strip()) if sep else None
-            if not code or not text.strip():
-                raise ValidationError(_("Line %(n)s is not “code: message”.") % {"n": n})
-            messages[code] = text.strip()[:1000]
+        for box in self.boxes:
+            text = (data.get(box["name"]) or "").strip()
+            if text:
+                messages[box["code"]] = text
+        if data.get("language") and (data.get("message") or "").strip():
+            messages[data["language"]] = data["message"].strip()
+        elif (data.get("message") or "").strip() and not self.has_error("language"):
+            self.add_error("language", _("Choose the language of this message."))
         data["messages"] = messages
         return data
 

@@ -17,9 +17,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from shapely.geometry import Polygon, mapping, shape
 from shapely.ops import unary_union
 
+from lifeline.core import languages
 from lifeline.core.db import hot_cursor
 from lifeline.core.fields import blind_index
 from lifeline.core.languages import ui_language
@@ -341,6 +343,60 @@ def start_campaign(crisis, messages, user=None, send=True):
 
         transaction.on_commit(lambda: dispatch_campaign_task.delay(campaign.pk))
     return campaign
+
+
+DEFAULT_CHECKIN = gettext_noop("Are you safe? Please answer in the app or reply SAFE or HELP.")
+
+
+def saved_texts(crisis):
+    """The texts the composer starts from: the crisis's last campaign's, else the default question in
+    the languages the catalogs have it in (never English standing in another language's box)."""
+    last = crisis.campaigns.order_by("-started", "-id").first()
+    if last is not None and last.messages:
+        return dict(last.messages)
+    return {}
+
+
+def default_text(code):
+    """The default check-in question in ``code``, or "" if no catalog has it in that language."""
+    with translation.override(ui_language([code])):
+        text = _(DEFAULT_CHECKIN)
+        if languages.base(translation.get_language()) != languages.base(code):
+            return ""
+    return text if (text != DEFAULT_CHECKIN or languages.base(code) == "en") else ""
+
+
+def composer_languages(crisis, messages=None):
+    """What the check-in composer starts from: the first languages of the people a campaign started now
+    would reach (the ``crisis`` audience, paged by the send's own resolver and counted by
+    ``messaging.services.preview_audience``, choosing languages as the send does), most read first.
+
+    Each row: ``code`` ("" for people who gave no language), ``name``, ``people``, ``has_text`` (a text in
+    ``messages`` serves them), ``fallback`` (of them, those none of whose languages has a text: they would
+    get ``gets``, a fallback language). Returns (rows, totals) with totals ``people`` and ``fallback``."""
+    from lifeline.messaging.services import preview_audience
+
+    written = {code: text for code, text in (messages or {}).items() if text and str(text).strip()}
+    preview = preview_audience(
+        {"kind": "crisis", "crisis": crisis.pk}, {c: {"body": t} for c, t in written.items()}
+    )
+    rows = []
+    for code, people in preview["by_first_language"].items():
+        known = "" if code == "—" else code
+        gets = languages.pick_language(written, [known] if known else [])
+        rows.append(
+            {
+                "code": known,
+                "name": language_name(known) if known else _("No language given"),
+                "people": people,
+                "has_text": bool(known) and languages.match(known, list(written)) is not None,
+                "fallback": preview["fallback"].get(code, 0),
+                "gets": language_name(gets) if gets else "",
+            }
+        )
+    rows.sort(key=lambda row: (-row["people"], row["code"] == "", str(row["name"])))
+    totals = {"people": preview["total"], "fallback": sum(preview["fallback"].values())}
+    return rows, totals
 
 
 def campaign_texts(campaign):

@@ -101,11 +101,35 @@ def crisis_detail(request, pk):
         messages.success(request, _("Counted again: %(n)s registrations inside the area.") % {"n": count})
         return redirect("crises:detail", pk=crisis.pk)
     can_change = _can_change(request.user, crisis)
-    form = CampaignForm() if can_change and crisis.is_active else None
-    return render(request, "crises/detail.html", _detail_context(request, crisis, can_change, form))
+    composer = _composer(crisis) if can_change and crisis.is_active else None
+    return render(request, "crises/detail.html", _detail_context(request, crisis, can_change, composer))
 
 
-def _detail_context(request, crisis, can_change, campaign_form):
+def _composer(crisis, data=None):
+    """The check-in composer: a box per language of the people inside (services.composer_languages), filled
+    with the texts written so far (posted, else the last campaign's, else the default where a catalog has it)."""
+    if data is None:
+        written = services.saved_texts(crisis)
+        rows, totals = services.composer_languages(crisis, written)
+        if not written:
+            defaults = {row["code"]: services.default_text(row["code"]) for row in rows if row["code"]}
+            written = {code: text for code, text in defaults.items() if text}
+            if written:  # flags as the default texts stand
+                rows, totals = services.composer_languages(crisis, written)
+        form = CampaignForm(rows=rows, written=written)
+    else:
+        rows, totals = services.composer_languages(crisis)
+        form = CampaignForm(data, rows=rows)
+        written = form.cleaned_data["messages"] if form.is_valid() else {}
+        if written:  # flags as the posted texts stand
+            rows, totals = services.composer_languages(crisis, written)
+    by_code = {row["code"]: row for row in rows}
+    for box in form.boxes:
+        box["row"] = by_code.get(box["code"])
+    return {"form": form, "rows": rows, "totals": totals, "written": written}
+
+
+def _detail_context(request, crisis, can_change, composer):
     figures = services.figures(crisis)
     return {
         "crisis": crisis,
@@ -119,7 +143,8 @@ def _detail_context(request, crisis, can_change, campaign_form):
         ],
         "campaigns": crisis.campaigns.annotate(total=Count("requests")),
         "can_change": can_change,
-        "campaign_form": campaign_form,
+        "composer": composer,
+        "campaign_form": composer["form"] if composer else None,
         "svg": preview.svg(crisis),
         "asked_for_help": JustInTimeSubmission.objects.filter(crisis=crisis, need_help=True).count(),
         "public_url": request.build_absolute_uri(
@@ -164,7 +189,10 @@ def crisis_close(request, pk):
 def campaign_start(request, pk):
     require(request.user, AREA, Action.CHANGE)
     crisis = get_for_user(Crisis, request.user, pk, Action.CHANGE)
-    form = CampaignForm(request.POST)
+    composer = _composer(crisis, request.POST)
+    form = composer["form"]
+    if "check" in request.POST and not form.errors:  # count again as the texts stand; nothing is sent
+        return render(request, "crises/detail.html", _detail_context(request, crisis, True, composer))
     if form.is_valid():
         try:
             campaign = services.start_campaign(crisis, form.cleaned_data["messages"], request.user)
@@ -175,7 +203,7 @@ def campaign_start(request, pk):
                 request, _("Asked %(n)s people whether they are safe.") % {"n": campaign.requests.count()}
             )
             return redirect("crises:board", pk=campaign.pk)
-    return render(request, "crises/detail.html", _detail_context(request, crisis, True, form), status=400)
+    return render(request, "crises/detail.html", _detail_context(request, crisis, True, composer), status=400)
 
 
 def _campaign_for(user, pk, action=Action.VIEW):

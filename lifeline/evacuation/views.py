@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,6 +40,8 @@ from lifeline.geo.models import AdminArea
 from lifeline.nationals.models import Registration
 
 AREA = Area.CRISES
+# What the list of a point or a transport shows of each person (what a manifest carries).
+PAGE_FIELDS = ("given_names", "family_name", "date_of_birth", "sex", "document_number")
 # The buttons at an assembly point, in the order things happen there.
 FIELD_STATUSES = [
     EvacueeStatus.CONFIRMED,
@@ -235,9 +237,9 @@ def _people_page(request, place, evacuees, kind):
     status = request.GET.get("status")
     if status in EvacueeStatus.values:
         evacuees = evacuees.filter(status=status)
-    evacuees = evacuees.select_related("registration", "transport", "assembly_point").annotate(
-        members=Count("registration__members")
-    )
+    evacuees = evacuees.select_related(
+        "registration", "registration__nationality", "transport", "assembly_point"
+    ).annotate(members=Count("registration__members"))
     evacuees = evacuees.order_by("registration__family_name", "registration__given_names", "id")
     page = paginate(request, evacuees, 50)
     see = _see(request.user)
@@ -247,12 +249,15 @@ def _people_page(request, place, evacuees, kind):
         see,
         [e.registration_id for e in page["object_list"]],
         _("evacuation list of %(place)s") % {"place": str(place)},
+        fields=PAGE_FIELDS,
     )
     can_change = services.can_change(request.user, crisis)
     context = {
         "place": place,
         "kind": kind,
         "crisis": crisis,
+        "see": see,
+        "mask": MASK,
         "can_change": can_change,
         "status": status,
         "statuses": EvacueeStatus.choices,
@@ -303,7 +308,8 @@ def evacuee_status(request, pk):
 
 @login_required
 def manifest(request, kind, pk, fmt):
-    """The manifest of a point or a transport; every download is audited, phone numbers masked unless allowed."""
+    """The manifest of a point or a transport (CSV, XLSX, PDF, or a page to print); every download is
+    audited, personal details (names, dates of birth, sex, document numbers, phones) masked unless allowed."""
     require(request.user, AREA, Action.EXPORT)
     if fmt not in manifests.FORMATS:
         raise Http404
@@ -322,13 +328,15 @@ def manifest(request, kind, pk, fmt):
             "crisis": place.crisis.name,
         }
     built = manifests.build(evacuees, _("Manifest: %(place)s") % {"place": str(place)}, subtitle, see)
-    data = manifests.render(built, fmt, rtl=is_rtl(get_language()))
+    data = manifests.render(built, fmt, rtl=is_rtl(get_language()), nonce=getattr(request, "csp_nonce", ""))
     fields = see.columns(manifests.FIELDS)
     reason = _("manifest of %(place)s (%(fmt)s)") % {"place": str(place), "fmt": fmt}
     audit.record(AuditAction.EXPORT, obj=place, fields=fields, reason=reason)  # every download, whoever
     _audit_people(
         see, sorted({row.household for _section, row in built.rows}), reason, AuditAction.EXPORT, fields
     )
+    if fmt == "html":  # the page to print, shown in the browser
+        return HttpResponse(data, content_type=manifests.FORMATS[fmt])
     return table_response(data, fmt, f"manifest-{kind}-{place.pk}", content_type=manifests.FORMATS[fmt])
 
 

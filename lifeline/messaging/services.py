@@ -763,20 +763,27 @@ def confirm_subscription(token, code):
 
 def preview_audience(audience, texts, user=None, limit=100_000, channels=None):
     """What a send would do, before it is sent: recipients per language it would use and per first
-    channel (``none`` for those with no address for any of ``channels``), the preferred languages the
-    texts lack, interpreters for those, SMS parts per language, and why it would be refused (if it would).
+    channel (``none`` for those with no address for any of ``channels``), per first language and how
+    many of those none of whose languages the texts have (they get a fallback language), the
+    preferred languages the texts lack, interpreters for those, SMS parts per language, and why it
+    would be refused (if it would).
 
     It pages through the same resolver (``audiences.resolve``) that the send itself uses."""
     definition = audiences.check(audience, user)
     available = list(texts or {})
     order = list(channels or ChannelName.values)
     by_language, by_channel, missing = Counter(), Counter(), Counter()
+    first_languages, fallback = Counter(), Counter()
     total, reachable, after = 0, 0, ""
     while total < limit:
         page = audiences.resolve(definition, after=after, limit=batch_size())
         for r in page:
             total += 1
             by_language[languages.choose(r.languages, available) or "—"] += 1
+            first = (languages.normalise(r.languages[0]) if r.languages else None) or "—"
+            first_languages[first] += 1
+            if not any(languages.match(code, available) for code in r.languages or []):
+                fallback[first] += 1  # none of their own languages is written: a default or the first text
             channel = first_channel(order, r.addresses)
             by_channel[channel or "none"] += 1
             reachable += channel is not None
@@ -792,6 +799,9 @@ def preview_audience(audience, texts, user=None, limit=100_000, channels=None):
         "by_language": dict(by_language.most_common()),
         "by_channel": dict(by_channel.most_common()),
         "missing_languages": dict(missing.most_common()),
+        # By each person's first language ("—": none given), and of them who would get a fallback language.
+        "by_first_language": dict(first_languages.most_common()),
+        "fallback": dict(fallback.most_common()),
         "interpreters": _interpreters_for(missing, available, user),
         "sms": sms_parts(texts),
         "refusal": refusal(definition, total > 0, reachable > 0, order) if channels else "",

@@ -17,6 +17,7 @@ REGISTRATION = register(
             "given_names",
             "family_name",
             "date_of_birth",
+            "sex",
             "document_number",
             "phone",
             "email",
@@ -34,6 +35,7 @@ REGISTRATION = register(
             "full_name": ("given_names", "family_name"),
             "age": ("date_of_birth",),
             "need_labels": ("special_needs",),
+            "sex_label": ("sex",),
         },
         named=True,
     )
@@ -46,8 +48,8 @@ MEMBER = register(
     Policy(
         "nationals.householdmember",
         Area.NATIONALS,
-        personal=("name", "date_of_birth", "special_needs"),
-        derived={"age": ("date_of_birth",), "need_labels": ("special_needs",)},
+        personal=("name", "date_of_birth", "sex", "document_number", "special_needs"),
+        derived={"age": ("date_of_birth",), "need_labels": ("special_needs",), "sex_label": ("sex",)},
         named=True,
     )
 )

@@ -121,6 +121,7 @@ class RegistrationForm(VersionedForm, forms.ModelForm):
             "given_names",
             "family_name",
             "date_of_birth",
+            "sex",
             "nationality",
             "document_type",
             "document_number",
@@ -250,8 +251,17 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = HouseholdMember
-        fields = ["name", "relation", "date_of_birth", "document_status", "unaccompanied", "special_needs"]
-        widgets = {"date_of_birth": DATE}
+        fields = [
+            "name",
+            "relation",
+            "date_of_birth",
+            "sex",
+            "document_number",
+            "document_status",
+            "unaccompanied",
+            "special_needs",
+        ]
+        widgets = {"date_of_birth": DATE, "document_number": forms.TextInput(attrs={"autocomplete": "off"})}
 
     def clean(self):
         data = super().clean()

@@ -44,6 +44,14 @@ class DocumentType(models.TextChoices):
     NONE = "none", _("No document")
 
 
+class Sex(models.TextChoices):
+    """As a travel document states it (ICAO 9303: F, M or X), for manifests that borders and carriers ask for."""
+
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    UNSPECIFIED = "X", _("Unspecified (X)")
+
+
 class DocumentStatus(models.TextChoices):
     VALID = "valid", _("Valid, with the person")
     HELD = "held", _("Held by employer or another person")
@@ -104,6 +112,7 @@ class Registration(Audited, OwnedModel):
     given_names = models.CharField(_("given names"), max_length=120)
     family_name = models.CharField(_("family name"), max_length=120, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=20, choices=Sex.choices, blank=True)
     nationality = models.ForeignKey(
         "geo.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("nationality")
     )
@@ -210,10 +219,19 @@ class Registration(Audited, OwnedModel):
         return need_labels(self.special_needs)
 
     @property
+    def sex_label(self):
+        return sex_label(self.sex)
+
+    @property
     def language_names(self):
         from lifeline.core.names import language_name
 
         return [language_name(code) for code in self.languages or []]
+
+
+def sex_label(value):
+    """The sex as a document states it, in the reader's language ("" when not given)."""
+    return str(Sex(value).label) if value in Sex.values else (value or "")
 
 
 def need_labels(values):
@@ -278,6 +296,8 @@ class HouseholdMember(Audited, models.Model):
         related_name="+",
         verbose_name=_("nationality"),
     )
+    sex = models.CharField(_("sex"), max_length=20, choices=Sex.choices, blank=True)
+    document_number = EncryptedTextField(_("document number"), blank=True)
     document_status = models.CharField(
         _("document status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.UNKNOWN
     )
@@ -302,6 +322,10 @@ class HouseholdMember(Audited, models.Model):
     @property
     def need_labels(self):
         return need_labels(self.special_needs)
+
+    @property
+    def sex_label(self):
+        return sex_label(self.sex)
 
     @property
     def is_child(self):

@@ -304,9 +304,13 @@ PAGES = [
         data={"who": "assigned", "action": "send"},
     ),
     Row("evacuation/points/<id:pk>/manifest.<str:fmt>", "/evacuation/points/{point}/manifest.csv", "GET", MANIFEST, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
+    # The printable page of the same manifest (with the sign-off line): the same answers as its files.
+    Row("evacuation/points/<id:pk>/manifest.<str:fmt>", "/evacuation/points/{point}/manifest.html", "GET", MANIFEST, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
     Row("evacuation/transports/<id:pk>/", "/evacuation/transports/{transport}/", "GET", PERSON_READ, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
     Row("evacuation/transports/<id:pk>/edit/", "/evacuation/transports/{transport}/edit/", "GET", PERSON_WRITE),
     Row("evacuation/transports/<id:pk>/manifest.<str:fmt>", "/evacuation/transports/{transport}/manifest.csv", "GET", MANIFEST, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
+    # The printable page of the same manifest (with the sign-off line): the same answers as its files.
+    Row("evacuation/transports/<id:pk>/manifest.<str:fmt>", "/evacuation/transports/{transport}/manifest.html", "GET", MANIFEST, holes=_hole(SHARED_CRISIS_PEOPLE, ("consul", "B"))),
     Row("evacuation/evacuees/<id:pk>/status/", "/evacuation/evacuees/{evacuee}/status/", "POST", PERSON_WRITE, data={"status": "confirmed"}),
     Row("evacuation/children/<id:pk>/", "/evacuation/children/{checklist}/", "GET", PERSON_READ),
     # Cases: A of the Amman post, B of the Beirut post.
