@@ -75,7 +75,9 @@ def test_the_consul_composes_a_checkin_from_the_languages_shown_then_prints_a_ma
         "SELECT messages FROM crises_checkincampaign WHERE crisis_id = ? ORDER BY id DESC LIMIT 1",
         (crisis_id,),
     )
-    sent = json.loads(messages) if isinstance(messages, str) else messages  # text on SQLite, JSON on PostgreSQL
+    sent = (
+        json.loads(messages) if isinstance(messages, str) else messages
+    )  # text on SQLite, JSON on PostgreSQL
     assert sent[code] == "Are you safe? Reply SAFE or HELP." and set(sent) == set(written)
 
     # The manifest of the coach: document number, date of birth, sex and nationality, then the sign-off.
