@@ -10,6 +10,7 @@ commands).
 import contextlib
 import contextvars
 import copy
+import json
 from dataclasses import dataclass
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -78,6 +79,24 @@ def entry_values(
         "via": actor.via,
         **_user_fields(user),
     }
+
+
+def inserted_sql(ctx):
+    """The audit entries, for the current actor, of the rows a one-statement write inserts: an
+    ``INSERT ... SELECT`` over ``ctx.rows`` (see ``crises.answering``), built from this model's
+    table and column names. ``ctx`` gives ``object_id`` and ``repr`` as SQL over those rows, and
+    ``object_type`` and ``fields`` as values; the values of the entry go through ``ctx.param``."""
+    values = entry_values(AuditAction.CREATE, fields=ctx.fields, object_type=ctx.object_type)
+    values["fields"] = json.dumps(values["fields"])
+    sql = {name: ctx.param(value) for name, value in values.items()}
+    sql["object_id"] = f"CAST({ctx.object_id} AS text)"
+    sql["object_repr"] = f"SUBSTR({ctx.repr}, 1, 200)"
+    columns = [f.column for f in AuditEntry._meta.concrete_fields if f.name in sql]
+    expressions = [sql[f.name] for f in AuditEntry._meta.concrete_fields if f.name in sql]
+    return (
+        f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(expressions)} FROM {ctx.rows}"
+    )
 
 
 class EntryTemplate:

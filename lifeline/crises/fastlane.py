@@ -9,7 +9,7 @@ layer answers ``POST /api/app/checkins`` itself, with:
 
 - the endpoint's own rules: the ``CheckInIn`` schema and ``app_api.answer``,
   which finds the device by its token in the same statement as the answer
-  (``accept_answer_with_token``, with ``DeviceAuth``'s SQL), rendered by the same API;
+  (``services.record_answer`` with the token, and ``DeviceAuth``'s SQL), rendered by the same API;
 - the middleware that shapes every response (``RESPONSE_MIDDLEWARE``: security
   headers, the language, host checks, framing), as Django would apply them.
 

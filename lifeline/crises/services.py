@@ -9,9 +9,11 @@ that everything else joins on it.
 
 import json
 import math
+from typing import NamedTuple
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -20,11 +22,13 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Polygon, mapping, shape
 from shapely.ops import unary_union
 
+from lifeline.core.audit import object_label
 from lifeline.core.db import hot_cursor
 from lifeline.core.fields import blind_index
 from lifeline.core.languages import ui_language
 from lifeline.core.models import Organisation
 from lifeline.core.names import language_name
+from lifeline.crises import answering
 from lifeline.crises.models import (
     CheckInAnswer,
     CheckInCampaign,
@@ -401,21 +405,68 @@ def open_requests(registration_ids):
 ANSWERS = [c for c in CheckInStatus.values if c != CheckInStatus.NO_ANSWER]
 
 
-def record_answer(
-    request, answer, via, note="", location="", user=None, idempotency_key=None, at=None, key_checked=False
-):
-    """Record one answer (time-stamped, audited) and make it the request's status.
+class Recorded(NamedTuple):
+    """What ``record_answer`` did: the answer (None: nothing open to answer), whether it is new
+    (False: a retry with a known key returned the first answer, or nothing was recorded) and, for an
+    answer found by a device's token, the device (None: the token is nobody's)."""
 
-    A retry with the same idempotency key returns the first answer and changes nothing.
-    Returns (answer, created)."""
+    answer: CheckInAnswer | None
+    created: bool
+    device: object = None
+
+
+def record_answer(
+    answer,
+    via,
+    *,
+    request=None,
+    registration_id=None,
+    token=None,
+    request_id=None,
+    campaign_id=None,
+    note="",
+    location="",
+    user=None,
+    idempotency_key=None,
+    at=None,
+):
+    """Record one answer to "are you safe?". Every path calls this: staff on the board and the staff
+    API, the nationals' app (its API and the fast lane in front of it), SMS keywords, the demo.
+
+    Who answers is one of ``request`` (staff log an answer to this request), ``registration_id``
+    (the person's newest open request, or the one ``request_id`` or ``campaign_id`` names) or
+    ``token`` (a device's: as ``registration_id``, for its live registration; a token of nobody's
+    writes nothing). The answer is time-stamped (``at``, default now) and audited; it becomes the
+    request's status unless a newer answer is there already; the campaign's message to the person
+    is marked answered (``answering``: each app's part). A retry with the same idempotency key
+    returns the first answer and changes nothing, even once the campaign has closed.
+
+    An answer found by person or token, with no staff user and no time of its own, is written on
+    PostgreSQL by one statement (one round trip, one commit), unless ``settings.CHECKIN_FAST_LANE``
+    is off; otherwise through the ORM. Both write the same rows (``tests/test_answer_paths.py``).
+    Returns ``Recorded(answer, created, device)``."""
     if answer not in ANSWERS:
         raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
-    if idempotency_key is not None and not key_checked:  # (the app's endpoint has just looked)
-        existing = CheckInAnswer.objects.filter(
-            registration_id=request.registration_id, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return existing, False
+    if [request, registration_id, token].count(None) != 2:
+        raise TypeError("record_answer needs exactly one of request, registration_id and token.")
+    if request is None and user is None and at is None and _one_statement():
+        return _record_in_one_statement(
+            answer, via, registration_id, token, request_id, campaign_id, note, location, idempotency_key
+        )
+    device = None
+    if token is not None:
+        device = answering.finder("device").orm(token)
+        if device is None or device.registration_id is None:
+            return Recorded(None, False)
+        registration_id = device.registration_id
+    if idempotency_key is not None:
+        earlier = _earlier(registration_id or request.registration_id, idempotency_key)
+        if earlier is not None:
+            return Recorded(earlier, False, device)
+    if request is None:
+        request = _open_request(registration_id, request_id, campaign_id)
+        if request is None:
+            return Recorded(None, False, device)
     try:
         with transaction.atomic():
             entry = CheckInAnswer.objects.create(
@@ -435,240 +486,175 @@ def record_answer(
             )
             applied = newest.update(status=answer, answered_at=entry.at, via=via, note=note)
     except IntegrityError:  # the same retry arrived twice at once: the other one won
-        return CheckInAnswer.objects.get(
-            registration_id=request.registration_id, idempotency_key=idempotency_key
-        ), False
+        return Recorded(_earlier(request.registration_id, idempotency_key), False, device)
     if applied:
         request.status, request.answered_at, request.via, request.note = answer, entry.at, via, note
-    _mark_answered(request)
-    return entry, True
-
-
-def _mark_answered(request):
-    """The campaign's message to this person is answered (the sending dashboard counts answers)."""
-    from lifeline.messaging.audiences import key
-    from lifeline.messaging.services import mark_answered
-
     send_id = CheckInCampaign.objects.filter(pk=request.campaign_id).values_list("send_id", flat=True).first()
-    if send_id is not None:
-        mark_answered(send_id, key("registration", request.registration_id))
+    answered = answering.Answered(
+        answer_id=entry.pk,
+        registration_id=entry.registration_id,
+        request_id=request.pk,
+        send_id=send_id,
+        at=entry.at,
+    )
+    for part in answering.parts():
+        if part.orm is not None:
+            part.orm(answered)
+    return Recorded(entry, True, device)
 
 
-# --- answers from the app: the check-in hot path --------------------------------------------
+def _one_statement():
+    return connection.vendor == "postgresql" and settings.CHECKIN_FAST_LANE
 
 
-_OPEN_REQUEST_FROM = (
-    "FROM crises_checkinrequest r "
-    "JOIN crises_checkincampaign c ON c.id = r.campaign_id JOIN crises_crisis k ON k.id = c.crisis_id "
-    "WHERE r.registration_id = %(registration)s AND c.closed IS NULL AND k.status = %(active)s"
-)
+def _earlier(registration_id, idempotency_key):
+    """The answer this person already gave with this key, or None."""
+    if idempotency_key is None:
+        return None
+    return CheckInAnswer.objects.filter(
+        registration_id=registration_id, idempotency_key=idempotency_key
+    ).first()
 
 
-def _open_request_sql(
-    columns, registration_id, request_id=None, campaign_id=None, registration_sql="%(registration)s"
-):
-    """``SELECT columns`` of the newest open request of a person (or the one named), in plain SQL
-    with named parameters: the check-in hot path. The same rule as ``open_requests`` (a test holds
-    them together). ``registration_sql`` may name the person in SQL instead of by ``registration_id``."""
-    params = {"active": Status.ACTIVE}
-    if registration_id is not None:
-        params["registration"] = registration_id
-    sql = f"SELECT {columns} {_OPEN_REQUEST_FROM.replace('%(registration)s', registration_sql)}"
+def _open_request(registration_id, request_id=None, campaign_id=None):
+    """The person's newest open request (or the one named), or None: ``open_requests``."""
+    requests = open_requests([registration_id])
     if request_id is not None:
-        sql, params["narrow"] = sql + " AND r.id = %(narrow)s", request_id
+        requests = requests.filter(pk=request_id)
     elif campaign_id is not None:
-        sql, params["narrow"] = sql + " AND c.id = %(narrow)s", campaign_id
-    return sql + " ORDER BY c.started DESC, r.id DESC LIMIT 1", params
+        requests = requests.filter(campaign_id=campaign_id)
+    return requests.first()
+
+
+# --- the one statement: the check-in hot path ------------------------------------------------
+
+
+def _column(model, name):
+    return model._meta.get_field(name).column
+
+
+def _open_request_sql(param, who, request_id=None, campaign_id=None):
+    """``SELECT id, send_id`` of the newest open request of the person ``who`` (SQL), or of the one
+    named: the same rule as ``open_requests`` (a test holds them together), in plain SQL built from
+    the models' names, for the one statement."""
+    r, c, k = CheckInRequest, CheckInCampaign, Crisis
+    rid = f"r.{r._meta.pk.column}"
+    sql = (
+        f"SELECT {rid} AS id, c.{_column(c, 'send')} AS send_id FROM {r._meta.db_table} r "
+        f"JOIN {c._meta.db_table} c ON c.{c._meta.pk.column} = r.{_column(r, 'campaign')} "
+        f"JOIN {k._meta.db_table} k ON k.{k._meta.pk.column} = c.{_column(c, 'crisis')} "
+        f"WHERE r.{_column(r, 'registration')} = {who} AND c.{_column(c, 'closed')} IS NULL "
+        f"AND k.{_column(k, 'status')} = {param(Status.ACTIVE)}"
+    )
+    if request_id is not None:
+        sql += f" AND {rid} = {param(request_id)}"
+    elif campaign_id is not None:
+        sql += f" AND c.{c._meta.pk.column} = {param(campaign_id)}"
+    return sql + f" ORDER BY c.{_column(c, 'started')} DESC, {rid} DESC LIMIT 1"
 
 
 def open_request_id(registration_id, request_id=None, campaign_id=None):
-    """The id of the newest open request of a person (or of the one named), or None."""
-    sql, params = _open_request_sql("r.id", registration_id, request_id, campaign_id)
+    """The id of the newest open request of a person (or of the one named), or None, read by the
+    one statement's own SQL (on any database)."""
+    ctx = answering.Context()
+    sql = _open_request_sql(ctx.param, ctx.param(registration_id), request_id, campaign_id)
     with hot_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, ctx.params)
         found = cursor.fetchone()
     return found[0] if found else None
 
 
-# One statement does what ``record_answer`` does for an answer from the app: find the open request,
-# insert the answer (unless its idempotency key is known), write its audit entry, make it the
-# request's status and mark the campaign's message answered. One round trip and one commit, so a
-# surge of check-ins costs the database as little as an answer can (``accept_answer``). The fast
-# lane's version also finds the device by its token first (``accept_answer_with_token``).
-_ACCEPT_SQL = """
-WITH {device}target AS ({target}),
-answer AS (
-    INSERT INTO crises_checkinanswer (request_id, registration_id, answer, via, note, location, at, idempotency_key)
-    SELECT t.id, {registration}, %(answer)s, %(via)s, %(note)s, %(location)s, %(at)s, %(key)s FROM target t
-    ON CONFLICT (registration_id, idempotency_key) DO NOTHING
-    RETURNING id, request_id, registration_id
-),
-audit AS (
-    INSERT INTO core_auditentry (at, actor_id, actor_name, organisation_id, action, object_type, object_id, object_repr,
-                                 fields, reason, ip, via)
-    SELECT %(audit_at)s, %(actor_id)s, %(actor_name)s, %(organisation_id)s, %(action)s, %(object_type)s, a.id::text,
-           '#' || a.id || ' (registration #' || a.registration_id || ')', %(fields)s, '', %(ip)s, %(audit_via)s
-    FROM answer a
-),
-status AS (
-    UPDATE crises_checkinrequest q SET status = %(answer)s, answered_at = %(at)s, via = %(via)s, note = %(request_note)s
-    FROM answer a WHERE q.id = a.request_id AND (q.answered_at IS NULL OR q.answered_at <= %(at)s)
-),
-delivered AS (
-    UPDATE messaging_delivery d SET state = %(answered)s, done_at = %(at)s
-    WHERE d.send_id = (SELECT send_id FROM target) AND d.recipient_key = {recipient} AND EXISTS (SELECT 1 FROM answer)
-)
-{result}
-"""
-
-
-def _accept_params(answer, idempotency_key, note, location):
-    from lifeline.core.audit import entry_values
-    from lifeline.core.models import AuditAction
-    from lifeline.messaging.models import State as DeliveryState
-
-    if answer not in ANSWERS:
-        raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
-    entry = entry_values(AuditAction.CREATE, fields=_ANSWER_FIELDS, object_type="crises.checkinanswer")
-    prep = CheckInAnswer._meta.get_field("note").get_db_prep_save
-    return {
-        "answer": answer,
-        "via": Via.APP,
-        "at": timezone.now(),
-        "key": idempotency_key,
-        "note": prep(note, connection),
-        "location": prep(location, connection),
-        "request_note": CheckInRequest._meta.get_field("note").get_db_prep_save(note, connection),
-        "audit_at": entry["at"],
-        "actor_id": entry["actor_id"],
-        "actor_name": entry["actor_name"],
-        "organisation_id": entry["organisation_id"],
-        "action": entry["action"],
-        "object_type": entry["object_type"],
-        "fields": json.dumps(entry["fields"]),
-        "ip": entry["ip"],
-        "audit_via": entry["via"],
-        "answered": DeliveryState.ANSWERED,
+def _record_in_one_statement(
+    answer, via, registration_id, token, request_id, campaign_id, note, location, idempotency_key
+):
+    """``record_answer`` for an answer from the app, in one PostgreSQL statement: the device by its
+    token (``token``: the finder's part), the open request, the answer (unless its idempotency key
+    is known), the request's status, then every registered part (the audit entry, the delivery).
+    Table and column names are the models' own; the parts come from their apps."""
+    a, q = CheckInAnswer, CheckInRequest
+    aid, areg, areq = a._meta.pk.column, _column(a, "registration"), _column(a, "request")
+    at = timezone.now()
+    ctx = answering.Context(
+        rows="answer a",
+        answer_id=f"a.{aid}",
+        object_id=f"a.{aid}",
+        registration_id=f"a.{areg}",
+        request_id=f"a.{areq}",
+        send_id="(SELECT send_id FROM target)",
+        repr=a.audit_repr_sql(f"a.{aid}", f"a.{areg}"),
+        object_type=object_label(a),
+        fields=_ANSWER_FIELDS,
+    )
+    ctx.at = ctx.param(at)
+    clauses = {}
+    finder = None
+    if token is not None:
+        finder = answering.finder("device")
+        ctx.credential = finder.prepare(token)
+        if ctx.credential is None:
+            return Recorded(None, False)
+        clauses["device"] = finder.statement(ctx)
+        who = "(SELECT registration FROM device)"
+    else:
+        who = ctx.param(registration_id)
+    clauses["target"] = _open_request_sql(ctx.param, who, request_id, campaign_id)
+    prep = a._meta.get_field("note").get_db_prep_save
+    values = {
+        "request": "t.id",
+        "registration": who,
+        "answer": ctx.param(answer),
+        "via": ctx.param(via),
+        "note": ctx.param(prep(note, connection)),
+        "location": ctx.param(prep(location, connection)),
+        "at": ctx.at,
+        "idempotency_key": ctx.param(idempotency_key),
     }
-
-
-def _accepted(pk, request_id, registration_id, params, note, location):
+    clauses["answer"] = (
+        f"INSERT INTO {a._meta.db_table} ({', '.join(_column(a, n) for n in values)}) "
+        f"SELECT {', '.join(values.values())} FROM target t "
+        f"ON CONFLICT ({areg}, {_column(a, 'idempotency_key')}) DO NOTHING "
+        f"RETURNING {aid}, {areq}, {areg}"
+    )
+    qid, answered_at = q._meta.pk.column, _column(q, "answered_at")
+    request_note = q._meta.get_field("note").get_db_prep_save(note, connection)
+    clauses["status"] = (
+        f"UPDATE {q._meta.db_table} SET {_column(q, 'status')} = {values['answer']}, {answered_at} = {ctx.at}, "
+        f"{_column(q, 'via')} = {values['via']}, {_column(q, 'note')} = {ctx.param(request_note)} "
+        f"FROM {ctx.rows} WHERE {q._meta.db_table}.{qid} = {ctx.request_id} "
+        f"AND ({q._meta.db_table}.{answered_at} IS NULL OR {q._meta.db_table}.{answered_at} <= {ctx.at})"
+    )
+    for part in answering.parts():
+        clauses[f"part_{part.name}"] = part.statement(ctx)
+    if finder is not None:
+        result = f"SELECT device.*, a.{aid}, a.{areq} FROM device LEFT JOIN answer a ON true"
+    else:
+        result = f"SELECT a.{aid}, a.{areq} FROM answer a"
+    sql = "WITH " + ",\n".join(f"{name} AS ({body})" for name, body in clauses.items()) + "\n" + result
+    with hot_cursor() as cursor:
+        cursor.execute(sql, ctx.params)
+        found = cursor.fetchone()
+    device = None
+    if finder is not None:
+        device = finder.from_row(found[: finder.columns]) if found else None
+        if device is None or device.registration_id is None:
+            return Recorded(None, False)
+        registration_id = device.registration_id
+    pk, request = found[-2:] if found else (None, None)
+    if pk is None:  # a retry (its key is known), or nothing open to answer
+        return Recorded(_earlier(registration_id, idempotency_key), False, device)
     row = CheckInAnswer(
         pk=pk,
-        request_id=request_id,
+        request_id=request,
         registration_id=registration_id,
-        answer=params["answer"],
-        via=Via.APP,
+        answer=answer,
+        via=via,
         note=note,
         location=location,
-        at=params["at"],
-        idempotency_key=params["key"],
+        at=at,
+        idempotency_key=idempotency_key,
     )
-    row._state.adding = False
-    return row
-
-
-def _earlier(registration_id, idempotency_key):
-    """(the answer with this key, False): a retry, or (None, False): nothing open to answer."""
-    return CheckInAnswer.objects.filter(
-        registration_id=registration_id, idempotency_key=idempotency_key
-    ).first(), False
-
-
-def accept_answer(
-    registration_id, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""
-):
-    """An answer from the app to the person's open request (or the one named): (answer, created),
-    or (None, False) when there is nothing open to answer.
-
-    The same effect as ``record_answer`` (a test holds them together). On PostgreSQL it is one
-    prepared statement; elsewhere, ``record_answer`` itself. A retry with the same key returns the
-    first answer and changes nothing, even once the campaign has closed."""
-    from lifeline.messaging.audiences import key as recipient_key
-
-    if connection.vendor != "postgresql":
-        if answer not in ANSWERS:
-            raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
-        target = open_request_id(registration_id, request_id, campaign_id)
-        if target is None:
-            return _earlier(registration_id, idempotency_key)
-        request = CheckInRequest.objects.get(pk=target)
-        return record_answer(
-            request, answer, Via.APP, note=note, location=location, idempotency_key=idempotency_key
-        )
-
-    target, params = _open_request_sql("r.id, c.send_id", registration_id, request_id, campaign_id)
-    params.update(_accept_params(answer, idempotency_key, note, location))
-    params["recipient"] = recipient_key("registration", registration_id)
-    sql = _ACCEPT_SQL.format(
-        device="",
-        target=target,
-        registration="%(registration)s",
-        recipient="%(recipient)s",
-        result="SELECT id, request_id FROM answer",
-    )
-    with hot_cursor() as cursor:
-        cursor.execute(sql, params)
-        inserted = cursor.fetchone()
-    if inserted is None:
-        return _earlier(registration_id, idempotency_key)
-    return _accepted(inserted[0], inserted[1], registration_id, params, note, location), True
-
-
-def accept_answer_with_token(
-    token, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""
-):
-    """``accept_answer`` for the device holding ``token``, the device found in the same statement:
-    (device, answer, created); device is None when the token is nobody's (revoked, unknown, merged
-    or not registered), and then nothing is written. The check-in fast lane's one round trip."""
-    from lifeline.messaging.audiences import key_sql
-    from lifeline.nationals.auth import (
-        DEVICE_COLUMNS,
-        DEVICE_FROM,
-        device_for_token,
-        device_from_row,
-        token_digest,
-    )
-
-    if connection.vendor != "postgresql":
-        device = device_for_token(token)
-        if device is None or device.registration_id is None:
-            return None, None, False
-        return (
-            device,
-            *accept_answer(
-                device.registration_id, answer, idempotency_key, request_id, campaign_id, note, location
-            ),
-        )
-
-    digest = token_digest(token)
-    if digest is None:
-        return None, None, False
-    live = "(SELECT registration_id FROM live)"
-    target, params = _open_request_sql(
-        "r.id, c.send_id", None, request_id, campaign_id, registration_sql=live
-    )
-    params.update(_accept_params(answer, idempotency_key, note, location))
-    params["digest"] = digest
-    sql = _ACCEPT_SQL.format(
-        device=f"device AS (SELECT {DEVICE_COLUMNS} {DEVICE_FROM}), "
-        "live AS (SELECT d.registration_id FROM device d WHERE d.merged_into_id IS NULL AND d.registration_id IS NOT NULL), ",
-        target=target,
-        registration=live,
-        recipient=key_sql("registration", live),
-        result="SELECT d.*, a.id, a.request_id FROM device d LEFT JOIN answer a ON true",
-    )
-    with hot_cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchone()
-    columns = DEVICE_COLUMNS.count(",") + 1
-    device = device_from_row(found[:columns]) if found else None
-    if device is None or device.registration_id is None:
-        return None, None, False
-    pk, request = found[columns:]
-    if pk is None:
-        return (device, *_earlier(device.registration_id, idempotency_key))
-    return device, _accepted(pk, request, device.registration_id, params, note, location), True
+    row._state.adding, row._state.db = False, "default"
+    return Recorded(row, True, device)
 
 
 # What the audit signal records for a new answer (its fields); ``CheckInAnswer.audit_repr`` is in the SQL.
@@ -704,7 +690,7 @@ def answer_by_phone(phone_e164, answer, text=""):
     request = open_requests(ids).first()
     if request is None:
         return None
-    return record_answer(request, answer, Via.SMS, note=str(text or "")[:1000])[0]
+    return record_answer(answer, Via.SMS, request=request, note=str(text or "")[:1000]).answer
 
 
 def board_counts(campaign, people=None):
