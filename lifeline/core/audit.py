@@ -82,21 +82,40 @@ def entry_values(
 
 
 def inserted_sql(ctx):
-    """The audit entries, for the current actor, of the rows a one-statement write inserts: an
-    ``INSERT ... SELECT`` over ``ctx.rows`` (see ``crises.answering``), built from this model's
-    table and column names. ``ctx`` gives ``object_id`` and ``repr`` as SQL over those rows, and
-    ``object_type`` and ``fields`` as values; the values of the entry go through ``ctx.param``."""
-    values = entry_values(AuditAction.CREATE, fields=ctx.fields, object_type=ctx.object_type)
-    values["fields"] = json.dumps(values["fields"])
-    sql = {name: ctx.param(value) for name, value in values.items()}
+    """The audit entries of the rows a one-statement write inserts: an ``INSERT ... SELECT`` over
+    ``ctx.rows`` (see ``crises.answering``), built from this model's table and column names. ``ctx``
+    gives ``object_id`` and ``repr`` as SQL over those rows; ``inserted_values`` gives the rest."""
+    sql = {name: ctx.param(name) for name in _INSERTED}
     sql["object_id"] = f"CAST({ctx.object_id} AS text)"
     sql["object_repr"] = f"SUBSTR({ctx.repr}, 1, 200)"
-    columns = [f.column for f in AuditEntry._meta.concrete_fields if f.name in sql]
-    expressions = [sql[f.name] for f in AuditEntry._meta.concrete_fields if f.name in sql]
+    fields = [f for f in AuditEntry._meta.concrete_fields if f.name in sql]
     return (
-        f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(expressions)} FROM {ctx.rows}"
+        f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(f.column for f in fields)}) "
+        f"SELECT {', '.join(sql[f.name] for f in fields)} FROM {ctx.rows}"
     )
+
+
+def inserted_values(ctx):
+    """The values of ``inserted_sql``'s entries: the current actor's, now (``ctx.object_type`` and
+    ``ctx.fields`` say what was created)."""
+    values = entry_values(AuditAction.CREATE, fields=ctx.fields, object_type=ctx.object_type)
+    values["fields"] = json.dumps(values["fields"])
+    return {name: values[name] for name in _INSERTED}
+
+
+# The columns of an entry that ``inserted_sql`` takes as values (the object is the inserted row).
+_INSERTED = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "organisation_id",
+    "action",
+    "object_type",
+    "fields",
+    "reason",
+    "ip",
+    "via",
+)
 
 
 class EntryTemplate:

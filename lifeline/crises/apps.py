@@ -24,15 +24,21 @@ def register_answer_parts():
     from lifeline.nationals import auth
 
     # The audit log's signal writes the entry on the ORM path (every ``Audited`` model's save).
-    answering.register(answering.Part("audit", statement=audit.inserted_sql))
+    answering.register(answering.Part("audit", statement=audit.inserted_sql, values=audit.inserted_values))
     answering.register(
-        answering.Part("delivery", statement=messaging.checkin_answered_sql, orm=messaging.checkin_answered)
+        answering.Part(
+            "delivery",
+            statement=messaging.checkin_answered_sql,
+            values=messaging.checkin_answered_values,
+            orm=messaging.checkin_answered,
+        )
     )
     answering.register_finder(
         answering.Finder(
             "device",
             orm=auth.device_for_token,
             statement=auth.device_statement,
+            values=auth.device_values,
             columns=auth.DEVICE_COLUMNS,
             from_row=auth.device_from_row,
             prepare=auth.token_digest,

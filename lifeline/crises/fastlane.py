@@ -18,6 +18,9 @@ answered by the ninja endpoint as before: no or a bad token, a body that does
 not validate (ninja's error format), a body over the size limit, an
 unexpected error. A replay is always safe: every answer carries its
 idempotency key. A test sends the same requests both ways and compares them.
+
+``CHECKIN_FAST_LANE=0`` leaves this layer out of the WSGI application (``lifeline/wsgi.py``);
+``bench/checkin_surge.py`` measures both in one run.
 """
 
 import io

@@ -533,10 +533,10 @@ def _column(model, name):
     return model._meta.get_field(name).column
 
 
-def _open_request_sql(param, who, request_id=None, campaign_id=None):
+def _open_request_sql(who, narrow=None):
     """``SELECT id, send_id`` of the newest open request of the person ``who`` (SQL), or of the one
-    named: the same rule as ``open_requests`` (a test holds them together), in plain SQL built from
-    the models' names, for the one statement."""
+    named (``narrow``: "request" or "campaign", its id in ``%(narrow)s``): the same rule as
+    ``open_requests`` (a test holds them together), in plain SQL built from the models' names."""
     r, c, k = CheckInRequest, CheckInCampaign, Crisis
     rid = f"r.{r._meta.pk.column}"
     sql = (
@@ -544,70 +544,76 @@ def _open_request_sql(param, who, request_id=None, campaign_id=None):
         f"JOIN {c._meta.db_table} c ON c.{c._meta.pk.column} = r.{_column(r, 'campaign')} "
         f"JOIN {k._meta.db_table} k ON k.{k._meta.pk.column} = c.{_column(c, 'crisis')} "
         f"WHERE r.{_column(r, 'registration')} = {who} AND c.{_column(c, 'closed')} IS NULL "
-        f"AND k.{_column(k, 'status')} = {param(Status.ACTIVE)}"
+        f"AND k.{_column(k, 'status')} = %(active)s"
     )
-    if request_id is not None:
-        sql += f" AND {rid} = {param(request_id)}"
-    elif campaign_id is not None:
-        sql += f" AND c.{c._meta.pk.column} = {param(campaign_id)}"
+    if narrow == "request":
+        sql += f" AND {rid} = %(narrow)s"
+    elif narrow == "campaign":
+        sql += f" AND c.{c._meta.pk.column} = %(narrow)s"
     return sql + f" ORDER BY c.{_column(c, 'started')} DESC, {rid} DESC LIMIT 1"
+
+
+def _narrow(request_id, campaign_id):
+    """Which request an answer names: ("request", id), ("campaign", id) or (None, None)."""
+    if request_id is not None:
+        return "request", request_id
+    if campaign_id is not None:
+        return "campaign", campaign_id
+    return None, None
 
 
 def open_request_id(registration_id, request_id=None, campaign_id=None):
     """The id of the newest open request of a person (or of the one named), or None, read by the
     one statement's own SQL (on any database)."""
-    ctx = answering.Context()
-    sql = _open_request_sql(ctx.param, ctx.param(registration_id), request_id, campaign_id)
+    narrow, narrow_id = _narrow(request_id, campaign_id)
+    params = {"registration": registration_id, "active": Status.ACTIVE, "narrow": narrow_id}
     with hot_cursor() as cursor:
-        cursor.execute(sql, ctx.params)
+        cursor.execute(_open_request_sql("%(registration)s", narrow), params)
         found = cursor.fetchone()
     return found[0] if found else None
 
 
-def _record_in_one_statement(
-    answer, via, registration_id, token, request_id, campaign_id, note, location, idempotency_key
-):
-    """``record_answer`` for an answer from the app, in one PostgreSQL statement: the device by its
-    token (``token``: the finder's part), the open request, the answer (unless its idempotency key
-    is known), the request's status, then every registered part (the audit entry, the delivery).
-    Table and column names are the models' own; the parts come from their apps."""
-    a, q = CheckInAnswer, CheckInRequest
-    aid, areg, areq = a._meta.pk.column, _column(a, "registration"), _column(a, "request")
-    at = timezone.now()
-    ctx = answering.Context(
+def _answer_context():
+    """What the parts' statements may use (``answering.Context``): the inserted answers as ``a``."""
+    a = CheckInAnswer
+    aid, areg = f"a.{a._meta.pk.column}", f"a.{_column(a, 'registration')}"
+    return answering.Context(
         rows="answer a",
-        answer_id=f"a.{aid}",
-        object_id=f"a.{aid}",
-        registration_id=f"a.{areg}",
-        request_id=f"a.{areq}",
+        answer_id=aid,
+        object_id=aid,
+        registration_id=areg,
+        request_id=f"a.{_column(a, 'request')}",
         send_id="(SELECT send_id FROM target)",
-        repr=a.audit_repr_sql(f"a.{aid}", f"a.{areg}"),
+        at="%(at)s",
+        repr=a.audit_repr_sql(aid, areg),
         object_type=object_label(a),
         fields=_ANSWER_FIELDS,
     )
-    ctx.at = ctx.param(at)
+
+
+def _build_statement(finder, narrow):
+    """The one statement's text: the device (with a ``finder``), the open request, the answer
+    (unless its idempotency key is known), the request's status, then every registered part. Table
+    and column names are the models' own; the parts come from their apps."""
+    a, q = CheckInAnswer, CheckInRequest
+    aid, areg, areq = a._meta.pk.column, _column(a, "registration"), _column(a, "request")
+    ctx = _answer_context()
     clauses = {}
-    finder = None
-    if token is not None:
-        finder = answering.finder("device")
-        ctx.credential = finder.prepare(token)
-        if ctx.credential is None:
-            return Recorded(None, False)
-        clauses["device"] = finder.statement(ctx)
+    if finder is not None:
+        clauses["device"] = finder.statement(ctx.for_part("device"))
         who = "(SELECT registration FROM device)"
     else:
-        who = ctx.param(registration_id)
-    clauses["target"] = _open_request_sql(ctx.param, who, request_id, campaign_id)
-    prep = a._meta.get_field("note").get_db_prep_save
+        who = "%(registration)s"
+    clauses["target"] = _open_request_sql(who, narrow)
     values = {
         "request": "t.id",
         "registration": who,
-        "answer": ctx.param(answer),
-        "via": ctx.param(via),
-        "note": ctx.param(prep(note, connection)),
-        "location": ctx.param(prep(location, connection)),
+        "answer": "%(answer)s",
+        "via": "%(via)s",
+        "note": "%(note)s",
+        "location": "%(location)s",
         "at": ctx.at,
-        "idempotency_key": ctx.param(idempotency_key),
+        "idempotency_key": "%(key)s",
     }
     clauses["answer"] = (
         f"INSERT INTO {a._meta.db_table} ({', '.join(_column(a, n) for n in values)}) "
@@ -615,23 +621,59 @@ def _record_in_one_statement(
         f"ON CONFLICT ({areg}, {_column(a, 'idempotency_key')}) DO NOTHING "
         f"RETURNING {aid}, {areq}, {areg}"
     )
-    qid, answered_at = q._meta.pk.column, _column(q, "answered_at")
-    request_note = q._meta.get_field("note").get_db_prep_save(note, connection)
+    table, qid, answered_at = q._meta.db_table, q._meta.pk.column, _column(q, "answered_at")
     clauses["status"] = (
-        f"UPDATE {q._meta.db_table} SET {_column(q, 'status')} = {values['answer']}, {answered_at} = {ctx.at}, "
-        f"{_column(q, 'via')} = {values['via']}, {_column(q, 'note')} = {ctx.param(request_note)} "
-        f"FROM {ctx.rows} WHERE {q._meta.db_table}.{qid} = {ctx.request_id} "
-        f"AND ({q._meta.db_table}.{answered_at} IS NULL OR {q._meta.db_table}.{answered_at} <= {ctx.at})"
+        f"UPDATE {table} SET {_column(q, 'status')} = %(answer)s, {answered_at} = {ctx.at}, "
+        f"{_column(q, 'via')} = %(via)s, {_column(q, 'note')} = %(request_note)s "
+        f"FROM {ctx.rows} WHERE {table}.{qid} = {ctx.request_id} "
+        f"AND ({table}.{answered_at} IS NULL OR {table}.{answered_at} <= {ctx.at})"
     )
     for part in answering.parts():
-        clauses[f"part_{part.name}"] = part.statement(ctx)
+        clauses[f"part_{part.name}"] = part.statement(ctx.for_part(part.name))
     if finder is not None:
         result = f"SELECT device.*, a.{aid}, a.{areq} FROM device LEFT JOIN answer a ON true"
     else:
         result = f"SELECT a.{aid}, a.{areq} FROM answer a"
-    sql = "WITH " + ",\n".join(f"{name} AS ({body})" for name, body in clauses.items()) + "\n" + result
+    return "WITH " + ",\n".join(f"{name} AS ({body})" for name, body in clauses.items()) + "\n" + result
+
+
+def _prefixed(name, values):
+    return {f"{name}_{key}": value for key, value in values.items()}
+
+
+def _record_in_one_statement(
+    answer, via, registration_id, token, request_id, campaign_id, note, location, idempotency_key
+):
+    """``record_answer`` for an answer from the app, in one PostgreSQL statement (``_build_statement``,
+    built once per shape and prepared): its values are taken here, and from each part, every time."""
+    finder = answering.finder("device") if token is not None else None
+    narrow, narrow_id = _narrow(request_id, campaign_id)
+    at = timezone.now()
+    encrypt = CheckInAnswer._meta.get_field("note").get_db_prep_save
+    params = {
+        "active": Status.ACTIVE,
+        "narrow": narrow_id,
+        "answer": answer,
+        "via": via,
+        "note": encrypt(note, connection),
+        "location": encrypt(location, connection),
+        "at": at,
+        "key": idempotency_key,
+        "request_note": CheckInRequest._meta.get_field("note").get_db_prep_save(note, connection),
+    }
+    if finder is not None:
+        credential = finder.prepare(token)
+        if credential is None:
+            return Recorded(None, False)
+        params.update(_prefixed("device", finder.values(credential)))
+    else:
+        params["registration"] = registration_id
+    ctx = _ANSWER_CONTEXT
+    for part in answering.parts():
+        params.update(_prefixed(part.name, part.values(ctx)))
+    sql = answering.statement((finder is not None, narrow), lambda: _build_statement(finder, narrow))
     with hot_cursor() as cursor:
-        cursor.execute(sql, ctx.params)
+        cursor.execute(sql, params)
         found = cursor.fetchone()
     device = None
     if finder is not None:
@@ -663,6 +705,7 @@ _ANSWER_FIELDS = sorted(
     for f in CheckInAnswer._meta.concrete_fields
     if f.name not in CheckInAnswer.audit_exclude and f.name != "id"
 )
+_ANSWER_CONTEXT = _answer_context()
 
 
 SMS_KEYWORDS = {

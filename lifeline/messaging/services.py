@@ -633,10 +633,14 @@ def checkin_answered_sql(ctx):
 
     recipient = audiences.key_sql("registration", ctx.registration_id)
     return (
-        f"UPDATE {table} SET {column('state')} = {ctx.param(State.ANSWERED)}, {column('done_at')} = {ctx.at} "
+        f"UPDATE {table} SET {column('state')} = {ctx.param('state')}, {column('done_at')} = {ctx.at} "
         f"FROM {ctx.rows} WHERE {table}.{column('send')} = {ctx.send_id} "
         f"AND {table}.{column('recipient_key')} = {recipient}"
     )
+
+
+def checkin_answered_values(ctx):
+    return {"state": State.ANSWERED}
 
 
 # Unsubscribing and subscribing ----------------------------------------------------------

@@ -159,9 +159,12 @@ request_started.connect(_flush_due, dispatch_uid="lifeline-device-stamps")
 
 
 def device_statement(ctx):
-    """The device by its token in the check-in's one statement (``crises.answering.Finder``):
-    ``ctx.credential`` is the token's digest."""
-    return DEVICE_SELECT.format(digest=ctx.param(ctx.credential))
+    """The device by its token's digest in the check-in's one statement (``crises.answering.Finder``)."""
+    return DEVICE_SELECT.format(digest=ctx.param("digest"))
+
+
+def device_values(digest):
+    return {"digest": digest}
 
 
 def device_from_header(value):
