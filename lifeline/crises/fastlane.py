@@ -20,7 +20,7 @@ unexpected error. A replay is always safe: every answer carries its
 idempotency key. A test sends the same requests both ways and compares them.
 
 ``CHECKIN_FAST_LANE=0`` leaves this layer out of the WSGI application (``lifeline/wsgi.py``);
-``bench/checkin_surge.py`` measures both in one run.
+``bench/checkin_surge.py`` measures with and without it in one run.
 """
 
 import io

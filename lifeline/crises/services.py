@@ -442,7 +442,7 @@ def record_answer(
     returns the first answer and changes nothing, even once the campaign has closed.
 
     An answer found by person or token, with no staff user and no time of its own, is written on
-    PostgreSQL by one statement (one round trip, one commit), unless ``settings.CHECKIN_FAST_LANE``
+    PostgreSQL by one statement (one round trip, one commit), unless ``settings.CHECKIN_ONE_STATEMENT``
     is off; otherwise through the ORM. Both write the same rows (``tests/test_answer_paths.py``).
     Returns ``Recorded(answer, created, device)``."""
     if answer not in ANSWERS:
@@ -504,7 +504,7 @@ def record_answer(
 
 
 def _one_statement():
-    return connection.vendor == "postgresql" and settings.CHECKIN_FAST_LANE
+    return connection.vendor == "postgresql" and settings.CHECKIN_ONE_STATEMENT
 
 
 def _earlier(registration_id, idempotency_key):
@@ -517,8 +517,9 @@ def _earlier(registration_id, idempotency_key):
 
 
 def _open_request(registration_id, request_id=None, campaign_id=None):
-    """The person's newest open request (or the one named), or None: ``open_requests``."""
-    requests = open_requests([registration_id])
+    """The person's newest open request (or the one named), or None: ``open_requests``, without
+    the campaign, crisis and send it would read alongside (an answer needs none of them)."""
+    requests = open_requests([registration_id]).select_related(None)
     if request_id is not None:
         requests = requests.filter(pk=request_id)
     elif campaign_id is not None:

@@ -27,7 +27,7 @@ PATHS = ["orm", "statement"]
 def path(request, settings):
     if request.param == "statement" and connection.vendor != "postgresql":
         pytest.skip("the one statement is PostgreSQL's; SQLite writes every answer through the ORM")
-    settings.CHECKIN_FAST_LANE = request.param == "statement"
+    settings.CHECKIN_ONE_STATEMENT = request.param == "statement"
     return request.param
 
 
@@ -229,7 +229,7 @@ def test_both_paths_side_by_side_write_identical_rows(asked, people, settings):
     """The same answers, one person through each path, in one database: the same rows."""
     by_path = {}
     for path, person in zip(PATHS, people["inside"][:2], strict=True):
-        settings.CHECKIN_FAST_LANE = path == "statement"
+        settings.CHECKIN_ONE_STATEMENT = path == "statement"
         _device, raw = DeviceToken.issue(person, label="phone")
         retried = uuid.uuid4()
         record(path, "need_help", token=raw, idempotency_key=retried, note="Roof", location="31.95,35.91")
@@ -238,3 +238,30 @@ def test_both_paths_side_by_side_write_identical_rows(asked, people, settings):
         by_path[path] = rows(asked, person)
     assert by_path["orm"] == by_path["statement"]
     assert len(by_path["orm"]["answers"]) == 2
+
+
+def test_no_table_of_the_statement_is_written_by_hand():
+    """The statement and its parts name tables only through the models (``_meta.db_table``): no
+    model's table name appears in the modules that build it, so a renamed table cannot go stale."""
+    import inspect
+
+    from django.apps import apps
+
+    from lifeline.core import audit
+    from lifeline.crises import answering
+    from lifeline.messaging import services as messaging
+    from lifeline.nationals import auth
+
+    sources = {m.__name__: inspect.getsource(m) for m in (services, answering, audit, messaging, auth)}
+    tables = {model._meta.db_table for model in apps.get_models()}
+    written = {(name, table) for name, source in sources.items() for table in tables if table in source}
+    assert not written
+    # and the statement touches exactly these models' tables
+    statement = services._build_statement(answering.finder("device"), "campaign")
+    touched = {table for table in tables if f" {table} " in statement or f" {table}." in statement}
+    assert touched == {
+        model._meta.db_table for model in (CheckInAnswer, CheckInRequest, AuditEntry, Delivery, DeviceToken)
+    } | {
+        apps.get_model(name)._meta.db_table
+        for name in ("crises.CheckInCampaign", "crises.Crisis", "nationals.Registration")
+    }
