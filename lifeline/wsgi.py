@@ -1,5 +1,5 @@
-"""The WSGI application: Django, with the check-in fast lane in front (``lifeline.crises.fastlane``),
-and without the server process's environment in each request."""
+"""The WSGI application: Django, with the check-in fast lane in front (``lifeline.crises.fastlane``,
+unless ``CHECKIN_FAST_LANE`` is off), and without the server process's environment in each request."""
 
 import os
 
@@ -45,6 +45,10 @@ def without_process_environment(app):
 
 application = get_wsgi_application()
 
-from lifeline.crises.fastlane import FastLane  # noqa: E402  (after Django is set up)
+from django.conf import settings  # noqa: E402  (after Django is set up)
 
-application = without_process_environment(FastLane(application))
+if settings.CHECKIN_FAST_LANE:
+    from lifeline.crises.fastlane import FastLane
+
+    application = FastLane(application)
+application = without_process_environment(application)

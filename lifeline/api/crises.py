@@ -266,9 +266,9 @@ def log_answer(request, campaign_id: Id, request_id: Id, payload: StaffAnswerIn)
     )
     if campaign.closed is not None:
         return Status(409, {"detail": "This campaign is closed."})
-    answer, _created = services.record_answer(
-        checkin, payload.answer, payload.via, note=payload.note, user=request.user
-    )
+    answer = services.record_answer(
+        payload.answer, payload.via, request=checkin, note=payload.note, user=request.user
+    ).answer
     return Status(
         201,
         {"id": answer.pk, "request": checkin.pk, "answer": answer.answer, "via": answer.via, "at": answer.at},

@@ -10,6 +10,7 @@ commands).
 import contextlib
 import contextvars
 import copy
+import json
 from dataclasses import dataclass
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -78,6 +79,43 @@ def entry_values(
         "via": actor.via,
         **_user_fields(user),
     }
+
+
+def inserted_sql(ctx):
+    """The audit entries of the rows a one-statement write inserts: an ``INSERT ... SELECT`` over
+    ``ctx.rows`` (see ``crises.answering``), built from this model's table and column names. ``ctx``
+    gives ``object_id`` and ``repr`` as SQL over those rows; ``inserted_values`` gives the rest."""
+    sql = {name: ctx.param(name) for name in _INSERTED}
+    sql["object_id"] = f"CAST({ctx.object_id} AS text)"
+    sql["object_repr"] = f"SUBSTR({ctx.repr}, 1, 200)"
+    fields = [f for f in AuditEntry._meta.concrete_fields if f.name in sql]
+    return (
+        f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(f.column for f in fields)}) "
+        f"SELECT {', '.join(sql[f.name] for f in fields)} FROM {ctx.rows}"
+    )
+
+
+def inserted_values(ctx):
+    """The values of ``inserted_sql``'s entries: the current actor's, now (``ctx.object_type`` and
+    ``ctx.fields`` say what was created)."""
+    values = entry_values(AuditAction.CREATE, fields=ctx.fields, object_type=ctx.object_type)
+    values["fields"] = json.dumps(values["fields"])
+    return {name: values[name] for name in _INSERTED}
+
+
+# The columns of an entry that ``inserted_sql`` takes as values (the object is the inserted row).
+_INSERTED = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "organisation_id",
+    "action",
+    "object_type",
+    "fields",
+    "reason",
+    "ip",
+    "via",
+)
 
 
 class EntryTemplate:

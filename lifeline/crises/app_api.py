@@ -19,7 +19,7 @@ from lifeline.core import audit
 from lifeline.core.http import client_ip
 from lifeline.core.languages import direction
 from lifeline.crises import services
-from lifeline.crises.models import CheckInStatus
+from lifeline.crises.models import CheckInStatus, Via
 from lifeline.nationals.auth import RegisteredDeviceAuth
 from lifeline.nationals.models import coarse_point
 
@@ -104,17 +104,13 @@ def answer(payload, ip, registration_id=None, token=None, request=None):
         "note": payload.note,
         "location": payload.location,
     }
+    who = {"token": token} if token is not None else {"registration_id": registration_id}
     with audit.acting_as(None, ip=ip, via="app"):
-        if token is not None:
-            device, row, created = services.accept_answer_with_token(
-                token, payload.answer, payload.idempotency_key, **options
-            )
-            if device is None:
-                return None, None
-        else:
-            row, created = services.accept_answer(
-                registration_id, payload.answer, payload.idempotency_key, **options
-            )
+        row, created, device = services.record_answer(
+            payload.answer, Via.APP, idempotency_key=payload.idempotency_key, **who, **options
+        )
+    if token is not None and device is None:
+        return None, None
     if row is None:
         if token is not None and request is not None:  # the fast lane: no DeviceAuth chose the language
             from lifeline.nationals.auth import speak_to

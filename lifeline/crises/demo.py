@@ -90,7 +90,7 @@ def _answers(campaign, rng):
             via = rng.choice([Via.APP, Via.APP, Via.APP, Via.SMS, Via.PHONE])
         note = rng.choice(NOTES.get(status, [""]))
         at = campaign.started + datetime.timedelta(minutes=rng.randrange(2, 240))
-        services.record_answer(request, status, via, note=note, at=min(at, timezone.now()))
+        services.record_answer(status, via, request=request, note=note, at=min(at, timezone.now()))
 
 
 def _message_states(campaign, rng):

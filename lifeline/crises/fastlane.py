@@ -9,7 +9,7 @@ layer answers ``POST /api/app/checkins`` itself, with:
 
 - the endpoint's own rules: the ``CheckInIn`` schema and ``app_api.answer``,
   which finds the device by its token in the same statement as the answer
-  (``accept_answer_with_token``, with ``DeviceAuth``'s SQL), rendered by the same API;
+  (``services.record_answer`` with the token, and ``DeviceAuth``'s SQL), rendered by the same API;
 - the middleware that shapes every response (``RESPONSE_MIDDLEWARE``: security
   headers, the language, host checks, framing), as Django would apply them.
 
@@ -18,6 +18,9 @@ answered by the ninja endpoint as before: no or a bad token, a body that does
 not validate (ninja's error format), a body over the size limit, an
 unexpected error. A replay is always safe: every answer carries its
 idempotency key. A test sends the same requests both ways and compares them.
+
+``CHECKIN_FAST_LANE=0`` leaves this layer out of the WSGI application (``lifeline/wsgi.py``);
+``bench/checkin_surge.py`` measures with and without it in one run.
 """
 
 import io

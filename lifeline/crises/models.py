@@ -264,6 +264,11 @@ class CheckInAnswer(Audited, models.Model):
     def audit_repr(self):
         return f"#{self.pk} (registration #{self.registration_id})"
 
+    @staticmethod
+    def audit_repr_sql(pk, registration_id):
+        """``audit_repr`` in SQL, for the check-in's one statement (``crises.answering``)."""
+        return f"'#' || {pk} || ' (registration #' || {registration_id} || ')'"
+
 
 class JustInTimeSubmission(models.Model):
     """A just-in-time form sent once: the hidden key makes a resubmission find the first registration."""

@@ -9,9 +9,11 @@ that everything else joins on it.
 
 import json
 import math
+from typing import NamedTuple
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
@@ -22,11 +24,13 @@ from shapely.geometry import Polygon, mapping, shape
 from shapely.ops import unary_union
 
 from lifeline.core import languages
+from lifeline.core.audit import object_label
 from lifeline.core.db import hot_cursor
 from lifeline.core.fields import blind_index
 from lifeline.core.languages import ui_language
 from lifeline.core.models import Organisation
 from lifeline.core.names import language_name
+from lifeline.crises import answering
 from lifeline.crises.models import (
     CheckInAnswer,
     CheckInCampaign,
@@ -457,21 +461,68 @@ def open_requests(registration_ids):
 ANSWERS = [c for c in CheckInStatus.values if c != CheckInStatus.NO_ANSWER]
 
 
-def record_answer(
-    request, answer, via, note="", location="", user=None, idempotency_key=None, at=None, key_checked=False
-):
-    """Record one answer (time-stamped, audited) and make it the request's status.
+class Recorded(NamedTuple):
+    """What ``record_answer`` did: the answer (None: nothing open to answer), whether it is new
+    (False: a retry with a known key returned the first answer, or nothing was recorded) and, for an
+    answer found by a device's token, the device (None: the token is nobody's)."""
 
-    A retry with the same idempotency key returns the first answer and changes nothing.
-    Returns (answer, created)."""
+    answer: CheckInAnswer | None
+    created: bool
+    device: object = None
+
+
+def record_answer(
+    answer,
+    via,
+    *,
+    request=None,
+    registration_id=None,
+    token=None,
+    request_id=None,
+    campaign_id=None,
+    note="",
+    location="",
+    user=None,
+    idempotency_key=None,
+    at=None,
+):
+    """Record one answer to "are you safe?". Every path calls this: staff on the board and the staff
+    API, the nationals' app (its API and the fast lane in front of it), SMS keywords, the demo.
+
+    Who answers is one of ``request`` (staff log an answer to this request), ``registration_id``
+    (the person's newest open request, or the one ``request_id`` or ``campaign_id`` names) or
+    ``token`` (a device's: as ``registration_id``, for its live registration; a token of nobody's
+    writes nothing). The answer is time-stamped (``at``, default now) and audited; it becomes the
+    request's status unless a newer answer is there already; the campaign's message to the person
+    is marked answered (``answering``: each app's part). A retry with the same idempotency key
+    returns the first answer and changes nothing, even once the campaign has closed.
+
+    An answer found by person or token, with no staff user and no time of its own, is written on
+    PostgreSQL by one statement (one round trip, one commit), unless ``settings.CHECKIN_ONE_STATEMENT``
+    is off; otherwise through the ORM. Both write the same rows (``tests/test_answer_paths.py``).
+    Returns ``Recorded(answer, created, device)``."""
     if answer not in ANSWERS:
         raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
-    if idempotency_key is not None and not key_checked:  # (the app's endpoint has just looked)
-        existing = CheckInAnswer.objects.filter(
-            registration_id=request.registration_id, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return existing, False
+    if [request, registration_id, token].count(None) != 2:
+        raise TypeError("record_answer needs exactly one of request, registration_id and token.")
+    if request is None and user is None and at is None and _one_statement():
+        return _record_in_one_statement(
+            answer, via, registration_id, token, request_id, campaign_id, note, location, idempotency_key
+        )
+    device = None
+    if token is not None:
+        device = answering.finder("device").orm(token)
+        if device is None or device.registration_id is None:
+            return Recorded(None, False)
+        registration_id = device.registration_id
+    if idempotency_key is not None:
+        earlier = _earlier(registration_id or request.registration_id, idempotency_key)
+        if earlier is not None:
+            return Recorded(earlier, False, device)
+    if request is None:
+        request = _open_request(registration_id, request_id, campaign_id)
+        if request is None:
+            return Recorded(None, False, device)
     try:
         with transaction.atomic():
             entry = CheckInAnswer.objects.create(
@@ -491,240 +542,218 @@ def record_answer(
             )
             applied = newest.update(status=answer, answered_at=entry.at, via=via, note=note)
     except IntegrityError:  # the same retry arrived twice at once: the other one won
-        return CheckInAnswer.objects.get(
-            registration_id=request.registration_id, idempotency_key=idempotency_key
-        ), False
+        return Recorded(_earlier(request.registration_id, idempotency_key), False, device)
     if applied:
         request.status, request.answered_at, request.via, request.note = answer, entry.at, via, note
-    _mark_answered(request)
-    return entry, True
-
-
-def _mark_answered(request):
-    """The campaign's message to this person is answered (the sending dashboard counts answers)."""
-    from lifeline.messaging.audiences import key
-    from lifeline.messaging.services import mark_answered
-
     send_id = CheckInCampaign.objects.filter(pk=request.campaign_id).values_list("send_id", flat=True).first()
-    if send_id is not None:
-        mark_answered(send_id, key("registration", request.registration_id))
+    answered = answering.Answered(
+        answer_id=entry.pk,
+        registration_id=entry.registration_id,
+        request_id=request.pk,
+        send_id=send_id,
+        at=entry.at,
+    )
+    for part in answering.parts():
+        if part.orm is not None:
+            part.orm(answered)
+    return Recorded(entry, True, device)
 
 
-# --- answers from the app: the check-in hot path --------------------------------------------
+def _one_statement():
+    return connection.vendor == "postgresql" and settings.CHECKIN_ONE_STATEMENT
 
 
-_OPEN_REQUEST_FROM = (
-    "FROM crises_checkinrequest r "
-    "JOIN crises_checkincampaign c ON c.id = r.campaign_id JOIN crises_crisis k ON k.id = c.crisis_id "
-    "WHERE r.registration_id = %(registration)s AND c.closed IS NULL AND k.status = %(active)s"
-)
+def _earlier(registration_id, idempotency_key):
+    """The answer this person already gave with this key, or None."""
+    if idempotency_key is None:
+        return None
+    return CheckInAnswer.objects.filter(
+        registration_id=registration_id, idempotency_key=idempotency_key
+    ).first()
 
 
-def _open_request_sql(
-    columns, registration_id, request_id=None, campaign_id=None, registration_sql="%(registration)s"
-):
-    """``SELECT columns`` of the newest open request of a person (or the one named), in plain SQL
-    with named parameters: the check-in hot path. The same rule as ``open_requests`` (a test holds
-    them together). ``registration_sql`` may name the person in SQL instead of by ``registration_id``."""
-    params = {"active": Status.ACTIVE}
-    if registration_id is not None:
-        params["registration"] = registration_id
-    sql = f"SELECT {columns} {_OPEN_REQUEST_FROM.replace('%(registration)s', registration_sql)}"
+def _open_request(registration_id, request_id=None, campaign_id=None):
+    """The person's newest open request (or the one named), or None: ``open_requests``, without
+    the campaign, crisis and send it would read alongside (an answer needs none of them)."""
+    requests = open_requests([registration_id]).select_related(None)
     if request_id is not None:
-        sql, params["narrow"] = sql + " AND r.id = %(narrow)s", request_id
+        requests = requests.filter(pk=request_id)
     elif campaign_id is not None:
-        sql, params["narrow"] = sql + " AND c.id = %(narrow)s", campaign_id
-    return sql + " ORDER BY c.started DESC, r.id DESC LIMIT 1", params
+        requests = requests.filter(campaign_id=campaign_id)
+    return requests.first()
+
+
+# --- the one statement: the check-in hot path ------------------------------------------------
+
+
+def _column(model, name):
+    return model._meta.get_field(name).column
+
+
+def _open_request_sql(who, narrow=None):
+    """``SELECT id, send_id`` of the newest open request of the person ``who`` (SQL), or of the one
+    named (``narrow``: "request" or "campaign", its id in ``%(narrow)s``): the same rule as
+    ``open_requests`` (a test holds them together), in plain SQL built from the models' names."""
+    r, c, k = CheckInRequest, CheckInCampaign, Crisis
+    rid = f"r.{r._meta.pk.column}"
+    sql = (
+        f"SELECT {rid} AS id, c.{_column(c, 'send')} AS send_id FROM {r._meta.db_table} r "
+        f"JOIN {c._meta.db_table} c ON c.{c._meta.pk.column} = r.{_column(r, 'campaign')} "
+        f"JOIN {k._meta.db_table} k ON k.{k._meta.pk.column} = c.{_column(c, 'crisis')} "
+        f"WHERE r.{_column(r, 'registration')} = {who} AND c.{_column(c, 'closed')} IS NULL "
+        f"AND k.{_column(k, 'status')} = %(active)s"
+    )
+    if narrow == "request":
+        sql += f" AND {rid} = %(narrow)s"
+    elif narrow == "campaign":
+        sql += f" AND c.{c._meta.pk.column} = %(narrow)s"
+    return sql + f" ORDER BY c.{_column(c, 'started')} DESC, {rid} DESC LIMIT 1"
+
+
+def _narrow(request_id, campaign_id):
+    """Which request an answer names: ("request", id), ("campaign", id) or (None, None)."""
+    if request_id is not None:
+        return "request", request_id
+    if campaign_id is not None:
+        return "campaign", campaign_id
+    return None, None
 
 
 def open_request_id(registration_id, request_id=None, campaign_id=None):
-    """The id of the newest open request of a person (or of the one named), or None."""
-    sql, params = _open_request_sql("r.id", registration_id, request_id, campaign_id)
+    """The id of the newest open request of a person (or of the one named), or None, read by the
+    one statement's own SQL (on any database)."""
+    narrow, narrow_id = _narrow(request_id, campaign_id)
+    params = {"registration": registration_id, "active": Status.ACTIVE, "narrow": narrow_id}
     with hot_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_open_request_sql("%(registration)s", narrow), params)
         found = cursor.fetchone()
     return found[0] if found else None
 
 
-# One statement does what ``record_answer`` does for an answer from the app: find the open request,
-# insert the answer (unless its idempotency key is known), write its audit entry, make it the
-# request's status and mark the campaign's message answered. One round trip and one commit, so a
-# surge of check-ins costs the database as little as an answer can (``accept_answer``). The fast
-# lane's version also finds the device by its token first (``accept_answer_with_token``).
-_ACCEPT_SQL = """
-WITH {device}target AS ({target}),
-answer AS (
-    INSERT INTO crises_checkinanswer (request_id, registration_id, answer, via, note, location, at, idempotency_key)
-    SELECT t.id, {registration}, %(answer)s, %(via)s, %(note)s, %(location)s, %(at)s, %(key)s FROM target t
-    ON CONFLICT (registration_id, idempotency_key) DO NOTHING
-    RETURNING id, request_id, registration_id
-),
-audit AS (
-    INSERT INTO core_auditentry (at, actor_id, actor_name, organisation_id, action, object_type, object_id, object_repr,
-                                 fields, reason, ip, via)
-    SELECT %(audit_at)s, %(actor_id)s, %(actor_name)s, %(organisation_id)s, %(action)s, %(object_type)s, a.id::text,
-           '#' || a.id || ' (registration #' || a.registration_id || ')', %(fields)s, '', %(ip)s, %(audit_via)s
-    FROM answer a
-),
-status AS (
-    UPDATE crises_checkinrequest q SET status = %(answer)s, answered_at = %(at)s, via = %(via)s, note = %(request_note)s
-    FROM answer a WHERE q.id = a.request_id AND (q.answered_at IS NULL OR q.answered_at <= %(at)s)
-),
-delivered AS (
-    UPDATE messaging_delivery d SET state = %(answered)s, done_at = %(at)s
-    WHERE d.send_id = (SELECT send_id FROM target) AND d.recipient_key = {recipient} AND EXISTS (SELECT 1 FROM answer)
-)
-{result}
-"""
+def _answer_context():
+    """What the parts' statements may use (``answering.Context``): the inserted answers as ``a``."""
+    a = CheckInAnswer
+    aid, areg = f"a.{a._meta.pk.column}", f"a.{_column(a, 'registration')}"
+    return answering.Context(
+        rows="answer a",
+        answer_id=aid,
+        object_id=aid,
+        registration_id=areg,
+        request_id=f"a.{_column(a, 'request')}",
+        send_id="(SELECT send_id FROM target)",
+        at="%(at)s",
+        repr=a.audit_repr_sql(aid, areg),
+        object_type=object_label(a),
+        fields=_ANSWER_FIELDS,
+    )
 
 
-def _accept_params(answer, idempotency_key, note, location):
-    from lifeline.core.audit import entry_values
-    from lifeline.core.models import AuditAction
-    from lifeline.messaging.models import State as DeliveryState
-
-    if answer not in ANSWERS:
-        raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
-    entry = entry_values(AuditAction.CREATE, fields=_ANSWER_FIELDS, object_type="crises.checkinanswer")
-    prep = CheckInAnswer._meta.get_field("note").get_db_prep_save
-    return {
-        "answer": answer,
-        "via": Via.APP,
-        "at": timezone.now(),
-        "key": idempotency_key,
-        "note": prep(note, connection),
-        "location": prep(location, connection),
-        "request_note": CheckInRequest._meta.get_field("note").get_db_prep_save(note, connection),
-        "audit_at": entry["at"],
-        "actor_id": entry["actor_id"],
-        "actor_name": entry["actor_name"],
-        "organisation_id": entry["organisation_id"],
-        "action": entry["action"],
-        "object_type": entry["object_type"],
-        "fields": json.dumps(entry["fields"]),
-        "ip": entry["ip"],
-        "audit_via": entry["via"],
-        "answered": DeliveryState.ANSWERED,
+def _build_statement(finder, narrow):
+    """The one statement's text: the device (with a ``finder``), the open request, the answer
+    (unless its idempotency key is known), the request's status, then every registered part. Table
+    and column names are the models' own; the parts come from their apps."""
+    a, q = CheckInAnswer, CheckInRequest
+    aid, areg, areq = a._meta.pk.column, _column(a, "registration"), _column(a, "request")
+    ctx = _answer_context()
+    clauses = {}
+    if finder is not None:
+        clauses["device"] = finder.statement(ctx.for_part("device"))
+        who = "(SELECT registration FROM device)"
+    else:
+        who = "%(registration)s"
+    clauses["target"] = _open_request_sql(who, narrow)
+    values = {
+        "request": "t.id",
+        "registration": who,
+        "answer": "%(answer)s",
+        "via": "%(via)s",
+        "note": "%(note)s",
+        "location": "%(location)s",
+        "at": ctx.at,
+        "idempotency_key": "%(key)s",
     }
-
-
-def _accepted(pk, request_id, registration_id, params, note, location):
-    row = CheckInAnswer(
-        pk=pk,
-        request_id=request_id,
-        registration_id=registration_id,
-        answer=params["answer"],
-        via=Via.APP,
-        note=note,
-        location=location,
-        at=params["at"],
-        idempotency_key=params["key"],
+    clauses["answer"] = (
+        f"INSERT INTO {a._meta.db_table} ({', '.join(_column(a, n) for n in values)}) "
+        f"SELECT {', '.join(values.values())} FROM target t "
+        f"ON CONFLICT ({areg}, {_column(a, 'idempotency_key')}) DO NOTHING "
+        f"RETURNING {aid}, {areq}, {areg}"
     )
-    row._state.adding = False
-    return row
+    table, qid, answered_at = q._meta.db_table, q._meta.pk.column, _column(q, "answered_at")
+    clauses["status"] = (
+        f"UPDATE {table} SET {_column(q, 'status')} = %(answer)s, {answered_at} = {ctx.at}, "
+        f"{_column(q, 'via')} = %(via)s, {_column(q, 'note')} = %(request_note)s "
+        f"FROM {ctx.rows} WHERE {table}.{qid} = {ctx.request_id} "
+        f"AND ({table}.{answered_at} IS NULL OR {table}.{answered_at} <= {ctx.at})"
+    )
+    for part in answering.parts():
+        clauses[f"part_{part.name}"] = part.statement(ctx.for_part(part.name))
+    if finder is not None:
+        result = f"SELECT device.*, a.{aid}, a.{areq} FROM device LEFT JOIN answer a ON true"
+    else:
+        result = f"SELECT a.{aid}, a.{areq} FROM answer a"
+    return "WITH " + ",\n".join(f"{name} AS ({body})" for name, body in clauses.items()) + "\n" + result
 
 
-def _earlier(registration_id, idempotency_key):
-    """(the answer with this key, False): a retry, or (None, False): nothing open to answer."""
-    return CheckInAnswer.objects.filter(
-        registration_id=registration_id, idempotency_key=idempotency_key
-    ).first(), False
+def _prefixed(name, values):
+    return {f"{name}_{key}": value for key, value in values.items()}
 
 
-def accept_answer(
-    registration_id, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""
+def _record_in_one_statement(
+    answer, via, registration_id, token, request_id, campaign_id, note, location, idempotency_key
 ):
-    """An answer from the app to the person's open request (or the one named): (answer, created),
-    or (None, False) when there is nothing open to answer.
-
-    The same effect as ``record_answer`` (a test holds them together). On PostgreSQL it is one
-    prepared statement; elsewhere, ``record_answer`` itself. A retry with the same key returns the
-    first answer and changes nothing, even once the campaign has closed."""
-    from lifeline.messaging.audiences import key as recipient_key
-
-    if connection.vendor != "postgresql":
-        if answer not in ANSWERS:
-            raise ValidationError(_("Not an answer: %(answer)s") % {"answer": str(answer)[:40]})
-        target = open_request_id(registration_id, request_id, campaign_id)
-        if target is None:
-            return _earlier(registration_id, idempotency_key)
-        request = CheckInRequest.objects.get(pk=target)
-        return record_answer(
-            request, answer, Via.APP, note=note, location=location, idempotency_key=idempotency_key
-        )
-
-    target, params = _open_request_sql("r.id, c.send_id", registration_id, request_id, campaign_id)
-    params.update(_accept_params(answer, idempotency_key, note, location))
-    params["recipient"] = recipient_key("registration", registration_id)
-    sql = _ACCEPT_SQL.format(
-        device="",
-        target=target,
-        registration="%(registration)s",
-        recipient="%(recipient)s",
-        result="SELECT id, request_id FROM answer",
-    )
-    with hot_cursor() as cursor:
-        cursor.execute(sql, params)
-        inserted = cursor.fetchone()
-    if inserted is None:
-        return _earlier(registration_id, idempotency_key)
-    return _accepted(inserted[0], inserted[1], registration_id, params, note, location), True
-
-
-def accept_answer_with_token(
-    token, answer, idempotency_key, request_id=None, campaign_id=None, note="", location=""
-):
-    """``accept_answer`` for the device holding ``token``, the device found in the same statement:
-    (device, answer, created); device is None when the token is nobody's (revoked, unknown, merged
-    or not registered), and then nothing is written. The check-in fast lane's one round trip."""
-    from lifeline.messaging.audiences import key_sql
-    from lifeline.nationals.auth import (
-        DEVICE_COLUMNS,
-        DEVICE_FROM,
-        device_for_token,
-        device_from_row,
-        token_digest,
-    )
-
-    if connection.vendor != "postgresql":
-        device = device_for_token(token)
-        if device is None or device.registration_id is None:
-            return None, None, False
-        return (
-            device,
-            *accept_answer(
-                device.registration_id, answer, idempotency_key, request_id, campaign_id, note, location
-            ),
-        )
-
-    digest = token_digest(token)
-    if digest is None:
-        return None, None, False
-    live = "(SELECT registration_id FROM live)"
-    target, params = _open_request_sql(
-        "r.id, c.send_id", None, request_id, campaign_id, registration_sql=live
-    )
-    params.update(_accept_params(answer, idempotency_key, note, location))
-    params["digest"] = digest
-    sql = _ACCEPT_SQL.format(
-        device=f"device AS (SELECT {DEVICE_COLUMNS} {DEVICE_FROM}), "
-        "live AS (SELECT d.registration_id FROM device d WHERE d.merged_into_id IS NULL AND d.registration_id IS NOT NULL), ",
-        target=target,
-        registration=live,
-        recipient=key_sql("registration", live),
-        result="SELECT d.*, a.id, a.request_id FROM device d LEFT JOIN answer a ON true",
-    )
+    """``record_answer`` for an answer from the app, in one PostgreSQL statement (``_build_statement``,
+    built once per shape and prepared): its values are taken here, and from each part, every time."""
+    finder = answering.finder("device") if token is not None else None
+    narrow, narrow_id = _narrow(request_id, campaign_id)
+    at = timezone.now()
+    encrypt = CheckInAnswer._meta.get_field("note").get_db_prep_save
+    params = {
+        "active": Status.ACTIVE,
+        "narrow": narrow_id,
+        "answer": answer,
+        "via": via,
+        "note": encrypt(note, connection),
+        "location": encrypt(location, connection),
+        "at": at,
+        "key": idempotency_key,
+        "request_note": CheckInRequest._meta.get_field("note").get_db_prep_save(note, connection),
+    }
+    if finder is not None:
+        credential = finder.prepare(token)
+        if credential is None:
+            return Recorded(None, False)
+        params.update(_prefixed("device", finder.values(credential)))
+    else:
+        params["registration"] = registration_id
+    ctx = _ANSWER_CONTEXT
+    for part in answering.parts():
+        params.update(_prefixed(part.name, part.values(ctx)))
+    sql = answering.statement((finder is not None, narrow), lambda: _build_statement(finder, narrow))
     with hot_cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
-    columns = DEVICE_COLUMNS.count(",") + 1
-    device = device_from_row(found[:columns]) if found else None
-    if device is None or device.registration_id is None:
-        return None, None, False
-    pk, request = found[columns:]
-    if pk is None:
-        return (device, *_earlier(device.registration_id, idempotency_key))
-    return device, _accepted(pk, request, device.registration_id, params, note, location), True
+    device = None
+    if finder is not None:
+        device = finder.from_row(found[: finder.columns]) if found else None
+        if device is None or device.registration_id is None:
+            return Recorded(None, False)
+        registration_id = device.registration_id
+    pk, request = found[-2:] if found else (None, None)
+    if pk is None:  # a retry (its key is known), or nothing open to answer
+        return Recorded(_earlier(registration_id, idempotency_key), False, device)
+    row = CheckInAnswer(
+        pk=pk,
+        request_id=request,
+        registration_id=registration_id,
+        answer=answer,
+        via=via,
+        note=note,
+        location=location,
+        at=at,
+        idempotency_key=idempotency_key,
+    )
+    row._state.adding, row._state.db = False, "default"
+    return Recorded(row, True, device)
 
 
 # What the audit signal records for a new answer (its fields); ``CheckInAnswer.audit_repr`` is in the SQL.
@@ -733,6 +762,7 @@ _ANSWER_FIELDS = sorted(
     for f in CheckInAnswer._meta.concrete_fields
     if f.name not in CheckInAnswer.audit_exclude and f.name != "id"
 )
+_ANSWER_CONTEXT = _answer_context()
 
 
 SMS_KEYWORDS = {
@@ -760,7 +790,7 @@ def answer_by_phone(phone_e164, answer, text=""):
     request = open_requests(ids).first()
     if request is None:
         return None
-    return record_answer(request, answer, Via.SMS, note=str(text or "")[:1000])[0]
+    return record_answer(answer, Via.SMS, request=request, note=str(text or "")[:1000]).answer
 
 
 # What the board says of the check-in message to each person: the messaging engine's delivery

@@ -350,9 +350,9 @@ def board_answer(request, pk, request_pk):
         messages.error(request, _("This campaign is closed."))
     elif form.is_valid():
         services.record_answer(
-            checkin,
             form.cleaned_data["answer"],
             form.cleaned_data["via"],
+            request=checkin,
             note=form.cleaned_data["note"],
             user=request.user,
         )

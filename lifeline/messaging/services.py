@@ -604,14 +604,43 @@ def sweep(now=None):
     return batches
 
 
-def mark_answered(send, recipient_key):
+def mark_answered(send, recipient_key, at=None):
     """The recipient answered (a check-in): their delivery is answered, whatever its state. True if found."""
     send_id = getattr(send, "pk", send)
     return bool(
         Delivery.objects.filter(send_id=send_id, recipient_key=recipient_key).update(
-            state=State.ANSWERED, done_at=timezone.now()
+            state=State.ANSWERED, done_at=at or timezone.now()
         )
     )
+
+
+def checkin_answered(answered):
+    """A national answered a check-in (``crises.answering.Answered``): the campaign message's
+    delivery to them is answered, as of the answer. The ORM half of the part that
+    ``checkin_answered_sql`` does in the check-in's one statement."""
+    if answered.send_id is not None:
+        mark_answered(answered.send_id, audiences.key("registration", answered.registration_id), answered.at)
+
+
+def checkin_answered_sql(ctx):
+    """``checkin_answered`` as one ``UPDATE`` of the check-in's statement (``crises.answering``),
+    built from ``Delivery``'s table and column names."""
+    meta = Delivery._meta
+    table = meta.db_table
+
+    def column(name):
+        return meta.get_field(name).column
+
+    recipient = audiences.key_sql("registration", ctx.registration_id)
+    return (
+        f"UPDATE {table} SET {column('state')} = {ctx.param('state')}, {column('done_at')} = {ctx.at} "
+        f"FROM {ctx.rows} WHERE {table}.{column('send')} = {ctx.send_id} "
+        f"AND {table}.{column('recipient_key')} = {recipient}"
+    )
+
+
+def checkin_answered_values(ctx):
+    return {"state": State.ANSWERED}
 
 
 # Unsubscribing and subscribing ----------------------------------------------------------

@@ -19,18 +19,41 @@ from django.utils.functional import SimpleLazyObject
 from ninja.security import APIKeyHeader
 
 from lifeline.core.db import hot_cursor
-from lifeline.nationals.models import DeviceToken
+from lifeline.nationals.models import DeviceToken, Registration
 
 COOKIE = "lifeline_device"
 
 
-# A device by its token's digest, unless revoked; ``device_from_row`` reads the columns. The check-in
-# fast lane reads it inside its own statement (``crises.services.accept_answer_with_token``).
-DEVICE_COLUMNS = "d.id, d.registration_id, r.merged_into_id, d.last_used, d.label, d.address_index, d.channel"
-DEVICE_FROM = (
-    "FROM nationals_devicetoken d LEFT JOIN nationals_registration r ON r.id = d.registration_id "
-    "WHERE d.digest = %(digest)s AND NOT d.revoked"
-)
+def _device_select():
+    """``SELECT`` of a device by its token's digest (``{digest}``), unless revoked, in the columns
+    ``device_from_row`` reads, and ``registration``: the live registration (NULL when it was merged
+    or there is none). Built from the models' table and column names. The check-in's one statement
+    reads it inside its own (``device_statement``)."""
+    device, registration = DeviceToken._meta, Registration._meta
+
+    def d(name):
+        return f"d.{device.get_field(name).column}"
+
+    merged = f"r.{registration.get_field('merged_into').column}"
+    columns = [
+        d("id"),
+        d("registration"),
+        merged,
+        d("last_used"),
+        d("label"),
+        d("address_index"),
+        d("channel"),
+    ]
+    return (
+        f"SELECT {', '.join(columns)}, CASE WHEN {merged} IS NULL THEN {d('registration')} END AS registration "
+        f"FROM {device.db_table} d LEFT JOIN {registration.db_table} r "
+        f"ON r.{registration.pk.column} = {d('registration')} "
+        f"WHERE {d('digest')} = {{digest}} AND NOT {d('revoked')}"
+    ), len(columns)
+
+
+DEVICE_SELECT, DEVICE_COLUMNS = _device_select()
+_BY_DIGEST = DEVICE_SELECT.format(digest="%(digest)s")
 
 
 def device_for_token(raw):
@@ -43,8 +66,9 @@ def device_for_token(raw):
     if digest is None:
         return None
     with hot_cursor() as cursor:
-        cursor.execute(f"SELECT {DEVICE_COLUMNS} {DEVICE_FROM}", {"digest": digest})
-        return device_from_row(cursor.fetchone())
+        cursor.execute(_BY_DIGEST, {"digest": digest})
+        found = cursor.fetchone()
+    return device_from_row(found[:DEVICE_COLUMNS] if found else None)
 
 
 def token_digest(raw):
@@ -53,7 +77,8 @@ def token_digest(raw):
 
 
 def device_from_row(found):
-    """The DeviceToken for a row of DEVICE_COLUMNS, its use noted; None for no row or a merged registration."""
+    """The DeviceToken for a row of ``DEVICE_SELECT``'s first ``DEVICE_COLUMNS`` columns, its use
+    noted; None for no row or a merged registration."""
     if found is None:
         return None
     pk, registration_id, merged_into, last_used, label, address_index, channel = found
@@ -131,6 +156,15 @@ def _flush_due(**_signal):
 
 
 request_started.connect(_flush_due, dispatch_uid="lifeline-device-stamps")
+
+
+def device_statement(ctx):
+    """The device by its token's digest in the check-in's one statement (``crises.answering.Finder``)."""
+    return DEVICE_SELECT.format(digest=ctx.param("digest"))
+
+
+def device_values(digest):
+    return {"digest": digest}
 
 
 def device_from_header(value):

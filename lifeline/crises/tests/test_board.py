@@ -61,7 +61,9 @@ def test_a_message_that_failed_on_every_channel_is_unreachable_never_no_answer(l
     no_answer = login(officer).get(reverse("crises:board", args=[sent.pk]), {"status": "no_answer"})
     assert {r.registration_id for r in no_answer.context["object_list"]} == {second.pk, third.pk}
     # An answer is still the status, whatever happened to the message.
-    services.record_answer(CheckInRequest.objects.get(campaign=sent, registration=first), "safe", "phone")
+    services.record_answer(
+        "safe", "phone", request=CheckInRequest.objects.get(campaign=sent, registration=first)
+    )
     assert services.board_counts(sent)[CheckInStatus.SAFE] == 1
     assert services.board_counts(sent)[CheckInStatus.UNREACHABLE] == 0
 

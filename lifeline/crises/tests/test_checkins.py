@@ -166,7 +166,7 @@ def test_the_board_shows_counts_need_help_first_and_phones_only_to_personal_role
     login, officer, make_user, post_amman, campaign, people
 ):
     need = CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][2])
-    services.record_answer(need, CheckInStatus.NEED_HELP, "app")
+    services.record_answer(CheckInStatus.NEED_HELP, "app", request=need)
     page = login(officer).get(reverse("crises:board", args=[campaign.pk]))
     rows = list(page.context["object_list"])
     assert rows[0].pk == need.pk
@@ -201,9 +201,9 @@ def test_the_follow_up_list_exports_those_who_did_not_answer(
     login, officer, make_user, post_amman, campaign, people
 ):
     services.record_answer(
-        CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][0]),
         CheckInStatus.SAFE,
         "app",
+        request=CheckInRequest.objects.get(campaign=campaign, registration=people["inside"][0]),
     )
     coordinator = make_user(post_amman, Role.COORDINATOR)
     csv = login(coordinator).get(reverse("crises:board_export", args=[campaign.pk])).content.decode()
@@ -252,7 +252,7 @@ def test_an_answer_shows_as_answered_on_the_sending_dashboard(
     with django_capture_on_commit_callbacks(execute=True):
         campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?"}, officer)
     request = campaign.requests.get(registration=person)
-    services.record_answer(request, CheckInStatus.SAFE, "app")
+    services.record_answer(CheckInStatus.SAFE, "app", request=request)
     assert Delivery.objects.get(send__source=f"campaign:{campaign.pk}").state == "answered"
 
 
@@ -286,134 +286,21 @@ def test_the_plain_sql_read_of_the_open_request_follows_the_same_rule_as_open_re
     assert both(inside) == (None, None)
 
 
-def test_an_answer_from_the_app_has_the_same_effect_as_record_answer(
-    django_capture_on_commit_callbacks, make_crisis, people, officer
-):
-    """``accept_answer`` (one statement on PostgreSQL) does what ``record_answer`` does: the answer, its
-    audit entry, the request's status and "answered" on the sending dashboard."""
-    from lifeline.core.audit import acting_as
-    from lifeline.messaging.audiences import key
-    from lifeline.messaging.models import Delivery
-
-    fast_person, slow_person = people["inside"][0], people["inside"][1]
-    for n, person in enumerate((fast_person, slow_person)):
-        person.email = f"person{n}@example.org"
-        person.save()
-        Consent.objects.create(registration=person, purpose=Purpose.CRISIS_MESSAGES)
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?"}, officer)
-    campaign.refresh_from_db()  # the send is made once the campaign is committed
-    fast_key, slow_key = uuid.uuid4(), uuid.uuid4()
-    with acting_as(None, ip="192.0.2.7", via="app"):
-        fast, created = services.accept_answer(
-            fast_person.pk, "need_help", fast_key, note="Water inside", location="31.95,35.91"
-        )
-        slow, _ = services.record_answer(
-            campaign.requests.get(registration=slow_person),
-            "need_help",
-            "app",
-            note="Water inside",
-            location="31.95,35.91",
-            idempotency_key=slow_key,
-        )
-    assert created and fast.pk and fast.request_id == campaign.requests.get(registration=fast_person).pk
-
-    def effect(answer):
-        answer = CheckInAnswer.objects.get(pk=answer.pk)
-        request = CheckInRequest.objects.get(pk=answer.request_id)
-        entry = AuditEntry.objects.get(object_type="crises.checkinanswer", object_id=str(answer.pk))
-        delivery = Delivery.objects.get(
-            send=campaign.send, recipient_key=key("registration", answer.registration_id)
-        )
-        return {
-            "answer": (answer.answer, answer.via, answer.note, answer.location, answer.by_id),
-            "request": (request.status, request.via, request.note, request.answered_at == answer.at),
-            "audit": (
-                entry.action,
-                entry.fields,
-                entry.ip,
-                entry.via,
-                entry.actor_id,
-                entry.object_repr == answer.audit_repr(),
-            ),
-            "delivery": delivery.state,
-        }
-
-    assert effect(fast) == effect(slow)
-    assert (
-        effect(fast)["request"] == ("need_help", "app", "Water inside", True)
-        and effect(fast)["delivery"] == "answered"
-    )
-    # A retry changes nothing, even once the crisis is closed; with nothing open, nothing is accepted.
-    assert services.accept_answer(fast_person.pk, "safe", fast_key) == (
-        CheckInAnswer.objects.get(pk=fast.pk),
-        False,
-    )
-    services.close_crisis(campaign.crisis)
-    assert services.accept_answer(fast_person.pk, "safe", fast_key)[0].pk == fast.pk
-    assert services.accept_answer(fast_person.pk, "safe", uuid.uuid4()) == (None, False)
-    assert CheckInAnswer.objects.filter(registration=fast_person).count() == 1
-
-
 def test_a_newer_answer_is_the_status_and_an_older_one_arriving_late_is_kept_but_not_applied(
     campaign, people
 ):
     person = people["inside"][0]
     request = CheckInRequest.objects.get(campaign=campaign, registration=person)
-    services.accept_answer(person.pk, "need_help", uuid.uuid4())
-    services.accept_answer(person.pk, "safe", uuid.uuid4())
+    services.record_answer("need_help", "app", registration_id=person.pk, idempotency_key=uuid.uuid4())
+    services.record_answer("safe", "app", registration_id=person.pk, idempotency_key=uuid.uuid4())
     request.refresh_from_db()
     assert request.status == "safe" and CheckInAnswer.objects.filter(request=request).count() == 2
     # An answer recorded with an earlier time (a phone call logged late) does not overwrite the status.
     services.record_answer(
-        request, "need_help", "phone", at=request.answered_at - datetime.timedelta(minutes=5)
+        "need_help", "phone", request=request, at=request.answered_at - datetime.timedelta(minutes=5)
     )
     request.refresh_from_db()
     assert request.status == "safe"
-
-
-def test_an_answer_with_the_device_token_has_the_same_effect_and_a_token_of_nobody_writes_nothing(
-    django_capture_on_commit_callbacks, make_crisis, people, officer
-):
-    """``accept_answer_with_token`` (the fast lane's one statement) finds the device as ``DeviceAuth`` does."""
-    from lifeline.core.audit import acting_as
-    from lifeline.messaging.audiences import key
-    from lifeline.messaging.models import Delivery
-
-    person = people["inside"][2]  # has an email address: the campaign sends to them
-    Consent.objects.create(registration=person, purpose=Purpose.CRISIS_MESSAGES)
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?"}, officer)
-    campaign.refresh_from_db()
-    device, raw = DeviceToken.issue(person, label="phone")
-    key_ = uuid.uuid4()
-    with acting_as(None, ip="192.0.2.8", via="app"):
-        found, answer, created = services.accept_answer_with_token(raw, "safe", key_, note="Fine")
-        again = services.accept_answer_with_token(raw, "need_help", key_)
-    assert found.pk == device.pk and found.registration_id == person.pk and created
-    assert again[1].pk == answer.pk and again[2] is False
-    request = CheckInRequest.objects.get(campaign=campaign, registration=person)
-    assert (request.status, request.via, request.note) == ("safe", "app", "Fine")
-    entry = AuditEntry.objects.get(object_type="crises.checkinanswer", object_id=str(answer.pk))
-    assert (entry.ip, entry.via, entry.object_repr) == (
-        "192.0.2.8",
-        "app",
-        CheckInAnswer.objects.get(pk=answer.pk).audit_repr(),
-    )
-    assert (
-        Delivery.objects.get(send=campaign.send, recipient_key=key("registration", person.pk)).state
-        == "answered"
-    )
-    # Revoked, unknown, merged: nobody, and nothing written.
-    device.revoked = True
-    device.save()
-    assert services.accept_answer_with_token(raw, "safe", uuid.uuid4()) == (None, None, False)
-    assert services.accept_answer_with_token("x" * 300, "safe", uuid.uuid4()) == (None, None, False)
-    _other, merged_raw = DeviceToken.issue(people["inside"][0])
-    people["inside"][0].merged_into = person
-    people["inside"][0].save()
-    assert services.accept_answer_with_token(merged_raw, "safe", uuid.uuid4()) == (None, None, False)
-    assert CheckInAnswer.objects.count() == 1
 
 
 def test_the_follow_up_list_opens_right_in_a_spreadsheet(login, make_user, post_amman, campaign, people):
