@@ -136,3 +136,27 @@ def test_filter_by_language_and_area(login, make_user, org_a, contact_a, areas):
     client = login(make_user(org_a))
     body = client.get(reverse("contacts:list"), {"language": "fil", "area": areas["amman"].pk}).content
     assert b"Filipino Workers" in body and b"Nepali Society" not in body
+
+
+def test_messenger_numbers_are_links_a_phone_opens_named_in_the_readers_language(
+    login, make_user, org_a, contact_a
+):
+    contact_a.channels = [
+        {"type": "whatsapp", "value": "+962791234567"},
+        {"type": "telegram", "value": "@fwa_amman"},
+        {"type": "viber", "value": "+962791234568"},
+        {"type": "signal", "value": "+962791234569"},
+        {"type": "website", "value": "javascript:alert(1)"},
+    ]
+    contact_a.save()
+    page = login(make_user(org_a, role=Role.OFFICER)).get(
+        reverse("contacts:detail", args=[contact_a.pk]), HTTP_ACCEPT_LANGUAGE="ar"
+    )
+    html = page.content.decode()
+    assert 'href="https://wa.me/962791234567"' in html
+    assert 'href="https://t.me/fwa_amman"' in html
+    assert 'href="viber://chat?number=%2B962791234568"' in html
+    assert 'href="https://signal.me/#p/+962791234569"' in html
+    assert "javascript:" not in html.split("<main", 1)[1].replace("javascript:alert(1)</span>", "")
+    assert "whatsapp:" not in html  # the channel is named, not coded
+    assert "واتساب" in html or "WhatsApp" in html
