@@ -107,6 +107,20 @@ def test_placeholders_survive_translation(code):
 
 
 @pytest.mark.parametrize("code", ALL)
+def test_no_translation_shows_double_spaces_or_stray_blanks(code):
+    """Texts are read in emails, SMS and plain-text exports, where spaces are not collapsed."""
+    problems = []
+    for entry in catalog(code).translated_entries():
+        forms = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        for text in forms:
+            if ("  " in text and "  " not in entry.msgid) or (
+                text != text.strip() and entry.msgid == entry.msgid.strip()
+            ):
+                problems.append((entry.msgid, text))
+    assert not problems, problems[:5]
+
+
+@pytest.mark.parametrize("code", ALL)
 def test_plural_forms_match_the_header(code):
     po = catalog(code)
     n = nplurals(po)
