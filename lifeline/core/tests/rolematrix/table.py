@@ -107,9 +107,6 @@ SEND_READ = "L ok/ok ok/404 404/404 404/404 no/no no/no 404/404 404/ok 404/ok"
 # fmt: on
 
 SHARED_CRISIS_PEOPLE = "hole: a post reads another post's nationals through a crisis they share"
-IMMIGRATION_PEOPLE = (
-    "hole: immigration opens consular records (nationals, crises, case teams, posts' details)"
-)
 
 
 def _hole(reason, *cells):
@@ -210,7 +207,7 @@ PAGES = [
     Row("interpreters/<id:pk>/deployments/", "/interpreters/{interpreter}/deployments/", "POST", INTERPRETER_WRITE),
     # Nationals abroad: A registered with the Amman post, B with the Beirut post.
     Row("nationals/", "/nationals/", "GET", PEOPLE_VIEW),
-    Row("nationals/new/", "/nationals/new/", "GET", PEOPLE_CHANGE, holes=_hole(IMMIGRATION_PEOPLE, ("immigration", ""))),
+    Row("nationals/new/", "/nationals/new/", "GET", PEOPLE_CHANGE),
     Row("nationals/export/", "/nationals/export/", "GET", PEOPLE_EXPORT),
     Row("nationals/duplicates/", "/nationals/duplicates/", "GET", PEOPLE_VIEW),
     Row("nationals/duplicates/merge/", "/nationals/duplicates/merge/", "POST", PEOPLE_CHANGE),
@@ -224,7 +221,6 @@ PAGES = [
         "/nationals/posts/{post}/edit/",
         "GET",
         "L ok/ok no/no no/no no/no no/no no/no no/no ok/no ok/ok",
-        holes=_hole(IMMIGRATION_PEOPLE, ("immigration", "A"), ("immigration", "B")),
     ),
     Row("nationals/<id:pk>/", "/nationals/{registration}/", "GET", PERSON_READ),
     Row("nationals/<id:pk>/edit/", "/nationals/{registration}/edit/", "GET", PERSON_WRITE),
@@ -232,7 +228,7 @@ PAGES = [
     Row("nationals/<id:pk>/renew/", "/nationals/{registration}/renew/", "POST", PERSON_WRITE),
     # Crises: A led by the Amman post; B led by Beirut, covering Jordan too.
     Row("crises/", "/crises/", "GET", PEOPLE_VIEW),
-    Row("crises/new/", "/crises/new/", "GET", PEOPLE_CHANGE, holes=_hole(IMMIGRATION_PEOPLE, ("immigration", ""))),
+    Row("crises/new/", "/crises/new/", "GET", PEOPLE_CHANGE),
     Row("crises/<id:pk>/", "/crises/{crisis}/", "GET", CRISIS_READ),
     Row("crises/<id:pk>/edit/", "/crises/{crisis}/edit/", "GET", CRISIS_WRITE),
     Row("crises/<id:pk>/close/", "/crises/{crisis}/close/", "POST", CRISIS_WRITE),
@@ -289,7 +285,7 @@ PAGES = [
     Row("cases/new/", "/cases/new/", "GET", PEOPLE_CHANGE),
     Row("cases/dashboard/", "/cases/dashboard/", "GET", PEOPLE_VIEW),
     Row("cases/teams/", "/cases/teams/", "GET", PEOPLE_VIEW),
-    Row("cases/teams/new/", "/cases/teams/new/", "GET", PEOPLE_CHANGE, holes=_hole(IMMIGRATION_PEOPLE, ("immigration", ""))),
+    Row("cases/teams/new/", "/cases/teams/new/", "GET", PEOPLE_CHANGE),
     Row(
         "cases/teams/<id:pk>/",
         "/cases/teams/{team}/",
@@ -517,7 +513,7 @@ API = [
     Row("PUT /api/nationals/{pk}", "/api/nationals/{registration}", "PUT", "401 422/422 404/404 404/404 no/no no/no no/no no/no 422/404 422/422", data=NATIONAL),
     Row("DELETE /api/nationals/{pk}", "/api/nationals/{registration}", "DELETE", _api(PERSON_WRITE)),
     Row("GET /api/crises", "/api/crises", "GET", _api(PEOPLE_VIEW)),
-    Row("POST /api/crises", "/api/crises", "POST", _api(PEOPLE_CHANGE), data=CRISIS, holes=_hole(IMMIGRATION_PEOPLE, ("immigration", ""))),
+    Row("POST /api/crises", "/api/crises", "POST", _api(PEOPLE_CHANGE), data=CRISIS),
     Row("GET /api/crises/{crisis_id}", "/api/crises/{crisis}", "GET", _api(CRISIS_READ)),
     Row("GET /api/crises/{crisis_id}/figures", "/api/crises/{crisis}/figures", "GET", _api(CRISIS_READ)),
     Row("POST /api/crises/{crisis_id}/recount", "/api/crises/{crisis}/recount", "POST", _api(CRISIS_WRITE)),
