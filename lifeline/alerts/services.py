@@ -264,9 +264,13 @@ def _require_change(user, alert):
         raise PermissionDenied
 
 
-def _has_language(alert):
+def ready_to_publish(alert):
+    """The one content rule before an alert goes out, by approval or by the emergency override: it has
+    text in at least one language (an alert with no info block says nothing to anyone)."""
     if not alert.info.exists():
-        raise WorkflowError(_("Add at least one language before submitting."))
+        raise WorkflowError(
+            _("An alert with no text cannot be submitted or published: add at least one language first.")
+        )
 
 
 def record_change(alert, user):
@@ -289,7 +293,7 @@ def _step(step, *args, **kwargs):
 
 def submit(alert, user):
     """The author asks for a second pair of eyes (``core/approval.py``: who may approve, and the race)."""
-    return _step(approval.submit, alert, user, check=_has_language)
+    return _step(approval.submit, alert, user, check=ready_to_publish)
 
 
 def return_to_draft(alert, user):
@@ -315,7 +319,7 @@ def publish_override(alert, user, reason):
     _require_change(user, alert)
     alert.override_reason = (reason or "").strip()[:300]
     try:
-        return _step(approval.publish_alone, alert, user, reason, publish=_publish)
+        return _step(approval.publish_alone, alert, user, reason, publish=_publish, check=ready_to_publish)
     except WorkflowError:
         alert.override_reason = ""
         raise

@@ -238,8 +238,9 @@ def approve(item, user, publish=None):
     return _publish(item, user, user, (SUBMITTED,), publish, _("Approved and published."))
 
 
-def publish_alone(item, user, reason, publish=None):
-    """Emergency: publish without a second person; the reason is required and audited."""
+def publish_alone(item, user, reason, publish=None, check=None):
+    """Emergency: publish without a second person; the reason is required and audited. ``check(item)``
+    raises ValidationError if the content is not ready (the same check as ``submit``): nothing changes."""
     if not may_approve_scope(item, user):
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -247,6 +248,8 @@ def publish_alone(item, user, reason, publish=None):
         raise ValidationError(_("Give the reason for publishing without approval."), code="reason")
     if item.state not in EDITABLE:
         raise ValidationError(_("Only a draft or an item awaiting approval can be published."), code="state")
+    if check is not None:
+        check(item)
     return _publish(
         item, user, None, EDITABLE, publish, _("Emergency override: %(reason)s") % {"reason": reason}
     )

@@ -85,10 +85,19 @@ def _granted(user):
             RolePermission.objects.filter(role=profile.role, allowed=True).values_list("area", "action")
         )
         if is_immigration(profile.organisation):
-            # An immigration authority never sees individual people's data, whatever the matrix says.
-            granted = {(area, action) for area, action in granted if action != Action.PERSONAL}
+            granted = {(area, action) for area, action in granted if _immigration_may(area, action)}
     user._lifeline_granted = granted
     return granted
+
+
+def _immigration_may(area, action):
+    """What an immigration authority may hold of the matrix: never individual people's data, and never a
+    change to the consular records of people (registrations and posts' details, crises and their
+    evacuation, cases and case teams), whatever the matrix says. It still lists and exports them: its
+    scope there (``IMMIGRATION_OWN_ONLY``) holds no one."""
+    if action == Action.PERSONAL:
+        return False
+    return not (area in PEOPLE and action == Action.CHANGE)
 
 
 def is_immigration(organisation):

@@ -17,28 +17,39 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.core.audit import Audited
 from lifeline.core.fields import EncryptedTextField
 from lifeline.core.models import Action, Area
-from lifeline.core.permissions import OwnedModel, ScopedQuerySet, has_perm, people_q
+from lifeline.core.permissions import OwnedModel, ScopedQuerySet, has_perm, people_organisation_ids, people_q
 
 
 class EvacuationQuerySet(ScopedQuerySet):
     def for_user(self, user, action=Action.VIEW):
         """Records of the crises the user may change (CHANGE), or see (any other action).
 
-        Records of people (``people_path``) are further limited to the people the user
-        may reach (``core.permissions.people_q``): seeing a shared crisis is not seeing
-        another post's nationals."""
+        Records of people and of the places that list them (``people_paths``) are further
+        limited to the people the user may reach (``core.permissions.people_organisation_ids``):
+        seeing a shared crisis is not seeing another post's nationals, nor opening the
+        assembly points and transports of its lead's evacuation. A place is open to those
+        who reach its lead's people, or the people of one of its evacuees."""
         from lifeline.crises.models import Crisis
 
         if not has_perm(user, Area.CRISES, action):
             return self.none()
         crisis_action = Action.CHANGE if action == Action.CHANGE else Action.VIEW
         queryset = self.filter(crisis__in=Crisis.objects.for_user(user, crisis_action).values("id"))
-        path = getattr(self.model, "people_path", None)
-        return queryset.filter(people_q(user, Area.CRISES, path)) if path else queryset
+        paths = self.model.people_paths
+        if not paths or people_organisation_ids(user, Area.CRISES) is None:
+            return queryset
+        if len(paths) == 1:
+            return queryset.filter(people_q(user, Area.CRISES, paths[0]))
+        reached = models.Q()
+        for path in paths:
+            reached |= people_q(user, Area.CRISES, path)
+        return queryset.filter(pk__in=self.model._base_manager.filter(reached).values("pk"))
 
 
 class EvacuationModel(Audited, OwnedModel):
     permission_area = Area.CRISES
+    # Paths to the organisation of the people a record is about (see ``EvacuationQuerySet.for_user``).
+    people_paths = ()
 
     crisis = models.ForeignKey(
         "crises.Crisis", on_delete=models.CASCADE, related_name="+", verbose_name=_("crisis")
@@ -56,6 +67,9 @@ class EvacuationModel(Audited, OwnedModel):
 
 
 class AssemblyPoint(EvacuationModel):
+    # A point lists its lead's people (its organisation is the crisis's lead), and whoever was put on it.
+    people_paths = ("organisation", "evacuees__registration__organisation")
+
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
     location = models.CharField(_("location (lat,lon)"), max_length=40, blank=True)
@@ -82,6 +96,8 @@ class TransportKind(models.TextChoices):
 
 
 class Transport(EvacuationModel):
+    people_paths = ("organisation", "evacuees__registration__organisation")
+
     kind = models.CharField(
         _("kind"), max_length=10, choices=TransportKind.choices, default=TransportKind.BUS
     )
@@ -124,7 +140,7 @@ FREES_PLACE = (EvacueeStatus.DECLINED, EvacueeStatus.NO_SHOW)
 class Evacuee(EvacuationModel):
     """A registration (with its household) on the evacuation of a crisis."""
 
-    people_path = "registration__organisation"
+    people_paths = ("registration__organisation",)
 
     registration = models.ForeignKey(
         "nationals.Registration", on_delete=models.CASCADE, related_name="+", verbose_name=_("registration")

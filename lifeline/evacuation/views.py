@@ -109,6 +109,11 @@ def _crisis_context(request, crisis, can_change, assign_form=None, area_form=Non
         "can_export": has_perm(request.user, AREA, Action.EXPORT),
         **services.overview(crisis),
     }
+    # Every place of the crisis is listed with its figures; its list of people opens only for those who reach them.
+    for model, key in ((AssemblyPoint, "points"), (Transport, "transports")):
+        reached = set(model.objects.for_user(request.user).filter(crisis=crisis).values_list("pk", flat=True))
+        for place in context[key]:
+            place.opens_list = place.pk in reached
     if can_change:
         areas = AdminArea.objects.filter(id__in=services.members_areas(crisis)).order_by("name")
         context["assign_form"] = assign_form or AssignForm(crisis=crisis)

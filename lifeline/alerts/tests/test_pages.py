@@ -216,6 +216,35 @@ def test_override_without_reason_is_refused_and_with_reason_is_flagged(login, dr
     assert "Published without approval" in page and "Dam breach" in page
 
 
+def test_the_override_refuses_an_alert_with_no_text_on_the_page_and_the_api(login, api, make_user, org_a):
+    """The override takes the same content rule as submitting (``services.ready_to_publish``): an alert
+    with no text is refused with a translated reason, and nothing about it changes."""
+    author = make_user(org_a)
+    empty = Alert.objects.create(organisation=org_a, sender="cd.example.org", created_by=author)
+    changes = AuditEntry.objects.filter(object_type="alerts.alert", object_id=str(empty.pk))
+    before = changes.count()
+    message = "An alert with no text cannot be submitted or published: add at least one language first."
+    page = login(author).post(
+        reverse("alerts:override", args=[empty.pk]), {"reason": "Dam breach"}, follow=True
+    )
+    assert message in page.content.decode()
+    refused = api(author).post(
+        f"/api/alerts/{empty.pk}/publish", {"reason": "Dam breach"}, content_type="application/json"
+    )
+    assert refused.status_code == 409 and refused.json()["detail"] == message
+    french = api(author).post(
+        f"/api/alerts/{empty.pk}/publish",
+        {"reason": "Dam breach"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert french.status_code == 409 and french.json()["detail"].startswith("Une alerte sans texte")
+    empty.refresh_from_db()
+    assert empty.state == State.DRAFT and empty.published_at is None and empty.sent is None
+    assert empty.override_reason == "" and not empty.identifier
+    assert changes.count() == before
+
+
 def test_update_and_cancel_buttons_create_drafts(login, draft):
     publish_override(draft, draft.created_by, "urgent")
     client = login(draft.created_by)

@@ -75,7 +75,7 @@ def test_immigration_cannot_rename_an_embassys_case_team(login, officer_of_immig
     response = client.post(
         reverse("cases:team_edit", args=[team.pk]), {"name": "Renamed", "organisation": post_amman.pk}
     )
-    assert response.status_code == 404
+    assert response.status_code in (403, 404)  # 403: immigration changes no case team, not even its own
     team.refresh_from_db()
     assert team.name == "Welfare desk"
 

@@ -1,7 +1,16 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from lifeline.core.models import Action, Area, AuditEntry, Role, RolePermission, Scope
+from lifeline.core.models import (
+    Action,
+    Area,
+    AuditEntry,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RolePermission,
+    Scope,
+)
 from lifeline.core.permissions import (
     can_see_personal_data,
     has_perm,
@@ -69,6 +78,27 @@ def test_immigration_authority_never_sees_personal_data(make_user, immigration):
     assert has_perm(user, Area.CONTACTS, Action.VIEW)
     assert not can_see_personal_data(user)
     assert not needs_second_factor(user)
+
+
+def test_immigration_authority_never_changes_consular_records_whatever_the_matrix_says(
+    make_user, immigration, jordan
+):
+    """Registrations and posts' details, crises and their evacuation, cases and case teams are the posts'
+    business: an immigration authority (or a branch under one) lists them (its scope holds no one), never
+    writes them, even as an administrator of a matrix that allows everything."""
+    RolePermission.objects.update(allowed=True)
+    branch = Organisation.objects.create(
+        name="Border post", kind=OrganisationKind.NGO, country=jordan, parent=immigration
+    )
+    for user in (
+        make_user(immigration, role=Role.ADMINISTRATOR, scope=Scope.DEPLOYMENT),
+        make_user(branch, role=Role.COORDINATOR, scope=Scope.DEPLOYMENT),
+    ):
+        for area in (Area.NATIONALS, Area.CRISES, Area.CASES):
+            assert not has_perm(user, area, Action.CHANGE), area
+            assert has_perm(user, area, Action.VIEW) and has_perm(user, area, Action.EXPORT), area
+        # What is not about people stays with the matrix: registries and alerts.
+        assert has_perm(user, Area.CONTACTS, Action.CHANGE) and has_perm(user, Area.ALERTS, Action.CHANGE)
 
 
 def test_second_factor_required_only_for_personal_data_roles(make_user, org_a):

@@ -121,6 +121,44 @@ def test_a_post_that_only_sees_the_crisis_cannot_run_it(
     )
 
 
+def test_a_post_sharing_the_crisis_opens_only_the_places_of_its_own_people(
+    login, make_user, ministry, jordan, areas, crisis, assigned, point, bus, make_registration
+):
+    """The lead's assembly points and transports list the lead's people: a post that shares the crisis
+    sees them listed with their figures, and opens one (page and manifests) only once one of its own
+    nationals is put on it, and then sees only its own."""
+    from lifeline.core.models import Organisation, OrganisationKind, Role
+    from lifeline.crises.services import materialise
+
+    neighbour = Organisation.objects.create(
+        name="Consulate in Zarqa", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry
+    )
+    neighbour.jurisdiction_areas.set([areas["amman"]])
+    client = login(make_user(neighbour, Role.COORDINATOR))
+    urls = (
+        reverse("evacuation:point", args=[point.pk]),
+        reverse("evacuation:point_manifest", args=[point.pk, "csv"]),
+        reverse("evacuation:transport", args=[bus.pk]),
+        reverse("evacuation:transport_manifest", args=[bus.pk, "csv"]),
+    )
+    page = client.get(reverse("evacuation:crisis", args=[crisis.pk])).content.decode()
+    assert "Sports City gate 3" in page and "Bus 1 (Bus)" in page
+    assert not any(url in page for url in urls) and "/manifest." not in page
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+    own = make_registration(neighbour, given_names="Rosa", family_name="Zarqawi", area=areas["amman"])
+    materialise(crisis)
+    services.assign(crisis, [own.pk], point, bus)  # the ministry runs its posts' evacuation
+    page = client.get(reverse("evacuation:crisis", args=[crisis.pk])).content.decode()
+    assert all(url in page for url in urls)
+    for url in urls:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200, url
+        assert "Zarqawi" in body.decode("utf-8-sig") and "Santos" not in body.decode("utf-8-sig"), url
+
+
 def test_the_assembly_point_page_lists_people_with_big_status_buttons_and_audits(
     login, coordinator, assigned, point
 ):
