@@ -16,7 +16,7 @@ from lifeline.core.models import Action, ApiToken, AuditAction
 from lifeline.core.permissions import has_perm, writable_organisations
 from lifeline.core.tabular import TableError, export_table, import_table, personal_columns, table_response
 from lifeline.core.versions import FIELD as VERSION_FIELD
-from lifeline.core.versions import changed_meanwhile_message, fingerprint
+from lifeline.core.versions import ChangedMeanwhile, fingerprint
 
 
 def _no_nul(value: str) -> str:
@@ -105,14 +105,26 @@ def if_match(request, instance, data):
     """Hold a PUT to the version its client read: the 412 answer when ``If-Match`` names another
     version of ``instance``, else None; the version goes into the form's ``data`` so that the save
     checks it again under the row lock."""
+    try:
+        seen = matched_version(request, instance)
+    except ChangedMeanwhile as exc:
+        return Status(412, {"detail": str(exc)})
+    if seen:
+        data[VERSION_FIELD] = seen
+    return None
+
+
+def matched_version(request, instance):
+    """The version a PUT's ``If-Match`` holds it to, for a write service that checks it again under
+    the row lock ("" when the client names none); ``ChangedMeanwhile`` (412) when it names another
+    version of ``instance``."""
     wanted = request.headers.get("If-Match", "").strip()
     if not wanted or wanted == "*":
-        return None
+        return ""
     seen = wanted.removeprefix("W/").strip('"')
     if seen != fingerprint(instance):
-        return Status(412, {"detail": changed_meanwhile_message(instance)})
-    data[VERSION_FIELD] = seen
-    return None
+        raise ChangedMeanwhile(instance)
+    return seen
 
 
 def form_errors(form):

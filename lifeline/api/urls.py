@@ -7,26 +7,43 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from lifeline.advice.api import router as advice
 from lifeline.advice.app_api import router as app_advice
-from lifeline.api.advice import router as advice
-from lifeline.api.alerts import router as alerts
-from lifeline.api.cases import router as cases
+from lifeline.alerts.api import router as alerts
 from lifeline.api.common import TokenAuth
-from lifeline.api.communities import router as communities
-from lifeline.api.contacts import router as contacts
-from lifeline.api.crises import router as crises
-from lifeline.api.interpreters import router as interpreters
-from lifeline.api.messaging import router as messaging
-from lifeline.api.nationals import router as nationals
 from lifeline.api.parser import StrictJSONParser
+from lifeline.cases.api import router as cases
 from lifeline.cases.app_api import router as app_cases
+from lifeline.communities.api import router as communities
 from lifeline.core.http import BadBody
 from lifeline.core.versions import ChangedMeanwhile
+from lifeline.crises.api import router as crises
 from lifeline.crises.app_api import router as app_crises
+from lifeline.directory.api import router as contacts
+from lifeline.interpreters.api import router as interpreters
+from lifeline.messaging.api import router as messaging
+from lifeline.nationals.api import router as nationals
 from lifeline.nationals.app_api import router as app_nationals
 from lifeline.pwa.app_api import router as app_pwa
 
-api = NinjaAPI(
+# Each app's staff API lives beside the app (``lifeline/<app>/api.py``, the nationals' app in
+# ``app_api.py``); this module assembles them, with the shared authentication, parser and errors.
+
+# The staff API's operation ids were named after its modules when they all lived in lifeline/api/
+# (``lifeline_api_contacts_get_contact``): clients generated from the schema keep them.
+STAFF_API_NAMES = {"directory": "contacts"}
+
+
+class LifelineAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation):
+        parts = operation.view_func.__module__.split(".")
+        if len(parts) == 3 and parts[0] == "lifeline" and parts[2] == "api":
+            name = STAFF_API_NAMES.get(parts[1], parts[1])
+            return f"lifeline_api_{name}_{operation.view_func.__name__}"
+        return super().get_openapi_operation_id(operation)
+
+
+api = LifelineAPI(
     title="Lifeline API",
     version="1",
     description="Registries of key contacts, community profiles and interpreters. "

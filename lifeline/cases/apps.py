@@ -7,4 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Assistance cases")
 
     def ready(self):
-        from lifeline.cases import receivers  # noqa: F401
+        from lifeline.cases import home, receivers  # noqa: F401
+        from lifeline.core.dashboard import register_panel
+        from lifeline.core.models import Stream
+
+        register_panel("cases", Stream.HOME, 10, home.consul_figures, cards="cases/home_cards.html")

@@ -1,32 +1,24 @@
 """The home page of each stream: what a consul and what a planner should look at first.
 
+``core`` knows no app: each app gives the home of a stream its panel (``register_panel``, called
+from its ``AppConfig.ready``): a function that counts its figures, and the templates that show them
+as cards (in "What waits for you") and as a section below. The home calls the panels of the user's
+stream in their order and renders their templates with every figure.
+
 Every figure is read through the same scoped querysets as the pages it links to (``for_user``,
 ``readable_by``, ``people_q``), so a number on the home is the length of the list behind its link.
-A few queries each, whatever the size of the registries (tests/test_homes.py counts them).
+A few queries each, whatever the size of the registries (core/tests/test_homes.py counts them).
 """
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.utils import timezone
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from lifeline.alerts.models import Alert
-from lifeline.alerts.models import State as AlertState
-from lifeline.cases.models import OPEN_STATUSES, Case
-from lifeline.communities.models import CommunityProfile
-from lifeline.communities.services import without_focal_point
-from lifeline.core.models import Action, Area, Branding, OrganisationKind, Stream
-from lifeline.core.permissions import has_perm, people_q
+from lifeline.core.models import Branding, OrganisationKind, Stream
 from lifeline.core.registry_views import is_id
-from lifeline.crises.models import CheckInCampaign, CheckInRequest, CheckInStatus, Crisis
-from lifeline.directory.models import KeyContact
 from lifeline.geo.models import AdminArea
-from lifeline.interpreters.models import Interpreter
-from lifeline.interpreters.services import language_gaps
-from lifeline.nationals.models import Registration
-from lifeline.nationals.services import search_registrations
 
 # Organisations of the home-country stream (a ministry of foreign affairs and its network).
 HOME_KINDS = {OrganisationKind.FOREIGN_AFFAIRS, OrganisationKind.CONSULAR_POST, OrganisationKind.CRISIS_CELL}
-ACTIVE_CRISES_SHOWN = 10
 
 
 def stream_of(user, deployment=None):
@@ -40,81 +32,63 @@ def stream_of(user, deployment=None):
     return Stream.HOME if kind in HOME_KINDS else Stream.HOST
 
 
+@dataclass(frozen=True)
+class Panel:
+    """An app's part of a stream's home: ``figures(home)`` returns {name: value} for the page (a dict
+    value is merged with the other panels' of the same name, as the planner's ``counts``);
+    ``cards`` is a template of ``<li class="card">`` items, ``section`` one of what follows them."""
+
+    app: str
+    stream: str
+    order: int
+    figures: Callable
+    cards: str = ""
+    section: str = ""
+
+
+_PANELS = []
+
+
+def register_panel(app, stream, order, figures, cards="", section=""):
+    """An app adds its panel to the home of ``stream`` (``Stream.HOME`` or ``Stream.HOST``); panels
+    are shown by ``order``. Registering the same app's panel of a stream again replaces it."""
+    _PANELS[:] = [p for p in _PANELS if (p.app, p.stream) != (app, stream)]
+    _PANELS.append(Panel(app, stream, order, figures, cards, section))
+    _PANELS.sort(key=lambda p: (p.order, p.app))
+
+
+def panels(stream):
+    return [p for p in _PANELS if p.stream == stream]
+
+
+class Home:
+    """What a panel is given: the user, the area chosen for the planner's gap lists, and each
+    model's ``readable_by`` queryset built once for every panel that reads it."""
+
+    def __init__(self, user, stream, area=None):
+        self.user, self.stream, self.area = user, stream, area
+        self._readable = {}
+
+    def readable(self, model):
+        if model not in self._readable:
+            self._readable[model] = model.objects.readable_by(self.user)
+        return self._readable[model]
+
+
 def home_figures(user, area_id=None, deployment=None):
     stream = stream_of(user, deployment)
-    figures = consul_figures(user) if stream == Stream.HOME else planner_figures(user, area_id)
-    return {"stream": stream, **figures}
-
-
-# --- the consul's home --------------------------------------------------------------------------
-
-
-def consul_figures(user):
-
-    figures = {"crises": [], "cases": None, "expiring": None}
-    if has_perm(user, Area.CRISES, Action.VIEW):
-        latest = CheckInCampaign.objects.filter(crisis=OuterRef("pk")).order_by("-started", "-id")
-        crises = list(
-            Crisis.objects.for_user(user)
-            .active()
-            .annotate(campaign_id=Subquery(latest.values("id")[:1]))
-            .select_related("country")
-            .order_by("-started", "id")[:ACTIVE_CRISES_SHOWN]
-        )
-        asked = {
-            row["campaign_id"]: row
-            for row in CheckInRequest.objects.filter(
-                people_q(user, Area.CRISES, "registration__organisation")
-            )
-            .filter(campaign_id__in=[c.campaign_id for c in crises if c.campaign_id])
-            .values("campaign_id")
-            .annotate(
-                asked=Count("id"),
-                answered=Count("id", filter=~Q(status=CheckInStatus.NO_ANSWER)),
-                need_help=Count("id", filter=Q(status=CheckInStatus.NEED_HELP)),
-            )
-            .order_by()
-        }
-        for crisis in crises:
-            row = asked.get(crisis.campaign_id, {})
-            crisis.asked, crisis.answered = row.get("asked", 0), row.get("answered", 0)
-            crisis.need_help = row.get("need_help", 0)
-            crisis.answer_rate = round(100 * crisis.answered / crisis.asked) if crisis.asked else None
-        figures["crises"] = crises
-    if has_perm(user, Area.CASES, Action.VIEW):
-        figures["cases"] = Case.objects.for_user(user).aggregate(
-            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())),
-        )
-    if has_perm(user, Area.NATIONALS, Action.VIEW):
-        registrations = Registration.objects.for_user(user).active()
-        figures["expiring"] = search_registrations(registrations, expiring=True).count()
+    figures = {"stream": stream}
+    area = None
+    if stream == Stream.HOST:  # the planner's gaps are shown for one area or all
+        area = AdminArea.objects.filter(pk=area_id).first() if is_id(area_id) else None
+        figures.update(area=area, areas=AdminArea.objects.order_by("name"))
+    home = Home(user, stream, area)
+    shown = panels(stream)
+    for panel in shown:
+        for name, value in panel.figures(home).items():
+            if isinstance(value, dict) and isinstance(figures.get(name), dict):
+                value = {**figures[name], **value}
+            figures[name] = value
+    figures["panel_cards"] = [p.cards for p in shown if p.cards]
+    figures["panel_sections"] = [p.section for p in shown if p.section]
     return figures
-
-
-# --- the planner's home -------------------------------------------------------------------------
-
-
-def planner_figures(user, area_id=None):
-    contacts = KeyContact.objects.for_user(user)
-    # Shared knowledge: what organisations covering the user's jurisdiction hold (ScopedQuerySet.readable_by).
-    communities = CommunityProfile.objects.readable_by(user)
-    interpreters = Interpreter.objects.readable_by(user)
-    area = AdminArea.objects.filter(pk=area_id).first() if is_id(area_id) else None
-    scoped_communities = communities.filter(areas=area) if area else communities
-    alerts_waiting = None
-    if has_perm(user, Area.ALERTS, Action.VIEW):
-        alerts_waiting = Alert.objects.for_user(user).filter(state=AlertState.AWAITING).count()
-    return {
-        "area": area,
-        "areas": AdminArea.objects.order_by("name"),
-        "counts": {
-            "contacts": contacts.count(),
-            "contacts_stale": contacts.stale().count(),
-            "communities": communities.count(),
-            "interpreters": interpreters.filter(active=True).count(),
-        },
-        "alerts_waiting": alerts_waiting,
-        "no_focal_point": without_focal_point(scoped_communities.distinct())[:20],
-        "language_gaps": language_gaps(communities, interpreters, area)[:20],
-    }

@@ -14,7 +14,8 @@ a row lock when the form saves, so two saves that both passed validation cannot 
   form carries the new version: saving again, after a look, keeps the author's values. A refusal
   caught only under the row lock is answered by a 409 page (``core/errors.changed_meanwhile``).
 - API: detail answers carry the version as an ``ETag``; a ``PUT`` with ``If-Match`` is held to it
-  (412 when the record changed meanwhile, ``api/common.if_match``); without it, it overwrites.
+  (412 when the record changed meanwhile: ``api/common.if_match`` for a form, ``matched_version``
+  for a write service that re-checks it under the row lock); without it, it overwrites.
 """
 
 import hashlib

@@ -7,11 +7,15 @@ class CrisesConfig(AppConfig):
     verbose_name = _("Crises and check-ins")
 
     def ready(self):
+        from lifeline.core.dashboard import register_panel
+        from lifeline.core.models import Stream
         from lifeline.crises import (
             audience,  # noqa: F401  (the "campaign" audience of the messaging engine)
+            home,
             relay,  # noqa: F401  (imported alerts propose check-ins)
         )
 
+        register_panel("crises", Stream.HOME, 30, home.consul_figures, section="crises/home_section.html")
         register_answer_parts()
 
 

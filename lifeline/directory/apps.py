@@ -8,7 +8,10 @@ class DirectoryConfig(AppConfig):
 
     def ready(self):
         from lifeline.core import registries
-        from lifeline.core.models import Area
+        from lifeline.core.dashboard import register_panel
+        from lifeline.core.models import Area, Stream
+        from lifeline.directory import home
         from lifeline.directory.tabular import ContactSchema
 
         registries.register("contacts", ContactSchema, Area.CONTACTS)
+        register_panel("directory", Stream.HOST, 20, home.planner_figures, cards="directory/home_cards.html")

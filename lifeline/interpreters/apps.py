@@ -8,7 +8,17 @@ class InterpretersConfig(AppConfig):
 
     def ready(self):
         from lifeline.core import registries
-        from lifeline.core.models import Area
+        from lifeline.core.dashboard import register_panel
+        from lifeline.core.models import Area, Stream
+        from lifeline.interpreters import home
         from lifeline.interpreters.tabular import InterpreterSchema
 
         registries.register("interpreters", InterpreterSchema, Area.INTERPRETERS)
+        register_panel(
+            "interpreters",
+            Stream.HOST,
+            40,
+            home.planner_figures,
+            cards="interpreters/home_cards.html",
+            section="interpreters/home_section.html",
+        )

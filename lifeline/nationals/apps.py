@@ -7,4 +7,8 @@ class NationalsConfig(AppConfig):
     verbose_name = _("Nationals abroad")
 
     def ready(self):
-        from lifeline.nationals import inbound  # noqa: F401  (SMS keywords from nationals)
+        from lifeline.core.dashboard import register_panel
+        from lifeline.core.models import Stream
+        from lifeline.nationals import home, inbound  # noqa: F401  (SMS keywords from nationals)
+
+        register_panel("nationals", Stream.HOME, 20, home.consul_figures, cards="nationals/home_cards.html")

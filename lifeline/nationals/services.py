@@ -22,6 +22,7 @@ from lifeline.core.fields import blind_index
 from lifeline.core.http import limit_reached
 from lifeline.core.models import AuditAction, Organisation, OrganisationKind
 from lifeline.core.permissions import descendants_and_self
+from lifeline.core.versions import ChangedMeanwhile, current_fingerprint
 from lifeline.nationals.models import (
     Consent,
     DeviceToken,
@@ -903,9 +904,13 @@ def _sync(model, registration, rows, fields, name):
     return keep, [obj for pk, obj in stored.items() if pk not in {o.pk for o in keep}], errors
 
 
-def _write(by, registration, values, consents, household, trips, language, organisation, within):
+def _write(
+    by, registration, values, consents, household, trips, language, organisation, within, version=None
+):
     """The one write of a registration with its household and trips: every rule is checked before
-    anything is saved, all of it is saved in one transaction, audited as ``by``."""
+    anything is saved, all of it is saved in one transaction, audited as ``by``. With a ``version``
+    (``core/versions``), the stored row is locked and must still be that version, else
+    ``ChangedMeanwhile`` and nothing is saved."""
     errors = registration_errors(values, consents, household or (), trips or ())
     if errors:
         raise Invalid(errors)
@@ -932,6 +937,12 @@ def _write(by, registration, values, consents, household, trips, language, organ
     if errors:
         raise Invalid(errors)
     with _acting(by), transaction.atomic():
+        if (
+            version
+            and registration.pk is not None
+            and current_fingerprint(registration, lock=True) != version
+        ):
+            raise ChangedMeanwhile(registration)
         registration.save()
         for keep, gone in changes:
             for obj in gone:
@@ -993,11 +1004,14 @@ def register(by, values, *, consents, household=(), trips=(), language="en", ide
 
 
 def update_registration(
-    by, registration, values, *, consents=None, household=None, trips=None, language="en"
+    by, registration, values, *, consents=None, household=None, trips=None, language="en", version=None
 ):
     """Change a registration (and, when given, replace its household, trips and consents), as ``by``:
     a staff user who may change it, or a device of the person it belongs to (whose proved address
-    must stay one of the registration's; the post then follows the place of stay)."""
+    must stay one of the registration's; the post then follows the place of stay).
+
+    ``version`` is the one its author read (``core/versions.fingerprint``: the page's form, the API's
+    ``If-Match``): when the registration has changed since, ``ChangedMeanwhile`` and nothing changes."""
     values = dict(values)
     organisation = values.pop("organisation", None)
     if isinstance(by, DeviceToken):
@@ -1008,10 +1022,10 @@ def update_registration(
         if not verified_channel_matches(by, phone, email):
             field = "email" if by.channel == "email" else "phone"
             raise Invalid({field: [_("Keep the address you signed in with.")]})
-        return _write(by, registration, values, consents, household, trips, language, None, None)
+        return _write(by, registration, values, consents, household, trips, language, None, None, version)
     check_writer(by, registration, organisation)
     return _write(
-        by, registration, values, consents, household, trips, language, organisation, service_ids(by)
+        by, registration, values, consents, household, trips, language, organisation, service_ids(by), version
     )
 
 

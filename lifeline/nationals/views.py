@@ -21,6 +21,7 @@ from lifeline.core.permissions import (
     writable_organisations,
 )
 from lifeline.core.registry_views import export_response, paginate
+from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.nationals import services
 from lifeline.nationals.disclosure import LISTED
 from lifeline.nationals.duplicates import suggested as suggested_duplicates
@@ -181,6 +182,7 @@ def registration_edit(request, pk=None):
                     consents=consents,
                     household=household,
                     language=get_language(),
+                    version=form.cleaned_data.get(VERSION_FIELD),
                 )
         except services.NoPost as exc:
             form.add_error(None, str(exc))

@@ -1,5 +1,6 @@
 import pytest
 
+from lifeline.api.tests.conftest import api  # noqa: F401  (the staff API client fixture)
 from lifeline.communities.models import CommunityProfile
 from lifeline.communities.services import record_version
 from lifeline.core.models import Language

@@ -244,3 +244,33 @@ def test_an_organisation_form_refuses_a_file_that_is_not_an_image(login, make_us
     assert "The logo must be a PNG or JPEG image." in response.content.decode()
     org_a.refresh_from_db()
     assert org_a.brand_name == "" and not org_a.brand_logo
+
+
+# --- each app gives the home its panel (core imports none of them) ---------------------------------
+
+
+def test_each_app_gives_its_streams_home_its_panel_in_order():
+    from lifeline.core.dashboard import panels
+
+    assert [p.app for p in panels("home")] == ["cases", "nationals", "crises"]
+    assert [p.app for p in panels("host")] == ["alerts", "directory", "communities", "interpreters"]
+    for panel in panels("home") + panels("host"):
+        assert panel.cards or panel.section, panel.app
+
+
+def test_a_registered_panel_shows_on_its_streams_home_only(login, consul, make_user, org_a, monkeypatch):
+    from lifeline.core import dashboard
+
+    monkeypatch.setattr(dashboard, "_PANELS", list(dashboard._PANELS))
+    dashboard.register_panel("demo", "home", 15, lambda home: {"cases": {"open": 7, "overdue": 0}})
+    # The same app's panel registered again replaces the first (AppConfig.ready may run twice).
+    dashboard.register_panel(
+        "demo", "home", 15, lambda home: {"cases": {"open": 41, "overdue": 0}}, cards="cases/home_cards.html"
+    )
+    assert [p.app for p in dashboard.panels("home")] == ["cases", "demo", "nationals", "crises"]
+    page = login(consul).get(reverse("home")).content.decode()
+    assert '<span class="n">41</span>' in page
+    assert (
+        '<span class="n">41</span>'
+        not in login(make_user(org_a, Role.COORDINATOR)).get(reverse("home")).content.decode()
+    )

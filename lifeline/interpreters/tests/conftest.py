@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from lifeline.api.tests.conftest import api  # noqa: F401  (the staff API client fixture)
 from lifeline.core.models import Language
 from lifeline.interpreters.models import AvailabilityWindow, Interpreter, LanguagePair
 

@@ -245,3 +245,27 @@ def test_the_app_keeps_the_address_it_proved(client, smtp, post_amman, areas):
     )
     assert response.status_code == 422 and "email" in response.json()["errors"]
     assert Registration.objects.get().email == "ana.reyes@example.org"
+
+
+def test_an_update_over_a_version_changed_meanwhile_saves_nothing(
+    make_user, post_amman, philippines, jordan, make_registration
+):
+    """The service checks the version its caller read again under the row lock (a colleague may
+    have saved between the page's or the API's first check and the write)."""
+    from lifeline.core.versions import ChangedMeanwhile, fingerprint
+
+    consul = make_user(post_amman, Role.OFFICER)
+    registration = make_registration(post_amman, city="Zarqa")
+    seen = fingerprint(registration)
+    Registration.objects.filter(pk=registration.pk).update(city="Irbid")
+    household = [{"name": "Kyla", "relation": "child"}]
+    with pytest.raises(ChangedMeanwhile):
+        services.update_registration(
+            consul, registration, {"city": "Aqaba"}, household=household, version=seen
+        )
+    stored = Registration.objects.get(pk=registration.pk)
+    assert stored.city == "Irbid" and not stored.members.exists()
+    # Over the version now stored, the same change is saved.
+    current = Registration.objects.get(pk=registration.pk)
+    services.update_registration(consul, current, {"city": "Aqaba"}, version=fingerprint(current))
+    assert Registration.objects.get(pk=registration.pk).city == "Aqaba"

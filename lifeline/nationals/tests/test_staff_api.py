@@ -107,3 +107,51 @@ def test_the_list_masks_names_and_needs_for_roles_without_personal_data_and_is_a
     assert row["personal"] is True and row["given_names"] == "Rosa" and row["special_needs"] == ["medical"]
     entry = AuditEntry.objects.get(action="view", actor_id=officer.pk)
     assert entry.object_id == str(registration.pk) and "special_needs" in entry.fields
+
+
+def test_a_put_is_held_to_the_version_it_read(api, make_user, ministry, post_beirut, philippines, lebanon):
+    """Two consuls open one registration; the first saves; the second's PUT, sent with the ETag it read
+    as If-Match, is refused (412, in the reader's language) and changes nothing."""
+    client = api(make_user(ministry, Role.COORDINATOR, Scope.CHILDREN))
+    pk = client.post("/api/nationals", payload(), content_type="application/json").json()["id"]
+    url = f"/api/nationals/{pk}"
+    read = client.get(url)
+    seen = read.headers["ETag"]
+    assert seen.startswith('"') and len(seen) > 2
+    # A colleague changes the town meanwhile.
+    Registration.objects.filter(pk=pk).update(city="Sidon")
+
+    stale = client.put(
+        url, payload(city="Tyre", household=[]), content_type="application/json", HTTP_IF_MATCH=seen
+    )
+    assert stale.status_code == 412, stale.content
+    assert "after you opened it" in stale.json()["detail"]
+    registration = Registration.objects.get(pk=pk)
+    assert registration.city == "Sidon" and registration.members.count() == 1  # nothing replaced
+    translated = client.put(
+        url,
+        payload(city="Tyre"),
+        content_type="application/json",
+        HTTP_IF_MATCH=seen,
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert translated.status_code == 412 and "after you opened it" not in translated.json()["detail"]
+
+    fresh = client.get(url).headers["ETag"]
+    assert fresh != seen
+    saved = client.put(
+        url, payload(city="Tyre", household=[]), content_type="application/json", HTTP_IF_MATCH=fresh
+    )
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["data"]["city"] == "Tyre" and saved.json()["data"]["household"] == []
+    # The answer carries the version now stored: the next PUT may be held to it.
+    assert (
+        saved.headers["ETag"] not in ("", fresh) and saved.headers["ETag"] == client.get(url).headers["ETag"]
+    )
+    again = client.put(
+        url, payload(city="Byblos"), content_type="application/json", HTTP_IF_MATCH=saved.headers["ETag"]
+    )
+    assert again.status_code == 200
+    # Without If-Match the PUT overwrites, as the other registries' PUTs do.
+    assert client.put(url, payload(city="Tyre"), content_type="application/json").status_code == 200
+    assert Registration.objects.get(pk=pk).city == "Tyre"

@@ -4,19 +4,31 @@ What is personal, and who may see it, is nationals/disclosure.py (core/disclosur
 lists show names, the town and special needs only to roles it allows (empty for others),
 and every page listed is audited. A GET of one registration masks the personal fields
 (null) for others and is audited. A PUT replaces the whole
-registration, household included.
+registration, household included; it is held to the version its client read when it sends the
+GET's ``ETag`` back as ``If-Match`` (412 when the registration changed meanwhile, ``core/versions``).
 """
 
 import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from lifeline.api.common import ErrorOut, FieldErrorsOut, Id, Mapped, ShortText, invalid, require
+from lifeline.api.common import (
+    ErrorOut,
+    FieldErrorsOut,
+    Id,
+    Mapped,
+    ShortText,
+    etag,
+    invalid,
+    matched_version,
+    require,
+)
 from lifeline.core import audit, defaults, disclosure
 from lifeline.core.models import Action, Area, AuditAction, Organisation
 from lifeline.core.names import normalise_language
@@ -156,11 +168,14 @@ def list_registrations(request, filters: Query[Filters]):
     )
 
 
-def _save(request, payload, instance=None):
+def _save(request, payload, instance=None, response=None):
     see = disclosure.to(request.user, Registration)
     if not see.allowed:
         raise PermissionDenied  # a registration is personal data through and through
     services.check_writer(request.user, instance)
+    # Held to the version its client read (If-Match): 412 before anything is parsed when it is stale,
+    # and checked again under the row lock when the registration is written.
+    version = matched_version(request, instance) if instance is not None else ""
     organisation = None
     if payload.organisation is not None:
         organisation = Organisation.objects.filter(pk=payload.organisation).first()
@@ -183,12 +198,20 @@ def _save(request, payload, instance=None):
             )
         else:
             saved = services.update_registration(
-                request.user, instance, values, consents=consents, household=household, trips=trips
+                request.user,
+                instance,
+                values,
+                consents=consents,
+                household=household,
+                trips=trips,
+                version=version,
             )
     except services.Invalid as exc:
         return invalid(exc.errors)
     except services.NoPost as exc:
         return invalid({"organisation": [str(exc)]})
+    if response is not None:
+        etag(response, Registration._base_manager.get(pk=saved.pk))  # the version as stored
     return Status(200 if instance else 201, _detail(saved, see))
 
 
@@ -199,19 +222,22 @@ def create_registration(request, payload: StaffRegistrationIn):
 
 
 @router.get("/{pk}", response={200: DetailOut, 404: ErrorOut})
-def get_registration(request, pk: Id, reason: ShortText = ""):
+def get_registration(request, pk: Id, response: HttpResponse, reason: ShortText = ""):
     registration = get_object_or_404(Registration.objects.for_user(request.user), pk=pk)
+    etag(response, registration)
     see = disclosure.to(request.user, registration)
     # Every opening is logged (the reason with it), with the personal fields shown if any.
     audit.record(AuditAction.VIEW, obj=registration, fields=see.shown(registration), reason=reason)
     return Status(200, _detail(registration, see))
 
 
-@router.put("/{pk}", response={200: DetailOut, 404: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut})
-def update_registration(request, pk: Id, payload: StaffRegistrationIn):
+@router.put(
+    "/{pk}", response={200: DetailOut, 404: ErrorOut, 412: ErrorOut, 422: FieldErrorsOut, 403: ErrorOut}
+)
+def update_registration(request, pk: Id, payload: StaffRegistrationIn, response: HttpResponse):
     require(request, AREA, Action.CHANGE)
     registration = get_object_or_404(Registration.objects.for_user(request.user, Action.CHANGE), pk=pk)
-    return _save(request, payload, instance=registration)
+    return _save(request, payload, instance=registration, response=response)
 
 
 @router.delete("/{pk}", response={204: None, 404: ErrorOut, 403: ErrorOut})
