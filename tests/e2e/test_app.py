@@ -60,8 +60,9 @@ def _start_campaign(page_as, server):
     staff = page_as("consul")
     staff.goto(f"{server}/crises/")
     staff.get_by_role("link", name="Flash floods in Amman").first.click()
+    # The composer has a box per language of the people inside; English is one of them.
     staff.fill(
-        "textarea[name$='message']", "Flash floods: are you safe? Answer in the app or reply SAFE or HELP."
+        "textarea[name='text_en']", "Flash floods: are you safe? Answer in the app or reply SAFE or HELP."
     )
     staff.get_by_role("button", name="Send the check-in").click()
     staff.wait_for_url(re.compile(r"/crises/campaigns/\d+/"))
