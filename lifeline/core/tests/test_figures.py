@@ -94,3 +94,14 @@ def test_the_alert_reach_preview_groups_its_figures():
         page = render_to_string("messaging/includes/preview.html", {"preview": preview})
     for figure in ("12 345", "12 000", "10 000", "2 345"):
         assert figure.replace(" ", NBSP) in page, figure
+
+
+def test_an_english_short_date_cannot_be_misread_as_another_day():
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("en"):
+        assert formats.date_format(datetime.date(2026, 7, 12), "SHORT_DATE_FORMAT") == "2026-07-12"
+    with translation.override("fr"):
+        assert formats.date_format(datetime.date(2026, 7, 12), "SHORT_DATE_FORMAT") == "12/07/2026"
