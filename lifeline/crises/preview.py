@@ -1,9 +1,12 @@
 """A small server-rendered SVG of a crisis area and the (coarse) points matched inside it."""
 
+import json
 import math
 
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from shapely.geometry import shape
+from shapely.ops import unary_union
 
 from lifeline.crises.models import CrisisMember
 from lifeline.crises.services import crisis_shape
@@ -12,9 +15,27 @@ from lifeline.nationals.models import Registration
 WIDTH, HEIGHT, PAD, MAX_POINTS = 320, 220, 8, 600
 
 
+def _outline(crisis):
+    """Everything the area is made of: the drawn polygon and circle, and the boundaries of the admin
+    areas and whole countries chosen (a crisis declared by areas alone is drawn too)."""
+    parts = [crisis_shape(crisis)]
+    for place in [*crisis.areas.all(), *crisis.countries.all()]:
+        if place.geometry:
+            try:
+                parts.append(shape(json.loads(place.geometry)))
+            except (ValueError, TypeError, AttributeError):
+                continue  # a boundary that does not read is left out of the picture, not the crisis
+    parts = [p for p in parts if p is not None and not p.is_empty]
+    if not parts:
+        return None
+    geometry = unary_union(parts) if len(parts) > 1 else parts[0]
+    minx, miny, maxx, maxy = geometry.bounds
+    return geometry.simplify(max(maxx - minx, maxy - miny) / 400)  # finer than a pixel at this size
+
+
 def svg(crisis):
-    """The polygon/circle and up to MAX_POINTS matched points, or "" when there is nothing to draw."""
-    geometry = crisis_shape(crisis)
+    """The area's outline and up to MAX_POINTS matched points, or "" when there is nothing to draw."""
+    geometry = _outline(crisis)
     points = list(
         Registration.objects.filter(
             id__in=CrisisMember.objects.filter(crisis=crisis).values("registration_id"), lat__isnull=False
@@ -42,6 +63,8 @@ def svg(crisis):
     if geometry is not None:
         polygons = getattr(geometry, "geoms", [geometry])
         for polygon in polygons:
+            if not hasattr(polygon, "exterior"):
+                continue  # a line or point left by simplifying is not an area
             rings = [polygon.exterior, *polygon.interiors]
             paths.append(" ".join("M" + " L".join(xy(x, y) for x, y in ring.coords) + " Z" for ring in rings))
     shapes = format_html_join(

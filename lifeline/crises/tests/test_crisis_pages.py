@@ -170,3 +170,21 @@ def test_the_country_of_a_crisis_is_picked_by_name_with_the_deployments_own_firs
     assert "Jordan" in own and names[: len(own)] == own  # where the deployment works, first
     others = names[len(own) :]
     assert others == sorted(others, key=str.casefold) and "Afghanistan" in others  # by name, not code
+
+
+def test_a_crisis_declared_by_admin_areas_alone_is_drawn_with_their_boundaries(
+    login, officer, post_amman, jordan, areas
+):
+    areas["irbid"].set_geometry(
+        {
+            "type": "Polygon",
+            "coordinates": [[[35.6, 32.4], [36.1, 32.4], [36.1, 32.7], [35.6, 32.7], [35.6, 32.4]]],
+        }
+    )
+    areas["irbid"].save()
+    client = login(officer)
+    client.post(reverse("crises:create"), form_data(post_amman, jordan, areas=[areas["irbid"].pk]))
+    crisis = Crisis.objects.get()
+    page = client.get(reverse("crises:detail", args=[crisis.pk])).content.decode()
+    svg = page.split('<svg class="crisis-map"', 1)[1].split("</svg>", 1)[0]
+    assert "<path" in svg  # the outline of Irbid, not dots on a blank square
