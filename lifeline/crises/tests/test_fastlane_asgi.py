@@ -275,3 +275,20 @@ def test_the_answer_runs_in_a_worker_thread_between_the_request_signals(db, monk
     assert fast[0] == "400 Bad Request"
     assert [name for name, _ in seen] == ["started", "finished"]
     assert seen[0][1] == seen[1][1] != threading.get_ident()
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_the_asgi_application_has_the_lane_unless_it_is_off(settings, on):
+    import importlib
+
+    import lifeline.asgi
+
+    original, settings.CHECKIN_FAST_LANE = settings.CHECKIN_FAST_LANE, on
+    try:
+        application = importlib.reload(lifeline.asgi).application
+    finally:
+        settings.CHECKIN_FAST_LANE = original
+        importlib.reload(lifeline.asgi)
+    django = application.app if on else application
+    assert isinstance(application, AsgiFastLane) == on
+    assert type(django) is ASGIHandler
