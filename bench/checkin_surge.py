@@ -30,7 +30,8 @@ p50_ms, p99_ms, lost, duplicated, ceiling_per_s, cpu_ms and more), fast_lane_gai
 and, at the top, the fast lane's accepted_per_s, p99_ms, lost, duplicated and
 ceiling_per_s, as earlier runs printed them. The server is granian, as the
 operators' guide deploys it; ``--server gunicorn`` runs the same application
-under gunicorn's threaded workers, for comparison.
+under gunicorn's threaded workers, for comparison; ``--interface asgi`` has granian
+serve ``lifeline.asgi:application`` (the fast lane in front of Django's ASGI handler).
 """
 
 import argparse
@@ -107,7 +108,7 @@ def populate(people):
     return tokens, campaign
 
 
-def serve(port, workers, threads, server="granian", fast_lane=True, one_statement=True):
+def serve(port, workers, threads, server="granian", fast_lane=True, one_statement=True, interface="wsgi"):
     env = dict(os.environ)
     env.update(
         {
@@ -127,18 +128,19 @@ def serve(port, workers, threads, server="granian", fast_lane=True, one_statemen
             "-m",
             "granian",
             "--interface",
-            "wsgi",
+            interface,
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
             "--workers",
             str(workers),
-            "--blocking-threads",
-            str(threads),
+            # Over ASGI granian runs the event loop in one blocking thread; Django's sync code and the
+            # fast lane's answers run in the loop's worker threads.
+            *(("--blocking-threads", str(threads)) if interface == "wsgi" else ()),
             "--log-level",
             "warning",
-            "lifeline.wsgi:application",
+            f"lifeline.{interface}:application",
         ]
     else:
         command = [
@@ -188,7 +190,7 @@ def measure(args, mode, tokens, seed):
     """One server in ``mode``: its /healthz ceiling, then check-ins for ``args.seconds``."""
     port = free_port()
     fast_lane, one_statement = MODES[mode]
-    server = serve(port, args.workers, args.threads, args.server, fast_lane, one_statement)
+    server = serve(port, args.workers, args.threads, args.server, fast_lane, one_statement, args.interface)
     concurrency = args.clients or 2 * args.workers * args.threads
     host = "127.0.0.1"
     try:
@@ -306,6 +308,12 @@ def main():
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     parser.add_argument(
+        "--interface",
+        choices=["wsgi", "asgi"],
+        default="wsgi",
+        help="granian's: lifeline.wsgi:application (as deployed) or lifeline.asgi:application",
+    )
+    parser.add_argument(
         "--modes",
         default="fast_lane,django",
         help="which to measure, in this order: fast_lane (as deployed), django (both settings off), "
@@ -316,6 +324,8 @@ def main():
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not modes or any(m not in MODES for m in modes):
         parser.error(f"--modes: a list of {', '.join(MODES)}")
+    if args.server != "granian" and args.interface != "wsgi":
+        parser.error("--interface asgi: granian only")
 
     backend = setup("checkin_surge")
     tokens, campaign = populate(args.people)
@@ -347,6 +357,7 @@ def main():
         "ceiling_per_s": first["ceiling_per_s"],
         **figures,
         "server": args.server,
+        "interface": args.interface,
         "concurrency": runs[modes[0]][0]["concurrency"],
         "people": args.people,
         "rounds": args.rounds,

@@ -337,7 +337,7 @@ NINJA_PAGINATION_MAX_OFFSET = 10_000_000
 CONTACT_VERIFY_AFTER_DAYS = envint("CONTACT_VERIFY_AFTER_DAYS", 180)
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
 # The check-in fast lane: "are you safe?" answers from the app taken in front of Django's stack
-# (lifeline/wsgi.py); and written in one PostgreSQL statement (crises.services.record_answer).
+# (lifeline/wsgi.py and lifeline/asgi.py); and written in one PostgreSQL statement (crises.services.record_answer).
 # Off: Django's full stack, or the ORM, does it, with the same effect.
 CHECKIN_FAST_LANE = envbool("CHECKIN_FAST_LANE", "1")
 CHECKIN_ONE_STATEMENT = envbool("CHECKIN_ONE_STATEMENT", "1")
