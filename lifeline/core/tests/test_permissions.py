@@ -122,7 +122,9 @@ def test_immigration_authority_never_drafts_submits_or_approves_travel_advice(
         assert not has_perm(user, Area.ADVICE, Action.CHANGE)
         # Not even advice held in its own name.
         assert not TravelAdvice.objects.for_user(user, Action.CHANGE).filter(pk=advice.pk).exists()
-    assert has_perm(make_user(ministry, role=Role.COORDINATOR, scope=Scope.DEPLOYMENT), Area.ADVICE, Action.CHANGE)
+    assert has_perm(
+        make_user(ministry, role=Role.COORDINATOR, scope=Scope.DEPLOYMENT), Area.ADVICE, Action.CHANGE
+    )
 
 
 def test_second_factor_required_only_for_personal_data_roles(make_user, org_a):

@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from lifeline.api.tests.conftest import api  # noqa: F401 - the fixture
 from lifeline.evacuation import point_messages, services
 from lifeline.messaging.models import Delivery, Send
 from lifeline.nationals.models import Consent, Purpose
@@ -111,12 +110,14 @@ def test_the_point_page_offers_the_message_to_those_who_run_the_evacuation(login
 
 
 def test_a_closed_crisis_messages_no_one_at_its_points_by_page_rule_or_api(
-    login, api, coordinator, crisis, point, assigned  # noqa: F811
+    login, coordinator, crisis, point, assigned
 ):
     """Once the crisis is closed, the page shows why and sends nothing; the rule, its preview and the
     messaging API (the same audience check) all refuse with the same translated reason."""
     from django.core.exceptions import ValidationError
+    from django.test import Client
 
+    from lifeline.core.models import ApiToken
     from lifeline.crises.services import close_crisis
 
     close_crisis(crisis)
@@ -139,6 +140,9 @@ def test_a_closed_crisis_messages_no_one_at_its_points_by_page_rule_or_api(
         "texts": {"en": {"subject": "Gate", "body": "Go to gate 3."}},
         "channels": ["sms"],
     }
-    answer = api(coordinator).post("/api/messaging/sends", payload, content_type="application/json")
+    _token, raw = ApiToken.issue(coordinator, "test")
+    answer = Client().post(
+        "/api/messaging/sends", payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert answer.status_code == 422 and reason in answer.json()["errors"]["__all__"][0]
     assert not Send.objects.exists()

@@ -480,9 +480,8 @@ ADVICE_DRAFT = {
     "texts": [{"language": "en", "summary": "Matrix advice: avoid the coast road after dark."}],
 }
 ADVICE_SUBMIT = "401 409/ok 404/404 404/404 no/no no/no no/no 403/403 409/404 409/ok"
-ADVICE_APPROVE = (
-    "401 409/409 404/404 404/404 no/no no/no no/no 403/403 no/404 409/409"  # a post never approves, nor immigration
-)
+# A post never approves, nor does immigration (travel advice is never its to change).
+ADVICE_APPROVE = "401 409/409 404/404 404/404 no/no no/no no/no 403/403 no/404 409/409"
 ALERT_STATE = "401 409/409 409/404 409/404 no/no no/no no/no 409/409 404/404 404/404"
 
 
