@@ -90,14 +90,21 @@ def _granted(user):
     return granted
 
 
+# Areas that are a home country's consular and foreign service business: an immigration authority of the
+# host country reads them, never changes them (people's records; travel advice and its briefings, whose
+# drafting, submission and approval all ask for ``Action.CHANGE``).
+IMMIGRATION_READ_ONLY = (*PEOPLE, Area.ADVICE)
+
+
 def _immigration_may(area, action):
     """What an immigration authority may hold of the matrix: never individual people's data, and never a
     change to the consular records of people (registrations and posts' details, crises and their
-    evacuation, cases and case teams), whatever the matrix says. It still lists and exports them: its
-    scope there (``IMMIGRATION_OWN_ONLY``) holds no one."""
+    evacuation, cases and case teams) nor to the foreign service's travel advice (drafting, submitting,
+    approving), whatever the matrix says. It still lists and exports them: its scope over people
+    (``IMMIGRATION_OWN_ONLY``) holds no one."""
     if action == Action.PERSONAL:
         return False
-    return not (area in PEOPLE and action == Action.CHANGE)
+    return not (area in IMMIGRATION_READ_ONLY and action == Action.CHANGE)
 
 
 def is_immigration(organisation):

@@ -195,15 +195,19 @@ class BoardOut(Schema):
     started: datetime.datetime
     closed: datetime.datetime | None
     counts: dict[str, int]
+    # Of "no_answer": those sent no message at all, who see the question in the app only (phone them first).
+    no_answer_app_only: int = 0
 
 
 def _board(campaign, user):
+    people = people_q(user, AREA, "registration__organisation")
     return {
         "campaign": campaign.pk,
         "crisis": campaign.crisis_id,
         "started": campaign.started,
         "closed": campaign.closed,
-        "counts": services.board_counts(campaign, people_q(user, AREA, "registration__organisation")),
+        "counts": services.board_counts(campaign, people),
+        "no_answer_app_only": services.board_app_only_count(campaign, people),
     }
 
 

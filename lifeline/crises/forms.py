@@ -206,6 +206,7 @@ class BoardFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All"))] + list(CheckInStatus.choices)
     )
     post = forms.ModelChoiceField(label=_("Post"), required=False, queryset=None, empty_label=_("All posts"))
+    app_only = forms.BooleanField(label=_("Only those not messaged (app only)"), required=False)
 
     def __init__(self, *args, posts, **kwargs):
         super().__init__(*args, **kwargs)

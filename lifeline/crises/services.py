@@ -16,7 +16,7 @@ import shapely
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, IntegerField, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -849,6 +849,36 @@ def _failed(campaign):
     )
 
 
+def _messaged(campaign):
+    """The registrations the campaign's send made a message for (any state), as an uncorrelated
+    subquery on the deliveries' send index; those it did not are asked in the app only."""
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast, Substr
+
+    from lifeline.messaging.models import Delivery
+
+    return (
+        Delivery.objects.filter(send_id=campaign.send_id, recipient_key__startswith=_KEY_PREFIX)
+        .annotate(messaged_id=Cast(Substr("recipient_key", len(_KEY_PREFIX) + 1), BigIntegerField()))
+        .values("messaged_id")
+    )
+
+
+def app_only(campaign):
+    """Who has not answered and was sent no message at all (no consent to crisis messages): they
+    can only see the question in the app, so their "no answer" says nothing about them, and an
+    officer phones them first. Their status stays "no answer" (``board_status``); this is the one
+    expression the board's rows, cards, filter and CSV read for it (``app_only`` on each row).
+    Nobody is flagged before the send has resolved its audience ("not sent yet")."""
+    send = campaign.send if campaign.send_id else None
+    if send is None or send.resolved is None:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(
+        Q(status=CheckInStatus.NO_ANSWER) & ~Q(registration_id__in=_messaged(campaign)),
+        output_field=BooleanField(),
+    )
+
+
 def board_status(campaign):
     """The status the board shows: the latest answer, except that someone who has not answered and
     whose message failed on every channel is "unreachable", never "no answer" (nothing arrived)."""
@@ -887,19 +917,30 @@ URGENCY = Case(
 )
 
 
-def board_rows(campaign, status=None, post=None):
-    """The board's rows, "need help" first, then those who did not answer, then the unreachable;
-    each with ``shown`` (``with_board_status``), which ``status`` filters on. The state of each
-    person's message is read for the rows shown (``with_deliveries``)."""
+def board_rows(campaign, status=None, post=None, only_app=False):
+    """The board's rows, "need help" first, then those who did not answer (those asked in the app
+    only, ``app_only``, first among them: they are phoned first), then the unreachable; each with
+    ``shown`` (``with_board_status``), which ``status`` filters on, and ``app_only``, which
+    ``only_app`` filters on. The state of each person's message is read for the rows shown
+    (``with_deliveries``)."""
     rows = with_board_status(
         campaign.requests.select_related("registration", "registration__organisation", "registration__area"),
         campaign,
-    )
+    ).annotate(app_only=app_only(campaign))
     if status:
         rows = rows.filter(shown=status)
     if post:
         rows = rows.filter(registration__organisation_id=post)
-    return rows.annotate(urgency=URGENCY).order_by("urgency", "registration__family_name", "id")
+    if only_app:
+        rows = rows.filter(app_only=True)
+    return rows.annotate(urgency=URGENCY).order_by("urgency", "-app_only", "registration__family_name", "id")
+
+
+def board_app_only_count(campaign, people=None):
+    """How many of the board's "no answer" were asked in the app only (``app_only``); ``people`` as
+    in ``board_counts``."""
+    requests = campaign.requests.filter(people) if people is not None else campaign.requests.all()
+    return requests.annotate(app_only=app_only(campaign)).filter(app_only=True).count()
 
 
 def households(registration_ids):

@@ -223,9 +223,11 @@ def _board_rows(request, campaign):
     ).order_by("name")
     form = BoardFilterForm(request.GET or None, posts=posts)
     status = post = None
+    only_app = False
     if form.is_valid():
         status, post = form.cleaned_data["status"] or None, form.cleaned_data["post"]
-    rows = services.board_rows(campaign, status=status, post=post.pk if post else None)
+        only_app = form.cleaned_data["app_only"]
+    rows = services.board_rows(campaign, status=status, post=post.pk if post else None, only_app=only_app)
     return form, rows.filter(_people(request.user))
 
 
@@ -239,6 +241,8 @@ DELIVERY_LABELS = {
     "answered": _lazy("Answered"),
 }
 DELIVERY_TONE = {"failed": "bad", "delivered": "good", "answered": "good"}
+# Beside "no answer" on a row asked in the app only (crises.services.app_only): why, and what to do.
+APP_ONLY_LABEL = _lazy("Not messaged: app only. Phone them first.")
 REFRESH_SECONDS = 20  # how often the board's script asks for the live part again
 
 
@@ -251,10 +255,16 @@ def _delivery(row, campaign):
     return _("No message: sees the question in the app only"), "warn"
 
 
+def _shown_with_app_only(row):
+    """The status a row shows, in words, with the app-only note (``services.app_only``) when it has it."""
+    label = str(CheckInStatus(row.shown).label)
+    return f"{label} ({APP_ONLY_LABEL})" if row.app_only else label
+
+
 def _querystring(request, **changes):
     """The reader's filters (status, post) with ``changes``, as a query string without the page."""
     query = QueryDict(mutable=True)
-    for name in ("status", "post"):
+    for name in ("status", "post", "app_only"):
         value = changes.get(name, request.GET.get(name, ""))
         if value:
             query[name] = value
@@ -284,12 +294,14 @@ def _board_context(request, campaign):
         row.reported_label = CheckInStatus(row.reported_status).label if row.reported_status else ""
         row.person = see.wrap(row.registration)
         row.shown_label = CheckInStatus(row.shown).label
+        row.app_only_label = APP_ONLY_LABEL if row.app_only else ""
         row.delivery_label, row.delivery_tone = _delivery(row, campaign)
         code = row.registration.primary_language
         row.language = language_name(code) if code else ""
         row.household = see_members.wrap_all(household.get(row.registration_id, []))
     page["object_list"] = rows
     counts = services.board_counts(campaign, _people(request.user))
+    app_only = services.board_app_only_count(campaign, _people(request.user))
     can_change = _can_change(request.user, campaign.crisis)
     can_answer = can_change and campaign.closed is None
     return {
@@ -302,11 +314,14 @@ def _board_context(request, campaign):
                 s,
                 CheckInStatus(s).label,
                 counts[s],
-                _querystring(request, status=s),
+                _querystring(request, status=s, app_only=""),
                 request.GET.get("status") == s,
             )
             for s in BOARD_ORDER
         ],
+        "app_only": app_only,
+        "app_only_query": _querystring(request, status=CheckInStatus.NO_ANSWER, app_only="on"),
+        "app_only_current": bool(request.GET.get("app_only")),
         "see": see,
         "can_answer": can_answer,
         "answer_form": StaffAnswerForm() if can_answer else None,
@@ -394,7 +409,7 @@ def board_export(request, pk):
             see.value(reg, "full_name"),
             reg.organisation.name,
             reg.area.shown_name if reg.area else "",
-            str(CheckInStatus(row.shown).label),
+            _shown_with_app_only(row),
             str(_delivery(row, campaign)[0]),
             row.answered_at.isoformat() if row.answered_at else "",
             row.get_via_display(),

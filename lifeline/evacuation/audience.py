@@ -1,6 +1,7 @@
 """The audience of an assembly point, for the messaging engine: the people assigned to it, or only
 those checked in there, who agreed to crisis messages (``evacuation.point_messages`` is the rule
-that pages call; the preview and the send both resolve it here)."""
+that pages call; the preview and the send both resolve it here). A closed crisis's points are
+messaged by no one (``refuse_if_closed``, asked by every check of this audience)."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
@@ -18,6 +19,16 @@ WHO = {
 }
 
 
+def refuse_if_closed(point):
+    """A closed crisis messages no one at its assembly points: the preview, the page and any API are
+    refused with the reason (ValidationError), and nothing is stored or sent."""
+    if not point.crisis.is_active:
+        raise ValidationError(
+            _("The crisis “%(crisis)s” is closed: no message goes to its assembly points any more.")
+            % {"crisis": point.crisis.name}
+        )
+
+
 def _check(definition, user):
     from lifeline.evacuation.models import AssemblyPoint
 
@@ -30,8 +41,10 @@ def _check(definition, user):
     points = (
         AssemblyPoint.objects.all() if user is None else AssemblyPoint.objects.for_user(user, Action.CHANGE)
     )
-    if not points.filter(pk=point_id).exists():
+    point = points.select_related("crisis").filter(pk=point_id).first()
+    if point is None:
         raise ValidationError(_("You may not send to this audience."))
+    refuse_if_closed(point)
     checked = {"kind": "assembly_point", "point": point_id, "who": who}
     if user is not None:
         # Only the people the sender may reach (core.permissions.people_organisation_ids).

@@ -94,6 +94,13 @@ def point_message(request, pk):
     send it through the messaging engine, with the same audience the preview counted."""
     require(request.user, Area.CRISES, Action.CHANGE)
     point = get_for_user(AssemblyPoint, request.user, pk, Action.CHANGE)
+    try:
+        point_messages.refuse_if_closed(point)
+    except ValidationError as exc:
+        context = {"point": point, "crisis": point.crisis, "closed": exc.messages}
+        return render(
+            request, "evacuation/point_message.html", context, status=409 if request.method == "POST" else 200
+        )
     who = request.POST.get("who") or request.GET.get("who") or "assigned"
     languages = point_messages.point_languages(point, request.user, who)
     mine = ui_language([get_language() or "en"])

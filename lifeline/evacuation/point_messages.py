@@ -3,13 +3,17 @@
 The audience is the messaging engine's "assembly_point" kind (``evacuation.audience``): the
 people assigned to the point, or only those checked in there, who agreed to crisis messages.
 The preview and the send resolve the same definition with the same resolver, so the count shown
-before sending is the count sent; a send that would reach nobody is refused with the reason.
+before sending is the count sent; a send that would reach nobody is refused with the reason, and so
+is any message to a point of a closed crisis (``refuse_if_closed``, asked by the audience's own
+check, so the messaging API refuses it too).
 """
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from lifeline.evacuation.audience import WHO, point_registrations
+from lifeline.evacuation.audience import WHO, point_registrations, refuse_if_closed
+
+__all__ = ["message_point", "point_audience", "point_languages", "preview_point_message", "refuse_if_closed"]
 from lifeline.messaging import audiences
 
 CHANNELS = ["push", "sms", "email"]
@@ -56,8 +60,8 @@ def preview_point_message(point, user, bodies, who="assigned"):
 def message_point(point, user, bodies, who="assigned"):
     """Send ``bodies`` ({language: text}) to the people at the point, through the messaging engine.
 
-    Refused (ValidationError, with the reason, nothing stored) when no text is written or nobody
-    would receive it. Returns the messaging send."""
+    Refused (ValidationError, with the reason, nothing stored) when no text is written, nobody
+    would receive it, or the point's crisis is closed. Returns the messaging send."""
     from lifeline.messaging.services import start_send
 
     return start_send(

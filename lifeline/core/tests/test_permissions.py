@@ -101,6 +101,32 @@ def test_immigration_authority_never_changes_consular_records_whatever_the_matri
         assert has_perm(user, Area.CONTACTS, Action.CHANGE) and has_perm(user, Area.ALERTS, Action.CHANGE)
 
 
+def test_immigration_authority_never_drafts_submits_or_approves_travel_advice(
+    make_user, immigration, ministry, jordan
+):
+    """Travel advice is the home country's foreign service's: a host-country immigration authority (or a
+    branch under one) reads it, and never drafts, submits or approves it (all three ask for CHANGE), even
+    as an administrator of a matrix that allows everything. The same matrix still lets a ministry write it."""
+    from lifeline.advice.models import TravelAdvice
+
+    RolePermission.objects.update(allowed=True)
+    branch = Organisation.objects.create(
+        name="Visa office", kind=OrganisationKind.NGO, country=jordan, parent=immigration
+    )
+    advice = TravelAdvice.objects.create(organisation=immigration, country=jordan)
+    for user in (
+        make_user(immigration, role=Role.ADMINISTRATOR, scope=Scope.DEPLOYMENT),
+        make_user(branch, role=Role.COORDINATOR, scope=Scope.DEPLOYMENT),
+    ):
+        assert has_perm(user, Area.ADVICE, Action.VIEW) and has_perm(user, Area.ADVICE, Action.EXPORT)
+        assert not has_perm(user, Area.ADVICE, Action.CHANGE)
+        # Not even advice held in its own name.
+        assert not TravelAdvice.objects.for_user(user, Action.CHANGE).filter(pk=advice.pk).exists()
+    assert has_perm(
+        make_user(ministry, role=Role.COORDINATOR, scope=Scope.DEPLOYMENT), Area.ADVICE, Action.CHANGE
+    )
+
+
 def test_second_factor_required_only_for_personal_data_roles(make_user, org_a):
     assert needs_second_factor(make_user(org_a, role=Role.OFFICER))
     assert not needs_second_factor(make_user(org_a, role=Role.VIEWER))

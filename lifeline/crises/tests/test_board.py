@@ -1,10 +1,11 @@
 """The check-in board per person: the message's delivery state, language, household, links, and its live part."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from lifeline.core.models import AuditEntry, Role
+from lifeline.core.models import ApiToken, AuditEntry, Role
 from lifeline.core.names import language_name
 from lifeline.crises import services
 from lifeline.crises.models import CheckInRequest, CheckInStatus
@@ -153,3 +154,61 @@ def test_open_a_case_is_prefilled_with_the_person(login, officer, make_user, pos
         reverse("cases:create"), {"registration": person.pk}
     )
     assert "registration" not in other.context["form"].initial  # another post's person is not filled in
+
+
+@pytest.fixture
+def one_app_only(django_capture_on_commit_callbacks, make_crisis, people, officer):
+    """All three emailable and silent; the third never agreed to crisis messages, so the campaign
+    sends them nothing: they can see the question in the app only. Their family name sorts last."""
+    for person, family in zip(people["inside"], ("Abad", "Bautista", "Zamora"), strict=True):
+        person.phone, person.email, person.family_name = "", f"p{person.pk}@example.org", family
+        person.save()
+    for person in people["inside"][:2]:
+        Consent.objects.create(registration=person, purpose=Purpose.CRISIS_MESSAGES)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = services.start_campaign(make_crisis(), {"en": "Are you safe?"}, officer)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def test_no_answer_from_someone_asked_in_the_app_only_says_so_and_comes_first(
+    login, make_user, post_amman, one_app_only, people
+):
+    """Their status stays "no answer" (they may yet answer in the app), but the row, the card, the
+    filter, the CSV and the API all say they were not messaged, and the row is phoned first."""
+    first, second, third = people["inside"]
+    coordinator = make_user(post_amman, Role.COORDINATOR)
+    client = login(coordinator)
+    board = reverse("crises:board", args=[one_app_only.pk])
+    page = client.get(board)
+    assert page.context["counts"][CheckInStatus.NO_ANSWER] == 3 and page.context["app_only"] == 1
+    assert [row.registration_id for row in page.context["object_list"]] == [third.pk, first.pk, second.pk]
+    row = _row(page, third)
+    assert row.shown == CheckInStatus.NO_ANSWER and row.app_only
+    assert str(row.delivery_label) == "No message: sees the question in the app only"
+    assert not _row(page, first).app_only and not _row(page, second).app_only
+    html = page.content.decode()
+    assert html.count('data-app-only="true"') == 1 and "Not messaged: app only. Phone them first." in html
+    assert "Not messaged, app only: 1" in html and "app_only=on" in html
+    only = client.get(board, {"status": "no_answer", "app_only": "on"})
+    assert [r.registration_id for r in only.context["object_list"]] == [third.pk]
+    csv = client.get(reverse("crises:board_export", args=[one_app_only.pk])).content.decode()
+    line = next(line for line in csv.splitlines() if line.startswith(f"{third.pk},"))
+    assert "No answer (Not messaged: app only. Phone them first.)" in line
+    assert "No message: sees the question in the app only" in line
+    assert csv.count("Not messaged: app only") == 1
+    only_csv = client.get(reverse("crises:board_export", args=[one_app_only.pk]), {"app_only": "on"})
+    assert len(only_csv.content.decode().strip().splitlines()) == 2  # the header and the third
+    _token, raw = ApiToken.issue(coordinator, "test")
+    api = (
+        Client()
+        .get(f"/api/crises/campaigns/{one_app_only.pk}/board", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        .json()
+    )
+    assert api["counts"]["no_answer"] == 3 and api["no_answer_app_only"] == 1
+
+
+def test_nobody_is_app_only_before_the_message_is_sent(login, officer, campaign_without_send):
+    page = login(officer).get(reverse("crises:board", args=[campaign_without_send.pk]))
+    assert page.context["app_only"] == 0
+    assert not any(row.app_only for row in page.context["object_list"])

@@ -107,3 +107,42 @@ def test_the_point_page_offers_the_message_to_those_who_run_the_evacuation(login
         _url(point) in login(coordinator).get(reverse("evacuation:point", args=[point.pk])).content.decode()
     )
     assert _url(point) not in login(viewer).get(reverse("evacuation:point", args=[point.pk])).content.decode()
+
+
+def test_a_closed_crisis_messages_no_one_at_its_points_by_page_rule_or_api(
+    login, coordinator, crisis, point, assigned
+):
+    """Once the crisis is closed, the page shows why and sends nothing; the rule, its preview and the
+    messaging API (the same audience check) all refuse with the same translated reason."""
+    from django.core.exceptions import ValidationError
+    from django.test import Client
+
+    from lifeline.core.models import ApiToken
+    from lifeline.crises.services import close_crisis
+
+    close_crisis(crisis)
+    point_page = login(coordinator).get(reverse("evacuation:point", args=[point.pk])).content.decode()
+    assert _url(point) not in point_page  # the point no longer offers it
+    reason = f"The crisis “{crisis.name}” is closed"
+    client = login(coordinator)
+    page = client.get(_url(point))
+    assert page.status_code == 200 and reason in page.content.decode()
+    assert b'value="send"' not in page.content and b'value="preview"' not in page.content
+    data = {"who": "assigned", "text_en": "Go to gate 3.", "action": "send"}
+    sent = client.post(_url(point), data)
+    assert sent.status_code == 409 and reason in sent.content.decode()
+    for call in (point_messages.message_point, point_messages.preview_point_message):
+        with pytest.raises(ValidationError, match="is closed"):
+            call(point, coordinator, {"en": "Go to gate 3."})
+    payload = {
+        "name": "x",
+        "audience": point_messages.point_audience(point),
+        "texts": {"en": {"subject": "Gate", "body": "Go to gate 3."}},
+        "channels": ["sms"],
+    }
+    _token, raw = ApiToken.issue(coordinator, "test")
+    answer = Client().post(
+        "/api/messaging/sends", payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert answer.status_code == 422 and reason in answer.json()["errors"]["__all__"][0]
+    assert not Send.objects.exists()

@@ -80,6 +80,7 @@ PEOPLE_EXPORT = "L ok ok 403 403 403 403 ok 403 ok"            # immigration's f
 PUBLISHING_VIEW = "L ok ok ok ok 403 403 ok ok ok"
 PUBLISHING_CHANGE = "L ok ok ok 403 403 403 ok ok ok"
 ADVICE_VIEW = "L ok ok ok ok 403 ok ok ok ok"
+ADVICE_CHANGE = "L ok ok ok 403 403 403 403 ok ok"           # travel advice is the foreign service's: never immigration's
 ORGS_VIEW = "L ok ok ok 403 403 403 ok ok ok"
 # Objects (A/B):
 CONTACT_READ = "L ok/ok ok/404 ok/404 404/404 404/ok 404/404 404/ok 404/404 404/404"   # immigration never an individual
@@ -99,8 +100,8 @@ CRISIS_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/no ok/ok"
 CRISIS_WRITE_400 = "L 400/400 404/404 404/404 no/no no/no no/no no/no 400/no 400/400"  # empty data refused
 # Advice: A is the ministry's Jordan advice, which the Amman post drafts (its country); the ministry approves.
 ADVICE_READ = "L ok/ok 404/404 404/404 404/404 no/no 404/404 ok/ok ok/404 ok/ok"
-ADVICE_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no ok/ok ok/404 ok/ok"
-BRIEFING_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no ok/ok 404/404 ok/ok"  # briefings stay the owner's
+ADVICE_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no 403/403 ok/404 ok/ok"
+BRIEFING_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no 403/403 404/404 ok/ok"  # briefings stay the owner's
 ALERT_READ = "L ok/ok ok/404 ok/404 404/404 no/no no/no ok/ok 404/404 404/404"
 ALERT_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
 SEND_READ = "L ok/ok ok/404 404/404 404/404 no/no no/no 404/404 404/ok 404/ok"
@@ -327,14 +328,14 @@ PAGES = [
     # Travel advice: A the ministry's advice for Jordan, B a regional advice of the Beirut post.
     Row("advice/", "/advice/", "GET", PUBLIC),
     Row("advice/manage/", "/advice/manage/", "GET", ADVICE_VIEW),
-    Row("advice/manage/new/", "/advice/manage/new/", "GET", PUBLISHING_CHANGE),
+    Row("advice/manage/new/", "/advice/manage/new/", "GET", ADVICE_CHANGE),
     Row("advice/manage/<id:pk>/", "/advice/manage/{advice}/", "GET", ADVICE_READ),
     Row("advice/manage/<id:pk>/draft/", "/advice/manage/{advice}/draft/", "POST", ADVICE_WRITE),
     Row("advice/manage/<id:pk>/compare/", "/advice/manage/{advice}/compare/", "GET", ADVICE_READ),
     Row("advice/manage/versions/<id:pk>/", "/advice/manage/versions/{version}/", "GET", ADVICE_READ),
     Row("advice/manage/versions/<id:pk>/edit/", "/advice/manage/versions/{version}/edit/", "GET", ADVICE_WRITE),
     Row("advice/manage/versions/<id:pk>/<slug:action>/", "/advice/manage/versions/{version}/submit/", "POST", ADVICE_WRITE),
-    Row("advice/manage/briefings/new/", "/advice/manage/briefings/new/", "GET", PUBLISHING_CHANGE),
+    Row("advice/manage/briefings/new/", "/advice/manage/briefings/new/", "GET", ADVICE_CHANGE),
     Row("advice/manage/briefings/<id:pk>/", "/advice/manage/briefings/{briefing}/", "GET", BRIEFING_WRITE),
     Row("advice/confirm/<str:token>/", "/advice/confirm/not-a-token/", "GET", ALL_400),
     Row("advice/unsubscribe/<str:token>/", "/advice/unsubscribe/not-a-token/", "GET", PUBLIC),
@@ -478,10 +479,9 @@ ADVICE_DRAFT = {
     "level": 2,
     "texts": [{"language": "en", "summary": "Matrix advice: avoid the coast road after dark."}],
 }
-ADVICE_SUBMIT = "401 409/ok 404/404 404/404 no/no no/no no/no 409/ok 409/404 409/ok"
-ADVICE_APPROVE = (
-    "401 409/409 404/404 404/404 no/no no/no no/no 409/409 no/404 409/409"  # a post never approves
-)
+ADVICE_SUBMIT = "401 409/ok 404/404 404/404 no/no no/no no/no 403/403 409/404 409/ok"
+# A post never approves, nor does immigration (travel advice is never its to change).
+ADVICE_APPROVE = "401 409/409 404/404 404/404 no/no no/no no/no 403/403 no/404 409/409"
 ALERT_STATE = "401 409/409 409/404 409/404 no/no no/no no/no 409/409 404/404 404/404"
 
 
@@ -578,7 +578,7 @@ API = [
     # Publishing.
     Row("GET /api/advice", "/api/advice", "GET", _api(ADVICE_VIEW)),
     Row("GET /api/advice/versions/{pk}", "/api/advice/versions/{version}", "GET", _api(ADVICE_READ)),
-    Row("POST /api/advice/drafts", "/api/advice/drafts", "POST", _api(PUBLISHING_CHANGE), data=ADVICE_DRAFT),
+    Row("POST /api/advice/drafts", "/api/advice/drafts", "POST", _api(ADVICE_CHANGE), data=ADVICE_DRAFT),
     # 409: the role may, the version's state refuses (A is published; B is a draft, not awaiting approval).
     Row("POST /api/advice/versions/{pk}/submit", "/api/advice/versions/{version}/submit", "POST", ADVICE_SUBMIT),
     Row("POST /api/advice/versions/{pk}/approve", "/api/advice/versions/{version}/approve", "POST", ADVICE_APPROVE),
