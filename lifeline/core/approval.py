@@ -350,7 +350,7 @@ def eligible_approvers(item):
 
 
 def _absolute(path):
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def notify_approvers(item):

@@ -26,7 +26,7 @@ def _fernet(keys):
 
 
 def fernet():
-    return _fernet(tuple(settings.ENCRYPTION_KEYS) + tuple(getattr(settings, "RETIRED_KEYS", ())))
+    return _fernet(tuple(settings.ENCRYPTION_KEYS) + tuple(settings.RETIRED_KEYS))
 
 
 def encrypt(text: str) -> str:

@@ -26,12 +26,12 @@ WORKER_KEY = "lifeline:worker"
 
 def stale_after():
     """Seconds without a heartbeat after which the scheduler or the workers count as down: three missed."""
-    return 3 * getattr(settings, "HEARTBEAT_SECONDS", 60)
+    return 3 * settings.HEARTBEAT_SECONDS
 
 
 def broker_redis():
     """A Redis client on the broker, or None without a Redis broker."""
-    url = getattr(settings, "CELERY_BROKER_URL", "")
+    url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return None
     import redis
@@ -86,7 +86,7 @@ def readiness():
     except Exception as exc:  # reported, not raised
         checks["database"] = "error"
         problems.append(f"database: {exc.__class__.__name__}: {exc}")
-    if not getattr(settings, "CELERY_BROKER_URL", ""):
+    if not settings.CELERY_BROKER_URL:
         checks["broker"] = "none (tasks run inside the web process)"
         return {"ready": not problems, "checks": checks, "problems": problems}
     client = broker_redis()
@@ -99,7 +99,7 @@ def readiness():
         now = time.time()
         checks["scheduler_seconds_ago"] = _age(client, SCHEDULER_KEY, now)
         checks["worker_seconds_ago"] = _age(client, WORKER_KEY, now)
-        queues = {"celery", getattr(settings, "MESSAGING_QUEUE", "celery")}
+        queues = {"celery", settings.MESSAGING_QUEUE}
         checks["broker_queue"] = sum(client.llen(q) for q in sorted(queues))
         for name in ("scheduler", "worker"):
             age = checks[f"{name}_seconds_ago"]
@@ -113,7 +113,7 @@ def readiness():
 
 def sends_stuck():
     """True when sends wait and no worker has run a heartbeat lately: staff are told (base template)."""
-    if not getattr(settings, "CELERY_BROKER_URL", ""):
+    if not settings.CELERY_BROKER_URL:
         return False
     try:
         client = broker_redis()

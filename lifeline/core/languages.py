@@ -98,7 +98,7 @@ def deployment_defaults():
     """The deployment's default languages: ``MESSAGING_FALLBACK_LANGUAGES``, then ``LANGUAGE_CODE``."""
     from django.conf import settings
 
-    return [*getattr(settings, "MESSAGING_FALLBACK_LANGUAGES", []), settings.LANGUAGE_CODE]
+    return [*settings.MESSAGING_FALLBACK_LANGUAGES, settings.LANGUAGE_CODE]
 
 
 def _as_list(value):

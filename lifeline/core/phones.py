@@ -18,7 +18,7 @@ def default_region(organisation=None):
     """The ISO 3166 code a local number is read in: the organisation's country, else the
     deployment's default, else None (international numbers only)."""
     country = getattr(organisation, "country", None) if organisation is not None else None
-    code = getattr(country, "code", "") or getattr(settings, "SMS_DEFAULT_REGION", "") or ""
+    code = getattr(country, "code", "") or settings.SMS_DEFAULT_REGION or ""
     return code.strip().upper() or None
 
 

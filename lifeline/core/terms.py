@@ -42,7 +42,7 @@ SHIPPED_WORDS = {
 
 def overlay_dirs():
     """Where overlays are looked for, the deployment's own first."""
-    own = getattr(settings, "TERMS_DIR", None)
+    own = settings.TERMS_DIR
     return ([Path(own)] if own else []) + [SHIPPED_DIR]
 
 
@@ -128,7 +128,7 @@ def update(term, codes=None, places=None):
     if not NAME.match(term):
         raise ValueError(term)
     root = locale_dir(term, places)
-    own = getattr(settings, "TERMS_DIR", "")
+    own = settings.TERMS_DIR
     if places is None and own and root == SHIPPED_DIR / term / "locale":
         # A deployment extends a shipped overlay in its own directory, never inside the code.
         shutil.copytree(root, Path(own) / term / "locale", ignore=shutil.ignore_patterns("*.mo"))
@@ -201,7 +201,7 @@ def missing(term, places=None):
 
 def check_overlay(app_configs=None, **kwargs):
     """``check``: the overlay in use exists, is compiled, and has a sentence for every text."""
-    term = getattr(settings, "TERMS", "")
+    term = settings.TERMS
     if not term:
         return []
     if not NAME.match(term):

@@ -137,7 +137,7 @@ def _check_static(definition, user):
     recipients = definition.get("recipients")
     if not isinstance(recipients, list) or len(recipients) > 10_000:
         raise ValidationError(_("A static audience is a list of at most 10,000 recipients."))
-    limit = getattr(settings, "MESSAGING_STATIC_LIMIT", 50)
+    limit = settings.MESSAGING_STATIC_LIMIT
     if len(recipients) > limit and not may_send_large_static(user):
         raise ValidationError(
             _(

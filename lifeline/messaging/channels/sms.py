@@ -130,8 +130,9 @@ def lookup(data, path):
     return values
 
 
-def _json_setting(name, default):
-    value = getattr(settings, name, default)
+def _json_setting(name):
+    """A setting that holds JSON text (its default is in settings.py), parsed; a bad value says which."""
+    value = getattr(settings, name)
     if isinstance(value, str):
         value = value.strip()
         try:
@@ -155,11 +156,9 @@ class SmsChannel(Channel):
     def __init__(self):
         self.url = settings.SMS_GATEWAY_URL
         self.method = settings.SMS_GATEWAY_METHOD.upper()
-        self.headers = _json_setting("SMS_GATEWAY_HEADERS", "{}") or {}
-        self.template = _json_setting(
-            "SMS_GATEWAY_TEMPLATE", '{"to": "{to}", "text": "{text}", "reference": "{id}"}'
-        )
-        self.batch_template = _json_setting("SMS_GATEWAY_BATCH", "")
+        self.headers = _json_setting("SMS_GATEWAY_HEADERS") or {}
+        self.template = _json_setting("SMS_GATEWAY_TEMPLATE")
+        self.batch_template = _json_setting("SMS_GATEWAY_BATCH")
         self.batch_url = settings.SMS_GATEWAY_BATCH_URL or self.url
         self.id_path = settings.SMS_GATEWAY_RESPONSE_ID
         self.items_path = settings.SMS_GATEWAY_BATCH_RESPONSE_ITEMS
