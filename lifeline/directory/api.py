@@ -161,7 +161,9 @@ def _save(request, payload, instance=None, response=None):
     version = matched_version(request, instance) if instance is not None else ""
     values, errors = _values(request, payload, instance)
     if errors:  # with the rules' answers on the rest, as the page gives them all at once
-        return invalid(services.in_order({**services.contact_errors(request.user, values), **errors}))
+        return invalid(
+            services.in_order({**services.contact_errors(request.user, instance, values), **errors})
+        )
     try:
         contact = services.save_contact(request.user, instance, values, version=version)
     except services.Invalid as exc:

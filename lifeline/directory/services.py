@@ -1,5 +1,7 @@
 """Reads and writes of key contacts that every entry point shares."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -135,15 +137,17 @@ def check_writer(by, contact=None, editing=True):
             disclosure.require(by, stored)
 
 
-def contact_errors(by, values):
+def contact_errors(by, contact, values):
     """The rules of a key contact's values, {field: [messages]} ({} when they hold): kept by an
     organisation the user may write to; each channel a known type with a value that reads as one
-    (phone numbers dialled locally are read in the country of that organisation)."""
+    (phone numbers dialled locally are read in the country of that organisation); and the model's
+    own rules (lengths, choices)."""
     from django.forms import ModelChoiceField
     from django.utils.translation import gettext as _
 
     from lifeline.core import defaults
     from lifeline.core.permissions import writable_organisations
+    from lifeline.directory.models import KeyContact
     from lifeline.directory.tabular import normalise_channel
 
     errors = {}
@@ -163,7 +167,30 @@ def contact_errors(by, values):
             found.extend(str(m) for m in exc.messages)
     if found:
         errors["channels"] = found
-    return errors
+    candidate = copy.copy(contact) if contact is not None else KeyContact()
+    _apply(candidate, values, None if found else region)
+    try:
+        candidate.full_clean(exclude=list(errors), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.update({field: [str(m) for m in found] for field, found in exc.message_dict.items()})
+    return in_order(errors)
+
+
+def _apply(contact, values, region):
+    """Copy ``values`` onto ``contact`` (not its many-to-many links); channels normalised in
+    ``region``'s way of dialling (as given when ``region`` is None: they did not read)."""
+    from lifeline.directory.tabular import normalise_channel
+
+    for name in FIELDS:
+        if name in MANY or name not in values:
+            continue
+        value = values[name]
+        if name == "channels" and region is not None:
+            value = [
+                {"type": c["type"], "value": normalise_channel(c["type"], c["value"], region)}
+                for c in value or ()
+            ]
+        setattr(contact, name, value)
 
 
 def in_order(errors):
@@ -184,28 +211,13 @@ def save_contact(by, contact, values, *, version=""):
     from lifeline.core import defaults
     from lifeline.core.versions import ChangedMeanwhile, current_fingerprint
     from lifeline.directory.models import KeyContact
-    from lifeline.directory.tabular import normalise_channel
 
     check_writer(by, contact)
-    errors = contact_errors(by, values)
-    contact = contact if contact is not None else KeyContact()
-    region = defaults.phone_region(organisation=values.get("organisation"))
-    for name in FIELDS:
-        if name in MANY or name not in values:
-            continue
-        value = values[name]
-        if name == "channels" and "channels" not in errors:
-            value = [
-                {"type": c["type"], "value": normalise_channel(c["type"], c["value"], region)}
-                for c in value or ()
-            ]
-        setattr(contact, name, value)
-    try:
-        contact.full_clean(exclude=list(errors), validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        errors.update({field: [str(m) for m in found] for field, found in exc.message_dict.items()})
+    errors = contact_errors(by, contact, values)
     if errors:
-        raise Invalid(in_order(errors))
+        raise Invalid(errors)
+    contact = contact if contact is not None else KeyContact()
+    _apply(contact, values, defaults.phone_region(organisation=values["organisation"]))
     with _acting(by), transaction.atomic():
         if version and contact.pk is not None and current_fingerprint(contact, lock=True) != version:
             raise ChangedMeanwhile(contact)
