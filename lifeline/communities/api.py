@@ -1,10 +1,11 @@
-"""Community profiles in the JSON API: the same forms, scopes, versions and audit as the pages."""
+"""Community profiles in the JSON API: the same write services (``communities/services``), scopes,
+versions and audit as the pages; the schemas only parse."""
 
 import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -20,23 +21,21 @@ from lifeline.api.common import (
     ReportOut,
     ShortText,
     Text,
-    area_ids,
     etag,
-    form_errors,
-    if_match,
     invalid,
+    matched_version,
     owner_id,
     require,
     run_export,
     run_import,
 )
 from lifeline.communities import services
-from lifeline.communities.forms import CommunityFilterForm, CommunityProfileForm
+from lifeline.communities.forms import CommunityFilterForm
 from lifeline.communities.models import CommunityProfile, Housing, Level, Sector, Vulnerability
 from lifeline.communities.tabular import CommunitySchema
-from lifeline.core import deletion
-from lifeline.core.models import Action, Area
-from lifeline.core.permissions import writable_organisations
+from lifeline.core.forms import CountryField, LanguageCodesField
+from lifeline.core.models import Action, Area, Organisation
+from lifeline.directory.models import KeyContact
 from lifeline.geo.models import AdminArea
 
 AREA = Area.COMMUNITIES
@@ -171,35 +170,47 @@ def _out(profile):
     }
 
 
-def _form_data(request, payload: CommunityIn, instance=None):
-    """The form's POST data for the payload, and the P-codes that name no area."""
-    areas, unknown = area_ids(payload.areas)
-    data = payload.dict()
-    data["organisation"] = owner_id(request, payload.organisation, instance)
-    data["origin_countries"] = ", ".join(payload.origin_countries)
-    data["languages"] = ", ".join(payload.languages)
-    data["areas"] = areas
-    data["size_date"] = payload.size_date.isoformat() if payload.size_date else ""
-    for key in NUMBER_FIELDS:
-        data[key] = "" if data[key] is None else str(data[key])
-    return data, unknown
+def _values(request, payload: CommunityIn, instance=None):
+    """The payload as plain values for ``services.save_profile``, and what in it names nothing."""
+    errors = {}
+    organisation_id = owner_id(request, payload.organisation, instance)
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    if organisation_id and organisation is None:
+        errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
+    values = payload.dict()
+    values.pop("note")
+    for name, field in (
+        ("origin_countries", CountryField(multiple=True, model=True, required=False)),
+        ("languages", LanguageCodesField()),
+    ):
+        try:
+            values[name] = list(field.clean(", ".join(getattr(payload, name))))
+        except ValidationError as exc:
+            values[name], errors[name] = [], [str(m) for m in exc.messages]
+    areas = {a.pcode: a for a in AdminArea.objects.filter(pcode__in=payload.areas)}
+    if unknown := [p for p in payload.areas if p not in areas]:
+        errors["areas"] = [f"Unknown P-codes: {', '.join(unknown)}"]
+    values["areas"] = [areas[p] for p in payload.areas if p in areas]
+    for name in ("focal_points", "reached_by"):
+        ids = getattr(payload, name)
+        found = KeyContact.objects.in_bulk(ids)
+        if missing := [pk for pk in ids if pk not in found]:
+            message = ModelMultipleChoiceField.default_error_messages["invalid_choice"]
+            errors[name] = [str(message) % {"value": missing[0]}]
+        values[name] = [found[pk] for pk in ids if pk in found]
+    values["organisation"] = organisation
+    return values, errors
 
 
 def _save(request, payload, instance=None, response=None):
-    data, unknown = _form_data(request, payload, instance)
-    if instance is not None and (refused := if_match(request, instance, data)):
-        return refused
-    form = CommunityProfileForm(
-        data, instance=instance, organisations=writable_organisations(request.user), user=request.user
-    )
-    if unknown:
-        form.is_valid()
-        form.add_error("areas", f"Unknown P-codes: {', '.join(unknown)}")
-    if not form.is_valid():
-        return invalid(form_errors(form))
-    with transaction.atomic():  # as the page: the profile and its version together
-        profile = form.save()
-        services.record_version(profile, request.user, form.cleaned_data["note"])
+    version = matched_version(request, instance) if instance is not None else ""
+    values, errors = _values(request, payload, instance)
+    if errors:  # with the rules' answers on the rest, as the page gives them all at once
+        return invalid({**services.profile_errors(request.user, instance, values), **errors})
+    try:
+        profile = services.save_profile(request.user, instance, values, note=payload.note, version=version)
+    except services.Invalid as exc:
+        return invalid(exc.errors)
     if response is not None:
         etag(response, profile)
     return Status((200 if instance else 201), _out(profile))
@@ -279,7 +290,7 @@ def delete_community(request, pk: Id):
     require(request, AREA, Action.CHANGE)
     profile = get_object_or_404(CommunityProfile.objects.for_user(request.user, Action.CHANGE), pk=pk)
     try:
-        deletion.delete(profile)
+        services.delete_profile(request.user, profile)
     except ValidationError as exc:
         return Status(409, {"detail": " ".join(exc.messages)})
     return Status(204, None)

@@ -1,8 +1,9 @@
 """Reads and writes of community profiles shared by pages, API and commands."""
 
+import copy
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.text import capfirst
@@ -149,3 +150,168 @@ def compare(older, newer):
         )
         for n in _names(older.data, newer.data)
     ]
+
+
+class Invalid(Exception):
+    """Refused input, nothing saved: ``errors`` is {field: [translated messages]}."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+# What ``save_profile`` writes: plain values, rows for the many-to-many links (``Country``,
+# ``Language``, ``AdminArea``, ``KeyContact``), lists of choice keys for sectors and vulnerabilities.
+FIELDS = (
+    "organisation",
+    "name",
+    "origin_countries",
+    "ethnicity",
+    "languages",
+    "literacy_rate",
+    "literacy_notes",
+    "estimated_size",
+    "size_source",
+    "size_date",
+    "female_pct",
+    "children_pct",
+    "elderly_pct",
+    "areas",
+    "locations_note",
+    "sectors",
+    "housing",
+    "vulnerabilities",
+    "vulnerability_notes",
+    "networks",
+    "focal_points",
+    "reached_by",
+    "trusted_channels",
+    "media",
+    "phone_use_pct",
+    "smartphone_pct",
+    "apps",
+    "religious_needs",
+    "dietary_needs",
+    "cultural_needs",
+    "fear_of_enforcement",
+    "past_emergency_experience",
+    "consular_presence",
+)
+MANY = ("origin_countries", "languages", "areas", "focal_points", "reached_by")
+
+
+def check_writer(by, profile=None):
+    """Refuse (PermissionDenied) a user who may not change community profiles, or this one."""
+    from django.core.exceptions import PermissionDenied
+
+    from lifeline.core.models import Action, Area
+    from lifeline.core.permissions import has_perm
+
+    if not has_perm(by, Area.COMMUNITIES, Action.CHANGE):
+        raise PermissionDenied
+    if (
+        profile is not None
+        and profile.pk is not None
+        and not CommunityProfile.objects.for_user(by, Action.CHANGE).filter(pk=profile.pk).exists()
+    ):
+        raise PermissionDenied
+
+
+def linkable_contacts(by, profile=None):
+    """The key contacts a profile may name as focal points or as reaching it: those ``by`` can
+    see, and those already linked (so that saving never drops a link silently)."""
+    from lifeline.directory.models import KeyContact
+
+    contacts = KeyContact.objects.for_user(by)
+    if profile is not None and profile.pk:
+        linked = Q(focal_point_of=profile) | Q(communities_reached=profile)
+        contacts = KeyContact.objects.filter(Q(pk__in=contacts.values("pk")) | linked).distinct()
+    return contacts
+
+
+def profile_errors(by, profile, values):
+    """The rules of a profile's values, {field: [messages]} ({} when they hold): a name, kept by an
+    organisation ``by`` may write to, naming only contacts it may link, and the model's own rules
+    (lengths, ranges, percentages that add up)."""
+    from django.forms import ModelChoiceField, ModelMultipleChoiceField
+    from django.utils.translation import gettext as _
+
+    from lifeline.core.permissions import writable_organisations
+
+    errors = {}
+    if not str(values.get("name") or "").strip():
+        errors["name"] = [_("This field is required.")]
+    organisation = values.get("organisation")
+    if organisation is None:
+        errors["organisation"] = [_("This field is required.")]
+    elif not writable_organisations(by).filter(pk=organisation.pk).exists():
+        errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
+    allowed = None
+    for name in ("focal_points", "reached_by"):
+        contacts = values.get(name) or ()
+        if not contacts:
+            continue
+        if allowed is None:
+            allowed = set(linkable_contacts(by, profile).values_list("pk", flat=True))
+        for contact in contacts:
+            if contact.pk not in allowed:
+                message = ModelMultipleChoiceField.default_error_messages["invalid_choice"]
+                errors[name] = [str(message) % {"value": contact.pk}]
+                break
+    candidate = copy.copy(profile) if profile is not None else CommunityProfile()
+    _apply(candidate, values)
+    try:
+        candidate.full_clean(exclude=list(errors), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, found in exc.message_dict.items():
+            errors.setdefault(field, []).extend(str(m) for m in found)
+    return errors
+
+
+def _apply(profile, values):
+    """Copy ``values`` onto ``profile`` (not its many-to-many links); sectors and vulnerabilities
+    are kept sorted, each once."""
+    for name in FIELDS:
+        if name not in MANY and name in values:
+            value = values[name]
+            if name in ("sectors", "vulnerabilities"):
+                value = sorted(set(value or ()))
+            setattr(profile, name, value)
+
+
+def save_profile(by, profile, values, *, note="", version=""):
+    """Create (``profile`` None) or change a community profile, as ``by``: every rule checked before
+    anything is saved, then the profile, its links and a new numbered version (with ``note``, what
+    changed) saved in one transaction, audited as ``by``. ``version`` is the one its author read
+    (``core/versions``: the page's form, the API's ``If-Match``): when the profile has changed
+    since, ``ChangedMeanwhile`` and nothing changes. Refused input raises ``Invalid``."""
+    from lifeline.core import audit
+    from lifeline.core.versions import ChangedMeanwhile, current_fingerprint
+
+    check_writer(by, profile)
+    errors = profile_errors(by, profile, values)
+    if errors:
+        raise Invalid(errors)
+    profile = profile if profile is not None else CommunityProfile()
+    _apply(profile, values)
+    current = audit.current_actor()
+    with audit.acting_as(by, ip=current.ip, via=current.via), transaction.atomic():
+        if version and profile.pk is not None and current_fingerprint(profile, lock=True) != version:
+            raise ChangedMeanwhile(profile)
+        profile.save()
+        for name in MANY:
+            if name in values:
+                getattr(profile, name).set(values[name])
+        record_version(profile, by, note)
+    return profile
+
+
+def delete_profile(by, profile):
+    """Delete a community profile, as ``by`` (``core/deletion``: a ``ValidationError`` when
+    something still needs it, and nothing is deleted)."""
+    from lifeline.core import audit, deletion
+
+    check_writer(by, profile)
+    current = audit.current_actor()
+    with audit.acting_as(by, ip=current.ip, via=current.via):
+        deletion.delete(profile)

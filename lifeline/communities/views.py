@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,11 +11,11 @@ from lifeline.communities.forms import CommunityFilterForm, CommunityProfileForm
 from lifeline.communities.models import CommunityProfile
 from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import FORM_ID, build_xlsform
-from lifeline.core import deletion
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, is_id, paginate
 from lifeline.core.tabular import table_response
+from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.directory.models import KeyContact
 
 AREA = Area.COMMUNITIES
@@ -82,11 +81,22 @@ def edit(request, pk=None):
         user=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            profile = form.save()
-            services.record_version(profile, request.user, form.cleaned_data["note"])
-        messages.success(request, _("Saved “%(name)s”.") % {"name": profile.name})
-        return redirect("communities:detail", pk=profile.pk)
+        values = {name: form.cleaned_data[name] for name in services.FIELDS if name in form.cleaned_data}
+        try:
+            saved = services.save_profile(
+                request.user,
+                profile,
+                values,
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data.get(VERSION_FIELD),
+            )
+        except services.Invalid as exc:
+            for field, found in exc.errors.items():
+                for message in found:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Saved “%(name)s”.") % {"name": saved.name})
+            return redirect("communities:detail", pk=saved.pk)
     return render(request, "communities/form.html", {"form": form, "profile": profile})
 
 
@@ -96,7 +106,7 @@ def delete(request, pk):
     profile = get_for_user(CommunityProfile, request.user, pk, Action.CHANGE)
     name = profile.name
     try:
-        deletion.delete(profile)
+        services.delete_profile(request.user, profile)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("communities:detail", pk=profile.pk)

@@ -1,9 +1,11 @@
-"""Key contacts in the JSON API: the same forms, scopes and audit as the pages."""
+"""Key contacts in the JSON API: the same write services (``directory/services``), scopes and audit
+as the pages; the schemas only parse."""
 
 import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.forms import ModelChoiceField
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -19,17 +21,17 @@ from lifeline.api.common import (
     ShortText,
     Text,
     etag,
-    form_errors,
-    if_match,
+    invalid,
+    matched_version,
     owner_id,
     require,
     run_export,
     run_import,
 )
-from lifeline.core import deletion, disclosure
-from lifeline.core.models import Action, Area
-from lifeline.core.permissions import writable_organisations
-from lifeline.directory.forms import KeyContactForm
+from lifeline.core import disclosure
+from lifeline.core.forms import LanguageCodesField
+from lifeline.core.models import Action, Area, Organisation
+from lifeline.directory import services
 from lifeline.directory.models import (
     AgreementStatus,
     ChannelType,
@@ -38,7 +40,6 @@ from lifeline.directory.models import (
     KeyContact,
     TrustLevel,
 )
-from lifeline.directory.services import search_contacts
 from lifeline.directory.tabular import ContactSchema
 from lifeline.geo.models import AdminArea
 
@@ -132,32 +133,41 @@ def _out(contact, personal):
     }
 
 
-def _form_data(request, payload: ContactIn, instance=None):
-    areas = dict(AdminArea.objects.filter(pcode__in=payload.coverage_areas).values_list("pcode", "pk"))
-    unknown = [p for p in payload.coverage_areas if p not in areas]
-    data = payload.dict()
-    data["organisation"] = owner_id(request, payload.organisation, instance)
-    data["languages"] = ", ".join(payload.languages)
-    data["channels"] = "\n".join(f"{c.type}:{c.value}" for c in payload.channels)
-    data["coverage_areas"] = [areas[p] for p in payload.coverage_areas if p in areas]
-    for key in ("agreement_date", "last_verified"):
-        data[key] = data[key].isoformat() if data[key] else ""
-    if not data["available_24_7"]:
-        data.pop("available_24_7")
-    return data, unknown
+def _values(request, payload: ContactIn, instance=None):
+    """The payload as plain values for ``services.save_contact``, and what in it names nothing."""
+    errors = {}
+    organisation_id = owner_id(request, payload.organisation, instance)
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    if organisation_id and organisation is None:
+        errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
+    try:
+        languages = LanguageCodesField().clean(", ".join(payload.languages))
+    except ValidationError as exc:
+        languages, errors["languages"] = [], [str(m) for m in exc.messages]
+    areas = {a.pcode: a for a in AdminArea.objects.filter(pcode__in=payload.coverage_areas)}
+    if unknown := [p for p in payload.coverage_areas if p not in areas]:
+        errors["coverage_areas"] = [f"Unknown P-codes: {', '.join(unknown)}"]
+    values = payload.dict()
+    values.update(
+        organisation=organisation,
+        languages=list(languages),
+        channels=[{"type": c.type, "value": c.value} for c in payload.channels],
+        coverage_areas=[areas[p] for p in payload.coverage_areas if p in areas],
+    )
+    return values, errors
 
 
 def _save(request, payload, instance=None, response=None):
-    data, unknown = _form_data(request, payload, instance)
-    if instance is not None and (refused := if_match(request, instance, data)):
-        return refused
-    form = KeyContactForm(data, instance=instance, organisations=writable_organisations(request.user))
-    if unknown:
-        form.is_valid()
-        form.add_error("coverage_areas", f"Unknown P-codes: {', '.join(unknown)}")
-    if not form.is_valid():
-        return Status(422, {"detail": "invalid", "errors": form_errors(form)})
-    contact = form.save()
+    version = matched_version(request, instance) if instance is not None else ""
+    values, errors = _values(request, payload, instance)
+    if errors:  # with the rules' answers on the rest, as the page gives them all at once
+        return invalid(
+            services.in_order({**services.contact_errors(request.user, instance, values), **errors})
+        )
+    try:
+        contact = services.save_contact(request.user, instance, values, version=version)
+    except services.Invalid as exc:
+        return invalid(exc.errors)
     if response is not None:
         etag(response, contact)
     return Status((200 if instance else 201), _out(contact, True))
@@ -173,7 +183,7 @@ def list_contacts(request, filters: Query[ContactFilter]):
         return KeyContact.objects.none()
     data = filters.dict()
     data["area"] = area
-    return [_out(c, False) for c in search_contacts(queryset, **data).order_by("name", "pk")]
+    return [_out(c, False) for c in services.search_contacts(queryset, **data).order_by("name", "pk")]
 
 
 @router.post("", response={201: ContactOut, 422: FieldErrorsOut, 403: ErrorOut})
@@ -190,7 +200,7 @@ def export_contacts(
     queryset = KeyContact.objects.for_user(request.user)
     data = filters.dict()
     data["area"] = AdminArea.objects.filter(pcode=filters.area).first() if filters.area else None
-    return run_export(request, ContactSchema(), AREA, search_contacts(queryset, **data), format, hxl)
+    return run_export(request, ContactSchema(), AREA, services.search_contacts(queryset, **data), format, hxl)
 
 
 @router.post("/import", response={200: ReportOut, 400: ReportOut, 403: ErrorOut})
@@ -223,7 +233,7 @@ def update_contact(request, pk: Id, payload: ContactIn, response: HttpResponse):
 def delete_contact(request, pk: Id):
     contact = get_object_or_404(KeyContact.objects.for_user(request.user, Action.CHANGE), pk=pk)
     try:
-        deletion.delete(contact)
+        services.delete_contact(request.user, contact)
     except ValidationError as exc:
         return Status(409, {"detail": " ".join(exc.messages)})
     return Status(204, None)

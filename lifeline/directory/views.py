@@ -4,17 +4,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifeline.core import audit, deletion, disclosure
+from lifeline.core import audit, disclosure
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, paginate, safe_next
+from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.directory.forms import ContactFilterForm, KeyContactForm
 from lifeline.directory.models import KeyContact
-from lifeline.directory.services import search_contacts, to_vcards
+from lifeline.directory.services import (
+    FIELDS,
+    Invalid,
+    delete_contact,
+    mark_verified,
+    save_contact,
+    search_contacts,
+    to_vcards,
+)
 from lifeline.directory.tabular import ContactSchema
 
 AREA = Area.CONTACTS
@@ -68,9 +76,16 @@ def contact_edit(request, pk=None):
     if request.method != "POST" and contact is not None and contact.channels:
         audit.record(AuditAction.VIEW, obj=contact, fields=["channels"])  # the form shows them
     if request.method == "POST" and form.is_valid():
-        contact = form.save()
-        messages.success(request, _("Saved “%(name)s”.") % {"name": contact.name})
-        return redirect("contacts:detail", pk=contact.pk)
+        values = {name: form.cleaned_data[name] for name in FIELDS if name in form.cleaned_data}
+        try:
+            saved = save_contact(request.user, contact, values, version=form.cleaned_data.get(VERSION_FIELD))
+        except Invalid as exc:
+            for field, found in exc.errors.items():
+                for message in found:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Saved “%(name)s”.") % {"name": saved.name})
+            return redirect("contacts:detail", pk=saved.pk)
     return render(request, "directory/form.html", {"form": form, "contact": contact})
 
 
@@ -80,7 +95,7 @@ def contact_delete(request, pk):
     contact = get_for_user(KeyContact, request.user, pk, Action.CHANGE)
     name = contact.name
     try:
-        deletion.delete(contact)
+        delete_contact(request.user, contact)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("contacts:detail", pk=contact.pk)
@@ -92,8 +107,7 @@ def contact_delete(request, pk):
 @require_POST
 def contact_verified(request, pk):
     contact = get_for_user(KeyContact, request.user, pk, Action.CHANGE)
-    contact.last_verified = timezone.localdate()
-    contact.save()
+    mark_verified(request.user, contact)
     messages.success(request, _("Marked “%(name)s” as verified today.") % {"name": contact.name})
     return redirect(safe_next(request, "contacts:reverify"))
 
