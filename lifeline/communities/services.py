@@ -17,6 +17,7 @@ from lifeline.communities.models import (
     Vulnerability,
     choice_labels,
 )
+from lifeline.core.errors import Invalid
 from lifeline.core.names import country_name, language_name, normalise_language
 
 # Fields a user never edits: left out of version snapshots.
@@ -150,14 +151,6 @@ def compare(older, newer):
         )
         for n in _names(older.data, newer.data)
     ]
-
-
-class Invalid(Exception):
-    """Refused input, nothing saved: ``errors`` is {field: [translated messages]}."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
 
 # What ``save_profile`` writes: plain values, rows for the many-to-many links (``Country``,

@@ -87,3 +87,13 @@ def changed_meanwhile(request, exception):
     if _is_api(request):
         return _json(str(exception), 409)
     return _page(request, "409.html", 409, message=str(exception))
+
+
+class Invalid(Exception):
+    """Refused input to a write service, nothing saved: ``errors`` is {field: [translated messages]}
+    (nested values are named ``household[0].name``). Pages show each message beside its field, the
+    API answers them as its field errors: every app's services raise this one."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in errors.items()))
+        self.errors = errors

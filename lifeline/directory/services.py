@@ -5,6 +5,7 @@ import copy
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from lifeline.core.errors import Invalid
 from lifeline.core.names import normalise_language
 
 
@@ -75,14 +76,6 @@ def to_vcards(contacts, include_personal):
             card.add("note").value = contact.notes
         cards.append(card.serialize())
     return "".join(cards)
-
-
-class Invalid(Exception):
-    """Refused input, nothing saved: ``errors`` is {field: [translated messages]}."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
 
 # The fields of a key contact that ``save_contact`` writes; ``languages`` and ``coverage_areas`` are

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from lifeline.core import audit
+from lifeline.core.errors import Invalid
 from lifeline.core.fields import blind_index
 from lifeline.core.http import limit_reached
 from lifeline.core.models import AuditAction, Organisation, OrganisationKind
@@ -761,15 +762,6 @@ def merge(keep, other):
 
 class NoPost(Exception):
     """No consular post or ministry can hold the registration."""
-
-
-class Invalid(Exception):
-    """Refused input, nothing saved: ``errors`` is {field: [translated messages]}; household members
-    and trips are named ``household[0].name``, ``trips[1].end``."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class Refused(Exception):
