@@ -466,6 +466,9 @@ SMS_WEBHOOK_MAX_AGE = envint("SMS_WEBHOOK_MAX_AGE", 300)
 # API documentation page loads its viewer from elsewhere and keeps no policy.
 # An alert whose author gives no expiry stops being current this many hours after it takes effect.
 ALERT_DEFAULT_HOURS = envint("ALERT_DEFAULT_HOURS", 24)
+# A count of people shown to someone who may not see them (the languages read in an area, from
+# other organisations' registrations) leaves out a group smaller than this, so none is singled out.
+AGGREGATE_MIN_PEOPLE = envint("AGGREGATE_MIN_PEOPLE", 5)
 # Map background (docs/operators/maps.md): a tile server's URL template such as
 # https://tiles.example.org/{z}/{x}/{y}.png, and the credit its licence asks for. Empty: the
 # administrative boundaries alone are drawn, and nothing is fetched from elsewhere.

@@ -149,7 +149,7 @@ def alert_detail(request, pk):
 
 
 def _template_initial(request):
-    """A hazard template's blocks, in the languages spoken where the author says (community profiles)."""
+    """A hazard template's blocks, in the languages spoken where the author says (``area_languages``)."""
     form = TemplateForm(request.GET)
     if not request.GET.get("template") or not form.is_valid():
         return []

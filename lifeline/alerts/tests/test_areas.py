@@ -198,3 +198,68 @@ def test_the_area_description_may_differ_per_language(login, make_user, org_a):
     assert client.post(reverse("alerts:create"), data).status_code == 302
     descs = dict(Alert.objects.get().info.values_list("language", "areas__area_desc"))
     assert descs == {"en": "Amman", "fil": "Amman, mababang lugar"}
+
+
+def test_the_languages_of_registrations_in_the_area_are_counted_never_shown(
+    login, make_user, org_a, areas, post_amman, make_registration, settings
+):
+    """A host-country planner writing for Amman gets Filipino from six registrations of a foreign
+    ministry's post (no community profile says it): a count only, never a name. Four people of
+    another language are too few to be counted; merged registrations are not counted."""
+    from lifeline.geo.models import AdminArea
+    from lifeline.nationals.models import Registration
+
+    settings.AGGREGATE_MIN_PEOPLE = 5
+    planner = make_user(org_a)
+    district = AdminArea.objects.create(
+        country=areas["amman"].country, pcode="JO1101", name="Marka", parent=areas["amman"]
+    )
+    # Six Filipino speakers: four in Amman, one in a district of it, one written the old way (tl).
+    for n in range(4):
+        make_registration(post_amman, area=areas["amman"], given_names=f"Rosalinda {n}")
+    make_registration(post_amman, area=district, given_names="Rosalinda 4")
+    make_registration(post_amman, area=areas["amman"], languages=["tl"], given_names="Rosalinda 5")
+    # Four Bengali speakers: fewer than AGGREGATE_MIN_PEOPLE, so not counted.
+    for n in range(4):
+        make_registration(post_amman, area=areas["amman"], languages=["bn", "en"], given_names=f"Farida {n}")
+    # Nepali: five registrations, but two merged into the others, so three people.
+    nepali = [
+        make_registration(post_amman, area=areas["amman"], languages=["ne"], given_names=f"Sunita {n}")
+        for n in range(5)
+    ]
+    Registration.objects.filter(pk__in=[r.pk for r in nepali[3:]]).update(merged_into=nepali[0])
+    # Elsewhere (Irbid): not in the area.
+    for n in range(6):
+        make_registration(post_amman, area=areas["irbid"], languages=["si"], given_names=f"Nirmala {n}")
+
+    assert area_languages(planner, [areas["amman"]]) == ["fil"]
+    assert area_languages(planner, [areas["irbid"]]) == ["si"]
+    # No area picked: the planner's whole jurisdiction (Jordan).
+    assert area_languages(planner) == ["fil", "si"]
+    settings.AGGREGATE_MIN_PEOPLE = 3
+    assert area_languages(planner, [areas["amman"]]) == ["fil", "bn", "ne"]
+    settings.AGGREGATE_MIN_PEOPLE = 5
+
+    response = login(planner).get(reverse("alerts:create") + f"?template=flood&areas={areas['amman'].pcode}")
+    forms = response.context["infos"].forms
+    assert [f.initial["language"] for f in forms] == ["fil"]
+    page = response.content.decode()
+    for word in ("Rosalinda", "Farida", "Sunita", "Nirmala", "Santos", "+96279"):
+        assert word not in page
+
+
+def test_registrations_add_to_the_profiles_most_people_first(
+    make_user, org_a, areas, post_amman, make_registration, settings
+):
+    from lifeline.communities.models import CommunityProfile
+    from lifeline.core.models import Language
+
+    settings.AGGREGATE_MIN_PEOPLE = 5
+    planner = make_user(org_a)
+    profile = CommunityProfile.objects.create(organisation=org_a, name="Tamil workers", estimated_size=4)
+    profile.languages.set([Language.objects.get_or_create(code=c)[0] for c in ("ta", "fil")])
+    profile.areas.set([areas["amman"]])
+    for _n in range(5):
+        make_registration(post_amman, area=areas["amman"])
+    # Filipino: 4 (profile) + 5 (registrations) = 9, before Tamil's 4.
+    assert area_languages(planner, [areas["amman"]]) == ["fil", "ta"]
