@@ -66,7 +66,8 @@ def area_languages(user, admin_areas=()):
       host country may not see another organisation's people, but how many people there read a
       language is an aggregate a warning needs. A language with fewer than
       ``settings.AGGREGATE_MIN_PEOPLE`` registered people is not counted at all, so that no small
-      group is singled out; no name or id leaves this function.
+      group is singled out; no name or id leaves this function. An immigration authority is
+      not told even these counts (registrations are hidden from it, ``hidden_from_immigration``).
 
     The registrations are counted in the database (``GROUP BY`` on the stored first language,
     ``Registration.primary_language``), one row per tag whatever the number of people."""
@@ -75,12 +76,15 @@ def area_languages(user, admin_areas=()):
 
     from lifeline.communities.models import CommunityProfile
     from lifeline.core.names import normalise_language
-    from lifeline.core.permissions import jurisdiction
+    from lifeline.core.permissions import _is_immigration_user, jurisdiction
     from lifeline.nationals.models import Registration
 
     people = {}
     profiles = CommunityProfile.objects.readable_by(user)
     registrations = Registration.objects.active().exclude(primary_language="")
+    hidden = Registration.hidden_from_immigration
+    if _is_immigration_user(user):
+        registrations = registrations.exclude(hidden)  # not even counted for an immigration authority
     if admin_areas:
         ids = [a.pk for a in admin_areas]
         profiles = profiles.filter(Q(areas__in=ids) | Q(areas__parent__in=ids))

@@ -16,6 +16,7 @@ from lifeline.alerts.areas import geojson_from_shapes, shapes_from_geojson
 from lifeline.alerts.cap import check_circle, check_polygon
 from lifeline.alerts.models import Alert
 from lifeline.alerts.services import area_languages
+from lifeline.core.models import Role
 
 from .test_pages import alert_data
 
@@ -201,7 +202,7 @@ def test_the_area_description_may_differ_per_language(login, make_user, org_a):
 
 
 def test_the_languages_of_registrations_in_the_area_are_counted_never_shown(
-    login, make_user, org_a, areas, post_amman, make_registration, settings
+    login, make_user, org_a, areas, post_amman, make_registration, settings, immigration
 ):
     """A host-country planner writing for Amman gets Filipino from six registrations of a foreign
     ministry's post (no community profile says it): a count only, never a name. Four people of
@@ -234,6 +235,8 @@ def test_the_languages_of_registrations_in_the_area_are_counted_never_shown(
 
     assert area_languages(planner, [areas["amman"]]) == ["fil"]
     assert area_languages(planner, [areas["irbid"]]) == ["si"]
+    # An immigration authority is not even told how many registered people read a language.
+    assert area_languages(make_user(immigration, role=Role.COORDINATOR), [areas["amman"]]) == []
     # No area picked: the planner's whole jurisdiction (Jordan).
     assert area_languages(planner) == ["fil", "si"]
     settings.AGGREGATE_MIN_PEOPLE = 3
