@@ -1,16 +1,18 @@
-"""Crises and check-ins in the staff API: the same form, scopes, services and audit as the pages.
+"""Crises and check-ins in the staff API: the same scopes, services and audit as the pages.
 
-A crisis is created through the page's form (the same validation of polygons,
-circles, areas and countries); figures, campaigns and answers go through
+A crisis is declared through ``services.save_crisis``, as on the page (the same rules
+for polygons, circles, areas and countries); the schema only reads the payload. Figures, campaigns and answers go through
 ``lifeline.crises.services``. Only the lead (and organisations above it) change a
 crisis; posts of the same ministry whose jurisdiction meets it read it.
 """
 
 import datetime
 import json
+import math
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.forms import FloatField, ModelChoiceField
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -24,17 +26,16 @@ from lifeline.api.common import (
     ShortText,
     Text,
     area_ids,
-    form_errors,
     invalid,
     owner_id,
     require,
 )
-from lifeline.core.models import Action, Area
-from lifeline.core.permissions import get_for_user, people_q, writable_organisations
+from lifeline.core.errors import Invalid
+from lifeline.core.models import Action, Area, Organisation
+from lifeline.core.permissions import get_for_user, people_q
 from lifeline.crises import services
-from lifeline.crises.forms import CrisisForm
 from lifeline.crises.models import CheckInCampaign, CheckInRequest, CheckInStatus, Crisis, CrisisType, Phase
-from lifeline.geo.models import Country
+from lifeline.geo.models import AdminArea, Country
 
 AREA = Area.CRISES
 CountryCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]  # ISO 3166 alpha-2
@@ -126,7 +127,7 @@ def get_crisis(request, crisis_id: Id):
 def create_crisis(request, payload: CrisisIn):
     require(request, AREA, Action.CHANGE)
     countries = {
-        c.code: c.pk
+        c.code: c
         for c in Country.objects.filter(
             code__in=[payload.country.upper(), *[c.upper() for c in payload.countries]]
         )
@@ -142,25 +143,40 @@ def create_crisis(request, payload: CrisisIn):
         errors["areas"] = [f"unknown P-codes: {', '.join(missing)}"]
     if errors:
         return invalid(errors)
-    data = {
-        "name": payload.name,
+    organisation_id = owner_id(request, payload.organisation)
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    if organisation_id and organisation is None:
+        return invalid({"organisation": [str(ModelChoiceField.default_error_messages["invalid_choice"])]})
+    try:  # read as the page reads an upload: at most 5 MB
+        geometry = services.read_geojson(json.dumps(payload.geometry)) if payload.geometry else None
+    except ValidationError as exc:
+        return invalid({"geometry": [str(m) for m in exc.messages]})
+    not_numbers = {
+        name: [str(FloatField.default_error_messages["invalid"])]
+        for name in ("circle_lat", "circle_lon", "circle_radius_km")
+        if getattr(payload, name) is not None and not math.isfinite(getattr(payload, name))
+    }
+    if not_numbers:
+        return invalid(not_numbers)
+    by_pk = AdminArea.objects.in_bulk(found_areas)
+    values = {
+        "name": payload.name.strip(),
         "type": payload.type,
         "phase": payload.phase,
-        "organisation": owner_id(request, payload.organisation),
+        "organisation": organisation,
         "country": countries[payload.country.upper()],
-        "description": payload.description,
-        "geometry": json.dumps(payload.geometry) if payload.geometry else "",
+        "description": payload.description.strip(),
+        "geometry": geometry,
         "circle_lat": payload.circle_lat,
         "circle_lon": payload.circle_lon,
         "circle_radius_km": payload.circle_radius_km,
-        "areas": found_areas,
-        "countries": [countries[c.upper()] for c in payload.countries],
+        "areas": [by_pk[pk] for pk in dict.fromkeys(found_areas)],
+        "countries": list(dict.fromkeys(countries[c.upper()] for c in payload.countries)),
     }
-    data = {k: ("" if v is None else v) for k, v in data.items()}
-    form = CrisisForm(data, organisations=writable_organisations(request.user))
-    if not form.is_valid():
-        return invalid(form_errors(form))
-    crisis = services.save_crisis(form)
+    try:
+        crisis = services.save_crisis(request.user, None, values)
+    except Invalid as exc:
+        return invalid(exc.errors)
     return Status(201, _to_dict(crisis))
 
 

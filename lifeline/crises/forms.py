@@ -9,7 +9,7 @@ from lifeline.core.languages import direction, normalise
 from lifeline.core.names import language_name
 from lifeline.core.versions import VersionedForm
 from lifeline.crises.models import CheckInStatus, Crisis
-from lifeline.crises.services import MAX_GEOJSON_BYTES, geometry_text, parse_area
+from lifeline.crises.services import CRISIS_FIELDS, MAX_GEOJSON_BYTES, read_geojson
 from lifeline.geo.models import AdminArea, Country
 from lifeline.nationals.models import SpecialNeed, coarse_point
 
@@ -65,24 +65,6 @@ class CrisisForm(VersionedForm, forms.ModelForm):
         self.fields["countries"].required = False
         self.fields["geometry"].required = False
 
-    def clean_circle_lat(self):
-        value = self.cleaned_data.get("circle_lat")
-        if value is not None and not -90 <= value <= 90:
-            raise ValidationError(_("Latitude is between -90 and 90."))
-        return value
-
-    def clean_circle_lon(self):
-        value = self.cleaned_data.get("circle_lon")
-        if value is not None and not -180 <= value <= 180:
-            raise ValidationError(_("Longitude is between -180 and 180."))
-        return value
-
-    def clean_circle_radius_km(self):
-        value = self.cleaned_data.get("circle_radius_km")
-        if value is not None and not 0 < value <= 2000:
-            raise ValidationError(_("The radius is more than 0 and at most 2,000 km."))
-        return value
-
     def clean_geojson_file(self):
         upload = self.cleaned_data.get("geojson_file")
         if upload is None:
@@ -93,34 +75,33 @@ class CrisisForm(VersionedForm, forms.ModelForm):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError(_("The file is not UTF-8 text.")) from None
-        return geometry_text(parse_area(text))
+        return read_geojson(text)
 
     def clean(self):
+        """Only reads: the GeoJSON (the file's, else the text's) as JSON; the rules of a crisis are
+        ``services.crisis_errors``, which ``services.save_crisis`` applies."""
         data = super().clean()
-        if data.get("geojson_file"):
-            data["geometry"] = data["geojson_file"]
-            self.instance.geometry = data["geometry"]
-        elif data.get("geometry"):
+        self.geometry_from_file = data.get("geojson_file") is not None
+        self.area_json = data.get("geojson_file")
+        if self.area_json is None and data.get("geometry"):
             try:
-                data["geometry"] = geometry_text(parse_area(data["geometry"]))
+                self.area_json = read_geojson(data["geometry"])
             except ValidationError as exc:
                 self.add_error("geometry", exc)
-            else:
-                self.instance.geometry = data["geometry"]
-        circle = [data.get(n) for n in ("circle_lat", "circle_lon", "circle_radius_km")]
-        if any(v is not None for v in circle) and not all(v is not None for v in circle):
-            raise ValidationError(_("A circle needs a centre latitude, a centre longitude and a radius."))
-        has_area = (
-            data.get("geometry")
-            or all(v is not None for v in circle)
-            or data.get("areas")
-            or data.get("countries")
-        )
-        if not has_area and not self.errors:
-            raise ValidationError(
-                _("Give the affected area: a polygon, a file, a circle, admin areas or whole countries.")
-            )
         return data
+
+    def values(self):
+        """The plain values ``services.save_crisis`` takes."""
+        data = self.cleaned_data
+        values = {name: data.get(name) for name in CRISIS_FIELDS if name != "geometry"}
+        values["geometry"] = self.area_json
+        return values
+
+    def field_of(self, name):
+        """The field that shows a refusal of ``name`` (None: above the form)."""
+        if name == "geometry" and self.geometry_from_file:
+            return "geojson_file"
+        return name if name in self.fields else None
 
 
 class CampaignForm(forms.Form):

@@ -53,16 +53,20 @@ EARTH_KM_PER_DEGREE = 111.32
 # --- the affected area ----------------------------------------------------------
 
 
-def parse_area(text):
-    """A Polygon or MultiPolygon from GeoJSON text (a geometry, Feature or FeatureCollection).
-
-    Raises ValidationError with a message for the person who drew or uploaded it."""
+def read_geojson(text):
+    """GeoJSON text read as JSON (what ``area_of`` takes); ValidationError when it cannot be."""
     if len(text) > MAX_GEOJSON_BYTES:
         raise ValidationError(_("The GeoJSON is larger than 5 MB."))
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except ValueError:
         raise ValidationError(_("This is not valid GeoJSON (it is not even valid JSON).")) from None
+
+
+def area_of(data):
+    """A Polygon or MultiPolygon from GeoJSON read as JSON (a geometry, Feature or FeatureCollection).
+
+    Raises ValidationError with a message for the person who drew or uploaded it."""
     polygons = []
     _collect(data, polygons, depth=0)
     if not polygons:
@@ -76,6 +80,11 @@ def parse_area(text):
             _("Coordinates must be longitude, latitude in degrees (longitude first, as GeoJSON says).")
         )
     return geometry
+
+
+def parse_area(text):
+    """A Polygon or MultiPolygon from GeoJSON text (``read_geojson``, then ``area_of``)."""
+    return area_of(read_geojson(text))
 
 
 def _collect(obj, polygons, depth):
@@ -291,21 +300,197 @@ def figures(crisis):
 # --- declaring and closing ------------------------------------------------------------
 
 
-def save_crisis(form):
-    """Save the crisis form and recount who is inside when the area changed."""
-    area_fields = {
-        "geometry",
-        "circle_lat",
-        "circle_lon",
-        "circle_radius_km",
-        "country",
-        "areas",
-        "countries",
-        "organisation",
+# The values of a crisis that ``save_crisis`` writes: ``organisation`` an Organisation row,
+# ``country`` a Country row, ``areas`` a list of level-1 AdminArea rows, ``countries`` a list of
+# Country rows, ``geometry`` GeoJSON read as JSON (a dict) or None, the circle three numbers or None.
+CRISIS_FIELDS = (
+    "name",
+    "type",
+    "phase",
+    "organisation",
+    "country",
+    "description",
+    "geometry",
+    "circle_lat",
+    "circle_lon",
+    "circle_radius_km",
+    "areas",
+    "countries",
+)
+CRISIS_MANY = ("areas", "countries")
+# A change to any of these changes who is inside: the crisis is counted again.
+AREA_FIELDS = {
+    "geometry",
+    "circle_lat",
+    "circle_lon",
+    "circle_radius_km",
+    "country",
+    "areas",
+    "countries",
+    "organisation",
+}
+
+
+def _acting(by):
+    from lifeline.core import audit
+
+    current = audit.current_actor()
+    return audit.acting_as(by, ip=current.ip, via=current.via)
+
+
+def check_crisis_writer(by, crisis=None):
+    """Refuse (PermissionDenied) a user who may not declare or change crises, or this one."""
+    from django.core.exceptions import PermissionDenied
+
+    from lifeline.core.models import Action, Area
+    from lifeline.core.permissions import has_perm
+
+    if not has_perm(by, Area.CRISES, Action.CHANGE):
+        raise PermissionDenied
+    if (
+        crisis is not None
+        and crisis.pk is not None
+        and not Crisis.objects.for_user(by, Action.CHANGE).filter(pk=crisis.pk).exists()
+    ):
+        raise PermissionDenied
+
+
+def _invalid_choice(value):
+    from django.forms import ModelMultipleChoiceField
+
+    return str(ModelMultipleChoiceField.default_error_messages["invalid_choice"]) % {"value": value}
+
+
+def crisis_errors(by, crisis, values):
+    """The rules of a crisis's values, {field: [messages]} ({} when they hold): led by an
+    organisation the user may write to; admin areas of the first level; the affected area a
+    polygon that encloses an area (``area_of``), a whole circle inside the world's coordinates,
+    and at least one of polygon, circle, admin areas or countries; and the model's own rules
+    (lengths, choices). Rules that span fields are named ``__all__``."""
+    from django.forms import ModelChoiceField
+
+    from lifeline.core.permissions import writable_organisations
+
+    errors = {}
+    required = [_("This field is required.")]
+    if not str(values.get("name") or "").strip():
+        errors["name"] = required
+    organisation = values.get("organisation")
+    if organisation is None:
+        errors["organisation"] = required
+    elif not writable_organisations(by).filter(pk=organisation.pk).exists():
+        errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
+    if values.get("country") is None:
+        errors["country"] = required
+    geometry = values.get("geometry")
+    if geometry is not None:
+        try:
+            area_of(geometry)
+        except ValidationError as exc:
+            errors["geometry"] = [str(m) for m in exc.messages]
+    bounds = {
+        "circle_lat": (lambda v: -90 <= v <= 90, _("Latitude is between -90 and 90.")),
+        "circle_lon": (lambda v: -180 <= v <= 180, _("Longitude is between -180 and 180.")),
+        "circle_radius_km": (lambda v: 0 < v <= 2000, _("The radius is more than 0 and at most 2,000 km.")),
     }
-    with transaction.atomic():
-        crisis = form.save()
-        if form.instance.counted is None or area_fields & set(form.changed_data):
+    for name, (holds, message) in bounds.items():
+        value = values.get(name)
+        if value is not None and not holds(value):
+            errors[name] = [message]
+    outside = [str(a.pk) for a in values.get("areas") or () if a.level != 1]
+    if outside:
+        errors["areas"] = [_invalid_choice(outside[0])]
+    candidate = Crisis()
+    if crisis is not None:
+        candidate.pk = crisis.pk
+    _apply_crisis(candidate, {k: v for k, v in values.items() if k != "geometry"})
+    try:
+        candidate.full_clean(exclude=[*errors, "geometry"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.update({field: [str(m) for m in found] for field, found in exc.message_dict.items()})
+    # A number refused above counts as not given, as it did when the form checked it.
+    circle = [
+        None if n in errors else values.get(n) for n in ("circle_lat", "circle_lon", "circle_radius_km")
+    ]
+    whole = []
+    if any(v is not None for v in circle) and not all(v is not None for v in circle):
+        whole.append(_("A circle needs a centre latitude, a centre longitude and a radius."))
+    has_area = (
+        geometry is not None
+        or all(v is not None for v in circle)
+        or values.get("areas")
+        or values.get("countries")
+    )
+    if not has_area and not errors and not whole:
+        whole.append(
+            _("Give the affected area: a polygon, a file, a circle, admin areas or whole countries.")
+        )
+    ordered = {name: errors[name] for name in CRISIS_FIELDS if name in errors}
+    ordered.update({k: v for k, v in errors.items() if k not in ordered})
+    if whole:
+        ordered["__all__"] = whole
+    return ordered
+
+
+def _apply_crisis(crisis, values):
+    """Copy ``values`` onto ``crisis`` (not its many-to-many links); the geometry stored as text."""
+    for name in CRISIS_FIELDS:
+        if name in CRISIS_MANY or name not in values:
+            continue
+        value = values[name]
+        if name == "geometry":
+            value = geometry_text(area_of(value)) if value is not None else ""
+        elif name == "description":
+            value = value or ""
+        setattr(crisis, name, value)
+
+
+def _area_of_stored(crisis):
+    """What decides who is inside, as the database holds it for ``crisis`` (None when unsaved)."""
+    if crisis is None or crisis.pk is None:
+        return None
+    stored = Crisis.objects.filter(pk=crisis.pk).first()
+    if stored is None:
+        return None
+    return (
+        stored.geometry,
+        stored.circle_lat,
+        stored.circle_lon,
+        stored.circle_radius_km,
+        stored.country_id,
+        stored.organisation_id,
+        sorted(stored.areas.values_list("pk", flat=True)),
+        sorted(stored.countries.values_list("pk", flat=True)),
+        stored.counted is None,
+    )
+
+
+def save_crisis(by, crisis, values, *, version=""):
+    """Declare (``crisis`` None) or change a crisis, as ``by``: every rule checked before anything
+    is saved (``crisis_errors``), then saved with its admin areas and countries in one transaction,
+    counted again (``materialise``) when it was never counted or its area changed, and audited as
+    ``by``. ``values`` are plain values (see ``CRISIS_FIELDS``). ``version`` is the one its author
+    read (``core/versions``): when the crisis has changed since, ``ChangedMeanwhile`` and nothing
+    changes. Refused input raises ``Invalid``. Returns the crisis."""
+    from lifeline.core.errors import Invalid
+    from lifeline.core.versions import ChangedMeanwhile, current_fingerprint
+
+    check_crisis_writer(by, crisis)
+    errors = crisis_errors(by, crisis, values)
+    if errors:
+        raise Invalid(errors)
+    with _acting(by), transaction.atomic():
+        stale = version and crisis is not None and crisis.pk is not None
+        if stale and current_fingerprint(crisis, lock=True) != version:
+            raise ChangedMeanwhile(crisis)
+        before = _area_of_stored(crisis)
+        crisis = crisis if crisis is not None else Crisis()
+        _apply_crisis(crisis, values)
+        crisis.save()
+        for name in CRISIS_MANY:
+            if name in values:
+                getattr(crisis, name).set(values[name])
+        if before is None or before[-1] or before != _area_of_stored(crisis):
             materialise(crisis)
     return crisis
 

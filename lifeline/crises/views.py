@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from lifeline.core import audit, disclosure
+from lifeline.core.errors import Invalid
 from lifeline.core.http import client_ip, limit_reached
 from lifeline.core.models import Action, Area, Organisation
 from lifeline.core.permissions import get_for_user, has_perm, people_q, require, writable_organisations
 from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import table_response, write_table
+from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.crises import preview, services
 from lifeline.crises.forms import BoardFilterForm, CampaignForm, CrisisForm, JustInTimeForm, StaffAnswerForm
 from lifeline.crises.models import (
@@ -162,13 +164,21 @@ def crisis_edit(request, pk=None):
         data, request.FILES or None, instance=crisis, organisations=writable_organisations(request.user)
     )
     if data is not None and form.is_valid():
-        saved = services.save_crisis(form)
-        messages.success(
-            request,
-            _("Saved “%(name)s”: %(n)s registrations inside the area.")
-            % {"name": saved.name, "n": saved.member_count},
-        )
-        return redirect("crises:detail", pk=saved.pk)
+        try:
+            saved = services.save_crisis(
+                request.user, crisis, form.values(), version=form.cleaned_data.get(VERSION_FIELD)
+            )
+        except Invalid as exc:
+            for field, found in exc.errors.items():
+                for message in found:
+                    form.add_error(form.field_of(field), message)
+        else:
+            messages.success(
+                request,
+                _("Saved “%(name)s”: %(n)s registrations inside the area.")
+                % {"name": saved.name, "n": saved.member_count},
+            )
+            return redirect("crises:detail", pk=saved.pk)
     # The map draws polygons only: the crisis's circle has its own three fields.
     context = {"form": form, "crisis": crisis, "map_config": map_config(circles=False)}
     return render(request, "crises/form.html", context)
