@@ -218,8 +218,8 @@ def change_subscription(request, token):
             {
                 # Translators: migrants read this
                 "title": _("Link not valid"),
-                # Translators: migrants read this
                 "text": _(
+                    # Translators: migrants read this
                     "This link is not valid any more. Use the link in the latest message we sent you, or subscribe again."
                 ),
             },

@@ -88,7 +88,7 @@ def test_the_page_in_arabic_names_places_in_arabic(client, areas, rania):
     response = client.get(path_of(services.change_url(rania)), HTTP_ACCEPT_LANGUAGE="ar")
     html = response.content.decode()
     assert response.status_code == 200 and 'dir="rtl"' in html and "عمان" in html
-    assert "تغيير" in html  # the page's own words are translated
+    assert "تغيير اشتراكي في التنبيهات" in html and "حفظ التغييرات" in html  # its own words, translated
 
 
 def test_the_confirmation_carries_the_change_link(client, org_a, areas, run, outbox):
@@ -98,3 +98,23 @@ def test_the_confirmation_carries_the_change_link(client, org_a, areas, run, out
     subscriber = AlertSubscriber.objects.get()
     url = next(w for w in message.body.split() if "/messaging/subscription/" in w)
     assert services.subscriber_for_change_token(path_of(url).split("/")[3]) == subscriber
+
+
+def test_an_alert_email_carries_the_change_link_beside_the_unsubscribe_one(areas, rania, settings):
+    from lifeline.messaging.channels.base import OutboundMessage
+    from lifeline.messaging.channels.email import build_message
+
+    key = audiences.key("subscriber", rania.pk)
+    message = OutboundMessage(
+        delivery_id=1,
+        address=rania.address,
+        language="ar",
+        subject="سيول",
+        body="تحذير",
+        short="",
+        unsubscribe_url=services.unsubscribe_url(key),
+        change_url=services.change_url(rania),
+    )
+    email = build_message(message, "alerts@example.org")
+    assert "/messaging/subscription/" in email.body and "/messaging/unsubscribe/" in email.body
+    assert "لتغيير أماكنك أو لغاتك" in email.body  # in the reader's language
