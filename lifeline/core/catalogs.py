@@ -59,6 +59,7 @@ MIGRANT_SOURCES = [
     "messaging/templates/messaging/subscribe.html",
     "messaging/templates/messaging/confirm.html",
     "messaging/templates/messaging/unsubscribe.html",
+    "messaging/templates/messaging/change.html",
     "crises/templates/crises/register.html",
     "crises/templates/crises/registered.html",
     # What is sent to them: advice emails (the wording around alerts by email and SMS is marked).

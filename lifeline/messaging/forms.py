@@ -106,8 +106,9 @@ class BaseTextFormSet(forms.BaseFormSet):
 TextFormSet = formset_factory(TextForm, formset=BaseTextFormSet, extra=3, max_num=20, validate_max=True)
 
 
-class SubscribeForm(forms.Form):
-    """A subscription to places (areas by name, where I am now, or the whole country) and languages."""
+class PlacesForm(forms.Form):
+    """Places (areas by name, where I am now, or the whole country) and languages: what the subscribe
+    page asks and the "change my places" page edits (``SubscribeForm`` adds the channel and address)."""
 
     areas = AdminAreaField(
         # Translators: migrants read this
@@ -128,6 +129,34 @@ class SubscribeForm(forms.Form):
     )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    languages = LanguageField(
+        # Translators: migrants read this
+        label=_("Languages you read"),
+        multiple=True,
+        max_items=5,
+        # Translators: migrants read this
+        help_text=_("Most preferred first. Type to search; separate several with a semicolon."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            data["lat"] = data["lon"] = None
+        data["point"] = (data["lat"], data["lon"]) if data.get("lat") is not None else None
+        if "areas" not in self.errors and not (
+            data.get("areas") or data.get("whole_country") or data["point"]
+        ):
+            self.add_error(
+                None,
+                # Translators: migrants read this
+                _("Choose at least one place: an area, where you are now, or the whole country."),
+            )
+        return data
+
+
+class SubscribeForm(PlacesForm):
+    """A subscription: the places and languages of ``PlacesForm``, and where to send alerts."""
+
     channel = forms.ChoiceField(
         # Translators: migrants read this
         label=_("Send alerts by"),
@@ -142,14 +171,7 @@ class SubscribeForm(forms.Form):
         # Translators: migrants read this
         help_text=_("Phone numbers with the country code, e.g. +962 7 9123 4567."),
     )
-    languages = LanguageField(
-        # Translators: migrants read this
-        label=_("Languages you read"),
-        multiple=True,
-        max_items=5,
-        # Translators: migrants read this
-        help_text=_("Most preferred first. Type to search; separate several with a semicolon."),
-    )
+    field_order = ["areas", "whole_country", "lat", "lon", "channel", "address", "languages"]
 
     def clean(self):
         data = super().clean()
@@ -169,16 +191,6 @@ class SubscribeForm(forms.Form):
                     # Translators: migrants read this
                     _("Enter a phone number with its country code, e.g. +962791234567."),
                 )
-        if (data.get("lat") is None) != (data.get("lon") is None):
-            data["lat"] = data["lon"] = None
-        data["point"] = (data["lat"], data["lon"]) if data.get("lat") is not None else None
-        if "areas" not in self.errors and not (
-            data.get("areas") or data.get("whole_country") or data["point"]
-        ):
-            raise ValidationError(
-                # Translators: migrants read this
-                _("Choose at least one place: an area, where you are now, or the whole country.")
-            )
         return data
 
 

@@ -24,6 +24,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lifeline.core import audit, languages
+from lifeline.core import languages as languages_module
 from lifeline.core.bulk import insert_rows
 from lifeline.core.fields import blind_index
 from lifeline.core.http import public_send_refused
@@ -47,6 +48,10 @@ try:  # COPY runs on the driver's cursor, whose errors Django does not wrap
 except ImportError:  # pragma: no cover - SQLite-only installs
     INTEGRITY_ERRORS = (IntegrityError,)
 UNSUBSCRIBE_SALT = "lifeline.messaging.unsubscribe"
+CHANGE_SALT = "lifeline.messaging.change-subscription"
+CHANGE_MAX_AGE = (
+    366 * 24 * 3600
+)  # a "change my places" link works for a year after the message that carried it
 TEXT_PARTS = ("subject", "body", "short")
 MAX_CODE_ATTEMPTS = 5
 
@@ -236,19 +241,45 @@ def resolve_send(send_id, enqueue):
 # Delivering a batch ---------------------------------------------------------------
 
 
-def unsubscribe_token(recipient_key):
+def unsubscribe_token(recipient_key, salt=UNSUBSCRIBE_SALT):
     """A token naming the recipient, signed by ``django.core.signing`` (so ``SECRET_KEY_FALLBACKS``
-    keep links in old messages working after a key rotation)."""
-    return signing.dumps(recipient_key, salt=UNSUBSCRIBE_SALT)
+    keep links in old messages working after a key rotation). ``salt`` keeps one kind of link from
+    being used as another (an unsubscribe token does not open the "change my places" page)."""
+    return signing.dumps(recipient_key, salt=salt)
 
 
-def recipient_for_token(token):
-    """The recipient key a token names, or None if it was not made here."""
+def recipient_for_token(token, salt=UNSUBSCRIBE_SALT, max_age=None):
+    """The recipient key a token names, or None if it was not made here (with ``salt``) or is older than ``max_age`` seconds."""
     try:
-        key = signing.loads(token or "", salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+        key = signing.loads(token or "", salt=salt, max_age=max_age)
+    except signing.BadSignature:  # SignatureExpired is one
         return None
     return key if isinstance(key, str) else None
+
+
+def change_token(subscriber):
+    """The token of a subscriber's "change my places" link (``unsubscribe_token`` with its own salt)."""
+    return unsubscribe_token(audiences.key("subscriber", subscriber.pk), salt=CHANGE_SALT)
+
+
+def subscriber_for_change_token(token):
+    """The subscriber a "change my places" token names, or None (forged, expired, or the subscription is gone)."""
+    key = recipient_for_token(token, salt=CHANGE_SALT, max_age=CHANGE_MAX_AGE)
+    if not key or not key.startswith("subscriber:"):
+        return None
+    return AlertSubscriber.objects.filter(pk=audiences.after_id(key)).first()
+
+
+def change_url(subscriber):
+    return _change_url_for_key(audiences.key("subscriber", subscriber.pk))
+
+
+def _change_url_for_key(recipient_key):
+    """Subscribers' messages carry a "change my places" link beside the unsubscribe one; others none."""
+    if not recipient_key.startswith("subscriber:"):
+        return ""
+    token = unsubscribe_token(recipient_key, salt=CHANGE_SALT)
+    return settings.SITE_URL.rstrip("/") + reverse("messaging:change", args=[token])
 
 
 _unsubscribe_base = {}
@@ -385,6 +416,7 @@ def _message(send, name, d):
         body=text["body"],
         short=text["short"],
         unsubscribe_url=unsubscribe_url(d.recipient_key),
+        change_url=_change_url_for_key(d.recipient_key),
     )
 
 
@@ -698,12 +730,7 @@ def subscribe(*, channel, address, languages, areas=(), whole_country=False, poi
     import hashlib
     import secrets
 
-    areas = list(areas or [])
-    lat, lon = round_point(*(point or (None, None)))
-    if not areas and not whole_country and lat is None:
-        raise ValidationError(
-            _("Choose at least one place: an area, where you are now, or the whole country.")
-        )
+    check_places(areas, whole_country, point)
     organisation = subscription_holder()
     if organisation is None:
         raise ValidationError(_("Alerts are not set up here yet: no alerting authority is registered."))
@@ -713,28 +740,58 @@ def subscribe(*, channel, address, languages, areas=(), whole_country=False, poi
             _("Too many codes were asked for, from here or for this address. Please try again in an hour.")
         )
     code = f"{secrets.randbelow(10**6):06d}"
-    with audit.acting_as(via="subscribe"):
-        subscriber = AlertSubscriber.objects.filter(
-            channel=channel, address_index=blind_index(address)
-        ).first() or AlertSubscriber(organisation=organisation, channel=channel, address=address)
-        if (
-            subscriber.pk
-            and subscriber.code_digest
-            and timezone.now() - subscriber.updated < datetime.timedelta(seconds=60)
-        ):
-            # One code a minute per address: the public form must not become a way to flood someone's phone.
-            raise ValidationError(
-                # Translators: migrants read this
-                _("We have just sent a code to this address. Please wait a minute before asking again.")
-            )
-        subscriber.languages = list(languages)
-        subscriber.whole_country = bool(whole_country)
-        subscriber.lat, subscriber.lon = lat, lon
-        subscriber.code_digest = hashlib.sha256(f"{subscriber.token}:{code}".encode()).hexdigest()
-        subscriber.code_attempts = 0
-        subscriber.save()
-        subscriber.areas.set(areas)
+    subscriber = AlertSubscriber.objects.filter(channel=channel, address_index=blind_index(address)).first()
+    if (
+        subscriber is not None
+        and subscriber.code_digest
+        and timezone.now() - subscriber.updated < datetime.timedelta(seconds=60)
+    ):
+        # One code a minute per address: the public form must not become a way to flood someone's phone.
+        raise ValidationError(
+            # Translators: migrants read this
+            _("We have just sent a code to this address. Please wait a minute before asking again.")
+        )
+    subscriber = subscriber or AlertSubscriber(organisation=organisation, channel=channel, address=address)
+    subscriber.code_digest = hashlib.sha256(f"{subscriber.token}:{code}".encode()).hexdigest()
+    subscriber.code_attempts = 0
+    set_places(
+        subscriber,
+        languages=languages,
+        areas=areas,
+        whole_country=whole_country,
+        point=point,
+        via="subscribe",
+    )
     return subscriber, code
+
+
+def check_places(areas, whole_country, point):
+    if not list(areas or []) and not whole_country and round_point(*(point or (None, None)))[0] is None:
+        raise ValidationError(
+            # Translators: migrants read this
+            _("Choose at least one place: an area, where you are now, or the whole country.")
+        )
+
+
+def set_places(
+    subscriber, *, languages, areas=(), whole_country=False, point=None, via="change-subscription"
+):
+    """Store a subscriber's places (admin ``areas``, a ``point`` (lat, lon) rounded to about 100 m, the
+    ``whole_country``) and ``languages``, audited as done ``via`` the public page. The subscribe page and the
+    "change my places" page both save through here. ValidationError (and nothing changed) without a place."""
+    check_places(areas, whole_country, point)
+    tags = [languages_module.normalise(code) for code in languages or []]
+    tags = list(dict.fromkeys(t for t in tags if t))
+    if not tags:
+        # Translators: migrants read this
+        raise ValidationError(_("Choose at least one language you read."))
+    with transaction.atomic(), audit.acting_as(via=via):
+        subscriber.languages = tags
+        subscriber.whole_country = bool(whole_country)
+        subscriber.lat, subscriber.lon = round_point(*(point or (None, None)))
+        subscriber.save()
+        subscriber.areas.set(list(areas or []))
+    return subscriber
 
 
 def send_confirmation(subscriber, code, confirm_url):
@@ -744,6 +801,10 @@ def send_confirmation(subscriber, code, confirm_url):
         "code": code,
         "url": confirm_url,
     }
+    # Translators: migrants read this
+    text += " " + _("To change your places or languages later: %(url)s") % {"url": change_url(subscriber)}
+    # Translators: migrants read this
+    text += " " + _("To stop: %(url)s") % {"url": unsubscribe_url(audiences.key("subscriber", subscriber.pk))}
     return start_send(
         organisation=subscriber.organisation,
         user=None,

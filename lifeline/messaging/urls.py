@@ -13,4 +13,5 @@ urlpatterns = [
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/<str:token>/confirm/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("subscription/<str:token>/", views.change_subscription, name="change"),
 ]

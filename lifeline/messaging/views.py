@@ -14,7 +14,7 @@ from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import is_id, paginate
 from lifeline.messaging import services
-from lifeline.messaging.forms import ConfirmForm, SendForm, SubscribeForm, TextFormSet
+from lifeline.messaging.forms import ConfirmForm, PlacesForm, SendForm, SubscribeForm, TextFormSet
 from lifeline.messaging.models import AlertSubscriber, DeadLetter, Send, SendStatus, State
 
 AREA = Area.MESSAGING
@@ -202,3 +202,66 @@ def unsubscribe(request, token):
             status=404,
         )
     return render(request, "messaging/unsubscribe.html", {"token": token})
+
+
+def change_subscription(request, token):
+    """ "Change my places": the link in the confirmation and in every alert opens the subscriber's places,
+    languages and channel; saving goes through ``services.set_places`` like the subscribe page."""
+    from lifeline.geo.names import area_name
+    from lifeline.messaging.audiences import key
+
+    subscriber = services.subscriber_for_change_token(token)
+    if subscriber is None:
+        return render(
+            request,
+            "messaging/public_message.html",
+            {
+                # Translators: migrants read this
+                "title": _("Link not valid"),
+                "text": _(
+                    # Translators: migrants read this
+                    "This link is not valid any more. Use the link in the latest message we sent you, or subscribe again."
+                ),
+            },
+            status=404,
+        )
+    initial = {
+        "areas": list(subscriber.areas.all()),
+        "whole_country": subscriber.whole_country,
+        "lat": subscriber.lat,
+        "lon": subscriber.lon,
+        "languages": subscriber.languages,
+    }
+    form = PlacesForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_places(
+                subscriber,
+                languages=data["languages"],
+                areas=data["areas"],
+                whole_country=data["whole_country"],
+                point=data["point"],
+                via="change-subscription",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(
+                request,
+                "messaging/public_message.html",
+                {
+                    # Translators: migrants read this
+                    "title": _("Subscription changed"),
+                    # Translators: migrants read this
+                    "text": _("You will receive alerts for the places and in the languages you chose now."),
+                },
+            )
+    places = [area_name(area) for area in subscriber.areas.select_related("country").order_by("pcode")]
+    context = {
+        "form": form,
+        "places": places,
+        "subscriber": subscriber,
+        "unsubscribe_url": services.unsubscribe_url(key("subscriber", subscriber.pk)),
+    }
+    return render(request, "messaging/change.html", context)

@@ -23,6 +23,7 @@ class OutboundMessage:
     body: str
     short: str
     unsubscribe_url: str
+    change_url: str = ""  # a subscriber's "change my places" link (``services.change_url``)
 
 
 @dataclass

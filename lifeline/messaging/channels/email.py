@@ -47,6 +47,14 @@ def build_message(message, from_email, connection=None):
             if message.unsubscribe_url
             else ""
         )
+        change = (
+            # Translators: migrants read this
+            _("To change your places or languages: %(url)s") % {"url": message.change_url}
+            if message.change_url
+            else ""
+        )
+        # Translators: migrants read this
+        change_text = _("Change my places or languages")
         # Translators: migrants read this
         link_text = _("Stop receiving these messages")
     subject = (
@@ -54,13 +62,17 @@ def build_message(message, from_email, connection=None):
         .replace("\r", " ")
         .replace("\n", " ")
     )
-    text = message.body + (f"\n\n--\n{footer}\n" if footer else "\n")
+    text = message.body + (f"\n\n--\n{footer}\n" if footer else "\n") + (f"{change}\n" if change else "")
     direction = languages.direction(message.language)
     unsubscribe = (
         format_html('<p><small><a href="{}">{}</a></small></p>', message.unsubscribe_url, link_text)
         if footer
         else ""
     )
+    if change:
+        unsubscribe += format_html(
+            '<p><small><a href="{}">{}</a></small></p>', message.change_url, change_text
+        )
     html = format_html(
         '<!doctype html><html lang="{}" dir="{}"><head><meta charset="utf-8"><title>{}</title></head>'
         '<body style="font-family:sans-serif;line-height:1.5">{}<hr>{}</body></html>',

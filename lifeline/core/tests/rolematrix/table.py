@@ -385,6 +385,10 @@ PAGES = [
     Row("messaging/subscribe/", "/messaging/subscribe/", "GET", PUBLIC),
     Row("messaging/subscribe/<str:token>/confirm/", "/messaging/subscribe/not-a-token/confirm/", "GET", ALL_404),
     Row("messaging/unsubscribe/<str:token>/", "/messaging/unsubscribe/not-a-token/", "GET", PUBLIC),
+    # "Change my places": a signed link, public; a forged or expired token is a 404 for everyone, and changes nothing.
+    Row("messaging/subscription/<str:token>/", "/messaging/subscription/{subscription_token}/", "GET", PUBLIC),
+    Row("messaging/subscription/<str:token>/", "/messaging/subscription/not-a-token/", "GET", ALL_404),
+    Row("messaging/subscription/<str:token>/", "/messaging/subscription/not-a-token/", "POST", ALL_404, data={"areas": "Amman", "languages": "en"}),
     # Gateway webhooks: only the gateway's shared secret opens them, never a session.
     Row("messaging/hooks/sms/receipt", "/messaging/hooks/sms/receipt", "POST", "403 403 403 403 403 403 403 403 403 403"),
     Row("messaging/hooks/sms/inbound", "/messaging/hooks/sms/inbound", "POST", "403 403 403 403 403 403 403 403 403 403"),

@@ -236,6 +236,23 @@ def _extras():
         ).pk
         for n, owner in enumerate((amman_branch, ngo))
     )
+    # An alert subscription's "change my places" link: public, the same for everyone who holds it.
+    from lifeline.messaging.models import AlertSubscriber
+    from lifeline.messaging.services import change_token
+
+    subscriber = AlertSubscriber.objects.create(
+        organisation=jcd,
+        channel="email",
+        address="matrix-subscriber@example.org",
+        languages=["en"],
+        confirmed=True,
+    )
+    subscriber.areas.set(
+        [amman_branch.jurisdiction_areas.first()] if amman_branch.jurisdiction_areas.exists() else []
+    )
+    subscriber.whole_country = not subscriber.areas.exists()
+    subscriber.save()
+    ids["subscription_token"] = (change_token(subscriber), change_token(subscriber))
     # Sends: A of the directorate (the demo's), B of the Amman post.
     send_a = Send.objects.filter(organisation=jcd).order_by("pk").first()
     send_b = Send.objects.create(
