@@ -117,12 +117,15 @@ def server(mailbox):
     subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     port = _free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up (64 KB of request lines, a few
+    # hundred pages into the suite) and then blocks the single-threaded server on its next line.
+    log = tempfile.NamedTemporaryFile(prefix="e2e-server-", suffix=".log", delete=False)  # noqa: SIM115 (closed at teardown)
     process = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -133,10 +136,12 @@ def server(mailbox):
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
+        pytest.fail("the server did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
+    log.close()
+    Path(log.name).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
