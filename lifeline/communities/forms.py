@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.communities import services
 from lifeline.communities.models import PERCENT_FIELDS, PERCENT_RANGE, CommunityProfile, Sector, Vulnerability
 from lifeline.core.forms import CountryField, LanguageCodesField, LanguageField, offer_organisations
 from lifeline.core.versions import VersionedForm
@@ -35,41 +36,7 @@ class CommunityProfileForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = CommunityProfile
-        fields = [
-            "organisation",
-            "name",
-            "origin_countries",
-            "ethnicity",
-            "languages",
-            "literacy_rate",
-            "literacy_notes",
-            "estimated_size",
-            "size_source",
-            "size_date",
-            "female_pct",
-            "children_pct",
-            "elderly_pct",
-            "areas",
-            "locations_note",
-            "sectors",
-            "housing",
-            "vulnerabilities",
-            "vulnerability_notes",
-            "networks",
-            "focal_points",
-            "reached_by",
-            "trusted_channels",
-            "media",
-            "phone_use_pct",
-            "smartphone_pct",
-            "apps",
-            "religious_needs",
-            "dietary_needs",
-            "cultural_needs",
-            "fear_of_enforcement",
-            "past_emergency_experience",
-            "consular_presence",
-        ]
+        fields = list(services.FIELDS)  # what the write service takes: one list
         widgets = {
             "size_date": forms.DateInput(attrs={"type": "date"}),
             "areas": forms.CheckboxSelectMultiple,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.core import defaults
 from lifeline.core.forms import LanguageCodesField, LanguageField, offer_organisations
 from lifeline.core.versions import VersionedForm
+from lifeline.directory import services
 from lifeline.directory.models import ContactCategory, KeyContact, TrustLevel
 from lifeline.directory.tabular import normalise_channel
 from lifeline.geo.models import AdminArea
@@ -61,25 +62,7 @@ class KeyContactForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = KeyContact
-        fields = [
-            "organisation",
-            "name",
-            "kind",
-            "category",
-            "affiliation",
-            "role_title",
-            "languages",
-            "channels",
-            "coverage_areas",
-            "coverage_note",
-            "available_24_7",
-            "trust_level",
-            "capacity",
-            "agreement_status",
-            "agreement_date",
-            "last_verified",
-            "notes",
-        ]
+        fields = list(services.FIELDS)  # what the write service takes: one list
         widgets = {
             "agreement_date": forms.DateInput(attrs={"type": "date"}),
             "last_verified": forms.DateInput(attrs={"type": "date"}),
