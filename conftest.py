@@ -183,3 +183,15 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_device_uses_carried_over():
+    """A device's use noted by one test waits to be written with a later request
+    (nationals/auth.touch); forget it, so the next test's requests do not write another test's
+    rows and its query counts do not depend on which test ran before."""
+    from lifeline.nationals import auth
+
+    yield
+    with auth._touch_lock:
+        auth._touches.clear()

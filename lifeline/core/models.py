@@ -144,6 +144,9 @@ class Area(models.TextChoices):
     ALERTS = "alerts", _("Alerts")
     MESSAGING = "messaging", _("Messaging")
     PLANS = "plans", _("Plans and checklists")
+    TRAINING = "training", _("Capacity building")
+    LEARNING = "learning", _("eLearning")
+    RISK = "risk", _("Risk analysis")
 
 
 class Action(models.TextChoices):

@@ -24,6 +24,9 @@ DEFAULT_MATRIX = {
         },
         **{area: {Action.VIEW, Action.CHANGE, Action.EXPORT} for area in PUBLISHING},
         Area.PLANS: {Action.VIEW, Action.CHANGE, Action.EXPORT},
+        Area.TRAINING: {Action.VIEW, Action.CHANGE, Action.EXPORT, Action.PERSONAL},
+        Area.LEARNING: {Action.VIEW, Action.CHANGE, Action.EXPORT},
+        Area.RISK: {Action.VIEW, Action.CHANGE, Action.EXPORT},
         Area.ORGANISATIONS: {Action.VIEW},
         Area.AUDIT: {Action.VIEW},
     },
@@ -37,6 +40,9 @@ DEFAULT_MATRIX = {
         },  # manifests at the assembly point
         **{area: {Action.VIEW, Action.CHANGE} for area in PUBLISHING},
         Area.PLANS: {Action.VIEW, Action.CHANGE},
+        Area.TRAINING: {Action.VIEW},
+        Area.LEARNING: {Action.VIEW},
+        Area.RISK: {Action.VIEW},
         Area.ORGANISATIONS: {Action.VIEW},
     },
     Role.PARTNER: {Area.CONTACTS: {Action.VIEW}, Area.INTERPRETERS: {Action.VIEW}},
@@ -45,8 +51,15 @@ DEFAULT_MATRIX = {
         Area.COMMUNITIES: {Action.VIEW, Action.EXPORT},
         Area.ADVICE: {Action.VIEW},
         Area.PLANS: {Action.VIEW},
+        # Trainers run events: their participants, attendance, certificates and courses are theirs.
+        Area.TRAINING: {Action.VIEW, Action.CHANGE, Action.EXPORT, Action.PERSONAL},
+        Area.LEARNING: {Action.VIEW, Action.CHANGE, Action.EXPORT},
+        Area.RISK: {Action.VIEW},
     },
-    Role.VIEWER: {area: {Action.VIEW} for area in (*REGISTRIES, *PEOPLE, *PUBLISHING, Area.PLANS)},
+    Role.VIEWER: {
+        area: {Action.VIEW}
+        for area in (*REGISTRIES, *PEOPLE, *PUBLISHING, Area.PLANS, Area.TRAINING, Area.LEARNING, Area.RISK)
+    },
 }
 
 
