@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "lifeline.messaging",
     "lifeline.messaging.channels.apps.ChannelsConfig",
     "lifeline.plans",
+    "lifeline.training",
+    "lifeline.risk",
     "lifeline.pwa",
 ]
 

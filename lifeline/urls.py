@@ -21,6 +21,8 @@ urlpatterns = [
     path("advice/", include("lifeline.advice.urls")),
     path("alerts/", include("lifeline.alerts.urls")),
     path("plans/", include("lifeline.plans.urls")),
+    path("training/", include("lifeline.training.urls")),
+    path("risk/", include("lifeline.risk.urls")),
     path("messaging/hooks/", include("lifeline.messaging.channels.urls")),
     path("messaging/", include("lifeline.messaging.urls")),
     path("app/", include("lifeline.pwa.urls")),
