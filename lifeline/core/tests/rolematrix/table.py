@@ -406,6 +406,8 @@ PAGES = [
     Row("plans/assessments/<id:pk>/sections/<id:number>/", "/plans/assessments/{assessment}/sections/1/", "POST", PLAN_WRITE, data={}),
     Row("plans/assessments/<id:pk>/complete/", "/plans/assessments/{assessment}/complete/", "POST", PLAN_WRITE),
     Row("plans/assessments/<id:pk>/export/", "/plans/assessments/{assessment}/export/", "GET", PLAN_EXPORT),
+    Row("plans/assessments/<id:pk>/export/docx/", "/plans/assessments/{assessment}/export/docx/", "GET", PLAN_EXPORT),
+    Row("plans/assessments/<id:pk>/export/pdf/", "/plans/assessments/{assessment}/export/pdf/", "GET", PLAN_EXPORT),
     Row("plans/assessments/<id:pk>/evidence/<id:answer>/", "/plans/assessments/{assessment}/evidence/{answer}/", "GET", NO_FILE),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
