@@ -225,3 +225,15 @@ def test_the_command_refuses_bad_input_and_writes_nothing(assessment, tmp_path, 
         call_command("checklist_export", *arguments, "-o", str(target))
     assert reason in str(raised.value)
     assert not target.exists() and not _exports().exists()
+
+
+def test_a_logo_that_is_no_image_or_is_gone_leaves_the_name_alone(planner, assessment, org_a, settings):
+    org_a.brand_name = "Civil Defence Directorate"
+    org_a.brand_logo.save("logo.png", ContentFile(b"not an image"), save=True)
+    out = docx.Document(io.BytesIO(services.export_assessment(planner, assessment, "docx", "en")))
+    assert out.sections[0].header.paragraphs[0].text == "Civil Defence Directorate"
+    reader = PdfReader(io.BytesIO(services.export_assessment(planner, assessment, "pdf", "en")))
+    assert "Civil Defence Directorate" in reader.pages[0].extract_text() and not reader.pages[0].images
+    org_a.brand_logo.storage.delete(org_a.brand_logo.name)  # the file lost from storage
+    out = docx.Document(io.BytesIO(services.export_assessment(planner, assessment, "docx", "en")))
+    assert out.sections[0].header.paragraphs[0].text == "Civil Defence Directorate"
