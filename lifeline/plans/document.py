@@ -144,7 +144,7 @@ def _tokens(text, base=0):
     tokens = _markdown.parse(text or "")
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(base + int(token.tag[1]), 5)}"
+            token.tag = f"h{min(base + int(token.tag[1]), 6)}"
         if token.type == "ordered_list_open" and token.attrGet("start"):
             # WeasyPrint reads no ``start`` attribute: the list's counter says where it starts.
             token.attrSet("style", f"counter-reset: list-item {int(token.attrGet('start')) - 1}")
@@ -338,7 +338,7 @@ def _markdown_docx(docx, numbering, text, rtl, base):
         elif kind == "blockquote_close":
             quote -= 1
         elif kind == "heading_open":
-            heading = docx.add_heading(level=min(int(token.tag[1]), 9))
+            heading = docx.add_heading(level=min(int(token.tag[1]), 5))  # Heading n is h(n+1) in the PDF
         elif kind == "inline":
             if heading is not None:
                 paragraph, heading = heading, None
@@ -442,7 +442,7 @@ def to_docx(document):
     _direct(out.add_heading(document.title, level=0), rtl)
     if document.subtitle:
         _direct(out.add_paragraph(document.subtitle), rtl)
-    base = 1  # the heading level of the section being written (the title is 0)
+    base = 0  # the heading level of the section being written (the title is 0)
     for block in document.blocks:
         block_rtl = is_rtl(block.language) if getattr(block, "language", "") else rtl
         if isinstance(block, Heading):

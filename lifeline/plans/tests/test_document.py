@@ -231,3 +231,18 @@ def test_libreoffice_converts_the_docx_in_english_and_arabic(tmp_path):
     text = "\n".join(page.extract_text() for page in reader.pages)
     for words in ("خطة الطوارئ القنصلية", "إبلاغ الرعايا", "المترجمون"):
         assert words in text, words
+
+
+def test_a_markdown_heading_sits_at_the_same_level_in_both_formats():
+    doc = Document(
+        title="Plan", language="en", blocks=[Text("# Scope"), Heading("Roles", 2), Text("# Focal points")]
+    )
+    out = docx.Document(io.BytesIO(to_docx(doc)))
+    styles = {p.text: p.style.name for p in out.paragraphs}
+    assert (
+        styles["Scope"] == "Heading 1"
+        and styles["Roles"] == "Heading 2"
+        and styles["Focal points"] == "Heading 3"
+    )
+    html = to_html(doc)  # Heading n of the DOCX is h(n+1) in the PDF (the title is h1)
+    assert "<h2>Scope</h2>" in html and "<h3>Roles</h3>" in html and "<h4>Focal points</h4>" in html
