@@ -151,7 +151,7 @@ def open_checkin(user, proposal):
             type=CrisisType.NATURAL_HAZARD,
             country_id=country.pk if country else proposal.organisation.country_id,
             geometry=json.dumps(mapping(geometry)) if geometry is not None else "",
-            description=f"GDACS {event.event_type} {event.event_id}/{event.episode_id} {event.link}".strip(),
+            description=f"GDACS {event.event_type} {event.event_id}, episode {event.episode_id}",
         )
         proposal.crisis = crisis
         proposal.save(update_fields=["crisis", "updated"])

@@ -15,7 +15,7 @@ from lifeline.risk import gdacs
 from lifeline.risk.models import GdacsEvent, GdacsProposal
 from lifeline.risk.services import import_gdacs
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "data"  # the demo reads the same documents
 RSS = (FIXTURES / "gdacs_rss.xml").read_bytes()
 GEOJSON = (FIXTURES / "gdacs_events.geojson").read_bytes()
 AMMAN = {"location": "31.95,35.93"}
