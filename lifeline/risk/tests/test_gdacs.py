@@ -222,3 +222,23 @@ def test_the_events_page(login, make_user, org_a):
     import_gdacs(RSS)
     page = login(make_user(org_a, role=Role.VIEWER)).get(reverse("risk:events")).content.decode()
     assert "Orange earthquake alert" in page and "Green flood alert" in page
+
+
+def test_an_advice_review_opens_the_countrys_advice(
+    db, post_amman, make_registration, login, make_user, jordan
+):
+    from lifeline.advice.models import TravelAdvice
+
+    make_registration(post_amman, **AMMAN)
+    import_gdacs(RSS)  # Orange: an advice review
+    proposal = GdacsProposal.objects.get()
+    assert proposal.kind == "advice"
+    advice = TravelAdvice.objects.create(organisation=post_amman.parent, country=jordan)
+    consul = login(make_user(post_amman))
+    assert "Proposed: an advice review." in consul.get(reverse("crises:list")).content.decode()
+    response = consul.post(reverse("risk:proposal", args=[proposal.pk]), {"do": "advice"})
+    assert response.status_code == 302 and response.url == reverse("advice:detail", args=[advice.pk])
+    assert consul.post(reverse("risk:proposal", args=[proposal.pk]), {"do": "nonsense"}).status_code == 404
+    assert consul.post(reverse("risk:proposal", args=[proposal.pk]), {"do": "dismiss"}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.dismissed and proposal.crisis_id is None
