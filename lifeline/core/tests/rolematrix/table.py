@@ -94,6 +94,9 @@ INTERPRETER_EDIT = "L ok/ok ok/404 ok/404 no/no no/no no/no no/no 404/404 404/40
 PERSON_READ = "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 ok/404 ok/ok"
 MANIFEST = "L ok/ok 404/404 404/404 no/no no/no no/no 404/404 ok/404 ok/ok"   # a viewer does not export
 PERSON_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/404 ok/ok"
+# Risk analysis: every staff role but the partner reads it; coordinators change the table of languages.
+RISK_VIEW = "L ok ok ok ok 403 ok ok ok ok"
+RISK_CHANGE = "L ok ok 403 403 403 403 ok 403 ok"
 # Crises: B is led by Beirut and covers Jordan too, so the Amman post reads it (not its people).
 CRISIS_READ = "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 ok/ok ok/ok"
 CRISIS_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/no ok/ok"
@@ -393,6 +396,12 @@ PAGES = [
     Row("messaging/hooks/sms/receipt", "/messaging/hooks/sms/receipt", "POST", "403 403 403 403 403 403 403 403 403 403"),
     Row("messaging/hooks/sms/inbound", "/messaging/hooks/sms/inbound", "POST", "403 403 403 403 403 403 403 403 403 403"),
     # Plans and checklists: the shipped checklist is everyone's to read; plans and assessments their owners'.
+    Row("risk/", "/risk/", "GET", RISK_VIEW),
+    Row("risk/languages/", "/risk/languages/?country=PH", "GET", RISK_VIEW),
+    Row("risk/languages/new/", "/risk/languages/new/", "GET", RISK_CHANGE),
+    Row("risk/languages/<id:pk>/", "/risk/languages/{origin_language}/", "GET", RISK_CHANGE),
+    Row("risk/gdacs/", "/risk/gdacs/", "GET", RISK_VIEW),
+    Row("risk/gdacs/proposals/<id:pk>/", "/risk/gdacs/proposals/{gdacs_proposal}/", "POST", PERSON_WRITE, data={"do": "dismiss"}),
     Row("plans/", "/plans/", "GET", PLANS_VIEW),
     Row("plans/checklists/<id:pk>/", "/plans/checklists/{checklist_template}/", "GET", "L ok ok ok ok no ok ok ok ok"),
     Row("plans/register/", "/plans/register/", "GET", PLANS_VIEW),
