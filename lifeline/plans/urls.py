@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifeline.plans import views
+from lifeline.plans import views, views_actions
 
 app_name = "plans"
 urlpatterns = [
@@ -17,4 +17,10 @@ urlpatterns = [
     path("assessments/<id:pk>/complete/", views.complete, name="complete"),
     path("assessments/<id:pk>/export/", views.export, name="export"),
     path("assessments/<id:pk>/evidence/<id:answer>/", views.evidence, name="evidence"),
+    path("actions/", views_actions.my_actions, name="my_actions"),
+    path("actions/all/", views_actions.action_list, name="actions"),
+    path("actions/new/", views_actions.action_edit, name="action_create"),
+    path("actions/<id:pk>/", views_actions.action_detail, name="action"),
+    path("actions/<id:pk>/edit/", views_actions.action_edit, name="action_edit"),
+    path("actions/<id:pk>/status/", views_actions.action_status, name="action_status"),
 ]

@@ -1,0 +1,19 @@
+"""Email owners their overdue and due-soon action items (at most once a day each).
+
+With a broker, Celery beat runs the same task daily (plans.send_action_reminders); without one,
+run this from cron once a day, next to `messaging_tick`.
+"""
+
+from django.core.management.base import BaseCommand
+
+from lifeline.core.audit import acting_as
+from lifeline.plans import actions
+
+
+class Command(BaseCommand):
+    help = "Email each owner their overdue and due-soon action items."
+
+    def handle(self, *args, **options):
+        with acting_as(via="command"):
+            sent = actions.send_reminders()
+        self.stdout.write(f"{sent} reminders sent.")
