@@ -175,3 +175,8 @@ class Drill(Audited, OwnedModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("plans:drill", args=[self.pk])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifeline.plans import views, views_actions
+from lifeline.plans import views, views_actions, views_drills
 
 app_name = "plans"
 urlpatterns = [
@@ -23,4 +23,9 @@ urlpatterns = [
     path("actions/<id:pk>/", views_actions.action_detail, name="action"),
     path("actions/<id:pk>/edit/", views_actions.action_edit, name="action_edit"),
     path("actions/<id:pk>/status/", views_actions.action_status, name="action_status"),
+    path("drills/", views_drills.drill_list, name="drills"),
+    path("drills/new/", views_drills.drill_edit, name="drill_create"),
+    path("drills/<id:pk>/", views_drills.drill_detail, name="drill"),
+    path("drills/<id:pk>/edit/", views_drills.drill_edit, name="drill_edit"),
+    path("drills/<id:pk>/findings/", views_drills.add_finding, name="drill_finding"),
 ]

@@ -113,6 +113,7 @@ def plan_detail(request, pk):
             for a in assessments
         ],
         "can_change": may_change(request.user, plan),
+        "drills": plan.drills.for_user(request.user).order_by("-held_on", "-pk"),
     }
     return render(request, "plans/plan.html", context)
 

@@ -200,4 +200,7 @@ def action_status(request, pk):
     back = request.POST.get("next", "")
     if back == "mine":
         return redirect("plans:my_actions")
+    source = item.source if back == "source" and item.source_type_id else None
+    if hasattr(source, "get_absolute_url"):
+        return redirect(source.get_absolute_url())
     return redirect("plans:action", pk=item.pk)

@@ -112,6 +112,7 @@ PLANS_CHANGE = "L ok ok ok 403 403 403 ok ok ok"
 PLAN_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/404 ok/ok 404/404 404/404"
 PLAN_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
 PLAN_EXPORT = "L ok/ok ok/404 no/no no/no no/no no/no ok/ok no/no 404/404"  # officers do not export
+PLAN_FORM_REFUSED = "L 400/400 400/404 400/404 no/no no/no no/no 400/400 404/404 404/404"  # an empty form: refused
 NO_FILE = "L 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"  # none attached in the world
 # fmt: on
 
@@ -407,6 +408,19 @@ PAGES = [
     Row("plans/assessments/<id:pk>/complete/", "/plans/assessments/{assessment}/complete/", "POST", PLAN_WRITE),
     Row("plans/assessments/<id:pk>/export/", "/plans/assessments/{assessment}/export/", "GET", PLAN_EXPORT),
     Row("plans/assessments/<id:pk>/evidence/<id:answer>/", "/plans/assessments/{assessment}/evidence/{answer}/", "GET", NO_FILE),
+    # Action items: my list and the list are everyone's with plans; an item is its organisation's
+    # (and its named owner's); drills like plans.
+    Row("plans/actions/", "/plans/actions/", "GET", PLANS_VIEW),
+    Row("plans/actions/all/", "/plans/actions/all/", "GET", PLANS_VIEW),
+    Row("plans/actions/new/", "/plans/actions/new/", "GET", PLANS_CHANGE),
+    Row("plans/actions/<id:pk>/", "/plans/actions/{action}/", "GET", PLAN_READ),
+    Row("plans/actions/<id:pk>/edit/", "/plans/actions/{action}/edit/", "GET", PLAN_WRITE),
+    Row("plans/actions/<id:pk>/status/", "/plans/actions/{action}/status/", "POST", PLAN_WRITE, data={}),
+    Row("plans/drills/", "/plans/drills/", "GET", PLANS_VIEW),
+    Row("plans/drills/new/", "/plans/drills/new/", "GET", PLANS_CHANGE),
+    Row("plans/drills/<id:pk>/", "/plans/drills/{drill}/", "GET", PLAN_READ),
+    Row("plans/drills/<id:pk>/edit/", "/plans/drills/{drill}/edit/", "GET", PLAN_WRITE),
+    Row("plans/drills/<id:pk>/findings/", "/plans/drills/{drill}/findings/", "POST", PLAN_FORM_REFUSED, data={}),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),
