@@ -74,7 +74,7 @@ def test_the_pages_record_a_drill_its_findings_and_show_it_on_the_plan(
 ):
     owner = make_user(org_a)
     login(planner)
-    data = {k: v for k, v in _values().items()}
+    data = _values()
     data.update(organisation=org_a.pk, plan=plan.pk, held_on=data["held_on"].isoformat())
     response = client.post("/plans/drills/new/", data)
     drill = Drill.objects.get()
