@@ -423,6 +423,10 @@ MESSAGING_QUEUE = env("MESSAGING_QUEUE", "celery")
 # A list of addresses typed into a send ("static" audience): above this many, only a coordinator sends it.
 MESSAGING_STATIC_LIMIT = envint("MESSAGING_STATIC_LIMIT", 50)
 
+# A plan is "migrant-inclusive" (plans/figures.py) when its newest assessment with the migrant
+# checklist scores at least this many per cent.
+PLANS_INCLUSIVE_SCORE = envint("PLANS_INCLUSIVE_SCORE", 60)
+
 # How often the scheduler's heartbeat runs; /readyz fails after three missed ones.
 HEARTBEAT_SECONDS = envint("LIFELINE_HEARTBEAT_SECONDS", 60)
 
