@@ -107,6 +107,42 @@ def load(orgs, areas, **_):
                     source_id=record.pk,
                 )
     _drill(owner, plan, officer, orgs, today)
+    _coordination(owner, officer, today)
+
+
+def _coordination(owner, officer, today):
+    """The directory's agreements as Agreement records, and a working group with a meeting and a decision."""
+    from lifeline.directory.models import KeyContact
+    from lifeline.plans.coordination import agreements_from_contacts
+    from lifeline.plans.models_actions import CoordinationBody, Meeting
+
+    agreements_from_contacts()
+    if CoordinationBody.objects.filter(organisation=owner).exists():
+        return
+    body = CoordinationBody.objects.create(
+        organisation=owner,
+        name="Amman migrants in emergencies working group",
+        level=DrillLevel.LOCAL,
+        purpose="Civil defence, the Red Crescent, migrant associations and embassies meet every two months.",
+    )
+    members = list(KeyContact.objects.filter(organisation=owner).order_by("pk")[:4])
+    body.members.set(members)
+    body.focal_points.set(members[:1])
+    meeting = Meeting.objects.create(
+        body=body,
+        held_on=today - datetime.timedelta(days=14),
+        title="Flood season preparation",
+        minutes="Reviewed the drill's findings; agreed to translate the flood leaflet into Amharic and Sinhala.",
+    )
+    ActionItem.objects.create(
+        organisation=owner,
+        text="Translate the flood leaflet into Amharic and Sinhala.",
+        owner_user=officer,
+        due=today + datetime.timedelta(days=21),
+        source_kind=SourceKind.MEETING,
+        source_type=ContentType.objects.get_for_model(Meeting),
+        source_id=meeting.pk,
+    )
 
 
 def _drill(owner, plan, officer, orgs, today):

@@ -1,4 +1,5 @@
-"""Action items (one model for every follow-up, whatever it came from) and drills.
+"""Action items (one model for every follow-up, whatever it came from), drills, coordination bodies
+with their meetings, and agreements.
 
 An action item has an owner (a staff user, an organisation, or both), a due date, a status and a
 source: a generic link to the record it came from (an answer of a checklist, a drill's finding, a
@@ -17,7 +18,24 @@ from lifeline.core.audit import Audited
 from lifeline.core.models import Area, Organisation
 from lifeline.core.permissions import OwnedModel, ScopedQuerySet
 
-__all__ = ["ActionItem", "ActionStatus", "Drill", "DrillLevel", "SourceKind", "PENDING", "CLOSED"]
+__all__ = [
+    "ActionItem",
+    "ActionStatus",
+    "Agreement",
+    "CoordinationBody",
+    "Drill",
+    "DrillLevel",
+    "Meeting",
+    "SourceKind",
+    "PENDING",
+    "CLOSED",
+]
+
+
+def _agreement_choices():
+    from lifeline.directory.models import AgreementStatus
+
+    return AgreementStatus.choices
 
 
 class ActionStatus(models.TextChoices):
@@ -180,3 +198,113 @@ class Drill(Audited, OwnedModel):
         from django.urls import reverse
 
         return reverse("plans:drill", args=[self.pk])
+
+
+class CoordinationBody(Audited, OwnedModel):
+    """A standing group (a working group, a coordination cell) whose members are key contacts."""
+
+    permission_area = Area.PLANS
+
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=DrillLevel.choices, default=DrillLevel.LOCAL)
+    purpose = models.TextField(_("purpose"), blank=True, max_length=4000)
+    members = models.ManyToManyField(
+        "directory.KeyContact", blank=True, related_name="coordination_bodies", verbose_name=_("members")
+    )
+    focal_points = models.ManyToManyField(
+        "directory.KeyContact",
+        blank=True,
+        related_name="+",
+        verbose_name=_("focal points"),
+        help_text=_("Members who speak for the body and receive its requests."),
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("coordination body")
+        verbose_name_plural = _("coordination bodies")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("plans:body", args=[self.pk])
+
+
+class Meeting(Audited, models.Model):
+    """A meeting of a coordination body: its minutes, and its decisions as action items."""
+
+    body = models.ForeignKey(CoordinationBody, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=20000)
+    created = models.DateTimeField(auto_now_add=True)
+
+    audit_exclude = ("created",)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on.isoformat()})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("plans:meeting", args=[self.pk])
+
+
+class Agreement(Audited, OwnedModel):
+    """An agreement (an MoU, an informal arrangement) with its parties. The one record of it: a key
+    contact's agreement status is derived from the agreements that name it (``coordination.sync_contacts``)."""
+
+    permission_area = Area.PLANS
+
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=[(v, label) for v, label in _agreement_choices() if v != "none"],
+        default="mou_draft",
+    )
+    contacts = models.ManyToManyField(
+        "directory.KeyContact",
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("parties (key contacts)"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("parties (organisations)")
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    renewal_due = models.DateField(_("renewal due"), null=True, blank=True)
+    focal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible for renewal"),
+    )
+    link = models.URLField(_("link to the document"), blank=True, max_length=500)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    reminded_on = models.DateField(null=True, blank=True)
+
+    audit_exclude = ("created", "updated", "reminded_on")
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("plans:agreement", args=[self.pk])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifeline.plans import views, views_actions, views_drills
+from lifeline.plans import views, views_actions, views_coordination, views_drills
 
 app_name = "plans"
 urlpatterns = [
@@ -28,4 +28,17 @@ urlpatterns = [
     path("drills/<id:pk>/", views_drills.drill_detail, name="drill"),
     path("drills/<id:pk>/edit/", views_drills.drill_edit, name="drill_edit"),
     path("drills/<id:pk>/findings/", views_drills.add_finding, name="drill_finding"),
+    path("coordination/", views_coordination.index, name="coordination"),
+    path("coordination/bodies/new/", views_coordination.body_edit, name="body_create"),
+    path("coordination/bodies/<id:pk>/", views_coordination.body_detail, name="body"),
+    path("coordination/bodies/<id:pk>/edit/", views_coordination.body_edit, name="body_edit"),
+    path("coordination/bodies/<id:pk>/meetings/", views_coordination.add_meeting, name="meeting_create"),
+    path("coordination/meetings/<id:pk>/", views_coordination.meeting_detail, name="meeting"),
+    path(
+        "coordination/meetings/<id:pk>/decisions/", views_coordination.add_decision, name="meeting_decision"
+    ),
+    path("agreements/", views_coordination.agreement_list, name="agreements"),
+    path("agreements/new/", views_coordination.agreement_edit, name="agreement_create"),
+    path("agreements/<id:pk>/", views_coordination.agreement_detail, name="agreement"),
+    path("agreements/<id:pk>/edit/", views_coordination.agreement_edit, name="agreement_edit"),
 ]

@@ -34,7 +34,8 @@ SAME_IN = {
         "Crises", "Radio", "notes", "Notes", "Section", "Bus", "Train", "destination", "transport", "transports",
         "Transports", "Psychosocial", "certification", "date", "Certification", "Date", "Messages", "Code",
         "document", "Parent", "latitude", "longitude", "Document", "Pages", "Signature", "Menu", "Administration",
-        "Participants", "participants",
+        "Participants", "participants", "Parties", "Coordination", "Parties (organisations)",
+        "parties (organisations)",
     },
     "pt": {
         "altitude", "Feed", "App", "Normal", "via", "crises", "Crises", "item", "latitude", "longitude", "Menu", "Local",

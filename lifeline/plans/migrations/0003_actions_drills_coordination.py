@@ -69,10 +69,30 @@ def actions_to_follow_ups(apps, schema_editor):
         )
 
 
+def contacts_to_agreements(apps, schema_editor):
+    """Each key contact's recorded agreement becomes an Agreement naming the contact as a party, kept by
+    the contact's organisation: from now on the contact's status is derived from its agreements."""
+    KeyContact = apps.get_model("directory", "KeyContact")
+    Agreement = apps.get_model("plans", "Agreement")
+    for contact in KeyContact.objects.exclude(agreement_status="none").order_by("pk"):
+        agreement = Agreement.objects.create(
+            organisation_id=contact.organisation_id,
+            title=f"Agreement with {contact.name}"[:200],
+            status=contact.agreement_status,
+            signed_on=contact.agreement_date,
+        )
+        agreement.contacts.add(contact)
+
+
+def agreements_to_contacts(apps, schema_editor):
+    """Back: nothing to do; the contacts kept their status (derived, but stored)."""
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0006_training_learning_risk_areas"),
+        ("directory", "0001_initial"),
         ("plans", "0002_shipped_checklists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -240,7 +260,166 @@ class Migration(migrations.Migration):
             },
             bases=(lifeline.core.audit.Audited, models.Model),
         ),
+        migrations.CreateModel(
+            name="Agreement",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("informal", "Informal arrangement"),
+                            ("mou_draft", "MoU in negotiation"),
+                            ("mou_signed", "MoU signed"),
+                            ("expired", "Expired"),
+                        ],
+                        default="mou_draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signed on")),
+                ("renewal_due", models.DateField(blank=True, null=True, verbose_name="renewal due")),
+                ("link", models.URLField(blank=True, max_length=500, verbose_name="link to the document")),
+                ("notes", models.TextField(blank=True, max_length=4000, verbose_name="notes")),
+                ("reminded_on", models.DateField(blank=True, null=True)),
+                (
+                    "contacts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="agreements",
+                        to="directory.keycontact",
+                        verbose_name="parties (key contacts)",
+                    ),
+                ),
+                (
+                    "focal_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responsible for renewal",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="parties (organisations)",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "agreement",
+                "verbose_name_plural": "agreements",
+                "ordering": ["title", "pk"],
+            },
+            bases=(lifeline.core.audit.Audited, models.Model),
+        ),
+        migrations.CreateModel(
+            name="CoordinationBody",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("local", "Local"), ("post", "Consular post"), ("capital", "Capital")],
+                        default="local",
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True, max_length=4000, verbose_name="purpose")),
+                (
+                    "focal_points",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Members who speak for the body and receive its requests.",
+                        related_name="+",
+                        to="directory.keycontact",
+                        verbose_name="focal points",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="coordination_bodies",
+                        to="directory.keycontact",
+                        verbose_name="members",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "coordination body",
+                "verbose_name_plural": "coordination bodies",
+                "ordering": ["name", "pk"],
+            },
+            bases=(lifeline.core.audit.Audited, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Meeting",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("minutes", models.TextField(blank=True, max_length=20000, verbose_name="minutes")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="plans.coordinationbody",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["-held_on", "-pk"],
+            },
+            bases=(lifeline.core.audit.Audited, models.Model),
+        ),
         migrations.RunPython(follow_ups_to_actions, actions_to_follow_ups),
+        migrations.RunPython(contacts_to_agreements, agreements_to_contacts),
         migrations.RemoveField(
             model_name="answerrecord",
             name="due",
