@@ -201,25 +201,26 @@ def set_status(user, item, status, note=""):
 
 
 def follow_up_of(answer):
-    """The action item that follows up an answer of a checklist, or None."""
+    """The action item that follows up an answer of a checklist (the newest), or None."""
     if answer is None or answer.pk is None:
         return None
     content_type, pk = source_of(answer)
-    return ActionItem.objects.filter(source_type=content_type, source_id=pk).order_by("pk").first()
+    return ActionItem.objects.filter(source_type=content_type, source_id=pk).order_by("-pk").first()
 
 
 def sync_follow_up(user, answer, text, due, owner_user=None, owner_organisation=None):
     """What an answer's "follow-up action" fields say, kept as its action item through ``save_action``.
 
     Empty text on an answer that had a pending follow-up drops it (with a note); a closed one is
-    left as it is. Returns the item or None."""
+    left as it is, and a new text after it makes a new item. Returns the item or None."""
     item = follow_up_of(answer)
     text = (text or "").strip()
     if not text:
         if item is not None and item.is_pending:
             return set_status(user, item, ActionStatus.DROPPED, _("Removed from the checklist answer."))
         return item
-    item = item or ActionItem(organisation_id=answer.assessment.organisation_id)
+    if item is None or not item.is_pending:  # a closed follow-up stays as it was closed: a new one
+        item = ActionItem(organisation_id=answer.assessment.organisation_id)
     return save_action(
         user,
         item,

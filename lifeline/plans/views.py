@@ -298,7 +298,7 @@ def section(request, pk, number):
         given = values.get(question.pk)
         rows.append(
             {
-                "action": (follow_ups.get(answer.pk) or [None])[0],
+                "action": max(follow_ups.get(answer.pk) or [None], key=lambda a: a.pk if a else 0),
                 "item": question,
                 "text": shown(question.text),
                 "guidance": shown(question.guidance),

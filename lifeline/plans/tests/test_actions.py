@@ -153,6 +153,21 @@ def test_the_answer_page_keeps_its_follow_up_as_one_action_item(client, login, p
     client.post(url, {f"answer-{items[0].pk}": "yes"})
     item.refresh_from_db()
     assert item.status == ActionStatus.DROPPED and item.closing_note == "Removed from the checklist answer."
+    # A new follow-up after a closed one is a new item; the closed one stays as it was closed.
+    client.post(
+        url,
+        {
+            f"answer-{items[0].pk}": "partly",
+            f"follow-{items[0].pk}": "Count them again next year",
+            f"ownerorg-{items[0].pk}": str(org_a.pk),
+            f"due-{items[0].pk}": days(365).isoformat(),
+        },
+    )
+    newest = actions.follow_up_of(answer)
+    assert newest.pk != item.pk and newest.is_pending and ActionItem.objects.count() == 2
+    item.refresh_from_db()
+    assert item.status == ActionStatus.DROPPED
+    ActionItem.objects.filter(pk=newest.pk).delete()
     # An owner that is not a choice is refused with the section unchanged.
     response = client.post(
         url,
