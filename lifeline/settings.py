@@ -423,6 +423,10 @@ MESSAGING_QUEUE = env("MESSAGING_QUEUE", "celery")
 # A list of addresses typed into a send ("static" audience): above this many, only a coordinator sends it.
 MESSAGING_STATIC_LIMIT = envint("MESSAGING_STATIC_LIMIT", 50)
 
+# A plan is "migrant-inclusive" (plans/figures.py) when its newest assessment with the migrant
+# checklist scores at least this many per cent.
+PLANS_INCLUSIVE_SCORE = envint("PLANS_INCLUSIVE_SCORE", 60)
+
 # How often the scheduler's heartbeat runs; /readyz fails after three missed ones.
 HEARTBEAT_SECONDS = envint("LIFELINE_HEARTBEAT_SECONDS", 60)
 
@@ -439,6 +443,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lifeline.risk.tasks.poll_gdacs",
         "schedule": envint("RISK_GDACS_POLL_SECONDS", 900),
     },
+    "plans-action-reminders": {"task": "plans.send_action_reminders", "schedule": 86400},
     "messaging-sweep": {"task": "messaging.sweep", "schedule": 60.0},
     "messaging-fallbacks": {"task": "messaging.check_fallbacks", "schedule": 60.0},
     # Proves to /readyz and `lifeline status` that the scheduler runs and a worker takes its work.

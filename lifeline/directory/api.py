@@ -33,7 +33,6 @@ from lifeline.core.forms import LanguageCodesField
 from lifeline.core.models import Action, Area, Organisation
 from lifeline.directory import services
 from lifeline.directory.models import (
-    AgreementStatus,
     ChannelType,
     ContactCategory,
     ContactKind,
@@ -66,8 +65,7 @@ class ContactIn(Schema):
     available_24_7: bool = False
     trust_level: Literal[tuple(TrustLevel.values)] = TrustLevel.UNKNOWN  # type: ignore[valid-type]
     capacity: ShortText = ""
-    agreement_status: Literal[tuple(AgreementStatus.values)] = AgreementStatus.NONE  # type: ignore[valid-type]
-    agreement_date: datetime.date | None = None
+    # No agreement status here: it is derived from the agreements that name the contact (plans).
     last_verified: datetime.date | None = None
     notes: Text = ""
 

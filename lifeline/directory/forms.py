@@ -64,7 +64,6 @@ class KeyContactForm(VersionedForm, forms.ModelForm):
         model = KeyContact
         fields = list(services.FIELDS)  # what the write service takes: one list
         widgets = {
-            "agreement_date": forms.DateInput(attrs={"type": "date"}),
             "last_verified": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "coverage_areas": forms.CheckboxSelectMultiple,

@@ -94,8 +94,6 @@ FIELDS = (
     "available_24_7",
     "trust_level",
     "capacity",
-    "agreement_status",
-    "agreement_date",
     "last_verified",
     "notes",
 )

@@ -15,11 +15,11 @@ from lifeline.core.tabular import (
     date,
     languages,
     render_plain,
+    safe_cell,
     split_multi,
     text,
 )
 from lifeline.directory.models import (
-    AgreementStatus,
     ChannelType,
     ContactCategory,
     ContactKind,
@@ -73,6 +73,15 @@ def render_codes(attr):
     return render
 
 
+# The agreement columns are a reading of the contact's agreements: an import leaves them as they are.
+DERIVED = ("agreement_status", "agreement_date")
+_UNCHANGED = object()
+
+
+def derived(value, ctx=None):
+    return _UNCHANGED
+
+
 class ContactSchema(TableSchema):
     key = "contacts"
     model = KeyContact
@@ -92,13 +101,17 @@ class ContactSchema(TableSchema):
             "trust_level", "#indicator+trust", choice(TrustLevel, default=TrustLevel.UNKNOWN), render_plain
         ),
         Column("capacity", "#capacity", text(300), render_plain),
-        Column(
-            "agreement_status",
-            "#status+agreement",
-            choice(AgreementStatus, default=AgreementStatus.NONE),
-            render_plain,
-        ),
-        Column("agreement_date", "#date+agreement", date, render_plain),
+        # Read from the agreements that name the contact (plans/coordination.py): exported, never imported.
+        Column("agreement_status", "#status+agreement", derived, render_plain, extra=True),
+        Column("agreement_date", "#date+agreement", derived, render_plain, extra=True),
         Column("last_verified", "#date+verified", date, render_plain),
         Column("notes", "#description", text(5000), render_plain),
     ]
+
+    def read_extra(self, obj, name):
+        return _UNCHANGED  # compared with what ``derived`` parsed: never a change
+
+    def render_value(self, column, obj):
+        if column.target in DERIVED:
+            return safe_cell(column.render(getattr(obj, column.target)))
+        return super().render_value(column, obj)

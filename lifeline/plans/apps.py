@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "lifeline.plans"
     verbose_name = _("Plans and checklists")
+
+    def ready(self):
+        from lifeline.core.dashboard import register_panel
+        from lifeline.core.models import Stream
+        from lifeline.plans import home
+
+        # My actions, first on both homes: what waits for the user, overdue counted.
+        for stream in (Stream.HOST, Stream.HOME):
+            register_panel("plans", stream, 5, home.my_actions_figures, cards="plans/actions/home_cards.html")

@@ -79,7 +79,10 @@ def assessment_document(assessment, user, language):
                 + [[_("Overall"), _percent(total), "", "", ""]],
             ),
         ]
+        from lifeline.plans.actions import for_sources
+
         answers = {a.item_id: a for a in assessment.answers.all()}
+        actions = {pk: items[0] for pk, items in for_sources(answers.values()).items()}  # answers' follow-ups
         follow_ups = []
         columns = [
             _("Question"),
@@ -99,21 +102,20 @@ def assessment_document(assessment, user, language):
             rows = []
             for item in section.items.all():
                 answer = answers.get(item.pk)
+                action = actions.get(answer.pk) if answer else None
                 rows.append(
                     [
                         _marked(item.text, language),
                         str(Answer(answer.answer).label) if answer and answer.answer else _("Unanswered"),
                         answer.comment if answer else "",
                         _evidence(answer),
-                        answer.owner if answer else "",
-                        _date(answer.due) if answer else "",
-                        answer.follow_up if answer else "",
+                        action.owner_label if action else "",
+                        _date(action.due) if action else "",
+                        action.text if action else "",
                     ]
                 )
-                if answer and answer.follow_up:
-                    follow_ups.append(
-                        [answer.follow_up, answer.owner, _date(answer.due), _marked(item.text, language)]
-                    )
+                if action:
+                    follow_ups.append([action.text, action.owner_label, _date(action.due), _marked(item.text, language)])
             blocks.append(Table(columns, rows))
         blocks.append(Heading(_("Follow-up actions")))
         blocks.append(

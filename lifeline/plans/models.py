@@ -255,7 +255,8 @@ class Assessment(Audited, OwnedModel):
 
 
 class AnswerRecord(Audited, models.Model):
-    """The answer to one item of an assessment, with its evidence and follow-up."""
+    """The answer to one item of an assessment, with its evidence. Its follow-up is an action item
+    (``models_actions.ActionItem``) whose source is this answer: ``plans.actions.follow_up_of``."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
@@ -265,9 +266,6 @@ class AnswerRecord(Audited, models.Model):
         _("evidence (file)"), storage=private_storage, upload_to=evidence_name, blank=True, max_length=200
     )
     evidence_link = models.URLField(_("evidence (link)"), blank=True, max_length=500)
-    owner = models.CharField(_("owner"), max_length=200, blank=True)
-    due = models.DateField(_("due date"), null=True, blank=True)
-    follow_up = models.TextField(_("follow-up action"), blank=True, max_length=2000)
     updated = models.DateTimeField(auto_now=True)
 
     audit_exclude = ("updated",)
@@ -276,3 +274,7 @@ class AnswerRecord(Audited, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "item"], name="plans_one_answer_per_item")
         ]
+
+
+# Action items and drills live in their own module; imported here so that Django registers them.
+from lifeline.plans.models_actions import *  # noqa: E402, F403

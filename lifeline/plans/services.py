@@ -298,48 +298,42 @@ def save_answer(
     answer,
     comment="",
     evidence_link="",
-    owner="",
-    due=None,
     follow_up="",
+    due=None,
+    owner_user=None,
+    owner_organisation=None,
     evidence_file=None,
     remove_file=False,
 ):
-    """Record (or change) the answer to one item, with its evidence and follow-up."""
+    """Record (or change) the answer to one item, with its evidence; its follow-up (text, owner, due
+    date) is kept as an action item whose source is the answer (``actions.sync_follow_up``)."""
+    from lifeline.plans import actions
+
     _require_open(user, assessment)
     if item.section.version_id != assessment.version_id:
         raise ValidationError(_("This question is not part of this assessment."))
     if answer and answer not in Answer.values:
         raise ValidationError(_("Choose yes, partly, no or not applicable."))
     check_file(evidence_file)
+    follow_up = (follow_up or "").strip()
+    if follow_up and not ((owner_user or owner_organisation) and due):
+        raise ValidationError(_("A follow-up action needs an owner and a due date."))
     record = AnswerRecord.objects.filter(assessment=assessment, item=item).first()
     if record is None:
-        if not any(
-            (
-                answer,
-                comment.strip(),
-                evidence_link.strip(),
-                owner.strip(),
-                due,
-                follow_up.strip(),
-                evidence_file,
-            )
-        ):
+        if not any((answer, comment.strip(), evidence_link.strip(), follow_up, evidence_file)):
             return None  # a question left as it was: nothing to record
         record = AnswerRecord(assessment=assessment, item=item)
     record.answer = answer or ""
     record.comment = comment.strip()
     record.evidence_link = evidence_link.strip()
-    record.owner = owner.strip()
-    record.due = due
-    record.follow_up = follow_up.strip()
     if evidence_file is not None:
         record.evidence_file = evidence_file
     elif remove_file:
         record.evidence_file = ""
-    if record.answer in (Answer.NO, Answer.PARTLY) and record.follow_up and not (record.owner and record.due):
-        raise ValidationError(_("A follow-up action needs an owner and a due date."))
     record.full_clean(exclude=["evidence_file", "assessment", "item"])
-    record.save()
+    with transaction.atomic():
+        record.save()
+        actions.sync_follow_up(user, record, follow_up, due, owner_user, owner_organisation)
     return record
 
 
@@ -478,7 +472,10 @@ def export_rows(assessment, language=None):
         for s in scores
     ]
     summary.append([_("Overall"), overall(scores) if overall(scores) is not None else "", "", "", ""])
+    from lifeline.plans.actions import for_sources
+
     answers = {a.item_id: a for a in assessment.answers.all()}
+    follow_ups = {pk: items[0] for pk, items in for_sources(answers.values()).items()}
     rows = [
         [
             _("Section"),
@@ -495,6 +492,7 @@ def export_rows(assessment, language=None):
     for section in assessment.version.sections.prefetch_related("items"):
         for item in section.items.all():
             answer = answers.get(item.pk)
+            action = follow_ups.get(answer.pk) if answer else None
             rows.append(
                 [
                     shown(section.title, language).text,
@@ -503,9 +501,9 @@ def export_rows(assessment, language=None):
                     answer.comment if answer else "",
                     answer.evidence_link if answer else "",
                     _("attached") if answer and answer.evidence_file else "",
-                    answer.owner if answer else "",
-                    answer.due.isoformat() if answer and answer.due else "",
-                    answer.follow_up if answer else "",
+                    action.owner_label if action else "",
+                    action.due.isoformat() if action else "",
+                    action.text if action else "",
                 ]
             )
     return {_("Scores"): summary, _("Answers"): rows}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifeline.plans import views
+from lifeline.plans import views, views_actions, views_coordination, views_drills
 
 app_name = "plans"
 urlpatterns = [
@@ -19,4 +19,28 @@ urlpatterns = [
     path("assessments/<id:pk>/export/docx/", views.export, {"fmt": "docx"}, name="export_docx"),
     path("assessments/<id:pk>/export/pdf/", views.export, {"fmt": "pdf"}, name="export_pdf"),
     path("assessments/<id:pk>/evidence/<id:answer>/", views.evidence, name="evidence"),
+    path("actions/", views_actions.my_actions, name="my_actions"),
+    path("actions/all/", views_actions.action_list, name="actions"),
+    path("actions/new/", views_actions.action_edit, name="action_create"),
+    path("actions/<id:pk>/", views_actions.action_detail, name="action"),
+    path("actions/<id:pk>/edit/", views_actions.action_edit, name="action_edit"),
+    path("actions/<id:pk>/status/", views_actions.action_status, name="action_status"),
+    path("drills/", views_drills.drill_list, name="drills"),
+    path("drills/new/", views_drills.drill_edit, name="drill_create"),
+    path("drills/<id:pk>/", views_drills.drill_detail, name="drill"),
+    path("drills/<id:pk>/edit/", views_drills.drill_edit, name="drill_edit"),
+    path("drills/<id:pk>/findings/", views_drills.add_finding, name="drill_finding"),
+    path("coordination/", views_coordination.index, name="coordination"),
+    path("coordination/bodies/new/", views_coordination.body_edit, name="body_create"),
+    path("coordination/bodies/<id:pk>/", views_coordination.body_detail, name="body"),
+    path("coordination/bodies/<id:pk>/edit/", views_coordination.body_edit, name="body_edit"),
+    path("coordination/bodies/<id:pk>/meetings/", views_coordination.add_meeting, name="meeting_create"),
+    path("coordination/meetings/<id:pk>/", views_coordination.meeting_detail, name="meeting"),
+    path(
+        "coordination/meetings/<id:pk>/decisions/", views_coordination.add_decision, name="meeting_decision"
+    ),
+    path("agreements/", views_coordination.agreement_list, name="agreements"),
+    path("agreements/new/", views_coordination.agreement_edit, name="agreement_create"),
+    path("agreements/<id:pk>/", views_coordination.agreement_detail, name="agreement"),
+    path("agreements/<id:pk>/edit/", views_coordination.agreement_edit, name="agreement_edit"),
 ]

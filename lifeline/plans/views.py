@@ -15,10 +15,11 @@ from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import table_response
-from lifeline.plans import services
+from lifeline.plans import actions, services
 from lifeline.plans.forms import PlanForm, StartForm
 from lifeline.plans.models import Answer, AnswerRecord, Assessment, Plan
 from lifeline.plans.services import shown
+from lifeline.plans.views_actions import owners_from
 
 AREA = Area.PLANS
 
@@ -112,6 +113,7 @@ def plan_detail(request, pk):
             for a in assessments
         ],
         "can_change": may_change(request.user, plan),
+        "drills": plan.drills.for_user(request.user).order_by("-held_on", "-pk"),
     }
     return render(request, "plans/plan.html", context)
 
@@ -222,7 +224,10 @@ def assessment(request, pk):
         "progress": services.progress(item, earlier) if earlier else [],
         "can_change": may_change(request.user, item) and not item.is_completed,
         "can_export": has_perm(request.user, AREA, Action.EXPORT),
-        "follow_ups": item.answers.exclude(follow_up="").select_related("item").order_by("due"),
+        "follow_ups": sorted(
+            (a for items in actions.for_sources(item.answers.all()).values() for a in items),
+            key=lambda a: (a.due, a.pk),
+        ),
     }
     return render(request, "plans/assessment.html", context)
 
@@ -233,7 +238,8 @@ def _answer_values(request, item_pk):
         "answer": post.get(f"answer-{item_pk}", ""),
         "comment": post.get(f"comment-{item_pk}", "")[:2000],
         "evidence_link": post.get(f"link-{item_pk}", "")[:500],
-        "owner": post.get(f"owner-{item_pk}", "")[:200],
+        "owner_user": post.get(f"owner-{item_pk}", ""),
+        "owner_organisation": post.get(f"ownerorg-{item_pk}", ""),
         "due": post.get(f"due-{item_pk}", ""),
         "follow_up": post.get(f"follow-{item_pk}", "")[:2000],
     }
@@ -261,12 +267,16 @@ def section(request, pk, number):
                 for question in questions:
                     values[question.pk] = _answer_values(request, question.pk)
                     try:
-                        due = services.parse_date(values[question.pk]["due"])
+                        given = values[question.pk]
                         services.save_answer(
                             request.user,
                             item,
                             question,
-                            **{**values[question.pk], "due": due},
+                            **{
+                                **given,
+                                "due": services.parse_date(given["due"]),
+                                **owners_from(request.user, given["owner_user"], given["owner_organisation"]),
+                            },
                             evidence_file=request.FILES.get(f"file-{question.pk}"),
                             remove_file=bool(request.POST.get(f"remove-{question.pk}")),
                         )
@@ -282,11 +292,13 @@ def section(request, pk, number):
             messages.success(request, _("Answers saved."))
             return redirect("plans:assessment", pk=item.pk)
     rows = []
+    follow_ups = actions.for_sources(stored.values())
     for question in questions:
         answer = stored.get(question.pk) or AnswerRecord(item=question)
         given = values.get(question.pk)
         rows.append(
             {
+                "action": max(follow_ups.get(answer.pk) or [None], key=lambda a: a.pk if a else 0),
                 "item": question,
                 "text": shown(question.text),
                 "guidance": shown(question.guidance),
@@ -309,6 +321,8 @@ def section(request, pk, number):
         "choices": Answer.choices,
         "can_change": can_change,
         "has_errors": bool(errors),
+        "owner_users": actions.owner_users(request.user) if can_change else [],
+        "owner_organisations": actions.owner_organisations(request.user) if can_change else [],
     }
     return render(request, "plans/section.html", context, status=400 if errors else 200)
 

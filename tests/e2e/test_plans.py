@@ -42,7 +42,9 @@ def test_a_planner_answers_the_checklist_on_a_phone_and_sees_the_section_scores(
             first.locator("textarea[name^=follow-]").fill(
                 "Hold the next flood drill with the workers' associations."
             )
-            first.locator("input[name^=owner-]").fill("Planning unit")
+            organisations = first.locator("select[name^=ownerorg-]")
+            amman = organisations.locator("option", has_text="Amman branch").first.get_attribute("value")
+            organisations.select_option(amman)
             first.locator("input[name^=due-]").fill("2027-03-31")
         page.click("main form button[type=submit]")
         page.wait_for_load_state()

@@ -23,7 +23,7 @@ SAME_EVERYWHERE = {
 }  # fmt: skip
 # ...and where the word is the same in that language (checked by reading each one).
 SAME_IN = {
-    "es": {"Plan", "plan", "Error", "Feed", "Normal", "No", "no", "crisis", "Radio", "Crisis"},
+    "es": {"Plan", "plan", "Error", "Feed", "Normal", "No", "no", "crisis", "Radio", "Crisis", "Local", "Capital"},
     "fr": {
         "version", "Documents", "Contacts", "Plan", "documents", "contacts", "plan", "Versions", "Version",
         "Version %(n)s", "Test", "Public", "Future", "Possible", "restriction", "codes", "source", "note",
@@ -35,8 +35,13 @@ SAME_IN = {
         "Transports", "Psychosocial", "certification", "date", "Certification", "Date", "Messages", "Code",
         "document", "Parent", "latitude", "longitude", "Document", "Pages", "Signature", "Menu", "Administration",
         "Orange", "Sources", "Dates",
+        "Participants", "participants", "Parties", "Coordination", "Parties (organisations)",
+        "parties (organisations)",
     },
-    "pt": {"altitude", "Feed", "App", "Normal", "via", "crises", "Crises", "item", "latitude", "longitude", "Menu"},
+    "pt": {
+        "altitude", "Feed", "App", "Normal", "via", "crises", "Crises", "item", "latitude", "longitude", "Menu", "Local",
+        "Capital",
+    },
 }  # fmt: skip
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{ ?\w+ ?\}\}|\{\w*\}")

@@ -327,8 +327,15 @@ def test_a_viewer_reads_but_does_not_answer(client, login, make_user, planner, o
 def test_the_export_is_an_xlsx_of_scores_and_answers_and_is_audited(client, login, planner, org_a, version):
     assessment = services.start_assessment(planner, org_a, version)
     _answer_all(assessment, {"presence-recorded": Answer.YES, "needs-recorded": Answer.NO})
-    AnswerRecord.objects.filter(item__key="needs-recorded").update(
-        follow_up="=HYPERLINK(1)", owner="Planning unit", due=datetime.date(2030, 1, 1)
+    needs_item = Item.objects.get(section__version=version, key="needs-recorded")
+    services.save_answer(
+        planner,
+        assessment,
+        needs_item,
+        Answer.NO,
+        follow_up="=HYPERLINK(1)",
+        owner_organisation=org_a,
+        due=datetime.date(2030, 1, 1),
     )
     login(planner)
     response = client.get(f"/plans/assessments/{assessment.pk}/export/", HTTP_ACCEPT_LANGUAGE="fr")
@@ -340,7 +347,7 @@ def test_the_export_is_an_xlsx_of_scores_and_answers_and_is_audited(client, logi
     assert ("Qui est présent", 50, 2, 0, 1) in rows
     answer_rows = list(answers.iter_rows(values_only=True))
     needs = next(r for r in answer_rows if r[2] == "Non")
-    assert needs[6:9] == ("Planning unit", "2030-01-01", "'=HYPERLINK(1)")
+    assert needs[6:9] == (org_a.name, "2030-01-01", "'=HYPERLINK(1)")
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT, object_type="plans.assessment").count() == 1
 
 

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from lifeline.core.models import AuditAction, AuditEntry, Role, Scope
-from lifeline.plans import services
+from lifeline.plans import actions, services
 from lifeline.plans.models import Answer, AnswerRecord, ChecklistTemplate, Item
 from lifeline.plans.tests.test_document import soffice_pdf
 
@@ -69,9 +69,9 @@ def assessment(planner, org_a, version):
         assessment=made,
         item=items["needs-recorded"],
         answer=Answer.NO,
-        owner="Planning unit",
-        due=datetime.date(2027, 3, 31),
-        follow_up="Survey the workers' associations",
+    )
+    actions.sync_follow_up(
+        planner, record, "Survey the workers' associations", datetime.date(2027, 3, 31), owner_organisation=org_a
     )
     record.evidence_file.save("minutes.pdf", ContentFile(b"%PDF-1.4 minutes"), save=True)
     return made
@@ -105,7 +105,7 @@ def test_the_docx_holds_the_scores_answers_evidence_and_follow_ups(client, login
     assert "Civil Defence A" in text and "v1" in text and "Nov. 30, 2026" in text
     assert "https://example.org/census" in text
     assert "File attached: " in text and ".pdf" in text
-    assert "Survey the workers' associations" in text and "Planning unit" in text and "March 31, 2027" in text
+    assert "Survey the workers' associations" in text and org_a.name in text and "March 31, 2027" in text
     # Section scores: the first section has a yes and a no: 50 %.
     scores = next(t for t in out.tables if t.rows[0].cells[0].text == "Section")
     assert [c.text for c in scores.rows[1].cells][:2] == ["Who is here", "50 %"]

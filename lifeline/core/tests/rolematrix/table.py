@@ -115,6 +115,7 @@ PLANS_CHANGE = "L ok ok ok 403 403 403 ok ok ok"
 PLAN_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/404 ok/ok 404/404 404/404"
 PLAN_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
 PLAN_EXPORT = "L ok/ok ok/404 no/no no/no no/no no/no ok/ok no/no 404/404"  # officers do not export
+PLAN_FORM_REFUSED = "L 400/400 400/404 400/404 no/no no/no no/no 400/400 404/404 404/404"  # an empty form: refused
 NO_FILE = "L 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"  # none attached in the world
 # fmt: on
 
@@ -418,6 +419,30 @@ PAGES = [
     Row("plans/assessments/<id:pk>/export/docx/", "/plans/assessments/{assessment}/export/docx/", "GET", PLAN_EXPORT),
     Row("plans/assessments/<id:pk>/export/pdf/", "/plans/assessments/{assessment}/export/pdf/", "GET", PLAN_EXPORT),
     Row("plans/assessments/<id:pk>/evidence/<id:answer>/", "/plans/assessments/{assessment}/evidence/{answer}/", "GET", NO_FILE),
+    # Action items: my list and the list are everyone's with plans; an item is its organisation's
+    # (and its named owner's); drills like plans.
+    Row("plans/actions/", "/plans/actions/", "GET", PLANS_VIEW),
+    Row("plans/actions/all/", "/plans/actions/all/", "GET", PLANS_VIEW),
+    Row("plans/actions/new/", "/plans/actions/new/", "GET", PLANS_CHANGE),
+    Row("plans/actions/<id:pk>/", "/plans/actions/{action}/", "GET", PLAN_READ),
+    Row("plans/actions/<id:pk>/edit/", "/plans/actions/{action}/edit/", "GET", PLAN_WRITE),
+    Row("plans/actions/<id:pk>/status/", "/plans/actions/{action}/status/", "POST", PLAN_WRITE, data={}),
+    Row("plans/drills/", "/plans/drills/", "GET", PLANS_VIEW),
+    Row("plans/drills/new/", "/plans/drills/new/", "GET", PLANS_CHANGE),
+    Row("plans/drills/<id:pk>/", "/plans/drills/{drill}/", "GET", PLAN_READ),
+    Row("plans/drills/<id:pk>/edit/", "/plans/drills/{drill}/edit/", "GET", PLAN_WRITE),
+    Row("plans/drills/<id:pk>/findings/", "/plans/drills/{drill}/findings/", "POST", PLAN_FORM_REFUSED, data={}),
+    Row("plans/coordination/", "/plans/coordination/", "GET", PLANS_VIEW),
+    Row("plans/coordination/bodies/new/", "/plans/coordination/bodies/new/", "GET", PLANS_CHANGE),
+    Row("plans/coordination/bodies/<id:pk>/", "/plans/coordination/bodies/{body}/", "GET", PLAN_READ),
+    Row("plans/coordination/bodies/<id:pk>/edit/", "/plans/coordination/bodies/{body}/edit/", "GET", PLAN_WRITE),
+    Row("plans/coordination/bodies/<id:pk>/meetings/", "/plans/coordination/bodies/{body}/meetings/", "POST", PLAN_FORM_REFUSED, data={}),
+    Row("plans/coordination/meetings/<id:pk>/", "/plans/coordination/meetings/{meeting}/", "GET", PLAN_READ),
+    Row("plans/coordination/meetings/<id:pk>/decisions/", "/plans/coordination/meetings/{meeting}/decisions/", "POST", PLAN_FORM_REFUSED, data={}),
+    Row("plans/agreements/", "/plans/agreements/", "GET", PLANS_VIEW),
+    Row("plans/agreements/new/", "/plans/agreements/new/", "GET", PLANS_CHANGE),
+    Row("plans/agreements/<id:pk>/", "/plans/agreements/{agreement}/", "GET", PLAN_READ),
+    Row("plans/agreements/<id:pk>/edit/", "/plans/agreements/{agreement}/edit/", "GET", PLAN_WRITE),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),

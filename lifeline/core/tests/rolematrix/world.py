@@ -301,6 +301,30 @@ def _extras():
     )
     ids["assessment"] = (assessment_a.pk, assessment_b.pk)
     ids["answer"] = (assessment_a.answers.order_by("pk").first().pk, answer_b.pk)
+    # Action items and drills: A the demo's (a checklist follow-up of the Amman branch, its flood
+    # drill), B the NGO's.
+    from lifeline.plans.models_actions import ActionItem, Drill
+
+    action_a = ActionItem.objects.filter(organisation=amman_branch).order_by("pk").first()
+    action_b = ActionItem.objects.create(
+        organisation=ngo, text="Matrix action of the NGO", owner_organisation=ngo, due=timezone.localdate()
+    )
+    ids["action"] = (action_a.pk, action_b.pk)
+    drill_a = Drill.objects.filter(organisation=amman_branch).order_by("pk").first()
+    drill_b = Drill.objects.create(
+        organisation=ngo, title="Matrix drill of the NGO", held_on=timezone.localdate()
+    )
+    ids["drill"] = (drill_a.pk, drill_b.pk)
+    from lifeline.plans.models_actions import Agreement, CoordinationBody, Meeting
+
+    body_a = CoordinationBody.objects.filter(organisation=amman_branch).order_by("pk").first()
+    body_b = CoordinationBody.objects.create(organisation=ngo, name="Matrix body of the NGO")
+    ids["body"] = (body_a.pk, body_b.pk)
+    meeting_b = Meeting.objects.create(body=body_b, held_on=timezone.localdate(), title="Matrix meeting")
+    ids["meeting"] = (body_a.meetings.order_by("pk").first().pk, meeting_b.pk)
+    agreement_b = Agreement.objects.create(organisation=ngo, title="Matrix agreement of the NGO")
+    agreement_a = Agreement.objects.create(organisation=amman_branch, title="Matrix agreement of Amman")
+    ids["agreement"] = (agreement_a.pk, agreement_b.pk)
 
     # Core: organisations, staff profiles and API tokens of the officer and the partner.
     ids["organisation"] = (amman_branch.pk, ngo.pk)

@@ -1,0 +1,12 @@
+"""Background jobs of plans; the beat schedule runs them daily (see settings.CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from lifeline.core.audit import acting_as
+from lifeline.plans import actions, coordination
+
+
+@shared_task(name="plans.send_action_reminders")
+def send_action_reminders():
+    with acting_as(via="task"):
+        return actions.send_reminders() + coordination.send_renewal_reminders()
