@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "lifeline.plans"
     verbose_name = _("Plans and checklists")
+
+    def ready(self):
+        from lifeline.core.dashboard import register_panel
+        from lifeline.core.models import Stream
+        from lifeline.plans import (
+            blocks,  # noqa: F401  (registers the live blocks)
+            home,
+        )
+
+        for stream in (Stream.HOST, Stream.HOME):
+            register_panel("plans-documents", stream, 40, home.due_figures, cards="plans/home_documents.html")

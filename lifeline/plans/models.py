@@ -276,3 +276,14 @@ class AnswerRecord(Audited, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "item"], name="plans_one_answer_per_item")
         ]
+
+
+# Plan documents written here (SOPs, consular contingency plans): their own module.
+from lifeline.plans.builder_models import (  # noqa: E402, F401
+    DocumentKind,
+    DocumentSection,
+    DocumentState,
+    DocumentVersion,
+    FrozenBlock,
+    PlanDocument,
+)

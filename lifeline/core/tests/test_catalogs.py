@@ -34,6 +34,7 @@ SAME_IN = {
         "Crises", "Radio", "notes", "Notes", "Section", "Bus", "Train", "destination", "transport", "transports",
         "Transports", "Psychosocial", "certification", "date", "Certification", "Date", "Messages", "Code",
         "document", "Parent", "latitude", "longitude", "Document", "Pages", "Signature", "Menu", "Administration",
+        "Destination", "actions", "Activation", "Annexes", "Format",
     },
     "pt": {"altitude", "Feed", "App", "Normal", "via", "crises", "Crises", "item", "latitude", "longitude", "Menu"},
 }  # fmt: skip
