@@ -133,12 +133,16 @@ def test_phase_actions_are_stored_structured(writer, post_amman, make_user):
 # The two-person approval ----------------------------------------------------------------------------
 
 
-def test_approval_needs_someone_who_neither_wrote_nor_submitted(sop, writer, approver, org_a, make_user):
+def test_approval_needs_someone_who_neither_wrote_nor_submitted(
+    sop, writer, approver, org_a, make_user, login
+):
     with pytest.raises(ValidationError):
         builders.submit(writer, sop)  # nothing written yet
     builders.save_section(writer, sop, "purpose", "Reach every migrant.")
     builders.submit(writer, sop)
     assert sop.state == DocumentState.AWAITING
+    assert b"Amman SOP" in login(approver).get(reverse("approvals")).content  # the approvals inbox
+    assert b"Amman SOP" not in login(writer).get(reverse("approvals")).content
     with pytest.raises(ValidationError):
         builders.approve(writer, sop)
     # An edit by the would-be approver withdraws the submission and makes them a contributor.
