@@ -50,9 +50,14 @@ def marker(key):
     return "{{block:%s}}" % key
 
 
+def _lines(text):
+    """Browsers send a textarea's lines ended by CRLF: one line ending, so that a marker is a line."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def keys_in(text):
     """The block keys named in a section's Markdown, in order."""
-    return MARKER.findall(text or "")
+    return MARKER.findall(_lines(text))
 
 
 def unknown_keys(text):
@@ -61,13 +66,14 @@ def unknown_keys(text):
 
 def split(text):
     """The Markdown cut at its markers: [("text", markdown) | ("block", key)]."""
+    text = _lines(text)
     parts, start = [], 0
-    for match in MARKER.finditer(text or ""):
+    for match in MARKER.finditer(text):
         if match.start() > start:
             parts.append(("text", text[start : match.start()]))
         parts.append(("block", match.group(1)))
         start = match.end()
-    if start < len(text or ""):
+    if start < len(text):
         parts.append(("text", text[start:]))
     return [(kind, value) for kind, value in parts if kind == "block" or value.strip()]
 

@@ -116,7 +116,7 @@ def save_section(user, document, key, text, actions=None, note=""):
     section = document.sections.filter(key=key).first()
     if section is None:
         raise ValidationError(_("This plan has no such section."))
-    text = (text or "").replace("\r\n", "\n")
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > 50000:
         raise ValidationError(_("The section is too long: keep it under 50,000 characters."))
     unknown = live.unknown_keys(text)

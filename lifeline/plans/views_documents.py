@@ -174,7 +174,7 @@ def section_edit(request, pk, key):
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        text = request.POST.get("text", "")
+        text = request.POST.get("text", "").replace("\r\n", "\n")
         actions = _actions_from(request.POST)
         if "insert" in request.POST:
             key_wanted = request.POST.get("block", "")
