@@ -50,6 +50,16 @@ def test_a_consul_writes_a_section_with_a_live_block_and_the_ministry_approves_a
     assert consul.url == detail
     # The plan awaited approval: the change withdrew it; the consul sends it again.
     assert consul.locator("#document-state").inner_text().startswith("Draft")
+    consul.click("main a:has-text('Versions')")
+    consul.wait_for_load_state()
+    added = consul.locator("#diff .diff-added").all_inner_texts()
+    assert any(TEXT in line for line in added) and any("{{block:nationals}}" in line for line in added)
+    assert not serious(Axe().run(consul))
+    consul.goto(detail + "preview/")
+    assert "Nationals by area" in consul.locator("#preview").inner_text()
+    assert not serious(Axe().run(consul))
+    no_sideways_scroll(consul)
+    consul.goto(detail)
     consul.click("main button:has-text('Send for approval')")
     consul.wait_for_load_state()
     assert consul.locator("#document-state").inner_text().startswith("Awaiting approval")
