@@ -435,6 +435,7 @@ CELERY_BEAT_SCHEDULE = {
     "advice-purge-unconfirmed": {"task": "advice.purge_unconfirmed_subscriptions", "schedule": 86400},
     "nationals-renewal-reminders": {"task": "nationals.send_renewal_reminders", "schedule": 86400},
     "nationals-purge-expired": {"task": "nationals.purge_expired_registrations", "schedule": 86400},
+    "plans-review-reminders": {"task": "plans.send_review_reminders", "schedule": 86400},
     "messaging-sweep": {"task": "messaging.sweep", "schedule": 60.0},
     "messaging-fallbacks": {"task": "messaging.check_fallbacks", "schedule": 60.0},
     # Proves to /readyz and `lifeline status` that the scheduler runs and a worker takes its work.

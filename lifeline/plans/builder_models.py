@@ -36,7 +36,7 @@ class PlanDocument(Audited, Approvable, OwnedModel):
     permission_area = Area.PLANS
     creator_field = "created_by"
     approver_field = "approved_by"
-    audit_exclude = ("created", "updated", "revision")
+    audit_exclude = ("created", "updated", "revision", "review_reminded_on")
 
     kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -79,6 +79,7 @@ class PlanDocument(Audited, Approvable, OwnedModel):
         verbose_name=_("approved by"),
     )
     published_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    review_reminded_on = models.DateField(null=True, blank=True, editable=False)
     approved_version = models.ForeignKey(
         "plans.DocumentVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -231,6 +231,62 @@ def due_for_review(user, today=None):
     return [d for d in documents if d.is_due_for_review(today)]
 
 
+def send_review_reminders(today=None):
+    """Email, once per review date, those who may change each plan that has become due for review (in their
+    own language). Returns how many emails were sent."""
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from lifeline.core.models import Organisation
+
+    today = today or timezone.localdate()
+    sent = 0
+    documents = PlanDocument.objects.filter(approved_version__isnull=False).select_related(
+        "approved_version", "organisation"
+    )
+    for document in documents:
+        due = document.review_due
+        if due is None or due > today or (document.review_reminded_on and document.review_reminded_on >= due):
+            continue
+        organisation_ids, current = [], document.organisation
+        while current is not None and current.pk not in organisation_ids:
+            organisation_ids.append(current.pk)
+            current = Organisation.objects.filter(pk=current.parent_id).first() if current.parent_id else None
+        users = (
+            get_user_model()
+            .objects.filter(is_active=True, profile__organisation_id__in=organisation_ids)
+            .exclude(email="")
+            .select_related("profile")
+            .order_by("pk")
+        )
+        messages = []
+        for user in users:
+            if not PlanDocument.objects.for_user(user, Action.CHANGE).filter(pk=document.pk).exists():
+                continue
+            with translation.override(user.profile.language or settings.LANGUAGE_CODE):
+                values = {
+                    "title": document.title,
+                    "due": formats.date_format(due, "SHORT_DATE_FORMAT"),
+                    "url": settings.SITE_URL.rstrip("/") + document.get_absolute_url(),
+                }
+                subject = _("Due for review: %(title)s") % values
+                body = "\n\n".join(
+                    [
+                        _("The plan “%(title)s” was due for review on %(due)s.") % values,
+                        _(
+                            "Check that it still holds, change what no longer does, and send it for approval: %(url)s"
+                        )
+                        % values,
+                    ]
+                )
+            messages.append(mail.EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+        if messages:
+            with mail.get_connection() as connection:
+                sent += connection.send_messages(messages) or 0
+        PlanDocument.objects.filter(pk=document.pk).update(review_reminded_on=today)
+    return sent
+
+
 # Versions and their differences ------------------------------------------------------------------------
 
 

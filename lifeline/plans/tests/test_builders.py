@@ -431,3 +431,22 @@ def test_create_page_refuses_bad_input(writer, login, org_a):
         {"organisation": org_a.pk, "kind": "sop", "title": "SOP", "language": "ar", "review_months": 12},
     )
     assert response.status_code == 302 and PlanDocument.objects.get().language == "ar"
+
+
+def test_review_reminders_go_once_per_review_date_in_each_persons_language(
+    sop, writer, approver, viewer, mailoutbox
+):
+    writer.profile.language = "fr"
+    writer.profile.save()
+    builders.save_section(writer, sop, "purpose", "Reach every migrant.")
+    builders.submit(writer, sop)
+    builders.approve(approver, sop)
+    assert builders.send_review_reminders() == 0  # not due yet
+    PlanDocument.objects.filter(pk=sop.pk).update(published_at=timezone.now() - datetime.timedelta(days=400))
+    assert builders.send_review_reminders() == 2  # the writer and the approver; the viewer may not change it
+    subjects = {message.to[0]: message.subject for message in mailoutbox}
+    assert subjects[writer.email] == "À réviser : Amman SOP"
+    assert subjects[approver.email] == "Due for review: Amman SOP"
+    assert viewer.email not in subjects
+    assert f"/plans/documents/{sop.pk}/" in mailoutbox[0].body
+    assert builders.send_review_reminders() == 0  # once per review date

@@ -1,0 +1,12 @@
+"""Background jobs of plans; the beat schedule runs them daily (settings.CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from lifeline.core.audit import acting_as
+from lifeline.plans import builders
+
+
+@shared_task(name="plans.send_review_reminders")
+def send_review_reminders():
+    with acting_as(via="task"):
+        return builders.send_review_reminders()
