@@ -444,6 +444,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": envint("RISK_GDACS_POLL_SECONDS", 900),
     },
     "plans-action-reminders": {"task": "plans.send_action_reminders", "schedule": 86400},
+    "plans-review-reminders": {"task": "plans.send_review_reminders", "schedule": 86400},
     "messaging-sweep": {"task": "messaging.sweep", "schedule": 60.0},
     "messaging-fallbacks": {"task": "messaging.check_fallbacks", "schedule": 60.0},
     # Proves to /readyz and `lifeline status` that the scheduler runs and a worker takes its work.

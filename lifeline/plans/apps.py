@@ -9,8 +9,12 @@ class PlansConfig(AppConfig):
     def ready(self):
         from lifeline.core.dashboard import register_panel
         from lifeline.core.models import Stream
-        from lifeline.plans import home
+        from lifeline.plans import (
+            blocks,  # noqa: F401  (registers the live blocks)
+            home,
+        )
 
-        # My actions, first on both homes: what waits for the user, overdue counted.
         for stream in (Stream.HOST, Stream.HOME):
+            # My actions, first on both homes: what waits for the user, overdue counted.
             register_panel("plans", stream, 5, home.my_actions_figures, cards="plans/actions/home_cards.html")
+            register_panel("plans-documents", stream, 40, home.due_figures, cards="plans/home_documents.html")

@@ -63,6 +63,9 @@ FOLLOW_UPS = {
 
 def load(orgs, areas, **_):
     load_shipped()
+    from lifeline.plans import demo_documents
+
+    demo_documents.load(orgs)
     version = ChecklistTemplate.objects.get(key=KEY).published()
     owner = orgs["jcd-amman"]
     today = timezone.localdate()

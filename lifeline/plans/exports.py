@@ -115,7 +115,9 @@ def assessment_document(assessment, user, language):
                     ]
                 )
                 if action:
-                    follow_ups.append([action.text, action.owner_label, _date(action.due), _marked(item.text, language)])
+                    follow_ups.append(
+                        [action.text, action.owner_label, _date(action.due), _marked(item.text, language)]
+                    )
             blocks.append(Table(columns, rows))
         blocks.append(Heading(_("Follow-up actions")))
         blocks.append(

@@ -1,4 +1,5 @@
-"""The home card of every stream: the user's own open and overdue action items (one query)."""
+"""The plans' cards on every stream's home: the user's own open and overdue action items (one
+query), and the plan documents (SOPs, consular contingency plans) due for review."""
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -17,3 +18,11 @@ def my_actions_figures(home):
         .aggregate(pending=Count("pk"), overdue=Count("pk", filter=Q(due__lt=timezone.localdate())))
     )
     return {"actions_home": counts}
+
+
+def due_figures(home):
+    from lifeline.plans.builders import due_for_review
+
+    if not has_perm(home.user, Area.PLANS, Action.CHANGE):
+        return {"plan_documents_due": None}
+    return {"plan_documents_due": len(due_for_review(home.user))}

@@ -277,4 +277,13 @@ class AnswerRecord(Audited, models.Model):
 
 
 # Action items and drills live in their own module; imported here so that Django registers them.
+# Plan documents written here (SOPs, consular contingency plans): their own module.
+from lifeline.plans.builder_models import (  # noqa: E402, F401
+    DocumentKind,
+    DocumentSection,
+    DocumentState,
+    DocumentVersion,
+    FrozenBlock,
+    PlanDocument,
+)
 from lifeline.plans.models_actions import *  # noqa: E402, F403

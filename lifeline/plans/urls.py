@@ -44,3 +44,17 @@ urlpatterns = [
     path("agreements/<id:pk>/", views_coordination.agreement_detail, name="agreement"),
     path("agreements/<id:pk>/edit/", views_coordination.agreement_edit, name="agreement_edit"),
 ]
+
+# Plan documents written here (SOPs, consular contingency plans): views_documents.py.
+from lifeline.plans import views_documents  # noqa: E402
+
+urlpatterns += [
+    path("documents/", views_documents.documents, name="documents"),
+    path("documents/new/", views_documents.document_create, name="document_create"),
+    path("documents/<id:pk>/", views_documents.document_detail, name="document"),
+    path("documents/<id:pk>/sections/<slug:key>/", views_documents.section_edit, name="document_section"),
+    path("documents/<id:pk>/preview/", views_documents.document_preview, name="document_preview"),
+    path("documents/<id:pk>/versions/", views_documents.versions, name="document_versions"),
+    path("documents/<id:pk>/export/", views_documents.document_export, name="document_export"),
+    path("documents/<id:pk>/<slug:step>/", views_documents.document_step, name="document_step"),
+]

@@ -36,7 +36,7 @@ SAME_IN = {
         "document", "Parent", "latitude", "longitude", "Document", "Pages", "Signature", "Menu", "Administration",
         "Orange", "Sources", "Dates",
         "Participants", "participants", "Parties", "Coordination", "Parties (organisations)",
-        "parties (organisations)",
+        "parties (organisations)", "Destination", "actions", "Activation", "Annexes", "Format",
     },
     "pt": {
         "altitude", "Feed", "App", "Normal", "via", "crises", "Crises", "item", "latitude", "longitude", "Menu", "Local",

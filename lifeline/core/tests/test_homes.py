@@ -118,7 +118,7 @@ def test_a_planner_home_shows_gaps_alerts_waiting_and_contacts_to_reverify(
     Alert.objects.create(organisation=org_b, state="awaiting")
     client = login(planner)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(32):  # a query per panel, my actions and plans due among them
         response = client.get(reverse("home"))
     page = response.content.decode()
     assert response.context["stream"] == "host"
@@ -252,9 +252,16 @@ def test_an_organisation_form_refuses_a_file_that_is_not_an_image(login, make_us
 def test_each_app_gives_its_streams_home_its_panel_in_order():
     from lifeline.core.dashboard import panels
 
-    # Plans' "my actions" card comes first on both homes.
-    assert [p.app for p in panels("home")] == ["plans", "cases", "nationals", "crises"]
-    assert [p.app for p in panels("host")] == ["plans", "alerts", "directory", "communities", "interpreters"]
+    # Plans' "my actions" card comes first on both homes; plan documents due for review come last.
+    assert [p.app for p in panels("home")] == ["plans", "cases", "nationals", "crises", "plans-documents"]
+    assert [p.app for p in panels("host")] == [
+        "plans",
+        "alerts",
+        "directory",
+        "communities",
+        "interpreters",
+        "plans-documents",
+    ]
     for panel in panels("home") + panels("host"):
         assert panel.cards or panel.section, panel.app
 
@@ -268,7 +275,14 @@ def test_a_registered_panel_shows_on_its_streams_home_only(login, consul, make_u
     dashboard.register_panel(
         "demo", "home", 15, lambda home: {"cases": {"open": 41, "overdue": 0}}, cards="cases/home_cards.html"
     )
-    assert [p.app for p in dashboard.panels("home")] == ["plans", "cases", "demo", "nationals", "crises"]
+    assert [p.app for p in dashboard.panels("home")] == [
+        "plans",
+        "cases",
+        "demo",
+        "nationals",
+        "crises",
+        "plans-documents",
+    ]
     page = login(consul).get(reverse("home")).content.decode()
     assert '<span class="n">41</span>' in page
     assert (

@@ -71,7 +71,11 @@ def assessment(planner, org_a, version):
         answer=Answer.NO,
     )
     actions.sync_follow_up(
-        planner, record, "Survey the workers' associations", datetime.date(2027, 3, 31), owner_organisation=org_a
+        planner,
+        record,
+        "Survey the workers' associations",
+        datetime.date(2027, 3, 31),
+        owner_organisation=org_a,
     )
     record.evidence_file.save("minutes.pdf", ContentFile(b"%PDF-1.4 minutes"), save=True)
     return made

@@ -443,6 +443,16 @@ PAGES = [
     Row("plans/agreements/new/", "/plans/agreements/new/", "GET", PLANS_CHANGE),
     Row("plans/agreements/<id:pk>/", "/plans/agreements/{agreement}/", "GET", PLAN_READ),
     Row("plans/agreements/<id:pk>/edit/", "/plans/agreements/{agreement}/edit/", "GET", PLAN_WRITE),
+    # Plan documents (SOPs, consular contingency plans): their owners' scope, as the register.
+    Row("plans/documents/", "/plans/documents/", "GET", PLANS_VIEW),
+    Row("plans/documents/new/", "/plans/documents/new/", "GET", PLANS_CHANGE),
+    Row("plans/documents/<id:pk>/", "/plans/documents/{plan_document}/", "GET", PLAN_READ),
+    Row("plans/documents/<id:pk>/sections/<slug:key>/", "/plans/documents/{plan_document}/sections/purpose/", "GET", PLAN_READ),
+    Row("plans/documents/<id:pk>/sections/<slug:key>/", "/plans/documents/{plan_document}/sections/purpose/", "POST", PLAN_WRITE, data={"text": "", "save": "1"}),
+    Row("plans/documents/<id:pk>/preview/", "/plans/documents/{plan_document}/preview/", "GET", PLAN_READ),
+    Row("plans/documents/<id:pk>/versions/", "/plans/documents/{plan_document}/versions/", "GET", PLAN_READ),
+    Row("plans/documents/<id:pk>/export/", "/plans/documents/{plan_document}/export/?format=docx", "GET", PLAN_EXPORT),
+    Row("plans/documents/<id:pk>/<slug:step>/", "/plans/documents/{plan_document}/submit/", "POST", PLAN_WRITE),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),

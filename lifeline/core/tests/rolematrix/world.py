@@ -325,6 +325,13 @@ def _extras():
     agreement_b = Agreement.objects.create(organisation=ngo, title="Matrix agreement of the NGO")
     agreement_a = Agreement.objects.create(organisation=amman_branch, title="Matrix agreement of Amman")
     ids["agreement"] = (agreement_a.pk, agreement_b.pk)
+    # Plan documents: A an SOP of the Amman branch, B one of the NGO (both drafts).
+    from lifeline.plans import builders as plan_builders
+
+    writer = User.objects.get(username="admin")
+    document_a = plan_builders.create_document(writer, amman_branch, "sop", "Matrix SOP of the Amman branch")
+    document_b = plan_builders.create_document(writer, ngo, "sop", "Matrix SOP of the NGO")
+    ids["plan_document"] = (document_a.pk, document_b.pk)
 
     # Core: organisations, staff profiles and API tokens of the officer and the partner.
     ids["organisation"] = (amman_branch.pk, ngo.pk)
