@@ -32,6 +32,7 @@ DEMO_APPS = [
     "alerts",
     "messaging",
     "plans",
+    "training",
 ]
 
 PASSWORD = "Lifeline-demo-2026"

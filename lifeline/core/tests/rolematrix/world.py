@@ -301,7 +301,10 @@ def _extras():
             event=event, title="Matrix session", starts=start, ends=start + datetime.timedelta(hours=2)
         )
         person = Participant.objects.create(
-            event=event, name="Matrix participant", email="matrix-participant@example.org", organisation_name="X"
+            event=event,
+            name="Matrix participant",
+            email="matrix-participant@example.org",
+            organisation_name="X",
         )
         certificate = Certificate.objects.create(
             organisation=owner,
