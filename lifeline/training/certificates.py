@@ -74,11 +74,11 @@ def issue_for_participant(by, participant):
         raise Invalid(
             {
                 "__all__": [
-                    _("%(name)s attended %(share)s %% of the sessions; %(required)s %% are required.")
+                    _("%(name)s attended %(share)s of the sessions; %(required)s are required.")
                     % {
                         "name": participant.name,
-                        "share": attended_share(participant),
-                        "required": event.attendance_required,
+                        "share": f"{attended_share(participant)} %",
+                        "required": f"{event.attendance_required} %",
                     }
                 ]
             }
