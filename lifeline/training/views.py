@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -44,7 +45,14 @@ def _qr_svg(text):
 def index(request):
     require(request.user, AREA, Action.VIEW)
     events = Event.objects.for_user(request.user).select_related("organisation")
-    context = {"can_change": has_perm(request.user, AREA, Action.CHANGE), **paginate(request, events)}
+    upcoming = request.GET.get("when") == "upcoming"
+    if upcoming:  # the home's card: the events to come, soonest first
+        events = events.filter(ends__gte=timezone.now()).order_by("starts")
+    context = {
+        "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "upcoming": upcoming,
+        **paginate(request, events),
+    }
     return render(request, "training/index.html", context)
 
 

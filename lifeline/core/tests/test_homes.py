@@ -252,8 +252,14 @@ def test_an_organisation_form_refuses_a_file_that_is_not_an_image(login, make_us
 def test_each_app_gives_its_streams_home_its_panel_in_order():
     from lifeline.core.dashboard import panels
 
-    assert [p.app for p in panels("home")] == ["cases", "nationals", "crises"]
-    assert [p.app for p in panels("host")] == ["alerts", "directory", "communities", "interpreters"]
+    assert [p.app for p in panels("home")] == ["cases", "nationals", "crises", "training"]
+    assert [p.app for p in panels("host")] == [
+        "alerts",
+        "directory",
+        "communities",
+        "interpreters",
+        "training",
+    ]
     for panel in panels("home") + panels("host"):
         assert panel.cards or panel.section, panel.app
 
@@ -267,7 +273,7 @@ def test_a_registered_panel_shows_on_its_streams_home_only(login, consul, make_u
     dashboard.register_panel(
         "demo", "home", 15, lambda home: {"cases": {"open": 41, "overdue": 0}}, cards="cases/home_cards.html"
     )
-    assert [p.app for p in dashboard.panels("home")] == ["cases", "demo", "nationals", "crises"]
+    assert [p.app for p in dashboard.panels("home")] == ["cases", "demo", "nationals", "crises", "training"]
     page = login(consul).get(reverse("home")).content.decode()
     assert '<span class="n">41</span>' in page
     assert (

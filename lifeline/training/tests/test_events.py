@@ -384,3 +384,75 @@ def test_the_certificate_pdf_carries_its_qr_code_to_the_verification_page(traine
     expected = "http://testserver" + reverse("training:verify", args=[certificate.code])
     assert [r.text for r in found] == [expected]
     assert Certificate.objects.filter(code=expected.rstrip("/").rsplit("/", 1)[-1]).get() == certificate
+
+
+def test_a_person_cancels_from_their_page_and_the_first_waiting_gets_the_place_by_email(
+    trainer, org_a, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    event = make_event(trainer, org_a, capacity=1)
+    url = reverse("training:register", args=[event.public_code])
+    form = {
+        "organisation_name": "Red Crescent",
+        "institution_type": "red_cross",
+        "level": "local",
+        "consent": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {**form, "name": "Amal", "email": "amal@example.org"})
+        second = client.post(url, {**form, "name": "Bilal", "email": "bilal@example.org"})
+    assert first.status_code == second.status_code == 302
+    assert [m.to[0] for m in mailoutbox] == ["amal@example.org", "bilal@example.org"]
+    assert "You are registered for" in mailoutbox[0].body and first["Location"] in mailoutbox[0].body
+    assert "waiting list" in mailoutbox[1].body
+    waiting_page = client.get(second["Location"])
+    assert "You are on the waiting list." in waiting_page.text and "<svg" not in waiting_page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(first["Location"] + "cancel/")
+    assert done.status_code == 200
+    amal, bilal = Participant.objects.order_by("pk")
+    assert amal.status == "cancelled" and bilal.status == "registered"
+    assert mailoutbox[-1].to == ["bilal@example.org"] and "You are registered for" in mailoutbox[-1].body
+    # The cancelled pass no longer opens the page; Bilal's old link now shows the QR code.
+    assert client.get(first["Location"]).status_code == 404
+    assert "<svg" in client.get(second["Location"]).text
+
+
+def test_the_registration_page_reads_right_to_left_in_arabic(trainer, org_a, client):
+    event = make_event(trainer, org_a)
+    page = client.get(reverse("training:register", args=[event.public_code]), HTTP_ACCEPT_LANGUAGE="ar")
+    assert 'dir="rtl"' in page.text and "اسمك" in page.text
+
+
+def test_the_one_certificate_service_issues_without_an_event_for_elearning(trainer, org_a, org_b):
+    certificate = certificates.issue(
+        trainer, organisation=org_a, holder_name="Amal Haddad", title="Migrants in emergencies (course)"
+    )
+    assert certificates.verify(certificate.code) == certificate and certificate.issuer_name == org_a.name
+    assert certificates.verify("") is None and certificates.verify("x" * 40) is None
+    with pytest.raises(PermissionDenied):
+        certificates.issue(trainer, organisation=org_b, holder_name="X", title="Y")
+    with pytest.raises(Invalid):
+        certificates.issue(trainer, organisation=org_a, holder_name=" ", title="Y")
+
+
+def test_the_home_counts_the_events_to_come_as_the_list_behind_its_link(
+    trainer, other_trainer, org_a, org_b, login
+):
+    make_event(trainer, org_a)
+    make_event(
+        trainer,
+        org_a,
+        title="Past",
+        starts=START.replace(year=2020),
+        ends=START.replace(year=2020) + datetime.timedelta(hours=8),
+    )
+    make_event(other_trainer, org_b, title="Elsewhere")
+    client = login(trainer)
+    home = client.get("/")
+    assert home.status_code == 200
+    card = home.text.split('id="home-training"')[1].split("</a>")[0]
+    assert '<span class="n">1</span>' in card
+    listed = client.get(reverse("training:index") + "?when=upcoming")
+    assert (
+        "Workshop on migrants" in listed.text and "Past" not in listed.text and "Elsewhere" not in listed.text
+    )
