@@ -10,7 +10,7 @@ forged, cancelled, foreign (another event's) or already recorded pass is refused
 """
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -233,8 +233,8 @@ def register(event, values, *, client=None, by=None):
     if phone:
         try:
             phone = to_e164(phone, event.organisation.country.code if event.organisation.country_id else None)
-        except Exception as exc:  # ValidationError with a translated message
-            errors["phone"] = list(getattr(exc, "messages", [str(exc)]))
+        except ValidationError as exc:
+            errors["phone"] = list(exc.messages)
     if by is None and not values.get("consent"):
         errors["consent"] = [_("Tick the box to agree, or we cannot register you.")]
     index = blind_index(email.casefold()) if email else ""
@@ -269,10 +269,8 @@ def register(event, values, *, client=None, by=None):
         participant.status = ParticipantStatus.WAITING if full else ParticipantStatus.REGISTERED
         try:
             participant.full_clean(exclude=["event", "country", "pass_nonce"])
-        except Exception as exc:
-            raise Invalid(
-                {k: [str(m) for m in v] for k, v in getattr(exc, "message_dict", {}).items()}
-            ) from None
+        except ValidationError as exc:
+            raise Invalid({k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from None
         participant.save()
     return participant
 
@@ -503,7 +501,7 @@ def invite(by, event, addresses, *, register_url, calendar_url):
             continue
         try:
             validate_email(address)
-        except Exception:
+        except ValidationError:
             wrong.append(address)
         else:
             if address.casefold() not in {a.casefold() for a in cleaned}:

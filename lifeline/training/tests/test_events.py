@@ -456,3 +456,24 @@ def test_the_home_counts_the_events_to_come_as_the_list_behind_its_link(
     assert (
         "Workshop on migrants" in listed.text and "Past" not in listed.text and "Elsewhere" not in listed.text
     )
+
+
+def test_a_bad_phone_number_or_country_is_refused_with_the_reason_and_nothing_is_saved(
+    trainer, org_a, client
+):
+    event = make_event(trainer, org_a)
+    form = {
+        "name": "Amal",
+        "organisation_name": "Red Crescent",
+        "institution_type": "red_cross",
+        "level": "local",
+        "consent": "on",
+    }
+    url = reverse("training:register", args=[event.public_code])
+    response = client.post(url, {**form, "phone": "12"})
+    assert response.status_code == 400 and "“12” is not a valid phone number." in response.text
+    response = client.post(url, {**form, "email": "amal@example.org", "country": "Atlantis"})
+    assert response.status_code == 400 and "is not a country we know" in response.text
+    assert not Participant.objects.exists()
+    ok = person(event, "Bilal", "", phone="079 123 4567")
+    assert ok.phone == "+962791234567"
