@@ -15,6 +15,7 @@ urlpatterns = [
     path("events/<id:pk>/certificates/", views.certificates_issue_all, name="issue_all"),
     path("events/<id:pk>/sessions/<id:session>/scan/", views.scan, name="scan"),
     path("events/<id:pk>/sessions/<id:session>/attendance/", views.attendance, name="attendance"),
+    path("events/<id:pk>/sessions/<id:session>/delete/", views.session_delete, name="session_delete"),
     path("participants/<id:pk>/cancel/", views.participant_cancel, name="participant_cancel"),
     path("participants/<id:pk>/certificate/", views.certificate_issue, name="certificate_issue"),
     path("certificates/<id:pk>/", views.certificate_detail, name="certificate"),

@@ -147,6 +147,15 @@ def session_add(request, pk):
 
 
 @login_required
+@require_POST
+def session_delete(request, pk, session):
+    event, item = _session(request, pk, session)
+    services.delete_session(request.user, item)
+    messages.success(request, _("Session removed from the agenda."))
+    return redirect("training:event", pk=event.pk)
+
+
+@login_required
 def export(request, pk):
     require(request.user, AREA, Action.EXPORT)
     event = get_for_user(Event, request.user, pk)

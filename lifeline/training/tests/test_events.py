@@ -477,3 +477,15 @@ def test_a_bad_phone_number_or_country_is_refused_with_the_reason_and_nothing_is
     assert not Participant.objects.exists()
     ok = person(event, "Bilal", "", phone="079 123 4567")
     assert ok.phone == "+962791234567"
+
+
+def test_a_session_is_removed_from_the_agenda_by_its_organiser_only(
+    trainer, other_trainer, org_a, login, client
+):
+    event = make_event(trainer, org_a)
+    first, second = add_sessions(trainer, event)
+    url = reverse("training:session_delete", args=[event.pk, first.pk])
+    assert login(other_trainer).post(url).status_code == 404
+    client.logout()
+    assert login(trainer).post(url).status_code == 302
+    assert list(event.sessions.all()) == [second]

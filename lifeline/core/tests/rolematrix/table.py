@@ -429,6 +429,7 @@ PAGES = [
     # A forged pass is refused with 409 and the reason; nothing is recorded.
     Row("training/events/<id:pk>/sessions/<id:session>/scan/", "/training/events/{event}/sessions/{session}/scan/", "POST", "L 409/409 409/404 no/no no/no no/no 404/409 409/409 no/no 404/404", data={"token": "forged"}),
     Row("training/events/<id:pk>/sessions/<id:session>/attendance/", "/training/events/{event}/sessions/{session}/attendance/", "GET", EVENT_WRITE),
+    Row("training/events/<id:pk>/sessions/<id:session>/delete/", "/training/events/{event}/sessions/{session}/delete/", "GET", "L 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     Row("training/participants/<id:pk>/cancel/", "/training/participants/{participant}/cancel/", "GET", "L 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     # Issuing asks for the required attendance: refused with the reason (a redirect), nothing issued.
     Row("training/participants/<id:pk>/certificate/", "/training/participants/{participant}/certificate/", "POST", EVENT_WRITE),
