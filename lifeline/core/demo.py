@@ -33,6 +33,7 @@ DEMO_APPS = [
     "messaging",
     "plans",
     "risk",
+    "training",
 ]
 
 PASSWORD = "Lifeline-demo-2026"

@@ -23,7 +23,10 @@ SAME_EVERYWHERE = {
 }  # fmt: skip
 # ...and where the word is the same in that language (checked by reading each one).
 SAME_IN = {
-    "es": {"Plan", "plan", "Error", "Feed", "Normal", "No", "no", "crisis", "Radio", "Crisis", "Local", "Capital"},
+    "es": {
+        "Plan", "plan", "Error", "Feed", "Normal", "No", "no", "crisis", "Radio", "Crisis", "Local", "Capital",
+        "Regional",
+    },
     "fr": {
         "version", "Documents", "Contacts", "Plan", "documents", "contacts", "plan", "Versions", "Version",
         "Version %(n)s", "Test", "Public", "Future", "Possible", "restriction", "codes", "source", "note",
@@ -37,10 +40,12 @@ SAME_IN = {
         "Orange", "Sources", "Dates",
         "Participants", "participants", "Parties", "Coordination", "Parties (organisations)",
         "parties (organisations)", "Destination", "actions", "Activation", "Annexes", "Format",
+        "Session", "session", "Consultation", "National", "Local", "places", "participant",
+        "Participants (XLSX)",
     },
     "pt": {
         "altitude", "Feed", "App", "Normal", "via", "crises", "Crises", "item", "latitude", "longitude", "Menu", "Local",
-        "Capital",
+        "Capital", "Workshop", "Regional",
     },
 }  # fmt: skip
 

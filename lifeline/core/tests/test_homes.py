@@ -252,8 +252,15 @@ def test_an_organisation_form_refuses_a_file_that_is_not_an_image(login, make_us
 def test_each_app_gives_its_streams_home_its_panel_in_order():
     from lifeline.core.dashboard import panels
 
-    # Plans' "my actions" card comes first on both homes; plan documents due for review come last.
-    assert [p.app for p in panels("home")] == ["plans", "cases", "nationals", "crises", "plans-documents"]
+    # Plans' "my actions" card comes first on both homes; plan documents due for review, then training events, last.
+    assert [p.app for p in panels("home")] == [
+        "plans",
+        "cases",
+        "nationals",
+        "crises",
+        "plans-documents",
+        "training",
+    ]
     assert [p.app for p in panels("host")] == [
         "plans",
         "alerts",
@@ -261,6 +268,7 @@ def test_each_app_gives_its_streams_home_its_panel_in_order():
         "communities",
         "interpreters",
         "plans-documents",
+        "training",
     ]
     for panel in panels("home") + panels("host"):
         assert panel.cards or panel.section, panel.app
@@ -282,6 +290,7 @@ def test_a_registered_panel_shows_on_its_streams_home_only(login, consul, make_u
         "nationals",
         "crises",
         "plans-documents",
+        "training",
     ]
     page = login(consul).get(reverse("home")).content.decode()
     assert '<span class="n">41</span>' in page

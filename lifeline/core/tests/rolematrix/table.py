@@ -116,6 +116,14 @@ PLAN_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/404 ok/ok 404/404 404/404"
 PLAN_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
 PLAN_EXPORT = "L ok/ok ok/404 no/no no/no no/no no/no ok/ok no/no 404/404"  # officers do not export
 PLAN_FORM_REFUSED = "L 400/400 400/404 400/404 no/no no/no no/no 400/400 404/404 404/404"  # an empty form: refused
+# Training (docs/users/training.md): every staff role but the partner reads events; coordinators
+# and trainers run them (change, export, see participants), officers and viewers read them masked.
+# A is the Amman branch's event, B the IOM office's (the trainer's); immigration reads and runs both.
+TRAINING_VIEW = "L ok ok ok ok 403 ok ok ok ok"
+TRAINING_CHANGE = "L ok ok 403 403 403 ok ok 403 ok"
+EVENT_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/ok ok/ok 404/404 404/404"
+EVENT_WRITE = "L ok/ok ok/404 no/no no/no no/no 404/ok ok/ok no/no 404/404"
+EVENT_EXPORT = "L ok/ok ok/404 no/no no/no no/no 404/ok ok/ok no/no 404/404"
 NO_FILE = "L 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"  # none attached in the world
 # fmt: on
 
@@ -453,6 +461,38 @@ PAGES = [
     Row("plans/documents/<id:pk>/versions/", "/plans/documents/{plan_document}/versions/", "GET", PLAN_READ),
     Row("plans/documents/<id:pk>/export/", "/plans/documents/{plan_document}/export/?format=docx", "GET", PLAN_EXPORT),
     Row("plans/documents/<id:pk>/<slug:step>/", "/plans/documents/{plan_document}/submit/", "POST", PLAN_WRITE),
+    # Capacity building: events, their agenda, participants, attendance and certificates.
+    Row("training/", "/training/", "GET", TRAINING_VIEW),
+    Row("training/events/new/", "/training/events/new/", "GET", TRAINING_CHANGE),
+    Row("training/events/<id:pk>/", "/training/events/{event}/", "GET", EVENT_READ, marker="matrix-participant@example.org"),
+    Row("training/events/<id:pk>/edit/", "/training/events/{event}/edit/", "GET", EVENT_WRITE),
+    # An empty session is refused with the reason (a redirect back to the event, nothing added).
+    Row("training/events/<id:pk>/sessions/", "/training/events/{event}/sessions/", "POST", EVENT_WRITE, data={}),
+    Row("training/events/<id:pk>/participants.xlsx", "/training/events/{event}/participants.xlsx", "GET", EVENT_EXPORT),
+    Row("training/events/<id:pk>/invite/", "/training/events/{event}/invite/", "GET", EVENT_WRITE),
+    Row("training/events/<id:pk>/certificates/", "/training/events/{event}/certificates/", "POST", EVENT_WRITE),
+    Row("training/events/<id:pk>/sessions/<id:session>/scan/", "/training/events/{event}/sessions/{session}/scan/", "GET", EVENT_WRITE),
+    # A forged pass is refused with 409 and the reason; nothing is recorded.
+    Row("training/events/<id:pk>/sessions/<id:session>/scan/", "/training/events/{event}/sessions/{session}/scan/", "POST", "L 409/409 409/404 no/no no/no no/no 404/409 409/409 no/no 404/404", data={"token": "forged"}),
+    Row("training/events/<id:pk>/sessions/<id:session>/attendance/", "/training/events/{event}/sessions/{session}/attendance/", "GET", EVENT_WRITE),
+    Row("training/events/<id:pk>/sessions/<id:session>/delete/", "/training/events/{event}/sessions/{session}/delete/", "GET", "L 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    Row("training/participants/<id:pk>/cancel/", "/training/participants/{participant}/cancel/", "GET", "L 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    # Issuing asks for the required attendance: refused with the reason (a redirect), nothing issued.
+    Row("training/participants/<id:pk>/certificate/", "/training/participants/{participant}/certificate/", "POST", EVENT_WRITE),
+    Row("training/certificates/<id:pk>/", "/training/certificates/{certificate}/", "GET", EVENT_READ),
+    Row("training/certificates/<id:pk>/", "/training/certificates/{certificate}/", "POST", EVENT_WRITE, data={"reason": ""}),
+    Row("training/certificates/<id:pk>/pdf/", "/training/certificates/{certificate}/pdf/", "GET", EVENT_READ, only=("admin", "coordinator", "viewer", "partner", "trainer")),
+    # Public: the registration page, the calendar file, a participant's pass and the verification page,
+    # each by an unguessable code or a signed pass; a sequential id or a forged pass is a 404.
+    Row("training/e/<str:code>/", "/training/e/{event_code}/", "GET", PUBLIC),
+    Row("training/e/<str:code>/", "/training/e/1/", "GET", ALL_404),
+    Row("training/e/<str:code>/event.ics", "/training/e/{event_code}/event.ics", "GET", PUBLIC),
+    Row("training/pass/<str:token>/", "/training/pass/{pass}/", "GET", PUBLIC),
+    Row("training/pass/<str:token>/", "/training/pass/forged/", "GET", ALL_404),
+    Row("training/pass/<str:token>/cancel/", "/training/pass/forged/cancel/", "POST", ALL_404),
+    Row("training/pass/<str:token>/certificate.pdf", "/training/pass/{pass}/certificate.pdf", "GET", PUBLIC, only=("anon", "partner")),
+    Row("training/verify/<str:code>/", "/training/verify/{certificate_code}/", "GET", PUBLIC),
+    Row("training/verify/<str:code>/", "/training/verify/1/", "GET", ALL_404),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),

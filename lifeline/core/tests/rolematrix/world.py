@@ -333,6 +333,49 @@ def _extras():
     document_b = plan_builders.create_document(writer, ngo, "sop", "Matrix SOP of the NGO")
     ids["plan_document"] = (document_a.pk, document_b.pk)
 
+    # Training: A an event of the Amman branch, B one of the IOM office (the trainer's), each with a
+    # session, a participant who attended it and a certificate.
+    from lifeline.training import services as training_services
+    from lifeline.training.models import Certificate, Event, Participant, Session
+
+    start = timezone.now() + datetime.timedelta(days=30)
+    events, sessions, people, certificates = [], [], [], []
+    for owner in (amman_branch, _org("IOM")):
+        event = Event.objects.create(
+            organisation=owner,
+            title=f"Matrix workshop of {owner.short_name}",
+            starts=start,
+            ends=start + datetime.timedelta(hours=8),
+        )
+        session = Session.objects.create(
+            event=event, title="Matrix session", starts=start, ends=start + datetime.timedelta(hours=2)
+        )
+        person = Participant.objects.create(
+            event=event,
+            name="Matrix participant",
+            email="matrix-participant@example.org",
+            organisation_name="X",
+        )
+        certificate = Certificate.objects.create(
+            organisation=owner,
+            participant=person,
+            holder_name=person.name,
+            title=event.title,
+            issued_on=timezone.localdate(),
+            issuer_name=owner.name,
+        )
+        events.append(event)
+        sessions.append(session.pk)
+        people.append(person)
+        certificates.append(certificate)
+    ids["event"] = tuple(e.pk for e in events)
+    ids["event_code"] = tuple(e.public_code for e in events)
+    ids["session"] = tuple(sessions)
+    ids["participant"] = tuple(p.pk for p in people)
+    ids["pass"] = tuple(training_services.make_pass(p) for p in people)
+    ids["certificate"] = tuple(c.pk for c in certificates)
+    ids["certificate_code"] = tuple(c.code for c in certificates)
+
     # Core: organisations, staff profiles and API tokens of the officer and the partner.
     ids["organisation"] = (amman_branch.pk, ngo.pk)
     ids["post"] = (post_a.pk, post_b.pk)
