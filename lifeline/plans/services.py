@@ -184,6 +184,16 @@ def readable_templates(user):
     return queryset
 
 
+def published_versions(templates):
+    """{template id: its newest published version} for many templates in one query (the lists)."""
+    newest = {}
+    for version in TemplateVersion.objects.filter(
+        template__in=list(templates), state=VersionState.PUBLISHED
+    ).order_by("template_id", "number"):
+        newest[version.template_id] = version
+    return newest
+
+
 def new_draft(user, template):
     """A draft version copied from the newest one, for an administrator to edit; published ones stay as they are."""
     if not has_perm(user, AREA, Action.CHANGE) or (
@@ -285,8 +295,39 @@ def start_assessment(user, organisation, version, plan=None, assessed_on=None):
     )
 
 
+def start_for_subject(kind, organisation, assessed_on=None):
+    """An assessment about another app's record (``plans.subjects``), with the newest published version
+    of the checklist that kind uses. The owning app calls this after its own scope check."""
+    from lifeline.plans import subjects
+
+    subject = subjects.get(kind)
+    template = ChecklistTemplate.objects.get(key=subject.template_key)
+    version = template.published()
+    if version is None:
+        raise ValidationError(_("This checklist has no published version yet."))
+    return Assessment.objects.create(
+        organisation=organisation,
+        version=version,
+        subject=kind,
+        assessed_on=assessed_on or timezone.localdate(),
+    )
+
+
+def may_answer(user, assessment):
+    """Whether the user may answer this assessment: the plans role and scope, or the subject's own app."""
+    if assessment.subject:
+        from lifeline.plans import subjects
+
+        return bool(subjects.get(assessment.subject).may_change(user, assessment))
+    if not has_perm(user, AREA, Action.CHANGE):
+        return False
+    ids = organisation_ids_for(user, AREA)
+    return ids is None or assessment.organisation_id in ids
+
+
 def _require_open(user, assessment):
-    _require_organisation(user, assessment.organisation_id)
+    if not may_answer(user, assessment):
+        raise PermissionDenied
     if assessment.is_completed:
         raise ValidationError(_("This assessment is completed: start a new one to record changes."))
 
@@ -303,8 +344,10 @@ def save_answer(
     follow_up="",
     evidence_file=None,
     remove_file=False,
+    private_note=None,
 ):
-    """Record (or change) the answer to one item, with its evidence and follow-up."""
+    """Record (or change) the answer to one item, with its evidence and follow-up (and, for an assessment
+    about a person, an encrypted note; ``None`` leaves the stored note as it is)."""
     _require_open(user, assessment)
     if item.section.version_id != assessment.version_id:
         raise ValidationError(_("This question is not part of this assessment."))
@@ -322,10 +365,32 @@ def save_answer(
                 due,
                 follow_up.strip(),
                 evidence_file,
+                (private_note or "").strip(),
             )
         ):
             return None  # a question left as it was: nothing to record
         record = AnswerRecord(assessment=assessment, item=item)
+    if private_note is not None:
+        private_note = private_note.strip()
+        if "\x00" in private_note:
+            raise ValidationError(_("The note holds a character that cannot be stored."))
+    unchanged = (
+        record.pk
+        and record.answer == (answer or "")
+        and record.comment == comment.strip()
+        and record.evidence_link == evidence_link.strip()
+        and record.owner == owner.strip()
+        and record.due == due
+        and record.follow_up == follow_up.strip()
+        and evidence_file is None
+        and not remove_file
+        and (private_note is None or record.private_note == private_note)
+    )
+    if unchanged:
+        return record
+    if private_note is not None:
+        record.private_note = private_note
+    record.answered_by = user if user is not None and user.is_authenticated else None
     record.answer = answer or ""
     record.comment = comment.strip()
     record.evidence_link = evidence_link.strip()
@@ -338,7 +403,7 @@ def save_answer(
         record.evidence_file = ""
     if record.answer in (Answer.NO, Answer.PARTLY) and record.follow_up and not (record.owner and record.due):
         raise ValidationError(_("A follow-up action needs an owner and a due date."))
-    record.full_clean(exclude=["evidence_file", "assessment", "item"])
+    record.full_clean(exclude=["evidence_file", "assessment", "item", "answered_by"])
     record.save()
     return record
 

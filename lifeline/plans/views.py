@@ -30,9 +30,11 @@ def _assessments(user):
 @login_required
 def index(request):
     require(request.user, AREA, Action.VIEW)
+    readable = list(services.readable_templates(request.user))
+    published = services.published_versions(readable)
     templates = [
-        {"template": t, "title": shown(t.title), "summary": shown(t.summary), "version": t.published()}
-        for t in services.readable_templates(request.user)
+        {"template": t, "title": shown(t.title), "summary": shown(t.summary), "version": published.get(t.pk)}
+        for t in readable
     ]
     page = paginate(request, _assessments(request.user))
     scores = services.overall_scores(page["object_list"])
