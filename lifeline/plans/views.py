@@ -15,7 +15,7 @@ from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import table_response
-from lifeline.plans import services
+from lifeline.plans import editing, services
 from lifeline.plans.forms import PlanForm, StartForm
 from lifeline.plans.models import Answer, AnswerRecord, Assessment, Plan
 from lifeline.plans.services import shown
@@ -83,6 +83,8 @@ def template_detail(request, pk):
         "versions": template.versions.all(),
         "sections": sections,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "can_edit": editing.may_edit(request.user, template),
+        "draft": editing.drafts(template).first(),
     }
     return render(request, "plans/template.html", context)
 
