@@ -285,6 +285,12 @@ def start_assessment(user, organisation, version, plan=None, assessed_on=None):
     _require_organisation(user, organisation.pk)
     if not version.is_published:
         raise ValidationError(_("Only a published version of a checklist can be used for an assessment."))
+    from lifeline.plans import subjects
+
+    if version.template.key in subjects.template_keys():
+        raise ValidationError(
+            _("This checklist is answered for each child on an evacuation, from the evacuation's pages.")
+        )
     if version.template_id not in set(readable_templates(user).values_list("pk", flat=True)):
         raise PermissionDenied
     if plan is not None and plan.organisation_id != organisation.pk:

@@ -30,3 +30,8 @@ def get(kind):
         return _registry[kind]
     except KeyError as exc:
         raise LookupError(f"No app registered the assessment subject {kind!r}.") from exc
+
+
+def template_keys():
+    """Keys of the checklists answered only through another app (not offered for an organisation or a plan)."""
+    return {subject.template_key for subject in _registry.values()}

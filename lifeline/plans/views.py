@@ -15,7 +15,7 @@ from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import table_response
-from lifeline.plans import editing, services
+from lifeline.plans import editing, services, subjects
 from lifeline.plans.forms import PlanForm, StartForm
 from lifeline.plans.models import Answer, AnswerRecord, Assessment, Plan
 from lifeline.plans.services import shown
@@ -183,7 +183,7 @@ def start(request):
         initial = {"plan": plan.pk, "organisation": plan.organisation_id} if plan else None
     form = StartForm(
         request.POST or None,
-        templates=services.readable_templates(request.user),
+        templates=services.readable_templates(request.user).exclude(key__in=subjects.template_keys()),
         organisations=organisations,
         plans=plans,
         initial=initial,

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from lifeline.core.models import AuditEntry
@@ -151,3 +152,41 @@ def test_reading_the_childrens_list_is_audited_per_household(
     households = {str(people[k].pk) for k in ("family", "uncle", "teen")}
     assert set(shown.values_list("object_id", flat=True)) == households
     assert all("children" in entry.reason for entry in shown)
+
+
+def test_a_childs_assessment_is_never_reached_through_the_plans_pages(login, coordinator, crisis, checklists):
+    from lifeline.plans import services as plans_services
+
+    checklist = checklists["Liza Reyes"]
+    services.answer_item(coordinator, checklist, "guardian", "yes", "Uncle Ramon")
+    client = login(coordinator)
+    pk = checklist.assessment_id
+    for url in (
+        reverse("plans:assessment", args=[pk]),
+        reverse("plans:section", args=[pk, 1]),
+        reverse("plans:export", args=[pk]),
+    ):
+        assert client.get(url).status_code in (403, 404), url
+    assert f"/plans/assessments/{pk}/" not in client.get(reverse("plans:index")).content.decode()
+    # Nor started for an organisation: it is answered per child.
+    version = checklist.assessment.version
+    with pytest.raises(plans_services.ValidationError):
+        plans_services.start_assessment(coordinator, crisis.organisation, version)
+    start = client.get(reverse("plans:start")).content.decode()
+    assert "Evacuating migrant children" not in start
+
+
+def test_leaving_the_evacuation_takes_the_childs_assessment_and_answers_with_it(coordinator, checklists):
+    checklist = checklists["Ana Santos"]
+    services.answer_item(coordinator, checklist, "photo", "no", "Parents refused")
+    assessment_id = checklist.assessment_id
+    checklist.evacuee.delete()
+    assert not Assessment.objects.filter(pk=assessment_id).exists()
+    assert not AnswerRecord.objects.filter(assessment_id=assessment_id).exists()
+
+
+def test_another_post_cannot_answer_through_the_engine_either(beirut_officer, checklists):
+    checklist = checklists["Ana Santos"]
+    with pytest.raises(PermissionDenied):
+        services.answer_item(beirut_officer, checklist, "photo", "yes")
+    assert not AnswerRecord.objects.exists()
