@@ -287,7 +287,9 @@ def _extras():
     from lifeline.plans.services import new_draft
 
     draft_a = new_draft(User.objects.get(username="admin"), version.template)
-    own_b = ChecklistTemplate.objects.create(key="matrix-ngo-list", organisation=ngo, title={"en": "Matrix list"})
+    own_b = ChecklistTemplate.objects.create(
+        key="matrix-ngo-list", organisation=ngo, title={"en": "Matrix list"}
+    )
     draft_b = TemplateVersion.objects.create(template=own_b, number=1)
     section_b = Section.objects.create(version=draft_b, key="s", position=1, title={"en": "Matrix section"})
     item_b = Item.objects.create(section=section_b, key="i", position=1, text={"en": "Matrix question"})
