@@ -500,9 +500,13 @@ def overall_scores(assessments):
 
 
 def previous(assessment):
-    """The assessment before this one of the same subject (organisation or plan) with the same template."""
+    """The assessment before this one of the same subject (organisation or plan) with the same template.
+    One about another app's record (a child) has none: each such record has one assessment."""
+    if assessment.subject:
+        return None
     return (
         Assessment.objects.filter(
+            subject="",
             organisation_id=assessment.organisation_id,
             plan_id=assessment.plan_id,
             version__template_id=assessment.version.template_id,
