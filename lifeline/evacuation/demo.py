@@ -12,8 +12,9 @@ from django.utils import timezone
 from lifeline.crises.models import Crisis, CrisisMember
 from lifeline.crises.services import materialise
 from lifeline.evacuation import services
-from lifeline.evacuation.models import ITEMS, AssemblyPoint, ChildChecklist, Evacuee, EvacueeStatus, Transport
+from lifeline.evacuation.models import AssemblyPoint, ChildChecklist, Evacuee, EvacueeStatus, Transport
 from lifeline.nationals.models import HouseholdMember
+from lifeline.plans.models import Answer, AnswerRecord, Item
 
 CRISIS = "Flash floods in Amman"
 EVACUEES = 60
@@ -125,10 +126,20 @@ def load(orgs, areas, countries, rng, write):
         except ValidationError:
             pass
 
-    checklists = list(ChildChecklist.objects.filter(evacuee__crisis=crisis).order_by("id"))
-    keys = list(ITEMS)
+    checklists = list(
+        ChildChecklist.objects.filter(evacuee__crisis=crisis).select_related("assessment").order_by("id")
+    )
     for n, checklist in enumerate(checklists):
-        done = keys if n % 3 == 0 else rng.sample(keys, rng.randint(0, len(keys) - 1))
-        for key in done:
-            services.update_item(checklist, key, True, note="")
+        if checklist.assessment.answers.exists():
+            continue
+        items = list(Item.objects.filter(section__version_id=checklist.assessment.version_id))
+        done = items if n % 3 == 0 else rng.sample(items, rng.randint(0, len(items) - 1))
+        AnswerRecord.objects.bulk_create(
+            AnswerRecord(
+                assessment=checklist.assessment,
+                item=item,
+                answer=Answer.NOT_APPLICABLE if item.key == "best_interests" else Answer.YES,
+            )
+            for item in done
+        )
     write(f"Evacuation: {placed} households on 2 assembly points, {len(checklists)} children's checklists.\n")

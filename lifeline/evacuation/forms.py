@@ -7,6 +7,7 @@ from lifeline.evacuation.models import AssemblyPoint, EvacueeStatus, Transport
 from lifeline.evacuation.services import places_taken
 from lifeline.geo.models import AdminArea
 from lifeline.nationals.models import coarse_point
+from lifeline.plans.models import Answer
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 MAX_PLACES = 100_000
@@ -113,7 +114,9 @@ class StatusForm(forms.Form):
 
 
 class ChecklistItemForm(forms.Form):
-    done = forms.BooleanField(label=_("Done"), required=False)
+    answer = forms.ChoiceField(
+        label=_("Answer"), choices=[("", _("Not yet"))] + list(Answer.choices), required=False
+    )
     note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.TextInput)
 
     def clean_note(self):

@@ -1,4 +1,4 @@
-"""Evacuation of a crisis: assembly points, transports, who goes where, and the children's checklist.
+"""Evacuation of a crisis: assembly points, transports, who goes where, and the children on it.
 
 Everything here belongs to a crisis and is seen by exactly those who see the
 crisis (``EvacuationQuerySet.for_user`` asks ``Crisis.objects.for_user``, the
@@ -9,13 +9,11 @@ An evacuee is a registration: the household members of that registration
 travel with it, so places are counted in people (registrant + members).
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.audit import Audited
-from lifeline.core.fields import EncryptedTextField
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import OwnedModel, ScopedQuerySet, has_perm, people_organisation_ids, people_q
 
@@ -181,33 +179,19 @@ class Evacuee(EvacuationModel):
         return f"#{self.pk} (registration #{self.registration_id})"
 
 
-class Phase(models.TextChoices):
-    BEFORE = "before", _("Before the evacuation")
-    DURING = "during", _("During the evacuation")
-    AFTER = "after", _("After the evacuation")
-
-
-# The reference checklist for evacuating migrant children, in our words, item key -> (phase, text).
-ITEMS = {
-    "documents": (Phase.BEFORE, _("Identity documents checked, or copies made and kept with the escort")),
-    "tracing": (Phase.BEFORE, _("Family tracing information recorded (parents, relatives, where they are)")),
-    "guardian": (Phase.BEFORE, _("Parent, guardian or accompanying adult identified and recorded")),
-    "medical": (Phase.BEFORE, _("Health, medication and nutrition needs noted")),
-    "photo": (Phase.BEFORE, _("Photo taken, with consent, to help find the family if separated")),
-    "together": (Phase.DURING, _("Child kept with the family or a designated, trained caregiver")),
-    "count_boarding": (Phase.DURING, _("Counted at boarding")),
-    "count_arrival": (Phase.DURING, _("Counted at arrival")),
-    "not_separated": (Phase.DURING, _("Never separated from the accompanying adult during transport")),
-    "handover": (Phase.DURING, _("Hand-over to the receiving team recorded (who, when, where)")),
-    "reunified": (Phase.AFTER, _("Reunited with family, or referred to child protection services")),
-    "follow_up": (Phase.AFTER, _("Follow-up contact recorded")),
-}
+# The children's checklist is an assessment of the plans engine (the shipped "Evacuating migrant
+# children" checklist) whose subject is one child on the evacuation: ``CHILD_SUBJECT``.
+CHILD_SUBJECT = "evacuation.child"
 
 
 class ChildChecklist(Audited, models.Model):
-    """The evacuation checklist of one child: a household member under 18, or the registered person if a minor."""
+    """One child on the evacuation (a household member under 18, or the registered person if a minor) and the
+    assessment of the "Evacuating migrant children" checklist about them, whose answers are the ticks."""
 
     evacuee = models.ForeignKey(Evacuee, on_delete=models.CASCADE, related_name="checklists")
+    assessment = models.OneToOneField(
+        "plans.Assessment", on_delete=models.PROTECT, related_name="child", verbose_name=_("checklist")
+    )
     member = models.ForeignKey(
         "nationals.HouseholdMember", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -234,28 +218,3 @@ class ChildChecklist(Audited, models.Model):
             f"member #{self.member_id}" if self.member_id else f"registration #{self.evacuee.registration_id}"
         )
         return f"#{self.pk} ({who})"
-
-
-class ChecklistItem(Audited, models.Model):
-    checklist = models.ForeignKey(ChildChecklist, on_delete=models.CASCADE, related_name="items")
-    key = models.CharField(
-        _("item"), max_length=20, choices=[(k, text) for k, (_phase, text) in ITEMS.items()]
-    )
-    done = models.BooleanField(_("done"), default=False)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("when"), null=True, blank=True)
-    note = EncryptedTextField(_("note"), blank=True)
-
-    class Meta:
-        ordering = ["checklist_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["checklist", "key"], name="evacuation_item_unique")]
-
-    def audit_repr(self):
-        return f"#{self.pk} (checklist #{self.checklist_id}, {self.key})"

@@ -17,10 +17,9 @@ from lifeline.core import audit
 from lifeline.core.models import Action, AuditAction
 from lifeline.crises.models import Crisis, CrisisMember
 from lifeline.evacuation.models import (
+    CHILD_SUBJECT,
     FREES_PLACE,
-    ITEMS,
     AssemblyPoint,
-    ChecklistItem,
     ChildChecklist,
     Evacuee,
     EvacueeStatus,
@@ -28,6 +27,8 @@ from lifeline.evacuation.models import (
 )
 from lifeline.geo.models import AdminArea
 from lifeline.nationals.models import HouseholdMember, Registration
+from lifeline.plans import services as plans_services
+from lifeline.plans.models import Answer, AnswerRecord, Item
 
 
 def can_change(user, crisis):
@@ -280,16 +281,28 @@ def children_of(evacuee):
 
 
 def ensure_checklists(evacuees):
-    """Make the missing checklist of every child on these evacuee rows. Returns how many were made."""
+    """Make the missing checklist of every child on these evacuee rows: an assessment of the shipped
+    "Evacuating migrant children" checklist about that child. Returns how many were made."""
     made = 0
     existing = set(ChildChecklist.objects.filter(evacuee__in=evacuees).values_list("evacuee_id", "member_id"))
     for evacuee in evacuees.select_related("registration").prefetch_related("registration__members"):
         for member, _name, _age, _unaccompanied in children_of(evacuee):
             key = (evacuee.pk, member.pk if member else None)
             if key not in existing:
-                ChildChecklist.objects.create(evacuee=evacuee, member=member)
+                with transaction.atomic():
+                    assessment = plans_services.start_for_subject(CHILD_SUBJECT, evacuee.organisation)
+                    ChildChecklist.objects.create(evacuee=evacuee, member=member, assessment=assessment)
                 made += 1
     return made
+
+
+def may_answer_child(user, assessment):
+    """The engine asks this before recording an answer about a child: those who may run the evacuation
+    of the child's crisis and reach the child's people (``Evacuee.objects.for_user``)."""
+    checklist = ChildChecklist.objects.filter(assessment=assessment).select_related("evacuee__crisis").first()
+    if checklist is None or not can_change(user, checklist.evacuee.crisis):
+        return False
+    return Evacuee.objects.for_user(user, Action.CHANGE).filter(pk=checklist.evacuee_id).exists()
 
 
 def describe(checklist):
@@ -302,23 +315,35 @@ def describe(checklist):
     return {"name": registration.full_name, "age": registration.age, "unaccompanied": not adults}
 
 
+# An item is done when it is answered yes, or not applicable to this child.
+DONE = (Answer.YES, Answer.NOT_APPLICABLE)
+
+
 def children_summary(crisis, evacuees=None):
     """Every child's checklist on the evacuation (of ``evacuees`` if given), unaccompanied first, with how many items are done."""
     checklists = ChildChecklist.objects.filter(evacuee__crisis=crisis)
     if evacuees is not None:
         checklists = checklists.filter(evacuee__in=evacuees)
     checklists = (
-        checklists.select_related("evacuee__registration", "evacuee__assembly_point", "member")
+        checklists.select_related("evacuee__registration", "evacuee__assembly_point", "member", "assessment")
         .prefetch_related("evacuee__registration__members")
-        .annotate(done=Count("items", filter=Q(items__done=True)))
+        .annotate(done=Count("assessment__answers", filter=Q(assessment__answers__answer__in=DONE)))
+    )
+    totals = dict(
+        Item.objects.filter(section__version_id__in=checklists.values("assessment__version_id"))
+        .values_list("section__version_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     rows = []
     for checklist in checklists:
+        total = totals.get(checklist.assessment.version_id, 0)
         rows.append(
             {
                 "checklist": checklist,
                 "done": checklist.done,
-                "complete": checklist.done == len(ITEMS),
+                "total": total,
+                "complete": checklist.done == total,
                 **describe(checklist),
             }
         )
@@ -328,32 +353,33 @@ def children_summary(crisis, evacuees=None):
         "children": len(rows),
         "complete": sum(r["complete"] for r in rows),
         "unaccompanied": sum(r["unaccompanied"] for r in rows),
-        "total_items": len(ITEMS),
     }
 
 
-def checklist_items(checklist):
-    """Every item of the reference checklist, in order, with what was recorded (or a blank item)."""
-    recorded = {item.key: item for item in checklist.items.select_related("by")}
+def checklist_sections(checklist):
+    """The checklist's sections (before, during, after) in order, each with its items and what was recorded
+    about this child (an unsaved blank answer where nothing was)."""
+    assessment = checklist.assessment
+    recorded = {a.item_id: a for a in assessment.answers.select_related("answered_by")}
     return [
-        (key, phase, text, recorded.get(key) or ChecklistItem(checklist=checklist, key=key))
-        for key, (phase, text) in ITEMS.items()
+        (
+            section,
+            [
+                (item, recorded.get(item.pk) or AnswerRecord(assessment=assessment, item=item))
+                for item in section.items.all()
+            ],
+        )
+        for section in assessment.version.sections.prefetch_related("items")
     ]
 
 
-def update_item(checklist, key, done, note="", user=None):
-    """Tick or untick one item; who and when are recorded, and the change is audited."""
-    if key not in ITEMS:
+def answer_item(user, checklist, key, answer, note=""):
+    """Record the answer (yes, partly, no, not applicable, or none yet) to one item about this child, with
+    an encrypted note; who and when are recorded, and the change is audited (through the engine)."""
+    item = Item.objects.filter(section__version_id=checklist.assessment.version_id, key=key).first()
+    if item is None:
         raise ValidationError(_("Not an item of the checklist: %(key)s") % {"key": str(key)[:40]})
-    item = ChecklistItem.objects.filter(checklist=checklist, key=key).first() or ChecklistItem(
-        checklist=checklist, key=key
-    )
-    if item.pk and item.done == done and item.note == note:
-        return item
-    item.done, item.note = done, note
-    item.by, item.at = (user if user is not None and user.is_authenticated else None), timezone.now()
-    item.save()
-    return item
+    return plans_services.save_answer(user, checklist.assessment, item, answer, private_note=note)
 
 
 def registrations_of(evacuees):

@@ -28,16 +28,15 @@ from lifeline.evacuation.forms import (
     TransportForm,
 )
 from lifeline.evacuation.models import (
-    ITEMS,
     AssemblyPoint,
     ChildChecklist,
     Evacuee,
     EvacueeStatus,
-    Phase,
     Transport,
 )
 from lifeline.geo.models import AdminArea
 from lifeline.nationals.models import Registration
+from lifeline.plans.services import shown
 
 AREA = Area.CRISES
 # What the list of a point or a transport shows of each person (what a manifest carries).
@@ -374,7 +373,11 @@ def _checklist(user, pk, action=Action.VIEW):
     visible = Evacuee.objects.for_user(user, action)
     return get_object_or_404(
         ChildChecklist.objects.select_related(
-            "evacuee__registration", "evacuee__crisis", "evacuee__assembly_point", "member"
+            "evacuee__registration",
+            "evacuee__crisis",
+            "evacuee__assembly_point",
+            "member",
+            "assessment__version__template",
         ),
         pk=pk,
         evacuee__in=visible,
@@ -388,16 +391,19 @@ def checklist(request, pk):
         item = _checklist(request.user, pk, Action.CHANGE)
         form = ChecklistItemForm(request.POST)
         key = request.POST.get("key", "")
-        if key not in ITEMS:
-            messages.error(request, _("Choose an item of the checklist."))
-        elif not form.is_valid():
+        if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         else:
-            services.update_item(
-                item, key, form.cleaned_data["done"], form.cleaned_data["note"], request.user
-            )
-            messages.success(request, _("Saved: %(item)s.") % {"item": ITEMS[key][1]})
-        return redirect(reverse("evacuation:checklist", args=[item.pk]) + f"#item-{key}")
+            try:
+                answered = services.answer_item(
+                    request.user, item, key, form.cleaned_data["answer"], form.cleaned_data["note"]
+                )
+            except ValidationError:
+                messages.error(request, _("Choose an item of the checklist."))
+            else:
+                text = shown(answered.item.text).text if answered else key
+                messages.success(request, _("Saved: %(item)s.") % {"item": text})
+        return redirect(reverse("evacuation:checklist", args=[item.pk]) + f"#item-{key[:80]}")
     checklist = _checklist(request.user, pk)
     see = _see(request.user)
     who = _masked_child(see, services.describe(checklist))
@@ -407,15 +413,28 @@ def checklist(request, pk):
         fields=["name", "date_of_birth", "items"] if see.allowed else ["items"],
         reason=_("child's evacuation checklist"),
     )
-    items = services.checklist_items(checklist)
-    phases = [(label, [i for i in items if i[1] == value]) for value, label in Phase.choices]
+    sections = [
+        {
+            "title": shown(section.title),
+            "guidance": shown(section.guidance),
+            "items": [
+                {"item": item, "text": shown(item.text), "guidance": shown(item.guidance), "answer": answer}
+                for item, answer in items
+            ],
+        }
+        for section, items in services.checklist_sections(checklist)
+    ]
+    answers = [row["answer"] for section in sections for row in section["items"]]
     context = {
         "checklist": checklist,
         "crisis": checklist.evacuee.crisis,
         "who": who,
-        "phases": phases,
-        "done": sum(1 for i in items if i[3].done),
-        "total": len(items),
+        "sections": sections,
+        "choices": ChecklistItemForm.base_fields["answer"].choices,
+        "done": sum(1 for a in answers if a.answer in services.DONE),
+        "total": len(answers),
+        "version": checklist.assessment.version,
+        "template_title": shown(checklist.assessment.version.template.title),
         "can_change": services.can_change(request.user, checklist.evacuee.crisis),
     }
     return render(request, "evacuation/checklist.html", context)

@@ -221,6 +221,13 @@ def sync_follow_up(user, answer, text, due, owner_user=None, owner_organisation=
         return item
     if item is None or not item.is_pending:  # a closed follow-up stays as it was closed: a new one
         item = ActionItem(organisation_id=answer.assessment.organisation_id)
+    elif (item.text, item.due, item.owner_user_id, item.owner_organisation_id) == (
+        text,
+        due,
+        owner_user.pk if owner_user else None,
+        owner_organisation.pk if owner_organisation else None,
+    ):
+        return item  # the answer saved again with the same follow-up: nothing to write or audit
     return save_action(
         user,
         item,

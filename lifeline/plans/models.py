@@ -14,9 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.audit import Audited
-from lifeline.core.fields import MultilingualField
-from lifeline.core.models import Area, Organisation
-from lifeline.core.permissions import OwnedModel
+from lifeline.core.fields import EncryptedTextField, MultilingualField
+from lifeline.core.models import Action, Area, Organisation
+from lifeline.core.permissions import OwnedModel, ScopedQuerySet
 
 
 class Stream(models.TextChoices):
@@ -225,11 +225,23 @@ class AssessmentState(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class AssessmentQuerySet(ScopedQuerySet):
+    def for_user(self, user, action=Action.VIEW):
+        """Assessments of an organisation or of one of its plans in the user's scope. One about another
+        app's subject (a child on an evacuation) is never reached this way: its app checks its scope."""
+        return super().for_user(user, action).filter(subject="")
+
+
 class Assessment(Audited, OwnedModel):
-    """An organisation (or one of its registered plans) checked against a template version on a date."""
+    """An organisation (or one of its registered plans) checked against a template version on a date.
+
+    ``subject`` names another app's kind of record the assessment is about instead (``plans.subjects``):
+    such an assessment is reached, and its scope checked, only through that app (the evacuation's
+    child checklist); the plans pages never list it."""
 
     permission_area = Area.PLANS
 
+    subject = models.CharField(_("subject"), max_length=40, blank=True, default="", db_index=True)
     version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="assessments")
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
@@ -242,6 +254,8 @@ class Assessment(Audited, OwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-assessed_on", "-pk"]
@@ -266,6 +280,11 @@ class AnswerRecord(Audited, models.Model):
         _("evidence (file)"), storage=private_storage, upload_to=evidence_name, blank=True, max_length=200
     )
     evidence_link = models.URLField(_("evidence (link)"), blank=True, max_length=500)
+    # A note about the person an assessment is about (a child on an evacuation): people's data, encrypted.
+    private_note = EncryptedTextField(_("note"), blank=True, default="")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated = models.DateTimeField(auto_now=True)
 
     audit_exclude = ("updated",)

@@ -156,9 +156,11 @@ def load_shipped(apps=None):
                     "summary": data.get("summary") or {},
                 },
             )
-            newest = version_model.objects.filter(template=template).order_by("-number").first()
+            versions = list(version_model.objects.filter(template=template).order_by("-number"))
+            newest = versions[0] if versions else None
             wanted = _shipped_content(data)
-            if newest is not None and _content(newest) == wanted:
+            # A text loaded once is not loaded again: an administrator's later versions stay the newest.
+            if any(_content(version) == wanted for version in versions):
                 continue
             version = version_model.objects.create(
                 template=template,
@@ -184,12 +186,21 @@ def readable_templates(user):
     return queryset
 
 
+def published_versions(templates):
+    """{template id: its newest published version} for many templates in one query (the lists)."""
+    newest = {}
+    for version in TemplateVersion.objects.filter(
+        template__in=list(templates), state=VersionState.PUBLISHED
+    ).order_by("template_id", "number"):
+        newest[version.template_id] = version
+    return newest
+
+
 def new_draft(user, template):
     """A draft version copied from the newest one, for an administrator to edit; published ones stay as they are."""
-    if not has_perm(user, AREA, Action.CHANGE) or (
-        template.organisation_id is None and not has_perm(user, Area.SETTINGS, Action.CHANGE)
-    ):
-        raise PermissionDenied
+    from lifeline.plans.editing import require_editor
+
+    require_editor(user, template)
     if template.versions.filter(state=VersionState.DRAFT).exists():
         raise ValidationError(_("This template already has a draft version."))
     newest = template.versions.order_by("-number").first()
@@ -205,14 +216,15 @@ def new_draft(user, template):
 
 def publish(user, version):
     """Freeze a draft version: from now on assessments may use it and nothing in it changes."""
-    if not has_perm(user, AREA, Action.CHANGE) or (
-        version.template.organisation_id is None and not has_perm(user, Area.SETTINGS, Action.CHANGE)
-    ):
-        raise PermissionDenied
+    from lifeline.plans.editing import require_editor
+
+    require_editor(user, version.template)
     if version.is_published:
         raise ValidationError(_("This version is already published."))
     if not Item.objects.filter(section__version=version).exists():
         raise ValidationError(_("A version needs at least one item before it is published."))
+    if version.sections.filter(items__isnull=True).exists():
+        raise ValidationError(_("Every section needs at least one question before the version is published."))
     version.state = VersionState.PUBLISHED
     version.published_at = timezone.now()
     version.save()
@@ -273,6 +285,12 @@ def start_assessment(user, organisation, version, plan=None, assessed_on=None):
     _require_organisation(user, organisation.pk)
     if not version.is_published:
         raise ValidationError(_("Only a published version of a checklist can be used for an assessment."))
+    from lifeline.plans import subjects
+
+    if version.template.key in subjects.template_keys():
+        raise ValidationError(
+            _("This checklist is answered for each child on an evacuation, from the evacuation's pages.")
+        )
     if version.template_id not in set(readable_templates(user).values_list("pk", flat=True)):
         raise PermissionDenied
     if plan is not None and plan.organisation_id != organisation.pk:
@@ -285,8 +303,39 @@ def start_assessment(user, organisation, version, plan=None, assessed_on=None):
     )
 
 
+def start_for_subject(kind, organisation, assessed_on=None):
+    """An assessment about another app's record (``plans.subjects``), with the newest published version
+    of the checklist that kind uses. The owning app calls this after its own scope check."""
+    from lifeline.plans import subjects
+
+    subject = subjects.get(kind)
+    template = ChecklistTemplate.objects.get(key=subject.template_key)
+    version = template.published()
+    if version is None:
+        raise ValidationError(_("This checklist has no published version yet."))
+    return Assessment.objects.create(
+        organisation=organisation,
+        version=version,
+        subject=kind,
+        assessed_on=assessed_on or timezone.localdate(),
+    )
+
+
+def may_answer(user, assessment):
+    """Whether the user may answer this assessment: the plans role and scope, or the subject's own app."""
+    if assessment.subject:
+        from lifeline.plans import subjects
+
+        return bool(subjects.get(assessment.subject).may_change(user, assessment))
+    if not has_perm(user, AREA, Action.CHANGE):
+        return False
+    ids = organisation_ids_for(user, AREA)
+    return ids is None or assessment.organisation_id in ids
+
+
 def _require_open(user, assessment):
-    _require_organisation(user, assessment.organisation_id)
+    if not may_answer(user, assessment):
+        raise PermissionDenied
     if assessment.is_completed:
         raise ValidationError(_("This assessment is completed: start a new one to record changes."))
 
@@ -304,9 +353,11 @@ def save_answer(
     owner_organisation=None,
     evidence_file=None,
     remove_file=False,
+    private_note=None,
 ):
-    """Record (or change) the answer to one item, with its evidence; its follow-up (text, owner, due
-    date) is kept as an action item whose source is the answer (``actions.sync_follow_up``)."""
+    """Record (or change) the answer to one item, with its evidence (and, for an assessment about a
+    person, an encrypted note; ``None`` leaves the stored note as it is); its follow-up (text, owner,
+    due date) is kept as an action item whose source is the answer (``actions.sync_follow_up``)."""
     from lifeline.plans import actions
 
     _require_open(user, assessment)
@@ -320,9 +371,38 @@ def save_answer(
         raise ValidationError(_("A follow-up action needs an owner and a due date."))
     record = AnswerRecord.objects.filter(assessment=assessment, item=item).first()
     if record is None:
-        if not any((answer, comment.strip(), evidence_link.strip(), follow_up, evidence_file)):
+        if not any(
+            (
+                answer,
+                comment.strip(),
+                evidence_link.strip(),
+                follow_up,
+                evidence_file,
+                (private_note or "").strip(),
+            )
+        ):
             return None  # a question left as it was: nothing to record
         record = AnswerRecord(assessment=assessment, item=item)
+    if private_note is not None:
+        private_note = private_note.strip()
+        if "\x00" in private_note:
+            raise ValidationError(_("The note holds a character that cannot be stored."))
+    unchanged = (
+        record.pk
+        and record.answer == (answer or "")
+        and record.comment == comment.strip()
+        and record.evidence_link == evidence_link.strip()
+        and evidence_file is None
+        and not remove_file
+        and (private_note is None or record.private_note == private_note)
+    )
+    if unchanged:
+        with transaction.atomic():
+            actions.sync_follow_up(user, record, follow_up, due, owner_user, owner_organisation)
+        return record
+    if private_note is not None:
+        record.private_note = private_note
+    record.answered_by = user if user is not None and user.is_authenticated else None
     record.answer = answer or ""
     record.comment = comment.strip()
     record.evidence_link = evidence_link.strip()
@@ -330,7 +410,7 @@ def save_answer(
         record.evidence_file = evidence_file
     elif remove_file:
         record.evidence_file = ""
-    record.full_clean(exclude=["evidence_file", "assessment", "item"])
+    record.full_clean(exclude=["evidence_file", "assessment", "item", "answered_by"])
     with transaction.atomic():
         record.save()
         actions.sync_follow_up(user, record, follow_up, due, owner_user, owner_organisation)
@@ -421,9 +501,13 @@ def overall_scores(assessments):
 
 
 def previous(assessment):
-    """The assessment before this one of the same subject (organisation or plan) with the same template."""
+    """The assessment before this one of the same subject (organisation or plan) with the same template.
+    One about another app's record (a child) has none: each such record has one assessment."""
+    if assessment.subject:
+        return None
     return (
         Assessment.objects.filter(
+            subject="",
             organisation_id=assessment.organisation_id,
             plan_id=assessment.plan_id,
             version__template_id=assessment.version.template_id,

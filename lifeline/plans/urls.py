@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifeline.plans import views, views_actions, views_coordination, views_drills
+from lifeline.plans import editor_views, views, views_actions, views_coordination, views_drills
 
 app_name = "plans"
 urlpatterns = [
@@ -57,4 +57,20 @@ urlpatterns += [
     path("documents/<id:pk>/versions/", views_documents.versions, name="document_versions"),
     path("documents/<id:pk>/export/", views_documents.document_export, name="document_export"),
     path("documents/<id:pk>/<slug:step>/", views_documents.document_step, name="document_step"),
+]
+
+# Editing checklist templates (editor_views): a draft version, its sections and questions, publishing.
+urlpatterns += [
+    path("checklists/<id:pk>/draft/", editor_views.new_draft, name="new_draft"),
+    path("versions/<id:pk>/", editor_views.version, name="version"),
+    path("versions/<id:pk>/publish/", editor_views.publish, name="publish"),
+    path("versions/<id:pk>/discard/", editor_views.discard, name="discard"),
+    path("versions/<id:version_pk>/sections/new/", editor_views.section_edit, name="section_create"),
+    path("sections/<id:pk>/edit/", editor_views.section_edit, name="section_edit"),
+    path("sections/<id:pk>/move/", editor_views.section_move, name="section_move"),
+    path("sections/<id:pk>/remove/", editor_views.section_remove, name="section_remove"),
+    path("sections/<id:section_pk>/items/new/", editor_views.item_edit, name="item_create"),
+    path("items/<id:pk>/edit/", editor_views.item_edit, name="item_edit"),
+    path("items/<id:pk>/move/", editor_views.item_move, name="item_move"),
+    path("items/<id:pk>/remove/", editor_views.item_remove, name="item_remove"),
 ]

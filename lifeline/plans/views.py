@@ -15,7 +15,7 @@ from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import paginate
 from lifeline.core.tabular import table_response
-from lifeline.plans import actions, services
+from lifeline.plans import actions, editing, services, subjects
 from lifeline.plans.forms import PlanForm, StartForm
 from lifeline.plans.models import Answer, AnswerRecord, Assessment, Plan
 from lifeline.plans.services import shown
@@ -31,9 +31,11 @@ def _assessments(user):
 @login_required
 def index(request):
     require(request.user, AREA, Action.VIEW)
+    readable = list(services.readable_templates(request.user))
+    published = services.published_versions(readable)
     templates = [
-        {"template": t, "title": shown(t.title), "summary": shown(t.summary), "version": t.published()}
-        for t in services.readable_templates(request.user)
+        {"template": t, "title": shown(t.title), "summary": shown(t.summary), "version": published.get(t.pk)}
+        for t in readable
     ]
     page = paginate(request, _assessments(request.user))
     scores = services.overall_scores(page["object_list"])
@@ -82,6 +84,8 @@ def template_detail(request, pk):
         "versions": template.versions.all(),
         "sections": sections,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
+        "can_edit": editing.may_edit(request.user, template),
+        "draft": editing.drafts(template).first(),
     }
     return render(request, "plans/template.html", context)
 
@@ -181,7 +185,7 @@ def start(request):
         initial = {"plan": plan.pk, "organisation": plan.organisation_id} if plan else None
     form = StartForm(
         request.POST or None,
-        templates=services.readable_templates(request.user),
+        templates=services.readable_templates(request.user).exclude(key__in=subjects.template_keys()),
         organisations=organisations,
         plans=plans,
         initial=initial,

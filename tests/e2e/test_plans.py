@@ -25,6 +25,8 @@ def test_a_planner_answers_the_checklist_on_a_phone_and_sees_the_section_scores(
     # The plan and its organisation are chosen already.
     assert page.locator("#id_plan option:checked").inner_text() == "Amman flash-flood contingency plan"
     assert "Amman branch" in page.locator("#id_organisation option:checked").inner_text()
+    # Four checklists are shipped: this plan is assessed against the contingency-plan one.
+    page.select_option("#id_version", label="Does our contingency plan account for migrants? (v1)")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert page.url.endswith("/sections/1/")
@@ -77,7 +79,7 @@ def test_the_checklist_reads_right_to_left_in_arabic(page_as, server):
     page.click("form.langpick button")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("dir") == "rtl"
-    page.click("main ul a[href^='/plans/checklists/']")
+    page.click("main ul a[href^='/plans/checklists/']:has-text('هل تأخذ خطة الطوارئ')")
     page.wait_for_load_state()
     assert "هل تأخذ خطة الطوارئ لدينا المهاجرين في الحسبان؟" in page.locator("h1").inner_text()
     # Written in Arabic: no "in English" mark anywhere.

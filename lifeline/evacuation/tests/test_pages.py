@@ -5,12 +5,12 @@ from lifeline.core.models import AuditEntry
 from lifeline.evacuation import services
 from lifeline.evacuation.models import (
     AssemblyPoint,
-    ChecklistItem,
     ChildChecklist,
     Evacuee,
     EvacueeStatus,
     Transport,
 )
+from lifeline.plans.models import AnswerRecord
 
 
 @pytest.fixture
@@ -89,11 +89,11 @@ def test_a_viewer_sees_but_cannot_change(login, viewer, crisis, assigned, point)
     checklist = ChildChecklist.objects.first()
     assert (
         client.post(
-            reverse("evacuation:checklist", args=[checklist.pk]), {"key": "photo", "done": "on"}
+            reverse("evacuation:checklist", args=[checklist.pk]), {"key": "photo", "answer": "yes"}
         ).status_code
         == 403
     )
-    assert not ChecklistItem.objects.exists()
+    assert not AnswerRecord.objects.exists()
     evacuee.refresh_from_db()
     assert evacuee.status == EvacueeStatus.TO_CONTACT
 

@@ -124,6 +124,8 @@ TRAINING_CHANGE = "L ok ok 403 403 403 ok ok 403 ok"
 EVENT_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/ok ok/ok 404/404 404/404"
 EVENT_WRITE = "L ok/ok ok/404 no/no no/no no/no 404/ok ok/ok no/no 404/404"
 EVENT_EXPORT = "L ok/ok ok/404 no/no no/no no/no 404/ok ok/ok no/no 404/404"
+TEMPLATE_EDIT = "L ok/ok 403/404 403/404 403/403 403/403 403/403 403/ok 403/404 403/404"
+TEMPLATE_EDIT_400 = "L 400/400 403/404 403/404 403/403 403/403 403/403 403/400 403/404 403/404"  # a text no database stores (a null character)
 NO_FILE = "L 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"  # none attached in the world
 # fmt: on
 
@@ -493,6 +495,24 @@ PAGES = [
     Row("training/pass/<str:token>/certificate.pdf", "/training/pass/{pass}/certificate.pdf", "GET", PUBLIC, only=("anon", "partner")),
     Row("training/verify/<str:code>/", "/training/verify/{certificate_code}/", "GET", PUBLIC),
     Row("training/verify/<str:code>/", "/training/verify/1/", "GET", ALL_404),
+    # Editing checklists: a shipped one (A) is the administrator's alone; an organisation's own (B), whoever
+    # changes plans in its scope. Drafts, sections and questions of a version the user may not edit: 403;
+    # of a template they do not read: 404.
+    Row("plans/checklists/<id:pk>/draft/", "/plans/checklists/{editable_template}/draft/", "POST", TEMPLATE_EDIT),
+    Row("plans/versions/<id:pk>/", "/plans/versions/{draft}/", "GET", TEMPLATE_EDIT),
+    Row("plans/versions/<id:pk>/publish/", "/plans/versions/{draft}/publish/", "POST", TEMPLATE_EDIT, data={"note": "matrix"}),
+    Row("plans/versions/<id:pk>/discard/", "/plans/versions/{draft}/discard/", "POST", TEMPLATE_EDIT),
+    Row("plans/versions/<id:version_pk>/sections/new/", "/plans/versions/{draft}/sections/new/", "GET", TEMPLATE_EDIT),
+    Row("plans/versions/<id:version_pk>/sections/new/", "/plans/versions/{draft}/sections/new/", "POST", TEMPLATE_EDIT, data={"lang": "en", "title": "Matrix"}),
+    Row("plans/sections/<id:pk>/edit/", "/plans/sections/{draft_section}/edit/", "GET", TEMPLATE_EDIT),
+    Row("plans/sections/<id:pk>/move/", "/plans/sections/{draft_section}/move/", "POST", TEMPLATE_EDIT, data={"direction": "down"}),
+    Row("plans/sections/<id:pk>/remove/", "/plans/sections/{draft_section}/remove/", "POST", TEMPLATE_EDIT),
+    Row("plans/sections/<id:section_pk>/items/new/", "/plans/sections/{draft_section}/items/new/", "GET", TEMPLATE_EDIT),
+    Row("plans/sections/<id:section_pk>/items/new/", "/plans/sections/{draft_section}/items/new/", "POST", TEMPLATE_EDIT, data={"lang": "es", "text": "Matriz"}),
+    Row("plans/items/<id:pk>/edit/", "/plans/items/{draft_item}/edit/", "GET", TEMPLATE_EDIT),
+    Row("plans/items/<id:pk>/edit/", "/plans/items/{draft_item}/edit/", "POST", TEMPLATE_EDIT_400, data={"lang": "fr", "text": "bad\x00text"}),
+    Row("plans/items/<id:pk>/move/", "/plans/items/{draft_item}/move/", "POST", TEMPLATE_EDIT, data={"direction": "down"}),
+    Row("plans/items/<id:pk>/remove/", "/plans/items/{draft_item}/remove/", "POST", TEMPLATE_EDIT),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),

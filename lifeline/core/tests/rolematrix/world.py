@@ -375,6 +375,22 @@ def _extras():
     ids["pass"] = tuple(training_services.make_pass(p) for p in people)
     ids["certificate"] = tuple(c.pk for c in certificates)
     ids["certificate_code"] = tuple(c.code for c in certificates)
+    # Checklist editing: A a draft of a shipped checklist (the administrator's), B a draft of the NGO's own.
+    from lifeline.plans.models import Section, TemplateVersion
+    from lifeline.plans.services import new_draft
+
+    draft_a = new_draft(User.objects.get(username="admin"), version.template)
+    own_b = ChecklistTemplate.objects.create(
+        key="matrix-ngo-list", organisation=ngo, title={"en": "Matrix list"}
+    )
+    draft_b = TemplateVersion.objects.create(template=own_b, number=1)
+    section_b = Section.objects.create(version=draft_b, key="s", position=1, title={"en": "Matrix section"})
+    item_b = Item.objects.create(section=section_b, key="i", position=1, text={"en": "Matrix question"})
+    section_a = draft_a.sections.order_by("position").first()
+    ids["draft"] = (draft_a.pk, draft_b.pk)
+    ids["draft_section"] = (section_a.pk, section_b.pk)
+    ids["draft_item"] = (section_a.items.order_by("position").first().pk, item_b.pk)
+    ids["editable_template"] = (version.template_id, own_b.pk)
 
     # Core: organisations, staff profiles and API tokens of the officer and the partner.
     ids["organisation"] = (amman_branch.pk, ngo.pk)
