@@ -32,6 +32,7 @@ DEMO_APPS = [
     "alerts",
     "messaging",
     "plans",
+    "risk",
 ]
 
 PASSWORD = "Lifeline-demo-2026"

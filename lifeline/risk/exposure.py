@@ -14,10 +14,12 @@ vectorised intersections and areas) and numpy: no per-record Python loop over th
 """
 
 import datetime
-from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 import shapely
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -31,8 +33,7 @@ EQUAL_AREA = "EPSG:6933"  # WGS 84 / NSIDC EASE-Grid 2.0 Global: cylindrical equ
 HOST, HOME = "host", "home"
 
 
-@dataclass
-class ExposureRow:
+class ExposureRow(NamedTuple):
     area_id: int
     pcode: str
     area_name: str
@@ -44,7 +45,7 @@ class ExposureRow:
     low: int
     high: int
     basis: str  # HOST (presence estimates) or HOME (registrations)
-    sources: list = field(default_factory=list)
+    sources: list
 
 
 _TRANSFORMER = None
@@ -113,6 +114,20 @@ def _zones(user, country, layers=None):
     return rows, np.asarray(geoms)
 
 
+def _fetch(queryset, fields):
+    """The ``fields`` of ``queryset`` as a float array, read with a plain cursor (no model rows)."""
+    from django.db import connections
+
+    try:
+        sql, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:
+        return np.zeros((0, len(fields)))
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return np.array(rows, dtype=float).reshape(-1, len(fields))
+
+
 def _group_sum(keys, values):
     """Sum ``values`` by the rows of ``keys`` (an n × k int array): (unique keys, sums)."""
     unique, inverse = np.unique(keys, axis=0, return_inverse=True)
@@ -131,26 +146,32 @@ def _host_presence(user, country, area_index):
         figures = PresenceFigure.objects.filter(dataset__kind=PresenceKind.SUBNATIONAL, area__isnull=False)
         if country is not None:
             figures = figures.filter(destination=country)
-        raw = np.array(list(figures.values_list("dataset_id", "area_id", "origin_id", "sex", "count")), dtype=object)
         from lifeline.risk.models import PresenceDataset
 
         for pk, source, date in PresenceDataset.objects.filter(kind=PresenceKind.SUBNATIONAL).values_list(
             "pk", "source", "date"
         ):
             labels[pk] = _label(source, date)
-        if len(raw):
-            keys = raw[:, :3].astype(np.int64)
-            counts = raw[:, 4].astype(float)
-            is_total = raw[:, 3] == ""
-            total_keys, totals = _group_sum(keys[is_total], counts[is_total])
-            split_keys, splits = _group_sum(keys[~is_total], counts[~is_total])
-            if len(split_keys) and len(total_keys):  # men plus women only where no both-sexes figure
-                have = {tuple(k) for k in total_keys.tolist()}
-                mask = np.array([tuple(k) not in have for k in split_keys.tolist()], dtype=bool)
-                split_keys, splits = split_keys[mask], splits[mask]
-            keys = np.concatenate([k for k in (total_keys, split_keys) if len(k)]) if len(raw) else keys
-            values = np.concatenate([v for v in (totals, splits) if len(v)])
-            parts.append((keys[:, 1], keys[:, 2], keys[:, 0], values))
+        total = _fetch(figures.filter(sex=""), ("dataset_id", "area_id", "origin_id", "count"))
+        split = _fetch(figures.exclude(sex=""), ("dataset_id", "area_id", "origin_id", "count"))
+        if len(total) or len(split):
+            # one key per dataset, area and origin: its both-sexes figure, else men plus women
+            size = np.array([max(int(col.max()) for col in (total[:, i], split[:, i]) if len(col)) + 1 for i in range(3)])
+
+            def encode(data):
+                return (data[:, 0].astype(np.int64) * size[1] + data[:, 1].astype(np.int64)) * size[2] + data[:, 2].astype(
+                    np.int64
+                )
+
+            keys_t, keys_s = encode(total), encode(split)
+            unique_t, inverse_t = np.unique(keys_t, return_inverse=True)
+            sums_t = np.bincount(inverse_t, weights=total[:, 3], minlength=len(unique_t))
+            unique_s, inverse_s = np.unique(keys_s, return_inverse=True)
+            sums_s = np.bincount(inverse_s, weights=split[:, 3], minlength=len(unique_s))
+            only_split = ~np.isin(unique_s, unique_t)
+            keys = np.concatenate([unique_t, unique_s[only_split]])
+            values = np.concatenate([sums_t, sums_s[only_split]])
+            parts.append((keys // size[2] % size[1], keys % size[2], keys // (size[1] * size[2]), values))
     profiles = CommunityProfile.objects.all() if user is None else CommunityProfile.objects.readable_by(user)
     profiles = profiles.filter(estimated_size__isnull=False)
     if country is not None:
@@ -200,15 +221,21 @@ def registrations_for(user):
 
 def _registrations(user, country):
     """(nationality id, lon, lat, count) of registrations in the user's scope, counted per coarse
-    point in the database: a million registrations are a few hundred thousand points."""
+    point and nationality in the database, read with a plain cursor (no model rows)."""
+    from django.db import connections
+
     queryset = registrations_for(user)
     if country is not None:
         queryset = queryset.filter(country=country)
-    rows = list(
-        queryset.order_by().values_list("nationality_id", "lon", "lat").annotate(n=Count("id")).values_list(
-            "nationality_id", "lon", "lat", "n"
-        )
-    )
+    grouped = queryset.order_by().values_list("nationality_id", "lon", "lat").annotate(n=Count("id"))
+    try:
+        sql, params = grouped.query.sql_with_params()
+    except EmptyResultSet:
+        rows = []
+    else:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     if not rows:
         return np.array([], dtype=np.int64), np.array([]), np.array([]), np.array([])
     data = np.array(rows, dtype=float)
@@ -221,8 +248,31 @@ def _leaves(area_rows):
     return np.array([i for i, r in enumerate(area_rows) if r[0] not in parents], dtype=np.int64)
 
 
+def _encode(area, origin, zone, origins, zones):
+    return (area.astype(np.int64) * origins + origin) * zones + zone
+
+
+def _decode(keys, origins, zones):
+    return keys // (origins * zones), (keys // zones) % origins, keys % zones
+
+
+def _source_masks(inverse, sources, size):
+    """For each key, the set of its sources as a bit mask over the sources' positions (any
+    number of sources: Python integers past 63)."""
+    distinct, position = np.unique(sources, return_inverse=True)
+    if len(distinct) <= 63:
+        masks = np.zeros(size, dtype=np.int64)
+        np.bitwise_or.at(masks, inverse, np.left_shift(np.int64(1), position.astype(np.int64)))
+        return masks.tolist(), distinct.tolist()
+    masks = [0] * size
+    for index, bit in zip(inverse.tolist(), position.tolist(), strict=True):
+        masks[index] |= 1 << bit
+    return masks, distinct.tolist()
+
+
 def compute(user, country=None, layers=None):
-    """The exposure table for ``user`` (``country``: a geo Country, or None for every country)."""
+    """The exposure table for ``user`` (``country``: a geo Country, or None for every country),
+    as ExposureRow tuples ordered by P-code."""
     from lifeline.geo.models import Country
 
     area_rows, area_ids, area_geoms = _areas(country)
@@ -233,73 +283,90 @@ def compute(user, country=None, layers=None):
     area_rows = [area_rows[i] for i in order]
     area_ids, area_geoms = area_ids[order], area_geoms[order]
     origin_codes = dict(Country.objects.values_list("id", "code"))
+    n_origins, n_zones = max(origin_codes, default=0) + 1, len(zone_rows)
+    pa, pz, ps = shares(area_geoms, zone_geoms)
     result = []
 
+    pair_keys = pa * n_zones + pz
+    pair_order = np.argsort(pair_keys)
+    pair_keys, pair_shares = pair_keys[pair_order], np.round(ps[pair_order], 4)
+
+    def emit(keys, lows, highs, basis, source_texts):
+        areas_, origins_, zones_ = _decode(keys, n_origins, n_zones)
+        wanted = areas_ * n_zones + zones_
+        at = np.clip(np.searchsorted(pair_keys, wanted), 0, max(len(pair_keys) - 1, 0))
+        found = pair_shares[at] if len(pair_keys) else np.zeros(len(wanted))
+        share_list = np.where(pair_keys[at] == wanted, found, 0.0).tolist() if len(pair_keys) else found.tolist()
+        make = ExposureRow
+        for a, o, z, share, lo, hi, texts in zip(
+            areas_.tolist(), origins_.tolist(), zones_.tolist(), share_list,
+            np.rint(lows).astype(np.int64).tolist(), np.rint(highs).astype(np.int64).tolist(), source_texts, strict=True,
+        ):  # fmt: skip
+            area, zone = area_rows[a], zone_rows[z]
+            result.append(make(area[0], area[1], area[2], origin_codes[o], zone[1], zone[2], zone[3], share, lo, hi, basis, texts))
+
     # host: presence estimates weighted by the share of each area the zone covers
-    pa, pz, ps = shares(area_geoms, zone_geoms)
     p_area, p_origin, p_source, p_people, labels = _host_presence(user, country, area_ids)
     if len(pa) and len(p_area):
         by_area = np.argsort(pa, kind="stable")
-        pa, pz, ps = pa[by_area], pz[by_area], ps[by_area]
-        starts = np.searchsorted(pa, np.arange(len(area_ids)))
-        counts = np.bincount(pa, minlength=len(area_ids))
+        pa_s, pz_s, ps_s = pa[by_area], pz[by_area], ps[by_area]
+        starts = np.searchsorted(pa_s, np.arange(len(area_ids)))
+        counts = np.bincount(pa_s, minlength=len(area_ids))
         repeat = counts[p_area]
         row = np.repeat(np.arange(len(p_area)), repeat)
         offset = np.arange(len(row)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
         pair = starts[p_area[row]] + offset
-        exposed = p_people[row] * ps[pair]
-        keys = np.column_stack([p_area[row], p_origin[row], pz[pair]])
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        inverse = inverse.ravel()
+        exposed = p_people[row] * ps_s[pair]
+        keys = _encode(p_area[row], p_origin[row], pz_s[pair], n_origins, n_zones)
+        unique, inverse = np.unique(keys, return_inverse=True)
         low = np.full(len(unique), np.inf)
         high = np.zeros(len(unique))
         np.minimum.at(low, inverse, exposed)
         np.maximum.at(high, inverse, exposed)
-        share_of = {(a, z): s for a, z, s in zip(pa.tolist(), pz.tolist(), ps.tolist(), strict=True)}
-        sources = [set() for _ in range(len(unique))]
-        for index, source in zip(inverse.tolist(), p_source[row].tolist(), strict=True):
-            sources[index].add(labels.get(source, ""))
-        for (a, o, z), lo, hi, found in zip(unique.tolist(), low.tolist(), high.tolist(), sources, strict=True):
-            result.append(_row(area_rows[a], origin_codes[o], zone_rows[z], share_of[(a, z)], lo, hi, HOST, found))
+        masks, distinct = _source_masks(inverse, p_source[row], len(unique))
+        texts = {}
+        for mask in set(masks):
+            texts[mask] = sorted(
+                {labels.get(source, "") for bit, source in enumerate(distinct) if mask >> bit & 1} - {""}
+            )
+        emit(unique, low, high, HOST, [texts[m] for m in masks])
 
-    # home: registrations inside each zone, by the area that holds them
+    # home: registrations inside each zone, by the area that holds them; each distinct coarse point
+    # is tested once
     r_nat, r_lon, r_lat, r_count = _registrations(user, country)
     if len(r_nat):
-        points = shapely.points(r_lon, r_lat)
+        cells, cell_of = np.unique(np.round(r_lon * 100) * 100000 + np.round(r_lat * 100), return_inverse=True)
+        first = np.zeros(len(cells), dtype=np.int64)
+        first[cell_of] = np.arange(len(cell_of))
+        points = shapely.points(r_lon[first], r_lat[first])
         point_idx, zone_idx = shapely.STRtree(zone_geoms).query(points, predicate="within")
         if len(point_idx):
             leaves = _leaves(area_rows)
-            inside_pts, inside_area = shapely.STRtree(area_geoms[leaves]).query(points[point_idx], predicate="within")
-            holder = np.full(len(point_idx), -1, dtype=np.int64)
-            holder[inside_pts] = leaves[inside_area]
-            keep = holder >= 0
-            keys = np.column_stack([holder[keep], r_nat[point_idx][keep], zone_idx[keep]])
-            if len(keys):
-                unique, sums = _group_sum(keys, r_count[point_idx][keep])
-                share_of = {(a, z): s for a, z, s in zip(pa.tolist(), pz.tolist(), ps.tolist(), strict=True)}
-                label = _label(_("Registrations"), datetime.date.today())
-                for (a, o, z), n in zip(unique.tolist(), sums.tolist(), strict=True):
-                    share = share_of.get((a, z), 0.0)
-                    result.append(_row(area_rows[a], origin_codes[o], zone_rows[z], share, n, n, HOME, {label}))
-    result.sort(key=lambda r: (r.pcode, r.layer, r.basis, r.origin))
+            holder_of = np.full(len(cells), -1, dtype=np.int64)
+            exposed_points = np.unique(point_idx)
+            inside_pts, inside_area = shapely.STRtree(area_geoms[leaves]).query(
+                points[exposed_points], predicate="within"
+            )
+            holder_of[exposed_points[inside_pts]] = leaves[inside_area]
+            # every registration row × every zone its point lies in
+            by_point = np.argsort(point_idx, kind="stable")
+            point_sorted, zone_sorted = point_idx[by_point], zone_idx[by_point]
+            zone_count = np.bincount(point_sorted, minlength=len(cells))
+            zone_start = np.searchsorted(point_sorted, np.arange(len(cells)))
+            repeat = zone_count[cell_of]
+            row = np.repeat(np.arange(len(cell_of)), repeat)
+            offset = np.arange(len(row)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+            zones_of_row = zone_sorted[zone_start[cell_of[row]] + offset]
+            holders = holder_of[cell_of[row]]
+            keep = holders >= 0
+            if keep.any():
+                keys = _encode(holders[keep], r_nat[row][keep], zones_of_row[keep], n_origins, n_zones)
+                unique, inverse = np.unique(keys, return_inverse=True)
+                sums = np.bincount(inverse, weights=r_count[row][keep], minlength=len(unique))
+                label = [_label(_("Registrations"), datetime.date.today())]
+                emit(unique, sums, sums, HOME, [label] * len(unique))
+    result.sort(key=attrgetter("pcode"))
     return result
-
-
-def _row(area, origin, zone, share, low, high, basis, sources):
-    return ExposureRow(
-        area_id=area[0],
-        pcode=area[1],
-        area_name=area[2],
-        origin=origin,
-        layer=zone[1],
-        hazard=zone[2],
-        level=zone[3],
-        share=round(float(share), 4),
-        low=int(round(low)),
-        high=int(round(high)),
-        basis=basis,
-        sources=sorted(s for s in sources if s),
-    )
 
 
 def _label(source, date):

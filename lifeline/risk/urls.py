@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lifeline.risk import views
 
 app_name = "risk"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("exposure.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("exposure.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+]

@@ -112,6 +112,8 @@ PLANS_CHANGE = "L ok ok ok 403 403 403 ok ok ok"
 PLAN_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/404 ok/ok 404/404 404/404"
 PLAN_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
 PLAN_EXPORT = "L ok/ok ok/404 no/no no/no no/no no/no ok/ok no/no 404/404"  # officers do not export
+RISK_VIEW = "L ok ok ok ok 403 ok ok ok ok"  # partners hold no risk analysis
+RISK_EXPORT = "L ok ok 403 403 403 403 ok 403 ok"  # coordinators (and administrators) export
 NO_FILE = "L 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"  # none attached in the world
 # fmt: on
 
@@ -407,6 +409,9 @@ PAGES = [
     Row("plans/assessments/<id:pk>/complete/", "/plans/assessments/{assessment}/complete/", "POST", PLAN_WRITE),
     Row("plans/assessments/<id:pk>/export/", "/plans/assessments/{assessment}/export/", "GET", PLAN_EXPORT),
     Row("plans/assessments/<id:pk>/evidence/<id:answer>/", "/plans/assessments/{assessment}/evidence/{answer}/", "GET", NO_FILE),
+    Row("risk/", "/risk/", "GET", RISK_VIEW),
+    Row("risk/exposure.csv", "/risk/exposure.csv", "GET", RISK_EXPORT),
+    Row("risk/exposure.xlsx", "/risk/exposure.xlsx", "GET", RISK_EXPORT),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),
