@@ -39,7 +39,10 @@ def cell(x0, y0, x1, y1, steps=10):
 def blob(rng, cx, cy, radius, points=48):
     angles = np.linspace(0, 2 * math.pi, points, endpoint=False)
     radii = radius * rng.uniform(0.6, 1.0, points)
-    ring = [[round(cx + r * math.cos(a), 5), round(cy + r * math.sin(a), 5)] for a, r in zip(angles, radii, strict=True)]
+    ring = [
+        [round(cx + r * math.cos(a), 5), round(cy + r * math.sin(a), 5)]
+        for a, r in zip(angles, radii, strict=True)
+    ]
     return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
 
 
@@ -115,21 +118,38 @@ def main():
     for n in range(args.areas):
         i, j = n % columns, n // columns
         area = AdminArea(country=jordan, pcode=f"JO{n:05d}", name=f"Area {n}", level=1)
-        area.set_geometry(cell(BOX[0] + i * width, BOX[1] + j * height, BOX[0] + (i + 1) * width, BOX[1] + (j + 1) * height))
+        area.set_geometry(
+            cell(BOX[0] + i * width, BOX[1] + j * height, BOX[0] + (i + 1) * width, BOX[1] + (j + 1) * height)
+        )
         areas.append(area)
     AdminArea.objects.bulk_create(areas, batch_size=1000)
     area_ids = list(AdminArea.objects.filter(country=jordan).values_list("id", flat=True))
 
-    host_org = Organisation.objects.create(name="Bench civil protection", kind=OrganisationKind.CIVIL_PROTECTION, country=jordan)
+    host_org = Organisation.objects.create(
+        name="Bench civil protection", kind=OrganisationKind.CIVIL_PROTECTION, country=jordan
+    )
     features = []
     for k in range(args.hazards):
         radius = rng.uniform(0.05, 0.6)
         cx, cy = rng.uniform(BOX[0], BOX[2]), rng.uniform(BOX[1], BOX[3])
-        features.append({"type": "Feature", "properties": {"hazard": "flood", "class": int(k % 4) + 1}, "geometry": blob(rng, cx, cy, radius)})
-    import_hazard_layer(json.dumps({"type": "FeatureCollection", "features": features}).encode(), host_org, "Bench hazards", "Bench")
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"hazard": "flood", "class": int(k % 4) + 1},
+                "geometry": blob(rng, cx, cy, radius),
+            }
+        )
+    import_hazard_layer(
+        json.dumps({"type": "FeatureCollection", "features": features}).encode(),
+        host_org,
+        "Bench hazards",
+        "Bench",
+    )
 
     origin_codes = [c for c in sorted(countries) if c != "JO"][: args.origins]
-    dataset = PresenceDataset.objects.create(organisation=host_org, kind=PresenceKind.SUBNATIONAL, country=jordan, source="Bench census")
+    dataset = PresenceDataset.objects.create(
+        organisation=host_org, kind=PresenceKind.SUBNATIONAL, country=jordan, source="Bench census"
+    )
     figures = []
     for area_id in area_ids:
         for code in origin_codes:
@@ -141,10 +161,26 @@ def main():
     with transaction.atomic():
         insert_rows(PresenceFigure, figures)
 
-    ministry = Organisation.objects.create(name="Bench ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=countries["PH"])
-    post = Organisation.objects.create(name="Bench post", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry)
-    template = Registration(nationality=countries["PH"], country=jordan, organisation=post, languages=["en"], primary_language="en", given_names="Bench", family_name="Person")
-    base = {f.attname: getattr(template, f.attname) for f in Registration._meta.concrete_fields if not f.primary_key}
+    ministry = Organisation.objects.create(
+        name="Bench ministry", kind=OrganisationKind.FOREIGN_AFFAIRS, country=countries["PH"]
+    )
+    post = Organisation.objects.create(
+        name="Bench post", kind=OrganisationKind.CONSULAR_POST, country=jordan, parent=ministry
+    )
+    template = Registration(
+        nationality=countries["PH"],
+        country=jordan,
+        organisation=post,
+        languages=["en"],
+        primary_language="en",
+        given_names="Bench",
+        family_name="Person",
+    )
+    base = {
+        f.attname: getattr(template, f.attname)
+        for f in Registration._meta.concrete_fields
+        if not f.primary_key
+    }
     now = timezone.now()
     base.update(created=now, updated=now)
     nationalities = [countries[c].pk for c in origin_codes[:20]]

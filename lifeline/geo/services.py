@@ -98,7 +98,9 @@ def read_geojson(data: bytes):
     """The GeoJSON in ``data`` (bytes from a file or a download), or a clear reason it is not one."""
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
-        raise ValidationError(_("The file is a web page or XML, not GeoJSON (perhaps an error page from the download)."))
+        raise ValidationError(
+            _("The file is a web page or XML, not GeoJSON (perhaps an error page from the download).")
+        )
     try:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             text_data = data.decode("utf-16")
@@ -141,7 +143,9 @@ def import_boundaries(geojson: dict, country: Country, level=None, dry_run=False
         name = _pick(properties, NAME_FIELDS, level) or names.get("en") or next(iter(names.values()), "")
         if not pcode or not name:
             errors.append(
-                _("Feature %(n)s has no P-code or name for level %(level)s (columns such as ADM%(level)s_PCODE and ADM%(level)s_EN).")
+                _(
+                    "Feature %(n)s has no P-code or name for level %(level)s (columns such as ADM%(level)s_PCODE and ADM%(level)s_EN)."
+                )
                 % {"n": index, "level": level}
             )
             continue
@@ -150,15 +154,22 @@ def import_boundaries(geojson: dict, country: Country, level=None, dry_run=False
         seen.add(pcode)
         geom, problem = _geometry((feature or {}).get("geometry"))
         if problem:
-            errors.append(_("Feature %(n)s (%(pcode)s): %(problem)s.") % {"n": index, "pcode": pcode, "problem": problem})
+            errors.append(
+                _("Feature %(n)s (%(pcode)s): %(problem)s.")
+                % {"n": index, "pcode": pcode, "problem": problem}
+            )
         parent = ""
         if level > 1:
             parent = _pick(properties, CODE_FIELDS, level - 1)
             if not parent:
-                errors.append(_("Feature %(n)s (%(pcode)s) names no parent area.") % {"n": index, "pcode": pcode})
+                errors.append(
+                    _("Feature %(n)s (%(pcode)s) names no parent area.") % {"n": index, "pcode": pcode}
+                )
             elif parents.get(parent) != level - 1:
                 errors.append(
-                    _("Feature %(n)s (%(pcode)s): its parent %(parent)s is not loaded; load level %(level)s first.")
+                    _(
+                        "Feature %(n)s (%(pcode)s): its parent %(parent)s is not loaded; load level %(level)s first."
+                    )
                     % {"n": index, "pcode": pcode, "parent": parent, "level": level - 1}
                 )
         local = _pick(properties, LOCAL_FIELDS, level) or names.get("ar", "")
@@ -168,7 +179,9 @@ def import_boundaries(geojson: dict, country: Country, level=None, dry_run=False
     if errors:
         raise ValidationError(errors)
     if dry_run:
-        existing = set(AdminArea.objects.filter(pcode__in=[r[0] for r in rows]).values_list("pcode", flat=True))
+        existing = set(
+            AdminArea.objects.filter(pcode__in=[r[0] for r in rows]).values_list("pcode", flat=True)
+        )
         return len(rows) - len(existing), len(existing)
     with transaction.atomic():
         return _write_areas(rows, country, level)

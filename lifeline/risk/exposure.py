@@ -108,7 +108,9 @@ def _zones(user, country, layers=None):
     if layers:
         layer_qs = layer_qs.filter(pk__in=layers)
     rows = list(
-        HazardZone.objects.filter(layer__in=layer_qs).values_list("id", "layer__name", "hazard", "level", "geometry")
+        HazardZone.objects.filter(layer__in=layer_qs).values_list(
+            "id", "layer__name", "hazard", "level", "geometry"
+        )
     )
     geoms = shapely.from_geojson([r[4] for r in rows], on_invalid="ignore") if rows else np.array([])
     return rows, np.asarray(geoms)
@@ -156,12 +158,14 @@ def _host_presence(user, country, area_index):
         split = _fetch(figures.exclude(sex=""), ("dataset_id", "area_id", "origin_id", "count"))
         if len(total) or len(split):
             # one key per dataset, area and origin: its both-sexes figure, else men plus women
-            size = np.array([max(int(col.max()) for col in (total[:, i], split[:, i]) if len(col)) + 1 for i in range(3)])
+            size = np.array(
+                [max(int(col.max()) for col in (total[:, i], split[:, i]) if len(col)) + 1 for i in range(3)]
+            )
 
             def encode(data):
-                return (data[:, 0].astype(np.int64) * size[1] + data[:, 1].astype(np.int64)) * size[2] + data[:, 2].astype(
-                    np.int64
-                )
+                return (data[:, 0].astype(np.int64) * size[1] + data[:, 1].astype(np.int64)) * size[2] + data[
+                    :, 2
+                ].astype(np.int64)
 
             keys_t, keys_s = encode(total), encode(split)
             unique_t, inverse_t = np.unique(keys_t, return_inverse=True)
@@ -188,7 +192,14 @@ def _host_presence(user, country, area_index):
         extra += [(a, o, source, each) for a in area_ids for o in origin_ids]
     if extra:
         data = np.array(extra, dtype=float)
-        parts.append((data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2].astype(np.int64), data[:, 3]))
+        parts.append(
+            (
+                data[:, 0].astype(np.int64),
+                data[:, 1].astype(np.int64),
+                data[:, 2].astype(np.int64),
+                data[:, 3],
+            )
+        )
     if not parts:
         empty = np.array([], dtype=np.int64)
         return empty, empty, empty, np.array([]), labels
@@ -296,14 +307,31 @@ def compute(user, country=None, layers=None):
         wanted = areas_ * n_zones + zones_
         at = np.clip(np.searchsorted(pair_keys, wanted), 0, max(len(pair_keys) - 1, 0))
         found = pair_shares[at] if len(pair_keys) else np.zeros(len(wanted))
-        share_list = np.where(pair_keys[at] == wanted, found, 0.0).tolist() if len(pair_keys) else found.tolist()
+        share_list = (
+            np.where(pair_keys[at] == wanted, found, 0.0).tolist() if len(pair_keys) else found.tolist()
+        )
         make = ExposureRow
         for a, o, z, share, lo, hi, texts in zip(
             areas_.tolist(), origins_.tolist(), zones_.tolist(), share_list,
             np.rint(lows).astype(np.int64).tolist(), np.rint(highs).astype(np.int64).tolist(), source_texts, strict=True,
         ):  # fmt: skip
             area, zone = area_rows[a], zone_rows[z]
-            result.append(make(area[0], area[1], area[2], origin_codes[o], zone[1], zone[2], zone[3], share, lo, hi, basis, texts))
+            result.append(
+                make(
+                    area[0],
+                    area[1],
+                    area[2],
+                    origin_codes[o],
+                    zone[1],
+                    zone[2],
+                    zone[3],
+                    share,
+                    lo,
+                    hi,
+                    basis,
+                    texts,
+                )
+            )
 
     # host: presence estimates weighted by the share of each area the zone covers
     p_area, p_origin, p_source, p_people, labels = _host_presence(user, country, area_ids)
@@ -335,7 +363,9 @@ def compute(user, country=None, layers=None):
     # is tested once
     r_nat, r_lon, r_lat, r_count = _registrations(user, country)
     if len(r_nat):
-        cells, cell_of = np.unique(np.round(r_lon * 100) * 100000 + np.round(r_lat * 100), return_inverse=True)
+        cells, cell_of = np.unique(
+            np.round(r_lon * 100) * 100000 + np.round(r_lat * 100), return_inverse=True
+        )
         first = np.zeros(len(cells), dtype=np.int64)
         first[cell_of] = np.arange(len(cell_of))
         points = shapely.points(r_lon[first], r_lat[first])
@@ -438,4 +468,6 @@ def export(rows, fmt="csv", hxl=False):
 
     header = [str(name) for name, _tag in columns()]
     head = [header, [tag for _name, tag in columns()]] if hxl else [header]
-    return write_table([*head, *table_rows(rows)], fmt, sheet="exposure", title=_("Exposure"), bold_header=fmt == "xlsx")
+    return write_table(
+        [*head, *table_rows(rows)], fmt, sheet="exposure", title=_("Exposure"), bold_header=fmt == "xlsx"
+    )

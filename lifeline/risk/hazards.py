@@ -54,7 +54,9 @@ def read_zones(data, default_hazard=""):
         level = CLASS_WORDS.get(level_word)
         if level is None:
             errors.append(
-                _("Feature %(n)s: “%(value)s” is not a likelihood or severity class (low, medium, high, very high or 1–4).")
+                _(
+                    "Feature %(n)s: “%(value)s” is not a likelihood or severity class (low, medium, high, very high or 1–4)."
+                )
                 % {"n": index, "value": level_word}
             )
         geom, problem = _geometry((feature or {}).get("geometry"))
@@ -79,7 +81,9 @@ def import_hazard_layer(
         return len(zones)
     with transaction.atomic():
         layer, _created = HazardLayer.objects.update_or_create(
-            organisation=organisation, name=name, defaults={"source": source, "date": date, "country": country}
+            organisation=organisation,
+            name=name,
+            defaults={"source": source, "date": date, "country": country},
         )
         layer.zones.all().delete()
         HazardZone.objects.bulk_create(

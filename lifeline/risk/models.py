@@ -56,7 +56,9 @@ class PresenceFigure(models.Model):
 
     dataset = models.ForeignKey(PresenceDataset, on_delete=models.CASCADE, related_name="figures")
     destination = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+")
-    area = models.ForeignKey("geo.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "geo.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     origin = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+")
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -100,7 +102,12 @@ class HazardLayer(Audited, OwnedModel):
     source = models.CharField(_("source"), max_length=300)
     date = models.DateField(_("date"), null=True, blank=True)
     country = models.ForeignKey(
-        "geo.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+        "geo.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("country"),
     )
 
     class Meta:

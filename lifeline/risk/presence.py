@@ -63,13 +63,22 @@ PCODE_NAMES = {"pcode", "p-code", "admin_pcode", "area", "area pcode"} | {
 }
 PCODE_TAGS = {f"#adm{n}+code" for n in "1234"} | {"#loc+code"}
 ORIGIN_NAMES = {"nationality", "origin", "country of origin", "nationality code", "origin country"}
-ORIGIN_TAGS = {"#country+code+origin", "#country+origin+code", "#country+origin", "#nationality", "#country+code"}
+ORIGIN_TAGS = {
+    "#country+code+origin",
+    "#country+origin+code",
+    "#country+origin",
+    "#nationality",
+    "#country+code",
+}
 SEX_NAMES = {"sex", "gender"}
 SEX_TAGS = {"#sex", "#gender"}
 COUNT_NAMES = {"count", "number", "population", "persons", "individuals", "total", "migrants"}
 COUNT_TAGS = {"#population+num", "#population", "#affected+num", "#affected", "#population+total", "#inneed"}
 MALE_NAMES, MALE_TAGS = {"male", "males", "men"}, {"#population+m", "#affected+m", "#population+num+m"}
-FEMALE_NAMES, FEMALE_TAGS = {"female", "females", "women"}, {"#population+f", "#affected+f", "#population+num+f"}
+FEMALE_NAMES, FEMALE_TAGS = (
+    {"female", "females", "women"},
+    {"#population+f", "#affected+f", "#population+num+f"},
+)
 DATE_NAMES, DATE_TAGS = {"date", "reference date"}, {"#date", "#date+reported"}
 SEX_WORDS = {
     "": "", "t": "", "total": "", "both": "", "both sexes": "", "all": "",
@@ -98,7 +107,9 @@ def _find_columns(header, hxl):
     return found
 
 
-def import_presence(data, filename, organisation, country_code, source="", date=None, dry_run=False, user=None):
+def import_presence(
+    data, filename, organisation, country_code, source="", date=None, dry_run=False, user=None
+):
     """A sub-national presence table (CSV, XLSX, HXL-tagged or not) into one dataset; a Report.
 
     Columns: the area's P-code, the nationality (ISO code or name), then either a count and an
@@ -106,7 +117,9 @@ def import_presence(data, filename, organisation, country_code, source="", date=
     before anything is written."""
     report = Report(dry_run=dry_run)
     if _looks_like_html(data):
-        return _refused(report, _("The file is a web page, not a table (perhaps an error page from the download)."))
+        return _refused(
+            report, _("The file is a web page, not a table (perhaps an error page from the download).")
+        )
     country = Country.objects.filter(code=str(country_code or "").upper()).first()
     if country is None:
         return _refused(report, _("“%(code)s” is not an ISO 3166 country code.") % {"code": country_code})
@@ -147,7 +160,9 @@ def import_presence(data, filename, organisation, country_code, source="", date=
         area_id = areas.get(pcode)
         if area_id is None:
             errors.append(
-                RowError(row_number, name_of("pcode"), _("“%(code)s” is not a known P-code.") % {"code": pcode})
+                RowError(
+                    row_number, name_of("pcode"), _("“%(code)s” is not a known P-code.") % {"code": pcode}
+                )
             )
         origin_text = str(cell(cells, "origin") or "").strip()
         if origin_text not in origins_seen:
@@ -163,19 +178,33 @@ def import_presence(data, filename, organisation, country_code, source="", date=
         if "date" in columns and cell(cells, "date") not in (None, ""):
             raw = cell(cells, "date")
             try:
-                row_date = raw.date() if isinstance(raw, datetime.datetime) else (
-                    raw if isinstance(raw, datetime.date) else datetime.date.fromisoformat(str(raw).strip()[:10])
+                row_date = (
+                    raw.date()
+                    if isinstance(raw, datetime.datetime)
+                    else (
+                        raw
+                        if isinstance(raw, datetime.date)
+                        else datetime.date.fromisoformat(str(raw).strip()[:10])
+                    )
                 )
             except ValueError:
                 errors.append(
-                    RowError(row_number, name_of("date"), _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw})
+                    RowError(
+                        row_number,
+                        name_of("date"),
+                        _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw},
+                    )
                 )
         counts = []
         if "count" in columns:
             sex_word = str(cell(cells, "sex") or "").strip().lower()
             if sex_word not in SEX_WORDS:
                 errors.append(
-                    RowError(row_number, name_of("sex"), _("“%(value)s” is not a sex (male, female or total).") % {"value": sex_word})
+                    RowError(
+                        row_number,
+                        name_of("sex"),
+                        _("“%(value)s” is not a sex (male, female or total).") % {"value": sex_word},
+                    )
                 )
             counts.append((SEX_WORDS.get(sex_word, ""), "count"))
         else:
@@ -202,7 +231,9 @@ def import_presence(data, filename, organisation, country_code, source="", date=
     if dry_run:
         return report
     with transaction.atomic():
-        dataset = _replace_dataset(dataset, organisation, PresenceKind.SUBNATIONAL, country, source or filename, date, filename, user)
+        dataset = _replace_dataset(
+            dataset, organisation, PresenceKind.SUBNATIONAL, country, source or filename, date, filename, user
+        )
         dates = {d for *_rest, d in parsed} - {None}
         if dataset.date is None and dates:
             dataset.date = max(dates)
@@ -219,7 +250,9 @@ def import_presence(data, filename, organisation, country_code, source="", date=
 
 
 def _dataset(organisation, kind, country, source):
-    return PresenceDataset.objects.filter(organisation=organisation, kind=kind, country=country, source=source).first()
+    return PresenceDataset.objects.filter(
+        organisation=organisation, kind=kind, country=country, source=source
+    ).first()
 
 
 def _replace_dataset(dataset, organisation, kind, country, source, date, filename, user):
@@ -238,7 +271,13 @@ def _replace_dataset(dataset, organisation, kind, country, source, date, filenam
 # --- UN DESA International Migrant Stock ---------------------------------------------------------
 
 YEAR = re.compile(r"^(19[5-9]\d|20\d\d)(?:\.0)?$")
-SEX_GROUP = (("female", Sex.FEMALE), ("women", Sex.FEMALE), ("male", Sex.MALE), ("men", Sex.MALE), ("both", Sex.TOTAL))
+SEX_GROUP = (
+    ("female", Sex.FEMALE),
+    ("women", Sex.FEMALE),
+    ("male", Sex.MALE),
+    ("men", Sex.MALE),
+    ("both", Sex.TOTAL),
+)
 
 
 def _m49_to_iso():
@@ -260,7 +299,7 @@ class StockRead:
 
 def _stock_header(rows):
     """(index in rows, header cells) of the row naming destination and origin and listing years."""
-    for position, (_number_, cells) in enumerate(rows[:40]):
+    for position, (_row_number, cells) in enumerate(rows[:40]):
         texts = [str(c or "").strip().lower() for c in cells]
         if (
             any("destination" in t for t in texts)
@@ -282,9 +321,13 @@ def _stock_columns(header):
 
     return {
         "dest_code": first(lambda t: "code" in t, lambda t: "destination" in t),
-        "dest_name": first(lambda t: "destination" in t, lambda t: "code" not in t and "note" not in t and "type" not in t),
+        "dest_name": first(
+            lambda t: "destination" in t, lambda t: "code" not in t and "note" not in t and "type" not in t
+        ),
         "origin_code": first(lambda t: "code" in t, lambda t: "origin" in t),
-        "origin_name": first(lambda t: "origin" in t, lambda t: "code" not in t and "note" not in t and "type" not in t),
+        "origin_name": first(
+            lambda t: "origin" in t, lambda t: "code" not in t and "note" not in t and "type" not in t
+        ),
     }
 
 
@@ -320,7 +363,9 @@ def import_migrant_stock(data, filename, organisation, year=None, source="", dry
     country's M49 code) are skipped and listed; anything unreadable refuses the whole file."""
     report, read = Report(dry_run=dry_run), StockRead()
     if _looks_like_html(data):
-        return _refused(report, _("The file is a web page, not a table (perhaps an error page from the download).")), read
+        return _refused(
+            report, _("The file is a web page, not a table (perhaps an error page from the download).")
+        ), read
     try:
         rows = read_rows(data, filename)
     except TableError as exc:
@@ -329,12 +374,16 @@ def import_migrant_stock(data, filename, organisation, year=None, source="", dry
     if header is None:
         return _refused(
             report,
-            _("No header row naming the destination, the origin and the years was found in the first 40 rows."),
+            _(
+                "No header row naming the destination, the origin and the years was found in the first 40 rows."
+            ),
         ), read
     columns = _stock_columns(header)
     if columns["dest_code"] is None or columns["origin_code"] is None:
         return _refused(
-            report, _("Missing required column(s): %(cols)s.") % {"cols": _("location codes of destination and origin")}
+            report,
+            _("Missing required column(s): %(cols)s.")
+            % {"cols": _("location codes of destination and origin")},
         ), read
     years = _year_columns(rows, position, header)
     if year:
@@ -354,7 +403,9 @@ def import_migrant_stock(data, filename, organisation, year=None, source="", dry
         try:
             return int(float(str(raw).strip())), None
         except (TypeError, ValueError):
-            message = _("“%(value)s” is not an M49 location code.") % {"value": raw if raw is not None else ""}
+            message = _("“%(value)s” is not an M49 location code.") % {
+                "value": raw if raw is not None else ""
+            }
             return None, RowError(row_number, letters[index], message)
 
     for row_number, cells in body:
@@ -385,7 +436,9 @@ def import_migrant_stock(data, filename, organisation, year=None, source="", dry
                 continue
             key = (dest_iso, origin_iso, col_year, sex)
             if key in seen:
-                report.errors.append(RowError(row_number, "", _("Same record as row %(row)s.") % {"row": seen[key]}))
+                report.errors.append(
+                    RowError(row_number, "", _("Same record as row %(row)s.") % {"row": seen[key]})
+                )
                 continue
             seen[key] = row_number
             parsed.append((country_ids[dest_iso], country_ids[origin_iso], col_year, sex, number))
@@ -404,7 +457,9 @@ def import_migrant_stock(data, filename, organisation, year=None, source="", dry
         return report, read
     with transaction.atomic():
         date = datetime.date(max(read.years), 7, 1)  # mid-year estimates
-        dataset = _replace_dataset(dataset, organisation, PresenceKind.STOCK, None, source, date, filename, user)
+        dataset = _replace_dataset(
+            dataset, organisation, PresenceKind.STOCK, None, source, date, filename, user
+        )
         insert_rows(
             PresenceFigure,
             [
@@ -461,7 +516,9 @@ def by_origin(area):
         "dataset__source", "dataset__date", "area_id", "origin__code", "sex", "count"
     )
     for source, date, area_id, origin, sex, count in rows:
-        totals[(source, date, area_id, origin)][sex] = totals[(source, date, area_id, origin)].get(sex, 0) + count
+        totals[(source, date, area_id, origin)][sex] = (
+            totals[(source, date, area_id, origin)].get(sex, 0) + count
+        )
     for (source, date, _area_id, origin), by_sex in totals.items():
         count = by_sex[""] if "" in by_sex else by_sex.get("m", 0) + by_sex.get("f", 0)
         per_source[origin][_source_label(source, date)] += count
@@ -485,7 +542,9 @@ def by_origin(area):
 def stock_by_origin(country, year=None):
     """International migrant stock in ``country`` by origin, ``{origin: (count, source)}``, from
     the latest year of the most recent dataset (both sexes, else men plus women)."""
-    figures = PresenceFigure.objects.filter(destination=country, area__isnull=True, dataset__kind=PresenceKind.STOCK)
+    figures = PresenceFigure.objects.filter(
+        destination=country, area__isnull=True, dataset__kind=PresenceKind.STOCK
+    )
     if year:
         figures = figures.filter(year=year)
     latest = figures.order_by("-year", "-dataset__date").values_list("year", flat=True).first()

@@ -22,6 +22,8 @@ def import_migrant_stock(user, data, filename, organisation, year=None, source="
     return presence.import_migrant_stock(data, filename, organisation, year, source, dry_run, user)
 
 
-def import_hazard_layer(user, data, organisation, name, source, date=None, country=None, hazard="", dry_run=False):
+def import_hazard_layer(
+    user, data, organisation, name, source, date=None, country=None, hazard="", dry_run=False
+):
     _check(user)
     return hazards.import_hazard_layer(data, organisation, name, source, date, country, hazard, dry_run, user)

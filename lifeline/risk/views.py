@@ -1,13 +1,10 @@
 """The risk map: exposure of migrants to hazards by admin area, the same numbers as a table, and
 the table as CSV or XLSX. The page only presents ``risk.exposure``."""
 
-
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-
-from django.utils.translation import gettext_lazy
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from lifeline.core.models import Action, Area
 from lifeline.core.names import country_name
@@ -59,7 +56,13 @@ def _map_config(rows, country):
         features.append(
             {
                 "type": "Feature",
-                "properties": {"pcode": area.pcode, "name": area_name(area), "level": area.level, "low": low, "high": high},
+                "properties": {
+                    "pcode": area.pcode,
+                    "name": area_name(area),
+                    "level": area.level,
+                    "low": low,
+                    "high": high,
+                },
                 "geometry": mapping(shape.simplify(0.005, preserve_topology=True)),
             }
         )
@@ -102,7 +105,10 @@ def index(request):
     names = {a.pk: area_name(a) for a in AdminArea.objects.filter(pk__in=totals)}
     pcodes = dict(AdminArea.objects.filter(pk__in=totals).values_list("pk", "pcode"))
     summary = sorted(
-        ({"pcode": pcodes[pk], "name": names[pk], "low": low, "high": high} for pk, (low, high) in totals.items()),
+        (
+            {"pcode": pcodes[pk], "name": names[pk], "low": low, "high": high}
+            for pk, (low, high) in totals.items()
+        ),
         key=lambda r: (-r["high"], r["pcode"]),
     )
     header = [str(name) for name, _tag in exposure.columns()]
@@ -128,5 +134,3 @@ def export(request, fmt):
     rows = exposure.compute(request.user, country) if country else []
     data = exposure.export(rows, fmt, hxl=request.GET.get("hxl") == "1")
     return table_response(data, fmt, f"exposure-{country.code if country else 'all'}")
-
-

@@ -43,7 +43,9 @@ def test_a_planner_opens_the_risk_map_on_a_phone_and_downloads_the_table(page_as
     with page.expect_download() as caught:
         page.get_by_role("link", name="Download CSV").click()
     download = caught.value
-    assert download.suggested_filename.startswith("exposure-JO-") and download.suggested_filename.endswith(".csv")
+    assert download.suggested_filename.startswith("exposure-JO-") and download.suggested_filename.endswith(
+        ".csv"
+    )
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_bytes().decode("utf-8-sig"))))
     assert rows[0][:3] == ["P-code", "Area", "Origin"]
     if outlined:

@@ -45,14 +45,21 @@ def load(path, country="EC", *extra):
 
 def test_three_levels_in_the_newer_naming_with_parents_and_every_language(tmp_path, ecuador, capsys):
     adm1 = collection(
-        feature({"ADM1_PCODE": "EC01", "ADM1_ES": "Azuay", "ADM1_EN": "Azuay", "ADM1_FR": "Azuay (fr)"}, square(0, 0, 2)),
+        feature(
+            {"ADM1_PCODE": "EC01", "ADM1_ES": "Azuay", "ADM1_EN": "Azuay", "ADM1_FR": "Azuay (fr)"},
+            square(0, 0, 2),
+        ),
         feature({"ADM1_PCODE": "EC02", "ADM1_ES": "Bolívar", "ADM1_EN": "Bolivar"}, square(2, 0, 2)),
     )
     adm2 = collection(
         feature({"ADM2_PCODE": "EC0101", "ADM2_ES": "Cuenca", "ADM1_PCODE": "EC01"}, square(0, 0)),
         feature({"ADM2_PCODE": "EC0201", "ADM2_ES": "Guaranda", "ADM1_PCODE": "EC02"}, square(2, 0)),
     )
-    adm3 = collection(feature({"ADM3_PCODE": "EC010101", "ADM3_ES": "El Sagrario", "ADM2_PCODE": "EC0101"}, square(0, 0, 0.5)))
+    adm3 = collection(
+        feature(
+            {"ADM3_PCODE": "EC010101", "ADM3_ES": "El Sagrario", "ADM2_PCODE": "EC0101"}, square(0, 0, 0.5)
+        )
+    )
     load(write(tmp_path, "adm1.geojson", adm1))
     assert "2 areas created, 0 updated." in capsys.readouterr().out
     load(write(tmp_path, "adm2.geojson", adm2))
@@ -69,10 +76,22 @@ def test_three_levels_in_the_newer_naming_with_parents_and_every_language(tmp_pa
 
 def test_the_older_naming_with_english_and_arabic_in_either_column(tmp_path, jordan):
     adm1 = collection(
-        feature({"admin1Pcode": "JO11", "admin1Name_en": "Amman", "admin1Name_ar": "عمان"}, square(35.5, 31.5)),
+        feature(
+            {"admin1Pcode": "JO11", "admin1Name_en": "Amman", "admin1Name_ar": "عمان"}, square(35.5, 31.5)
+        ),
         feature({"admin1Pcod": "JO21", "admin1Name": "إربد", "admin1Na_1": "Irbid"}, square(35.5, 32.5)),
     )
-    adm2 = collection(feature({"admin2Pcod": "JO1101", "admin2Name": "Qasabet Amman", "admin2Na_1": "لواء قصبة عمان", "admin1Pcod": "JO11"}, square(35.5, 31.5, 0.5)))
+    adm2 = collection(
+        feature(
+            {
+                "admin2Pcod": "JO1101",
+                "admin2Name": "Qasabet Amman",
+                "admin2Na_1": "لواء قصبة عمان",
+                "admin1Pcod": "JO11",
+            },
+            square(35.5, 31.5, 0.5),
+        )
+    )
     load(write(tmp_path, "a.geojson", adm1), "JO")
     load(write(tmp_path, "b.geojson", adm2), "JO")
     amman, irbid, qasaba = (AdminArea.objects.get(pcode=p) for p in ("JO11", "JO21", "JO1101"))
@@ -100,10 +119,17 @@ def test_real_files_of_jordan_and_a_second_country_load_side_by_side(ecuador, jo
 
 
 BAD = {
-    "wrong headers": (collection(feature({"NAME": "Somewhere", "CODE": "X1"}, square(0, 0))), "no P-code column"),
+    "wrong headers": (
+        collection(feature({"NAME": "Somewhere", "CODE": "X1"}, square(0, 0))),
+        "no P-code column",
+    ),
     "no name": (collection(feature({"ADM1_PCODE": "EC09"}, square(0, 0))), "Feature 1 has no P-code or name"),
     "broken geometry": (
-        collection(feature({"ADM1_PCODE": "EC09", "ADM1_EN": "X"}, {"type": "Polygon", "coordinates": [[[0, 0], [1]]]})),
+        collection(
+            feature(
+                {"ADM1_PCODE": "EC09", "ADM1_EN": "X"}, {"type": "Polygon", "coordinates": [[[0, 0], [1]]]}
+            )
+        ),
         "Feature 1 (EC09): its geometry cannot be read",
     ),
     "not lon/lat": (
@@ -123,7 +149,10 @@ BAD = {
 def test_malformed_files_are_refused_with_the_reason_and_nothing_written(tmp_path, ecuador, capsys, case):
     good = feature({"ADM1_PCODE": "EC01", "ADM1_EN": "Azuay"}, square(0, 0))
     content, reason = BAD[case]
-    if isinstance(content, dict) and case not in ("orphan level 2", "wrong headers"):  # a good feature first: the bad one must stop it too
+    if isinstance(content, dict) and case not in (
+        "orphan level 2",
+        "wrong headers",
+    ):  # a good feature first: the bad one must stop it too
         content = collection(good, *content["features"])
         reason = reason.replace("Feature 1", "Feature 2")
     with pytest.raises(CommandError, match="Nothing was imported"):
@@ -133,12 +162,21 @@ def test_malformed_files_are_refused_with_the_reason_and_nothing_written(tmp_pat
 
 
 def test_a_byte_order_mark_is_read_past(tmp_path, ecuador):
-    content = b"\xef\xbb\xbf" + json.dumps(collection(feature({"ADM1_PCODE": "EC01", "ADM1_EN": "Azuay"}, square(0, 0)))).encode()
+    content = (
+        b"\xef\xbb\xbf"
+        + json.dumps(collection(feature({"ADM1_PCODE": "EC01", "ADM1_EN": "Azuay"}, square(0, 0)))).encode()
+    )
     load(write(tmp_path, "bom.geojson", content))
     assert AdminArea.objects.get(pcode="EC01").name == "Azuay"
 
 
 def test_a_dry_run_writes_nothing(tmp_path, ecuador, capsys):
-    load(write(tmp_path, "a.geojson", collection(feature({"ADM1_PCODE": "EC01", "ADM1_EN": "A"}, square(0, 0)))), "EC", "--dry-run")
+    load(
+        write(
+            tmp_path, "a.geojson", collection(feature({"ADM1_PCODE": "EC01", "ADM1_EN": "A"}, square(0, 0)))
+        ),
+        "EC",
+        "--dry-run",
+    )
     assert "Dry run: 1 areas created" in capsys.readouterr().out
     assert not AdminArea.objects.exists()

@@ -1,4 +1,6 @@
+import datetime
 import io
+import json
 
 import openpyxl
 import pytest
@@ -57,7 +59,9 @@ def desa_workbook(rows, years=YEARS, broken=None):
     sheet = book.active
     sheet.title = "Table 1"
     sheet["A1"] = "International Migrant Stock 2020"
-    sheet["A3"] = "Table 1. International migrant stock at mid-year by sex and by region, country or area of destination and origin, 1990-2020"
+    sheet["A3"] = (
+        "Table 1. International migrant stock at mid-year by sex and by region, country or area of destination and origin, 1990-2020"
+    )
     sheet["A5"] = "United Nations, Department of Economic and Social Affairs, Population Division (2020)."
     sheet["A6"] = "© December 2020 by United Nations"
     fixed = [
@@ -75,7 +79,9 @@ def desa_workbook(rows, years=YEARS, broken=None):
     for column, title in enumerate(fixed + years * 3, start=1):
         sheet.cell(row=11, column=column, value=title)
     for index, (dest, dcode, origin, ocode, both, male, female) in enumerate(rows, start=1):
-        sheet.append([index, dest, "", dcode, "B R" if dcode < 900 else None, origin, ocode, *both, *male, *female])
+        sheet.append(
+            [index, dest, "", dcode, "B R" if dcode < 900 else None, origin, ocode, *both, *male, *female]
+        )
     sheet.append([])
     sheet.append(["Note: (a) refugees included. Source: UN DESA."])
     if broken:
@@ -83,3 +89,62 @@ def desa_workbook(rows, years=YEARS, broken=None):
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def layer(*features):
+    return json.dumps({"type": "FeatureCollection", "features": list(features)}).encode()
+
+
+def zone(geometry, hazard="flood", level="high", label=""):
+    return {
+        "type": "Feature",
+        "properties": {"hazard": hazard, "class": level, "label": label},
+        "geometry": geometry,
+    }
+
+
+def rectangle(x0, y0, x1, y1):
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+@pytest.fixture
+def scene(grid, org_a, post_amman, make_registration, countries):
+    """West (0–1°E): 1,000 Filipinos by the census, 1,600 by a survey, and a community profile of
+    400 Sri Lankans over both governorates; east (1–2°E): 200 Egyptians. A flood covers the
+    western half of the west; an earthquake zone the whole east. Three Filipinos registered at
+    a post sit in the flood, one outside it."""
+    from lifeline.communities.models import CommunityProfile
+    from lifeline.risk.hazards import import_hazard_layer as hazard_import
+    from lifeline.risk.presence import import_presence as presence_import
+
+    profiles = CommunityProfile.objects
+    presence_import(
+        b"pcode,nationality,count\nJO11,PH,1000\nJO21,EG,200\n",
+        "c.csv",
+        org_a,
+        "JO",
+        "Census",
+        datetime.date(2015, 1, 1),
+    )
+    presence_import(
+        b"pcode,nationality,count\nJO11,PH,1600\n", "s.csv", org_a, "JO", "Survey", datetime.date(2024, 1, 1)
+    )
+    profile = profiles.create(
+        organisation=org_a,
+        name="Sri Lankan workers",
+        estimated_size=400,
+        size_source="Embassy",
+        size_date=datetime.date(2023, 6, 1),
+    )
+    profile.areas.set([grid["west"], grid["east"]])
+    profile.origin_countries.set([countries["LK"]])
+    hazard_import(
+        layer(zone(rectangle(-1, 0, 0.5, 1))), org_a, "Floods", "Water ministry", country=countries["JO"]
+    )
+    hazard_import(
+        layer(zone(rectangle(0.9, -1, 3, 2), "earthquake", "medium")), org_a, "Quakes", "Seismology"
+    )
+    for lon in (0.2, 0.3, 0.3):
+        make_registration(post_amman, location=f"0.5,{lon}")
+    make_registration(post_amman, location="0.5,0.8")
+    return {"west": grid["west"], "east": grid["east"]}

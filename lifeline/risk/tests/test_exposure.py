@@ -12,37 +12,41 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from lifeline.communities.models import CommunityProfile
 from lifeline.core.models import Role
 from lifeline.risk import exposure
 from lifeline.risk.exposure import HOME, HOST, compute, shares
 from lifeline.risk.hazards import import_hazard_layer
 from lifeline.risk.models import HazardLayer, HazardZone
-from lifeline.risk.presence import import_presence
 
-from .conftest import square
-
-
-def layer(*features):
-    return json.dumps({"type": "FeatureCollection", "features": list(features)}).encode()
-
-
-def zone(geometry, hazard="flood", level="high", label=""):
-    return {"type": "Feature", "properties": {"hazard": hazard, "class": level, "label": label}, "geometry": geometry}
-
-
-def rectangle(x0, y0, x1, y1):
-    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+from .conftest import layer, rectangle, square, zone
 
 
 def test_a_hazard_layer_is_checked_then_replaced_whole(tmp_path, grid, org_a, capsys):
     path = tmp_path / "floods.geojson"
     path.write_bytes(layer(zone(rectangle(0, 0, 0.5, 1)), zone(rectangle(1, 0, 2, 1), "earthquake", "3")))
-    call_command("import_hazards", str(path), "--name", "Floods", "--source", "Water ministry", "--date", "2025-05-01", "--country", "JO")
+    call_command(
+        "import_hazards",
+        str(path),
+        "--name",
+        "Floods",
+        "--source",
+        "Water ministry",
+        "--date",
+        "2025-05-01",
+        "--country",
+        "JO",
+    )
     assert "2 hazard zones read." in capsys.readouterr().out
     flood_layer = HazardLayer.objects.get()
-    assert (flood_layer.source, flood_layer.date, flood_layer.organisation) == ("Water ministry", datetime.date(2025, 5, 1), org_a)
-    assert sorted(HazardZone.objects.values_list("hazard", "level")) == [("earthquake", "high"), ("flood", "high")]
+    assert (flood_layer.source, flood_layer.date, flood_layer.organisation) == (
+        "Water ministry",
+        datetime.date(2025, 5, 1),
+        org_a,
+    )
+    assert sorted(HazardZone.objects.values_list("hazard", "level")) == [
+        ("earthquake", "high"),
+        ("flood", "high"),
+    ]
     path.write_bytes(layer(zone(rectangle(0, 0, 0.5, 1), level="low")))
     call_command("import_hazards", str(path), "--name", "Floods", "--source", "Water ministry")
     assert list(HazardZone.objects.values_list("level", flat=True)) == ["low"]
@@ -52,9 +56,15 @@ def test_a_hazard_layer_is_checked_then_replaced_whole(tmp_path, grid, org_a, ca
     "content, message",
     [
         (layer(zone(rectangle(0, 0, 1, 1), hazard="meteor")), "Feature 1: “meteor” is not one of"),
-        (layer(zone(rectangle(0, 0, 1, 1), level="purple")), "Feature 1: “purple” is not a likelihood or severity class"),
+        (
+            layer(zone(rectangle(0, 0, 1, 1), level="purple")),
+            "Feature 1: “purple” is not a likelihood or severity class",
+        ),
         (layer(zone({"type": "Point", "coordinates": [0, 0]})), "Feature 1: its geometry is not a polygon"),
-        (layer(zone({"type": "Polygon", "coordinates": [[[0, 0], [1, "x"]]]})), "Feature 1: its geometry cannot be read"),
+        (
+            layer(zone({"type": "Polygon", "coordinates": [[[0, 0], [1, "x"]]]})),
+            "Feature 1: its geometry cannot be read",
+        ),
         (b"<html><body>Service unavailable</body></html>", "web page"),
         (b'{"type": "Feature"}', "Expected a GeoJSON FeatureCollection"),
     ],
@@ -86,27 +96,6 @@ def test_shares_are_computed_on_an_equal_area_projection():
     assert share[0] > 0.55  # in degrees it would have been 0.5
 
 
-@pytest.fixture
-def scene(grid, org_a, post_amman, make_registration, countries):
-    """West (0–1°E): 1,000 Filipinos by the census, 1,600 by a survey, and a community profile of
-    400 Sri Lankans over both governorates; east (1–2°E): 200 Egyptians. A flood covers the
-    western half of the west; an earthquake zone the whole east. Three Filipinos registered at
-    a post sit in the flood, one outside it."""
-    import_presence(b"pcode,nationality,count\nJO11,PH,1000\nJO21,EG,200\n", "c.csv", org_a, "JO", "Census", datetime.date(2015, 1, 1))
-    import_presence(b"pcode,nationality,count\nJO11,PH,1600\n", "s.csv", org_a, "JO", "Survey", datetime.date(2024, 1, 1))
-    profile = CommunityProfile.objects.create(
-        organisation=org_a, name="Sri Lankan workers", estimated_size=400, size_source="Embassy", size_date=datetime.date(2023, 6, 1)
-    )
-    profile.areas.set([grid["west"], grid["east"]])
-    profile.origin_countries.set([countries["LK"]])
-    import_hazard_layer(layer(zone(rectangle(-1, 0, 0.5, 1))), org_a, "Floods", "Water ministry", country=countries["JO"])
-    import_hazard_layer(layer(zone(rectangle(0.9, -1, 3, 2), "earthquake", "medium")), org_a, "Quakes", "Seismology")
-    for lon in (0.2, 0.3, 0.3):
-        make_registration(post_amman, location=f"0.5,{lon}")
-    make_registration(post_amman, location="0.5,0.8")
-    return {"west": grid["west"], "east": grid["east"]}
-
-
 def table(rows):
     return {(r.pcode, r.origin, r.layer, r.basis): (r.low, r.high, r.share, r.sources) for r in rows}
 
@@ -114,7 +103,12 @@ def table(rows):
 def test_exposure_by_hand(scene, org_a, make_user):
     found = table(compute(make_user(org_a, role=Role.COORDINATOR)))
     # the flood covers half the west: 1,000–1,600 Filipinos → 500–800; 400 Sri Lankans over two areas → 100
-    assert found[("JO11", "PH", "Floods", HOST)] == (500, 800, 0.5, ["Census (2015-01-01)", "Survey (2024-01-01)"])
+    assert found[("JO11", "PH", "Floods", HOST)] == (
+        500,
+        800,
+        0.5,
+        ["Census (2015-01-01)", "Survey (2024-01-01)"],
+    )
     assert found[("JO11", "LK", "Floods", HOST)] == (100, 100, 0.5, ["Embassy (2023-06-01)"])
     # the earthquake covers all the east and a tenth of the west
     assert found[("JO21", "EG", "Quakes", HOST)][:3] == (200, 200, 1.0)
@@ -126,7 +120,9 @@ def test_exposure_by_hand(scene, org_a, make_user):
     assert not [key for key in found if key[3] == HOME]
 
 
-def test_registrations_are_counted_exactly_for_the_post_and_nobody_else(scene, post_amman, make_user, org_b, immigration):
+def test_registrations_are_counted_exactly_for_the_post_and_nobody_else(
+    scene, post_amman, make_user, org_b, immigration
+):
     found = table(compute(make_user(post_amman, role=Role.COORDINATOR)))
     low, high, share, sources = found[("JO11", "PH", "Floods", HOME)]
     assert (low, high) == (3, 3) and sources[0].startswith("Registrations")

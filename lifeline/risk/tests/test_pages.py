@@ -9,8 +9,6 @@ from django.urls import reverse
 
 from lifeline.core.models import Role
 
-from .test_exposure import scene  # noqa: F401  (the fixture)
-
 
 def config_of(page):
     text = page.content.decode()
@@ -19,11 +17,11 @@ def config_of(page):
     return json.loads(text[start : text.index("</script>", start)])
 
 
-def test_the_planner_sees_the_map_and_the_table_with_the_same_numbers(scene, login, make_user, org_a):  # noqa: F811
+def test_the_planner_sees_the_map_and_the_table_with_the_same_numbers(scene, login, make_user, org_a):
     page = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("risk:index"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<td>Amman</td><td>JO11</td><td class=\"num\">600</td><td class=\"num\">1080</td>" in html
+    assert '<td>Amman</td><td>JO11</td><td class="num">600</td><td class="num">1080</td>' in html
     assert "Census (2015-01-01); Survey (2024-01-01)" in html
     config = config_of(page)
     west = next(f for f in config["areas"]["features"] if f["properties"]["pcode"] == "JO11")
@@ -33,7 +31,7 @@ def test_the_planner_sees_the_map_and_the_table_with_the_same_numbers(scene, log
     assert reverse("risk:export_csv") in html
 
 
-def test_downloads_read_back(scene, login, make_user, org_a):  # noqa: F811
+def test_downloads_read_back(scene, login, make_user, org_a):
     client = login(make_user(org_a, role=Role.COORDINATOR))
     answer = client.get(reverse("risk:export_csv"), {"country": "JO", "hxl": "1"})
     assert answer["Content-Disposition"].startswith('attachment; filename="exposure-JO-')
@@ -43,10 +41,15 @@ def test_downloads_read_back(scene, login, make_user, org_a):  # noqa: F811
     answer = client.get(reverse("risk:export_xlsx"), {"country": "JO"})
     sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).active
     values = [row[:9] for row in sheet.iter_rows(values_only=True)]
-    assert values[0][0] == "P-code" and ("JO11", "Amman", "PH", "Floods", "Flood", "High", 50, 500, 800) in values
+    assert (
+        values[0][0] == "P-code"
+        and ("JO11", "Amman", "PH", "Floods", "Flood", "High", 50, 500, 800) in values
+    )
 
 
-def test_an_officer_sees_but_does_not_download_and_a_partner_sees_nothing(scene, login, make_user, org_a, client):  # noqa: F811
+def test_an_officer_sees_but_does_not_download_and_a_partner_sees_nothing(
+    scene, login, make_user, org_a, client
+):
     officer = make_user(org_a, role=Role.OFFICER)
     page = login(officer).get(reverse("risk:index"))
     assert page.status_code == 200 and reverse("risk:export_csv") not in page.content.decode()
@@ -55,13 +58,15 @@ def test_an_officer_sees_but_does_not_download_and_a_partner_sees_nothing(scene,
     assert login(make_user(org_a, role=Role.PARTNER)).get(reverse("risk:index")).status_code == 403
 
 
-def test_registered_nationals_show_only_to_their_post(scene, login, make_user, post_amman, org_a):  # noqa: F811
+def test_registered_nationals_show_only_to_their_post(scene, login, make_user, post_amman, org_a):
     post_rows = login(make_user(post_amman, role=Role.COORDINATOR)).get(reverse("risk:export_csv")).content
     assert "registrations" in post_rows.decode("utf-8-sig")
     host_rows = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("risk:export_csv")).content
     assert "registrations" not in host_rows.decode("utf-8-sig")
 
 
-def test_the_page_reads_right_to_left_in_arabic(scene, login, make_user, org_a):  # noqa: F811
-    page = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("risk:index"), HTTP_ACCEPT_LANGUAGE="ar")
+def test_the_page_reads_right_to_left_in_arabic(scene, login, make_user, org_a):
+    page = login(make_user(org_a, role=Role.COORDINATOR)).get(
+        reverse("risk:index"), HTTP_ACCEPT_LANGUAGE="ar"
+    )
     assert 'dir="rtl"' in page.content.decode()

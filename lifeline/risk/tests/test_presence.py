@@ -22,14 +22,18 @@ def run(tmp_path, command, name, data, *args):
 
 def test_a_csv_by_area_nationality_and_sex_keeps_its_source_and_date(tmp_path, grid, org_a, capsys):
     data = (
-        "pcode,nationality,sex,count\n"
-        "JO11,PH,female,1200\nJO11,PH,male,300\nJO11,Egypt,total,5000\nJO21,LKA,female,80\n"
-    ).encode()
+        b"pcode,nationality,sex,count\n"
+        b"JO11,PH,female,1200\nJO11,PH,male,300\nJO11,Egypt,total,5000\nJO21,LKA,female,80\n"
+    )
     args = ["--country", "JO", "--source", "Census 2015", "--date", "2015-11-30"]
     run(tmp_path, "import_presence", "census.csv", data, *args)
     assert "4 created" in capsys.readouterr().out
     dataset = PresenceDataset.objects.get()
-    assert (dataset.source, dataset.date, dataset.organisation) == ("Census 2015", datetime.date(2015, 11, 30), org_a)
+    assert (dataset.source, dataset.date, dataset.organisation) == (
+        "Census 2015",
+        datetime.date(2015, 11, 30),
+        org_a,
+    )
     assert PresenceFigure.objects.filter(dataset=dataset).count() == 4
     assert by_origin(grid["west"]) == {
         "PH": (1500, 1500, ["Census 2015 (2015-11-30)"]),
@@ -56,19 +60,35 @@ def test_an_hxl_tagged_xlsx_with_male_and_female_columns(tmp_path, grid, org_a):
 
 
 def test_sources_that_disagree_give_a_range(grid, org_a):
-    import_presence(b"pcode,nationality,count\nJO11,PH,1000\n", "a.csv", org_a, "JO", "Census", datetime.date(2015, 1, 1))
-    import_presence(b"pcode,nationality,count\nJO11,PH,1600\n", "b.csv", org_a, "JO", "Survey", datetime.date(2024, 1, 1))
+    import_presence(
+        b"pcode,nationality,count\nJO11,PH,1000\n", "a.csv", org_a, "JO", "Census", datetime.date(2015, 1, 1)
+    )
+    import_presence(
+        b"pcode,nationality,count\nJO11,PH,1600\n", "b.csv", org_a, "JO", "Survey", datetime.date(2024, 1, 1)
+    )
     low, high, sources = by_origin(grid["west"])["PH"]
     assert (low, high) == (1000, 1600) and sources == ["Census (2015-01-01)", "Survey (2024-01-01)"]
 
 
 BAD_TABLES = {
-    "unknown P-code": (b"pcode,nationality,count\nJO11,PH,10\nJO99,PH,5\n", "Row 3, column “pcode”: “JO99” is not a known P-code."),
-    "not a country": (b"pcode,nationality,count\nJO11,Atlantis,10\n", "Row 2, column “nationality”: “Atlantis” is not a country."),
-    "not a number": (b"pcode,nationality,count\nJO11,PH,many\n", "Row 2, column “count”: “many” is not a number of people."),
+    "unknown P-code": (
+        b"pcode,nationality,count\nJO11,PH,10\nJO99,PH,5\n",
+        "Row 3, column “pcode”: “JO99” is not a known P-code.",
+    ),
+    "not a country": (
+        b"pcode,nationality,count\nJO11,Atlantis,10\n",
+        "Row 2, column “nationality”: “Atlantis” is not a country.",
+    ),
+    "not a number": (
+        b"pcode,nationality,count\nJO11,PH,many\n",
+        "Row 2, column “count”: “many” is not a number of people.",
+    ),
     "negative": (b"pcode,nationality,count\nJO11,PH,-4\n", "is not a number of people"),
     "repeated": (b"pcode,nationality,count\nJO11,PH,10\nJO11,PH,12\n", "Row 3: Same record as row 2."),
-    "wrong headers": (b"where,who,how many\nJO11,PH,10\n", "Missing required column(s): P-code, nationality, count"),
+    "wrong headers": (
+        b"where,who,how many\nJO11,PH,10\n",
+        "Missing required column(s): P-code, nationality, count",
+    ),
     "html": (b"<!DOCTYPE html><html><title>404</title></html>", "web page"),
     "bad sex": (b"pcode,nationality,sex,count\nJO11,PH,x,3\n", "is not a sex"),
 }
@@ -89,7 +109,15 @@ def test_a_byte_order_mark_in_a_csv_is_read_past(grid, org_a):
 
 
 def test_a_dry_run_reads_everything_and_writes_nothing(tmp_path, grid, org_a, capsys):
-    run(tmp_path, "import_presence", "a.csv", b"pcode,nationality,count\nJO11,PH,7\n", "--country", "JO", "--dry-run")
+    run(
+        tmp_path,
+        "import_presence",
+        "a.csv",
+        b"pcode,nationality,count\nJO11,PH,7\n",
+        "--country",
+        "JO",
+        "--dry-run",
+    )
     assert "Dry run: 1 to create" in capsys.readouterr().out
     assert not PresenceDataset.objects.exists()
 
@@ -100,15 +128,52 @@ DESA_ROWS = [
     ("WORLD", 900, "World", 900, [1, 2, 3, 4], [1, 1, 1, 2], [0, 1, 2, 2]),
     ("Western Asia", 922, "Northern Africa", 15, [5, 6, 7, 8], [3, 3, 3, 4], [2, 3, 4, 4]),
     ("Jordan", 400, "World", 900, [9, 9, 9, 9], [5, 5, 5, 5], [4, 4, 4, 4]),
-    ("Jordan", 400, "Egypt", 818, [150000, 200000, 400000, 500000], [100000, 150000, 300000, 380000], [50000, 50000, 100000, 120000]),
-    ("Jordan", 400, "Philippines", 608, [5000, 12000, 30000, ".."], [1000, 2000, 5000, ".."], [4000, 10000, 25000, ".."]),
-    ("Jordan", 400, "Sri Lanka", 144, [20000, 25000, 28000, 30000], [2000, 2500, 2800, 3000], [18000, 22500, 25200, 27000]),
-    ("Lebanon", 422, "Philippines", 608, [3000, 5000, 8000, 10000], [500, 700, 900, 1000], [2500, 4300, 7100, 9000]),
+    (
+        "Jordan",
+        400,
+        "Egypt",
+        818,
+        [150000, 200000, 400000, 500000],
+        [100000, 150000, 300000, 380000],
+        [50000, 50000, 100000, 120000],
+    ),
+    (
+        "Jordan",
+        400,
+        "Philippines",
+        608,
+        [5000, 12000, 30000, ".."],
+        [1000, 2000, 5000, ".."],
+        [4000, 10000, 25000, ".."],
+    ),
+    (
+        "Jordan",
+        400,
+        "Sri Lanka",
+        144,
+        [20000, 25000, 28000, 30000],
+        [2000, 2500, 2800, 3000],
+        [18000, 22500, 25200, 27000],
+    ),
+    (
+        "Lebanon",
+        422,
+        "Philippines",
+        608,
+        [3000, 5000, 8000, 10000],
+        [500, 700, 900, 1000],
+        [2500, 4300, 7100, 9000],
+    ),
 ]
 
 
 def test_the_desa_table_as_published_is_read_with_its_aggregates_skipped(tmp_path, countries, org_a, capsys):
-    run(tmp_path, "import_migrant_stock", "UN_MigrantStockByOriginAndDestination_2020.xlsx", desa_workbook(DESA_ROWS))
+    run(
+        tmp_path,
+        "import_migrant_stock",
+        "UN_MigrantStockByOriginAndDestination_2020.xlsx",
+        desa_workbook(DESA_ROWS),
+    )
     out = capsys.readouterr().out
     assert "Destinations (2): JO, LB" in out
     assert "Origins (3): EG, LK, PH" in out
@@ -128,7 +193,15 @@ def test_the_desa_table_as_published_is_read_with_its_aggregates_skipped(tmp_pat
 
 
 def test_one_year_and_a_dry_run(tmp_path, countries, org_a, capsys):
-    run(tmp_path, "import_migrant_stock", "stock.xlsx", desa_workbook(DESA_ROWS), "--year", "2010", "--dry-run")
+    run(
+        tmp_path,
+        "import_migrant_stock",
+        "stock.xlsx",
+        desa_workbook(DESA_ROWS),
+        "--year",
+        "2010",
+        "--dry-run",
+    )
     out = capsys.readouterr().out
     assert "Years: 2010" in out and "Dry run" in out
     assert not PresenceFigure.objects.exists()
@@ -151,7 +224,10 @@ def test_a_csv_export_of_the_same_table_reads_the_same(countries, org_a):
     "broken, message",
     [
         ((15, 9, "lots"), "Row 15, column “I (2000)”: “lots” is not a number of people."),
-        ((15, 4, "Jordan?"), "Row 15, column “D (Location code of destination)”: “Jordan?” is not an M49 location code."),
+        (
+            (15, 4, "Jordan?"),
+            "Row 15, column “D (Location code of destination)”: “Jordan?” is not an M49 location code.",
+        ),
     ],
 )
 def test_a_bad_figure_refuses_the_whole_stock_table(tmp_path, countries, org_a, capsys, broken, message):

@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--country", required=True, help="ISO 3166 alpha-2 code, e.g. JO")
-        parser.add_argument("--level", type=int, default=None, help="Admin level (read from the file if not given).")
+        parser.add_argument(
+            "--level", type=int, default=None, help="Admin level (read from the file if not given)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check the file and count; write nothing.")
         parser.add_argument("--lang", default="en", help="Language of the messages (en, es, fr, ar, ru, pt).")
 
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         ensure_countries()
         country = Country.objects.filter(code=options["country"].upper()).first()
         if country is None:
-            raise CommandError(_("“%(code)s” is not an ISO 3166 country code.") % {"code": options["country"]})
+            raise CommandError(
+                _("“%(code)s” is not an ISO 3166 country code.") % {"code": options["country"]}
+            )
         try:
             created, updated = import_boundaries(
                 read_geojson(data), country, options["level"], dry_run=options["dry_run"]

@@ -12,9 +12,13 @@ from lifeline.core.management.commands._common import activate_language, organis
 def common_arguments(parser):
     parser.add_argument("file")
     parser.add_argument("--org", help="Organisation (id or short name) that will keep the data.")
-    parser.add_argument("--source", default="", help="Where the figures come from (default: the file's name).")
+    parser.add_argument(
+        "--source", default="", help="Where the figures come from (default: the file's name)."
+    )
     parser.add_argument("--lang", default="en", help="Language of the messages (en, es, fr, ar, ru, pt).")
-    parser.add_argument("--dry-run", action="store_true", help="Check the file and show what it holds; write nothing.")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="Check the file and show what it holds; write nothing."
+    )
 
 
 def prepare(options):

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         if options["country"]:
             country = Country.objects.filter(code=options["country"].upper()).first()
             if country is None:
-                raise CommandError(_("“%(code)s” is not an ISO 3166 country code.") % {"code": options["country"]})
+                raise CommandError(
+                    _("“%(code)s” is not an ISO 3166 country code.") % {"code": options["country"]}
+                )
         rows = exposure.compute(None, country)
         path = Path(options["output"])
         path.write_bytes(exposure.export(rows, options["format"], options["hxl"]))

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True, help="The layer's name, e.g. “Flood zones 2025”.")
         parser.add_argument("--date", help="Date of the hazard map (YYYY-MM-DD).")
         parser.add_argument("--country", help="ISO 3166 alpha-2 code of the country it covers.")
-        parser.add_argument("--hazard", default="", help="Hazard type of zones that do not name one (flood, …).")
+        parser.add_argument(
+            "--hazard", default="", help="Hazard type of zones that do not name one (flood, …)."
+        )
 
     def handle(self, *args, **options):
         data, name, organisation = prepare(options)
@@ -30,7 +32,9 @@ class Command(BaseCommand):
         if options["country"]:
             country = Country.objects.filter(code=options["country"].upper()).first()
             if country is None:
-                raise CommandError(_("“%(code)s” is not an ISO 3166 country code.") % {"code": options["country"]})
+                raise CommandError(
+                    _("“%(code)s” is not an ISO 3166 country code.") % {"code": options["country"]}
+                )
         try:
             with acting_as(None, via="command"):
                 count = services.import_hazard_layer(

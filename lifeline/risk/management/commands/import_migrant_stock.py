@@ -27,10 +27,12 @@ class Command(BaseCommand):
             )
         if report.ok:
             self.stdout.write(
-                _("Destinations (%(n)s): %(list)s") % {"n": len(read.destinations), "list": ", ".join(sorted(read.destinations))}
+                _("Destinations (%(n)s): %(list)s")
+                % {"n": len(read.destinations), "list": ", ".join(sorted(read.destinations))}
             )
             self.stdout.write(
-                _("Origins (%(n)s): %(list)s") % {"n": len(read.origins), "list": ", ".join(sorted(read.origins))}
+                _("Origins (%(n)s): %(list)s")
+                % {"n": len(read.origins), "list": ", ".join(sorted(read.origins))}
             )
             self.stdout.write(_("Years: %(list)s") % {"list": ", ".join(str(y) for y in sorted(read.years))})
             if read.skipped:

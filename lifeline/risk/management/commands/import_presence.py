@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         common_arguments(parser)
         parser.add_argument("--country", required=True, help="ISO 3166 alpha-2 code of the country, e.g. JO")
-        parser.add_argument("--date", help="Date of the figures (YYYY-MM-DD), unless the file has a date column.")
+        parser.add_argument(
+            "--date", help="Date of the figures (YYYY-MM-DD), unless the file has a date column."
+        )
 
     def handle(self, *args, **options):
         data, name, organisation = prepare(options)
