@@ -117,7 +117,10 @@ def index(request):
         "countries": choices,
         "summary": summary,
         "header": header,
-        "table": list(exposure.table_rows(rows[:SHOWN_ROWS])),
+        "table": [
+            [(value, isinstance(value, (int, float))) for value in row]
+            for row in exposure.table_rows(rows[:SHOWN_ROWS])
+        ],
         "rows_count": len(rows),
         "shown_rows": SHOWN_ROWS,
         "layers": _layers(country).order_by("name") if country else [],

@@ -30,7 +30,7 @@ def test_a_planner_opens_the_risk_map_on_a_phone_and_downloads_the_table(page_as
         assert page.locator("#risk-map svg path").count() >= outlined
         # the map's areas and the table carry the same figures: Amman's first
         amman = page.locator("#risk-summary tbody tr", has_text="JO11")
-        low, high = (int(amman.locator("td").nth(i).inner_text()) for i in (2, 3))
+        low, high = (int(amman.locator("td").nth(i).inner_text().replace(",", "")) for i in (2, 3))
         assert 0 < low <= high
         detail = page.locator("#risk-table tbody tr", has_text="JO11").first
         assert "Flood zones" in detail.inner_text() or "Seismic zones" in detail.inner_text()

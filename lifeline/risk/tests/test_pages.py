@@ -21,7 +21,7 @@ def test_the_planner_sees_the_map_and_the_table_with_the_same_numbers(scene, log
     page = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("risk:index"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert '<td>Amman</td><td>JO11</td><td class="num">600</td><td class="num">1080</td>' in html
+    assert '<td>Amman</td><td>JO11</td><td class="num">600</td><td class="num">1,080</td>' in html
     assert "Census (2015-01-01); Survey (2024-01-01)" in html
     config = config_of(page)
     west = next(f for f in config["areas"]["features"] if f["properties"]["pcode"] == "JO11")
