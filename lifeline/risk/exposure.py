@@ -14,6 +14,7 @@ vectorised intersections and areas) and numpy: no per-record Python loop over th
 """
 
 import datetime
+from collections import defaultdict
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -404,22 +405,27 @@ def _label(source, date):
 
 
 def by_area(rows):
-    """For the map: per area, the people exposed to at least one zone, as a range: ``low`` is the
-    largest low figure of any single zone (summed over origins), ``high`` the sum of every zone's high figure (overlapping
-    zones counted each time: an upper bound)."""
-    worst, total = {}, {}
+    """For the map: per area, ``(low, high)`` people exposed to at least one zone. Per origin,
+    ``low`` is the largest low figure of any single zone and ``high`` the sum of every zone's high
+    figure (people in overlapping zones counted each time: an upper bound); presence estimates and
+    registrations of the same origin describe the same people, so the larger of the two is taken.
+    The origins are then added up."""
+    worst, total = defaultdict(int), defaultdict(int)
     for row in rows:
         key = (row.area_id, row.origin, row.basis)
-        worst[key] = max(worst.get(key, 0), row.low)
-        total[key] = total.get(key, 0) + row.high
-    summary = {}
-    for (area_id, _origin, _basis), value in worst.items():
-        low, high = summary.get(area_id, (0, 0))
-        summary[area_id] = (low + value, high)
-    for (area_id, _origin, _basis), value in total.items():
-        low, high = summary[area_id]
-        summary[area_id] = (low, high + value)
-    return summary
+        worst[key] = max(worst[key], row.low)
+        total[key] += row.high
+    per_origin = defaultdict(lambda: [0, 0])
+    for (area_id, origin, _basis), value in worst.items():
+        figures = per_origin[(area_id, origin)]
+        figures[0] = max(figures[0], value)
+    for (area_id, origin, _basis), value in total.items():
+        figures = per_origin[(area_id, origin)]
+        figures[1] = max(figures[1], value)
+    summary = defaultdict(lambda: (0, 0))
+    for (area_id, _origin), (low, high) in per_origin.items():
+        summary[area_id] = (summary[area_id][0] + low, summary[area_id][1] + high)
+    return dict(summary)
 
 
 # --- the table, as CSV or XLSX --------------------------------------------------------------------

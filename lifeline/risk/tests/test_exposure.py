@@ -161,3 +161,11 @@ def test_by_area_sums_for_the_map(scene, org_a, make_user):
     summary = exposure.by_area(compute(make_user(org_a, role=Role.COORDINATOR)))
     # west: worst single zone per origin (PH flood 500, LK flood 100) → 600; every zone's high: 800+160+100+20
     assert summary[scene["west"].pk] == (600, 1080)
+
+
+def test_the_map_does_not_add_registrations_to_the_estimates_of_the_same_people(scene, post_amman, make_user):
+    rows = compute(make_user(post_amman, role=Role.COORDINATOR))
+    summary = exposure.by_area(rows)
+    # Filipinos in the west: estimates 500–800 (flood) and 100–160 (quake), 3 registered in the flood:
+    # the larger figure of the two stands for them; Sri Lankans add 100 (+20 in the quake zone)
+    assert summary[scene["west"].pk] == (500 + 100, 800 + 160 + 100 + 20)
