@@ -36,7 +36,7 @@ $(NODE_STAMP): package.json package-lock.json
 # script the product ships (Bengali, Devanagari, Sinhala, Ethiopic, Arabic, Urdu Nastaliq, Latin).
 system-packages:
 	@missing=""; \
-	for p in chromium chromium-driver gettext fonts-noto-core curl xmlsec1; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in chromium chromium-driver gettext fonts-noto-core curl xmlsec1 libreoffice-writer-nogui; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -435,6 +435,10 @@ CELERY_BEAT_SCHEDULE = {
     "advice-purge-unconfirmed": {"task": "advice.purge_unconfirmed_subscriptions", "schedule": 86400},
     "nationals-renewal-reminders": {"task": "nationals.send_renewal_reminders", "schedule": 86400},
     "nationals-purge-expired": {"task": "nationals.purge_expired_registrations", "schedule": 86400},
+    "risk-poll-gdacs": {
+        "task": "lifeline.risk.tasks.poll_gdacs",
+        "schedule": envint("RISK_GDACS_POLL_SECONDS", 900),
+    },
     "messaging-sweep": {"task": "messaging.sweep", "schedule": 60.0},
     "messaging-fallbacks": {"task": "messaging.check_fallbacks", "schedule": 60.0},
     # Proves to /readyz and `lifeline status` that the scheduler runs and a worker takes its work.
@@ -471,6 +475,22 @@ ALERT_DEFAULT_HOURS = envint("ALERT_DEFAULT_HOURS", 24)
 # A count of people shown to someone who may not see them (the languages read in an area, from
 # other organisations' registrations) leaves out a group smaller than this, so none is singled out.
 AGGREGATE_MIN_PEOPLE = envint("AGGREGATE_MIN_PEOPLE", 5)
+# Risk analysis (docs/operators/risk.md). Where "which languages are spoken in this area" looks
+# (lifeline/risk/languages.py): each a function (user, areas) giving figures per language or origin.
+RISK_LANGUAGE_SOURCES = [
+    "lifeline.risk.languages.profiles_source",
+    "lifeline.risk.languages.registrations_source",
+]
+# An origin group's languages from the table: those spoken by at least this share (%) of the
+# country's population, and the official ones.
+RISK_MIN_LANGUAGE_SHARE = envint("RISK_MIN_LANGUAGE_SHARE", 5)
+# GDACS: the RSS or GeoJSON documents polled (empty: none; nothing is fetched), how often, the alert
+# level from which posts get a proposal for their nationals inside, and the level from which that
+# proposal is a check-in rather than an advice review.
+RISK_GDACS_URLS = envlist("RISK_GDACS_URLS", "")
+RISK_GDACS_POLL_SECONDS = envint("RISK_GDACS_POLL_SECONDS", 900)  # the scheduler entry "risk-poll-gdacs"
+RISK_GDACS_PROPOSE_FROM = env("RISK_GDACS_PROPOSE_FROM", "Orange")
+RISK_GDACS_CHECKIN_FROM = env("RISK_GDACS_CHECKIN_FROM", "Red")
 # Map background (docs/operators/maps.md): a tile server's URL template such as
 # https://tiles.example.org/{z}/{x}/{y}.png, and the credit its licence asks for. Empty: the
 # administrative boundaries alone are drawn, and nothing is fetched from elsewhere.

@@ -54,64 +54,12 @@ def resolve_admin_areas(geocodes):
 
 def area_languages(user, admin_areas=()):
     """The languages spoken in these areas (all the user's jurisdiction when none are given), most
-    people first: the languages an alert there needs.
+    people first: the languages an alert there needs. The answer is the risk analysis's
+    (``lifeline.risk.languages.spoken_in``: community profiles, registrations counted above the
+    privacy threshold, origin groups through the table of their languages)."""
+    from lifeline.risk.languages import spoken_in
 
-    Two sources, added up per language:
-
-    - the community profiles the user may read that cover one of the areas or a child of one:
-      each profile's estimated size, for each of its languages;
-    - the registrations of nationals abroad whose admin area is one of the areas or a child of
-      one (whichever organisation registered them, merged ones left out), counted by their first
-      language (normalised: ``tl`` counts as ``fil``). These are counts only: a planner of the
-      host country may not see another organisation's people, but how many people there read a
-      language is an aggregate a warning needs. A language with fewer than
-      ``settings.AGGREGATE_MIN_PEOPLE`` registered people is not counted at all, so that no small
-      group is singled out; no name or id leaves this function. An immigration authority is
-      not told even these counts (registrations are hidden from it, ``hidden_from_immigration``).
-
-    The registrations are counted in the database (``GROUP BY`` on the stored first language,
-    ``Registration.primary_language``), one row per tag whatever the number of people."""
-    from django.conf import settings
-    from django.db.models import Count, Q, Sum
-
-    from lifeline.communities.models import CommunityProfile
-    from lifeline.core.names import normalise_language
-    from lifeline.core.permissions import _is_immigration_user, jurisdiction
-    from lifeline.nationals.models import Registration
-
-    people = {}
-    profiles = CommunityProfile.objects.readable_by(user)
-    registrations = Registration.objects.active().exclude(primary_language="")
-    hidden = Registration.hidden_from_immigration
-    if _is_immigration_user(user):
-        registrations = registrations.exclude(hidden)  # not even counted for an immigration authority
-    if admin_areas:
-        ids = [a.pk for a in admin_areas]
-        profiles = profiles.filter(Q(areas__in=ids) | Q(areas__parent__in=ids))
-        registrations = registrations.filter(Q(area_id__in=ids) | Q(area__parent_id__in=ids))
-    else:
-        scope = jurisdiction(user)
-        if scope is not None:
-            area_ids, country_ids = scope
-            registrations = registrations.filter(Q(area_id__in=area_ids) | Q(country_id__in=country_ids))
-    sizes = (
-        profiles.filter(languages__isnull=False)
-        .values("languages__code")
-        .annotate(people=Sum("estimated_size"))
-        .order_by()
-    )
-    for row in sizes:
-        code = normalise_language(row["languages__code"]) or row["languages__code"]
-        people[code] = people.get(code, 0) + (row["people"] or 0)
-    registered = {}
-    for code, n in registrations.values_list("primary_language").annotate(n=Count("id")).order_by():
-        code = normalise_language(code)
-        if code:
-            registered[code] = registered.get(code, 0) + n
-    for code, n in registered.items():
-        if n >= settings.AGGREGATE_MIN_PEOPLE:
-            people[code] = people.get(code, 0) + n
-    return sorted(people, key=lambda code: (-people[code], code))
+    return [spoken.code for spoken in spoken_in(user, admin_areas)]
 
 
 def set_area(alert, area_desc, polygons=(), circles=(), geocodes=(), admin_areas=(), area_descs=None):

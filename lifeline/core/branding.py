@@ -100,6 +100,15 @@ def brand_of(org, deployment=None):
     )
 
 
+def logo_of(org, deployment=None):
+    """The stored logo file (a ``FieldFile``) of the brand ``brand_of(org)`` shows, or None: what a
+    document embeds (DOCX, PDF) where a page links ``logo_url``."""
+    if org is None:
+        deployment = deployment or Branding.current()
+        return deployment.logo or None
+    return org.brand_logo or None
+
+
 def show_for(request, organisation_ids):
     """Brand this public page by the organisations whose content it shows (see the module's rule).
     Returns {organisation id: Brand}: the brand each publisher's content shows on the page."""

@@ -41,11 +41,17 @@ def alert_area_ids(alert):
 
 
 def nationals_inside(alert):
-    """{post id: (registrations, Counter of first languages)} for the active registrations inside the alert's area.
-    Counted from the rows read for the test itself: no list of ids goes back to the database."""
+    """{post id: (registrations, Counter of first languages)} for the active registrations inside the alert's area."""
+    return nationals_in(alert_shape(alert), alert_area_ids(alert))
+
+
+def nationals_in(geometry, area_ids=()):
+    """{post id: (registrations, Counter of first languages)} for the active registrations inside
+    ``geometry`` (shapely, lon/lat) or in one of the admin areas: the targeting every relay uses
+    (imported CAP alerts, GDACS events). Counted from the rows read for the test itself: no list
+    of ids goes back to the database."""
     base = Registration.objects.active().order_by()
     found = {}  # registration id -> (post id, first language)
-    geometry = alert_shape(alert)
     if geometry is not None:
         minx, miny, maxx, maxy = geometry.bounds
         rows = _rows(
@@ -59,7 +65,6 @@ def nationals_inside(alert):
                 geometry, np.array([r[2] for r in rows]), np.array([r[1] for r in rows])
             )
             found.update((r[0], (r[3], r[4])) for r, hit in zip(rows, inside) if hit)
-    area_ids = alert_area_ids(alert)
     if area_ids:
         rows = _rows(
             base.filter(area_id__in=area_ids).values_list("id", "organisation_id", "primary_language")

@@ -34,6 +34,7 @@ from lifeline.crises.models import (
 from lifeline.geo.services import map_config
 from lifeline.nationals.models import Registration
 from lifeline.nationals.services import with_reported_status
+from lifeline.risk.models import GdacsProposal
 
 AREA = Area.CRISES
 # What the board and its follow-up list show of each person.
@@ -67,6 +68,9 @@ def crisis_list(request):
         "statuses": Status.choices,
         "can_change": has_perm(request.user, AREA, Action.CHANGE),
         "proposals": proposals.select_related("organisation")[:20],
+        "gdacs_proposals": GdacsProposal.objects.for_user(request.user)
+        .filter(crisis__isnull=True, dismissed=False, event__is_current=True)
+        .select_related("organisation")[:20],
         **paginate(request, queryset),
     }
     return render(request, "crises/list.html", context)

@@ -511,27 +511,85 @@ def export_rows(assessment, language=None):
     return {_("Scores"): summary, _("Answers"): rows}
 
 
-def export_xlsx(user, assessment, language=None):
-    """The assessment as an XLSX (through the one table writer), audited."""
-    from lifeline.core.tabular import write_workbook
+EXPORT_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
+
+def _require_export(user, assessment):
     if not has_perm(user, AREA, Action.EXPORT):
         raise PermissionDenied
     ids = organisation_ids_for(user, AREA)
     if ids is not None and assessment.organisation_id not in ids:
         raise PermissionDenied
-    title = shown(assessment.version.template.title, language).text
-    subject = assessment.plan.title if assessment.plan_id else assessment.organisation.name
-    data = write_workbook(
-        export_rows(assessment, language),
-        title=title,
-        preamble=[
-            [title],
-            [f"{subject} · {assessment.assessed_on.isoformat()} · v{assessment.version.number}"],
-        ],
-        bold_header=True,
-    )
-    audit.record(AuditAction.EXPORT, obj=assessment, fields=[])
+
+
+def export_language(language):
+    """The interface language an export is written in: ``language`` if it is one (or the active
+    language when none is given); a translated error otherwise."""
+    from lifeline.core.languages import interface_codes
+
+    chosen = language or get_language() or "en"
+    codes = interface_codes()
+    if chosen not in codes:
+        base = (normalise(chosen) or chosen).split("-")[0]
+        if base not in codes:
+            raise ValidationError(
+                _("Unknown language “%(language)s”: choose one of %(choices)s.")
+                % {"language": language, "choices": ", ".join(codes)}
+            )
+        chosen = base
+    return chosen
+
+
+def export_xlsx(user, assessment, language=None):
+    """The assessment as an XLSX (through the one table writer), audited."""
+    return export_assessment(user, assessment, "xlsx", language)
+
+
+def export_assessment(user, assessment, fmt, language=None):
+    """The assessment as a file for ``user`` (who needs the export right on its organisation):
+    see ``assessment_file``."""
+    _require_export(user, assessment)
+    return assessment_file(assessment, fmt, language, user)
+
+
+def assessment_file(assessment, fmt, language=None, user=None):
+    """The assessment as a file: ``xlsx`` (the one table writer), ``docx`` or ``pdf`` (the one
+    document path, ``plans.exports``), in ``language``, audited once per export (as the current
+    actor: the signed-in user, or the operator of ``manage.py checklist_export``)."""
+    from django.utils import translation
+
+    from lifeline.core.tabular import write_workbook
+    from lifeline.plans.document import to_docx, to_pdf
+    from lifeline.plans.exports import assessment_document, subject_of
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationError(
+            _("Unknown format “%(format)s”: choose one of %(choices)s.")
+            % {"format": fmt, "choices": ", ".join(EXPORT_FORMATS)}
+        )
+    language = export_language(language)
+    if fmt == "xlsx":
+        with translation.override(language):
+            title = shown(assessment.version.template.title, language).text
+            data = write_workbook(
+                export_rows(assessment, language),
+                title=title,
+                preamble=[
+                    [title],
+                    [
+                        f"{subject_of(assessment)} · {assessment.assessed_on.isoformat()} · v{assessment.version.number}"
+                    ],
+                ],
+                bold_header=True,
+            )
+    else:
+        document = assessment_document(assessment, user, language)
+        data = to_docx(document) if fmt == "docx" else to_pdf(document)
+    audit.record(AuditAction.EXPORT, obj=assessment, reason=f"{fmt} {language}")
     return data
 
 

@@ -16,5 +16,7 @@ urlpatterns = [
     path("assessments/<id:pk>/sections/<id:number>/", views.section, name="section"),
     path("assessments/<id:pk>/complete/", views.complete, name="complete"),
     path("assessments/<id:pk>/export/", views.export, name="export"),
+    path("assessments/<id:pk>/export/docx/", views.export, {"fmt": "docx"}, name="export_docx"),
+    path("assessments/<id:pk>/export/pdf/", views.export, {"fmt": "pdf"}, name="export_pdf"),
     path("assessments/<id:pk>/evidence/<id:answer>/", views.evidence, name="evidence"),
 ]

@@ -329,11 +329,12 @@ def complete(request, pk):
 
 
 @login_required
-def export(request, pk):
+def export(request, pk, fmt="xlsx"):
+    """The assessment as XLSX, DOCX or PDF, in the page's language."""
     require(request.user, AREA, Action.EXPORT)
     item = get_for_user(Assessment, request.user, pk)
-    data = services.export_xlsx(request.user, item)
-    return table_response(data, "xlsx", f"assessment-{item.pk}")
+    data = services.export_assessment(request.user, item, fmt)
+    return table_response(data, fmt, f"assessment-{item.pk}", content_type=services.EXPORT_FORMATS[fmt])
 
 
 @login_required

@@ -1,14 +1,31 @@
-"""Demo data for risk analysis: migrant stock in Jordan (in the shape UN DESA publishes it),
+"""Demo data for the risk analysis: GDACS events as the poller would have read them (an Orange
+earthquake near Amman from the RSS feed, then its Red episode with its shape from the GeoJSON API,
+a flood in the Philippines, a cyclone that is over), so that the Amman post has a proposal.
+
+And for the exposure analysis: migrant stock in Jordan (in the shape UN DESA publishes it),
 governorate figures by nationality from a survey, and two hazard layers (floods in the wadis of
-Amman and Zarqa, the earthquake zone of the Jordan Rift Valley). Figures are illustrative: they
-are read through the same importers an operator uses."""
+Amman and Zarqa, the earthquake zone of the Jordan Rift Valley); illustrative figures read through
+the importers an operator uses."""
 
 import csv
 import datetime
 import io
 import json
+from pathlib import Path
 
 from lifeline.risk import services
+from lifeline.risk.services import import_gdacs
+
+DATA = Path(__file__).parent / "data"
+
+
+def load(write=print, **kwargs):
+    load_exposure(kwargs["orgs"], kwargs["countries"])
+    totals = [import_gdacs((DATA / name).read_bytes()) for name in ("gdacs_rss.xml", "gdacs_events.geojson")]
+    write(
+        f"GDACS events: {sum(t['created'] for t in totals)}, proposals: {sum(t['proposals'] for t in totals)}.\n"
+    )
+
 
 # (origin name, M49, both sexes 2010, 2015, 2020, women 2020 share %)
 STOCK = [
@@ -108,7 +125,7 @@ def layer(zones):
     ).encode()
 
 
-def load(orgs, countries, **_):
+def load_exposure(orgs, countries):
     owner = orgs["jcd"]
     jordan = countries["JO"]
     services.import_migrant_stock(None, stock_csv(), "international-migrant-stock-2020.csv", owner,

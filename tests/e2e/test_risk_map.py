@@ -20,8 +20,8 @@ PHONE = {"width": 390, "height": 844}
 def test_a_planner_opens_the_risk_map_on_a_phone_and_downloads_the_table(page_as, server):
     page = page_as("coordinator", viewport=PHONE)
     page.goto(server + "/")
-    page.goto(server + "/risk/")
-    assert page.locator("h1").inner_text() == "Risk analysis"
+    page.goto(server + "/risk/map/")
+    assert page.locator("h1").inner_text() == "Map of exposure by area"
     outlined = server_query("SELECT COUNT(*) FROM geo_adminarea WHERE geometry != ''")[0][0]
     summary = page.locator("#risk-summary tbody tr")
     if outlined:  # the demo's boundaries come from the shared reference data, when it is there

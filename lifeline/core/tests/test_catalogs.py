@@ -23,7 +23,7 @@ SAME_EVERYWHERE = {
 }  # fmt: skip
 # ...and where the word is the same in that language (checked by reading each one).
 SAME_IN = {
-    "es": {"Plan", "plan", "Error", "Feed", "Normal", "No", "crisis", "Radio", "Crisis", "Tsunami"},
+    "es": {"Plan", "plan", "Error", "Feed", "Normal", "No", "no", "crisis", "Radio", "Crisis", "Tsunami"},
     "fr": {
         "version", "Documents", "Contacts", "Plan", "documents", "contacts", "plan", "Versions", "Version",
         "Version %(n)s", "Test", "Public", "Future", "Possible", "restriction", "codes", "source", "note",
@@ -34,7 +34,7 @@ SAME_IN = {
         "Crises", "Radio", "notes", "Notes", "Section", "Bus", "Train", "destination", "transport", "transports",
         "Transports", "Psychosocial", "certification", "date", "Certification", "Date", "Messages", "Code",
         "document", "Parent", "latitude", "longitude", "Document", "Pages", "Signature", "Menu", "Administration",
-        "Tsunami", "Sources", "zone (GeoJSON)",
+        "Orange", "Sources", "Dates", "Tsunami", "zone (GeoJSON)",
     },
     "pt": {"altitude", "Feed", "App", "Normal", "via", "crises", "Crises", "item", "latitude", "longitude", "Menu", "Tsunami"},
 }  # fmt: skip

@@ -18,7 +18,7 @@ def config_of(page):
 
 
 def test_the_planner_sees_the_map_and_the_table_with_the_same_numbers(scene, login, make_user, org_a):
-    page = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("risk:index"))
+    page = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("risk:map"))
     assert page.status_code == 200
     html = page.content.decode()
     assert '<td>Amman</td><td>JO11</td><td class="num">600</td><td class="num">1,080</td>' in html
@@ -51,11 +51,11 @@ def test_an_officer_sees_but_does_not_download_and_a_partner_sees_nothing(
     scene, login, make_user, org_a, client
 ):
     officer = make_user(org_a, role=Role.OFFICER)
-    page = login(officer).get(reverse("risk:index"))
+    page = login(officer).get(reverse("risk:map"))
     assert page.status_code == 200 and reverse("risk:export_csv") not in page.content.decode()
     assert client.get(reverse("risk:export_csv")).status_code == 403
     client.logout()
-    assert login(make_user(org_a, role=Role.PARTNER)).get(reverse("risk:index")).status_code == 403
+    assert login(make_user(org_a, role=Role.PARTNER)).get(reverse("risk:map")).status_code == 403
 
 
 def test_registered_nationals_show_only_to_their_post(scene, login, make_user, post_amman, org_a):
@@ -66,7 +66,5 @@ def test_registered_nationals_show_only_to_their_post(scene, login, make_user, p
 
 
 def test_the_page_reads_right_to_left_in_arabic(scene, login, make_user, org_a):
-    page = login(make_user(org_a, role=Role.COORDINATOR)).get(
-        reverse("risk:index"), HTTP_ACCEPT_LANGUAGE="ar"
-    )
+    page = login(make_user(org_a, role=Role.COORDINATOR)).get(reverse("risk:map"), HTTP_ACCEPT_LANGUAGE="ar")
     assert 'dir="rtl"' in page.content.decode()

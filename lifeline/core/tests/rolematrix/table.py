@@ -94,6 +94,9 @@ INTERPRETER_EDIT = "L ok/ok ok/404 ok/404 no/no no/no no/no no/no 404/404 404/40
 PERSON_READ = "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 ok/404 ok/ok"
 MANIFEST = "L ok/ok 404/404 404/404 no/no no/no no/no 404/404 ok/404 ok/ok"   # a viewer does not export
 PERSON_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/404 ok/ok"
+# Risk analysis: every staff role but the partner reads it; coordinators change the table of languages.
+RISK_VIEW = "L ok ok ok ok 403 ok ok ok ok"
+RISK_CHANGE = "L ok ok 403 403 403 403 ok 403 ok"
 # Crises: B is led by Beirut and covers Jordan too, so the Amman post reads it (not its people).
 CRISIS_READ = "L ok/ok 404/404 404/404 404/404 no/no no/no 404/404 ok/ok ok/ok"
 CRISIS_WRITE = "L ok/ok 404/404 404/404 no/no no/no no/no no/no ok/no ok/ok"
@@ -112,7 +115,6 @@ PLANS_CHANGE = "L ok ok ok 403 403 403 ok ok ok"
 PLAN_READ = "L ok/ok ok/404 ok/404 404/404 no/no 404/404 ok/ok 404/404 404/404"
 PLAN_WRITE = "L ok/ok ok/404 ok/404 no/no no/no no/no ok/ok 404/404 404/404"
 PLAN_EXPORT = "L ok/ok ok/404 no/no no/no no/no no/no ok/ok no/no 404/404"  # officers do not export
-RISK_VIEW = "L ok ok ok ok 403 ok ok ok ok"  # partners hold no risk analysis
 RISK_EXPORT = "L ok ok 403 403 403 403 ok 403 ok"  # coordinators (and administrators) export
 NO_FILE = "L 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"  # none attached in the world
 # fmt: on
@@ -395,6 +397,12 @@ PAGES = [
     Row("messaging/hooks/sms/receipt", "/messaging/hooks/sms/receipt", "POST", "403 403 403 403 403 403 403 403 403 403"),
     Row("messaging/hooks/sms/inbound", "/messaging/hooks/sms/inbound", "POST", "403 403 403 403 403 403 403 403 403 403"),
     # Plans and checklists: the shipped checklist is everyone's to read; plans and assessments their owners'.
+    Row("risk/", "/risk/", "GET", RISK_VIEW),
+    Row("risk/languages/", "/risk/languages/?country=PH", "GET", RISK_VIEW),
+    Row("risk/languages/new/", "/risk/languages/new/", "GET", RISK_CHANGE),
+    Row("risk/languages/<id:pk>/", "/risk/languages/{origin_language}/", "GET", RISK_CHANGE),
+    Row("risk/gdacs/", "/risk/gdacs/", "GET", RISK_VIEW),
+    Row("risk/gdacs/proposals/<id:pk>/", "/risk/gdacs/proposals/{gdacs_proposal}/", "POST", PERSON_WRITE, data={"do": "dismiss"}),
     Row("plans/", "/plans/", "GET", PLANS_VIEW),
     Row("plans/checklists/<id:pk>/", "/plans/checklists/{checklist_template}/", "GET", "L ok ok ok ok no ok ok ok ok"),
     Row("plans/register/", "/plans/register/", "GET", PLANS_VIEW),
@@ -408,10 +416,12 @@ PAGES = [
     Row("plans/assessments/<id:pk>/sections/<id:number>/", "/plans/assessments/{assessment}/sections/1/", "POST", PLAN_WRITE, data={}),
     Row("plans/assessments/<id:pk>/complete/", "/plans/assessments/{assessment}/complete/", "POST", PLAN_WRITE),
     Row("plans/assessments/<id:pk>/export/", "/plans/assessments/{assessment}/export/", "GET", PLAN_EXPORT),
+    Row("plans/assessments/<id:pk>/export/docx/", "/plans/assessments/{assessment}/export/docx/", "GET", PLAN_EXPORT),
+    Row("plans/assessments/<id:pk>/export/pdf/", "/plans/assessments/{assessment}/export/pdf/", "GET", PLAN_EXPORT),
     Row("plans/assessments/<id:pk>/evidence/<id:answer>/", "/plans/assessments/{assessment}/evidence/{answer}/", "GET", NO_FILE),
-    Row("risk/", "/risk/", "GET", RISK_VIEW),
-    Row("risk/exposure.csv", "/risk/exposure.csv", "GET", RISK_EXPORT),
-    Row("risk/exposure.xlsx", "/risk/exposure.xlsx", "GET", RISK_EXPORT),
+    Row("risk/map/", "/risk/map/", "GET", RISK_VIEW),
+    Row("risk/map/exposure.csv", "/risk/map/exposure.csv", "GET", RISK_EXPORT),
+    Row("risk/map/exposure.xlsx", "/risk/map/exposure.xlsx", "GET", RISK_EXPORT),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),

@@ -177,6 +177,25 @@ def _extras():
             ).pk
         )
     ids["proposal"] = tuple(proposals)
+    from lifeline.risk.models import GdacsEvent, GdacsProposal, OriginLanguage
+
+    event = GdacsEvent.objects.create(
+        event_type="EQ", event_id=9000001, episode_id=1, alert_level="Red", name="Matrix GDACS event"
+    )
+    ids["gdacs_proposal"] = tuple(
+        GdacsProposal.objects.create(
+            organisation=post,
+            event=event,
+            kind="checkin",
+            headline="Matrix GDACS",
+            alert_level="Red",
+            episode_id=1,
+            people=1,
+        ).pk
+        for post in (post_a, post_b)
+    )
+    row = OriginLanguage.objects.get(country="PH", language="fil")
+    ids["origin_language"] = (row.pk, row.pk)
 
     point_a = AssemblyPoint.objects.filter(crisis=crisis_a).order_by("pk").first()
     transport_a = Transport.objects.filter(crisis=crisis_a).order_by("pk").first()

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0006_training_learning_risk_areas'),
         ('geo', '0003_area_display_geometry'),
-        ('risk', '0001_initial'),
+        ('risk', '0002_languages_gdacs'),
     ]
 
     operations = [
