@@ -348,6 +348,28 @@ def read_table(upload, filename):
     return header, hxl, body
 
 
+def read_rows(upload, filename):
+    """Every non-empty row of a CSV or XLSX file as [(row number, [cells])], with the same
+    size limits as ``read_table`` but no header taken: for published tables whose header sits
+    below title rows (UN DESA's migrant stock, for one)."""
+    data = upload if isinstance(upload, bytes) else upload.read(settings.IMPORT_MAX_BYTES + 1)
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise TableError(
+            _("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        stream = _read_xlsx(data)
+    elif name.endswith((".csv", ".txt")) or not name:
+        stream = _read_csv(data)
+    else:
+        raise TableError(_("Upload a CSV or XLSX file."))
+    rows = list(_within_limits(stream))
+    if not rows:
+        raise TableError(_("The file is empty."))
+    return rows
+
+
 def _within_limits(stream):
     """Yield the non-empty rows of ``stream`` ((row number, cells)), refusing the file as soon as
     it passes the row, column or cell limit. Counted from the cells themselves: a sheet's own

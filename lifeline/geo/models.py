@@ -51,6 +51,8 @@ class AdminArea(models.Model):
         verbose_name=_("parent area"),
     )
     geometry = models.TextField(_("boundary (GeoJSON)"), blank=True)
+    # A simplified copy of a detailed boundary, for maps; analysis always uses ``geometry``.
+    display_geometry = models.TextField(_("boundary for maps (GeoJSON)"), blank=True)
     min_lat = models.FloatField(null=True, blank=True, db_index=True)
     max_lat = models.FloatField(null=True, blank=True, db_index=True)
     min_lon = models.FloatField(null=True, blank=True, db_index=True)

@@ -12,7 +12,7 @@ from lifeline.core.errors import Invalid
 from lifeline.core.models import Action, Area
 from lifeline.core.names import normalise_language
 from lifeline.core.permissions import get_for_user, require
-from lifeline.risk import gdacs
+from lifeline.risk import gdacs, hazards, presence
 from lifeline.risk.models import GdacsEvent, GdacsProposal, OfficialStatus, OriginLanguage
 
 # --- the table of languages of origin groups -----------------------------------------------------
@@ -165,3 +165,28 @@ def dismiss_proposal(user, proposal):
     proposal.dismissed = True
     proposal.save(update_fields=["dismissed", "updated"])
     return proposal
+
+
+# --- imports of presence tables, migrant stock and hazard layers ----------------------------------
+
+
+def _check(user):
+    if user is not None:
+        require(user, Area.RISK, Action.CHANGE)
+
+
+def import_presence(user, data, filename, organisation, country_code, source="", date=None, dry_run=False):
+    _check(user)
+    return presence.import_presence(data, filename, organisation, country_code, source, date, dry_run, user)
+
+
+def import_migrant_stock(user, data, filename, organisation, year=None, source="", dry_run=False):
+    _check(user)
+    return presence.import_migrant_stock(data, filename, organisation, year, source, dry_run, user)
+
+
+def import_hazard_layer(
+    user, data, organisation, name, source, date=None, country=None, hazard="", dry_run=False
+):
+    _check(user)
+    return hazards.import_hazard_layer(data, organisation, name, source, date, country, hazard, dry_run, user)

@@ -11,4 +11,7 @@ urlpatterns = [
     path("languages/<id:pk>/", views.language_edit, name="language_edit"),
     path("gdacs/", views.events_page, name="events"),
     path("gdacs/proposals/<id:pk>/", views.proposal_action, name="proposal"),
+    path("map/", views.map_page, name="map"),
+    path("map/exposure.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("map/exposure.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
 ]

@@ -25,7 +25,7 @@ SAME_EVERYWHERE = {
 SAME_IN = {
     "es": {
         "Plan", "plan", "Error", "Feed", "Normal", "No", "no", "crisis", "Radio", "Crisis", "Local", "Capital",
-        "Regional",
+        "Regional", "Tsunami",
     },
     "fr": {
         "version", "Documents", "Contacts", "Plan", "documents", "contacts", "plan", "Versions", "Version",
@@ -37,7 +37,7 @@ SAME_IN = {
         "Crises", "Radio", "notes", "Notes", "Section", "Bus", "Train", "destination", "transport", "transports",
         "Transports", "Psychosocial", "certification", "date", "Certification", "Date", "Messages", "Code",
         "document", "Parent", "latitude", "longitude", "Document", "Pages", "Signature", "Menu", "Administration",
-        "Orange", "Sources", "Dates",
+        "Orange", "Sources", "Dates", "Tsunami", "zone (GeoJSON)",
         "Participants", "participants", "Parties", "Coordination", "Parties (organisations)",
         "parties (organisations)", "Destination", "actions", "Activation", "Annexes", "Format",
         "Session", "session", "Consultation", "National", "Local", "places", "participant",
@@ -45,7 +45,7 @@ SAME_IN = {
     },
     "pt": {
         "altitude", "Feed", "App", "Normal", "via", "crises", "Crises", "item", "latitude", "longitude", "Menu", "Local",
-        "Capital", "Workshop", "Regional",
+        "Capital", "Workshop", "Regional", "Tsunami",
     },
 }  # fmt: skip
 

@@ -126,6 +126,7 @@ EVENT_WRITE = "L ok/ok ok/404 no/no no/no no/no 404/ok ok/ok no/no 404/404"
 EVENT_EXPORT = "L ok/ok ok/404 no/no no/no no/no 404/ok ok/ok no/no 404/404"
 TEMPLATE_EDIT = "L ok/ok 403/404 403/404 403/403 403/403 403/403 403/ok 403/404 403/404"
 TEMPLATE_EDIT_400 = "L 400/400 403/404 403/404 403/403 403/403 403/403 403/400 403/404 403/404"  # a text no database stores (a null character)
+RISK_EXPORT = "L ok ok 403 403 403 403 ok 403 ok"  # coordinators (and administrators) export
 NO_FILE = "L 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"  # none attached in the world
 # fmt: on
 
@@ -513,6 +514,9 @@ PAGES = [
     Row("plans/items/<id:pk>/edit/", "/plans/items/{draft_item}/edit/", "POST", TEMPLATE_EDIT_400, data={"lang": "fr", "text": "bad\x00text"}),
     Row("plans/items/<id:pk>/move/", "/plans/items/{draft_item}/move/", "POST", TEMPLATE_EDIT, data={"direction": "down"}),
     Row("plans/items/<id:pk>/remove/", "/plans/items/{draft_item}/remove/", "POST", TEMPLATE_EDIT),
+    Row("risk/map/", "/risk/map/", "GET", RISK_VIEW),
+    Row("risk/map/exposure.csv", "/risk/map/exposure.csv", "GET", RISK_EXPORT),
+    Row("risk/map/exposure.xlsx", "/risk/map/exposure.xlsx", "GET", RISK_EXPORT),
     # The nationals' app shell.
     Row("app/", "/app/", "GET", PUBLIC),
     Row("app/manifest.webmanifest", "/app/manifest.webmanifest", "GET", PUBLIC),
