@@ -77,22 +77,26 @@ def listed(formset, fields):
 NESTED_KEY = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?$")
 
 
-def show_invalid(errors, form, nested=None):
+def show_invalid(errors, form, nested=None, parts=None):
     """Put a write service's refusal (``core.errors.Invalid``'s {field: [messages]}) beside the
     page's fields: on ``form``; for a nested list (``nested``: {name: (formset, forms)}, the forms
     in the order of the list given to the service), ``name[i].field`` beside that field of the
-    i-th form, ``name[i]`` above it and ``name`` above the formset. What names nothing on the page
-    goes above the form. A field that already shows an error (the page's own reading of it) keeps
-    that one alone."""
-    nested = nested or {}
+    i-th form, ``name[i]`` above it and ``name`` above the formset; for a part of the page with a
+    form of its own (``parts``: {name: form}), ``name.field`` and ``name``. What names nothing on
+    the page goes above the form. A field that already shows an error (the page's own reading of
+    it) keeps that one alone."""
+    nested, parts = nested or {}, parts or {}
     for key, messages in errors.items():
         match = NESTED_KEY.match(key)
+        head, _dot, rest = key.partition(".")
         if match and match.group(1) in nested:
             _formset, forms_ = nested[match.group(1)]
             target, field = forms_[int(match.group(2))], match.group(3)
         elif key in nested:
             nested[key][0].non_form_errors().extend(messages)
             continue
+        elif head in parts:
+            target, field = parts[head], rest or None
         else:
             target, field = form, key
         field = field if field in target.fields else None
