@@ -39,7 +39,7 @@ class AdviceForm(PlaceForm):
         fields = ["organisation", "country", "area", "region"]
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(VersionedForm, forms.ModelForm):
     level = forms.TypedChoiceField(
         label=_("Level"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
     )

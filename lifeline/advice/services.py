@@ -252,7 +252,7 @@ def draft_errors(version, values, texts, kept=()):
         found.update(_model_errors(candidate, ("language", *TEXT_FIELDS), found, prefix))
         errors.update(found)
         if language:
-            summaries[language] = text.get("summary") or ""
+            summaries.setdefault(language, text.get("summary") or "")
     if "level" not in errors and values.get("level") is not None:
         try:
             check_level_summary(version, values["level"], summaries, values.get("summary_confirmed"))
@@ -261,29 +261,34 @@ def draft_errors(version, values, texts, kept=()):
     return errors
 
 
-def save_draft(by, version, values, texts, kept=()):
+def save_draft(by, draft, values, texts, kept=(), *, version=""):
     """Change a draft (or a version awaiting approval: the change withdraws it, ``core/approval``)
     as ``by``: every rule checked first (``draft_errors``; refused input raises ``Invalid``), then its
     values and texts (a stored text in the same language is kept and updated, the others deleted,
-    but for the languages in ``kept``, left as they are) in one transaction, audited as ``by``, who becomes one of its contributors. Returns whether the
-    change withdrew a submission."""
+    but for the languages in ``kept``, left as they are) in one transaction, audited as ``by``, who
+    becomes one of its contributors. ``version`` is the one its author read (``core/versions``: the
+    page's form): when the draft has changed since, ``ChangedMeanwhile`` and nothing changes.
+    Returns whether the change withdrew a submission."""
     from lifeline.core import audit
     from lifeline.core.errors import Invalid
+    from lifeline.core.versions import ChangedMeanwhile, current_fingerprint
 
-    check_writer(by, version.advice)
-    errors = draft_errors(version, values, texts, kept)
+    check_writer(by, draft.advice)
+    errors = draft_errors(draft, values, texts, kept)
     if errors:
         raise Invalid(errors)
     current = audit.current_actor()
     with audit.acting_as(by, ip=current.ip, via=current.via), transaction.atomic():
-        withdrawn = record_change(version, by)  # before the content
+        if version and current_fingerprint(draft, lock=True) != version:
+            raise ChangedMeanwhile(draft)
+        withdrawn = record_change(draft, by)  # before the content
         for name in DRAFT_FIELDS:
             if name in values:
-                setattr(version, name, values[name])
-        version.save()
-        remaining = {text.language: text for text in version.texts.all() if text.language not in kept}
+                setattr(draft, name, values[name])
+        draft.save()
+        remaining = {text.language: text for text in draft.texts.all() if text.language not in kept}
         for text in texts:
-            stored = remaining.pop(text["language"], None) or AdviceText(version=version)
+            stored = remaining.pop(text["language"], None) or AdviceText(version=draft)
             wanted = {name: text.get(name) or "" for name in ("language", *TEXT_FIELDS)}
             if stored.pk is None or any(getattr(stored, k) != v for k, v in wanted.items()):
                 for name, value in wanted.items():

@@ -30,6 +30,7 @@ from lifeline.core.models import Action, Area
 from lifeline.core.names import country_name, language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import is_id, paginate
+from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.geo.models import Country
 
 AREA = Area.ADVICE
@@ -321,7 +322,14 @@ def version_edit(request, pk):
             show_invalid(services.draft_errors(version, values, text_values, kept), form, nested)
         else:
             try:
-                withdrawn = services.save_draft(request.user, version, values, text_values, kept)
+                withdrawn = services.save_draft(
+                    request.user,
+                    version,
+                    values,
+                    text_values,
+                    kept,
+                    version=form.cleaned_data.get(VERSION_FIELD),
+                )
             except Invalid as exc:
                 show_invalid(exc.errors, form, nested)
             except ValidationError as exc:  # the two-person workflow refused the change

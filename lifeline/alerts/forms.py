@@ -24,7 +24,7 @@ def ui_languages():
     return [(code, language_name(code)) for code, _name in settings.LANGUAGES]
 
 
-class AlertForm(forms.ModelForm):
+class AlertForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Alert
         fields = [

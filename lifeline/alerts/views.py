@@ -62,6 +62,7 @@ from lifeline.core.models import Action, Area
 from lifeline.core.names import language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import paginate
+from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.geo.services import map_config
 
 AREA = Area.ALERTS
@@ -195,7 +196,14 @@ def alert_edit(request, pk=None):
             show_invalid(found, form, **shown)
         else:
             try:
-                saved, withdrawn = save_alert(request.user, alert, values, info_values, area_form.area())
+                saved, withdrawn = save_alert(
+                    request.user,
+                    alert,
+                    values,
+                    info_values,
+                    area_form.area(),
+                    version=form.cleaned_data.get(VERSION_FIELD),
+                )
             except Invalid as exc:
                 show_invalid(exc.errors, form, **shown)
             except ValidationError as exc:  # the two-person workflow refused the change

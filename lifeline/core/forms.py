@@ -84,7 +84,7 @@ def show_invalid(errors, form, nested=None, parts=None):
     i-th form, ``name[i]`` above it and ``name`` above the formset; for a part of the page with a
     form of its own (``parts``: {name: form}), ``name.field`` and ``name``. What names nothing on
     the page goes above the form. A field that already shows an error (the page's own reading of
-    it) keeps that one alone."""
+    it) keeps that one alone; a message already above a form is not repeated."""
     nested, parts = nested or {}, parts or {}
     for key, messages in errors.items():
         match = NESTED_KEY.match(key)
@@ -103,7 +103,8 @@ def show_invalid(errors, form, nested=None, parts=None):
         if field is not None and field in target.errors:
             continue
         for message in messages:
-            target.add_error(field, message)
+            if field is not None or message not in target.non_field_errors():
+                target.add_error(field, message)
 
 
 def split_entries(text):
