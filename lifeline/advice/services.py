@@ -30,6 +30,7 @@ from lifeline.advice.models import (
     TravelAdvice,
 )
 from lifeline.core import approval, languages
+from lifeline.core.errors import model_errors
 from lifeline.nationals.services import posts_for
 
 log = logging.getLogger(__name__)
@@ -145,21 +146,6 @@ def _required():
     return [_("This field is required.")]
 
 
-def _model_errors(instance, fields, found, prefix=""):
-    """The model's own rules (lengths, choices) for ``fields`` of ``instance`` (those without an
-    error in ``found``), keyed ``prefix.field``."""
-    keys = {key.rsplit(".", 1)[-1] for key in found}
-    exclude = [f.name for f in instance._meta.fields if f.name not in fields or f.name in keys]
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        return {
-            (f"{prefix}.{field}" if prefix else field): [str(m) for m in messages]
-            for field, messages in exc.message_dict.items()
-        }
-    return {}
-
-
 def check_writer(by, advice=None):
     """Refuse (PermissionDenied) a user who may not write travel advice, or this advice."""
     from django.core.exceptions import PermissionDenied
@@ -194,7 +180,7 @@ def advice_errors(by, values):
     if area and values.get("region"):
         errors["region"] = [_("Choose an admin area or name a region, not both.")]
     candidate = TravelAdvice(**{name: values.get(name) for name in PLACE_FIELDS if values.get(name)})
-    errors.update(_model_errors(candidate, ("region",), errors))
+    errors.update(model_errors(candidate, ("region",), errors))
     if not errors and twin(country, area, values.get("region")) is not None:
         errors["__all__"] = [_("There is already advice for this place: open it and draft a new version.")]
     return errors
@@ -236,7 +222,7 @@ def draft_errors(version, values, texts, kept=()):
     for name in DRAFT_FIELDS:
         if name in values and name not in errors:
             setattr(candidate, name, values[name])
-    errors.update(_model_errors(candidate, DRAFT_FIELDS, errors))
+    errors.update(model_errors(candidate, DRAFT_FIELDS, errors))
     seen = set(kept)
     summaries = {t.language: t.summary for t in version.texts.all() if t.language in seen}
     for index, text in enumerate(texts):
@@ -249,7 +235,7 @@ def draft_errors(version, values, texts, kept=()):
             found[f"{prefix}.language"] = [_("Each language may be written only once.")]
         seen.add(language)
         candidate = AdviceText(**{name: text.get(name) or "" for name in ("language", *TEXT_FIELDS)})
-        found.update(_model_errors(candidate, ("language", *TEXT_FIELDS), found, prefix))
+        found.update(model_errors(candidate, ("language", *TEXT_FIELDS), found, prefix))
         errors.update(found)
         if language:
             summaries.setdefault(language, text.get("summary") or "")

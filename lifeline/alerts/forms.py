@@ -10,6 +10,7 @@ from lifeline.alerts import hazards
 from lifeline.alerts.areas import geojson_from_shapes, merged, shapes_from_geojson
 from lifeline.alerts.cap import MAX_BYTES, check_circle, check_polygon
 from lifeline.alerts.models import Alert, Category, FeedSubscription, InfoBlock, ResponseType, State, Status
+from lifeline.alerts.services import ALERT_FIELDS, INFO_FIELDS
 from lifeline.core.forms import LanguageField, offer_organisations
 from lifeline.core.names import language_name
 from lifeline.core.versions import VersionedForm
@@ -27,17 +28,7 @@ def ui_languages():
 class AlertForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Alert
-        fields = [
-            "organisation",
-            "sender",
-            "status",
-            "scope",
-            "restriction",
-            "addresses",
-            "source",
-            "incidents",
-            "note",
-        ]
+        fields = list(ALERT_FIELDS)  # what the write service takes: one list
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "sender": _(
@@ -82,25 +73,7 @@ class InfoBlockForm(forms.ModelForm):
 
     class Meta:
         model = InfoBlock
-        fields = [
-            "language",
-            "event",
-            "headline",
-            "description",
-            "instruction",
-            "categories",
-            "response_types",
-            "urgency",
-            "severity",
-            "certainty",
-            "audience",
-            "effective",
-            "onset",
-            "expires",
-            "sender_name",
-            "web",
-            "contact",
-        ]
+        fields = list(INFO_FIELDS)
         # Text in the block's language, whatever the page's direction: let the browser find its direction.
         widgets = {
             "event": forms.TextInput(attrs={"dir": "auto"}),

@@ -26,6 +26,7 @@ from lifeline.alerts.models import (
     State,
 )
 from lifeline.core import approval
+from lifeline.core.errors import model_errors
 from lifeline.geo.models import AdminArea
 
 PCODE = "PCODE"
@@ -379,21 +380,6 @@ def _required():
     return [_("This field is required.")]
 
 
-def _model_errors(instance, fields, found, prefix=""):
-    """The model's own rules (lengths, choices, validators) for ``fields`` of ``instance`` (those
-    without an error in ``found``), keyed ``prefix.field``."""
-    keys = {key.rsplit(".", 1)[-1] for key in found}
-    exclude = [f.name for f in instance._meta.fields if f.name not in fields or f.name in keys]
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        return {
-            (f"{prefix}.{field}" if prefix else field): [str(m) for m in messages]
-            for field, messages in exc.message_dict.items()
-        }
-    return {}
-
-
 def _info_errors(infos):
     from django.core.validators import URLValidator
 
@@ -414,7 +400,7 @@ def _info_errors(infos):
         if start and info.get("expires") and info["expires"] <= start:
             found[f"{prefix}.expires"] = [_("“Expires” must be after “effective” and “onset”.")]
         candidate = InfoBlock(**{name: info.get(name) for name in INFO_FIELDS if info.get(name) is not None})
-        found.update(_model_errors(candidate, INFO_FIELDS, found, prefix))
+        found.update(model_errors(candidate, INFO_FIELDS, found, prefix))
         if len(str(info.get("area_desc") or "")) > 500:
             found[f"{prefix}.area_desc"] = [_("Too long: at most %(n)s characters.") % {"n": 500}]
         errors.update(found)
@@ -473,7 +459,7 @@ def alert_errors(by, alert, values, infos, area):
     for name in ALERT_FIELDS:
         if name in values and name not in errors:
             setattr(candidate, name, values[name])
-    errors.update(_model_errors(candidate, ALERT_FIELDS, errors))
+    errors.update(model_errors(candidate, ALERT_FIELDS, errors))
     return {**errors, **_info_errors(infos), **_area_errors(area)}
 
 

@@ -68,21 +68,11 @@ AREA = Area.INTERPRETERS
 router = Router(tags=["interpreters"])
 
 PERSONAL = INTERPRETER.personal  # phone, email, messaging: interpreters/disclosure.py
-PLAIN_FIELDS = (
-    "full_name",
-    "city",
-    "travel_range_km",
-    "always_available",
-    "engagement",
-    "vetting",
-    "vetted_on",
-    "code_of_conduct_signed",
-    "consent_stored",
-    "consent_contact",
-    "consent_date",
-    "last_verified",
-    "active",
-    "notes",
+# The fields shown as stored: the others are personal, lists or rows (see ``_out``).
+PLAIN_FIELDS = tuple(
+    f
+    for f in services.FIELDS
+    if f not in (*PERSONAL, "organisation", "modalities", "specialisations", "home_area")
 )
 PAIR_FIELDS = services.PAIR_FIELDS
 

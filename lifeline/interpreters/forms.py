@@ -6,6 +6,7 @@ from lifeline.core.forms import LanguageField, offer_organisations
 from lifeline.core.versions import VersionedForm
 from lifeline.directory.forms import ChannelsField
 from lifeline.geo.models import AdminArea
+from lifeline.interpreters import services
 from lifeline.interpreters.models import (
     NO_CONSENT,
     AvailabilityWindow,
@@ -59,29 +60,7 @@ class InterpreterForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Interpreter
-        fields = [
-            "organisation",
-            "full_name",
-            "phone",
-            "email",
-            "messaging",
-            "modalities",
-            "specialisations",
-            "home_area",
-            "city",
-            "travel_range_km",
-            "always_available",
-            "engagement",
-            "vetting",
-            "vetted_on",
-            "code_of_conduct_signed",
-            "consent_stored",
-            "consent_contact",
-            "consent_date",
-            "last_verified",
-            "active",
-            "notes",
-        ]
+        fields = list(services.FIELDS)  # what the write service takes: one list
         widgets = {
             "vetted_on": DATE,
             "code_of_conduct_signed": DATE,
@@ -112,16 +91,7 @@ class LanguagePairForm(forms.ModelForm):
 
     class Meta:
         model = LanguagePair
-        fields = [
-            "source",
-            "target",
-            "both_directions",
-            "proficiency",
-            "dialect",
-            "script",
-            "certified",
-            "certification",
-        ]
+        fields = list(services.PAIR_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lifeline.core.errors import Invalid
+from lifeline.core.errors import Invalid, model_errors
 from lifeline.core.names import find_language
 from lifeline.geo.models import AdminArea
 from lifeline.interpreters.models import Interpreter, LanguagePair, Specialisation, Vetting
@@ -357,23 +357,6 @@ def _normalised(values):
     return values, errors
 
 
-def _model_errors(instance, exclude, prefix=""):
-    """The model's own rules (lengths, choices, validators, ``clean``, check constraints) for
-    ``instance``, keyed ``prefix.field`` (its own rules: ``prefix``, or ``__all__`` without one)."""
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False)
-    except ValidationError as exc:
-        found = {}
-        for field, messages in exc.message_dict.items():
-            if prefix:
-                key = prefix if field == "__all__" else f"{prefix}.{field}"
-            else:
-                key = field
-            found[key] = [str(m) for m in messages]
-        return found
-    return {}
-
-
 def _pair_errors(pairs):
     """The rules of the language pairs, keyed ``pairs[i].field`` and ``pairs[i]``; ``pairs`` for a
     pair listed twice (among those that hold)."""
@@ -390,8 +373,7 @@ def _pair_errors(pairs):
         except ValidationError as exc:
             found[f"{prefix}.script"] = list(exc.messages)
         candidate = LanguagePair(**_pair_values(pair))
-        exclude = ["interpreter"] + [key.rsplit(".", 1)[1] for key in found]
-        found.update(_model_errors(candidate, exclude, prefix))
+        found.update(model_errors(candidate, PAIR_FIELDS, found, prefix, constraints=True))
         if not found:
             kept.append((pair["source"].code, pair["target"].code, pair.get("both_directions", True)))
         errors.update(found)
@@ -411,8 +393,7 @@ def _window_errors(windows):
         prefix = f"{WINDOWS}[{index}]"
         found = {f"{prefix}.{name}": _required() for name in WINDOW_FIELDS if window.get(name) is None}
         candidate = AvailabilityWindow(**{name: window.get(name) for name in WINDOW_FIELDS})
-        exclude = ["interpreter"] + [key.rsplit(".", 1)[1] for key in found]
-        found.update(_model_errors(candidate, exclude, prefix))
+        found.update(model_errors(candidate, WINDOW_FIELDS, found, prefix, constraints=True))
         errors.update(found)
     return errors
 
@@ -441,7 +422,7 @@ def interpreter_errors(by, interpreter, values, pairs=(), windows=()):
         errors["consent_stored"] = [str(NO_CONSENT)]
     candidate = copy.copy(interpreter) if interpreter is not None else Interpreter()
     _apply(candidate, {k: v for k, v in values.items() if k not in errors})
-    errors.update(_model_errors(candidate, errors))
+    errors.update(model_errors(candidate, FIELDS, errors, constraints=True))
     errors = {name: errors[name] for name in FIELDS + ("__all__",) if name in errors} | errors
     return {**errors, **_pair_errors(pairs), **_window_errors(windows)}
 
