@@ -16,7 +16,7 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import ModelChoiceField
+from django.forms import ModelChoiceField, TimeField
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -256,7 +256,16 @@ def _values(request, payload: InterpreterIn, instance=None):
             found, errors[f"{services.PAIRS}[{index}].{name}"] = language_rows([getattr(pair, name)])
             languages[name] = found[0] if found else None
         pairs.append({**pair.dict(), **languages})
-    windows = [window.dict() for window in payload.availability]
+    windows = []
+    for index, window in enumerate(payload.availability):
+        found = window.dict()
+        for name in ("start", "end"):
+            if found[name].tzinfo is not None:  # a weekly time of day has no zone, as on the page
+                found[name] = None
+                errors[f"{services.WINDOWS}[{index}].{name}"] = [
+                    str(TimeField.default_error_messages["invalid"])
+                ]
+        windows.append(found)
     return values, pairs, windows, {name: found for name, found in errors.items() if found}
 
 

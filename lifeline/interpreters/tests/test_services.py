@@ -177,3 +177,19 @@ def test_a_stale_page_and_a_stale_put_are_refused(login, api, make_user, org_a, 
     )
     assert put.status_code == 412 and put.json()["detail"]
     assert Interpreter.objects.get(pk=maria.pk).full_name == "Maria Santos"
+
+
+def test_a_window_with_a_time_zone_is_refused_not_a_crash(api, make_user, org_a):
+    answer = api(make_user(org_a, role=Role.COORDINATOR)).post(
+        "/api/interpreters",
+        {
+            "full_name": "Ana Reyes",
+            "consent_stored": True,
+            "availability": [{"weekday": 0, "start": "09:00:00+03:00", "end": "17:00"}],
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and answer.json()["errors"]["availability[0].start"] == [
+        "Enter a valid time."
+    ]
+    assert not Interpreter.objects.exists()
