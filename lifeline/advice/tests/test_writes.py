@@ -29,7 +29,7 @@ def spy(monkeypatch):
     calls, real = [], services.save_draft
 
     def recording(*args, **kwargs):
-        calls.append(args[0].pk)
+        calls.append((args[0].pk, args[1].pk))  # who, which draft
         return real(*args, **kwargs)
 
     monkeypatch.setattr(services, "save_draft", recording)
@@ -132,7 +132,8 @@ def test_the_page_and_the_api_write_through_it_with_the_same_answers(login, api,
 
     data["texts-0-summary"] = "Take great care."
     assert page.post(reverse("advice:version_edit", args=[draft.pk]), data).status_code == 302
-    assert spy == [draft.pk, draft.pk, draft.pk]  # the API's refused and saved drafts, the page's save
+    # The API's refused and saved drafts (the refused one rolled back with its place), the page's save.
+    assert [who for who, _draft in spy] == [writer.pk] * 3 and spy[-2:] == [(writer.pk, draft.pk)] * 2
     assert AdviceText.objects.get(version=draft).summary == "Take great care."
     entries = AuditEntry.objects.filter(object_type="advice.advicetext", action="update")
     assert [e.actor_id for e in entries] == [writer.pk]
