@@ -1,7 +1,7 @@
 """Travel advice in the staff API: list, write drafts, send for approval, approve.
 
-The same forms, scopes and rules as the pages (``lifeline.advice.services``):
-a draft is validated by the page's forms, and approval by another user than
+The same write services, scopes and rules as the pages (``lifeline.advice.services``:
+``save_advice`` for a new place, ``save_draft`` for a draft's level and texts), and approval by another user than
 the author publishes the version and tells subscribers.
 """
 
@@ -9,12 +9,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import ModelChoiceField
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from lifeline.advice import services
-from lifeline.advice.forms import AdviceForm, AdviceTextForm, VersionForm
 from lifeline.advice.models import AdviceVersion, TravelAdvice
 from lifeline.api.common import (
     ErrorOut,
@@ -22,13 +22,13 @@ from lifeline.api.common import (
     Id,
     ShortText,
     Text,
-    form_errors,
     invalid,
     owner_id,
     require,
 )
-from lifeline.core.models import Action, Area
-from lifeline.core.permissions import writable_organisations
+from lifeline.core.errors import Invalid
+from lifeline.core.forms import LanguageField
+from lifeline.core.models import Action, Area, Organisation
 from lifeline.geo.models import AdminArea, Country
 
 AREA = Area.ADVICE
@@ -59,7 +59,7 @@ class DraftIn(Schema):
     level: int = Field(ge=1, le=4)
     last_reviewed: datetime.date | None = None
     note: ShortText = ""
-    # A level change keeps the summary only when the editor confirms it still holds (else 409 at submission).
+    # A level change keeps the summary only when the editor confirms it still holds (else 422).
     summary_confirmed: bool = False
     texts: list[TextIn] = Field(min_length=1, max_length=50)
 
@@ -146,76 +146,61 @@ def get_version(request, pk: Id):
     return _version_out(_version(request, pk))
 
 
-class _Invalid(Exception):
-    def __init__(self, errors):
-        self.errors = errors
-
-
 def _place(request, payload):
-    """The advice for the payload's place: one the user may change, or a new one validated by the page's form."""
+    """The payload's place as plain values (``organisation``, ``country``, ``area`` rows, ``region``),
+    and the advice kept for it that the user may change (None when there is none yet)."""
     country = Country.objects.filter(code=payload.country.upper()).first()
     if country is None:
-        raise _Invalid({"country": ["unknown ISO 3166 alpha-2 code"]})
+        raise Invalid({"country": ["unknown ISO 3166 alpha-2 code"]})
     area = None
     if payload.area:
         area = AdminArea.objects.filter(pcode=payload.area).first()
         if area is None:
-            raise _Invalid({"area": ["unknown P-code"]})
-    existing = TravelAdvice.objects.filter(country=country, area=area, region__iexact=payload.region)
-    if existing.exists():
-        advice = TravelAdvice.objects.for_user(request.user, Action.CHANGE).filter(pk__in=existing).first()
+            raise Invalid({"area": ["unknown P-code"]})
+    existing = services.twin(country, area, payload.region)
+    if existing is not None:
+        advice = TravelAdvice.objects.for_user(request.user, Action.CHANGE).filter(pk=existing.pk).first()
         if advice is None:
-            raise _Invalid({"country": ["another organisation keeps the advice for this place"]})
-        return advice
-    form = AdviceForm(
-        {
-            "organisation": owner_id(request, payload.organisation),
-            "country": country.pk,
-            "area": area.pk if area else "",
-            "region": payload.region,
-        },
-        organisations=writable_organisations(request.user),
-    )
-    if not form.is_valid():
-        raise _Invalid(form_errors(form))
-    return form.save()
+            raise Invalid({"country": ["another organisation keeps the advice for this place"]})
+        return None, advice
+    organisation_id = owner_id(request, payload.organisation)
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    if organisation_id and organisation is None:
+        raise Invalid({"organisation": [str(ModelChoiceField.default_error_messages["invalid_choice"])]})
+    return {"organisation": organisation, "country": country, "area": area, "region": payload.region}, None
 
 
 @router.post("/drafts", response={201: VersionOut, 403: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut})
 def create_draft(request, payload: DraftIn):
     """A new draft version for a place (the advice is created when there is none yet)."""
     require(request, AREA, Action.CHANGE)
+    texts, errors = [], {}
+    for index, text in enumerate(payload.texts):
+        values = text.dict()
+        try:
+            values["language"] = LanguageField().clean(text.language)
+        except ValidationError as exc:
+            values["language"], errors[f"{services.TEXTS}[{index}].language"] = "", list(exc.messages)
+        texts.append(values)
     try:
         with transaction.atomic():
-            advice = _place(request, payload)
-            draft = services.new_draft(advice, request.user)
-            form = VersionForm(
-                {
-                    "level": payload.level,
-                    "last_reviewed": payload.last_reviewed or draft.last_reviewed,
-                    "note": payload.note,
-                    "summary_confirmed": payload.summary_confirmed,
-                },
-                instance=draft,
-            )
-            if not form.is_valid():
-                raise _Invalid(form_errors(form))
-            form.save()
-            draft.texts.all().delete()  # the payload's texts replace those copied from the last version
-            seen = set()
-            for index, text in enumerate(payload.texts):
-                text_form = AdviceTextForm(text.dict())
-                if not text_form.is_valid():
-                    raise _Invalid({f"texts[{index}].{k}": v for k, v in form_errors(text_form).items()})
-                if text_form.cleaned_data["language"] in seen:
-                    raise _Invalid({f"texts[{index}].language": ["each language may be written only once"]})
-                seen.add(text_form.cleaned_data["language"])
-                text_form.instance.version = draft
-                text_form.save()
-    except _Invalid as exc:
+            place, advice = _place(request, payload)
+            draft = services.save_advice(request.user, place) if advice is None else None
+            draft = draft or services.new_draft(advice, request.user)
+            values = {
+                "level": payload.level,
+                "last_reviewed": payload.last_reviewed or draft.last_reviewed,
+                "note": payload.note,
+                "summary_confirmed": payload.summary_confirmed,
+            }
+            if errors:  # with the rules' answers on the rest, all at once
+                raise Invalid({**services.draft_errors(draft, values, texts), **errors})
+            services.save_draft(request.user, draft, values, texts)
+    except Invalid as exc:
         return invalid(exc.errors)
     except ValidationError as exc:
         return Status(409, {"detail": " ".join(exc.messages)})
+    draft.refresh_from_db()
     return Status(201, _version_out(draft))
 
 

@@ -32,26 +32,14 @@ class PlaceForm(VersionedForm, forms.ModelForm):
 
 
 class AdviceForm(PlaceForm):
+    """Reads a new advice's place; its rules are ``advice/services.advice_errors``."""
+
     class Meta:
         model = TravelAdvice
         fields = ["organisation", "country", "area", "region"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("area") and data.get("region"):
-            self.add_error("region", _("Choose an admin area or name a region, not both."))
-        if not self.errors:
-            twins = TravelAdvice.objects.filter(
-                country=data.get("country"), area=data.get("area"), region__iexact=data.get("region", "")
-            ).exclude(pk=self.instance.pk)
-            if twins.exists():
-                raise ValidationError(
-                    _("There is already advice for this place: open it and draft a new version.")
-                )
-        return data
 
-
-class VersionForm(forms.ModelForm):
+class VersionForm(VersionedForm, forms.ModelForm):
     level = forms.TypedChoiceField(
         label=_("Level"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
     )
@@ -60,30 +48,6 @@ class VersionForm(forms.ModelForm):
         model = AdviceVersion
         fields = ["level", "summary_confirmed", "last_reviewed", "note"]
         widgets = {"last_reviewed": DATE}
-
-
-def check_level_summary(version_form, texts):
-    """The page's side of ``services.check_level_summary``: the level and summaries as they will be saved."""
-    from lifeline.advice.services import check_level_summary as check
-
-    if not version_form.is_valid() or not texts.is_valid():
-        return False
-    summaries = {}
-    for form in texts.forms:
-        data = getattr(form, "cleaned_data", None) or {}
-        if data and not data.get("DELETE") and data.get("language"):
-            summaries[data["language"]] = data.get("summary", "")
-    try:
-        check(
-            version_form.instance,
-            version_form.cleaned_data["level"],
-            summaries,
-            version_form.cleaned_data.get("summary_confirmed"),
-        )
-    except ValidationError as exc:
-        version_form.add_error("summary_confirmed", exc)
-        return False
-    return True
 
 
 class LanguageTextForm(forms.ModelForm):
@@ -118,8 +82,9 @@ class BaseLanguageFormSet(forms.BaseInlineFormSet):
             seen.add(language)
 
 
+# Each language once, and a summary that fits the level: ``advice/services.draft_errors``.
 AdviceTextFormSet = forms.inlineformset_factory(
-    AdviceVersion, AdviceText, form=AdviceTextForm, formset=BaseLanguageFormSet, extra=1, can_delete=True
+    AdviceVersion, AdviceText, form=AdviceTextForm, extra=1, can_delete=True
 )
 
 

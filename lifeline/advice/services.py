@@ -30,6 +30,7 @@ from lifeline.advice.models import (
     TravelAdvice,
 )
 from lifeline.core import approval, languages
+from lifeline.core.errors import model_errors
 from lifeline.nationals.services import posts_for
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,156 @@ def new_draft(advice, user):
                 version=draft, language=text.language, **{f: getattr(text, f) for f in TEXT_FIELDS}
             )
     return draft
+
+
+# What ``save_advice`` and ``save_draft`` write: the place (``organisation``, ``country``, ``area``
+# rows, ``region``); a draft's own values; its texts, one per language ({language, summary, …}).
+PLACE_FIELDS = ("organisation", "country", "area", "region")
+DRAFT_FIELDS = ("level", "summary_confirmed", "last_reviewed", "note")
+TEXTS = "texts"  # errors of the texts are named ``texts[1].language``
+
+
+def _required():
+    return [_("This field is required.")]
+
+
+def check_writer(by, advice=None):
+    """Refuse (PermissionDenied) a user who may not write travel advice, or this advice."""
+    from django.core.exceptions import PermissionDenied
+
+    from lifeline.core.models import Action, Area
+    from lifeline.core.permissions import has_perm
+
+    if not has_perm(by, Area.ADVICE, Action.CHANGE):
+        raise PermissionDenied
+    stored = advice is not None and advice.pk is not None
+    if stored and not TravelAdvice.objects.for_user(by, Action.CHANGE).filter(pk=advice.pk).exists():
+        raise PermissionDenied
+
+
+def advice_errors(by, values):
+    """The rules of a new advice's place, {field: [messages]}: kept by an organisation ``by`` may
+    write to; an admin area in the country, or a named region, not both; no other advice for it."""
+    from django.forms import ModelChoiceField
+
+    from lifeline.core.permissions import writable_organisations
+
+    errors = {}
+    organisation, country, area = values.get("organisation"), values.get("country"), values.get("area")
+    if organisation is None:
+        errors["organisation"] = _required()
+    elif not writable_organisations(by).filter(pk=organisation.pk).exists():
+        errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
+    if country is None:
+        errors["country"] = _required()
+    if country and area and area.country_id != country.pk:
+        errors["area"] = [_("This admin area is not in the chosen country.")]
+    if area and values.get("region"):
+        errors["region"] = [_("Choose an admin area or name a region, not both.")]
+    candidate = TravelAdvice(**{name: values.get(name) for name in PLACE_FIELDS if values.get(name)})
+    errors.update(model_errors(candidate, ("region",), errors))
+    if not errors and twin(country, area, values.get("region")) is not None:
+        errors["__all__"] = [_("There is already advice for this place: open it and draft a new version.")]
+    return errors
+
+
+def twin(country, area, region):
+    """The advice already kept for this place, or None."""
+    return TravelAdvice.objects.filter(country=country, area=area, region__iexact=region or "").first()
+
+
+def save_advice(by, values):
+    """Create the advice for a place, with its first draft, as ``by``: every rule checked first
+    (``advice_errors``: refused input raises ``Invalid``), then both in one transaction, audited as
+    ``by``. Returns the draft."""
+    from lifeline.core import audit
+    from lifeline.core.errors import Invalid
+
+    check_writer(by)
+    errors = advice_errors(by, values)
+    if errors:
+        raise Invalid(errors)
+    current = audit.current_actor()
+    with audit.acting_as(by, ip=current.ip, via=current.via), transaction.atomic():
+        advice = TravelAdvice.objects.create(**{name: values.get(name) for name in PLACE_FIELDS})
+        return new_draft(advice, by)
+
+
+def draft_errors(version, values, texts, kept=()):
+    """The rules of a draft's values and texts, {field: [messages]}: the model's (a level among the
+    four, lengths); each text a language and a summary, each language once; and a level change
+    needs its summary rewritten, or confirmed (``check_level_summary``). ``kept``: the languages of
+    stored texts left as they are (a page that did not carry them), which count as written."""
+    import copy
+
+    errors = {}
+    if values.get("last_reviewed") is None:
+        errors["last_reviewed"] = _required()
+    candidate = copy.copy(version)
+    for name in DRAFT_FIELDS:
+        if name in values and name not in errors:
+            setattr(candidate, name, values[name])
+    errors.update(model_errors(candidate, DRAFT_FIELDS, errors))
+    seen = set(kept)
+    summaries = {t.language: t.summary for t in version.texts.all() if t.language in seen}
+    for index, text in enumerate(texts):
+        prefix, found = f"{TEXTS}[{index}]", {}
+        for name in ("language", "summary"):
+            if not str(text.get(name) or "").strip():
+                found[f"{prefix}.{name}"] = _required()
+        language = text.get("language")
+        if language and language in seen:
+            found[f"{prefix}.language"] = [_("Each language may be written only once.")]
+        seen.add(language)
+        candidate = AdviceText(**{name: text.get(name) or "" for name in ("language", *TEXT_FIELDS)})
+        found.update(model_errors(candidate, ("language", *TEXT_FIELDS), found, prefix))
+        errors.update(found)
+        if language:
+            summaries.setdefault(language, text.get("summary") or "")
+    if "level" not in errors and values.get("level") is not None:
+        try:
+            check_level_summary(version, values["level"], summaries, values.get("summary_confirmed"))
+        except ValidationError as exc:
+            errors["summary_confirmed"] = list(exc.messages)
+    return errors
+
+
+def save_draft(by, draft, values, texts, kept=(), *, version=""):
+    """Change a draft (or a version awaiting approval: the change withdraws it, ``core/approval``)
+    as ``by``: every rule checked first (``draft_errors``; refused input raises ``Invalid``), then its
+    values and texts (a stored text in the same language is kept and updated, the others deleted,
+    but for the languages in ``kept``, left as they are) in one transaction, audited as ``by``, who
+    becomes one of its contributors. ``version`` is the one its author read (``core/versions``: the
+    page's form): when the draft has changed since, ``ChangedMeanwhile`` and nothing changes.
+    Returns whether the change withdrew a submission."""
+    from lifeline.core import audit
+    from lifeline.core.errors import Invalid
+    from lifeline.core.versions import ChangedMeanwhile, current_fingerprint
+
+    check_writer(by, draft.advice)
+    errors = draft_errors(draft, values, texts, kept)
+    if errors:
+        raise Invalid(errors)
+    current = audit.current_actor()
+    with audit.acting_as(by, ip=current.ip, via=current.via), transaction.atomic():
+        if version and current_fingerprint(draft, lock=True) != version:
+            raise ChangedMeanwhile(draft)
+        withdrawn = record_change(draft, by)  # before the content
+        for name in DRAFT_FIELDS:
+            if name in values:
+                setattr(draft, name, values[name])
+        draft.save()
+        remaining = {text.language: text for text in draft.texts.all() if text.language not in kept}
+        for text in texts:
+            stored = remaining.pop(text["language"], None) or AdviceText(version=draft)
+            wanted = {name: text.get(name) or "" for name in ("language", *TEXT_FIELDS)}
+            if stored.pk is None or any(getattr(stored, k) != v for k, v in wanted.items()):
+                for name, value in wanted.items():
+                    setattr(stored, name, value)
+                stored.save()
+        for text in remaining.values():
+            text.delete()
+    return withdrawn
 
 
 def _has_text(version):

@@ -19,16 +19,18 @@ from lifeline.advice.forms import (
     BriefingTextFormSet,
     SubscribeForm,
     VersionForm,
-    check_level_summary,
 )
 from lifeline.advice.models import LEVEL_STYLE, AdviceVersion, Briefing, Level, State, TravelAdvice
 from lifeline.core import approval, branding
+from lifeline.core.errors import Invalid
+from lifeline.core.forms import listed, show_invalid
 from lifeline.core.http import client_ip, same_origin
 from lifeline.core.languages import is_rtl, pick_language, ui_language
 from lifeline.core.models import Action, Area
 from lifeline.core.names import country_name, language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import is_id, paginate
+from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.geo.models import Country
 
 AREA = Area.ADVICE
@@ -245,11 +247,14 @@ def advice_create(request):
     require(request.user, AREA, Action.CHANGE)
     form = AdviceForm(request.POST or None, organisations=writable_organisations(request.user))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            advice = form.save()
-            draft = services.new_draft(advice, request.user)
-        messages.success(request, _("Advice created. Write its first version."))
-        return redirect("advice:version_edit", pk=draft.pk)
+        values = {name: form.cleaned_data.get(name) for name in services.PLACE_FIELDS}
+        try:
+            draft = services.save_advice(request.user, values)
+        except Invalid as exc:
+            show_invalid(exc.errors, form)
+        else:
+            messages.success(request, _("Advice created. Write its first version."))
+            return redirect("advice:version_edit", pk=draft.pk)
     return render(request, "advice/advice_form.html", {"form": form})
 
 
@@ -303,22 +308,41 @@ def version_edit(request, pk):
     data = request.POST if request.method == "POST" else None
     form = VersionForm(data, instance=version)
     texts = AdviceTextFormSet(data, instance=version, prefix="texts")
-    if data is not None and form.is_valid() and texts.is_valid() and check_level_summary(form, texts):
-        try:
-            with transaction.atomic():
-                withdrawn = services.record_change(version, request.user)  # before the content
-                form.save()
-                texts.save()
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("advice:version", pk=version.pk)
-        if withdrawn:
-            messages.warning(
-                request, _("Saved. The change withdrew the submission: send it for approval again.")
-            )
+    if data is not None:
+        parsed = all([form.is_valid(), texts.is_valid()])
+        values = {
+            name: form.cleaned_data[name] for name in services.DRAFT_FIELDS if name in form.cleaned_data
+        }
+        text_forms, text_values = listed(texts, ("language", *services.TEXT_FIELDS))
+        nested = {services.TEXTS: (texts, text_forms)}
+        # Texts saved meanwhile that this (stale) form does not carry stay as they are.
+        carried = {each.instance.pk for each in texts.initial_forms}
+        kept = [t.language for t in version.texts.all() if t.pk not in carried]
+        if not parsed:  # with the rules' answers on the rest, all at once
+            show_invalid(services.draft_errors(version, values, text_values, kept), form, nested)
         else:
-            messages.success(request, _("Draft saved."))
-        return redirect("advice:version", pk=version.pk)
+            try:
+                withdrawn = services.save_draft(
+                    request.user,
+                    version,
+                    values,
+                    text_values,
+                    kept,
+                    version=form.cleaned_data.get(VERSION_FIELD),
+                )
+            except Invalid as exc:
+                show_invalid(exc.errors, form, nested)
+            except ValidationError as exc:  # the two-person workflow refused the change
+                messages.error(request, " ".join(exc.messages))
+                return redirect("advice:version", pk=version.pk)
+            else:
+                if withdrawn:
+                    messages.warning(
+                        request, _("Saved. The change withdrew the submission: send it for approval again.")
+                    )
+                else:
+                    messages.success(request, _("Draft saved."))
+                return redirect("advice:version", pk=version.pk)
     return render(request, "advice/version_form.html", {"form": form, "texts": texts, "version": version})
 
 

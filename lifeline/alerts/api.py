@@ -1,7 +1,8 @@
 """Alerts in the JSON API: list and read, write drafts, submit, approve, publish in an emergency, import CAP.
 
-Drafts are validated by the page's forms; every state change goes through
-``lifeline.alerts.services`` and the two-person workflow (``lifeline.core.approval``), so the
+Drafts are written by the page's write service (``alerts/services.save_alert``: the same rules,
+audit and contributors); every state change goes through ``lifeline.alerts.services`` and the
+two-person workflow (``lifeline.core.approval``), so the
 rule is the same here as on the pages.
 The public feed and CAP messages stay at /alerts/feed.atom and /alerts/cap/…, without a token.
 """
@@ -10,7 +11,6 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
@@ -19,7 +19,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from lifeline.alerts.cap import MAX_BYTES
-from lifeline.alerts.forms import AlertForm, AreaForm, InfoFormSet
+from lifeline.alerts.forms import InfoBlockForm, LanguageTagField
 from lifeline.alerts.models import (
     Alert,
     CapScope,
@@ -36,13 +36,16 @@ from lifeline.alerts.models import (
     Status as CapStatus,
 )
 from lifeline.alerts.services import (
+    ALERT_FIELDS,
+    AREA_KEY,
+    INFO,
+    alert_errors,
     approve,
     default_sender,
     import_cap,
     message_texts,
     publish_override,
-    refresh_expiry,
-    set_area,
+    save_alert,
     submit,
 )
 from lifeline.api.common import (
@@ -52,14 +55,13 @@ from lifeline.api.common import (
     Mapped,
     ShortText,
     Text,
-    area_ids,
-    form_errors,
+    area_rows,
     invalid,
     organisation_for,
     require,
 )
+from lifeline.core.errors import Invalid
 from lifeline.core.models import Action, Area
-from lifeline.core.permissions import writable_organisations
 
 AREA = Area.ALERTS
 router = Router(tags=["alerts"])
@@ -233,38 +235,38 @@ def _with_related(queryset):
     return queryset.prefetch_related("info__areas__admin_areas")
 
 
-def _form_data(request, payload: AlertIn):
-    """The page's POST data for the alert form, the info formset and the area form."""
+def _when(value):
+    """A time as given (one without a zone is the deployment's local time)."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _values(request, payload: AlertIn):
+    """The payload as plain values for ``services.save_alert`` (the alert's, its blocks', its
+    area's), and what in it does not read (keyed as the services name errors)."""
     organisation = organisation_for(request, payload.organisation)
-    data = {
-        "organisation": organisation.pk,
-        "sender": payload.sender or default_sender(organisation),
-        **{
-            f: getattr(payload, f)
-            for f in ("status", "scope", "restriction", "addresses", "source", "incidents", "note")
-        },
-        "info-TOTAL_FORMS": str(len(payload.info)),
-        "info-INITIAL_FORMS": "0",
-        "info-MIN_NUM_FORMS": "0",
-        "info-MAX_NUM_FORMS": "1000",
+    values = {name: getattr(payload, name) for name in ALERT_FIELDS if name in AlertIn.model_fields}
+    values.update(organisation=organisation, sender=payload.sender or default_sender(organisation))
+    infos, errors = [], {}
+    for index, info in enumerate(payload.info):
+        found = info.dict()
+        for name in ("effective", "onset", "expires"):
+            found[name] = _when(found[name])
+        for name, field in (("language", LanguageTagField()), ("web", InfoBlockForm.base_fields["web"])):
+            try:
+                found[name] = field.clean(found[name])
+            except ValidationError as exc:
+                found[name], errors[f"{INFO}[{index}].{name}"] = "", list(exc.messages)
+        infos.append(found)
+    admin_areas, errors[f"{AREA_KEY}.pcodes"] = area_rows(payload.area.pcodes, one=True)
+    area = {
+        "area_desc": payload.area.area_desc,
+        "polygons": [" ".join(p.split()) for p in payload.area.polygons if p.strip()],
+        "circles": [" ".join(c.split()) for c in payload.area.circles if c.strip()],
+        "admin_areas": admin_areas,
     }
-    for n, info in enumerate(payload.info):
-        for name, value in info.dict().items():
-            if isinstance(value, datetime.datetime):  # the form reads local time: convert, keep the instant
-                value = (timezone.localtime(value) if timezone.is_aware(value) else value).strftime(
-                    "%Y-%m-%dT%H:%M:%S"
-                )
-            data[f"info-{n}-{name}"] = "" if value is None else value
-    ids, unknown = area_ids(payload.area.pcodes)
-    data.update(
-        {
-            "area-area_desc": payload.area.area_desc,
-            "area-polygons": "\n".join(payload.area.polygons),
-            "area-circles": "\n".join(payload.area.circles),
-            "area-admin_areas": ids,
-        }
-    )
-    return data, unknown
+    return values, infos, area, {name: found for name, found in errors.items() if found}
 
 
 def _workflow(request, pk, step):
@@ -293,34 +295,13 @@ def list_alerts(request, filters: Query[AlertFilter]):
 def create_draft(request, payload: AlertIn):
     """A draft written in one or more languages, with one area for all of them (as on the page)."""
     require(request, AREA, Action.CHANGE)
-    data, unknown = _form_data(request, payload)
-    form = AlertForm(data, organisations=writable_organisations(request.user))
-    infos = InfoFormSet(data, instance=Alert(), prefix="info")
-    for each in infos.forms:
-        each.empty_permitted = False
-    area = AreaForm(data, prefix="area")
-    valid = all([form.is_valid(), infos.is_valid(), area.is_valid()])
-    if unknown:
-        valid = False
-    if not valid:
-        errors = form_errors(form)
-        for n, each in enumerate(infos.forms):
-            errors.update({f"info[{n}].{k}": v for k, v in form_errors(each).items()})
-        if infos.non_form_errors():
-            errors["info"] = [str(m) for m in infos.non_form_errors()]
-        errors.update({f"area.{k}": v for k, v in form_errors(area).items()})
-        if unknown:
-            errors["area.pcodes"] = [f"Unknown P-code: {unknown[0]}"]
-        return invalid(errors)
-    with transaction.atomic():
-        alert = form.save(commit=False)
-        alert.created_by = request.user
-        alert.save()
-        infos.instance = alert
-        infos.save()
-        set_area(alert, **area.area())
-        refresh_expiry(alert)
-        alert.save()
+    values, infos, area, errors = _values(request, payload)
+    if errors:  # with the rules' answers on the rest, as the page gives them all at once
+        return invalid({**alert_errors(request.user, None, values, infos, area), **errors})
+    try:
+        alert, _withdrawn = save_alert(request.user, None, values, infos, area)
+    except Invalid as exc:
+        return invalid(exc.errors)
     return Status(201, _out(_with_related(Alert.objects.filter(pk=alert.pk)).get()))
 
 

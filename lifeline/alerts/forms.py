@@ -1,17 +1,16 @@
 import json
-from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.alerts import hazards
 from lifeline.alerts.areas import geojson_from_shapes, merged, shapes_from_geojson
 from lifeline.alerts.cap import MAX_BYTES, check_circle, check_polygon
 from lifeline.alerts.models import Alert, Category, FeedSubscription, InfoBlock, ResponseType, State, Status
+from lifeline.alerts.services import ALERT_FIELDS, INFO_FIELDS
 from lifeline.core.forms import LanguageField, offer_organisations
 from lifeline.core.names import language_name
 from lifeline.core.versions import VersionedForm
@@ -26,25 +25,10 @@ def ui_languages():
     return [(code, language_name(code)) for code, _name in settings.LANGUAGES]
 
 
-def _no_separators(value):
-    if any(ch in value for ch in " ,<&") or not value:
-        raise ValidationError(_("Use no spaces, commas, < or & here."))
-
-
-class AlertForm(forms.ModelForm):
+class AlertForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Alert
-        fields = [
-            "organisation",
-            "sender",
-            "status",
-            "scope",
-            "restriction",
-            "addresses",
-            "source",
-            "incidents",
-            "note",
-        ]
+        fields = list(ALERT_FIELDS)  # what the write service takes: one list
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "sender": _(
@@ -58,15 +42,6 @@ class AlertForm(forms.ModelForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         offer_organisations(self.fields["organisation"], organisations, _("Issued by"))
-        self.fields["sender"].validators.append(_no_separators)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("scope") == "Restricted" and not data.get("restriction"):
-            self.add_error("restriction", _("A restricted alert must say who may see it."))
-        if data.get("scope") == "Private" and not data.get("addresses"):
-            self.add_error("addresses", _("A private alert must name its recipients."))
-        return data
 
 
 class LanguageTagField(LanguageField):
@@ -98,25 +73,7 @@ class InfoBlockForm(forms.ModelForm):
 
     class Meta:
         model = InfoBlock
-        fields = [
-            "language",
-            "event",
-            "headline",
-            "description",
-            "instruction",
-            "categories",
-            "response_types",
-            "urgency",
-            "severity",
-            "certainty",
-            "audience",
-            "effective",
-            "onset",
-            "expires",
-            "sender_name",
-            "web",
-            "contact",
-        ]
+        fields = list(INFO_FIELDS)
         # Text in the block's language, whatever the page's direction: let the browser find its direction.
         widgets = {
             "event": forms.TextInput(attrs={"dir": "auto"}),
@@ -171,16 +128,6 @@ class InfoBlockForm(forms.ModelForm):
         for name in ("effective", "onset", "expires"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
-    def clean(self):
-        data = super().clean()
-        start = data.get("onset") or data.get("effective")
-        if start and data.get("expires") and data["expires"] <= start:
-            self.add_error("expires", _("“Expires” must be after “effective” and “onset”."))
-        if "expires" in data and not data["expires"] and self.has_changed():
-            data["expires"] = default_expiry(start)
-            self.instance.expires = data["expires"]
-        return data
-
     def has_changed(self):
         """A new block with no words in it is not written (a language offered and left empty)."""
         if self.instance.pk is None and self.is_bound:
@@ -209,28 +156,8 @@ class InfoBlockForm(forms.ModelForm):
         return any(self[f.name].errors for f in self.cap_fields)
 
 
-def default_expiry(start=None):
-    """The expiry of an alert whose author gave none: ``ALERT_DEFAULT_HOURS`` after it starts."""
-    return (start or timezone.now()) + timedelta(hours=settings.ALERT_DEFAULT_HOURS)
-
-
-class BaseInfoFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        kept = [
-            f for f in self.forms if f.has_changed() and not f.errors and not f.cleaned_data.get("DELETE")
-        ]
-        kept += [f for f in self.forms if f.instance.pk and not f.has_changed()]
-        if not kept and not any(f.errors for f in self.forms):
-            raise ValidationError(_("Write the alert in at least one language."))
-        languages = [f.cleaned_data.get("language") for f in kept if f.cleaned_data.get("language")]
-        if len(languages) != len(set(languages)):
-            raise ValidationError(_("Each language may appear only once."))
-
-
-InfoFormSet = forms.inlineformset_factory(
-    Alert, InfoBlock, form=InfoBlockForm, formset=BaseInfoFormSet, extra=1, can_delete=True
-)
+# Which blocks an alert needs, and in which languages: ``alerts/services.alert_errors``.
+InfoFormSet = forms.inlineformset_factory(Alert, InfoBlock, form=InfoBlockForm, extra=1, can_delete=True)
 
 
 class AreaForm(forms.Form):
@@ -317,28 +244,15 @@ class AreaForm(forms.Form):
             return [], []
         return shapes_from_geojson(text)
 
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not (
-            data["polygons"]
-            or data["circles"]
-            or any(data["geojson"])
-            or any(data["shapes"])
-            or data["admin_areas"]
-        ):
-            raise ValidationError(
-                _("Say where: give a polygon, a circle, a GeoJSON file or administrative areas.")
-            )
-        return data
-
     def area(self):
-        """Keyword arguments for ``services.set_area``."""
-        data = self.cleaned_data
+        """The area as ``services.save_alert`` takes it (what was read of it, when not all was)."""
+        data = getattr(self, "cleaned_data", None) or {}
+        shapes, upload = data.get("shapes") or ([], []), data.get("geojson") or ([], [])
         return {
-            "area_desc": data["area_desc"],
-            "polygons": merged(data["shapes"][0], data["polygons"], data["geojson"][0]),
-            "circles": merged(data["shapes"][1], data["circles"], data["geojson"][1]),
-            "admin_areas": list(data["admin_areas"]),
+            "area_desc": data.get("area_desc", ""),
+            "polygons": merged(shapes[0], data.get("polygons") or [], upload[0]),
+            "circles": merged(shapes[1], data.get("circles") or [], upload[1]),
+            "admin_areas": list(data.get("admin_areas") or []),
         }
 
     @staticmethod

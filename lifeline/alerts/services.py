@@ -26,6 +26,7 @@ from lifeline.alerts.models import (
     State,
 )
 from lifeline.core import approval
+from lifeline.core.errors import model_errors
 from lifeline.geo.models import AdminArea
 
 PCODE = "PCODE"
@@ -264,6 +265,208 @@ def record_change(alert, user):
         return approval.record_change(alert, user)
     except ValidationError as exc:
         raise WorkflowError(exc.messages[0]) from exc
+
+
+# What ``save_alert`` writes. The alert's own values (``organisation`` an ``Organisation`` row); an
+# info block per language (``area_desc``: the area in that language's words, else the area's);
+# the one area of every block (``admin_areas``: ``AdminArea`` rows).
+ALERT_FIELDS = (
+    "organisation",
+    "sender",
+    "status",
+    "scope",
+    "restriction",
+    "addresses",
+    "source",
+    "incidents",
+    "note",
+)
+INFO_FIELDS = (
+    "language",
+    "event",
+    "headline",
+    "description",
+    "instruction",
+    "categories",
+    "response_types",
+    "urgency",
+    "severity",
+    "certainty",
+    "audience",
+    "effective",
+    "onset",
+    "expires",
+    "sender_name",
+    "web",
+    "contact",
+)
+AREA_FIELDS = ("area_desc", "polygons", "circles", "admin_areas")
+# Where errors of the info blocks and the area are named: ``info[0].headline``, ``info``, ``area.polygons``.
+INFO, AREA_KEY = "info", "area"
+
+
+def check_alert_writer(by, alert=None):
+    """Refuse (PermissionDenied) a user who may not write alerts, or change this one (the two-person
+    workflow's rule: ``core/approval.may_change``)."""
+    from lifeline.core.models import Action, Area
+    from lifeline.core.permissions import has_perm
+
+    if not has_perm(by, Area.ALERTS, Action.CHANGE):
+        raise PermissionDenied
+    if alert is not None and alert.pk is not None:
+        _require_change(by, alert)
+
+
+def default_expiry(start=None):
+    """The expiry of an alert whose author gave none: ``ALERT_DEFAULT_HOURS`` after it starts."""
+    from datetime import timedelta
+
+    return (start or timezone.now()) + timedelta(hours=settings.ALERT_DEFAULT_HOURS)
+
+
+def _required():
+    return [_("This field is required.")]
+
+
+def _info_errors(infos):
+    from django.core.validators import URLValidator
+
+    errors, languages = {}, []
+    if not infos:
+        errors[INFO] = [_("Write the alert in at least one language.")]
+    for index, info in enumerate(infos):
+        prefix, found = f"{INFO}[{index}]", {}
+        for name in ("language", "headline", "categories"):
+            if not info.get(name):
+                found[f"{prefix}.{name}"] = _required()
+        if info.get("web"):
+            try:
+                URLValidator(schemes=["http", "https"])(info["web"])
+            except ValidationError as exc:
+                found[f"{prefix}.web"] = list(exc.messages)
+        start = info.get("onset") or info.get("effective")
+        if start and info.get("expires") and info["expires"] <= start:
+            found[f"{prefix}.expires"] = [_("“Expires” must be after “effective” and “onset”.")]
+        candidate = InfoBlock(**{name: info.get(name) for name in INFO_FIELDS if info.get(name) is not None})
+        found.update(model_errors(candidate, INFO_FIELDS, found, prefix))
+        if len(str(info.get("area_desc") or "")) > 500:
+            found[f"{prefix}.area_desc"] = [_("Too long: at most %(n)s characters.") % {"n": 500}]
+        errors.update(found)
+        if info.get("language"):
+            languages.append(info["language"])
+    if len(languages) != len(set(languages)):
+        errors[INFO] = [_("Each language may appear only once.")]
+    return errors
+
+
+def _area_errors(area):
+    from lifeline.alerts.cap import check_circle, check_polygon
+
+    errors = {}
+    if not str(area.get("area_desc") or "").strip():
+        errors[f"{AREA_KEY}.area_desc"] = _required()
+    for name, check in (("polygons", check_polygon), ("circles", check_circle)):
+        for number, value in enumerate(area.get(name) or (), start=1):
+            try:
+                check(value)
+            except ValueError as exc:
+                errors[f"{AREA_KEY}.{name}"] = [_("Line %(n)s: %(reason)s") % {"n": number, "reason": exc}]
+                break
+    if not (area.get("polygons") or area.get("circles") or area.get("admin_areas")):
+        errors[AREA_KEY] = [_("Say where: give a polygon, a circle, a GeoJSON file or administrative areas.")]
+    return errors
+
+
+def alert_errors(by, alert, values, infos, area):
+    """The rules of an alert's draft, {field: [messages]} ({} when they hold): issued by an
+    organisation ``by`` may write to, a CAP sender without separators, who may see a restricted
+    alert and who gets a private one; text in at least one language, each language once, each block
+    with a headline and a category, expiring after it starts; an area described and drawn or named."""
+    import copy
+
+    from django.forms import ModelChoiceField
+
+    from lifeline.core.permissions import writable_organisations
+
+    errors = {}
+    organisation = values.get("organisation")
+    if organisation is None:
+        errors["organisation"] = _required()
+    elif not writable_organisations(by).filter(pk=organisation.pk).exists():
+        errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
+    sender = str(values.get("sender") or "")
+    if not sender:
+        errors["sender"] = _required()
+    elif any(ch in sender for ch in " ,<&"):
+        errors["sender"] = [_("Use no spaces, commas, < or & here.")]
+    if values.get("scope") == "Restricted" and not values.get("restriction"):
+        errors["restriction"] = [_("A restricted alert must say who may see it.")]
+    if values.get("scope") == "Private" and not values.get("addresses"):
+        errors["addresses"] = [_("A private alert must name its recipients.")]
+    candidate = copy.copy(alert) if alert is not None else Alert()
+    for name in ALERT_FIELDS:
+        if name in values and name not in errors:
+            setattr(candidate, name, values[name])
+    errors.update(model_errors(candidate, ALERT_FIELDS, errors))
+    return {**errors, **_info_errors(infos), **_area_errors(area)}
+
+
+def _info_key(info):
+    return info.language if isinstance(info, InfoBlock) else info["language"]
+
+
+def save_alert(by, alert, values, infos, area, *, version=""):
+    """Write (``alert`` None) or change a draft alert, as ``by``: every rule checked before anything
+    is saved (``alert_errors``), then the alert, its blocks (a stored block in the same language
+    is kept and updated, the others deleted) and their one area in one transaction, audited as
+    ``by``, who becomes one of its contributors (a change after submission withdraws it: the
+    two-person workflow, ``core/approval``). A block with no expiry expires ``ALERT_DEFAULT_HOURS``
+    after it starts. ``version`` is the one its author read (``core/versions``): when the alert has
+    changed since, ``ChangedMeanwhile`` and nothing changes. Refused input raises ``Invalid``.
+    Returns the alert and whether the change withdrew a submission."""
+    from lifeline.core import audit
+    from lifeline.core.errors import Invalid
+    from lifeline.core.versions import ChangedMeanwhile, current_fingerprint
+
+    check_alert_writer(by, alert)
+    errors = alert_errors(by, alert, values, infos, area)
+    if errors:
+        raise Invalid(errors)
+    current = audit.current_actor()
+    with audit.acting_as(by, ip=current.ip, via=current.via), transaction.atomic():
+        stored = alert is not None and alert.pk is not None
+        if version and stored and current_fingerprint(alert, lock=True) != version:
+            raise ChangedMeanwhile(alert)
+        alert = alert if alert is not None else Alert(created_by=by)
+        for name in ALERT_FIELDS:
+            if name in values:
+                setattr(alert, name, values[name])
+        if alert.pk is None:
+            alert.save()
+        withdrawn = record_change(alert, by)  # before the content: a submission is withdrawn
+        alert.save()
+        remaining = list(alert.info.all())
+        for info in infos:
+            block = next((b for b in remaining if _info_key(b) == _info_key(info)), None)
+            if block is None:
+                block = InfoBlock(alert=alert)
+            else:
+                remaining.remove(block)
+            for name in INFO_FIELDS:
+                setattr(block, name, info.get(name) if info.get(name) is not None else "")
+            for name in ("effective", "onset", "expires"):
+                setattr(block, name, info.get(name))
+            block.response_types = info.get("response_types") or []
+            if block.expires is None:
+                block.expires = default_expiry(block.onset or block.effective)
+            block.save()
+        for block in remaining:
+            block.delete()
+        descs = {info["language"]: info.get("area_desc") for info in infos}
+        set_area(alert, **{name: area.get(name) or () for name in AREA_FIELDS}, area_descs=descs)
+        refresh_expiry(alert)
+        alert.save()
+    return alert, withdrawn
 
 
 def _step(step, *args, **kwargs):

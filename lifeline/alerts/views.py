@@ -3,7 +3,6 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,7 +37,12 @@ from lifeline.alerts.models import (
     State,
 )
 from lifeline.alerts.services import (
+    ALERT_FIELDS,
+    AREA_KEY,
+    INFO,
+    INFO_FIELDS,
     alert_area,
+    alert_errors,
     approve,
     area_languages,
     default_sender,
@@ -46,18 +50,19 @@ from lifeline.alerts.services import (
     followup,
     import_cap,
     publish_override,
-    record_change,
-    refresh_expiry,
     return_to_draft,
-    set_area,
+    save_alert,
     submit,
 )
 from lifeline.core import approval, branding
+from lifeline.core.errors import Invalid
+from lifeline.core.forms import listed, show_invalid
 from lifeline.core.languages import pick
 from lifeline.core.models import Action, Area
 from lifeline.core.names import language_name
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import paginate
+from lifeline.core.versions import FIELD as VERSION_FIELD
 from lifeline.geo.services import map_config
 
 AREA = Area.ALERTS
@@ -181,35 +186,37 @@ def alert_edit(request, pk=None):
     area_form = AreaForm(
         data, files, initial=AreaForm.initial_for(alert_area(alert) if alert else None), prefix="area"
     )
-    if data is not None and all([form.is_valid(), infos.is_valid(), area_form.is_valid()]):
-        try:
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                if alert is None:
-                    saved.created_by = request.user
-                    saved.save()
-                withdrawn = record_change(
-                    saved, request.user
-                )  # before the content: a submission is withdrawn
-                saved.save()
-                infos.instance = saved
-                infos.save()
-                descs = {
-                    f.cleaned_data["language"]: f.cleaned_data.get("area_desc")
-                    for f in infos.forms
-                    if f.cleaned_data.get("language") and not f.cleaned_data.get("DELETE")
-                }
-                set_area(saved, **area_form.area(), area_descs=descs)
-                refresh_expiry(saved)
-                saved.save()
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("alerts:detail", pk=alert.pk) if alert else redirect("alerts:list")
-        if withdrawn:
-            messages.warning(request, _("Saved. The change withdrew the submission: submit the alert again."))
+    if data is not None:
+        parsed = all([form.is_valid(), infos.is_valid(), area_form.is_valid()])
+        values = {name: form.cleaned_data[name] for name in ALERT_FIELDS if name in form.cleaned_data}
+        info_forms, info_values = listed(infos, INFO_FIELDS + ("area_desc",))
+        shown = {"nested": {INFO: (infos, info_forms)}, "parts": {AREA_KEY: area_form}}
+        if not parsed:  # with the rules' answers on the rest, all at once
+            found = alert_errors(request.user, alert, values, info_values, area_form.area())
+            show_invalid(found, form, **shown)
         else:
-            messages.success(request, _("Saved the draft alert."))
-        return redirect("alerts:detail", pk=saved.pk)
+            try:
+                saved, withdrawn = save_alert(
+                    request.user,
+                    alert,
+                    values,
+                    info_values,
+                    area_form.area(),
+                    version=form.cleaned_data.get(VERSION_FIELD),
+                )
+            except Invalid as exc:
+                show_invalid(exc.errors, form, **shown)
+            except ValidationError as exc:  # the two-person workflow refused the change
+                messages.error(request, " ".join(exc.messages))
+                return redirect("alerts:detail", pk=alert.pk) if alert else redirect("alerts:list")
+            else:
+                if withdrawn:
+                    messages.warning(
+                        request, _("Saved. The change withdrew the submission: submit the alert again.")
+                    )
+                else:
+                    messages.success(request, _("Saved the draft alert."))
+                return redirect("alerts:detail", pk=saved.pk)
     context = {
         "form": form,
         "infos": infos,

@@ -148,12 +148,41 @@ def owner_id(request, requested, instance=None):
     return profile.organisation_id if profile is not None else None
 
 
+def area_rows(pcodes, one=False):
+    """P-codes → (the admin areas they name, in order; the errors of those that name none: [] when
+    all do). ``one``: the payload's field holds a single P-code (the message names it alone)."""
+    from lifeline.geo.models import AdminArea
+
+    found = {a.pcode: a for a in AdminArea.objects.filter(pcode__in=set(pcodes))}
+    unknown = [p for p in pcodes if p not in found]
+    if not unknown:
+        errors = []
+    elif one:
+        errors = [f"Unknown P-code: {unknown[0]}"]
+    else:
+        errors = [f"Unknown P-codes: {', '.join(unknown)}"]
+    return [found[p] for p in pcodes if p in found], errors
+
+
 def area_ids(pcodes):
     """P-codes → (ids of the areas found, in order, the P-codes that name no area)."""
     from lifeline.geo.models import AdminArea
 
     found = dict(AdminArea.objects.filter(pcode__in=set(pcodes)).values_list("pcode", "pk"))
     return [found[p] for p in pcodes if p in found], [p for p in pcodes if p not in found]
+
+
+def language_rows(codes):
+    """ISO 639 codes or language names → (``Language`` rows, in order, each once; the errors of those
+    that name no language, in the words of the page's language field: [] when all do)."""
+    from django.core.exceptions import ValidationError
+
+    from lifeline.core.forms import LanguageCodesField
+
+    try:
+        return list(LanguageCodesField().clean(", ".join(c for c in codes if c))), []
+    except ValidationError as exc:
+        return [], [str(m) for m in exc.messages]
 
 
 # Pagination's offset is unbounded; SQL's OFFSET is a 64-bit integer. Past this, a page is empty anyway.

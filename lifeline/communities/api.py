@@ -21,8 +21,10 @@ from lifeline.api.common import (
     ReportOut,
     ShortText,
     Text,
+    area_rows,
     etag,
     invalid,
+    language_rows,
     matched_version,
     owner_id,
     require,
@@ -33,7 +35,7 @@ from lifeline.communities import services
 from lifeline.communities.forms import CommunityFilterForm
 from lifeline.communities.models import CommunityProfile, Housing, Level, Sector, Vulnerability
 from lifeline.communities.tabular import CommunitySchema
-from lifeline.core.forms import CountryField, LanguageCodesField
+from lifeline.core.forms import CountryField
 from lifeline.core.models import Action, Area, Organisation
 from lifeline.directory.models import KeyContact
 from lifeline.geo.models import AdminArea
@@ -179,18 +181,13 @@ def _values(request, payload: CommunityIn, instance=None):
         errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
     values = payload.dict()
     values.pop("note")
-    for name, field in (
-        ("origin_countries", CountryField(multiple=True, model=True, required=False)),
-        ("languages", LanguageCodesField()),
-    ):
-        try:
-            values[name] = list(field.clean(", ".join(getattr(payload, name))))
-        except ValidationError as exc:
-            values[name], errors[name] = [], [str(m) for m in exc.messages]
-    areas = {a.pcode: a for a in AdminArea.objects.filter(pcode__in=payload.areas)}
-    if unknown := [p for p in payload.areas if p not in areas]:
-        errors["areas"] = [f"Unknown P-codes: {', '.join(unknown)}"]
-    values["areas"] = [areas[p] for p in payload.areas if p in areas]
+    try:
+        countries = CountryField(multiple=True, model=True, required=False)
+        values["origin_countries"] = list(countries.clean(", ".join(payload.origin_countries)))
+    except ValidationError as exc:
+        values["origin_countries"], errors["origin_countries"] = [], [str(m) for m in exc.messages]
+    values["languages"], errors["languages"] = language_rows(payload.languages)
+    values["areas"], errors["areas"] = area_rows(payload.areas)
     for name in ("focal_points", "reached_by"):
         ids = getattr(payload, name)
         found = KeyContact.objects.in_bulk(ids)
@@ -199,7 +196,7 @@ def _values(request, payload: CommunityIn, instance=None):
             errors[name] = [str(message) % {"value": missing[0]}]
         values[name] = [found[pk] for pk in ids if pk in found]
     values["organisation"] = organisation
-    return values, errors
+    return values, {name: found for name, found in errors.items() if found}
 
 
 def _save(request, payload, instance=None, response=None):

@@ -11,6 +11,7 @@ from lifeline.communities.forms import CommunityFilterForm, CommunityProfileForm
 from lifeline.communities.models import CommunityProfile
 from lifeline.communities.tabular import CommunitySchema
 from lifeline.communities.xlsform import FORM_ID, build_xlsform
+from lifeline.core.forms import show_invalid
 from lifeline.core.models import Action, Area
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, is_id, paginate
@@ -91,9 +92,7 @@ def edit(request, pk=None):
                 version=form.cleaned_data.get(VERSION_FIELD),
             )
         except services.Invalid as exc:
-            for field, found in exc.errors.items():
-                for message in found:
-                    form.add_error(field if field in form.fields else None, message)
+            show_invalid(exc.errors, form)
         else:
             messages.success(request, _("Saved “%(name)s”.") % {"name": saved.name})
             return redirect("communities:detail", pk=saved.pk)

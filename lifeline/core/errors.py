@@ -89,6 +89,30 @@ def changed_meanwhile(request, exception):
     return _page(request, "409.html", 409, message=str(exception))
 
 
+def model_errors(instance, fields=None, found=(), prefix="", constraints=False):
+    """A model's own rules (lengths, choices, validators, ``clean``; its check constraints with
+    ``constraints``) for ``fields`` of ``instance`` (all its fields when None), but those already
+    named in ``found`` (keys ``field`` or ``prefix.field``), as {field: [messages]} for ``Invalid``:
+    keyed ``prefix.field``, and ``prefix`` for the record's own rules (``__all__`` without one)."""
+    from django.core.exceptions import ValidationError
+
+    named = {key.rsplit(".", 1)[-1] for key in found}
+    exclude = [
+        f.name
+        for f in instance._meta.fields
+        if (fields is not None and f.name not in fields) or f.name in named
+    ]
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=constraints)
+    except ValidationError as exc:
+        errors = {}
+        for field, messages in exc.message_dict.items():
+            key = field if not prefix else (prefix if field == "__all__" else f"{prefix}.{field}")
+            errors[key] = [str(m) for m in messages]
+        return errors
+    return {}
+
+
 class Invalid(Exception):
     """Refused input to a write service, nothing saved: ``errors`` is {field: [translated messages]}
     (nested values are named ``household[0].name``). Pages show each message beside its field, the

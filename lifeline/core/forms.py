@@ -61,6 +61,52 @@ class ImportForm(forms.Form):
         return upload
 
 
+def listed(formset, fields):
+    """What a page's formset lists, for a write service: the forms kept (stored ones not deleted,
+    new ones with something written in them), and each one's values of ``fields``, in that order."""
+    kept = [
+        form
+        for form in formset.forms
+        if getattr(form, "cleaned_data", None)
+        and not form.cleaned_data.get("DELETE")
+        and (form.instance.pk is not None or form.has_changed())
+    ]
+    return kept, [{name: form.cleaned_data.get(name) for name in fields} for form in kept]
+
+
+NESTED_KEY = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?$")
+
+
+def show_invalid(errors, form, nested=None, parts=None):
+    """Put a write service's refusal (``core.errors.Invalid``'s {field: [messages]}) beside the
+    page's fields: on ``form``; for a nested list (``nested``: {name: (formset, forms)}, the forms
+    in the order of the list given to the service), ``name[i].field`` beside that field of the
+    i-th form, ``name[i]`` above it and ``name`` above the formset; for a part of the page with a
+    form of its own (``parts``: {name: form}), ``name.field`` and ``name``. What names nothing on
+    the page goes above the form. A field that already shows an error (the page's own reading of
+    it) keeps that one alone; a message already above a form is not repeated."""
+    nested, parts = nested or {}, parts or {}
+    for key, messages in errors.items():
+        match = NESTED_KEY.match(key)
+        head, _dot, rest = key.partition(".")
+        if match and match.group(1) in nested:
+            _formset, forms_ = nested[match.group(1)]
+            target, field = forms_[int(match.group(2))], match.group(3)
+        elif key in nested:
+            nested[key][0].non_form_errors().extend(messages)
+            continue
+        elif head in parts:
+            target, field = parts[head], rest or None
+        else:
+            target, field = form, key
+        field = field if field in target.fields else None
+        if field is not None and field in target.errors:
+            continue
+        for message in messages:
+            if field is not None or message not in target.non_field_errors():
+                target.add_error(field, message)
+
+
 def split_entries(text):
     """What a person typed into a picker for several values → the entries, in order.
 

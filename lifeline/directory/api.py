@@ -20,8 +20,10 @@ from lifeline.api.common import (
     ReportOut,
     ShortText,
     Text,
+    area_rows,
     etag,
     invalid,
+    language_rows,
     matched_version,
     owner_id,
     require,
@@ -29,7 +31,6 @@ from lifeline.api.common import (
     run_import,
 )
 from lifeline.core import disclosure
-from lifeline.core.forms import LanguageCodesField
 from lifeline.core.models import Action, Area, Organisation
 from lifeline.directory import services
 from lifeline.directory.models import (
@@ -138,21 +139,16 @@ def _values(request, payload: ContactIn, instance=None):
     organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
     if organisation_id and organisation is None:
         errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
-    try:
-        languages = LanguageCodesField().clean(", ".join(payload.languages))
-    except ValidationError as exc:
-        languages, errors["languages"] = [], [str(m) for m in exc.messages]
-    areas = {a.pcode: a for a in AdminArea.objects.filter(pcode__in=payload.coverage_areas)}
-    if unknown := [p for p in payload.coverage_areas if p not in areas]:
-        errors["coverage_areas"] = [f"Unknown P-codes: {', '.join(unknown)}"]
+    languages, errors["languages"] = language_rows(payload.languages)
+    areas, errors["coverage_areas"] = area_rows(payload.coverage_areas)
     values = payload.dict()
     values.update(
         organisation=organisation,
-        languages=list(languages),
+        languages=languages,
         channels=[{"type": c.type, "value": c.value} for c in payload.channels],
-        coverage_areas=[areas[p] for p in payload.coverage_areas if p in areas],
+        coverage_areas=areas,
     )
-    return values, errors
+    return values, {name: found for name, found in errors.items() if found}
 
 
 def _save(request, payload, instance=None, response=None):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.core import audit, disclosure
+from lifeline.core.forms import show_invalid
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, paginate, safe_next
@@ -80,9 +81,7 @@ def contact_edit(request, pk=None):
         try:
             saved = save_contact(request.user, contact, values, version=form.cleaned_data.get(VERSION_FIELD))
         except Invalid as exc:
-            for field, found in exc.errors.items():
-                for message in found:
-                    form.add_error(field if field in form.fields else None, message)
+            show_invalid(exc.errors, form)
         else:
             messages.success(request, _("Saved “%(name)s”.") % {"name": saved.name})
             return redirect("contacts:detail", pk=saved.pk)

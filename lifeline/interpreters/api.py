@@ -1,10 +1,11 @@
-"""Interpreters in the JSON API: the same forms, formsets, scopes and audit as the pages.
+"""Interpreters in the JSON API: the same write service (``interpreters/services.save_interpreter``),
+scopes and audit as the pages; the schemas only parse.
 
-Language pairs and availability windows are nested lists, validated by the page's
-formsets. A PUT replaces the whole record, as the page's form does (a field left
-out takes its default, so an omitted phone is emptied); for pairs and windows, one
-already stored with the same languages (or the same day and times) is kept and
-updated, every other stored one is deleted.
+Language pairs and availability windows are nested lists, held to the same rules as the page's
+(their errors named ``pairs[1].source``, ``availability[0]``). A PUT replaces the whole record, as
+the page's form does (a field left out takes its default, so an omitted phone is emptied); for
+pairs and windows, one already stored with the same languages (or the same day and times) is kept
+and updated, every other stored one is deleted.
 
 Phone, email and messaging handles are personal: they are null for a user without
 the personal-data permission, who may not write them either, and a GET that shows
@@ -15,6 +16,7 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ModelChoiceField, TimeField
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -32,30 +34,24 @@ from lifeline.api.common import (
     ReportOut,
     ShortText,
     Text,
-    area_ids,
+    area_rows,
     etag,
     form_errors,
-    if_match,
     invalid,
+    language_rows,
+    matched_version,
     owner_id,
     require,
     run_export,
     run_import,
 )
 from lifeline.core import deletion, disclosure
-from lifeline.core.models import Action, Area
-from lifeline.core.names import normalise_language
-from lifeline.core.permissions import writable_organisations
+from lifeline.core.models import Action, Area, Organisation
 from lifeline.directory.models import ChannelType
 from lifeline.geo.models import AdminArea
+from lifeline.interpreters import services
 from lifeline.interpreters.disclosure import INTERPRETER
-from lifeline.interpreters.forms import (
-    InterpreterFilterForm,
-    InterpreterForm,
-    InterpreterSearchForm,
-    PairFormSet,
-    WindowFormSet,
-)
+from lifeline.interpreters.forms import InterpreterFilterForm, InterpreterSearchForm
 from lifeline.interpreters.models import (
     Engagement,
     Interpreter,
@@ -65,42 +61,20 @@ from lifeline.interpreters.models import (
     Vetting,
     Weekday,
 )
-from lifeline.interpreters.services import find_interpreters, save_interpreter, search_interpreters
+from lifeline.interpreters.services import find_interpreters, search_interpreters
 from lifeline.interpreters.tabular import InterpreterSchema
 
 AREA = Area.INTERPRETERS
 router = Router(tags=["interpreters"])
 
 PERSONAL = INTERPRETER.personal  # phone, email, messaging: interpreters/disclosure.py
-PLAIN_FIELDS = (
-    "full_name",
-    "city",
-    "travel_range_km",
-    "always_available",
-    "engagement",
-    "vetting",
-    "vetted_on",
-    "code_of_conduct_signed",
-    "consent_stored",
-    "consent_contact",
-    "consent_date",
-    "last_verified",
-    "active",
-    "notes",
+# The fields shown as stored: the others are personal, lists or rows (see ``_out``).
+PLAIN_FIELDS = tuple(
+    f
+    for f in services.FIELDS
+    if f not in (*PERSONAL, "organisation", "modalities", "specialisations", "home_area")
 )
-DATE_FIELDS = ("vetted_on", "code_of_conduct_signed", "consent_date", "last_verified")
-PAIR_FIELDS = (
-    "source",
-    "target",
-    "both_directions",
-    "proficiency",
-    "dialect",
-    "script",
-    "certified",
-    "certification",
-)
-# The formsets' prefixes on the page, and the payload fields they hold.
-FORMSETS = (("pairs", "pairs"), ("windows", "availability"))
+PAIR_FIELDS = services.PAIR_FIELDS
 
 
 class Handle(Schema):
@@ -255,134 +229,60 @@ def _list_out(interpreter):
     return _out(interpreter, False)  # lists never carry personal data
 
 
-# --- payload → the page's POST data ---------------------------------------------
+# --- payload → plain values ------------------------------------------------------
 
 
-def _pair_values(pair):
-    """A pair's form values, from the payload (codes as given) or from a stored LanguagePair."""
-    values = {f: getattr(pair, f) for f in PAIR_FIELDS}
-    if not isinstance(pair, PairIn):
-        values.update(source=pair.source.code, target=pair.target.code)
-    return values
-
-
-def _pair_key(pair):
-    """The languages of a pair, normalised (``tl`` is ``fil``), to match a payload pair with a stored one."""
-    values = _pair_values(pair)
-    return tuple(normalise_language(values[f]) or values[f].strip() for f in ("source", "target"))
-
-
-def _window_key(window):
-    return (window.weekday, window.start.isoformat(), window.end.isoformat())
-
-
-def _window_values(window):
-    return {"weekday": window.weekday, "start": window.start.isoformat(), "end": window.end.isoformat()}
-
-
-def _formset_data(prefix, items, stored, key, values):
-    """POST data for an inline formset that leaves the stored rows as ``items`` lists them.
-
-    A stored row with the same key as an item is kept (and updated), the other stored rows
-    are deleted, the other items are added. Returns the data and, per form, the index of
-    its item in the payload (None for a deleted row)."""
-    remaining, kept, added = list(stored), [], []
-    for index, item in enumerate(items):
-        match = next((obj for obj in remaining if key(obj) == key(item)), None)
-        if match is None:
-            added.append(index)
-        else:
-            remaining.remove(match)
-            kept.append((match, index))
-    rows = kept + [(obj, None) for obj in remaining] + [(None, index) for index in added]
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(len(kept) + len(remaining)),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for n, (obj, index) in enumerate(rows):
-        form_values = values(items[index] if index is not None else obj)
-        if obj is not None:
-            data[f"{prefix}-{n}-id"] = str(obj.pk)
-        if index is None:
-            form_values["DELETE"] = True
-        data.update({f"{prefix}-{n}-{name}": value for name, value in form_values.items()})
-    return data, [index for _obj, index in rows]
-
-
-def _form_data(request, payload: InterpreterIn, instance=None):
-    """The page's POST data (form and both formsets), the P-codes naming no area, and the payload index per form."""
-    home, unknown = area_ids([payload.home_area] if payload.home_area else [])
-    data = {
-        f: getattr(payload, f) for f in PLAIN_FIELDS + ("phone", "email", "modalities", "specialisations")
-    }
-    data["organisation"] = owner_id(request, payload.organisation, instance)
-    data["messaging"] = "\n".join(f"{h.type}:{h.value}" for h in payload.messaging or [])
-    data["home_area"] = home[0] if home else ""
-    data["travel_range_km"] = str(payload.travel_range_km)
-    for key in DATE_FIELDS:
-        data[key] = data[key].isoformat() if data[key] else ""
-    pairs, pair_index = _formset_data(
-        "pairs",
-        payload.pairs,
-        list(instance.pairs.select_related("source", "target")) if instance else [],
-        _pair_key,
-        _pair_values,
-    )
-    windows, window_index = _formset_data(
-        "windows",
-        payload.availability,
-        list(instance.availability.all()) if instance else [],
-        _window_key,
-        _window_values,
-    )
-    return {**data, **pairs, **windows}, unknown, {"pairs": pair_index, "windows": window_index}
-
-
-def _formset_errors(formset, name, indexes):
-    """Errors of a formset keyed by payload position: ``pairs[1].source``, ``availability[0]``, ``pairs``."""
+def _values(request, payload: InterpreterIn, instance=None):
+    """The payload as plain values for ``services.save_interpreter`` (the interpreter's, its pairs'
+    and its windows'), and what in it names nothing (keyed as the services name errors)."""
     errors = {}
-    for form, index in zip(formset.forms, indexes, strict=True):
-        if index is None:
-            continue
-        for field, messages in form.errors.items():
-            errors[f"{name}[{index}]" + ("" if field == "__all__" else f".{field}")] = [
-                str(m) for m in messages
-            ]
-    if formset.non_form_errors():
-        errors[name] = [str(m) for m in formset.non_form_errors()]
-    return errors
+    organisation_id = owner_id(request, payload.organisation, instance)
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    if organisation_id and organisation is None:
+        errors["organisation"] = [str(ModelChoiceField.default_error_messages["invalid_choice"])]
+    home, errors["home_area"] = area_rows([payload.home_area] if payload.home_area else [], one=True)
+    values = {name: getattr(payload, name) for name in services.FIELDS if name in InterpreterIn.model_fields}
+    values.update(
+        organisation=organisation,
+        phone=payload.phone or "",
+        email=payload.email or "",
+        messaging=[{"type": h.type, "value": h.value} for h in payload.messaging or []],
+        home_area=home[0] if home else None,
+    )
+    pairs = []
+    for index, pair in enumerate(payload.pairs):
+        languages = {}
+        for name in ("source", "target"):
+            found, errors[f"{services.PAIRS}[{index}].{name}"] = language_rows([getattr(pair, name)])
+            languages[name] = found[0] if found else None
+        pairs.append({**pair.dict(), **languages})
+    windows = []
+    for index, window in enumerate(payload.availability):
+        found = window.dict()
+        for name in ("start", "end"):
+            if found[name].tzinfo is not None:  # a weekly time of day has no zone, as on the page
+                found[name] = None
+                errors[f"{services.WINDOWS}[{index}].{name}"] = [
+                    str(TimeField.default_error_messages["invalid"])
+                ]
+        windows.append(found)
+    return values, pairs, windows, {name: found for name, found in errors.items() if found}
 
 
 def _save(request, payload, instance=None, response=None):
-    personal = disclosure.may_see(request.user, Interpreter)
-    if not personal and any(getattr(payload, name) for name in PERSONAL):
-        raise PermissionDenied  # who may not see personal data may not write it either
-    data, unknown, indexes = _form_data(request, payload, instance)
-    if instance is not None and (refused := if_match(request, instance, data)):
-        return refused
-    form = InterpreterForm(data, instance=instance, organisations=writable_organisations(request.user))
-    formsets = {
-        "pairs": PairFormSet(data, instance=instance, prefix="pairs"),
-        "windows": WindowFormSet(data, instance=instance, prefix="windows"),
-    }
-    for formset in formsets.values():
-        for each in formset.forms:
-            each.empty_permitted = False  # every listed pair or window counts, even one left blank
-    valid = all([form.is_valid()] + [formset.is_valid() for formset in formsets.values()])
-    if unknown:
-        form.add_error("home_area", f"Unknown P-code: {unknown[0]}")
-        valid = False
-    if not valid:
-        errors = form_errors(form)
-        for prefix, name in FORMSETS:
-            errors.update(_formset_errors(formsets[prefix], name, indexes[prefix]))
-        return invalid(errors)
-    saved = save_interpreter(request.user, form, formsets["pairs"], formsets["windows"])
+    version = matched_version(request, instance) if instance is not None else ""
+    values, pairs, windows, errors = _values(request, payload, instance)
+    services.check_writer(request.user, instance, values)
+    if errors:  # with the rules' answers on the rest, as the page gives them all at once
+        found = services.interpreter_errors(request.user, instance, values, pairs, windows)
+        return invalid({**found, **errors})
+    try:
+        saved = services.save_interpreter(request.user, instance, values, pairs, windows, version=version)
+    except services.Invalid as exc:
+        return invalid(exc.errors)
     if response is not None:
         etag(response, saved)
-    return Status((200 if instance else 201), _out(saved, personal))
+    return Status((200 if instance else 201), _out(saved, disclosure.may_see(request.user, Interpreter)))
 
 
 def _filtered(request, filters: InterpreterFilter, shared=True):
@@ -430,12 +330,12 @@ def search(request, query: Query[SearchIn]):
     """Who can interpret from ``source`` into ``target`` (codes or names), best first, as the search page ranks them."""
     require(request, AREA, Action.VIEW)
     data = query.dict()
-    area, unknown = area_ids([query.area] if query.area else [])
-    data["area"] = area[0] if area else ""
+    area, unknown = area_rows([query.area] if query.area else [], one=True)
+    data["area"] = area[0].pk if area else ""
     form = InterpreterSearchForm(data)
     valid = form.is_valid()
-    if unknown:
-        form.add_error("area", f"Unknown P-code: {unknown[0]}")
+    for message in unknown:
+        form.add_error("area", message)
         valid = False
     if not valid:
         return invalid(form_errors(form))

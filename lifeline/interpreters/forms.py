@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.forms import LanguageField, offer_organisations
-from lifeline.core.phones import default_region
 from lifeline.core.versions import VersionedForm
 from lifeline.directory.forms import ChannelsField
 from lifeline.geo.models import AdminArea
+from lifeline.interpreters import services
 from lifeline.interpreters.models import (
     NO_CONSENT,
     AvailabilityWindow,
@@ -18,8 +18,6 @@ from lifeline.interpreters.models import (
     Specialisation,
     Vetting,
 )
-from lifeline.interpreters.services import check_pairs
-from lifeline.interpreters.tabular import check_messaging, normalise_phone, normalise_script
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -30,15 +28,14 @@ def any_of(choices):
 
 
 class MessagingField(ChannelsField):
+    """Handles one per line; which of them are messaging apps is the write service's rule."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "help_text",
             _("One per line as app:handle, for example whatsapp:+962790123456 or telegram:@name."),
         )
         super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        return check_messaging(super().clean(value))
 
 
 class InterpreterForm(VersionedForm, forms.ModelForm):
@@ -63,29 +60,7 @@ class InterpreterForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Interpreter
-        fields = [
-            "organisation",
-            "full_name",
-            "phone",
-            "email",
-            "messaging",
-            "modalities",
-            "specialisations",
-            "home_area",
-            "city",
-            "travel_range_km",
-            "always_available",
-            "engagement",
-            "vetting",
-            "vetted_on",
-            "code_of_conduct_signed",
-            "consent_stored",
-            "consent_contact",
-            "consent_date",
-            "last_verified",
-            "active",
-            "notes",
-        ]
+        fields = list(services.FIELDS)  # what the write service takes: one list
         widgets = {
             "vetted_on": DATE,
             "code_of_conduct_signed": DATE,
@@ -103,11 +78,6 @@ class InterpreterForm(VersionedForm, forms.ModelForm):
         consent.error_messages["required"] = NO_CONSENT
         consent.help_text = _("No consent, no record. Withdrawing consent means deleting the record.")
 
-    def clean_phone(self):
-        return normalise_phone(
-            self.cleaned_data["phone"], default_region(self.cleaned_data.get("organisation"))
-        )
-
     def clean_modalities(self):
         return sorted(set(self.cleaned_data["modalities"]))
 
@@ -121,35 +91,12 @@ class LanguagePairForm(forms.ModelForm):
 
     class Meta:
         model = LanguagePair
-        fields = [
-            "source",
-            "target",
-            "both_directions",
-            "proficiency",
-            "dialect",
-            "script",
-            "certified",
-            "certification",
-        ]
+        fields = list(services.PAIR_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.update(source=self.instance.source.code, target=self.instance.target.code)
-
-    def clean_script(self):
-        return normalise_script(self.cleaned_data["script"])
-
-
-class BasePairFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.has_changed() and not form.errors and not form.cleaned_data.get("DELETE")
-        ]
-        check_pairs([(d["source"].code, d["target"].code, d["both_directions"]) for d in kept])
 
 
 class AvailabilityForm(forms.ModelForm):
@@ -160,7 +107,7 @@ class AvailabilityForm(forms.ModelForm):
 
 
 PairFormSet = forms.inlineformset_factory(
-    Interpreter, LanguagePair, form=LanguagePairForm, formset=BasePairFormSet, extra=2, can_delete=True
+    Interpreter, LanguagePair, form=LanguagePairForm, extra=2, can_delete=True
 )
 WindowFormSet = forms.inlineformset_factory(
     Interpreter, AvailabilityWindow, form=AvailabilityForm, extra=2, can_delete=True

@@ -7,9 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.core import audit, deletion, disclosure
+from lifeline.core.forms import listed, show_invalid
 from lifeline.core.models import Action, Area, AuditAction
 from lifeline.core.permissions import get_for_user, has_perm, may_change, require, writable_organisations
 from lifeline.core.registry_views import export_response, import_page, paginate
+from lifeline.core.versions import FIELD as VERSION_FIELD
+from lifeline.interpreters import services
 from lifeline.interpreters.forms import (
     DeploymentForm,
     InterpreterFilterForm,
@@ -19,7 +22,7 @@ from lifeline.interpreters.forms import (
     WindowFormSet,
 )
 from lifeline.interpreters.models import Interpreter
-from lifeline.interpreters.services import find_interpreters, save_interpreter, search_interpreters
+from lifeline.interpreters.services import find_interpreters, search_interpreters
 from lifeline.interpreters.tabular import InterpreterSchema
 
 AREA = Area.INTERPRETERS
@@ -94,10 +97,30 @@ def interpreter_edit(request, pk=None):
     form = InterpreterForm(data, instance=interpreter, organisations=writable_organisations(request.user))
     pairs = PairFormSet(data, instance=interpreter, prefix="pairs")
     windows = WindowFormSet(data, instance=interpreter, prefix="windows")
-    if data is not None and all([form.is_valid(), pairs.is_valid(), windows.is_valid()]):
-        saved = save_interpreter(request.user, form, pairs, windows)
-        messages.success(request, _("Saved “%(name)s”.") % {"name": saved.full_name})
-        return redirect("interpreters:detail", pk=saved.pk)
+    if data is not None:
+        parsed = all([form.is_valid(), pairs.is_valid(), windows.is_valid()])
+        values = {name: form.cleaned_data[name] for name in services.FIELDS if name in form.cleaned_data}
+        pair_forms, pair_values = listed(pairs, services.PAIR_FIELDS)
+        window_forms, window_values = listed(windows, services.WINDOW_FIELDS)
+        nested = {services.PAIRS: (pairs, pair_forms), services.WINDOWS: (windows, window_forms)}
+        if not parsed:  # with the rules' answers on the rest, as the API gives them all at once
+            found = services.interpreter_errors(request.user, interpreter, values, pair_values, window_values)
+            show_invalid(found, form, nested)
+        else:
+            try:
+                saved = services.save_interpreter(
+                    request.user,
+                    interpreter,
+                    values,
+                    pair_values,
+                    window_values,
+                    version=form.cleaned_data.get(VERSION_FIELD),
+                )
+            except services.Invalid as exc:
+                show_invalid(exc.errors, form, nested)
+            else:
+                messages.success(request, _("Saved “%(name)s”.") % {"name": saved.full_name})
+                return redirect("interpreters:detail", pk=saved.pk)
     if data is None and interpreter is not None and _personal_shown(interpreter):
         audit.record(AuditAction.VIEW, obj=interpreter, fields=_personal_shown(interpreter))
     context = {"form": form, "pairs": pairs, "windows": windows, "interpreter": interpreter}
