@@ -31,7 +31,7 @@ COVERING_KINDS = (PlanKind.CONTINGENCY, PlanKind.EARLY_WARNING, PlanKind.SOP)
 
 
 def threshold():
-    return getattr(settings, "PLANS_INCLUSIVE_SCORE", 60)
+    return settings.PLANS_INCLUSIVE_SCORE
 
 
 def _read(model, user):

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from tests.e2e.conftest import server_query
 from tests.e2e.test_pages import serious
 
 pytestmark = pytest.mark.e2e
@@ -33,8 +34,14 @@ def _latest_assessment(page, server):
     page.goto(server + "/plans/register/")
     page.click("main a:has-text('Amman flash-flood contingency plan')")
     page.wait_for_load_state()
-    # The newest assessment first: the one with the follow-up actions.
-    page.locator("main li a[href^='/plans/assessments/']").first.click()
+    # The demo's assessment that holds the follow-up actions (other journeys may have started newer
+    # ones of the same plan by the time this one runs).
+    ((assessment,),) = server_query(
+        "SELECT r.assessment_id FROM plans_actionitem a JOIN plans_answerrecord r ON r.id = a.source_id"
+        " WHERE a.text = ?",
+        (FOLLOW_UP,),
+    )
+    page.click(f"main li a[href='/plans/assessments/{assessment}/']")
     page.wait_for_load_state()
 
 
