@@ -306,3 +306,4 @@ from lifeline.plans.builder_models import (  # noqa: E402, F401
     PlanDocument,
 )
 from lifeline.plans.models_actions import *  # noqa: E402, F403
+from lifeline.plans.models_phases import PhaseActivation  # noqa: E402, F401

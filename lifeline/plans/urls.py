@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifeline.plans import editor_views, views, views_actions, views_coordination, views_drills
+from lifeline.plans import editor_views, views, views_actions, views_coordination, views_drills, views_phases
 
 app_name = "plans"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("actions/<id:pk>/", views_actions.action_detail, name="action"),
     path("actions/<id:pk>/edit/", views_actions.action_edit, name="action_edit"),
     path("actions/<id:pk>/status/", views_actions.action_status, name="action_status"),
+    path("crises/<id:crisis_pk>/phases/", views_phases.activate, name="activate_phase"),
     path("drills/", views_drills.drill_list, name="drills"),
     path("drills/new/", views_drills.drill_edit, name="drill_create"),
     path("drills/<id:pk>/", views_drills.drill_detail, name="drill"),

@@ -430,6 +430,9 @@ PAGES = [
     Row("plans/assessments/<id:pk>/export/docx/", "/plans/assessments/{assessment}/export/docx/", "GET", PLAN_EXPORT),
     Row("plans/assessments/<id:pk>/export/pdf/", "/plans/assessments/{assessment}/export/pdf/", "GET", PLAN_EXPORT),
     Row("plans/assessments/<id:pk>/evidence/<id:answer>/", "/plans/assessments/{assessment}/evidence/{answer}/", "GET", NO_FILE),
+    # Activating a phase of the lead post's consular plan on a crisis: whoever may change the crisis
+    # (a crisis without such a plan, or a phase already activated, is refused with a message).
+    Row("plans/crises/<id:crisis_pk>/phases/", "/plans/crises/{crisis}/phases/", "POST", CRISIS_WRITE, data={"phase": "precautionary"}),
     # Action items: my list and the list are everyone's with plans; an item is its organisation's
     # (and its named owner's); drills like plans.
     Row("plans/actions/", "/plans/actions/", "GET", PLANS_VIEW),
