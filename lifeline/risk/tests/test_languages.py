@@ -139,3 +139,58 @@ def test_only_those_who_change_risk_edit_the_table(login, make_user, org_a, role
     assert client.get(reverse("risk:languages") + "?country=LK").status_code == 200
     assert client.post(reverse("risk:language_edit", args=[row.pk]), {"do": "delete"}).status_code == 403
     assert OriginLanguage.objects.filter(pk=row.pk).exists()
+
+
+def test_presence_tables_are_a_source_of_the_languages(make_user, org_a, areas, philippines):
+    """Two presence tables for Amman (census 2015: 1,000 Sri Lankans; survey 2024: 1,600) become
+    one origin group with a range; a community profile naming Sri Lankans and their languages
+    overrides the table for them, while Filipinos still come through the table."""
+    import datetime
+
+    from lifeline.communities.models import CommunityProfile
+    from lifeline.risk.languages import presence_source
+    from lifeline.risk.presence import import_presence
+
+    lk, _created = type(philippines).objects.get_or_create(code="LK", defaults={"iso3": "LKA"})
+    for data, name, source, date in (
+        (
+            b"pcode,nationality,count\nJO11,LK,1000\nJO11,PH,200\n",
+            "c.csv",
+            "Census",
+            datetime.date(2015, 1, 1),
+        ),
+        (b"pcode,nationality,count\nJO11,LK,1600\n", "s.csv", "Survey", datetime.date(2024, 1, 1)),
+    ):
+        report = import_presence(data, name, org_a, "JO", source, date)
+        assert not report.errors
+    planner = make_user(org_a, role=Role.COORDINATOR)
+    figures = {f.origin: f for f in presence_source(planner, [areas["amman"]])}
+    lk_figure = figures["LK"]
+    assert (lk_figure.people, lk_figure.low, lk_figure.high) == (1600, 1000, 1600)
+    assert lk_figure.label == "Census (2015-01-01); Survey (2024-01-01)"
+    assert presence_source(planner, [areas["irbid"]]) == []
+    # the setting's sources, in order: profiles, presence, registrations
+    spoken = {s.code: s for s in spoken_in(planner, [areas["amman"]])}
+    # 68% of Sri Lankans speak Sinhala: the latest figure 1,600 → 1,088; low 680; official → high 1,600
+    assert (spoken["si"].people, spoken["si"].low, spoken["si"].high) == (1088, 680, 1600)
+    assert spoken["si"].source_keys == ["presence"]
+    assert spoken["fil"].people == 120  # 200 Filipinos (census), 60% Filipino
+    # A profile without languages, of the same origin: the same people, not added twice.
+    profile = CommunityProfile.objects.create(
+        organisation=org_a, name="Sri Lankan workers", estimated_size=2000
+    )
+    profile.areas.set([areas["amman"]])
+    profile.origin_countries.set([lk])
+    spoken = {s.code: s for s in spoken_in(planner, [areas["amman"]])}
+    assert (spoken["si"].people, spoken["si"].low, spoken["si"].high) == (1360, 680, 2000)
+    assert sorted(label for _k, label, _n in spoken["si"].sources) == [
+        "Census (2015-01-01); Survey (2024-01-01)",
+        "Sri Lankan workers",
+    ]
+    # With its languages named, the profile overrides the table for Sri Lankans.
+    profile.languages.set([Language.lookup("ta")])
+    spoken = {s.code: s for s in spoken_in(planner, [areas["amman"]])}
+    assert "si" not in spoken and spoken["ta"].people == 2000 and spoken["ta"].source_keys == ["profile"]
+    assert spoken["fil"].people == 120
+    # Whoever does not read risk analysis gets no presence figures.
+    assert presence_source(make_user(org_a, role=Role.PARTNER), [areas["amman"]]) == []
