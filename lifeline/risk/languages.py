@@ -83,13 +83,35 @@ def profiles_source(user, areas):
         profiles = profiles.filter(_areas_q("areas", [a.pk for a in areas]))
     figures = []
     for profile in profiles.distinct().prefetch_related("languages", "origin_countries"):
-        size = profile.estimated_size or 0
-        origins = tuple(c.code for c in profile.origin_countries.all())
-        codes = [lang.code for lang in profile.languages.all()]
-        for code in codes:
-            figures.append(Figure("profile", profile.name, size, language=code, claims=origins))
-        if not codes:
-            figures.extend(Figure("profile", profile.name, size, origin=o) for o in origins)
+        figures += _profile_figures(profile)
+    return figures
+
+
+def _profiles_by_area(user, areas):
+    """``profiles_source`` for each area at once: {area id: [Figure]} (one query for the profiles,
+    one for their languages, one for their areas, one for their origins)."""
+    from lifeline.communities.models import CommunityProfile
+
+    ids = {a.pk for a in areas}
+    result = {pk: [] for pk in ids}
+    profiles = CommunityProfile.objects.readable_by(user).filter(_areas_q("areas", list(ids)))
+    for profile in profiles.distinct().prefetch_related("languages", "origin_countries", "areas"):
+        targets = set()
+        for area in profile.areas.all():
+            targets |= {area.pk, area.parent_id} & ids
+        figures = _profile_figures(profile)
+        for pk in targets:
+            result[pk].extend(figures)
+    return result
+
+
+def _profile_figures(profile):
+    size = profile.estimated_size or 0
+    origins = tuple(c.code for c in profile.origin_countries.all())
+    codes = [lang.code for lang in profile.languages.all()]
+    figures = [Figure("profile", profile.name, size, language=code, claims=origins) for code in codes]
+    if not codes:
+        figures.extend(Figure("profile", profile.name, size, origin=o) for o in origins)
     return figures
 
 
@@ -124,6 +146,78 @@ def registrations_source(user, areas):
         for code, n in counted.items()
         if n >= settings.AGGREGATE_MIN_PEOPLE
     ]
+
+
+def _registrations_by_area(user, areas):
+    """``registrations_source`` for each area at once: {area id: [Figure]} (one query)."""
+    from django.db.models import Count, Q
+
+    from lifeline.core.names import normalise_language
+    from lifeline.core.permissions import _is_immigration_user
+    from lifeline.nationals.models import Registration
+
+    ids = {a.pk for a in areas}
+    result = {pk: [] for pk in ids}
+    if _is_immigration_user(user):
+        return result
+    counted = {}
+    rows = (
+        Registration.objects.active()
+        .exclude(primary_language="")
+        .filter(Q(area_id__in=ids) | Q(area__parent_id__in=ids))
+        .values_list("area_id", "area__parent_id", "primary_language")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for area_id, parent_id, code, n in rows:
+        code = normalise_language(code)
+        for pk in {area_id, parent_id} & ids if code else ():
+            counted[(pk, code)] = counted.get((pk, code), 0) + n
+    for (pk, code), n in sorted(counted.items()):
+        if n >= settings.AGGREGATE_MIN_PEOPLE:
+            result[pk].append(Figure("registrations", "registrations", n, language=code))
+    return result
+
+
+def _presence_by_area(user, areas):
+    """``presence_source`` for each area at once: {area id: [Figure]} (one query per level of
+    areas, one for the figures)."""
+    from lifeline.risk.exposure import may_view
+    from lifeline.risk.models import PresenceFigure
+    from lifeline.risk.presence import subtree_tops, tables_by_area
+
+    result = {a.pk: [] for a in areas}
+    if not may_view(user):
+        return result
+    tops = subtree_tops(areas)
+    merged = {pk: {} for pk in result}
+    for area_id, by_origin in tables_by_area(PresenceFigure.objects.filter(area_id__in=tops)).items():
+        for pk in tops.get(area_id, ()):
+            for origin, by_dataset in by_origin.items():
+                target = merged[pk].setdefault(origin, {})
+                for key, count in by_dataset.items():
+                    target[key] = target.get(key, 0) + count
+    for pk, by_origin in merged.items():
+        result[pk] = _presence_figures(by_origin)
+    return result
+
+
+def _presence_figures(by_origin):
+    """{origin: {(source, date): people}} → one origin Figure per origin: the latest dataset's
+    figure, low–high across datasets, every dataset in the label."""
+    from lifeline.risk.presence import _source_label
+
+    result = []
+    for origin, by_dataset in sorted(by_origin.items()):
+        datasets = sorted(by_dataset.items(), key=lambda item: (item[0][1] is not None, item[0][1]))
+        counts = [n for _key, n in datasets]
+        label = "; ".join(_source_label(source, date) for (source, date), _n in datasets)
+        result.append(Figure("presence", label, counts[-1], origin=origin, low=min(counts), high=max(counts)))
+    return result
+
+
+profiles_source.by_area = _profiles_by_area
+registrations_source.by_area = _registrations_by_area
 
 
 def sources():
@@ -166,7 +260,7 @@ def presence_source(user, areas):
     from lifeline.core.permissions import jurisdiction
     from lifeline.risk.exposure import may_view
     from lifeline.risk.models import PresenceFigure
-    from lifeline.risk.presence import _source_label, subtrees, tables_by_origin
+    from lifeline.risk.presence import subtrees, tables_by_origin
 
     if not may_view(user):
         return []
@@ -180,13 +274,10 @@ def presence_source(user, areas):
             figures = figures.filter(
                 Q(area_id__in=area_ids) | Q(area__parent_id__in=area_ids) | Q(destination_id__in=country_ids)
             )
-    result = []
-    for origin, by_dataset in sorted(tables_by_origin(figures).items()):
-        datasets = sorted(by_dataset.items(), key=lambda item: (item[0][1] is not None, item[0][1]))
-        counts = [n for _key, n in datasets]
-        label = "; ".join(_source_label(source, date) for (source, date), _n in datasets)
-        result.append(Figure("presence", label, counts[-1], origin=origin, low=min(counts), high=max(counts)))
-    return result
+    return _presence_figures(tables_by_origin(figures))
+
+
+presence_source.by_area = _presence_by_area
 
 
 def _from_table(rows, people, low, high):
@@ -217,12 +308,35 @@ def spoken_in(user, areas=(), sources_=None):
     smallest low to the largest high. A community profile that names its languages and origins
     overrides the table for those origins: its languages and its size are taken, and no origin
     figure of those countries is added (it would count the same people twice)."""
-    from lifeline.core.names import normalise_language
-
     areas = list(areas or ())
     figures = []
     for source in sources_ if sources_ is not None else sources():
         figures.extend(source(user, areas))
+    return _combine(figures)
+
+
+def spoken_in_each(user, areas, sources_=None):
+    """``spoken_in(user, [area])`` for every area, in one batched pass: ``{area id: [Spoken]}``.
+    A source with a ``by_area(user, areas)`` function (the built-in ones) is read once for all
+    the areas; another source is called once per area. The table is read once."""
+    areas = list(areas)
+    figures = {a.pk: [] for a in areas}
+    for source in sources_ if sources_ is not None else sources():
+        batch = getattr(source, "by_area", None)
+        if batch is not None:
+            for pk, found in batch(user, areas).items():
+                figures[pk].extend(found)
+        else:
+            for area in areas:
+                figures[area.pk].extend(source(user, [area]))
+    origins = {f.origin for found in figures.values() for f in found if f.origin}
+    table = languages_of_origins(origins) if origins else {}
+    return {pk: _combine(found, table) for pk, found in figures.items()}
+
+
+def _combine(figures, table=None):
+    from lifeline.core.names import normalise_language
+
     claimed = {o for f in figures for o in f.claims}
     found = {}
 
@@ -248,7 +362,8 @@ def spoken_in(user, areas=(), sources_=None):
             group[1] += low
             group[2] += high
             group[3].append(figure)
-    table = languages_of_origins(groups) if groups else {}
+    if table is None:
+        table = languages_of_origins(groups) if groups else {}
     for origin, by_source in groups.items():
         parts = list(by_source.values())
         people = max(p[0] for p in parts)

@@ -507,10 +507,24 @@ def subtrees(areas):
     return ids
 
 
-def tables_by_origin(figures):
-    """The sub-national tables' people by origin among ``figures`` (a PresenceFigure queryset):
-    ``{origin ISO alpha-2: {(source, date): people}}``, one entry per dataset, each area's figure
-    its both-sexes figure, else men plus women."""
+def subtree_tops(areas):
+    """{area id: {ids of the given ``areas`` it lies in or is}}, for the areas and every area
+    inside one of them: one query per level, whatever the number of areas."""
+    tops = {a.pk: {a.pk} for a in areas}
+    frontier = set(tops)
+    while frontier:
+        children = AdminArea.objects.filter(parent_id__in=frontier).values_list("id", "parent_id")
+        frontier = set()
+        for child, parent in children:
+            if child not in tops:
+                tops[child] = set()
+                frontier.add(child)
+            tops[child] |= tops[parent]
+    return tops
+
+
+def tables_by_area(figures):
+    """Like ``tables_by_origin``, per area: ``{area id: {origin: {(source, date): people}}}``."""
     totals = defaultdict(dict)
     rows = figures.filter(dataset__kind=PresenceKind.SUBNATIONAL, area__isnull=False).values_list(
         "dataset__source", "dataset__date", "area_id", "origin__code", "sex", "count"
@@ -518,10 +532,22 @@ def tables_by_origin(figures):
     for source, date, area_id, origin, sex, count in rows:
         key = (source, date, area_id, origin)
         totals[key][sex] = totals[key].get(sex, 0) + count
-    result = defaultdict(lambda: defaultdict(int))
-    for (source, date, _area_id, origin), by_sex in totals.items():
+    result = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for (source, date, area_id, origin), by_sex in totals.items():
         count = by_sex[""] if "" in by_sex else by_sex.get("m", 0) + by_sex.get("f", 0)
-        result[origin][(source, date)] += count
+        result[area_id][origin][(source, date)] += count
+    return result
+
+
+def tables_by_origin(figures):
+    """The sub-national tables' people by origin among ``figures`` (a PresenceFigure queryset):
+    ``{origin ISO alpha-2: {(source, date): people}}``, one entry per dataset, each area's figure
+    its both-sexes figure, else men plus women."""
+    result = defaultdict(lambda: defaultdict(int))
+    for by_origin_ in tables_by_area(figures).values():
+        for origin, by_dataset in by_origin_.items():
+            for key, count in by_dataset.items():
+                result[origin][key] += count
     return result
 
 

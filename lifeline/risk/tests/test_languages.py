@@ -194,3 +194,60 @@ def test_presence_tables_are_a_source_of_the_languages(make_user, org_a, areas, 
     assert spoken["fil"].people == 120
     # Whoever does not read risk analysis gets no presence figures.
     assert presence_source(make_user(org_a, role=Role.PARTNER), [areas["amman"]]) == []
+
+
+def test_all_areas_in_one_batched_pass(
+    make_user, org_a, jordan, philippines, post_amman, make_registration, settings
+):
+    """spoken_in_each gives for every area what spoken_in gives for it alone, and reads the
+    database the same number of times for two areas as for six (no per-area queries)."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lifeline.communities.models import CommunityProfile
+    from lifeline.geo.models import AdminArea
+    from lifeline.risk.languages import spoken_in_each
+    from lifeline.risk.presence import import_presence
+
+    settings.AGGREGATE_MIN_PEOPLE = 1
+    lk, _created = type(philippines).objects.get_or_create(code="LK", defaults={"iso3": "LKA"})
+    areas = []
+    lines = ["pcode,nationality,count"]
+    for n in range(6):
+        top = AdminArea.objects.create(country=jordan, pcode=f"JO{n}0", name=f"Area {n}")
+        inner = AdminArea.objects.create(country=jordan, pcode=f"JO{n}1", name=f"District {n}", parent=top)
+        areas.append(top)
+        lines.append(f"JO{n}1,LK,{100 * (n + 1)}")
+        profile = CommunityProfile.objects.create(
+            organisation=org_a, name=f"Nepali {n}", estimated_size=10 + n
+        )
+        profile.languages.set([Language.lookup("ne")])
+        profile.areas.set([inner if n % 2 else top])
+        if n % 3 == 0:
+            bare = CommunityProfile.objects.create(
+                organisation=org_a, name=f"Filipinos {n}", estimated_size=50
+            )
+            bare.origin_countries.set([philippines])
+            bare.areas.set([top])
+        make_registration(post_amman, area=inner if n % 2 else top, given_names=f"Rosa {n}")
+    report = import_presence(
+        "\n".join(lines).encode(), "t.csv", org_a, "JO", "Census", datetime.date(2020, 1, 1)
+    )
+    assert not report.errors
+    planner = make_user(org_a, role=Role.COORDINATOR)
+
+    def as_tuples(spoken):
+        return [(s.code, s.people, s.low, s.high, sorted(s.sources)) for s in spoken]
+
+    batched = spoken_in_each(planner, areas)
+    for area in areas:
+        assert as_tuples(batched[area.pk]) == as_tuples(spoken_in(planner, [area])), area.pcode
+    assert {s.code for s in batched[areas[0].pk]} >= {"si", "ne", "fil"}
+    counts = []
+    for some in (areas[:2], areas):
+        with CaptureQueriesContext(connection) as queries:
+            spoken_in_each(planner, some)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
