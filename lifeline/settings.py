@@ -486,6 +486,7 @@ AGGREGATE_MIN_PEOPLE = envint("AGGREGATE_MIN_PEOPLE", 5)
 # (lifeline/risk/languages.py): each a function (user, areas) giving figures per language or origin.
 RISK_LANGUAGE_SOURCES = [
     "lifeline.risk.languages.profiles_source",
+    "lifeline.risk.languages.presence_source",
     "lifeline.risk.languages.registrations_source",
 ]
 # An origin group's languages from the table: those spoken by at least this share (%) of the

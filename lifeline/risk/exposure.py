@@ -445,7 +445,18 @@ def columns():
         (_("Exposed (high)"), "#affected+max"),
         (_("Basis"), "#meta+basis"),
         (_("Sources"), "#meta+source"),
+        (_("Languages of the origin group"), "#meta+languages"),
     ]
+
+
+def origin_language_codes(origins):
+    """{origin: "code code …"}: the languages of each origin group, most spoken first, from the
+    table of languages of origin groups (``languages.languages_of_origins``, one query)."""
+    from lifeline.risk.languages import languages_of_origins
+
+    origins = set(origins)
+    table = languages_of_origins(origins)
+    return {origin: " ".join(row.language for row in table.get(origin, [])) for origin in origins}
 
 
 def table_rows(rows):
@@ -453,6 +464,8 @@ def table_rows(rows):
 
     hazards, levels = dict(HazardType.choices), dict(HazardClass.choices)
     bases = {HOST: _("presence estimates"), HOME: _("registrations")}
+    rows = list(rows)
+    languages = origin_language_codes(row.origin for row in rows)
     for row in rows:
         yield [
             row.pcode,
@@ -466,6 +479,7 @@ def table_rows(rows):
             row.high,
             str(bases[row.basis]),
             "; ".join(row.sources),
+            languages[row.origin],
         ]
 
 

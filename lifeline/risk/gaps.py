@@ -1,4 +1,5 @@
-"""Gaps per area: the languages a warning there needs (``languages.spoken_in``, most people first:
+"""Gaps per area: the languages a warning there needs (``languages.spoken_in``, for all the areas in
+one batched pass: ``spoken_in_each``; most people first:
 the priority order), and for each what is missing to reach its speakers (an interpreter, the
 text of the alert templates, translated advice or briefings); the communities without a focal
 point; whether a plan in the register covers the area."""
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from lifeline.core.names import normalise_language
-from lifeline.risk.languages import spoken_in
+from lifeline.risk.languages import spoken_in_each
 
 MAX_AREAS = 300
 
@@ -128,10 +129,13 @@ def gaps(user, country=None, areas=None):
     advice = advice_languages({a.country_id for a in areas})
     profiles = CommunityProfile.objects.readable_by(user)
     plans = Plan.objects.for_user(user)
+    spoken_by_area = spoken_in_each(user, areas)
+    unfocused = _per_area(profiles.filter(focal_points__isnull=True), "name", areas)
+    covering = _per_area(plans, "title", areas, upward=True)
     result = []
     for area in areas:
         row = AreaGaps(area)
-        for spoken in spoken_in(user, [area]):
+        for spoken in spoken_by_area[area.pk]:
             code = _base(spoken.code)
             row.languages.append(
                 LanguageGap(
@@ -144,16 +148,35 @@ def gaps(user, country=None, areas=None):
                     advice=code in advice.get(area.country_id, set()),
                 )
             )
-        inside = Q(areas=area) | Q(areas__parent=area)
-        row.communities_without_focal_point = list(
-            profiles.filter(inside, focal_points__isnull=True).distinct().values_list("name", flat=True)
-        )
-        covering = Q(areas=area) | Q(areas__parent=area)
-        if area.parent_id:
-            covering |= Q(areas=area.parent_id)
-        row.plans = list(plans.filter(covering).distinct().values_list("title", flat=True))
+        row.communities_without_focal_point = unfocused.get(area.pk, [])
+        row.plans = covering.get(area.pk, [])
         result.append(row)
     return result
+
+
+def _per_area(queryset, field, areas, upward=False):
+    """{area id: [``field`` of the rows whose areas are the area or inside it (``upward``: or its
+    parent)]}, in the queryset's order, each once: one query for all the areas."""
+    ids = {a.pk for a in areas}
+    parents = {a.parent_id: set() for a in areas if a.parent_id}
+    for a in areas:
+        if a.parent_id:
+            parents[a.parent_id].add(a.pk)
+    where = Q(areas__in=ids) | Q(areas__parent__in=ids)
+    if upward and parents:
+        where |= Q(areas__in=list(parents))
+    found = {}
+    for value, area_id, parent_id in queryset.filter(where).values_list(
+        field, "areas__id", "areas__parent_id"
+    ):
+        targets = {area_id, parent_id} & ids
+        if upward:
+            targets |= parents.get(area_id, set())
+        for pk in targets:
+            values = found.setdefault(pk, [])
+            if value not in values:
+                values.append(value)
+    return found
 
 
 def table(rows):

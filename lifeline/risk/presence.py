@@ -499,6 +499,58 @@ def _subtree(area):
     return ids
 
 
+def subtrees(areas):
+    """The ids of ``areas`` and of every area inside one of them (one query per level)."""
+    ids = set()
+    for area in areas:
+        ids |= _subtree(area)
+    return ids
+
+
+def subtree_tops(areas):
+    """{area id: {ids of the given ``areas`` it lies in or is}}, for the areas and every area
+    inside one of them: one query per level, whatever the number of areas."""
+    tops = {a.pk: {a.pk} for a in areas}
+    frontier = set(tops)
+    while frontier:
+        children = AdminArea.objects.filter(parent_id__in=frontier).values_list("id", "parent_id")
+        frontier = set()
+        for child, parent in children:
+            if child not in tops:
+                tops[child] = set()
+                frontier.add(child)
+            tops[child] |= tops[parent]
+    return tops
+
+
+def tables_by_area(figures):
+    """Like ``tables_by_origin``, per area: ``{area id: {origin: {(source, date): people}}}``."""
+    totals = defaultdict(dict)
+    rows = figures.filter(dataset__kind=PresenceKind.SUBNATIONAL, area__isnull=False).values_list(
+        "dataset__source", "dataset__date", "area_id", "origin__code", "sex", "count"
+    )
+    for source, date, area_id, origin, sex, count in rows:
+        key = (source, date, area_id, origin)
+        totals[key][sex] = totals[key].get(sex, 0) + count
+    result = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for (source, date, area_id, origin), by_sex in totals.items():
+        count = by_sex[""] if "" in by_sex else by_sex.get("m", 0) + by_sex.get("f", 0)
+        result[area_id][origin][(source, date)] += count
+    return result
+
+
+def tables_by_origin(figures):
+    """The sub-national tables' people by origin among ``figures`` (a PresenceFigure queryset):
+    ``{origin ISO alpha-2: {(source, date): people}}``, one entry per dataset, each area's figure
+    its both-sexes figure, else men plus women."""
+    result = defaultdict(lambda: defaultdict(int))
+    for by_origin_ in tables_by_area(figures).values():
+        for origin, by_dataset in by_origin_.items():
+            for key, count in by_dataset.items():
+                result[origin][key] += count
+    return result
+
+
 def by_origin(area):
     """Migrants living in ``area`` (and the areas inside it), by origin:
     ``{origin ISO alpha-2: (low, high, [sources])}``.
@@ -511,17 +563,9 @@ def by_origin(area):
 
     ids = _subtree(area)
     per_source = defaultdict(lambda: defaultdict(int))
-    totals = defaultdict(dict)
-    rows = PresenceFigure.objects.filter(area_id__in=ids, dataset__kind=PresenceKind.SUBNATIONAL).values_list(
-        "dataset__source", "dataset__date", "area_id", "origin__code", "sex", "count"
-    )
-    for source, date, area_id, origin, sex, count in rows:
-        totals[(source, date, area_id, origin)][sex] = (
-            totals[(source, date, area_id, origin)].get(sex, 0) + count
-        )
-    for (source, date, _area_id, origin), by_sex in totals.items():
-        count = by_sex[""] if "" in by_sex else by_sex.get("m", 0) + by_sex.get("f", 0)
-        per_source[origin][_source_label(source, date)] += count
+    for origin, figures in tables_by_origin(PresenceFigure.objects.filter(area_id__in=ids)).items():
+        for (source, date), count in figures.items():
+            per_source[origin][_source_label(source, date)] += count
     profiles = CommunityProfile.objects.filter(areas__in=ids, estimated_size__isnull=False).distinct()
     for profile in profiles.prefetch_related("areas", "origin_countries"):
         areas = list(profile.areas.all())

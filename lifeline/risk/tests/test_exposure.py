@@ -169,3 +169,28 @@ def test_the_map_does_not_add_registrations_to_the_estimates_of_the_same_people(
     # Filipinos in the west: estimates 500–800 (flood) and 100–160 (quake), 3 registered in the flood:
     # the larger figure of the two stands for them; Sri Lankans add 100 (+20 in the quake zone)
     assert summary[scene["west"].pk] == (500 + 100, 800 + 160 + 100 + 20)
+
+
+def test_the_table_names_the_languages_of_each_origin_group(tmp_path, scene):
+    """Each row carries its origin group's languages from the table of languages of origin
+    groups (the same reading spoken_in makes): exposed people per area × language can be read,
+    and an edit of the table shows in the next export."""
+    from lifeline.risk.languages import origin_languages
+    from lifeline.risk.models import OriginLanguage
+
+    out = tmp_path / "exposure.csv"
+    call_command("exposure", "--country", "JO", "--format", "csv", "--hxl", "-o", str(out))
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert rows[0][-1] == "Languages of the origin group" and rows[1][-1] == "#meta+languages"
+    by_key = {(r[0], r[2], r[3], r[9]): r for r in rows[2:]}
+    filipinos = by_key[("JO11", "PH", "Floods", "presence estimates")][-1].split()
+    assert filipinos == [r.language for r in origin_languages("PH")] and {"fil", "en"} <= set(filipinos)
+    sri_lankans = by_key[("JO11", "LK", "Floods", "presence estimates")][-1].split()
+    assert sri_lankans[0] == "si" and "ta" in sri_lankans
+    # Sinhala speakers' group exposed to the flood in Amman: the Sri Lankans' row, 100 people.
+    sinhala = [r for r in rows[2:] if r[0] == "JO11" and r[3] == "Floods" and "si" in r[-1].split()]
+    assert [(r[2], r[7], r[8]) for r in sinhala] == [("LK", "100", "100")]
+    OriginLanguage.objects.create(country="LK", language="ms", share=50, source="Survey")
+    call_command("exposure", "--country", "JO", "--format", "csv", "-o", str(out))
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert "ms" in next(r for r in rows[1:] if r[2] == "LK")[-1].split()

@@ -139,3 +139,115 @@ def test_only_those_who_change_risk_edit_the_table(login, make_user, org_a, role
     assert client.get(reverse("risk:languages") + "?country=LK").status_code == 200
     assert client.post(reverse("risk:language_edit", args=[row.pk]), {"do": "delete"}).status_code == 403
     assert OriginLanguage.objects.filter(pk=row.pk).exists()
+
+
+def test_presence_tables_are_a_source_of_the_languages(make_user, org_a, areas, philippines):
+    """Two presence tables for Amman (census 2015: 1,000 Sri Lankans; survey 2024: 1,600) become
+    one origin group with a range; a community profile naming Sri Lankans and their languages
+    overrides the table for them, while Filipinos still come through the table."""
+    import datetime
+
+    from lifeline.communities.models import CommunityProfile
+    from lifeline.risk.languages import presence_source
+    from lifeline.risk.presence import import_presence
+
+    lk, _created = type(philippines).objects.get_or_create(code="LK", defaults={"iso3": "LKA"})
+    for data, name, source, date in (
+        (
+            b"pcode,nationality,count\nJO11,LK,1000\nJO11,PH,200\n",
+            "c.csv",
+            "Census",
+            datetime.date(2015, 1, 1),
+        ),
+        (b"pcode,nationality,count\nJO11,LK,1600\n", "s.csv", "Survey", datetime.date(2024, 1, 1)),
+    ):
+        report = import_presence(data, name, org_a, "JO", source, date)
+        assert not report.errors
+    planner = make_user(org_a, role=Role.COORDINATOR)
+    figures = {f.origin: f for f in presence_source(planner, [areas["amman"]])}
+    lk_figure = figures["LK"]
+    assert (lk_figure.people, lk_figure.low, lk_figure.high) == (1600, 1000, 1600)
+    assert lk_figure.label == "Census (2015-01-01); Survey (2024-01-01)"
+    assert presence_source(planner, [areas["irbid"]]) == []
+    # the setting's sources, in order: profiles, presence, registrations
+    spoken = {s.code: s for s in spoken_in(planner, [areas["amman"]])}
+    # 68% of Sri Lankans speak Sinhala: the latest figure 1,600 → 1,088; low 680; official → high 1,600
+    assert (spoken["si"].people, spoken["si"].low, spoken["si"].high) == (1088, 680, 1600)
+    assert spoken["si"].source_keys == ["presence"]
+    assert spoken["fil"].people == 120  # 200 Filipinos (census), 60% Filipino
+    # A profile without languages, of the same origin: the same people, not added twice.
+    profile = CommunityProfile.objects.create(
+        organisation=org_a, name="Sri Lankan workers", estimated_size=2000
+    )
+    profile.areas.set([areas["amman"]])
+    profile.origin_countries.set([lk])
+    spoken = {s.code: s for s in spoken_in(planner, [areas["amman"]])}
+    assert (spoken["si"].people, spoken["si"].low, spoken["si"].high) == (1360, 680, 2000)
+    assert sorted(label for _k, label, _n in spoken["si"].sources) == [
+        "Census (2015-01-01); Survey (2024-01-01)",
+        "Sri Lankan workers",
+    ]
+    # With its languages named, the profile overrides the table for Sri Lankans.
+    profile.languages.set([Language.lookup("ta")])
+    spoken = {s.code: s for s in spoken_in(planner, [areas["amman"]])}
+    assert "si" not in spoken and spoken["ta"].people == 2000 and spoken["ta"].source_keys == ["profile"]
+    assert spoken["fil"].people == 120
+    # Whoever does not read risk analysis gets no presence figures.
+    assert presence_source(make_user(org_a, role=Role.PARTNER), [areas["amman"]]) == []
+
+
+def test_all_areas_in_one_batched_pass(
+    make_user, org_a, jordan, philippines, post_amman, make_registration, settings
+):
+    """spoken_in_each gives for every area what spoken_in gives for it alone, and reads the
+    database the same number of times for two areas as for six (no per-area queries)."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lifeline.communities.models import CommunityProfile
+    from lifeline.geo.models import AdminArea
+    from lifeline.risk.languages import spoken_in_each
+    from lifeline.risk.presence import import_presence
+
+    settings.AGGREGATE_MIN_PEOPLE = 1
+    lk, _created = type(philippines).objects.get_or_create(code="LK", defaults={"iso3": "LKA"})
+    areas = []
+    lines = ["pcode,nationality,count"]
+    for n in range(6):
+        top = AdminArea.objects.create(country=jordan, pcode=f"JO{n}0", name=f"Area {n}")
+        inner = AdminArea.objects.create(country=jordan, pcode=f"JO{n}1", name=f"District {n}", parent=top)
+        areas.append(top)
+        lines.append(f"JO{n}1,LK,{100 * (n + 1)}")
+        profile = CommunityProfile.objects.create(
+            organisation=org_a, name=f"Nepali {n}", estimated_size=10 + n
+        )
+        profile.languages.set([Language.lookup("ne")])
+        profile.areas.set([inner if n % 2 else top])
+        if n % 3 == 0:
+            bare = CommunityProfile.objects.create(
+                organisation=org_a, name=f"Filipinos {n}", estimated_size=50
+            )
+            bare.origin_countries.set([philippines])
+            bare.areas.set([top])
+        make_registration(post_amman, area=inner if n % 2 else top, given_names=f"Rosa {n}")
+    report = import_presence(
+        "\n".join(lines).encode(), "t.csv", org_a, "JO", "Census", datetime.date(2020, 1, 1)
+    )
+    assert not report.errors
+    planner = make_user(org_a, role=Role.COORDINATOR)
+
+    def as_tuples(spoken):
+        return [(s.code, s.people, s.low, s.high, sorted(s.sources)) for s in spoken]
+
+    batched = spoken_in_each(planner, areas)
+    for area in areas:
+        assert as_tuples(batched[area.pk]) == as_tuples(spoken_in(planner, [area])), area.pcode
+    assert {s.code for s in batched[areas[0].pk]} >= {"si", "ne", "fil"}
+    counts = []
+    for some in (areas[:2], areas):
+        with CaptureQueriesContext(connection) as queries:
+            spoken_in_each(planner, some)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -23,6 +23,7 @@ def test_the_planner_sees_the_map_and_the_table_with_the_same_numbers(scene, log
     html = page.content.decode()
     assert '<td>Amman</td><td>JO11</td><td class="num">600</td><td class="num">1,080</td>' in html
     assert "Census (2015-01-01); Survey (2024-01-01)" in html
+    assert '<th scope="col">Languages of the origin group</th>' in html
     config = config_of(page)
     west = next(f for f in config["areas"]["features"] if f["properties"]["pcode"] == "JO11")
     assert (west["properties"]["low"], west["properties"]["high"]) == (600, 1080)
@@ -37,6 +38,7 @@ def test_downloads_read_back(scene, login, make_user, org_a):
     assert answer["Content-Disposition"].startswith('attachment; filename="exposure-JO-')
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert rows[1][:3] == ["#loc+code", "#loc+name", "#country+code+origin"]
+    assert rows[1][-1] == "#meta+languages" and "fil" in next(r for r in rows[2:] if r[2] == "PH")[-1].split()
     assert ["JO11", "Amman", "PH", "Floods", "Flood", "High", "50.0", "500", "800"] in [r[:9] for r in rows]
     answer = client.get(reverse("risk:export_xlsx"), {"country": "JO"})
     sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).active
