@@ -324,16 +324,24 @@ class PassRefused(Exception):
     """A pass that cannot be recorded; the message says why, in the reader's language."""
 
 
-def read_pass(token):
-    """The participant a pass names, or PassRefused (forged, damaged, or voided by a cancellation)."""
+def _decode_pass(token):
+    """What a pass says: (participant id, event id, nonce), or PassRefused for a forged or damaged one."""
     try:
-        pk, event_id, nonce = signing.loads(str(token or "").strip(), salt=PASS_SALT)
+        pk, event_id, nonce = signing.loads(str(token or "").strip()[:500], salt=PASS_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         raise PassRefused(_("This is not a valid pass of this event.")) from None
+    return pk, event_id, nonce
+
+
+def read_pass(token, registered_only=True):
+    """The participant a pass names, or PassRefused (forged, damaged, or voided by a cancellation).
+    A pass counts for attendance only while its holder is registered; ``registered_only=False``
+    still opens the holder's own page from the waiting list."""
+    pk, event_id, nonce = _decode_pass(token)
     participant = Participant.objects.select_related("event").filter(pk=pk, event_id=event_id).first()
     if participant is None or participant.pass_nonce != nonce:
         raise PassRefused(_("This pass is no longer valid (the registration was cancelled or renewed)."))
-    if participant.status != ParticipantStatus.REGISTERED:
+    if registered_only and participant.status != ParticipantStatus.REGISTERED:
         raise PassRefused(_("This person is not registered for the event (waiting list or cancelled)."))
     return participant
 
@@ -343,10 +351,7 @@ def record_scan(by, session, token):
     event, or one already recorded at this session (a replay), is refused with PassRefused."""
     require(by, Action.CHANGE)
     require_event(by, session.event)
-    try:
-        pk, event_id, _nonce = signing.loads(str(token or "").strip(), salt=PASS_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        raise PassRefused(_("This is not a valid pass of this event.")) from None
+    _pk, event_id, _nonce = _decode_pass(token)
     if event_id != session.event_id:
         raise PassRefused(_("This pass is for another event."))
     participant = read_pass(token)
